@@ -1,0 +1,126 @@
+// The one configuration loader: validates the environment at start-up, fills defaults and
+// fails with one clear line naming the offending variable. Tests use `testConfig()`.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const positiveInt = z.coerce.number().int().positive();
+
+export const envSchema = z.object({
+  CUSTODIA_DATA_DIR: z.string().min(1).default('./data'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.default(8080),
+  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  MQTT_PORT: port.default(1883),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** 64 hex characters (256 bits). When absent the key lives in `<data>/master.key` (0600). */
+  CUSTODIA_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (a 256-bit key)')
+    .optional(),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  /** Session lifetime in minutes (ASVS 3.3.2: idle and absolute timeouts). */
+  SESSION_TTL_MINUTES: positiveInt.default(480),
+  LOGIN_MAX_FAILURES: positiveInt.default(5),
+  LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+  /** Largest accepted MQTT payload in bytes. */
+  MQTT_MAX_PAYLOAD: positiveInt.default(16 * 1024),
+  /** Group commit: flush a batch after this many readings or this many milliseconds. */
+  INGEST_BATCH_SIZE: positiveInt.default(500),
+  INGEST_BATCH_MS: z.coerce.number().int().min(0).default(5),
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  MQTT_TLS_PORT: port.default(8883),
+  AUDIT_CHECKPOINT_EVERY: positiveInt.default(100),
+  /** Start the demo simulators with `npm start` (set 0 to run the platform alone). */
+  CUSTODIA_DEMO: bool.default(true),
+  CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
+  /** Public origin(s) allowed for cookie-authenticated writes, comma separated. */
+  CUSTODIA_ALLOWED_ORIGINS: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  dataDir: string;
+  http: { host: string; port: number };
+  mqtt: {
+    host: string;
+    port: number;
+    maxPayload: number;
+    tls?: { cert: string; key: string; port: number };
+  };
+  logLevel: Env['LOG_LEVEL'];
+  masterKeyHex?: string;
+  mongodbUri?: string;
+  session: { ttlMs: number };
+  login: { maxFailures: number; lockoutMs: number; rateLimitPerMinute: number };
+  ingest: { batchSize: number; batchMs: number };
+  audit: { checkpointEvery: number };
+  demo: { enabled: boolean; speed: number };
+  allowedOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.MQTT_TLS_CERT) !== Boolean(e.MQTT_TLS_KEY)) {
+    throw new ConfigError('invalid configuration: MQTT_TLS_CERT and MQTT_TLS_KEY must be set together');
+  }
+  return {
+    dataDir: resolve(e.CUSTODIA_DATA_DIR),
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    mqtt: {
+      host: e.MQTT_HOST,
+      port: e.MQTT_PORT,
+      maxPayload: e.MQTT_MAX_PAYLOAD,
+      ...(e.MQTT_TLS_CERT && e.MQTT_TLS_KEY
+        ? { tls: { cert: e.MQTT_TLS_CERT, key: e.MQTT_TLS_KEY, port: e.MQTT_TLS_PORT } }
+        : {}),
+    },
+    logLevel: e.LOG_LEVEL,
+    ...(e.CUSTODIA_MASTER_KEY ? { masterKeyHex: e.CUSTODIA_MASTER_KEY.toLowerCase() } : {}),
+    ...(e.MONGODB_URI ? { mongodbUri: e.MONGODB_URI } : {}),
+    session: { ttlMs: e.SESSION_TTL_MINUTES * 60_000 },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_SECONDS * 1000, rateLimitPerMinute: 30 },
+    ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
+    audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY },
+    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED },
+    allowedOrigins: (e.CUSTODIA_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}
+
+/** Test variant: temporary data directory, free ports, quiet logs, no demo fleet. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const base = loadConfig({
+    CUSTODIA_DATA_DIR: mkdtempSync(join(tmpdir(), 'custodia-test-')),
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'silent',
+    CUSTODIA_DEMO: '0',
+  });
+  return { ...base, ...overrides };
+}
