@@ -42,6 +42,11 @@ export interface Keyring {
   /** New writes use the new version; old data stays readable. Returns the new version. */
   rotateTenantKey(tenant: string): Promise<number>;
   rotateSubjectKey(tenant: string, subject: string): Promise<number>;
+  /** Creates the subject's key when missing (seal also does it lazily). ErasedError when shredded. */
+  ensureSubject(tenant: string, subject: string): Promise<void>;
+  /** Re-wraps every subject key under the current tenant key version, without re-encrypting
+   *  any data. Returns how many key versions were re-wrapped. */
+  rewrapSubjectKeys(tenant: string): Promise<number>;
   /** Destroys every version of the subject's key: its data can never be opened again. */
   shred(tenant: string, subject: string): Promise<void>;
   isErased(tenant: string, subject: string): Promise<boolean>;

@@ -107,7 +107,10 @@ export interface Store {
 
   // keys (wrapped)
   getKeys(scope: string): Promise<StoredKey[]>;
+  /** Inserts a key version, or replaces the same scope + version (re-wrapping relies on it). */
   putKey(key: StoredKey): Promise<void>;
+  /** Distinct key scopes starting with `prefix` (e.g. "subject:"), for describe and re-wrap. */
+  listKeyScopes(prefix: string): Promise<string[]>;
   /** Destroys every version of a scope's key. Adapters must make the bytes unrecoverable
    *  from their files where the engine allows it (sqlite: secure_delete + WAL checkpoint). */
   destroyKeys(scope: string): Promise<number>;

@@ -1,0 +1,7 @@
+// The pilots this distribution hosts. Adding a pilot: write pilots/<name>/index.ts exporting a
+// `Pilot` and list it here; platform/ does not change.
+import type { Pilot } from '../platform/pilot.ts';
+
+export async function loadPilots(): Promise<Pilot[]> {
+  return [];
+}

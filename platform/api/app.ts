@@ -1,0 +1,100 @@
+// The express app: /api/v1 routes, health and metrics, the dashboard's static files, and the
+// one error handler last. Routers are lists of routes with the permission on each line.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import type { PlatformServices } from '../services/index.ts';
+import { WindowLimiter } from '../tenancy/rate-limit.ts';
+import { tooMany } from '../errors.ts';
+import { authenticate } from './auth.ts';
+import { errorHandler, notFoundHandler, sendProblem } from './problem.ts';
+import { alarmRoutes } from './routes/alarms.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { commandRoutes } from './routes/commands.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+import { userRoutes } from './routes/users.ts';
+
+export interface AppOptions {
+  /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
+  pilotRouters?: { id: string; router: Router }[];
+  knownDeviceKinds?: () => string[];
+  dashboardDir?: string;
+  /** Requests per minute per principal (0: unlimited, e.g. in load tests). */
+  apiRateLimitPerMinute?: number;
+}
+
+export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const parts = await s.readiness();
+    const ready = Object.values(parts).every(Boolean);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', parts });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(s.metrics.contentType).send(await s.metrics.metrics());
+  });
+
+  const api = Router();
+  api.use(express.json({ limit: '64kb', strict: true }));
+  // Content-Type of writes must be JSON: a form post from another site never reaches a handler.
+  api.use((req, res, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-length'] !== '0' && !req.is('application/json')) {
+      return sendProblem(res, 415, 'Unsupported Media Type', 'send the body as application/json');
+    }
+    next();
+  });
+  api.use(authRoutes(s));
+  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins);
+  api.use(auth);
+  const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
+  api.use((req, _res, next) => {
+    if (opts.apiRateLimitPerMinute === 0) return next();
+    if (!perPrincipal.hit(req.principal!.id)) return next(tooMany('API rate limit reached', perPrincipal.retryAfter()));
+    next();
+  });
+  api.use(tenantRoutes(s));
+  api.use(userRoutes(s));
+  api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
+  api.use(alarmRoutes(s));
+  api.use(commandRoutes(s));
+  api.use(auditRoutes(s));
+  api.use(keyRoutes(s));
+  for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, p.router);
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+
+  const dist = opts.dashboardDir;
+  if (dist && existsSync(join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // Client-side routes fall back to the SPA shell; unknown API paths stay 404 above.
+    app.get(/^\/(?!api\/|socket\.io\/|mqtt).*/, (_req, res) => res.sendFile(join(dist, 'index.html')));
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(s.logger, s.audit));
+  return app;
+}

@@ -1,0 +1,108 @@
+// Authentication and authorisation as named steps (STYLE.md): `authenticate` resolves the
+// session (cookie, or bearer token for tools), sets the tenant context from the principal —
+// never from the request — and checks CSRF for cookie-authenticated writes; `allow(permission)`
+// is the deny-by-default gate each route names on its own line.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { forbidden, unauthorized } from '../errors.ts';
+import { hashToken } from '../identity/secrets.ts';
+import type { Session, Sessions } from '../identity/sessions.ts';
+import { can, type Permission } from '../policy/roles.ts';
+import type { AuditSink } from '../services/audit-sink.ts';
+import { runInTenant, type Principal } from '../tenancy/context.ts';
+import { timingSafeEqual } from 'node:crypto';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+      session?: Session & { via: 'cookie' | 'bearer'; token: string };
+    }
+  }
+}
+
+export const SESSION_COOKIE = 'custodia_session';
+export const CSRF_COOKIE = 'custodia_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 1) continue;
+    const name = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    try {
+      out[name] = decodeURIComponent(raw);
+    } catch {
+      out[name] = raw;
+    }
+  }
+  return out;
+}
+
+export function principalOf(s: Session): Principal {
+  return { kind: 'user', id: s.userId, tenantId: s.tenantId, role: s.role, label: `user:${s.username}` };
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string) {
+  const x = Buffer.from(hashToken(a));
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function authenticate(sessions: Sessions, audit: AuditSink, allowedOrigins: string[]): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const bearer = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(req.headers.authorization ?? '')?.[1];
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const token = bearer ?? cookie;
+    if (!token) return next(unauthorized());
+    const session = await sessions.resolve(token);
+    if (!session) return next(unauthorized('session expired or unknown; log in again'));
+    const principal = principalOf(session);
+    // CSRF (ASVS 4.2.2, 13.2.3): a cookie rides along with cross-site requests, a custom header
+    // cannot; bearer tokens are never sent implicitly, so only cookie-authenticated writes are checked.
+    if (!bearer && !SAFE.has(req.method)) {
+      const origin = req.headers.origin;
+      const host = req.headers.host;
+      const originOk =
+        !origin || allowedOrigins.includes(origin) || (host !== undefined && new URL(origin).host === host);
+      const header = req.headers[CSRF_HEADER];
+      if (!originOk || typeof header !== 'string' || !sameToken(header, session.csrfHash)) {
+        void audit
+          .record(session.tenantId ?? '_platform', {
+            actor: principal.label,
+            action: 'api.csrf-rejected',
+            target: `${req.method} ${req.path}`.slice(0, 200),
+            outcome: 'denied',
+          })
+          .catch(() => undefined);
+        return next(forbidden('missing or invalid CSRF token (send the X-CSRF-Token header from the login response)'));
+      }
+    }
+    req.principal = principal;
+    req.session = { ...session, via: bearer ? 'bearer' : 'cookie', token };
+    // Everything after this runs in the principal's tenant context. platform-admin has none.
+    if (principal.tenantId) runInTenant({ tenantId: principal.tenantId, principal }, () => next());
+    else next();
+  };
+}
+
+/** Deny-by-default gate: the principal's role must grant the permission. */
+export function allow(permission: Permission): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.principal) return next(unauthorized());
+    if (!can(req.principal.role, permission)) return next(forbidden(`role ${req.principal.role} may not ${permission}`));
+    next();
+  };
+}
+
+/** The caller's tenant id; routes under a tenant refuse principals without one (platform-admin). */
+export function tenantOf(req: Request): string {
+  const t = req.principal?.tenantId;
+  if (!t) throw forbidden('this route belongs to a tenant; the platform operator has no tenant data');
+  return t;
+}

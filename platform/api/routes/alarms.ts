@@ -1,0 +1,33 @@
+// Alarms of the caller's tenant: list, read, acknowledge with a note.
+import { Router } from 'express';
+import { z } from 'zod';
+import { ackSchema } from '../../services/alarms.ts';
+import type { PlatformServices } from '../../services/index.ts';
+import { allow } from '../auth.ts';
+import { body, params, query } from '../validate.ts';
+
+const idParam = z.object({ id: z.uuid() });
+const listQuery = z
+  .object({
+    state: z.enum(['active', 'active-unacknowledged', 'active-acknowledged', 'cleared']).optional(),
+    source: z.string().max(80).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export function alarmRoutes(s: PlatformServices): Router {
+  const r = Router();
+  r.get('/alarms', allow('alarms:read'), async (req, res) => {
+    const q = query(req, listQuery);
+    res.json({ items: await s.alarms.list(q) });
+  });
+  r.get('/alarms/:id', allow('alarms:read'), async (req, res) => {
+    res.json(await s.alarms.require(params(req, idParam).id));
+  });
+  r.post('/alarms/:id/ack', allow('alarms:ack'), async (req, res) => {
+    const { id } = params(req, idParam);
+    const { note } = body(req, ackSchema);
+    res.json(await s.alarms.acknowledge(id, note));
+  });
+  return r;
+}

@@ -1,0 +1,73 @@
+// Devices of the caller's tenant. A new or rotated secret is returned once and never again.
+import { Router } from 'express';
+import { z } from 'zod';
+import { badRequest } from '../../errors.ts';
+import { deviceIdSchema, deviceKindSchema, publicDevice } from '../../identity/devices.ts';
+import type { PlatformServices } from '../../services/index.ts';
+import { allow, tenantOf } from '../auth.ts';
+import { body, params, query } from '../validate.ts';
+
+const idParam = z.object({ id: deviceIdSchema });
+const attributes = z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean()]));
+const createSchema = z
+  .object({
+    id: deviceIdSchema,
+    kind: deviceKindSchema,
+    label: z.string().trim().min(1).max(80).optional(),
+    attributes: attributes.optional(),
+  })
+  .strict();
+const listQuery = z.object({ kind: deviceKindSchema.optional() }).strict();
+
+export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): Router {
+  const r = Router();
+  r.get('/devices', allow('devices:read'), async (req, res) => {
+    const q = query(req, listQuery);
+    res.json({ items: (await s.devices.list(tenantOf(req), q)).map(publicDevice) });
+  });
+  r.get('/devices/:id', allow('devices:read'), async (req, res) => {
+    const { id } = params(req, idParam);
+    res.json(publicDevice(await s.devices.requireInTenant(tenantOf(req), id)));
+  });
+  r.post('/devices', allow('devices:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const input = body(req, createSchema);
+    if (!knownKinds().includes(input.kind)) {
+      throw badRequest(`unknown device kind ${input.kind}; known: ${knownKinds().join(', ')}`);
+    }
+    const tenant = await s.tenants.require(tenantId);
+    if ((await s.devices.countFor(tenantId)) >= tenant.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
+    const { device, secret } = await s.devices.register({ ...input, tenantId });
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.create', target: `device:${device.id}`, outcome: 'success', details: { kind: device.kind } });
+    res.status(201).json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, device.id) });
+  });
+  r.post('/devices/:id/rotate', allow('devices:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    const { device, secret } = await s.devices.rotate(tenantId, id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.rotate-secret', target: `device:${id}`, outcome: 'success' });
+    res.json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, id) });
+  });
+  r.post('/devices/:id/revoke', allow('devices:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    const device = await s.devices.revoke(tenantId, id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.revoke', target: `device:${id}`, outcome: 'success' });
+    res.json(publicDevice(device));
+  });
+  r.delete('/devices/:id', allow('devices:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    await s.devices.remove(tenantId, id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.delete', target: `device:${id}`, outcome: 'success' });
+    res.status(204).end();
+  });
+  return r;
+}
+
+const mqttHints = (tenantId: string, deviceId: string) => ({
+  username: deviceId,
+  clientId: deviceId,
+  telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
+  commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,
+});

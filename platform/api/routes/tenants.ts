@@ -1,0 +1,64 @@
+// Tenant management: platform-admin only. Answers carry tenant metadata, never tenant data.
+import { Router } from 'express';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import { passwordSchema, usernameSchema } from '../../identity/users.ts';
+import type { PlatformServices } from '../../services/index.ts';
+import { quotasSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
+import { allow } from '../auth.ts';
+import { body, params } from '../validate.ts';
+
+const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
+const patchSchema = z
+  .object({ name: z.string().trim().min(2).max(120).optional(), status: z.enum(['active', 'suspended']).optional(), quotas: quotasSchema.partial().optional() })
+  .strict();
+const createSchema = tenantInputSchema.extend({
+  /** The tenant's first administrator; the platform operator never gets a tenant account. */
+  admin: z.object({ username: usernameSchema, password: passwordSchema }).strict().optional(),
+});
+
+export function tenantRoutes(s: PlatformServices): Router {
+  const r = Router();
+  r.get('/tenants', allow('tenants:manage'), async (_req, res) => {
+    const list = await s.tenants.list();
+    res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countFor(t.id) }))) });
+  });
+  r.post('/tenants', allow('tenants:manage'), async (req, res) => {
+    const { admin, ...input } = body(req, createSchema);
+    const tenant = await s.tenants.create(input);
+    if (admin) await s.users.create({ ...admin, role: 'tenant-admin', tenantId: tenant.id });
+    await s.audit.record('_platform', {
+      actor: req.principal!.label,
+      action: 'tenant.create',
+      target: `tenant:${tenant.id}`,
+      outcome: 'success',
+      details: { region: tenant.region, withAdmin: Boolean(admin) },
+    });
+    res.status(201).json(tenant);
+  });
+  r.get('/tenants/:id', allow('tenants:manage'), async (req, res) => {
+    const { id } = params(req, idParam);
+    const t = await s.tenants.get(id);
+    if (!t) throw notFound(`no tenant ${id}`);
+    res.json({ ...t, devices: await s.devices.countFor(id) });
+  });
+  r.patch('/tenants/:id', allow('tenants:manage'), async (req, res) => {
+    const { id } = params(req, idParam);
+    const patch = body(req, patchSchema);
+    const current = await s.tenants.require(id);
+    const next = await s.tenants.update(id, {
+      ...(patch.name ? { name: patch.name } : {}),
+      ...(patch.status ? { status: patch.status } : {}),
+      ...(patch.quotas ? { quotas: { ...current.quotas, ...patch.quotas } } : {}),
+    });
+    await s.audit.record('_platform', {
+      actor: req.principal!.label,
+      action: 'tenant.update',
+      target: `tenant:${id}`,
+      outcome: 'success',
+      details: { fields: Object.keys(patch) },
+    });
+    res.json(next);
+  });
+  return r;
+}

@@ -1,0 +1,60 @@
+// Users of the caller's tenant: tenant-admin only. A user of another tenant is a 404.
+import { Router } from 'express';
+import { z } from 'zod';
+import { badRequest, notFound } from '../../errors.ts';
+import { passwordSchema, publicUser, roleSchema, usernameSchema } from '../../identity/users.ts';
+import type { PlatformServices } from '../../services/index.ts';
+import { allow, tenantOf } from '../auth.ts';
+import { body, params } from '../validate.ts';
+
+const idParam = z.object({ id: z.uuid() });
+const tenantRole = roleSchema.exclude(['platform-admin']);
+const createSchema = z
+  .object({ username: usernameSchema, password: passwordSchema, role: tenantRole, displayName: z.string().trim().min(1).max(80).optional() })
+  .strict();
+const patchSchema = z
+  .object({ displayName: z.string().trim().min(1).max(80).optional(), role: tenantRole.optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
+  .strict();
+
+export function userRoutes(s: PlatformServices): Router {
+  const r = Router();
+  const own = async (tenantId: string, id: string) => {
+    const u = await s.users.get(id);
+    if (!u || u.tenantId !== tenantId) throw notFound(`no user ${id}`);
+    return u;
+  };
+  r.get('/users', allow('users:manage'), async (req, res) => {
+    res.json({ items: (await s.users.list(tenantOf(req))).map(publicUser) });
+  });
+  r.post('/users', allow('users:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const input = body(req, createSchema);
+    const tenant = await s.tenants.require(tenantId);
+    if ((await s.users.list(tenantId)).length >= tenant.quotas.maxUsers) throw badRequest('user quota of this tenant reached');
+    const user = await s.users.create({ ...input, tenantId });
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.create', target: `user:${user.id}`, outcome: 'success', details: { role: user.role } });
+    res.status(201).json(publicUser(user));
+  });
+  r.patch('/users/:id', allow('users:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    await own(tenantId, id);
+    const patch = body(req, patchSchema);
+    const user = await s.users.update(id, patch);
+    // A changed password, role or a disabled account ends existing sessions (ASVS 3.3.3).
+    if (patch.password || patch.role || patch.disabled) await s.sessions.revokeAllFor(id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.update', target: `user:${id}`, outcome: 'success', details: { fields: Object.keys(patch) } });
+    res.json(publicUser(user));
+  });
+  r.delete('/users/:id', allow('users:manage'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    await own(tenantId, id);
+    if (id === req.principal!.id) throw badRequest('you cannot delete your own account');
+    await s.sessions.revokeAllFor(id);
+    await s.users.remove(id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.delete', target: `user:${id}`, outcome: 'success' });
+    res.status(204).end();
+  });
+  return r;
+}

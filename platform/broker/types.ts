@@ -1,0 +1,129 @@
+// The broker's injected dependencies. The broker knows nothing of identity, storage, keys, audit
+// or services: the composition root (platform/server.ts) adapts the real services to these small
+// interfaces, and the tests use in-memory fakes (./testing.ts).
+import type { Registry } from 'prom-client';
+import type { ZodType } from 'zod';
+import type { Logger } from '../logger.ts';
+
+/** A device as authenticated by its own credentials (ETSI EN 303 645 provision 5.1). */
+export interface DeviceIdentity {
+  tenantId: string;
+  /** Unique across the platform: it is also the MQTT client id. */
+  deviceId: string;
+  /** Device kind declared by a pilot; selects the telemetry and event schemas. */
+  kind: string;
+}
+
+/** An operator tool authenticated with a scoped token: read-only, within one tenant. */
+export interface ToolIdentity {
+  tenantId: string;
+  /** Non-personal handle for audit entries. */
+  label: string;
+  /** Topic filters the token allows subscribing to, each under `tenants/{tenantId}/`. */
+  topics: string[];
+}
+
+export type ReadingFamily = 'telemetry' | 'events';
+
+/** A validated reading, handed to `commit` and then to `accepted`. */
+export interface AcceptedMessage {
+  /** Unique id of the reading (a UUID): a QoS 1 retry after a lost PUBACK gets a new one. */
+  id: string;
+  tenantId: string;
+  deviceId: string;
+  kind: string;
+  family: ReadingFamily;
+  /** When the reading was taken (epoch ms): the payload's `ts` when present, else `receivedAt`. */
+  ts: number;
+  receivedAt: number;
+  /** The payload as parsed by the pilot's schema. */
+  data: Record<string, unknown>;
+}
+
+/** A command on its way to a device; sent as JSON on `tenants/{t}/devices/{d}/commands/{id}`. */
+export interface OutgoingCommand {
+  /** Must be a valid topic level (no `/`, `+`, `#`); a UUID in practice. */
+  id: string;
+  name: string;
+  params?: Record<string, unknown>;
+  issuedAt: number;
+  expiresAt?: number;
+}
+
+export type CommandAckStatus = 'accepted' | 'done' | 'failed';
+
+export interface AuditEvent {
+  actor: string;
+  action: string;
+  target: string;
+  outcome: 'success' | 'failure' | 'denied';
+  details?: Record<string, unknown>;
+}
+
+export type OfflineReason = 'disconnect' | 'connection-lost' | 'keepalive-timeout' | 'error' | 'takeover' | 'shutdown';
+
+export interface BrokerConfig {
+  host: string;
+  /** 0 picks a free port; the bound port is on the returned broker. */
+  port: number;
+  /** Largest telemetry/event payload in bytes. */
+  maxPayload: number;
+  /** `cert`/`key` are PEM text or paths to PEM files. */
+  tls?: { cert: string; key: string; port: number };
+  /** Group commit: flush after this many readings or this many milliseconds. */
+  batchSize: number;
+  batchMs: number;
+  /** Failed CONNECTs per client address and per device id before refusing for the rest of the window. */
+  authThrottle?: { maxFailures: number; windowMs: number };
+  /** Disconnect a subscriber whose socket does not drain within this time (default 30 s). */
+  drainTimeoutMs?: number;
+  /** Close connections that send no CONNECT within this time (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Messages in flight in the broker's emitter (default 1000, sized for ~1000 clients). */
+  concurrency?: number;
+}
+
+export interface BrokerDeps {
+  config: BrokerConfig;
+  logger: Logger;
+  /** Verifies a device's own secret. `'revoked'`: known device whose credentials were revoked. */
+  authenticateDevice(deviceId: string, secret: string): Promise<DeviceIdentity | 'revoked' | null>;
+  /** Operator tools connect with username `token` and a scoped token as password. */
+  authenticateToken?(token: string): Promise<ToolIdentity | null>;
+  schemas: {
+    telemetry(kind: string): ZodType | undefined;
+    events(kind: string): ZodType | undefined;
+  };
+  /** Seals and durably writes one batch of one tenant; resolves only once it is durable. */
+  commit(tenantId: string, readings: AcceptedMessage[]): Promise<void>;
+  /** Called after the PUBACKs of a committed batch were sent (pilot rules, realtime). */
+  accepted(readings: AcceptedMessage[]): void;
+  /** Fire-and-forget; entries with a `limitKey` are rate-limited by the audit service. */
+  audit(scope: string, event: AuditEvent, limitKey?: string): void;
+  presence: {
+    online(id: DeviceIdentity, at: number): void;
+    offline(id: DeviceIdentity, at: number, reason: OfflineReason): void;
+  };
+  commands: {
+    /** Commands still to deliver to this device, oldest first. */
+    pendingFor(id: DeviceIdentity): Promise<OutgoingCommand[]>;
+    sent(tenantId: string, commandId: string): void;
+    /** The device's PUBACK for the command arrived. */
+    delivered(tenantId: string, commandId: string): void;
+    acked(id: DeviceIdentity, commandId: string, status: CommandAckStatus, detail?: string): void;
+  };
+  metrics: Registry;
+}
+
+export interface BrokerStats {
+  connected: number;
+  devicesOnline: number;
+  accepted: number;
+  rejected: number;
+  denied: number;
+  authFailures: number;
+  commits: number;
+  commitFailures: number;
+  /** Readings waiting for, or inside, a commit. */
+  ingestPending: number;
+}

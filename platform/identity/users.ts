@@ -1,0 +1,106 @@
+// Users live in the platform store: login must find a user before knowing the tenant.
+// Usernames are looked up through a blind index; the rest of the user is sealed.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { conflict, notFound } from '../errors.ts';
+import type { SealedRecords } from '../services/records.ts';
+import { ROLES, type Role } from '../tenancy/context.ts';
+import { hashPassword } from './passwords.ts';
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+
+/** ASVS 2.1.1/2.1.2: at least 12 characters, at most 128, any character allowed. */
+export const passwordSchema = z.string().min(12, 'at least 12 characters').max(128);
+
+export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** null only for platform-admin */
+  tenantId: string | null;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
+export type PublicUser = Omit<User, 'passwordHash'>;
+
+export const publicUser = ({ passwordHash: _omit, ...rest }: User): PublicUser => rest;
+
+const KIND = 'user';
+const PLATFORM_TENANT_TAG = '_platform';
+
+export class Users {
+  constructor(private readonly records: SealedRecords) {}
+
+  async create(input: {
+    username: string;
+    password: string;
+    role: Role;
+    tenantId: string | null;
+    displayName?: string;
+  }): Promise<User> {
+    const username = usernameSchema.parse(input.username);
+    passwordSchema.parse(input.password);
+    if (input.role === 'platform-admin' ? input.tenantId !== null : input.tenantId === null) {
+      throw conflict('platform-admin has no tenant; every other role belongs to exactly one tenant');
+    }
+    if (await this.findByUsername(username)) throw conflict(`username ${username} is taken`);
+    const user: User = {
+      id: randomUUID(),
+      username,
+      displayName: input.displayName ?? username,
+      role: input.role,
+      tenantId: input.tenantId,
+      passwordHash: await hashPassword(input.password),
+      disabled: false,
+      createdAt: Date.now(),
+    };
+    await this.save(user);
+    return user;
+  }
+
+  private save(user: User) {
+    return this.records.put(KIND, user.id, user, {
+      blind: { username: user.username },
+      tags: { tenant: user.tenantId ?? PLATFORM_TENANT_TAG, role: user.role },
+    });
+  }
+
+  async findByUsername(username: string): Promise<User | null> {
+    const found = await this.records.find<User>(KIND, { blind: { username }, limit: 1 });
+    return found[0]?.data ?? null;
+  }
+
+  async get(id: string): Promise<User | null> {
+    return (await this.records.get<User>(KIND, id))?.data ?? null;
+  }
+
+  /** Users of one tenant (the caller has already checked it may list them). */
+  async list(tenantId: string | null): Promise<User[]> {
+    const rows = await this.records.find<User>(KIND, { tags: { tenant: tenantId ?? PLATFORM_TENANT_TAG } });
+    return rows.map((r) => r.data);
+  }
+
+  async update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string }) {
+    const user = await this.get(id);
+    if (!user) throw notFound(`no user ${id}`);
+    const next: User = { ...user, ...patch };
+    delete (next as { password?: string }).password;
+    if (patch.password) next.passwordHash = await hashPassword(passwordSchema.parse(patch.password));
+    await this.save(next);
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.records.delete(KIND, id);
+  }
+}

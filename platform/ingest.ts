@@ -1,0 +1,219 @@
+// Glue between the broker (platform/broker, which knows nothing of services) and the platform:
+// device authentication from the registry, the pilots' schemas, sealing + group commit through
+// the series service, pilot gates (e.g. consent) and rules, presence, and command delivery.
+import type { Server as HttpServer } from 'node:http';
+import { startBroker, type Broker } from './broker/index.ts';
+import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, OutgoingCommand as BrokerCommand } from './broker/types.ts';
+import type { Config } from './config.ts';
+import type { AcceptedReading, Pilot, PilotContext } from './pilot.ts';
+import type { PlatformServices } from './services/index.ts';
+import type { Reading } from './services/series.ts';
+import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
+import type { ZodType } from 'zod';
+
+export interface Ingest {
+  port: number;
+  broker: Broker;
+  ready(): boolean;
+  isOnline(tenantId: string, deviceId: string): boolean;
+  lastSeen(tenantId: string, deviceId: string): number | null;
+  stop(): Promise<void>;
+}
+
+export interface IngestOptions {
+  config: Config;
+  services: PlatformServices;
+  pilots: Pilot[];
+  contexts: Map<string, PilotContext>;
+  http: HttpServer;
+}
+
+const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal => ({
+  kind: 'device',
+  id: id.deviceId,
+  tenantId: id.tenantId,
+  label: `device:${id.deviceId}`,
+});
+
+export async function startIngest({ config, services: s, pilots, contexts, http }: IngestOptions): Promise<Ingest> {
+  const kinds = new Map<string, { pilot: Pilot; telemetry: ZodType; events?: ZodType }>();
+  for (const p of pilots) {
+    for (const k of p.deviceKinds) {
+      kinds.set(k.kind, { pilot: p, telemetry: k.telemetry, ...(k.events ? { events: k.events } : {}) });
+    }
+  }
+  const lastSeen = new Map<string, number>();
+  const key = (t: string, d: string) => `${t}/${d}`;
+  // Subjects are looked up per device when a batch commits: the registry caches devices.
+  const subjectOf = async (deviceId: string) => (await s.devices.get(deviceId))?.subject ?? null;
+
+  let broker: Broker | undefined;
+  const inTenant = <T>(tenantId: string, principal: Principal, fn: () => Promise<T>) =>
+    runInTenant({ tenantId, principal }, fn);
+
+  broker = await startBroker({
+    config: {
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      maxPayload: config.mqtt.maxPayload,
+      ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
+      batchSize: config.ingest.batchSize,
+      batchMs: config.ingest.batchMs,
+    },
+    logger: s.logger.child({ component: 'broker' }),
+    authenticateDevice: async (deviceId, secret) => {
+      const r = await s.devices.authenticate(deviceId, secret);
+      if (!r || r === 'revoked') return r;
+      const tenant = await s.tenants.get(r.tenantId);
+      if (!tenant || tenant.status !== 'active') return 'revoked';
+      return { tenantId: r.tenantId, deviceId: r.deviceId, kind: r.kind };
+    },
+    schemas: {
+      telemetry: (kind) => kinds.get(kind)?.telemetry,
+      events: (kind) => kinds.get(kind)?.events,
+    },
+    commit: async (tenantId, batch) => {
+      const readings: Reading[] = [];
+      for (const m of batch) {
+        const subject = await subjectOf(m.deviceId);
+        const pilot = kinds.get(m.kind)?.pilot;
+        if (pilot?.gate) {
+          const verdict = await inTenant(tenantId, devicePrincipal(m), () =>
+            pilot.gate!({ tenantId, deviceId: m.deviceId, kind: m.kind, family: m.family, subject, ts: m.ts, data: m.data }),
+          );
+          if (!verdict.allow) {
+            refused(m, verdict.reason);
+            continue;
+          }
+        }
+        readings.push({
+          series: m.family === 'events' ? `${m.deviceId}#events` : m.deviceId,
+          id: m.id,
+          ts: m.ts,
+          subject,
+          data: { ...m.data, kind: m.kind, receivedAt: m.receivedAt },
+        });
+      }
+      if (readings.length === 0) return;
+      const store = await s.scopes.store(tenantId);
+      await store.commit({ points: await s.series.seal(tenantId, readings) });
+    },
+    accepted: (batch) => {
+      const byTenant = new Map<string, AcceptedMessage[]>();
+      for (const m of batch) {
+        if (refusedIds.delete(m.id)) continue;
+        lastSeen.set(key(m.tenantId, m.deviceId), m.receivedAt);
+        let list = byTenant.get(m.tenantId);
+        if (!list) byTenant.set(m.tenantId, (list = []));
+        list.push(m);
+      }
+      for (const [tenantId, list] of byTenant) void dispatch(tenantId, list);
+    },
+    audit: (scope, event, limitKey) => {
+      if (limitKey) s.audit.recordLimited(scope, limitKey, event);
+      else void s.audit.record(scope, event).catch((err: unknown) => s.logger.error({ err }, 'audit failed'));
+    },
+    presence: {
+      online: (id, at) => {
+        lastSeen.set(key(id.tenantId, id.deviceId), at);
+        s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: true, at } });
+        void presenceHook(id, true, at);
+      },
+      offline: (id, at, reason) => {
+        s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: false, at, reason } });
+        void presenceHook(id, false, at);
+      },
+    },
+    commands: {
+      pendingFor: (id) =>
+        inTenant(id.tenantId, devicePrincipal(id), async () =>
+          (await s.commands.pendingFor(id.deviceId)).map(
+            (c): BrokerCommand => ({ id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt }),
+          ),
+        ),
+      sent: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'sent'),
+      delivered: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'delivered'),
+      acked: (id, commandId, status, detail) => void transition(id.tenantId, devicePrincipal(id), commandId, status, detail),
+    },
+    metrics: s.metrics,
+  });
+  broker.attachWebSocket(http, '/mqtt');
+
+  s.commands.setDeliverer(async (tenantId, deviceId, c) =>
+    broker!.deliver(tenantId, deviceId, { id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt }),
+  );
+
+  const refusedIds = new Set<string>();
+  function refused(m: AcceptedMessage, reason: string) {
+    refusedIds.add(m.id);
+    broker?.tellDevice(m.tenantId, m.deviceId, { topic: m.family, reason: 'refused', detail: reason });
+    s.audit.recordLimited(m.tenantId, `refused:${m.deviceId}:${reason}`, {
+      actor: `device:${m.deviceId}`,
+      action: 'ingest.refused',
+      target: `device:${m.deviceId}`,
+      outcome: 'denied',
+      details: { reason },
+    });
+  }
+
+  async function transition(tenantId: string, principal: Principal, commandId: string, status: 'sent' | 'delivered' | 'accepted' | 'done' | 'failed', detail?: string) {
+    try {
+      await inTenant(tenantId, principal, () => s.commands.transition(commandId, status, detail));
+    } catch (err) {
+      s.logger.warn({ err, commandId, status }, 'command transition refused');
+    }
+  }
+
+  async function dispatch(tenantId: string, list: AcceptedMessage[]) {
+    const subjects = new Map<string, string | null>();
+    for (const m of list) if (!subjects.has(m.deviceId)) subjects.set(m.deviceId, await subjectOf(m.deviceId));
+    const readings: AcceptedReading[] = list.map((m) => ({
+      tenantId,
+      deviceId: m.deviceId,
+      kind: m.kind,
+      family: m.family,
+      subject: subjects.get(m.deviceId) ?? null,
+      id: m.id,
+      ts: m.ts,
+      receivedAt: m.receivedAt,
+      data: m.data,
+    }));
+    for (const r of readings) {
+      s.bus.publish({ tenantId, type: 'reading', room: `device:${r.deviceId}`, batch: true, payload: { deviceId: r.deviceId, kind: r.kind, family: r.family, ts: r.ts, data: r.data } });
+    }
+    for (const p of pilots) {
+      if (!p.onReadings) continue;
+      const mine = readings.filter((r) => kinds.get(r.kind)?.pilot === p);
+      if (!mine.length) continue;
+      try {
+        await inTenant(tenantId, systemPrincipal(p.id, tenantId), () => p.onReadings!(contexts.get(p.id)!, mine));
+      } catch (err) {
+        s.logger.error({ err, pilot: p.id }, 'pilot rules failed');
+      }
+    }
+  }
+
+  async function presenceHook(id: BrokerIdentity, online: boolean, at: number) {
+    const pilot = kinds.get(id.kind)?.pilot;
+    if (!pilot?.onPresence) return;
+    try {
+      const subject = await subjectOf(id.deviceId);
+      await inTenant(id.tenantId, systemPrincipal(pilot.id, id.tenantId), () =>
+        pilot.onPresence!(contexts.get(pilot.id)!, { ...id, subject }, online, at),
+      );
+    } catch (err) {
+      s.logger.error({ err, pilot: pilot.id }, 'presence hook failed');
+    }
+  }
+
+  return {
+    port: broker.port,
+    broker,
+    ready: () => Boolean(broker),
+    isOnline: (t, d) => broker?.isOnline(t, d) ?? false,
+    lastSeen: (t, d) => (broker?.isOnline(t, d) ? Date.now() : (lastSeen.get(key(t, d)) ?? null)),
+    stop: async () => {
+      await broker?.stop();
+    },
+  };
+}

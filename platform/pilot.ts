@@ -1,0 +1,98 @@
+// What a pilot (an application hosted on the platform) declares, and the context it receives.
+// A pilot never imports a storage adapter, the broker or the keyring: everything it may do
+// goes through PilotContext. Adding a pilot must not touch platform/ (DESIGN.md "Layout").
+import type { Router } from 'express';
+import type { ZodType } from 'zod';
+import type { Device, DeviceIdentity } from './identity/devices.ts';
+import type { Logger } from './logger.ts';
+import type { PlatformEvent } from './events.ts';
+import type { AlarmService } from './services/alarms.ts';
+import type { AuditSink } from './services/audit-sink.ts';
+import type { CommandService } from './services/commands.ts';
+import type { SealedRecords } from './services/records.ts';
+import type { SeriesService } from './services/series.ts';
+import type { Principal } from './tenancy/context.ts';
+
+export interface DeviceKindSpec {
+  kind: string;
+  description: string;
+  /** zod schema of a telemetry payload (validated at ingest; rejects are reported to the device) */
+  telemetry: ZodType;
+  /** zod schema of an event payload, if the kind sends events */
+  events?: ZodType;
+}
+
+/** A reading the platform accepted and durably committed (after the device's PUBACK). */
+export interface AcceptedReading {
+  tenantId: string;
+  deviceId: string;
+  kind: string;
+  family: 'telemetry' | 'events';
+  subject: string | null;
+  id: string;
+  ts: number;
+  receivedAt: number;
+  data: Record<string, unknown>;
+}
+
+/** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
+export type IngestGate = (reading: Omit<AcceptedReading, 'id' | 'receivedAt'>) => Promise<{ allow: true } | { allow: false; reason: string }>;
+
+export interface PilotContext {
+  readonly pilotId: string;
+  readonly logger: Logger;
+  now(): number;
+  /** Sealed records of the tenant in the current context. */
+  records(): Promise<SealedRecords>;
+  series: SeriesService;
+  alarms: AlarmService;
+  commands: CommandService;
+  audit: AuditSink;
+  /** Devices of the tenant in the current context. */
+  devices: {
+    list(filter?: { kind?: string }): Promise<Device[]>;
+    get(id: string): Promise<Device>;
+    register(input: { id: string; kind: string; label?: string; subject?: string | null; attributes?: Device['attributes'] }): Promise<{ device: Device; secret: string }>;
+    update(id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>): Promise<Device>;
+    isOnline(id: string): boolean;
+    lastSeen(id: string): number | null;
+  };
+  /** Crypto-shredding and key rotation of a data subject of the current tenant. */
+  subjects: {
+    erase(subject: string): Promise<void>;
+    isErased(subject: string): Promise<boolean>;
+    rotate(subject: string): Promise<number>;
+  };
+  /** Pushes an event to the current tenant's realtime room (or a finer room). */
+  publish(event: Omit<PlatformEvent, 'tenantId'>): void;
+  /** The principal of the current request or job. */
+  principal(): Principal;
+  /** Runs fn in the context of each tenant that enabled this pilot (for background jobs). */
+  forEachTenant(fn: (tenantId: string) => Promise<void>): Promise<void>;
+  /** Runs fn in one tenant's context as this pilot's system principal. */
+  inTenant<T>(tenantId: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface DemoProvision {
+  /** Devices created, with their one-time secrets, for the simulator to use. */
+  devices: { id: string; kind: string; secret: string; tenantId: string; attributes: Device['attributes']; subject: string | null }[];
+  /** Anything else the pilot's simulator needs (patients' profiles, lamp models…). */
+  extra?: unknown;
+}
+
+export interface Pilot {
+  id: string;
+  title: string;
+  deviceKinds: DeviceKindSpec[];
+  /** REST routes, mounted at /api/v1/pilots/<id> behind authentication. */
+  routes(ctx: PilotContext): Router;
+  /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
+  gate?: IngestGate;
+  /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
+  onReadings?(ctx: PilotContext, readings: AcceptedReading[]): Promise<void>;
+  onPresence?(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  start?(ctx: PilotContext): Promise<void>;
+  stop?(): Promise<void>;
+  /** Creates the demo data of a tenant (idempotent: called only when the tenant is new). */
+  seedDemo?(ctx: PilotContext, opts: { seed: number; size: number }): Promise<DemoProvision>;
+}

@@ -1,0 +1,42 @@
+// Least privilege per role (ASVS 4.1.3, 4.1.5): one table says what each role may do; every
+// route names the permission it needs. Deny by default: a permission not listed is refused.
+import type { Role } from '../tenancy/context.ts';
+
+export type Permission =
+  | 'tenants:manage' // create, list, suspend tenants (platform only)
+  | 'platform:health' // platform metrics and health detail
+  | 'platform:audit' // the platform's own audit chain
+  | 'users:manage'
+  | 'devices:manage'
+  | 'devices:read'
+  | 'keys:manage'
+  | 'agreements:manage'
+  | 'data:read' // live views and history of a tenant's data (personal data for healthcare)
+  | 'alarms:read'
+  | 'alarms:ack'
+  | 'commands:send'
+  | 'commands:read'
+  | 'consent:manage'
+  | 'export:fhir'
+  | 'audit:read'
+  | 'audit:verify'
+  | 'validation:run'
+  | 'validation:read';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  // The platform operator manages tenants but never reads tenant data (DESIGN.md promise 1).
+  'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify'],
+  'tenant-admin': ['users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read'],
+  operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir'],
+  auditor: ['audit:read', 'audit:verify'],
+  // Evaluators see validation runs and aggregate indicators, never personal data.
+  evaluator: ['validation:run', 'validation:read'],
+};
+
+export function can(role: Role | undefined, permission: Permission): boolean {
+  return role !== undefined && GRANTS[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return GRANTS[role];
+}

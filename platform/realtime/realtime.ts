@@ -1,0 +1,122 @@
+// socket.io: authenticated from the session cookie (or a bearer token in the handshake's auth)
+// at handshake; each socket joins its tenant's room only, and finer rooms of that tenant on
+// request. Asking for another tenant's room is refused and audited. Readings are batched per
+// room a few times a second; alarms and command statuses go at once (DESIGN.md).
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { SESSION_COOKIE, parseCookies, principalOf } from '../api/auth.ts';
+import type { PlatformEvent } from '../events.ts';
+import type { PlatformServices } from '../services/index.ts';
+import type { Principal } from '../tenancy/context.ts';
+import { can } from '../policy/roles.ts';
+
+/** A room inside the caller's tenant: "patient:<id>", "group:<id>", "device:<id>"… */
+const roomNameSchema = z.string().regex(/^[a-z]+:[A-Za-z0-9_.:-]{1,80}$/);
+const subscribeSchema = z.object({ tenant: z.string().max(40).optional(), room: roomNameSchema }).strict();
+
+export const tenantRoom = (tenantId: string) => `t:${tenantId}`;
+export const subRoom = (tenantId: string, room: string) => `t:${tenantId}:${room}`;
+
+interface SocketData {
+  principal: Principal;
+  expiresAt: number;
+}
+
+export interface Realtime {
+  io: Server;
+  flush(): void;
+  close(): Promise<void>;
+}
+
+export function startRealtime(http: HttpServer, s: PlatformServices, opts: { batchMs?: number } = {}): Realtime {
+  const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(http, {
+    serveClient: false,
+    maxHttpBufferSize: 16 * 1024,
+    cors: { origin: false },
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const token =
+        (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
+        parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
+      const session = token ? await s.sessions.resolve(token) : null;
+      if (!session) return next(new Error('unauthorized'));
+      socket.data.principal = principalOf(session);
+      socket.data.expiresAt = session.expiresAt;
+      next();
+    } catch {
+      next(new Error('unauthorized'));
+    }
+  });
+
+  io.on('connection', (socket: Socket) => {
+    const p = socket.data.principal as Principal;
+    // Live tenant events are tenant data: only roles that may read it join the tenant room.
+    if (p.tenantId && (can(p.role, 'data:read') || can(p.role, 'alarms:read') || can(p.role, 'commands:read'))) {
+      void socket.join(tenantRoom(p.tenantId));
+    }
+    socket.emit('hello', { tenant: p.tenantId, role: p.role });
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, (socket.data.expiresAt as number) - Date.now()));
+    expiry.unref();
+    socket.on('disconnect', () => clearTimeout(expiry));
+
+    socket.on('subscribe', (raw: unknown, ack?: (r: unknown) => void) => {
+      const parsed = subscribeSchema.safeParse(raw);
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      if (!parsed.success) return reply({ ok: false, error: 'invalid subscription' });
+      const { tenant, room } = parsed.data;
+      if (!p.tenantId || (tenant !== undefined && tenant !== p.tenantId) || !can(p.role, 'data:read')) {
+        void s.audit
+          .record(p.tenantId ?? '_platform', {
+            actor: p.label,
+            action: 'realtime.subscribe',
+            target: `room:${tenant ?? p.tenantId ?? '-'}:${room}`.slice(0, 200),
+            outcome: 'denied',
+          })
+          .catch(() => undefined);
+        return reply({ ok: false, error: 'forbidden' });
+      }
+      void socket.join(subRoom(p.tenantId, room));
+      reply({ ok: true, room });
+    });
+    socket.on('unsubscribe', (raw: unknown) => {
+      const parsed = subscribeSchema.safeParse(raw);
+      if (parsed.success && p.tenantId) void socket.leave(subRoom(p.tenantId, parsed.data.room));
+    });
+  });
+
+  // Batching: one emit per room and event type per interval carrying an array.
+  const pending = new Map<string, { room: string; type: string; items: unknown[] }>();
+  const flush = () => {
+    for (const { room, type, items } of pending.values()) io.to(room).emit(type, items);
+    pending.clear();
+  };
+  const timer = setInterval(flush, opts.batchMs ?? 250);
+  timer.unref();
+
+  const unsubscribe = s.bus.subscribe((e: PlatformEvent) => {
+    const room = e.room ? subRoom(e.tenantId, e.room) : tenantRoom(e.tenantId);
+    if (!e.batch) {
+      io.to(room).emit(e.type, e.payload);
+      return;
+    }
+    const key = `${room}|${e.type}`;
+    let entry = pending.get(key);
+    if (!entry) pending.set(key, (entry = { room, type: e.type, items: [] }));
+    entry.items.push(e.payload);
+  });
+
+  return {
+    io: io as unknown as Server,
+    flush,
+    async close() {
+      clearInterval(timer);
+      unsubscribe();
+      flush();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

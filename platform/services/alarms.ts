@@ -1,0 +1,269 @@
+// Alarms: one active alarm per (source, type) in a tenant; lifecycle
+// active-unacknowledged → active-acknowledged → cleared, with who and when; severity can rise
+// (escalate) while active. An unacknowledged alarm can carry an escalation deadline: when it
+// passes, the escalation hook fires once (pilots decide whom to call; the platform records it).
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { conflict, notFound } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import type { AuditSink } from './audit-sink.ts';
+import type { Scopes } from './scopes.ts';
+
+export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export type AlarmState = 'active-unacknowledged' | 'active-acknowledged' | 'cleared';
+
+export interface Alarm {
+  id: string;
+  source: string;
+  type: string;
+  category: string;
+  severity: Severity;
+  state: AlarmState;
+  title: string;
+  /** Non-personal description; clinical values live in the pilot's own records. */
+  detail: Record<string, unknown>;
+  subject: string | null;
+  raisedAt: number;
+  updatedAt: number;
+  acknowledgedBy?: string;
+  acknowledgedAt?: number;
+  note?: string;
+  clearedAt?: number;
+  clearedBy?: string;
+  escalateAt?: number;
+  escalatedAt?: number;
+}
+
+export const ackSchema = z.object({ note: z.string().trim().max(500).default('') }).strict();
+
+const KIND = 'alarm';
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+export interface RaiseInput {
+  source: string;
+  type: string;
+  category?: string;
+  severity: Severity;
+  title: string;
+  detail?: Record<string, unknown>;
+  subject?: string | null;
+  /** Escalate when still unacknowledged this long after raising (or after a severity rise). */
+  escalateAfterMs?: number;
+}
+
+export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<void>;
+
+export class AlarmService {
+  private pending = new Map<string, { tenantId: string; id: string; at: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private hooks: EscalationHook[] = [];
+
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly audit: AuditSink,
+    private readonly bus: EventBus,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onEscalation(hook: EscalationHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Raises an alarm, or updates the active one of the same source and type (severity only rises). */
+  async raise(input: RaiseInput): Promise<{ alarm: Alarm; change: 'raised' | 'escalated' | 'unchanged' }> {
+    const { tenantId, principal } = currentTenant('alarms.raise');
+    const records = await this.scopes.records(tenantId);
+    const active = await this.findActive(input.source, input.type);
+    const at = this.now();
+    if (active) {
+      if (rank(input.severity) <= rank(active.severity)) return { alarm: active, change: 'unchanged' };
+      const next: Alarm = {
+        ...active,
+        severity: input.severity,
+        title: input.title,
+        detail: input.detail ?? active.detail,
+        state: 'active-unacknowledged',
+        updatedAt: at,
+        ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
+      };
+      await this.save(records, next);
+      await this.audit.record(tenantId, {
+        actor: principal.label,
+        action: 'alarm.escalate',
+        target: `alarm:${next.id}`,
+        outcome: 'success',
+        details: { type: next.type, source: next.source, from: active.severity, to: next.severity },
+      });
+      this.announce(tenantId, next);
+      return { alarm: next, change: 'escalated' };
+    }
+    const alarm: Alarm = {
+      id: randomUUID(),
+      source: input.source,
+      type: input.type,
+      category: input.category ?? 'technical',
+      severity: input.severity,
+      state: 'active-unacknowledged',
+      title: input.title,
+      detail: input.detail ?? {},
+      subject: input.subject ?? null,
+      raisedAt: at,
+      updatedAt: at,
+      ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
+    };
+    await this.save(records, alarm);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: 'alarm.raise',
+      target: `alarm:${alarm.id}`,
+      outcome: 'success',
+      details: { type: alarm.type, source: alarm.source, severity: alarm.severity },
+    });
+    this.announce(tenantId, alarm);
+    return { alarm, change: 'raised' };
+  }
+
+  async acknowledge(id: string, note = ''): Promise<Alarm> {
+    const { tenantId, principal } = currentTenant('alarms.acknowledge');
+    const records = await this.scopes.records(tenantId);
+    const alarm = await this.require(id);
+    if (alarm.state !== 'active-unacknowledged') throw conflict(`alarm ${id} is ${alarm.state}`);
+    const at = this.now();
+    const next: Alarm = { ...alarm, state: 'active-acknowledged', acknowledgedBy: principal.label, acknowledgedAt: at, note, updatedAt: at };
+    delete next.escalateAt;
+    await this.save(records, next);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: 'alarm.acknowledge',
+      target: `alarm:${id}`,
+      outcome: 'success',
+      details: { type: alarm.type, severity: alarm.severity },
+    });
+    this.announce(tenantId, next);
+    return next;
+  }
+
+  /** Clears the active alarm of a source and type, if any. */
+  async clear(source: string, type: string): Promise<Alarm | null> {
+    const { tenantId, principal } = currentTenant('alarms.clear');
+    const active = await this.findActive(source, type);
+    if (!active) return null;
+    const at = this.now();
+    const next: Alarm = { ...active, state: 'cleared', clearedAt: at, clearedBy: principal.label, updatedAt: at };
+    delete next.escalateAt;
+    await this.save(await this.scopes.records(tenantId), next);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: 'alarm.clear',
+      target: `alarm:${next.id}`,
+      outcome: 'success',
+      details: { type, source },
+    });
+    this.announce(tenantId, next);
+    return next;
+  }
+
+  async findActive(source: string, type: string): Promise<Alarm | null> {
+    const records = await this.scopes.current('alarms.find');
+    const rows = await records.find<Alarm>(KIND, { tags: { source, type, active: '1' }, limit: 1 });
+    return rows[0]?.data ?? null;
+  }
+
+  async get(id: string): Promise<Alarm | null> {
+    const records = await this.scopes.current('alarms.get');
+    return (await records.get<Alarm>(KIND, id))?.data ?? null;
+  }
+
+  async require(id: string): Promise<Alarm> {
+    const a = await this.get(id);
+    if (!a) throw notFound(`no alarm ${id}`);
+    return a;
+  }
+
+  async list(filter: { state?: AlarmState | 'active'; source?: string; subject?: string; limit?: number } = {}): Promise<Alarm[]> {
+    const records = await this.scopes.current('alarms.list');
+    const tags: Record<string, string> = {};
+    if (filter.state === 'active') tags.active = '1';
+    else if (filter.state) tags.state = filter.state;
+    if (filter.source) tags.source = filter.source;
+    const rows = await records.find<Alarm>(KIND, {
+      tags,
+      newestFirst: true,
+      limit: filter.limit ?? 200,
+      ...(filter.subject ? { subject: filter.subject } : {}),
+    });
+    return rows.map((r) => r.data);
+  }
+
+  private async save(records: Awaited<ReturnType<Scopes['records']>>, alarm: Alarm) {
+    await records.put(KIND, alarm.id, alarm, {
+      subject: alarm.subject,
+      tags: {
+        source: alarm.source,
+        type: alarm.type,
+        state: alarm.state,
+        severity: alarm.severity,
+        category: alarm.category,
+        active: alarm.state === 'cleared' ? '0' : '1',
+      },
+    });
+    const key = `${records.scope}/${alarm.id}`;
+    if (alarm.escalateAt && alarm.state === 'active-unacknowledged' && !alarm.escalatedAt) {
+      this.pending.set(key, { tenantId: records.scope, id: alarm.id, at: alarm.escalateAt });
+    } else {
+      this.pending.delete(key);
+    }
+  }
+
+  private announce(tenantId: string, alarm: Alarm) {
+    this.bus.publish({ tenantId, type: 'alarm', payload: alarm });
+  }
+
+  /** Loads pending escalations of a tenant (at start-up) so deadlines survive restarts. */
+  async loadPending(tenantId: string): Promise<void> {
+    const records = await this.scopes.records(tenantId);
+    const rows = await records.find<Alarm>(KIND, { tags: { state: 'active-unacknowledged' } });
+    for (const r of rows) {
+      if (r.data.escalateAt && !r.data.escalatedAt) {
+        this.pending.set(`${tenantId}/${r.id}`, { tenantId, id: r.id, at: r.data.escalateAt });
+      }
+    }
+  }
+
+  /** Fires due escalations; called by the timer and by tests with an injected clock. */
+  async tick(): Promise<number> {
+    const due = [...this.pending.values()].filter((p) => p.at <= this.now());
+    for (const p of due) {
+      this.pending.delete(`${p.tenantId}/${p.id}`);
+      await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
+        const alarm = await this.get(p.id);
+        if (!alarm || alarm.state !== 'active-unacknowledged') return;
+        const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
+        delete next.escalateAt;
+        await this.save(await this.scopes.records(p.tenantId), next);
+        await this.audit.record(p.tenantId, {
+          actor: 'system:alarm-escalation',
+          action: 'alarm.escalation',
+          target: `alarm:${alarm.id}`,
+          outcome: 'success',
+          details: { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt },
+        });
+        this.bus.publish({ tenantId: p.tenantId, type: 'alarm.escalation', payload: next });
+        this.announce(p.tenantId, next);
+        for (const hook of this.hooks) await hook(p.tenantId, next);
+      });
+    }
+    return due.length;
+  }
+
+  start(intervalMs = 1000): void {
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

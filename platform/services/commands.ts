@@ -1,0 +1,213 @@
+// Commands to devices, persisted with their delivery lifecycle:
+// queued → sent → delivered → done | failed, or expired when the time to live passes first.
+// Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '../errors.ts';
+import type { EventBus } from '../events.ts';
+import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import type { AuditSink } from './audit-sink.ts';
+import type { Scopes } from './scopes.ts';
+
+export const COMMAND_STATUSES = ['queued', 'sent', 'delivered', 'accepted', 'done', 'failed', 'expired'] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+const FINAL: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
+
+/** Allowed transitions; a late or duplicate report never moves a command backwards. */
+const NEXT: Record<CommandStatus, readonly CommandStatus[]> = {
+  queued: ['sent', 'delivered', 'accepted', 'done', 'failed', 'expired'],
+  sent: ['sent', 'delivered', 'accepted', 'done', 'failed', 'expired'],
+  delivered: ['accepted', 'done', 'failed', 'expired'],
+  accepted: ['done', 'failed', 'expired'],
+  done: [],
+  failed: [],
+  expired: [],
+};
+
+export interface Command {
+  id: string;
+  deviceId: string;
+  name: string;
+  payload: Record<string, unknown>;
+  status: CommandStatus;
+  /** Commands sent together (to a group of devices) share a batch id. */
+  batchId: string | null;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  history: { status: CommandStatus; at: number; detail?: string }[];
+}
+
+export interface OutgoingCommand {
+  id: string;
+  name: string;
+  payload: Record<string, unknown>;
+  expiresAt: number;
+}
+
+/** Delivers a command to a device if it is online now; resolves true when published. */
+export type Deliverer = (tenantId: string, deviceId: string, command: OutgoingCommand) => Promise<boolean>;
+
+const KIND = 'command';
+
+export class CommandService {
+  private deliverer: Deliverer | undefined;
+  private expiries = new Map<string, { tenantId: string; id: string; at: number }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly audit: AuditSink,
+    private readonly bus: EventBus,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  setDeliverer(d: Deliverer): void {
+    this.deliverer = d;
+  }
+
+  async create(input: {
+    deviceId: string;
+    name: string;
+    payload: Record<string, unknown>;
+    ttlMs: number;
+    batchId?: string | null;
+  }): Promise<Command> {
+    const { tenantId, principal } = currentTenant('commands.create');
+    const at = this.now();
+    const cmd: Command = {
+      id: randomUUID(),
+      deviceId: input.deviceId,
+      name: input.name,
+      payload: input.payload,
+      status: 'queued',
+      batchId: input.batchId ?? null,
+      createdBy: principal.label,
+      createdAt: at,
+      updatedAt: at,
+      expiresAt: at + input.ttlMs,
+      history: [{ status: 'queued', at }],
+    };
+    await this.save(tenantId, cmd);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: 'command.create',
+      target: `device:${cmd.deviceId}`,
+      outcome: 'success',
+      details: { command: cmd.id, name: cmd.name, batch: cmd.batchId },
+    });
+    this.announce(tenantId, cmd);
+    if (this.deliverer) {
+      await this.deliverer(tenantId, cmd.deviceId, toOutgoing(cmd)).catch(() => false);
+    }
+    return (await this.get(cmd.id)) ?? cmd;
+  }
+
+  async get(id: string): Promise<Command | null> {
+    const records = await this.scopes.current('commands.get');
+    return (await records.get<Command>(KIND, id))?.data ?? null;
+  }
+
+  async require(id: string): Promise<Command> {
+    const c = await this.get(id);
+    if (!c) throw notFound(`no command ${id}`);
+    return c;
+  }
+
+  async list(filter: { deviceId?: string; batchId?: string; status?: CommandStatus; limit?: number } = {}): Promise<Command[]> {
+    const records = await this.scopes.current('commands.list');
+    const tags: Record<string, string> = {};
+    if (filter.deviceId) tags.device = filter.deviceId;
+    if (filter.batchId) tags.batch = filter.batchId;
+    if (filter.status) tags.status = filter.status;
+    const rows = await records.find<Command>(KIND, { tags, newestFirst: true, limit: filter.limit ?? 200 });
+    return rows.map((r) => r.data);
+  }
+
+  /** Commands a device should receive on (re)connect: not final, not expired. */
+  async pendingFor(deviceId: string): Promise<OutgoingCommand[]> {
+    const records = await this.scopes.current('commands.pending');
+    const out: OutgoingCommand[] = [];
+    for (const status of ['queued', 'sent'] as const) {
+      const rows = await records.find<Command>(KIND, { tags: { device: deviceId, status } });
+      for (const r of rows) if (r.data.expiresAt > this.now()) out.push(toOutgoing(r.data));
+    }
+    return out.sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  /** Moves a command on; ignores reports that would move it backwards or out of a final state. */
+  async transition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {
+    const { tenantId, principal } = currentTenant('commands.transition');
+    const cmd = await this.get(id);
+    if (!cmd) return null;
+    if (!NEXT[cmd.status].includes(status)) {
+      if (FINAL.has(cmd.status)) return cmd;
+      throw conflict(`command ${id} cannot go from ${cmd.status} to ${status}`);
+    }
+    if (cmd.status === status) return cmd;
+    const at = this.now();
+    const next: Command = {
+      ...cmd,
+      status,
+      updatedAt: at,
+      history: [...cmd.history, { status, at, ...(detail ? { detail } : {}) }],
+    };
+    await this.save(tenantId, next);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: `command.${status}`,
+      target: `device:${cmd.deviceId}`,
+      outcome: status === 'failed' || status === 'expired' ? 'failure' : 'success',
+      details: { command: id, ...(detail ? { reason: detail.slice(0, 200) } : {}) },
+    });
+    this.announce(tenantId, next);
+    return next;
+  }
+
+  private async save(tenantId: string, cmd: Command) {
+    const records = await this.scopes.records(tenantId);
+    await records.put(KIND, cmd.id, cmd, {
+      tags: { device: cmd.deviceId, status: cmd.status, ...(cmd.batchId ? { batch: cmd.batchId } : {}) },
+    });
+    const key = `${tenantId}/${cmd.id}`;
+    if (FINAL.has(cmd.status)) this.expiries.delete(key);
+    else this.expiries.set(key, { tenantId, id: cmd.id, at: cmd.expiresAt });
+  }
+
+  private announce(tenantId: string, cmd: Command) {
+    this.bus.publish({ tenantId, type: 'command', payload: cmd });
+  }
+
+  /** Re-arms expiry deadlines of a tenant's open commands after a restart. */
+  async loadPending(tenantId: string): Promise<void> {
+    const records = await this.scopes.records(tenantId);
+    for (const status of ['queued', 'sent', 'delivered', 'accepted'] as const) {
+      for (const r of await records.find<Command>(KIND, { tags: { status } })) {
+        this.expiries.set(`${tenantId}/${r.id}`, { tenantId, id: r.id, at: r.data.expiresAt });
+      }
+    }
+  }
+
+  /** Expires overdue commands; called by the timer and by tests with an injected clock. */
+  async tick(): Promise<number> {
+    const due = [...this.expiries.values()].filter((e) => e.at <= this.now());
+    for (const e of due) {
+      this.expiries.delete(`${e.tenantId}/${e.id}`);
+      await runInTenant({ tenantId: e.tenantId, principal: systemPrincipal('command-expiry', e.tenantId) }, () =>
+        this.transition(e.id, 'expired', 'time to live passed'),
+      );
+    }
+    return due.length;
+  }
+
+  start(intervalMs = 1000): void {
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+const toOutgoing = (c: Command): OutgoingCommand => ({ id: c.id, name: c.name, payload: c.payload, expiresAt: c.expiresAt });

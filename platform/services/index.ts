@@ -1,0 +1,46 @@
+// The services the composition root (platform/server.ts) builds once and hands to the API,
+// the realtime layer, the broker glue and the pilots.
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.ts';
+import type { Keyring } from '../crypto/types.ts';
+import type { EventBus } from '../events.ts';
+import type { Devices } from '../identity/devices.ts';
+import type { LoginGuard } from '../identity/login-guard.ts';
+import type { Sessions } from '../identity/sessions.ts';
+import type { Users } from '../identity/users.ts';
+import type { Logger } from '../logger.ts';
+import type { StorageProvider } from '../storage/port.ts';
+import type { Audit } from '../audit/log.ts';
+import type { TenantRegistry } from '../tenancy/tenants.ts';
+import type { AlarmService } from './alarms.ts';
+import type { AuditEvent, AuditSink } from './audit-sink.ts';
+import type { CommandService } from './commands.ts';
+import type { Scopes } from './scopes.ts';
+import type { SeriesService } from './series.ts';
+
+/** The audit log as services and routes use it: platform/audit plus rate-limited recording. */
+export interface AuditService extends AuditSink, Omit<Audit, 'record'> {
+  /** Rate-limited recording for events an abusive client could repeat without end. */
+  recordLimited(scope: string, key: string, event: AuditEvent): void;
+}
+
+export interface PlatformServices {
+  config: Config;
+  logger: Logger;
+  storage: StorageProvider;
+  keyring: Keyring;
+  scopes: Scopes;
+  audit: AuditService;
+  bus: EventBus;
+  tenants: TenantRegistry;
+  users: Users;
+  sessions: Sessions;
+  loginGuard: LoginGuard;
+  devices: Devices;
+  series: SeriesService;
+  alarms: AlarmService;
+  commands: CommandService;
+  metrics: Registry;
+  /** Readiness of the parts /readyz reports on. */
+  readiness(): Promise<Record<string, boolean>>;
+}

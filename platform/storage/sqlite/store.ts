@@ -1,0 +1,450 @@
+// One sqlite file behind the Store port (../port.ts). A SqliteStore owns exactly one database
+// connection, so it can only ever read or write its own scope's file (tenant or platform).
+// better-sqlite3 is synchronous: each method does its work in one go and returns a settled
+// promise; a write blocks the event loop only for its one transaction and fsync.
+import type Database from 'better-sqlite3';
+import type {
+  RangeQuery,
+  RecordQuery,
+  Store,
+  StoredAuditEntry,
+  StoredCheckpoint,
+  StoredKey,
+  StoredPoint,
+  StoredRecord,
+  WriteBatch,
+} from '../port.ts';
+
+type Db = Database.Database;
+
+interface RecordRow {
+  kind: string;
+  id: string;
+  subject: string | null;
+  body: Buffer;
+  created_at: number;
+  updated_at: number;
+  idx: string;
+}
+
+interface PointRow {
+  series: string;
+  id: string;
+  ts: number;
+  subject: string | null;
+  body: Buffer;
+}
+
+interface KeyRow {
+  scope: string;
+  version: number;
+  wrapped: Buffer;
+  wrapped_by: string;
+  created_at: number;
+}
+
+interface AuditRow {
+  seq: number;
+  ts: number;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: StoredAuditEntry['outcome'];
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface CheckpointRow {
+  seq: number;
+  head_hash: string;
+  ts: number;
+  signature: string;
+  key_id: string;
+}
+
+const RECORD_COLUMNS = `r.kind, r.id, r.subject, r.body, r.created_at, r.updated_at,
+  (SELECT json_group_object(i.name, i.value) FROM record_index i WHERE i.kind = r.kind AND i.id = r.id) AS idx`;
+const POINT_COLUMNS = 'series, id, ts, subject, body';
+const AUDIT_COLUMNS = 'seq, ts, actor, action, target, outcome, details, prev_hash, hash';
+
+/** Dynamic queries (find/count with a varying number of index terms) are cached by their SQL;
+ *  the number of shapes is small, this bound only guards against pathological callers. */
+const MAX_CACHED_QUERIES = 256;
+
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  readonly #queries = new Map<string, Database.Statement<unknown[], unknown>>();
+  #closed = false;
+
+  readonly #getRecord;
+  readonly #upsertRecord;
+  readonly #deleteIndex;
+  readonly #insertIndex;
+  readonly #deleteRecord;
+  readonly #insertPoint;
+  readonly #rangeAsc;
+  readonly #rangeDesc;
+  readonly #latest;
+  readonly #countPointsAll;
+  readonly #countPointsSeries;
+  readonly #listSeries;
+  readonly #getKeys;
+  readonly #putKey;
+  readonly #deleteKeys;
+  readonly #insertAudit;
+  readonly #readAudit;
+  readonly #lastAudit;
+  readonly #insertCheckpoint;
+  readonly #listCheckpoints;
+  readonly #applyBatch: (batch: WriteBatch) => void;
+  readonly #appendAuditTx: (entries: StoredAuditEntry[]) => void;
+
+  /** `db` must come from ./schema.ts `openDatabase` for the same scope. */
+  constructor(
+    readonly scope: string,
+    readonly file: string,
+    db: Db,
+  ) {
+    this.#db = db;
+    this.#getRecord = db.prepare<[string, string], RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records r WHERE r.kind = ? AND r.id = ?`,
+    );
+    // Upsert: an update keeps the original created_at (port: updates keep createdAt).
+    this.#upsertRecord = db.prepare<[string, string, string | null, Buffer, number, number], void>(
+      `INSERT INTO records (kind, id, subject, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+         updated_at = excluded.updated_at`,
+    );
+    this.#deleteIndex = db.prepare<[string, string], void>('DELETE FROM record_index WHERE kind = ? AND id = ?');
+    this.#insertIndex = db.prepare<[string, string, string, string], void>(
+      'INSERT INTO record_index (kind, id, name, value) VALUES (?, ?, ?, ?)',
+    );
+    // record_index rows go with it (ON DELETE CASCADE, foreign_keys = ON).
+    this.#deleteRecord = db.prepare<[string, string], void>('DELETE FROM records WHERE kind = ? AND id = ?');
+    // Plain INSERT: a duplicate point id aborts the whole batch (id is UNIQUE).
+    this.#insertPoint = db.prepare<[string, string, number, string | null, Buffer], void>(
+      'INSERT INTO points (series, id, ts, subject, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#rangeAsc = db.prepare<[string, number, number, number], PointRow>(
+      `SELECT ${POINT_COLUMNS} FROM points WHERE series = ? AND ts >= ? AND ts <= ?
+       ORDER BY ts ASC, rowid ASC LIMIT ?`,
+    );
+    this.#rangeDesc = db.prepare<[string, number, number, number], PointRow>(
+      `SELECT ${POINT_COLUMNS} FROM points WHERE series = ? AND ts >= ? AND ts <= ?
+       ORDER BY ts DESC, rowid DESC LIMIT ?`,
+    );
+    this.#latest = db.prepare<[string], PointRow>(
+      `SELECT ${POINT_COLUMNS} FROM points WHERE series = ? ORDER BY ts DESC, rowid DESC LIMIT 1`,
+    );
+    this.#countPointsAll = db.prepare<[], number>('SELECT count(*) FROM points').pluck();
+    this.#countPointsSeries = db.prepare<[string], number>('SELECT count(*) FROM points WHERE series = ?').pluck();
+    this.#listSeries = db.prepare<[], string>('SELECT DISTINCT series FROM points ORDER BY series').pluck();
+    this.#getKeys = db.prepare<[string], KeyRow>(
+      'SELECT scope, version, wrapped, wrapped_by, created_at FROM keys WHERE scope = ? ORDER BY version',
+    );
+    // Re-wrapping (master or tenant key rotation) replaces the wrapped bytes of an existing
+    // version; secure_delete zeroes the old cell content.
+    this.#putKey = db.prepare<[string, number, Buffer, string, number], void>(
+      `INSERT INTO keys (scope, version, wrapped, wrapped_by, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope, version) DO UPDATE SET wrapped = excluded.wrapped, wrapped_by = excluded.wrapped_by`,
+    );
+    this.#deleteKeys = db.prepare<[string], void>('DELETE FROM keys WHERE scope = ?');
+    this.#insertAudit = db.prepare<[number, number, string, string, string, string, string, string, string], void>(
+      `INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#readAudit = db.prepare<[number, number], AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit WHERE seq >= ? ORDER BY seq ASC LIMIT ?`,
+    );
+    this.#lastAudit = db.prepare<[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1`);
+    this.#insertCheckpoint = db.prepare<[number, string, number, string, string], void>(
+      'INSERT INTO checkpoints (seq, head_hash, ts, signature, key_id) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#listCheckpoints = db.prepare<[], CheckpointRow>(
+      'SELECT seq, head_hash, ts, signature, key_id FROM checkpoints ORDER BY seq ASC, rowid ASC',
+    );
+
+    this.#applyBatch = db.transaction((batch: WriteBatch) => {
+      for (const r of batch.put ?? []) {
+        this.#upsertRecord.run(r.kind, r.id, r.subject ?? null, r.body, r.createdAt, r.updatedAt);
+        this.#deleteIndex.run(r.kind, r.id);
+        for (const [name, value] of Object.entries(r.index)) this.#insertIndex.run(r.kind, r.id, name, value);
+      }
+      for (const d of batch.delete ?? []) this.#deleteRecord.run(d.kind, d.id);
+      for (const p of batch.points ?? []) this.#insertPoint.run(p.series, p.id, p.ts, p.subject ?? null, p.body);
+    });
+    this.#appendAuditTx = db.transaction((entries: StoredAuditEntry[]) => {
+      for (const e of entries) {
+        this.#insertAudit.run(e.seq, e.ts, e.actor, e.action, e.target, e.outcome, e.details, e.prevHash, e.hash);
+      }
+    });
+  }
+
+  // ---- records ----
+
+  async get(kind: string, id: string): Promise<StoredRecord | null> {
+    const row = this.#getRecord.get(kind, id);
+    return row ? toRecord(row) : null;
+  }
+
+  async find(query: RecordQuery): Promise<StoredRecord[]> {
+    const limit = checkLimit(query.limit);
+    if (limit === 0) return [];
+    const { sql, params } = recordFilter(query.kind, query.where, query.subject);
+    const newest = query.newestFirst === true;
+    let text = `SELECT ${RECORD_COLUMNS} ${sql}`;
+    if (query.after !== undefined) {
+      checkNumber('after', query.after);
+      // Keyset pagination in the direction of travel (port: "past this").
+      text += newest ? ' AND r.updated_at < ?' : ' AND r.created_at > ?';
+      params.push(query.after);
+    }
+    text += newest ? ' ORDER BY r.updated_at DESC, r.id DESC' : ' ORDER BY r.created_at ASC, r.id ASC';
+    text += ' LIMIT ?';
+    params.push(limit ?? -1);
+    return (this.#query<RecordRow>(text).all(...params) as RecordRow[]).map(toRecord);
+  }
+
+  async count(kind: string, where?: Record<string, string>): Promise<number> {
+    const { sql, params } = recordFilter(kind, where, undefined);
+    return this.#query<number>(`SELECT count(*) ${sql}`).pluck().get(...params) as number;
+  }
+
+  async commit(batch: WriteBatch): Promise<void> {
+    checkBatch(batch);
+    this.#applyBatch(batch);
+  }
+
+  // ---- time series ----
+
+  async range(query: RangeQuery): Promise<StoredPoint[]> {
+    const limit = checkLimit(query.limit);
+    if (limit === 0) return [];
+    if (query.from !== undefined) checkNumber('from', query.from);
+    if (query.to !== undefined) checkNumber('to', query.to);
+    const stmt = query.desc === true ? this.#rangeDesc : this.#rangeAsc;
+    // Both bounds inclusive; ±Infinity binds as a REAL that every stored ts compares within.
+    return stmt.all(query.series, query.from ?? -Infinity, query.to ?? Infinity, limit ?? -1).map(toPoint);
+  }
+
+  async latest(series: string): Promise<StoredPoint | null> {
+    const row = this.#latest.get(series);
+    return row ? toPoint(row) : null;
+  }
+
+  async countPoints(series?: string): Promise<number> {
+    return (series === undefined ? this.#countPointsAll.get() : this.#countPointsSeries.get(series)) ?? 0;
+  }
+
+  async listSeries(): Promise<string[]> {
+    return this.#listSeries.all();
+  }
+
+  // ---- keys ----
+
+  async getKeys(scope: string): Promise<StoredKey[]> {
+    return this.#getKeys.all(scope).map((k) => ({
+      scope: k.scope,
+      version: k.version,
+      wrapped: k.wrapped,
+      wrappedBy: k.wrapped_by,
+      createdAt: k.created_at,
+    }));
+  }
+
+  async listKeyScopes(prefix: string): Promise<string[]> {
+    // substr comparison instead of LIKE: scopes may contain '_' and '%', which LIKE treats as wildcards.
+    const rows = this.#db
+      .prepare<[string, string], { scope: string }>(
+        'SELECT DISTINCT scope FROM keys WHERE substr(scope, 1, length(?)) = ? ORDER BY scope',
+      )
+      .all(prefix, prefix);
+    return rows.map((r) => r.scope);
+  }
+
+  async putKey(key: StoredKey): Promise<void> {
+    checkBytes('wrapped key', key.wrapped);
+    if (!Number.isInteger(key.version)) throw new TypeError('key version must be an integer');
+    this.#putKey.run(key.scope, key.version, key.wrapped, key.wrappedBy, key.createdAt);
+  }
+
+  async destroyKeys(scope: string): Promise<number> {
+    const { changes } = this.#deleteKeys.run(scope);
+    // secure_delete zeroed the cells in the new page images, but those live in the WAL while the
+    // old images may still sit in the main file or earlier WAL frames. TRUNCATE copies the zeroed
+    // pages into the main file and cuts the WAL to zero bytes.
+    this.#checkpoint(`destroying keys of ${scope}`);
+    return changes;
+  }
+
+  // ---- audit ----
+
+  async appendAudit(entries: StoredAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.#appendAuditTx(entries);
+  }
+
+  async readAudit(fromSeq: number, limit: number): Promise<StoredAuditEntry[]> {
+    const n = checkLimit(limit) ?? 0;
+    if (n === 0) return [];
+    return this.#readAudit.all(fromSeq, n).map(toAudit);
+  }
+
+  async lastAudit(): Promise<StoredAuditEntry | null> {
+    const row = this.#lastAudit.get();
+    return row ? toAudit(row) : null;
+  }
+
+  async putCheckpoint(cp: StoredCheckpoint): Promise<void> {
+    this.#insertCheckpoint.run(cp.seq, cp.headHash, cp.ts, cp.signature, cp.keyId);
+  }
+
+  async listCheckpoints(): Promise<StoredCheckpoint[]> {
+    return this.#listCheckpoints.all().map((c) => ({
+      seq: c.seq,
+      headHash: c.head_hash,
+      ts: c.ts,
+      signature: c.signature,
+      keyId: c.key_id,
+    }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.#db.prepare('SELECT 1').pluck().get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- lifecycle (not part of the port: the provider owns it) ----
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Final checkpoint (so the data sits in the main file alone), then close. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.#queries.clear();
+      this.#db.close();
+    }
+  }
+
+  /** Closes without a checkpoint, for a file about to be deleted. */
+  closeForDrop(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queries.clear();
+    this.#db.close();
+  }
+
+  #checkpoint(why: string): void {
+    const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    if (result?.busy) {
+      // Another connection (a CLI, a backup) holds a read snapshot; fail loudly rather than
+      // report bytes destroyed that may still be in the WAL.
+      throw new Error(`${this.scope}: WAL checkpoint blocked by a reader while ${why}; retry`);
+    }
+  }
+
+  #query<R>(sql: string): Database.Statement<unknown[], R> {
+    let stmt = this.#queries.get(sql);
+    if (!stmt) {
+      if (this.#queries.size >= MAX_CACHED_QUERIES) this.#queries.clear();
+      stmt = this.#db.prepare<unknown[], unknown>(sql);
+      this.#queries.set(sql, stmt);
+    }
+    return stmt as Database.Statement<unknown[], R>;
+  }
+}
+
+/** FROM/JOIN/WHERE shared by find and count: one join on record_index per `where` entry (AND),
+ *  each served by the (kind, name, value) index. Names and values are bound, never spliced. */
+function recordFilter(
+  kind: string,
+  where: Record<string, string> | undefined,
+  subject: string | undefined,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  let sql = 'FROM records r';
+  let n = 0;
+  for (const [name, value] of Object.entries(where ?? {})) {
+    if (typeof value !== 'string') throw new TypeError(`where.${name} must be a string`);
+    sql += ` JOIN record_index w${n} ON w${n}.kind = r.kind AND w${n}.id = r.id AND w${n}.name = ? AND w${n}.value = ?`;
+    params.push(name, value);
+    n++;
+  }
+  sql += ' WHERE r.kind = ?';
+  params.push(kind);
+  if (subject !== undefined) {
+    sql += ' AND r.subject = ?';
+    params.push(subject);
+  }
+  return { sql, params };
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return {
+    kind: row.kind,
+    id: row.id,
+    subject: row.subject,
+    index: JSON.parse(row.idx) as Record<string, string>,
+    body: row.body,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toPoint(row: PointRow): StoredPoint {
+  return { series: row.series, id: row.id, ts: row.ts, subject: row.subject, body: row.body };
+}
+
+function toAudit(row: AuditRow): StoredAuditEntry {
+  return {
+    seq: row.seq,
+    ts: row.ts,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    outcome: row.outcome,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function checkLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  return limit;
+}
+
+function checkNumber(name: string, value: number): void {
+  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
+}
+
+/** Only bytes reach the body columns: a string here would be stored as TEXT (and likely be a
+ *  value that skipped the keyring). Cheap checks, run before the transaction opens. */
+function checkBytes(what: string, value: unknown): void {
+  if (!Buffer.isBuffer(value)) throw new TypeError(`${what} must be a Buffer`);
+}
+
+function checkBatch(batch: WriteBatch): void {
+  for (const r of batch.put ?? []) {
+    checkBytes(`body of ${r.kind}/${r.id}`, r.body);
+    checkNumber('createdAt', r.createdAt);
+    checkNumber('updatedAt', r.updatedAt);
+    for (const [name, value] of Object.entries(r.index)) {
+      if (typeof value !== 'string') throw new TypeError(`index ${name} of ${r.kind}/${r.id} must be a string`);
+    }
+  }
+  for (const p of batch.points ?? []) {
+    checkBytes(`body of point ${p.id}`, p.body);
+    checkNumber('ts', p.ts);
+  }
+}

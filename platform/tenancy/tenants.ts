@@ -1,0 +1,87 @@
+// The tenant registry (platform store). Creating a tenant creates its store and its keys.
+import { z } from 'zod';
+import { conflict, notFound } from '../errors.ts';
+import type { Keyring } from '../crypto/types.ts';
+import type { SealedRecords } from '../services/records.ts';
+import { TENANT_ID_PATTERN, type StorageProvider } from '../storage/port.ts';
+
+export const quotasSchema = z
+  .object({
+    maxDevices: z.number().int().positive().max(1_000_000).default(10_000),
+    maxUsers: z.number().int().positive().max(100_000).default(200),
+    /** Sustained readings per second accepted from this tenant's devices. */
+    ingestPerSecond: z.number().int().positive().max(1_000_000).default(20_000),
+  })
+  .strict();
+
+export const tenantInputSchema = z
+  .object({
+    id: z.string().regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 2–40 characters, starting with a letter'),
+    name: z.string().trim().min(2).max(120),
+    /** Where the tenant's data resides (disclosed to the tenant; EU by default). */
+    region: z.enum(['eu-west', 'eu-central', 'eu-south', 'eu-north']).default('eu-west'),
+    quotas: quotasSchema.default({ maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 }),
+    /** Pilots (applications) this tenant runs, e.g. ["healthcare"]. */
+    pilots: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(20).default([]),
+  })
+  .strict();
+
+export type TenantInput = z.input<typeof tenantInputSchema>;
+
+export interface Tenant {
+  id: string;
+  name: string;
+  region: string;
+  quotas: z.infer<typeof quotasSchema>;
+  pilots: string[];
+  status: 'active' | 'suspended';
+  createdAt: number;
+}
+
+const KIND = 'tenant';
+
+export class TenantRegistry {
+  private cache = new Map<string, Tenant>();
+  constructor(
+    private readonly records: SealedRecords,
+    private readonly storage: StorageProvider,
+    private readonly keyring: Keyring,
+  ) {}
+
+  async create(input: TenantInput): Promise<Tenant> {
+    const parsed = tenantInputSchema.parse(input);
+    if (await this.records.store.get(KIND, parsed.id)) throw conflict(`tenant ${parsed.id} already exists`);
+    const tenant: Tenant = { ...parsed, status: 'active', createdAt: Date.now() };
+    await this.storage.tenant(tenant.id);
+    await this.keyring.ensureTenant(tenant.id);
+    await this.records.put(KIND, tenant.id, tenant, { tags: { status: tenant.status } });
+    this.cache.set(tenant.id, tenant);
+    return tenant;
+  }
+
+  async get(id: string): Promise<Tenant | null> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const rec = await this.records.get<Tenant>(KIND, id);
+    if (rec) this.cache.set(id, rec.data);
+    return rec?.data ?? null;
+  }
+
+  async require(id: string): Promise<Tenant> {
+    const t = await this.get(id);
+    if (!t) throw notFound(`no tenant ${id}`);
+    return t;
+  }
+
+  async list(): Promise<Tenant[]> {
+    return (await this.records.find<Tenant>(KIND)).map((r) => r.data);
+  }
+
+  async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>>): Promise<Tenant> {
+    const current = await this.require(id);
+    const next: Tenant = { ...current, ...patch };
+    await this.records.put(KIND, id, next, { tags: { status: next.status } });
+    this.cache.set(id, next);
+    return next;
+  }
+}

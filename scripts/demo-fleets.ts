@@ -1,0 +1,62 @@
+// Demo fleets: on first start each pilot provisions its demo devices in its demo tenant (device
+// secrets go to a 0600 fleet file in the data directory, never to the console), then each
+// pilot's simulator runs as a separate process speaking MQTT over TCP like real devices.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEMO_TENANTS } from '../platform/demo.ts';
+import type { Platform } from '../platform/server.ts';
+
+export interface Fleets {
+  describe(): string[];
+  stop(): Promise<void>;
+}
+
+const root = join(import.meta.dirname, '..');
+export const fleetFile = (dataDir: string, tenantId: string, pilotId: string) => join(dataDir, 'fleets', `${tenantId}.${pilotId}.json`);
+
+const DEMO_SIZE: Record<string, number> = { healthcare: 12, lighting: 120 };
+
+export async function startDemoFleets(platform: Platform): Promise<Fleets> {
+  const { config } = platform;
+  const children: { name: string; child: ChildProcess }[] = [];
+  const described: string[] = [];
+  await mkdir(join(config.dataDir, 'fleets'), { recursive: true, mode: 0o700 });
+  for (const pilot of platform.pilots) {
+    const tenant = DEMO_TENANTS.find((t) => t.pilots.includes(pilot.id));
+    if (!tenant || !pilot.seedDemo) continue;
+    const file = fleetFile(config.dataDir, tenant.id, pilot.id);
+    if (!existsSync(file)) {
+      const ctx = platform.pilotContext(pilot.id);
+      const provision = await ctx.inTenant(tenant.id, () => pilot.seedDemo!(ctx, { seed: 42, size: DEMO_SIZE[pilot.id] ?? 10 }));
+      await writeFile(file, JSON.stringify({ tenantId: tenant.id, pilot: pilot.id, ...provision }, null, 2), { mode: 0o600 });
+      await chmod(file, 0o600);
+    }
+    const cli = join(root, 'simulators', pilot.id, 'cli.ts');
+    if (!existsSync(cli)) continue;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${platform.mqttPort}`, '--speed', String(config.demo.speed), '--quiet'],
+      { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
+    );
+    children.push({ name: pilot.id, child });
+    described.push(`  simulator           ${pilot.id} fleet of ${tenant.id} (pid ${child.pid})`);
+  }
+  return {
+    describe: () => (described.length ? described : ['  simulators          none']),
+    async stop() {
+      await Promise.all(
+        children.map(
+          ({ child }) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// `npm start`: the whole demo in one command — platform (HTTP API, dashboard, realtime, embedded
+// MQTT broker, embedded store), demo tenants and accounts on first start, and the simulators.
+import { loadConfig, ConfigError, type Config } from '../platform/config.ts';
+import { startPlatform, type Platform } from '../platform/server.ts';
+import { ensureDemoAccounts } from '../platform/demo.ts';
+import { loadPilots } from '../pilots/index.ts';
+import { ensureDashboardBuilt } from './dashboard-build.ts';
+import { startDemoFleets, type Fleets } from './demo-fleets.ts';
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  await ensureDashboardBuilt();
+  const platform: Platform = await startPlatform(config, { pilots: await loadPilots() });
+  const { created, file } = await ensureDemoAccounts(platform.services);
+  let fleets: Fleets | undefined;
+  if (config.demo.enabled) fleets = await startDemoFleets(platform);
+
+  const lines = [
+    '',
+    `  Custodia is running`,
+    `  dashboard and API   ${platform.url}/`,
+    `  MQTT (devices)      mqtt://${config.mqtt.host}:${platform.mqttPort}   (also ws://…/mqtt)`,
+    `  data directory      ${config.dataDir}   (store: ${platform.services.storage.kind})`,
+    `  demo accounts       ${file}`,
+    ...(fleets ? fleets.describe() : ['  simulators          off (CUSTODIA_DEMO=0)']),
+    '',
+  ];
+  if (created.length) {
+    lines.push('  Demo accounts created now (shown once; also in the file above, mode 0600):');
+    for (const a of created) lines.push(`    ${a.username.padEnd(22)} ${a.password}   ${a.role}${a.tenantId ? ` @ ${a.tenantId}` : ''}`);
+    lines.push('');
+  }
+  lines.push('  Stop with Ctrl+C. Reset: stop, then delete the data directory.', '');
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping simulators and platform…`);
+    await fleets?.stop();
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/start.ts')) {
+  main().catch((err: unknown) => {
+    console.error(`custodia failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
