@@ -62,6 +62,8 @@ export interface Broker {
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
   deliver(tenantId: string, deviceId: string, command: OutgoingCommand): Promise<boolean>;
   isOnline(tenantId: string, deviceId: string): boolean;
+  /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
+  tellDevice(tenantId: string, deviceId: string, notice: { topic: string; reason: string; detail: string }): void;
   stats(): BrokerStats;
   stop(): Promise<void>;
 }
@@ -79,6 +81,8 @@ interface DeviceSession {
   /** QoS granted on the device's `commands/+` filter; null while not subscribed. */
   commandsQos: 0 | 1 | null;
   online: boolean;
+  /** CONNACK sent and queued messages flushed: publishes may go to the device. */
+  ready: boolean;
   offlineReason: OfflineReason | null;
   /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK. */
   awaitingPuback: Map<number, string>;
@@ -239,7 +243,9 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
 
     if (isTool) {
       const tool: ToolIdentity | null = deps.authenticateToken ? await deps.authenticateToken(secret) : null;
-      if (!tool || !isTopicLevel(tool.tenantId)) return refuse('bad-token', RC.badCredentials, claimed, address, failKeys);
+      if (!tool || !isTopicLevel(tool.tenantId)) {
+        return refuse('bad-token', RC.badCredentials, claimed, address, failKeys);
+      }
       const principal: BrokerPrincipal = { kind: 'tool', tool };
       if (!takeoverAllowed(client.id, principal)) {
         return refuse('client-id-in-use', RC.identifierRejected, claimed, address, []);
@@ -277,6 +283,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
       identity: result,
       commandsQos: null,
       online: false,
+      ready: false,
       offlineReason: null,
       awaitingPuback: new Map(),
       nextMessageId: 1 + Math.floor(Math.random() * 65535),
@@ -299,10 +306,19 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
   };
 
   // ---- topic ACL ------------------------------------------------------------------------------
-  const deny = (action: 'publish' | 'subscribe', principal: BrokerPrincipal | undefined, topic: string, reason: string) => {
+  const deny = (
+    action: 'publish' | 'subscribe',
+    principal: BrokerPrincipal | undefined,
+    topic: string,
+    reason: string,
+  ) => {
     counts.denied++;
     metrics.denied.inc({ action });
-    const scope = principal ? (principal.kind === 'device' ? principal.identity.tenantId : principal.tool.tenantId) : PLATFORM_SCOPE;
+    const scope = !principal
+      ? PLATFORM_SCOPE
+      : principal.kind === 'device'
+        ? principal.identity.tenantId
+        : principal.tool.tenantId;
     const actor = !principal
       ? 'mqtt:unauthenticated'
       : principal.kind === 'device'
@@ -349,26 +365,39 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     // other QoS 1 traffic, so these ids cannot collide with ids aedes allocates.
     if (principal.kind === 'device' && packet.qos > 0 && packet.messageId === undefined) {
       const session = sessions.get(client);
-      const topic = parseDeviceTopic(packet.topic);
-      if (session && topic?.family === 'commands' && topic.commandId) {
-        packet.messageId = allocateMessageId(session);
-        session.awaitingPuback.set(packet.messageId, topic.commandId);
+      const commandId = parseDeviceTopic(packet.topic)?.commandId;
+      const id = session && commandId ? allocateMessageId(session) : undefined;
+      if (session && commandId && id !== undefined) {
+        packet.messageId = id;
+        session.awaitingPuback.set(id, commandId);
       }
     }
     return packet;
   };
 
-  const allocateMessageId = (s: DeviceSession): number => {
+  /** Next packet id (1..65535, MQTT-2.3.1-1) not awaiting a PUBACK; undefined when all are, and
+   *  aedes then numbers the packet itself (its delivery is just not reported). */
+  const allocateMessageId = (s: DeviceSession): number | undefined => {
     for (let i = 0; i < 65535; i++) {
       const id = s.nextMessageId;
       s.nextMessageId = id >= 65535 ? 1 : id + 1;
       if (!s.awaitingPuback.has(id)) return id;
     }
-    throw new Error('no free packet identifier'); // 65535 unacknowledged commands on one connection
+    return undefined;
   };
 
   // ---- publishes: ACL, then one handler per topic family -------------------------------------
   const authorizePublish: NonNullable<AedesOptions['authorizePublish']> = (client, packet, callback) => {
+    try {
+      routePublish(client, packet, callback);
+    } catch (err) {
+      // A throwing dependency (a pilot's schema lookup) must not take the broker down.
+      log.error({ err, topic: packet.topic }, 'publish handling failed');
+      callback(new Error('publish could not be handled'));
+    }
+  };
+
+  const routePublish = (client: Client | null, packet: PublishPacket, callback: PublishCallback) => {
     const principal = client ? principals.get(client) : undefined;
     // No client: a stale will replayed from persistence; with no principal nothing is allowed.
     if (!client || !principal) return callback(new Error('not authenticated'));
@@ -398,6 +427,22 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     }
   };
 
+  const tellDevice: Broker['tellDevice'] = (tenantId, deviceId, notice) => {
+    if (!isTopicLevel(tenantId) || !isTopicLevel(deviceId)) return;
+    const body = { topic: notice.topic, reason: notice.reason, detail: notice.detail, at: Date.now() };
+    aedes.publish(
+      {
+        cmd: 'publish',
+        topic: errorsTopic(tenantId, deviceId),
+        payload: Buffer.from(JSON.stringify(body)),
+        qos: 0,
+        retain: false,
+        dup: false,
+      },
+      noop,
+    );
+  };
+
   const refuseMessage = (
     identity: DeviceIdentity,
     packet: PublishPacket,
@@ -420,24 +465,18 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
       },
       `mqtt-reject:${tenantId}:${deviceId}`,
     );
-    const notice = { topic: packet.topic, reason, detail, at: Date.now() };
-    aedes.publish(
-      {
-        cmd: 'publish',
-        topic: errorsTopic(tenantId, deviceId),
-        payload: Buffer.from(JSON.stringify(notice)),
-        qos: 0,
-        retain: false,
-        dup: false,
-      },
-      noop,
-    );
+    tellDevice(tenantId, deviceId, { topic: packet.topic, reason, detail });
     packet.retain = false;
     refusedPayloads.add(packet.payload as Buffer);
     callback(null); // acknowledged: a bad message is not a reason to drop the device
   };
 
-  const onReading = (identity: DeviceIdentity, family: ReadingFamily, packet: PublishPacket, callback: PublishCallback) => {
+  const onReading = (
+    identity: DeviceIdentity,
+    family: ReadingFamily,
+    packet: PublishPacket,
+    callback: PublishCallback,
+  ) => {
     // Readings are never retained: the store is their record, and they stay out of broker memory.
     packet.retain = false;
     if (stopping) return callback(new Error('broker is stopping'));
@@ -477,7 +516,12 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     callback(null); // kept retained for operator tools; presence itself follows the connection
   };
 
-  const onCommandAck = (identity: DeviceIdentity, commandId: string, packet: PublishPacket, callback: PublishCallback) => {
+  const onCommandAck = (
+    identity: DeviceIdentity,
+    commandId: string,
+    packet: PublishPacket,
+    callback: PublishCallback,
+  ) => {
     packet.retain = false;
     const checked = checkCommandAck(packet.payload as Buffer, cfg.maxPayload);
     if (!checked.ok) return refuseMessage(identity, packet, 'command-ack', checked.reason, checked.detail, callback);
@@ -537,13 +581,21 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     if (s) s.offlineReason ??= 'keepalive-timeout';
   });
 
-  aedes.on('clientReady', (client) => {
+  // Online from registration (just before the CONNACK is written), so that a device that has
+  // its CONNACK is already seen online; ready (may receive publishes) once aedes says so.
+  aedes.on('client', (client) => {
     metrics.connected.set(aedes.connectedClients);
     const s = sessions.get(client);
     if (!s) return;
     s.online = true;
     online.set(keyOf(s.identity.tenantId, s.identity.deviceId), s);
     safe('presence.online', () => deps.presence.online(s.identity, Date.now()));
+  });
+
+  aedes.on('clientReady', (client) => {
+    const s = sessions.get(client);
+    if (!s) return;
+    s.ready = true;
     // A persistent session restored its subscription without a SUBSCRIBE: deliver now.
     if (s.commandsQos !== null) void deliverPending(s);
   });
@@ -553,10 +605,13 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     const s = sessions.get(client);
     if (!s || !s.online) return;
     s.online = false;
+    s.ready = false;
     const key = keyOf(s.identity.tenantId, s.identity.deviceId);
     if (online.get(key) === s) online.delete(key);
     const cleanly = (client as unknown as { _disconnected?: boolean })._disconnected === true;
-    const reason: OfflineReason = stopping ? 'shutdown' : (s.offlineReason ?? (cleanly ? 'disconnect' : 'connection-lost'));
+    const reason: OfflineReason = stopping
+      ? 'shutdown'
+      : (s.offlineReason ?? (cleanly ? 'disconnect' : 'connection-lost'));
     safe('presence.offline', () => deps.presence.offline(s.identity, Date.now(), reason));
   });
 
@@ -577,7 +632,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
   const sendCommand = (s: DeviceSession, command: OutgoingCommand): Promise<boolean> => {
     const { tenantId, deviceId } = s.identity;
     const qos = s.commandsQos;
-    if (!s.online || qos === null || s.client.closed) return Promise.resolve(false);
+    if (!s.online || !s.ready || qos === null || s.client.closed) return Promise.resolve(false);
     s.sentHere.add(command.id);
     metrics.commands.inc({ step: 'sent' });
     // Reported before the write: the PUBACK may be read before the write callback runs.
@@ -659,7 +714,12 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
       } catch {
         return;
       }
-      if (pathname !== path) return; // someone else's upgrade (socket.io)
+      if (pathname !== path) {
+        // Someone else's upgrade (socket.io) — unless nobody else listens, then it is refused
+        // here rather than left hanging.
+        if (server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
       if (stopping) {
         socket.destroy();
         return;
@@ -716,6 +776,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     attachWebSocket,
     deliver,
     isOnline: (tenantId, deviceId) => online.get(keyOf(tenantId, deviceId))?.online === true,
+    tellDevice,
     stats: () => ({
       ...counts,
       connected: aedes.connectedClients,

@@ -66,10 +66,8 @@ describe('group commit', () => {
   it('commits different tenants independently and concurrently', async () => {
     const store = fakeStore({ delayMs: 60 });
     const gc = createGroupCommitter({ batchSize: 10, batchMs: 1, commit: store.commit });
-    const t0 = Date.now();
     await Promise.all([gc.add('t1', 1), gc.add('t2', 2), gc.add('t3', 3)]);
     expect(store.maxInFlight()).toBe(3);
-    expect(Date.now() - t0).toBeLessThan(170);
     expect(store.commits.map((c) => c.key).sort()).toEqual(['t1', 't2', 't3']);
   });
 

@@ -94,7 +94,7 @@ export class CommandService {
       action: 'command.create',
       target: `device:${cmd.deviceId}`,
       outcome: 'success',
-      details: { command: cmd.id, name: cmd.name, batch: cmd.batchId },
+      details: { command: cmd.id, operation: cmd.name, batch: cmd.batchId },
     });
     this.announce(tenantId, cmd);
     if (this.deliverer) {

@@ -20,7 +20,7 @@ const reykjavik: Installation = { id: 'inst-rkv', name: 'Synthetic Reykjavík', 
 const schedule = (s: Partial<ScheduleInput> & Pick<ScheduleInput, 'steps'>): Schedule =>
   scheduleSchema.parse({ id: 'sch-1', name: 'test schedule', ...s });
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace(':00.000Z', 'Z');
 const utc = (s: string) => Date.parse(s);
 
 /** Evening on, dimmed at night, back up for the morning rush, off at dawn. */

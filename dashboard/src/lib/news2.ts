@@ -1,0 +1,60 @@
+// How the console shows a NEWS2 result. Bands and clinical responses follow the RCP NEWS2 chart
+// (Royal College of Physicians 2017, chart 2 "NEWS thresholds and triggers"): aggregate 0–4 low,
+// a single parameter scoring 3 low–medium, 5–6 medium, 7 or more high. Colours follow the chart's
+// convention (green, yellow, amber, red) and are never the only cue: every badge carries its label.
+
+export type News2Band = 'low' | 'low-medium' | 'medium' | 'high';
+
+export interface BandInfo {
+  band: News2Band;
+  label: string;
+  /** Clinical response the chart asks for (chart 3). */
+  response: string;
+  /** Higher is more urgent; sorts the ward board. */
+  rank: number;
+}
+
+export const BANDS: Record<News2Band, BandInfo> = {
+  low: { band: 'low', label: 'Low', response: 'Ward-based response: continue routine monitoring', rank: 0 },
+  'low-medium': {
+    band: 'low-medium',
+    label: 'Low–medium',
+    response: 'Urgent ward-based response: a single parameter scores 3',
+    rank: 1,
+  },
+  medium: { band: 'medium', label: 'Medium', response: 'Key threshold: urgent review by a clinician', rank: 2 },
+  high: { band: 'high', label: 'High', response: 'Urgent or emergency response: critical care competencies', rank: 3 },
+};
+
+export function bandInfo(band: string | null | undefined): BandInfo | null {
+  return band && band in BANDS ? BANDS[band as News2Band] : null;
+}
+
+export interface News2Summary {
+  total: number;
+  band: News2Band;
+  partial: boolean;
+  at: number;
+}
+
+/** Orders patients for a ward board: most urgent band first, then highest score, then the
+ *  patients with no result yet (who need a look too), then by name. */
+export function byUrgency<T extends { news2: News2Summary | null; activeAlarms?: number; name: string }>(a: T, b: T): number {
+  const ra = a.news2 ? (bandInfo(a.news2.band)?.rank ?? -1) : -1;
+  const rb = b.news2 ? (bandInfo(b.news2.band)?.rank ?? -1) : -1;
+  if (ra !== rb) return rb - ra;
+  const ta = a.news2?.total ?? -1;
+  const tb = b.news2?.total ?? -1;
+  if (ta !== tb) return tb - ta;
+  const aa = a.activeAlarms ?? 0;
+  const ab = b.activeAlarms ?? 0;
+  if (aa !== ab) return ab - aa;
+  return a.name.localeCompare(b.name);
+}
+
+/** A short accessible sentence, e.g. "NEWS2 7, high (partial set)". */
+export function news2Sentence(n: News2Summary | null): string {
+  if (!n) return 'No NEWS2 score yet';
+  const info = bandInfo(n.band);
+  return `NEWS2 ${n.total}, ${info ? info.label.toLowerCase() : n.band}${n.partial ? ' (partial set)' : ''}`;
+}

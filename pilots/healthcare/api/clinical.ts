@@ -1,0 +1,86 @@
+// A patient's clinical history: vitals per parameter, NEWS2 results, and alarms.
+import type { RequestHandler } from 'express';
+import { params, query } from '../../../platform/api/validate.ts';
+import { badRequest, conflict, notFound } from '../../../platform/errors.ts';
+import type { PilotContext } from '../../../platform/pilot.ts';
+import { auditPatient, patientTarget } from '../audit.ts';
+import { KINDS, patientIdParam, rangeQuery, resolveParams, vitalsQuery, type News2Record, type Patient } from '../model.ts';
+import { requirePatient } from '../patients.ts';
+import type { Runtime } from '../runtime.ts';
+import { seriesByParam } from '../summary.ts';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+export function resolveRange(q: { from?: number; to?: number }, now: number, defaultMs: number): { from: number; to: number } {
+  const to = q.to ?? now;
+  const from = q.from ?? to - defaultMs;
+  if (from > to) throw badRequest('from must not be after to');
+  return { from, to };
+}
+
+/** Telemetry of all the patient's devices in a range; the newest points when over the cap. */
+export async function patientReadings(ctx: PilotContext, p: Patient, range: { from: number; to: number }, maxPerDevice: number) {
+  const out: { deviceId: string; ts: number; data: unknown }[] = [];
+  for (const deviceId of p.deviceIds) {
+    const rows = await ctx.series.range(deviceId, { ...range, desc: true, limit: maxPerDevice });
+    for (const r of rows.reverse()) out.push({ deviceId, ts: r.ts, data: r.data });
+  }
+  return out;
+}
+
+export async function news2InRange(ctx: PilotContext, patientId: string, range: { from: number; to: number }): Promise<News2Record[]> {
+  const rows = await (await ctx.records()).find<News2Record>(KINDS.news2, { subject: patientId, newestFirst: true, limit: 5000 });
+  return rows
+    .map((r) => r.data)
+    .filter((n) => n.at >= range.from && n.at <= range.to)
+    .sort((a, b) => a.at - b.at);
+}
+
+/** Alarm types a clinician may close by hand: events and device problems. NEWS2 alarms are
+ *  cleared by the rules only (hysteresis), or they would disagree with the stored alarm state. */
+export const RESOLVABLE_TYPES = new Set(['fall', 'button', 'device-fault', 'battery-low', 'implausible-value', 'device-offline']);
+
+export function clinicalHandlers(ctx: PilotContext, rt: Runtime) {
+  const o = rt.options;
+
+  const vitals: RequestHandler = async (req, res) => {
+    const { id } = params(req, patientIdParam);
+    const q = query(req, vitalsQuery);
+    const patient = await requirePatient(ctx, id);
+    const range = resolveRange(q, ctx.now(), DAY_MS);
+    const rows = await patientReadings(ctx, patient, range, o.maxPointsPerDevice);
+    const series = seriesByParam(rows, q.param);
+    await auditPatient(ctx, 'vitals.read', patientTarget(id), { ...range, param: q.param ?? 'all', points: rows.length });
+    res.json({ patientId: id, ...range, series });
+  };
+
+  const news2: RequestHandler = async (req, res) => {
+    const { id } = params(req, patientIdParam);
+    const q = query(req, rangeQuery);
+    await requirePatient(ctx, id);
+    const range = resolveRange(q, ctx.now(), DAY_MS);
+    const items = await news2InRange(ctx, id, range);
+    await auditPatient(ctx, 'news2.read', patientTarget(id), { ...range, results: items.length });
+    res.json({ patientId: id, ...range, items });
+  };
+
+  const alarms: RequestHandler = async (req, res) => {
+    const { id } = params(req, patientIdParam);
+    await requirePatient(ctx, id);
+    res.json({ items: await ctx.alarms.list({ subject: id, limit: 500 }) });
+  };
+
+  const resolve: RequestHandler = async (req, res) => {
+    const { id, alarmId } = params(req, resolveParams);
+    await requirePatient(ctx, id);
+    const alarm = await ctx.alarms.get(alarmId);
+    if (!alarm || alarm.subject !== id) throw notFound(`no alarm ${alarmId} for this patient`);
+    if (!RESOLVABLE_TYPES.has(alarm.type)) throw conflict(`${alarm.type} alarms clear by themselves when the patient's scores improve`);
+    if (alarm.state !== 'active-acknowledged') throw conflict(`alarm is ${alarm.state}; acknowledge it first`);
+    const cleared = await ctx.alarms.clear(alarm.source, alarm.type);
+    rt.known.set(`${ctx.principal().tenantId}|${alarm.source}|${alarm.type}`, false);
+    res.json(cleared);
+  };
+
+  return { vitals, news2, alarms, resolve };
+}

@@ -1,0 +1,79 @@
+// The FHIR R4 export of one patient: a collection Bundle with the Patient, their Devices, the
+// vital-sign Observations of a time range and the NEWS2 score Observations (domain/fhir.ts builds
+// each resource; this file only gathers them). Implausible values are left out: they were never
+// accepted as measurements of the patient (domain/vitals.ts "plausible ranges").
+import { clinicalResponse, type News2Result } from './domain/news2.ts';
+import {
+  bundle,
+  deviceResource,
+  news2Observation,
+  patientResource,
+  vitalObservations,
+  type Bundle,
+  type Observation,
+  type Resource,
+} from './domain/fhir.ts';
+import { implausibleFields, readingsFromTelemetry, type DeviceKind, type TelemetryPayload, type VitalReading } from './domain/vitals.ts';
+import type { News2Record, Patient } from './model.ts';
+
+export const FHIR_CONTENT_TYPE = 'application/fhir+json';
+
+export interface ExportInput {
+  patient: Patient;
+  devices: { id: string; kind: string; label?: string }[];
+  /** Stored telemetry of the patient's devices. */
+  readings: { deviceId: string; ts: number; data: unknown }[];
+  news2: News2Record[];
+  at: number;
+}
+
+export function news2ResultOf(rec: News2Record): News2Result {
+  return {
+    total: rec.total,
+    scores: rec.scores,
+    band: rec.band,
+    anySingleThree: rec.anySingleThree,
+    partial: rec.partial,
+    missing: rec.missing,
+    scale: rec.scale,
+    ...clinicalResponse(rec.total, rec.anySingleThree),
+  };
+}
+
+/** Drops resources whose id repeats (two identical readings of one device at one instant). */
+function unique<T extends Resource>(resources: T[]): T[] {
+  const seen = new Set<string>();
+  return resources.filter((r) => {
+    const k = `${r.resourceType}/${r.id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function patientBundle(input: ExportInput): Bundle {
+  const { patient: p } = input;
+  const ref = `Patient/${p.id}`;
+  const patient = patientResource({
+    id: p.id,
+    identifier: p.identifier,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    birthDate: p.birthDate,
+    sex: p.sex,
+    ...(p.address ? { address: p.address } : {}),
+  });
+  const devices = input.devices.map((d) =>
+    deviceResource({ id: d.id, kind: d.kind as DeviceKind, ...(d.label ? { label: d.label } : {}), patientRef: ref }),
+  );
+  const vitals: VitalReading[] = [];
+  for (const r of input.readings) {
+    const data = r.data as TelemetryPayload;
+    const bad = implausibleFields(data);
+    for (const v of readingsFromTelemetry(data, r.deviceId)) if (!bad.includes(v.param)) vitals.push({ ...v, ts: r.ts } as VitalReading);
+  }
+  vitals.sort((a, b) => a.ts - b.ts);
+  const observations: Observation[] = unique(vitalObservations(vitals, ref));
+  const scores = unique(input.news2.map((n) => news2Observation(news2ResultOf(n), ref, { at: n.at, id: n.id })));
+  return bundle([patient, ...devices, ...observations, ...scores], 'collection', { at: input.at });
+}

@@ -1,0 +1,48 @@
+// The healthcare pilot (DESIGN.md "Pilots"): home telemonitoring of synthetic patients — device
+// kinds and their schemas, the consent gate, NEWS2 rules and alarms, REST routes, demo seeding.
+// Everything goes through the PilotContext; nothing here touches storage, the broker or keys.
+import type { Pilot } from '../../platform/pilot.ts';
+import { createGate } from './consent.ts';
+import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas } from './domain/vitals.ts';
+import { PILOT_ID } from './model.ts';
+import { resolveOptions, type HealthcareOptions } from './options.ts';
+import { healthcareRoutes } from './routes.ts';
+import { createRules } from './rules.ts';
+import { Runtime } from './runtime.ts';
+import { seedDemo } from './seed.ts';
+
+export type { HealthcareOptions } from './options.ts';
+
+export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot {
+  const rt = new Runtime(resolveOptions(options));
+  const rules = createRules(rt);
+  return {
+    id: PILOT_ID,
+    title: 'Home healthcare telemonitoring',
+    deviceKinds: DEVICE_KINDS.map((kind) => ({
+      kind,
+      description: DEVICE_KIND_DISPLAY[kind],
+      telemetry: telemetrySchemas[kind],
+      events: eventPayload,
+    })),
+    routes(ctx) {
+      rt.ctx ??= ctx;
+      return healthcareRoutes(ctx, rt);
+    },
+    gate: createGate(rt),
+    onReadings: (ctx, readings) => rules.onReadings(ctx, readings),
+    onPresence: (ctx, device, online, at) => rules.onPresence(ctx, device, online, at),
+    async start(ctx) {
+      rt.reset(ctx);
+      ctx.alarms.onEscalation((tenantId, alarm) =>
+        rules.onEscalation(ctx, tenantId, alarm).catch((err: unknown) => ctx.logger.error({ err }, 'escalation hook failed')),
+      );
+    },
+    async stop() {
+      rt.stop();
+    },
+    seedDemo: (ctx, opts) => seedDemo(ctx, rt, opts),
+  };
+}
+
+export const healthcarePilot: Pilot = createHealthcarePilot();

@@ -1,0 +1,190 @@
+// Failure detection orchestration: runs the domain checks (domain/failures.ts) on a device's recent
+// readings, or on a timer for comms loss, and keeps the platform's alarms in step with the findings:
+// a finding raises (or escalates) its alarm, a check that no longer finds anything clears it.
+// One alarm per (source, type): sources are `lamp:<id>` and `cabinet:<id>`, category 'lighting'.
+import type { Alarm, RaiseInput, Severity } from '../../platform/services/alarms.ts';
+import {
+  commsLoss,
+  evaluateCabinet,
+  evaluateLamp,
+  lampStatusFor,
+  suppressLampCommsLoss,
+  type Finding,
+  type FindingType,
+  type LampModel,
+  type LampStatus,
+  type LevelSource,
+} from './domain/index.ts';
+import type { CabinetLive, LampLive } from './state.ts';
+
+export const ALARM_CATEGORY = 'lighting';
+
+/** Alarm type of each finding (the names the API and dashboard show). */
+export const ALARM_TYPE: Record<FindingType, string> = {
+  lampFailure: 'lamp-failure',
+  overpower: 'overpower',
+  driverFault: 'driver-fault',
+  dayBurner: 'day-burner',
+  commsLoss: 'comms-loss',
+  cabinetMainsLoss: 'mains-loss',
+  doorOpen: 'door-open',
+};
+const TITLE: Record<FindingType, string> = {
+  lampFailure: 'Lamp failure',
+  overpower: 'Lamp overpower',
+  driverFault: 'Driver fault',
+  dayBurner: 'Day burner',
+  commsLoss: 'Communication lost',
+  cabinetMainsLoss: 'Mains supply lost',
+  doorOpen: 'Cabinet door open',
+};
+
+/** The checks a lamp reading settles; a reading also proves the lamp is talking (no comms loss). */
+export const LAMP_READING_CHECKS: readonly FindingType[] = ['lampFailure', 'overpower', 'driverFault', 'dayBurner', 'commsLoss'];
+export const CABINET_READING_CHECKS: readonly FindingType[] = ['cabinetMainsLoss', 'doorOpen', 'commsLoss'];
+
+export const sourceOf = (kind: 'lamp' | 'cabinet', id: string) => `${kind}:${id}`;
+
+export interface AlarmPort {
+  raise(input: RaiseInput): Promise<{ alarm: Alarm }>;
+  clear(source: string, type: string): Promise<Alarm | null>;
+  list(filter: { state: 'active'; limit: number }): Promise<Alarm[]>;
+}
+
+const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
+const key = (source: string, type: string) => `${source}|${type}`;
+const TYPE_OF = new Map(Object.entries(ALARM_TYPE).map(([f, t]) => [t, f as FindingType]));
+
+/** The pilot's view of its active alarms, so a reading costs no alarm look-up unless something changes. */
+export class AlarmBook {
+  private readonly active = new Map<string, Alarm>();
+
+  constructor(private readonly port: AlarmPort) {}
+
+  static async load(port: AlarmPort): Promise<AlarmBook> {
+    const book = new AlarmBook(port);
+    for (const a of await port.list({ state: 'active', limit: 10_000 })) {
+      if (a.category === ALARM_CATEGORY) book.active.set(key(a.source, a.type), a);
+    }
+    return book;
+  }
+
+  activeFor(source: string): Alarm[] {
+    const out: Alarm[] = [];
+    for (const a of this.active.values()) if (a.source === source) out.push(a);
+    return out.sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.raisedAt - a.raisedAt);
+  }
+
+  isActive(source: string, type: FindingType): boolean {
+    return this.active.has(key(source, ALARM_TYPE[type]));
+  }
+
+  /** Streetlight.status of a lamp from its active alarms. */
+  lampStatus(lampId: string): LampStatus {
+    const types = this.activeFor(sourceOf('lamp', lampId))
+      .map((a) => TYPE_OF.get(a.type))
+      .filter((t): t is FindingType => t !== undefined);
+    return lampStatusFor(types.map((type) => ({ type })));
+  }
+
+  /**
+   * Raises what `findings` found and clears the alarms of the `checked` types that were not found.
+   * Returns the alarm types raised (or escalated) and cleared.
+   */
+  async reconcile(
+    source: string,
+    checked: readonly FindingType[],
+    findings: readonly Finding[],
+    context: Record<string, string | number | boolean> = {},
+  ): Promise<{ raised: string[]; cleared: string[] }> {
+    const raised: string[] = [];
+    const cleared: string[] = [];
+    const found = new Map(findings.map((f) => [f.type, f]));
+    for (const f of findings) {
+      const type = ALARM_TYPE[f.type];
+      const current = this.active.get(key(source, type));
+      if (current && RANK[current.severity] >= RANK[f.severity]) continue;
+      const { alarm } = await this.port.raise({
+        source,
+        type,
+        category: ALARM_CATEGORY,
+        severity: f.severity,
+        title: `${TITLE[f.type]}: ${f.source}`,
+        detail: { message: f.detail, at: f.at, ...(f.data ?? {}), ...context },
+      });
+      this.active.set(key(source, type), alarm);
+      raised.push(type);
+    }
+    for (const t of checked) {
+      if (found.has(t)) continue;
+      const type = ALARM_TYPE[t];
+      if (!this.active.has(key(source, type))) continue;
+      await this.port.clear(source, type);
+      this.active.delete(key(source, type));
+      cleared.push(type);
+    }
+    return { raised, cleared };
+  }
+}
+
+export interface LampCheck {
+  lamp: { id: string; latitude: number; longitude: number };
+  model: LampModel;
+  live: LampLive;
+  /** Level in force (commanded, else scheduled) at a reading's time. */
+  level: LevelSource;
+  now: number;
+  intervalMs: number;
+}
+
+/** The checks run on a lamp reading: power, temperature, fault events and day burning. */
+export function lampFindings(c: LampCheck): Finding[] {
+  return evaluateLamp({
+    lamp: c.lamp,
+    model: c.model,
+    readings: c.live.recent,
+    events: c.live.events,
+    level: c.level,
+    now: c.now,
+    intervalMs: c.intervalMs,
+    // It has just been heard from: comms loss is settled by the sweep, and cleared here.
+    lastSeen: c.now,
+  });
+}
+
+export function cabinetFindings(cabinetId: string, live: CabinetLive, now: number, intervalMs: number): Finding[] {
+  return evaluateCabinet({ cabinetId, readings: live.recent, events: live.events, now, intervalMs, lastSeen: now });
+}
+
+export interface SweepInput {
+  lamps: readonly { id: string; cabinetId: string; lastHeard: number }[];
+  cabinets: readonly { id: string; lastHeard: number }[];
+  /** Cabinets with mains lost: their lamps' silence is explained, one alarm instead of a flood. */
+  mainsLost: ReadonlySet<string>;
+  now: number;
+  intervalMs: number;
+  missedIntervals: number;
+}
+
+/** Comms-loss finding (or null) of every lamp and cabinet, with the mains-loss suppression applied. */
+export function commsSweep(s: SweepInput): Map<string, Finding | null> {
+  const out = new Map<string, Finding | null>();
+  const findings: Finding[] = [];
+  for (const l of s.lamps) {
+    out.set(sourceOf('lamp', l.id), null);
+    const f = commsLoss({ id: l.id, kind: 'lamp' }, l.lastHeard, s.now, s.intervalMs, s.missedIntervals);
+    if (f) findings.push(f);
+  }
+  for (const c of s.cabinets) {
+    out.set(sourceOf('cabinet', c.id), null);
+    const f = commsLoss({ id: c.id, kind: 'cabinet' }, c.lastHeard, s.now, s.intervalMs, s.missedIntervals);
+    if (f) findings.push(f);
+  }
+  for (const id of s.mainsLost) {
+    findings.push({ type: 'cabinetMainsLoss', severity: 'critical', source: id, sourceKind: 'cabinet', at: s.now, detail: 'mains lost' });
+  }
+  for (const f of suppressLampCommsLoss(findings, s.lamps)) {
+    if (f.type === 'commsLoss') out.set(sourceOf(f.sourceKind, f.source), f);
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+// Energy reports from the lamps' power readings (the series store): per lamp, group or cabinet, per
+// local day or month in the installation's zone, with savings against the undimmed baseline, and the
+// cabinet meters against the sum of their lamps. The arithmetic is domain/energy.ts; this module
+// fetches the readings and shapes the buckets.
+import type { Reading } from '../../platform/services/series.ts';
+import {
+  energyByLocalDay,
+  energyByLocalMonth,
+  fullPower,
+  lampEnergy,
+  meterBalance,
+  powerSegments,
+  savings,
+  type Lamp,
+  type LampModel,
+  type MeterBalance,
+  type PowerSample,
+  type Segment,
+} from './domain/index.ts';
+
+export interface SeriesReader {
+  range<T>(series: string, opts: { from?: number; to?: number; limit?: number }): Promise<Reading<T>[]>;
+}
+
+export interface EnergyScope {
+  timeZone: string;
+  lamps: readonly Pick<Lamp, 'id' | 'groupId' | 'cabinetId' | 'modelId'>[];
+  models: ReadonlyMap<string, Pick<LampModel, 'powerRating' | 'driverLoss'>>;
+}
+
+export interface EnergyQuery {
+  by: 'lamp' | 'group' | 'cabinet';
+  period: 'day' | 'month';
+  from: number;
+  to: number;
+}
+
+export interface EnergyOptions {
+  intervalMs: number;
+  co2KgPerKWh: number;
+  /** Readings after this are not yet known: the last reading is held at most until here. */
+  now: number;
+  /** Most readings read per lamp (bounds one report's cost). */
+  maxPointsPerLamp?: number;
+}
+
+export interface EnergyFigures {
+  /** All energy drawn, standby included. */
+  kWh: number;
+  /** Energy while burning: what the savings compare with the baseline. */
+  litKWh: number;
+  /** The same burning hours at full output. */
+  baselineKWh: number;
+  savedKWh: number;
+  savedPercent: number;
+  savedCO2kg: number;
+  burningHours: number;
+}
+
+export interface EnergyRow {
+  key: string;
+  periods: ({ period: string } & EnergyFigures)[];
+  total: EnergyFigures;
+}
+
+export interface EnergyReport {
+  by: EnergyQuery['by'];
+  period: EnergyQuery['period'];
+  from: number;
+  to: number;
+  timeZone: string;
+  co2KgPerKWh: number;
+  rows: EnergyRow[];
+  total: EnergyFigures;
+}
+
+type Sums = { kWh: number; litKWh: number; baselineKWh: number; burningHours: number };
+const zero = (): Sums => ({ kWh: 0, litKWh: 0, baselineKWh: 0, burningHours: 0 });
+
+function figures(s: Sums, co2: number): EnergyFigures {
+  const sv = savings(s.baselineKWh, s.litKWh, co2);
+  return {
+    kWh: s.kWh,
+    litKWh: s.litKWh,
+    baselineKWh: s.baselineKWh,
+    savedKWh: sv.savedKWh,
+    savedPercent: sv.savedPercent,
+    savedCO2kg: sv.savedCO2kg,
+    burningHours: s.burningHours,
+  };
+}
+
+const asSample = (r: Reading<Record<string, unknown>>): PowerSample | null => {
+  const { activePower, powerState } = r.data;
+  if (typeof activePower !== 'number' || typeof powerState !== 'string') return null;
+  return { ts: r.ts, activePower, powerState: powerState as PowerSample['powerState'] };
+};
+
+/** Power readings of one device around [from, to]: one gap's worth either side so edge segments count. */
+async function samples(reader: SeriesReader, id: string, from: number, to: number, margin: number, limit: number) {
+  const rows = await reader.range<Record<string, unknown>>(id, { from: from - margin, to: to + margin, limit });
+  return rows.map(asSample).filter((s): s is PowerSample => s !== null);
+}
+
+/** Per-bucket sums of one lamp's segments: energy, lit energy, baseline and burning hours. */
+function lampBuckets(segments: readonly Segment[], model: Pick<LampModel, 'powerRating' | 'driverLoss'>, tz: string, period: EnergyQuery['period']) {
+  const lit = segments.filter((s) => s.lit);
+  const bucket = (byDay: Record<string, number>) => (period === 'day' ? byDay : energyByLocalMonth(byDay));
+  const kWh = bucket(energyByLocalDay(segments, tz));
+  const litKWh = bucket(energyByLocalDay(lit, tz));
+  const baselineKWh = bucket(energyByLocalDay(lit.map((s) => ({ ...s, watts: fullPower(model) })), tz));
+  // 1 kW for an hour is 1 kWh: integrating a 1000 W load gives the burning hours per bucket.
+  const hours = bucket(energyByLocalDay(lit.map((s) => ({ ...s, watts: 1000 })), tz));
+  const out = new Map<string, Sums>();
+  for (const [p, v] of Object.entries(kWh)) out.set(p, { ...zero(), kWh: v });
+  for (const [name, values] of [['litKWh', litKWh], ['baselineKWh', baselineKWh], ['burningHours', hours]] as const) {
+    for (const [p, v] of Object.entries(values)) {
+      const s = out.get(p) ?? zero();
+      s[name] += v;
+      out.set(p, s);
+    }
+  }
+  return out;
+}
+
+export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: EnergyQuery, o: EnergyOptions): Promise<EnergyReport> {
+  const margin = 3 * o.intervalMs;
+  const end = Math.min(q.to, o.now);
+  const rows = new Map<string, Map<string, Sums>>();
+  for (const lamp of scope.lamps) {
+    const model = scope.models.get(lamp.modelId);
+    if (!model) continue;
+    const s = await samples(reader, lamp.id, q.from, q.to, margin, o.maxPointsPerLamp ?? 200_000);
+    const segments = powerSegments(s, { intervalMs: o.intervalMs, endMs: end, window: { from: q.from, to: end } });
+    const rowKey = q.by === 'lamp' ? lamp.id : q.by === 'group' ? lamp.groupId : lamp.cabinetId;
+    let row = rows.get(rowKey);
+    if (!row) rows.set(rowKey, (row = new Map()));
+    for (const [p, v] of lampBuckets(segments, model, scope.timeZone, q.period)) {
+      const acc = row.get(p) ?? zero();
+      acc.kWh += v.kWh;
+      acc.litKWh += v.litKWh;
+      acc.baselineKWh += v.baselineKWh;
+      acc.burningHours += v.burningHours;
+      row.set(p, acc);
+    }
+  }
+  const grand = zero();
+  const out: EnergyRow[] = [...rows]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, buckets]) => {
+      const total = zero();
+      const periods = [...buckets]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([period, v]) => {
+          for (const f of ['kWh', 'litKWh', 'baselineKWh', 'burningHours'] as const) {
+            total[f] += v[f];
+            grand[f] += v[f];
+          }
+          return { period, ...figures(v, o.co2KgPerKWh) };
+        });
+      return { key: k, periods, total: figures(total, o.co2KgPerKWh) };
+    });
+  return {
+    by: q.by,
+    period: q.period,
+    from: q.from,
+    to: q.to,
+    timeZone: scope.timeZone,
+    co2KgPerKWh: o.co2KgPerKWh,
+    rows: out,
+    total: figures(grand, o.co2KgPerKWh),
+  };
+}
+
+export interface MeterRow extends MeterBalance {
+  cabinetId: string;
+  /** The span the meter's readings cover inside the query; the lamps are integrated over it too. */
+  from: number | null;
+  to: number | null;
+  lamps: number;
+}
+
+/** Each cabinet's meter (register differences) against the sum of its lamps over the same span. */
+export async function meterReport(
+  reader: SeriesReader,
+  scope: EnergyScope & { cabinets: readonly { id: string }[] },
+  range: { from: number; to: number },
+  o: Pick<EnergyOptions, 'intervalMs' | 'maxPointsPerLamp'>,
+): Promise<MeterRow[]> {
+  const limit = o.maxPointsPerLamp ?? 200_000;
+  const margin = 3 * o.intervalMs;
+  const rows: MeterRow[] = [];
+  for (const cab of scope.cabinets) {
+    const points = await reader.range<Record<string, unknown>>(cab.id, { from: range.from, to: range.to, limit });
+    const meter = points
+      .filter((p) => typeof p.data.activeEnergy === 'number')
+      .map((p) => ({ ts: p.ts, activeEnergy: p.data.activeEnergy as number }));
+    const lamps = scope.lamps.filter((l) => l.cabinetId === cab.id);
+    const first = meter[0]?.ts ?? null;
+    const last = meter.at(-1)?.ts ?? null;
+    let lampsKWh = 0;
+    if (first !== null && last !== null && last > first) {
+      for (const lamp of lamps) {
+        const s = await samples(reader, lamp.id, first, last, margin, limit);
+        lampsKWh += lampEnergy(s, { intervalMs: o.intervalMs, endMs: last, window: { from: first, to: last } }).kWh;
+      }
+    }
+    rows.push({ cabinetId: cab.id, from: first, to: last, lamps: lamps.length, ...meterBalance(meter, lampsKWh) });
+  }
+  return rows;
+}

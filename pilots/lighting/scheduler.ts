@@ -1,0 +1,129 @@
+// The scheduler: on each tick it finds the switch points each schedule passed since the previous
+// tick, and asks for one command per lamp of the group (one batch per group), leaving out lamps a
+// manual override holds. When an override lapses, the lamps it held get the level the schedule
+// has in force at that moment (domain/commands.ts effectiveLevel: the override wins until it expires).
+// Planning is pure (planTick); the Scheduler keeps the last tick and hands plans to a command sink.
+import {
+  levelAt,
+  switchPoints,
+  type Installation,
+  type Override,
+  type Schedule,
+} from './domain/index.ts';
+import type { StoredOverride } from './schedules.ts';
+
+export type Site = Pick<Installation, 'latitude' | 'longitude' | 'timeZone'>;
+export interface LampRef {
+  id: string;
+  groupId: string;
+  cabinetId: string;
+}
+
+export interface PlannedSwitch {
+  groupId: string;
+  scheduleId: string;
+  level: number;
+  /** Pilot-clock instant the level became due (the switch point, or the override's expiry). */
+  at: number;
+  reason: 'schedule' | 'override-expired';
+  lampIds: string[];
+}
+
+export interface SchedulerSnapshot {
+  site: Site | null;
+  schedules: readonly Schedule[];
+  lampsOfGroup(groupId: string): readonly LampRef[];
+  /** Lamps an override names (its lamp, or the lamps of its group or cabinet). */
+  lampsCoveredBy(o: StoredOverride): readonly LampRef[];
+  overrideFor(lamp: LampRef, at: number): Override | null;
+  expiredOverrides(at: number): readonly StoredOverride[];
+}
+
+export interface TickPlan {
+  switches: PlannedSwitch[];
+  /** Lapsed overrides, to delete once their lamps are back on schedule. */
+  dropOverrides: string[];
+}
+
+/** What is due in the window (from, to]: at most one switch per group, the last level in force. */
+export function planTick(snap: SchedulerSnapshot, from: number, to: number): TickPlan {
+  const expired = snap.expiredOverrides(to);
+  const plan: TickPlan = { switches: [], dropOverrides: expired.map((o) => o.id) };
+  if (!snap.site || !(to > from)) return plan;
+  const site = snap.site;
+  // Lamps whose override lapsed and that no other override holds now resume the schedule.
+  const resumeAt = new Map<string, number>();
+  for (const o of expired) {
+    for (const l of snap.lampsCoveredBy(o)) {
+      if (snap.overrideFor(l, to)) continue;
+      resumeAt.set(l.id, Math.max(resumeAt.get(l.id) ?? 0, o.until ?? to));
+    }
+  }
+  for (const schedule of snap.schedules) {
+    // switchPoints is [from, to); the tick window is (from, to].
+    const last = switchPoints(schedule, site, from + 1, to + 1).at(-1);
+    let levelNow: number | undefined = last?.level;
+    for (const groupId of new Set(schedule.assignedGroups)) {
+      const due = snap
+        .lampsOfGroup(groupId)
+        .filter((l) => (last !== undefined || resumeAt.has(l.id)) && !snap.overrideFor(l, to));
+      if (!due.length) continue;
+      levelNow ??= levelAt(schedule, site, to);
+      plan.switches.push({
+        groupId,
+        scheduleId: schedule.id,
+        level: levelNow,
+        at: last?.at ?? Math.max(...due.map((l) => resumeAt.get(l.id) ?? to)),
+        reason: last ? 'schedule' : 'override-expired',
+        lampIds: due.map((l) => l.id),
+      });
+    }
+  }
+  return plan;
+}
+
+export interface SchedulerDeps {
+  now(): number;
+  snapshot(): SchedulerSnapshot;
+  /** The command sink: one command per lamp of the switch, sharing a batch id. */
+  issue(sw: PlannedSwitch): Promise<void>;
+  dropOverrides(ids: readonly string[]): Promise<void>;
+  /** Persists how far the schedule has been carried out (restart catch-up). */
+  saveMark?(at: number): Promise<void>;
+  onError?(err: unknown, sw: PlannedSwitch): void;
+}
+
+export class Scheduler {
+  constructor(
+    private readonly deps: SchedulerDeps,
+    private lastTick: number,
+  ) {}
+
+  /** Instant up to which switch points have been handled. */
+  get mark(): number {
+    return this.lastTick;
+  }
+
+  async tick(): Promise<PlannedSwitch[]> {
+    const to = this.deps.now();
+    if (to <= this.lastTick) {
+      // A clock stepped back (or a test rewinding it): start again from the new present.
+      this.lastTick = to;
+      return [];
+    }
+    const plan = planTick(this.deps.snapshot(), this.lastTick, to);
+    const issued: PlannedSwitch[] = [];
+    for (const sw of plan.switches) {
+      try {
+        await this.deps.issue(sw);
+        issued.push(sw);
+      } catch (err) {
+        this.deps.onError?.(err, sw);
+      }
+    }
+    await this.deps.dropOverrides(plan.dropOverrides);
+    this.lastTick = to;
+    if (issued.length) await this.deps.saveMark?.(to);
+    return issued;
+  }
+}
