@@ -68,6 +68,10 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       if (!tenant || tenant.status !== 'active') return 'revoked';
       return { tenantId: r.tenantId, deviceId: r.deviceId, kind: r.kind };
     },
+    authenticateToken: async (token) => {
+      const t = await s.toolTokens.resolve(token);
+      return t ? { tenantId: t.tenantId, label: t.label, topics: t.topics } : null;
+    },
     schemas: {
       telemetry: (kind) => kinds.get(kind)?.telemetry,
       events: (kind) => kinds.get(kind)?.events,

@@ -17,6 +17,7 @@ import { Devices } from './identity/devices.ts';
 import { LoginGuard } from './identity/login-guard.ts';
 import { Sessions } from './identity/sessions.ts';
 import { Users } from './identity/users.ts';
+import { ToolTokens } from './identity/tool-tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startIngest, type Ingest } from './ingest.ts';
 import type { Pilot, PilotContext } from './pilot.ts';
@@ -122,6 +123,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       now,
     }),
     devices: new Devices(platformRecords),
+    toolTokens: new ToolTokens(platformRecords, now),
     series: new SeriesService(scopes, keyring),
     alarms: new AlarmService(scopes, auditService, bus, now),
     commands: new CommandService(scopes, auditService, bus, now),

@@ -22,7 +22,10 @@ import {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Returns the exit status: 0 all checks match, 1 mismatch or failure, 2 bad arguments. */
-export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: readonly string[] = process.argv.slice(2),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const args = parseMigrateArgs(argv);
   if (args === 'help') {
     log(MIGRATE_HELP);

@@ -18,7 +18,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
     throw err;
   }
-  await ensureDashboardBuilt();
+  try {
+    await ensureDashboardBuilt();
+  } catch (err) {
+    // The API, broker and simulators are still useful without the UI: say so and go on.
+    console.error(`dashboard build failed; serving the API only: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
   const platform: Platform = await startPlatform(config, { pilots: await loadPilots() });
   const { created, file } = await ensureDemoAccounts(platform.services);
   let fleets: Fleets | undefined;

@@ -16,6 +16,7 @@ import { commandRoutes } from './routes/commands.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
@@ -84,6 +85,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(commandRoutes(s));
   api.use(auditRoutes(s));
   api.use(keyRoutes(s));
+  api.use(tokenRoutes(s));
   for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, p.router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -54,6 +54,7 @@ export class CommandService {
   private deliverer: Deliverer | undefined;
   private expiries = new Map<string, { tenantId: string; id: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
+  private locks = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly scopes: Scopes,
@@ -135,11 +136,29 @@ export class CommandService {
     return out.sort((a, b) => a.expiresAt - b.expiresAt);
   }
 
-  /** Moves a command on; ignores reports that would move it backwards or out of a final state. */
-  async transition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {
+  /** Moves a command on; ignores reports that would move it backwards or out of a final state.
+   *  Transitions of one command are serialised: the broker's "delivered" (device PUBACK) and the
+   *  device's "done" ack can arrive together, and neither may overwrite the other. */
+  transition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const next = prev.then(() => this.applyTransition(id, status, detail));
+    const settled = next.catch(() => undefined);
+    this.locks.set(id, settled);
+    void settled.then(() => {
+      if (this.locks.get(id) === settled) this.locks.delete(id);
+    });
+    return next;
+  }
+
+  private async applyTransition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {
     const { tenantId, principal } = currentTenant('commands.transition');
-    const cmd = await this.get(id);
+    let cmd = await this.get(id);
     if (!cmd) return null;
+    // A device's own ack can overtake the broker's PUBACK report; the ack proves delivery, so
+    // record "delivered" first and keep the history in protocol order.
+    if ((status === 'accepted' || status === 'done' || status === 'failed') && (cmd.status === 'queued' || cmd.status === 'sent')) {
+      cmd = (await this.applyTransition(id, 'delivered')) ?? cmd;
+    }
     if (!NEXT[cmd.status].includes(status)) {
       if (FINAL.has(cmd.status)) return cmd;
       throw conflict(`command ${id} cannot go from ${cmd.status} to ${status}`);

@@ -8,6 +8,7 @@ import type { Devices } from '../identity/devices.ts';
 import type { LoginGuard } from '../identity/login-guard.ts';
 import type { Sessions } from '../identity/sessions.ts';
 import type { Users } from '../identity/users.ts';
+import type { ToolTokens } from '../identity/tool-tokens.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageProvider } from '../storage/port.ts';
 import type { Audit } from '../audit/log.ts';
@@ -37,6 +38,7 @@ export interface PlatformServices {
   sessions: Sessions;
   loginGuard: LoginGuard;
   devices: Devices;
+  toolTokens: ToolTokens;
   series: SeriesService;
   alarms: AlarmService;
   commands: CommandService;

@@ -30,7 +30,9 @@ export async function patientReadings(ctx: PilotContext, p: Patient, range: { fr
 
 export async function news2InRange(ctx: PilotContext, patientId: string, range: { from: number; to: number }): Promise<News2Record[]> {
   const rows = await (await ctx.records()).find<News2Record>(KINDS.news2, { subject: patientId, newestFirst: true, limit: 5000 });
+  // Oldest stored first, then a stable sort by observation time: results of one set keep their order.
   return rows
+    .reverse()
     .map((r) => r.data)
     .filter((n) => n.at >= range.from && n.at <= range.to)
     .sort((a, b) => a.at - b.at);

@@ -1,3 +1,4 @@
+import { mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import type { StoredPoint, WriteBatch } from '../port.ts';
 import {
@@ -18,6 +19,7 @@ import {
   scopePrefixPattern,
   serverModeFromHello,
   supportsTransactions,
+  toBuffer,
 } from './encoding.ts';
 
 const point = (id: string, over: Partial<StoredPoint> = {}): StoredPoint => ({
@@ -129,6 +131,27 @@ describe('byte order', () => {
     const values = ['b', 'B', 'a', '😀', '～'];
     expect([...values].sort()).toEqual(['B', 'a', 'b', '😀', '～']);
     expect([...values].sort(compareBytes)).toEqual(['B', 'a', 'b', '～', '😀']);
+  });
+});
+
+describe('stored bodies', () => {
+  it('a BSON Binary reads back as a Buffer with exactly its bytes, detached from the driver’s buffer', () => {
+    const wire = Buffer.from([9, 0, 1, 2, 255, 0, 9]);
+    const binary = new mongo.Binary(wire.subarray(1, 6));
+    const body = toBuffer(binary);
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect([...body]).toEqual([0, 1, 2, 255, 0]);
+    wire[1] = 7;
+    expect(body[0]).toBe(0);
+  });
+
+  it.each<[string, unknown]>([
+    ['a string', 'plaintext'],
+    ['a number', 42],
+    ['null', null],
+    ['a look-alike without bytes', { _bsontype: 'Binary' }],
+  ])('%s is refused as a body', (_what, value) => {
+    expect(() => toBuffer(value)).toThrow(/not binary/);
   });
 });
 

@@ -118,6 +118,16 @@ export function checkBytes(what: string, value: unknown): Buffer {
 
 /** Same checks as the sqlite adapter, plus the in-batch duplicate point id check that makes the
  *  whole batch fail before anything is written (port: commit is all or nothing). */
+/** Bodies come back as BSON Binary; anything else (a string written by another program, say) is
+ *  refused rather than handed to the keyring. Checked by _bsontype rather than instanceof, which
+ *  holds across copies of the bson package; the copy detaches the bytes from the driver's buffer. */
+export function toBuffer(value: unknown): Buffer {
+  const v = value as { _bsontype?: unknown; value?: () => Uint8Array } | null;
+  if (v?._bsontype === 'Binary' && typeof v.value === 'function') return Buffer.from(v.value());
+  if (Buffer.isBuffer(value)) return value;
+  throw new TypeError('stored body is not binary');
+}
+
 export function checkBatch(batch: WriteBatch): void {
   for (const r of batch.put ?? []) {
     str('kind', r.kind);
@@ -288,7 +298,10 @@ export function describeConnectError(err: unknown, uri: string, timeoutMs: numbe
     (e) => e.code === 18 || e.codeName === 'AuthenticationFailed' || /authentication failed/i.test(String(e.message ?? '')),
   );
   if (authFailed) {
-    return `MongoDB at ${where} rejected the credentials (authentication failed); check the user, password and authSource in MONGODB_URI`;
+    return (
+      `MongoDB at ${where} rejected the credentials (authentication failed); ` +
+      'check the user, password and authSource in MONGODB_URI'
+    );
   }
   if (chain.some((e) => e.code === 13 || e.codeName === 'Unauthorized')) {
     return (

@@ -80,7 +80,17 @@ async function seedSource(dataDir: string, master: EnvMasterKeyProvider): Promis
     await store.commit({ put, points });
     // s2 is erased: its readings stay stored but open on neither side.
     await store.commit({
-      put: [{ kind: 'patient', id: 'r-erased', subject: 's2', index: {}, body: await seal('patient', 'r-erased', 's2', {}), createdAt: T0, updatedAt: T0 }],
+      put: [
+        {
+          kind: 'patient',
+          id: 'r-erased',
+          subject: 's2',
+          index: {},
+          body: await seal('patient', 'r-erased', 's2', {}),
+          createdAt: T0,
+          updatedAt: T0,
+        },
+      ],
     });
     await keyring.shred(TENANT, 's2');
     await store.appendAudit([1, 2, 3, 4, 5].map(audit));
@@ -221,7 +231,10 @@ describe('migration', () => {
       const original = (await store.get('device', 'r5'))!;
       const flipped = Buffer.from(original.body);
       flipped[flipped.length - 1]! ^= 0x01;
-      await store.commit({ put: [{ ...original, body: flipped }], points: [{ series: 'dev-9', id: 'stray', ts: T0, subject: null, body: Buffer.from('x') }] });
+      await store.commit({
+        put: [{ ...original, body: flipped }],
+        points: [{ series: 'dev-9', id: 'stray', ts: T0, subject: null, body: Buffer.from('x') }],
+      });
       await store.putKey({ scope: 'subject:s9', version: 1, wrapped: Buffer.from('k'), wrappedBy: 't1', createdAt: T0 });
 
       const rows = await verifyCopy(exported, store, { master, ...copied });
@@ -248,7 +261,11 @@ describe('migration', () => {
       exported = SqliteExport.open(sourceDir, TENANT);
       const store = await targetStore();
       // Nothing copied: opening a sample would need the tenant key, which must not be invented.
-      const rows = await verifyCopy(exported, store, { master, sampledRecords: [{ kind: 'patient', id: 'r0' }], sampledPoints: [] });
+      const rows = await verifyCopy(exported, store, {
+        master,
+        sampledRecords: [{ kind: 'patient', id: 'r0' }],
+        sampledPoints: [],
+      });
       expect(failing(rows)).toContain('sampled records opened and equal');
       expect(await store.listKeyScopes('')).toEqual([]);
     });
@@ -256,7 +273,13 @@ describe('migration', () => {
 
   describe('helpers', () => {
     it('the key digest ignores order and sees every byte', () => {
-      const k = (scope: string, v: number, b: string) => ({ scope, version: v, wrapped: Buffer.from(b), wrappedBy: 'm', createdAt: 1 });
+      const k = (scope: string, v: number, b: string) => ({
+        scope,
+        version: v,
+        wrapped: Buffer.from(b),
+        wrappedBy: 'm',
+        createdAt: 1,
+      });
       expect(keysDigest([k('a', 1, 'x'), k('b', 1, 'y')])).toBe(keysDigest([k('b', 1, 'y'), k('a', 1, 'x')]));
       expect(keysDigest([k('a', 1, 'x')])).not.toBe(keysDigest([k('a', 1, 'z')]));
     });
@@ -297,7 +320,15 @@ describe('migrate command line', () => {
   it.each<[string[], Record<string, unknown>]>([
     [
       ['--tenant', 'tenant-a', '--to', 'mongodb://db1/'],
-      { tenant: 'tenant-a', platform: false, to: 'mongodb://db1/', fromDataDir: './data', sample: 20, batchSize: 500, replace: false },
+      {
+        tenant: 'tenant-a',
+        platform: false,
+        to: 'mongodb://db1/',
+        fromDataDir: './data',
+        sample: 20,
+        batchSize: 500,
+        replace: false,
+      },
     ],
     [
       ['--platform', '--to=mongodb+srv://c.example.net/', '--from-data-dir', '/srv/custodia', '--sample', '0', '--replace'],

@@ -7,8 +7,8 @@
 //
 // The source is read through its own read-only connection (the port cannot list record kinds)
 // inside one read transaction: the copy is a consistent snapshot and the source database is never
-// written (SQLite may leave empty -wal/-shm companions of a read-only reader behind). The target is written only through the Store port, so any adapter can be a target
-// (the tests use a sqlite one).
+// written (SQLite may leave empty -wal/-shm companions of a read-only reader behind). The target
+// is written only through the Store port, so any adapter can be a target (the tests use sqlite).
 import { createHash, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -252,7 +252,13 @@ export class SqliteExport {
         'SELECT scope, version, wrapped, wrapped_by, created_at FROM keys ORDER BY scope, version',
       )
       .all()
-      .map((k) => ({ scope: k.scope, version: k.version, wrapped: k.wrapped, wrappedBy: k.wrapped_by, createdAt: k.created_at }));
+      .map((k) => ({
+        scope: k.scope,
+        version: k.version,
+        wrapped: k.wrapped,
+        wrappedBy: k.wrapped_by,
+        createdAt: k.created_at,
+      }));
   }
 
   checkpoints(): StoredCheckpoint[] {
@@ -270,7 +276,9 @@ export class SqliteExport {
   }
 
   getPoint(id: string): StoredPoint | null {
-    const row = this.#db.prepare<[string], PointRow>('SELECT rowid, series, id, ts, subject, body FROM points WHERE id = ?').get(id);
+    const row = this.#db
+      .prepare<[string], PointRow>('SELECT rowid, series, id, ts, subject, body FROM points WHERE id = ?')
+      .get(id);
     return row ? { series: row.series, id: row.id, ts: row.ts, subject: row.subject, body: row.body } : null;
   }
 
@@ -472,7 +480,10 @@ export function compareCounts(label: string, source: Map<string, number>, target
 /** Order-independent digest of key rows: scope, version, wrapping key, createdAt and wrapped bytes. */
 export function keysDigest(keys: readonly StoredKey[]): string {
   const lines = keys
-    .map((k) => `${k.scope}\0${k.version}\0${k.wrappedBy}\0${k.createdAt}\0${createHash('sha256').update(k.wrapped).digest('hex')}`)
+    .map((k) => {
+      const bytes = createHash('sha256').update(k.wrapped).digest('hex');
+      return `${k.scope}\0${k.version}\0${k.wrappedBy}\0${k.createdAt}\0${bytes}`;
+    })
     .sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
@@ -526,7 +537,8 @@ export async function verifyCopy(source: SqliteExport, target: TargetStore, opts
   const sourceHead = source.lastAudit();
   const targetHead = await target.lastAudit();
   const head = (e: StoredAuditEntry | null) => (e ? `#${e.seq} ${e.hash.slice(0, 12)}` : 'empty');
-  rows.push(row('audit head', head(sourceHead), head(targetHead), sourceHead?.seq === targetHead?.seq && sourceHead?.hash === targetHead?.hash));
+  const sameHead = sourceHead?.seq === targetHead?.seq && sourceHead?.hash === targetHead?.hash;
+  rows.push(row('audit head', head(sourceHead), head(targetHead), sameHead));
   let sourceAudit = 0;
   let identical = 0;
   let next = Number.MIN_SAFE_INTEGER;
@@ -543,7 +555,8 @@ export async function verifyCopy(source: SqliteExport, target: TargetStore, opts
 
   const sourceCps = source.checkpoints();
   const targetCps = await target.listCheckpoints();
-  const cpText = (cps: StoredCheckpoint[]) => cps.map((c) => [c.seq, c.headHash, c.ts, c.signature, c.keyId].join('|')).join('\n');
+  const cpText = (cps: StoredCheckpoint[]) =>
+    cps.map((c) => [c.seq, c.headHash, c.ts, c.signature, c.keyId].join('|')).join('\n');
   rows.push(row('checkpoints', sourceCps.length, targetCps.length, cpText(sourceCps) === cpText(targetCps)));
 
   if (!opts.master) {
@@ -554,12 +567,16 @@ export async function verifyCopy(source: SqliteExport, target: TargetStore, opts
   const sourceRing = createKeyring({ master: opts.master, storeFor: async () => source.keyStore() });
   const targetRing = createKeyring({
     master: opts.master,
-    storeFor: async () => readOnlyKeyStore({ getKeys: (s) => target.getKeys(s), listKeyScopes: (p) => target.listKeyScopes(p) }),
+    storeFor: async () =>
+      readOnlyKeyStore({ getKeys: (s) => target.getKeys(s), listKeyScopes: (p) => target.listKeyScopes(p) }),
   });
   const openBoth = async (collection: string, a: { id: string; subject: string | null; body: Buffer }, b: typeof a | null) => {
     if (!b || b.subject !== a.subject || !b.body.equals(a.body)) return false;
     const ref = { tenant: source.scope, collection, id: a.id, subject: a.subject };
-    const [mine, theirs] = await Promise.all([attemptOpen(() => sourceRing.open(ref, a.body)), attemptOpen(() => targetRing.open(ref, b.body))]);
+    const [mine, theirs] = await Promise.all([
+      attemptOpen(() => sourceRing.open(ref, a.body)),
+      attemptOpen(() => targetRing.open(ref, b.body)),
+    ]);
     if (mine.erased && theirs.erased) return true;
     return mine.value !== undefined && theirs.value !== undefined && mine.value.equals(theirs.value);
   };

@@ -6,7 +6,7 @@
 //   neither                    → the suites are registered as skipped, with the reason in their name
 import { randomBytes } from 'node:crypto';
 import mongoose, { mongo, type Connection } from 'mongoose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageContract, type OpenProvider } from '../../../test/contract/storage.contract.ts';
 import { createKeyring } from '../../crypto/keyring.ts';
 import { EnvMasterKeyProvider } from '../../crypto/master-key.ts';

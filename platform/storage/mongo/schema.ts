@@ -129,7 +129,8 @@ export async function ensureSchema(db: mongo.Db, scope: string, writeConcern: mo
   }
   if (typeof version?.value !== 'number' || version.value > MONGO_SCHEMA_VERSION) {
     throw new Error(
-      `database ${db.databaseName} has schema version ${String(version?.value)}; this build knows up to ${MONGO_SCHEMA_VERSION}`,
+      `database ${db.databaseName} has schema version ${String(version?.value)}; ` +
+        `this build knows up to ${MONGO_SCHEMA_VERSION}`,
     );
   }
 }

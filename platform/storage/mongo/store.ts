@@ -35,6 +35,7 @@ import {
   recordFilter,
   scopePrefixPattern,
   str,
+  toBuffer,
 } from './encoding.ts';
 import { COLLECTIONS, type AuditDoc, type CheckpointDoc, type KeyDoc, type PointDoc, type RecordDoc } from './schema.ts';
 
@@ -418,7 +419,14 @@ function recordOps(batch: WriteBatch): mongo.AnyBulkWriteOperation<RecordDoc>[] 
 }
 
 function toPointDoc(p: StoredPoint): PointDoc {
-  return { _id: new mongo.ObjectId(), series: p.series, id: p.id, ts: p.ts, subject: p.subject ?? null, body: new mongo.Binary(p.body) };
+  return {
+    _id: new mongo.ObjectId(),
+    series: p.series,
+    id: p.id,
+    ts: p.ts,
+    subject: p.subject ?? null,
+    body: new mongo.Binary(p.body),
+  };
 }
 
 /** Duplicate-key errors become a DuplicateIdError naming what was duplicated; others pass through. */
@@ -427,14 +435,6 @@ function translateWriteError(err: unknown, what: string): unknown {
   const e = err as { keyValue?: Record<string, unknown>; writeErrors?: { errmsg?: string }[] };
   const value = e.keyValue ? Object.values(e.keyValue)[0] : undefined;
   return new DuplicateIdError(what, value === undefined ? ['(already stored)'] : [String(value)], { cause: err });
-}
-
-/** Bodies come back as BSON Binary; anything else (a string written by another program, say) is
- *  refused rather than handed to the keyring. */
-export function toBuffer(value: unknown): Buffer {
-  if (value instanceof mongo.Binary) return Buffer.from(value.value());
-  if (Buffer.isBuffer(value)) return value;
-  throw new TypeError('stored body is not binary');
 }
 
 function toRecord(doc: RecordDoc): StoredRecord {

@@ -1,0 +1,124 @@
+// The console: sign-in, or the signed-in shell with the view the path names — if the caller may
+// open it. A typed URL to a view the role may not use, or to a service the tenant does not run,
+// shows a plain refusal instead (the API refuses such requests anyway).
+import { useEffect, type ReactNode } from 'react';
+import { Shell } from './components/Shell.tsx';
+import { EmptyState, Loading } from './components/ui.tsx';
+import { navigate, useLocation, Link } from './hooks/router.tsx';
+import { useMe, useSession } from './hooks/session.tsx';
+import { canOpen, homeFor, matchRoute, navFor, type Access, type Match } from './lib/routes.ts';
+import { Login } from './views/Login.tsx';
+import { AlarmInbox } from './views/AlarmInbox.tsx';
+import { PatientBoard } from './views/healthcare/PatientBoard.tsx';
+import { PatientDetail } from './views/healthcare/PatientDetail.tsx';
+import { LightingMap } from './views/lighting/LightingMap.tsx';
+import { LampDetail } from './views/lighting/LampDetail.tsx';
+import { LightingControl } from './views/lighting/LightingControl.tsx';
+import { Schedules } from './views/lighting/Schedules.tsx';
+import { Energy } from './views/lighting/Energy.tsx';
+import { Tenants } from './views/platform/Tenants.tsx';
+import { Users } from './views/platform/Users.tsx';
+import { Devices } from './views/platform/Devices.tsx';
+import { Keys } from './views/platform/Keys.tsx';
+import { AuditLog } from './views/platform/AuditLog.tsx';
+import { Validation } from './views/platform/Validation.tsx';
+
+function View({ match }: { match: Match }): ReactNode {
+  const id = match.params.id ?? '';
+  switch (match.route.id) {
+    case 'patients':
+      return <PatientBoard />;
+    case 'patient':
+      return <PatientDetail key={id} id={id} />;
+    case 'alarms':
+      return <AlarmInbox />;
+    case 'lighting-map':
+      return <LightingMap />;
+    case 'lamp':
+      return <LampDetail key={id} id={id} />;
+    case 'lighting-control':
+      return <LightingControl />;
+    case 'schedules':
+      return <Schedules />;
+    case 'energy':
+      return <Energy />;
+    case 'tenants':
+      return <Tenants />;
+    case 'users':
+      return <Users />;
+    case 'devices':
+      return <Devices />;
+    case 'keys':
+      return <Keys />;
+    case 'audit':
+      return <AuditLog />;
+    case 'validation':
+      return <Validation />;
+  }
+}
+
+function Refusal({ title, children, home }: { title: string; children: ReactNode; home: string | null }) {
+  return (
+    <div className="refusal" data-testid="refusal">
+      <EmptyState title={title} icon="⊘">
+        <p>{children}</p>
+        {home ? <Link to={home}>Go to your start page</Link> : null}
+      </EmptyState>
+    </div>
+  );
+}
+
+function SignedIn() {
+  const me = useMe();
+  const { path } = useLocation();
+  const access: Access = { permissions: me.permissions, pilots: me.tenant?.pilots };
+  const nav = navFor(access);
+  const home = homeFor(access);
+  const match = matchRoute(path);
+  const verdict = match ? canOpen(match.route, access) : null;
+
+  useEffect(() => {
+    if ((path === '/' || path === '/login' || path === '') && home) navigate(home, { replace: true });
+  }, [path, home]);
+
+  useEffect(() => {
+    const what = match && verdict === 'ok' ? match.route.title : 'Custodia';
+    document.title = `${what} · ${me.tenant?.name ?? 'Platform'} · Custodia`;
+  }, [match, verdict, me.tenant?.name]);
+
+  let body: ReactNode;
+  if (path === '/' || path === '/login' || path === '') body = home ? <Loading /> : <Refusal title="Nothing to show" home={null}>Your role has no views in this console.</Refusal>;
+  else if (!match) body = <Refusal title="Page not found" home={home}>There is no page at this address.</Refusal>;
+  else if (verdict === 'forbidden')
+    body = (
+      <Refusal title="Not available for your role" home={home}>
+        Your role does not give access to {match.route.title.toLowerCase()}. Ask your administrator if you need it.
+      </Refusal>
+    );
+  else if (verdict === 'unavailable')
+    body = (
+      <Refusal title="Not part of your organisation's services" home={home}>
+        {me.tenant?.name ?? 'Your organisation'} does not run this service.
+      </Refusal>
+    );
+  else body = <View match={match} />;
+
+  return (
+    <Shell nav={nav} path={path}>
+      {body}
+    </Shell>
+  );
+}
+
+export function App() {
+  const { state } = useSession();
+  if (state.status === 'loading') {
+    return (
+      <div className="splash">
+        <Loading label="Opening Custodia…" />
+      </div>
+    );
+  }
+  if (state.status === 'signed-out') return <Login message={state.message} tone={state.tone} />;
+  return <SignedIn />;
+}

@@ -1,0 +1,61 @@
+// Status badges. Colour is never the only cue: every badge says what it means in words.
+import { SEVERITY_LABEL, STATE_LABEL } from '../lib/alarms.ts';
+import { bandInfo, type News2Summary } from '../lib/news2.ts';
+import type { AlarmState, Severity } from '../lib/types.ts';
+
+export function News2Badge({ news2, size = 'md' }: { news2: Pick<News2Summary, 'total' | 'band' | 'partial'> | null; size?: 'md' | 'lg' }) {
+  if (!news2) {
+    return (
+      <span className={`news2 news2-none news2-${size}`} title="No NEWS2 score yet">
+        <span className="news2-score">–</span>
+        <span className="news2-band">No score</span>
+      </span>
+    );
+  }
+  const info = bandInfo(news2.band);
+  return (
+    <span
+      className={`news2 news2-${news2.band} news2-${size}`}
+      title={`${info?.response ?? ''}${news2.partial ? ' — partial observation set' : ''}`}
+      aria-label={`NEWS2 ${news2.total}, ${info?.label ?? news2.band}${news2.partial ? ', partial set' : ''}`}
+      data-band={news2.band}
+    >
+      <span className="news2-score" data-testid="news2-score">
+        {news2.total}
+        {news2.partial ? <sup aria-hidden="true">*</sup> : null}
+      </span>
+      <span className="news2-band">{info?.label ?? news2.band}</span>
+    </span>
+  );
+}
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <span className={`sev sev-${severity}`}>{SEVERITY_LABEL[severity]}</span>;
+}
+
+export function AlarmStateBadge({ state }: { state: AlarmState }) {
+  const tone = state === 'active-unacknowledged' ? 'bad' : state === 'active-acknowledged' ? 'warn' : 'muted';
+  return <span className={`pill pill-${tone}`}>{STATE_LABEL[state]}</span>;
+}
+
+export function OnlineBadge({ online }: { online: boolean }) {
+  return (
+    <span className={`dot-label ${online ? 'is-online' : 'is-offline'}`}>
+      <span className="dot" aria-hidden="true" />
+      {online ? 'Online' : 'Offline'}
+    </span>
+  );
+}
+
+export function BatteryBadge({ level }: { level: number | undefined }) {
+  if (level === undefined) return null;
+  const tone = level <= 15 ? 'bad' : level <= 30 ? 'warn' : 'ok';
+  return (
+    <span className={`battery battery-${tone}`} aria-label={`Battery ${Math.round(level)} %`} title={`Battery ${Math.round(level)} %`}>
+      <span className="battery-shell" aria-hidden="true">
+        <span className="battery-fill" style={{ width: `${Math.max(4, Math.min(100, level))}%` }} />
+      </span>
+      {Math.round(level)} %
+    </span>
+  );
+}

@@ -1,0 +1,204 @@
+// Shapes of the healthcare pilot's API (pilots/healthcare/summary.ts, api/*.ts) and the pure
+// updates the ward board and the patient page apply when live events arrive.
+import type { HcNews2Event, HcVitalsEvent, PresenceEvent } from './events.ts';
+import type { News2Band } from './news2.ts';
+import { appendWindow, type Point } from './series.ts';
+import type { CommandStatus } from './types.ts';
+
+export const HC = '/pilots/healthcare';
+
+export interface DeviceSummary {
+  id: string;
+  kind: string;
+  online: boolean;
+  battery?: number;
+}
+
+export type LastVitals = Partial<Record<'heartRate' | 'respiratoryRate' | 'spo2' | 'temperature' | 'systolic' | 'diastolic' | 'weight' | 'glucose', number>> & {
+  at: number | null;
+};
+
+/** GET /patients items */
+export interface PatientSummary {
+  id: string;
+  displayName: string;
+  age: number;
+  sex: string;
+  conditions: string[];
+  scale: 1 | 2;
+  latestNews2: { total: number; band: News2Band; partial: boolean; at: number } | null;
+  lastVitals: LastVitals;
+  consent: 'given' | 'withdrawn' | 'none';
+  activeAlarms: number;
+  devices: DeviceSummary[];
+}
+
+/** GET /patients/:id */
+export interface PatientRecord {
+  patient: {
+    id: string;
+    identifier: string;
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+    sex: string;
+    conditions: string[];
+    careTeam: string[];
+    hubDeviceId: string;
+    deviceIds: string[];
+    settings: { scale: 1 | 2; monitoringMinutes: number; escalateAfterMinutes?: number; thresholds?: Record<string, { low?: number; high?: number }> };
+    demo: boolean;
+    createdAt: number;
+  };
+  summary: PatientSummary;
+}
+
+export interface News2Item {
+  id: string;
+  at: number;
+  total: number;
+  band: News2Band;
+  partial: boolean;
+  missing: string[];
+  scale: 1 | 2;
+  scores: Record<string, number>;
+}
+
+export interface ConsentEntry {
+  status: 'given' | 'withdrawn';
+  at: number;
+  recordedBy: string;
+  note: string;
+}
+
+export interface ConsentAnswer {
+  patientId: string;
+  status: 'given' | 'withdrawn' | 'none';
+  current: ConsentEntry | null;
+  history: ConsentEntry[];
+}
+
+export interface Message {
+  id: string;
+  kind: 'message' | 'reminder';
+  text: string;
+  dueAt?: number;
+  status: CommandStatus;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+export const SCENARIOS = [
+  { value: 'deterioration', label: 'Deterioration (sepsis-like)' },
+  { value: 'recover', label: 'Recovery' },
+  { value: 'fall', label: 'Fall' },
+  { value: 'offline', label: 'Hub goes offline' },
+  { value: 'battery-low', label: 'Hub battery low' },
+  { value: 'implausible', label: 'Implausible reading (probe off)' },
+] as const;
+
+export const DEVICE_LABEL: Record<string, string> = {
+  'home-hub': 'Home hub',
+  'pulse-oximeter': 'Pulse oximeter',
+  'bp-cuff': 'Blood pressure cuff',
+  thermometer: 'Thermometer',
+  scale: 'Weighing scale',
+  glucometer: 'Glucometer',
+  wearable: 'Wearable',
+};
+
+export const CONDITION_LABEL: Record<string, string> = {
+  copd: 'COPD',
+  'heart-failure': 'Heart failure',
+  diabetes: 'Diabetes',
+  hypertension: 'Hypertension',
+};
+
+export const DELIVERY_LABEL: Record<CommandStatus, string> = {
+  queued: 'Queued — hub not reached yet',
+  sent: 'Sent to hub',
+  delivered: 'Delivered to hub',
+  accepted: 'Shown on hub',
+  done: 'Seen by patient',
+  failed: 'Failed',
+  expired: 'Expired undelivered',
+};
+
+const LAST_KEYS = ['heartRate', 'respiratoryRate', 'spo2', 'temperature', 'systolic', 'diastolic', 'weight', 'glucose'] as const;
+
+/** Board trends: these parameters get sparklines. */
+export const TREND_KEYS = ['heartRate', 'spo2', 'respiratoryRate', 'temperature'] as const;
+export type TrendKey = (typeof TREND_KEYS)[number];
+export type Trends = Partial<Record<TrendKey, Point[]>>;
+
+/** Newest numeric values of each vital from a batch of live readings, per patient. */
+export function applyVitals(items: readonly PatientSummary[], events: readonly HcVitalsEvent[]): PatientSummary[] {
+  const byPatient = new Map<string, HcVitalsEvent[]>();
+  for (const e of events) byPatient.set(e.patientId, [...(byPatient.get(e.patientId) ?? []), e]);
+  if (!byPatient.size) return [...items];
+  return items.map((p) => {
+    const evs = byPatient.get(p.id);
+    if (!evs) return p;
+    const last: LastVitals = { ...p.lastVitals };
+    const devices = p.devices.map((d) => (evs.some((e) => e.deviceId === d.id) ? { ...d, online: true } : d));
+    for (const e of [...evs].sort((a, b) => a.ts - b.ts)) {
+      if (last.at !== null && e.ts < last.at - 60 * 60_000) continue;
+      for (const k of LAST_KEYS) {
+        const v = e.values[k];
+        if (typeof v === 'number' && !e.implausible?.includes(k)) last[k] = v;
+      }
+      if (last.at === null || e.ts > last.at) last.at = e.ts;
+    }
+    return { ...p, lastVitals: last, devices };
+  });
+}
+
+/** Appends live vitals to per-patient trend series, keeping only the window. */
+export function applyTrends(trends: Readonly<Record<string, Trends>>, events: readonly HcVitalsEvent[], windowMs: number, now: number): Record<string, Trends> {
+  const next: Record<string, Trends> = { ...trends };
+  for (const e of events) {
+    const t: Trends = { ...(next[e.patientId] ?? {}) };
+    for (const k of TREND_KEYS) {
+      const v = e.values[k];
+      if (typeof v !== 'number' || e.implausible?.includes(k)) continue;
+      t[k] = appendWindow(t[k] ?? [], [[e.ts, v]], windowMs, now, 2000);
+    }
+    next[e.patientId] = t;
+  }
+  return next;
+}
+
+export function applyNews2(items: readonly PatientSummary[], e: HcNews2Event): PatientSummary[] {
+  return items.map((p) => {
+    if (p.id !== e.patientId) return p;
+    if (p.latestNews2 && p.latestNews2.at > e.at) return p;
+    return { ...p, latestNews2: { total: e.total, band: e.band as News2Band, partial: e.partial, at: e.at } };
+  });
+}
+
+export function applyPresence(items: readonly PatientSummary[], e: PresenceEvent): PatientSummary[] {
+  return items.map((p) => (p.devices.some((d) => d.id === e.deviceId) ? { ...p, devices: p.devices.map((d) => (d.id === e.deviceId ? { ...d, online: e.online } : d)) } : p));
+}
+
+/** Only the numeric points of a vitals series (consciousness and oxygen are codes/flags). */
+export function numericPoints(points: readonly (readonly [number, unknown])[] | undefined): Point[] {
+  return (points ?? []).filter((p): p is readonly [number, number] => typeof p[1] === 'number' && Number.isFinite(p[1]));
+}
+
+/** Devices in a stable, meaningful order: hub first, then by kind. */
+export function sortDevices<T extends { kind: string }>(devices: readonly T[]): T[] {
+  const order = Object.keys(DEVICE_LABEL);
+  return [...devices].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+}
+
+/** Search and band filter of the board. */
+export function boardFilter(items: readonly PatientSummary[], q: string, attentionOnly: boolean): PatientSummary[] {
+  const needle = q.trim().toLowerCase();
+  return items.filter((p) => {
+    if (needle && !p.displayName.toLowerCase().includes(needle)) return false;
+    if (attentionOnly && !(p.latestNews2 && (p.latestNews2.band !== 'low' || p.latestNews2.total >= 5)) && p.activeAlarms === 0) return false;
+    return true;
+  });
+}

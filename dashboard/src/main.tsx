@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { RealtimeProvider } from './hooks/realtime.tsx';
+import { SessionProvider } from './hooks/session.tsx';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <SessionProvider>
+      <RealtimeProvider>
+        <App />
+      </RealtimeProvider>
+    </SessionProvider>
+  </StrictMode>,
+);

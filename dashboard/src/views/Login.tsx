@@ -1,0 +1,73 @@
+// Sign-in. Says why the previous session ended, if it did; errors are the server's own words
+// (wrong password, locked account, too many attempts with the wait).
+import { useState, type FormEvent } from 'react';
+import { Button, Note } from '../components/ui.tsx';
+import { ApiError } from '../lib/api.ts';
+import { useSession } from '../hooks/session.tsx';
+
+export function Login({ message, tone = 'warning' }: { message?: string | undefined; tone?: 'info' | 'warning' | undefined }) {
+  const { login } = useSession();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await login(username.trim(), password);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
+        setError(`${err.message}. Try again in ${Math.ceil(err.retryAfter / 60)} min.`);
+      } else if (err instanceof ApiError && err.status === 401) {
+        setError('Wrong username or password.');
+      } else {
+        setError(err instanceof Error ? err.message : 'Sign-in failed.');
+      }
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="login-page">
+      <main className="login-card" aria-labelledby="login-title">
+        <div className="login-brand">
+          <svg viewBox="0 0 32 32" width="40" height="40" aria-hidden="true">
+            <rect width="32" height="32" rx="7" fill="#12324f" />
+            <path d="M16 5l9 4v6c0 6-4 10.5-9 12-5-1.5-9-6-9-12V9z" fill="none" stroke="#7fd1c7" strokeWidth="2.4" strokeLinejoin="round" />
+            <path d="M11.5 16.2l3.2 3.2 6-6.4" fill="none" stroke="#fff" strokeWidth="2.4" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          <div>
+            <div className="login-product">Custodia</div>
+            <div className="login-tagline">Trusted IoT operations console</div>
+          </div>
+        </div>
+        <h1 id="login-title">Sign in</h1>
+        {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{message}</Note> : null}
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <div className="field">
+            <label htmlFor="username">Username</label>
+            <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+          </div>
+          <div className="field">
+            <label htmlFor="password">Password</label>
+            <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          </div>
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <Button type="submit" variant="primary" busy={busy} className="btn-block" disabled={!username || !password}>
+            Sign in
+          </Button>
+        </form>
+        <p className="login-foot">Access is logged. Sessions end after a period set by your organisation.</p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { createGate } from './consent.ts';
+import { erasePatient } from './erase.ts';
+import { KINDS } from './model.ts';
+import { getPatient } from './patients.ts';
+import { createRules } from './rules.ts';
+import { createFakePlatform, enrolTestPatient, fullSet, startedRuntime } from './testing.ts';
+
+describe('erasure', () => {
+  it('detaches the devices, closes the alarms, shreds the key and removes the records; others are untouched', async () => {
+    const fake = createFakePlatform();
+    const rt = startedRuntime(fake);
+    const rules = createRules(rt);
+    const patient = await enrolTestPatient(fake, rt);
+    const other = await enrolTestPatient(fake, rt, { identifier: 'SYN-999999' });
+    const readings = [...fullSet(fake, patient, { rr: 26, spo2: 88, sys: 95, hr: 125, temp: 39.5 }), ...fullSet(fake, other, { rr: 26, spo2: 88, sys: 95, hr: 125, temp: 39.5 })];
+    for (const r of readings) await fake.appendTelemetry(r.deviceId, r.subject, r.ts, r.data, r.id);
+    await fake.asSystem(() => rules.onReadings(fake.ctx, readings));
+    expect(await fake.asSystem(() => fake.alarms.list({ state: 'active' }))).toHaveLength(2);
+
+    const report = await fake.asUser(() => erasePatient(fake.ctx, rt, patient));
+    expect(report).toMatchObject({ patientId: patient.id, alarmsCleared: 1 });
+    expect(report.devicesDetached.sort()).toEqual([...patient.deviceIds].sort());
+
+    expect(await fake.keyring.isErased(fake.tenantId, patient.id)).toBe(true);
+    for (const id of patient.deviceIds) expect((await fake.asUser(() => fake.ctx.devices.get(id))).subject).toBeNull();
+    expect(await fake.asUser(() => getPatient(fake.ctx, patient.id))).toBeNull();
+    const left = [...fake.store.records.values()].filter((r) => r.subject === patient.id && r.kind.startsWith('hc.'));
+    expect(left).toEqual([]);
+    // The readings are still on disk but no one can open them.
+    expect(await fake.asUser(() => fake.series.range(patient.deviceIds[1]!))).toEqual([]);
+    expect(await fake.asUser(() => fake.series.range(other.deviceIds[1]!))).toHaveLength(1);
+    expect(await fake.asUser(() => getPatient(fake.ctx, other.id))).not.toBeNull();
+    expect((await fake.asSystem(() => fake.alarms.list({ state: 'active' }))).map((a) => a.subject)).toEqual([other.id]);
+
+    const gate = createGate(rt);
+    const verdict = await fake.asSystem(() =>
+      gate({ tenantId: fake.tenantId, deviceId: patient.deviceIds[1]!, kind: 'pulse-oximeter', family: 'telemetry', subject: null, ts: 1, data: {} }),
+    );
+    expect(verdict).toEqual({ allow: false, reason: 'no-patient' });
+    const actions = fake.audit.map((a) => a.action);
+    expect(actions.indexOf('key.shred')).toBeLessThan(actions.indexOf('patient.erase'));
+    expect(fake.audit.find((a) => a.action === 'patient.erase')).toMatchObject({ target: `patient:${patient.id}`, actor: 'user:operator-1' });
+    expect([...fake.store.records.values()].some((r) => r.kind === KINDS.news2 && r.subject === other.id)).toBe(true);
+  });
+});

@@ -1,0 +1,20 @@
+// Scoped MQTT tokens for operators' tools (read-only presence); the secret is shown once.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PlatformServices } from '../../services/index.ts';
+import { allow, tenantOf } from '../auth.ts';
+import { body } from '../validate.ts';
+
+const issueSchema = z.object({ ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60) }).strict();
+
+export function tokenRoutes(s: PlatformServices): Router {
+  const r = Router();
+  r.post('/tokens/mqtt', allow('data:read'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { ttlMinutes } = body(req, issueSchema);
+    const { token, info } = await s.toolTokens.issue({ tenantId, createdBy: req.principal!.id, ttlMs: ttlMinutes * 60_000 });
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'token.issue', target: 'mqtt-token', outcome: 'success', details: { ttlMinutes } });
+    res.status(201).json({ username: 'token', password: token, topics: info.topics, expiresAt: info.expiresAt });
+  });
+  return r;
+}

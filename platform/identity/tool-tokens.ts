@@ -1,0 +1,43 @@
+// Scoped MQTT tokens for operators' tools: a tool connects with username "token" and this
+// token as password, never with a user's password. Read-only, one tenant, limited filters,
+// expiring; stored only as a hash.
+import type { SealedRecords } from '../services/records.ts';
+import { hashToken, newSecret } from './secrets.ts';
+
+export interface ToolToken {
+  tenantId: string;
+  label: string;
+  topics: string[];
+  createdBy: string;
+  expiresAt: number;
+}
+
+const KIND = 'mqtt-token';
+
+export class ToolTokens {
+  constructor(
+    private readonly records: SealedRecords,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async issue(input: { tenantId: string; createdBy: string; ttlMs: number }): Promise<{ token: string; info: ToolToken }> {
+    const token = newSecret();
+    const info: ToolToken = {
+      tenantId: input.tenantId,
+      label: `tool:${input.createdBy}`,
+      // Presence only: telemetry stays inside the platform's pipeline (the broker never forwards it).
+      topics: [`tenants/${input.tenantId}/devices/+/status`],
+      createdBy: input.createdBy,
+      expiresAt: this.now() + input.ttlMs,
+    };
+    await this.records.put(KIND, hashToken(token), info, { tags: { tenant: input.tenantId } });
+    return { token, info };
+  }
+
+  async resolve(token: string): Promise<ToolToken | null> {
+    if (!token || token.length > 128) return null;
+    const rec = await this.records.get<ToolToken>(KIND, hashToken(token));
+    if (!rec || rec.data.expiresAt <= this.now()) return null;
+    return rec.data;
+  }
+}
