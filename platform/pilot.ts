@@ -12,6 +12,7 @@ import type { CommandService } from './services/commands.ts';
 import type { SealedRecords } from './services/records.ts';
 import type { SeriesService } from './services/series.ts';
 import type { Principal } from './tenancy/context.ts';
+import type { Obligations, Operation, Purpose } from './policy/agreements.ts';
 
 export interface DeviceKindSpec {
   kind: string;
@@ -80,6 +81,19 @@ export interface DemoProvision {
   extra?: unknown;
 }
 
+/** A data category a pilot can share under a Data Sharing Agreement. */
+export interface ShareProvider {
+  /** "<pilot>.<category>", e.g. "healthcare.vitals". */
+  category: string;
+  description: string;
+  /** Runs in the provider tenant's context and must honour every obligation it is given
+   *  (aggregation only, minimum group size, consent for the purpose). */
+  provide(
+    ctx: PilotContext,
+    request: { agreementId: string; operation: Operation; purpose: Purpose; obligations: Obligations; params: Record<string, string> },
+  ): Promise<{ rows: unknown[]; subjects: number; suppressed: number }>;
+}
+
 export interface Pilot {
   id: string;
   title: string;
@@ -93,6 +107,8 @@ export interface Pilot {
   onPresence?(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
   start?(ctx: PilotContext): Promise<void>;
   stop?(): Promise<void>;
+  /** Data categories this pilot can share under an agreement. */
+  shares?: ShareProvider[];
   /** Creates the demo data of a tenant (idempotent: called only when the tenant is new). */
   seedDemo?(ctx: PilotContext, opts: { seed: number; size: number }): Promise<DemoProvision>;
 }

@@ -31,6 +31,7 @@ import { SeriesService } from './services/series.ts';
 import { createStorage } from './storage/index.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { TenantRegistry } from './tenancy/tenants.ts';
+import { AgreementService } from './policy/agreement-service.ts';
 
 export interface PlatformOptions {
   pilots?: Pilot[];
@@ -149,8 +150,11 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   };
   const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now)]));
 
+  const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
   const http = createServer();
   const app = createApp(services, {
+    agreements: new AgreementService(platformRecords, auditService, now),
+    shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),

@@ -17,6 +17,8 @@ import { deviceRoutes } from './routes/devices.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
+import { AgreementService } from '../policy/agreement-service.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
@@ -24,6 +26,10 @@ export interface AppOptions {
   pilotRouters?: { id: string; router: Router }[];
   knownDeviceKinds?: () => string[];
   dashboardDir?: string;
+  agreements?: AgreementService;
+  shares?: ShareRegistry;
+  /** Extra routers mounted under /api/v1 behind authentication (e.g. validation runs). */
+  extraRouters?: Router[];
   /** Requests per minute per principal (0: unlimited, e.g. in load tests). */
   apiRateLimitPerMinute?: number;
 }
@@ -86,6 +92,8 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(auditRoutes(s));
   api.use(keyRoutes(s));
   api.use(tokenRoutes(s));
+  if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
+  for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, p.router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);

@@ -17,6 +17,7 @@ export type Permission =
   | 'commands:send'
   | 'commands:read'
   | 'consent:manage'
+  | 'sharing:consume' // query another tenant's data under an active agreement
   | 'export:fhir'
   | 'audit:read'
   | 'audit:verify'
@@ -27,7 +28,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   // The platform operator manages tenants but never reads tenant data (DESIGN.md promise 1).
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify'],
   'tenant-admin': ['users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read'],
-  operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir'],
+  operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],
   auditor: ['audit:read', 'audit:verify'],
   // Evaluators see validation runs and aggregate indicators, never personal data.
   evaluator: ['validation:run', 'validation:read'],

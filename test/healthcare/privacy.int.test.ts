@@ -96,9 +96,9 @@ describe('FHIR export', () => {
     const observations = resources.filter((r: { resourceType: string }) => r.resourceType === 'Observation');
     const byCode = new Map<string, any>(observations.map((o: any) => [o.code.coding[0].code, o]));
     const expected: [string, string, number | null][] = [
-      ['8867-4', '/min', 96], // heart rate
+      ['8867-4', '/min', null], // heart rate, from three devices (checked below)
       ['9279-1', '/min', 22], // respiratory rate
-      ['2708-6', '%', 89], // SpO2
+      ['2708-6', '%', null], // SpO2 (checked below)
       ['8310-5', 'Cel', TEMPERATURE], // body temperature
       ['85354-9', 'mm[Hg]', null], // BP panel: values in components
     ];
@@ -114,6 +114,11 @@ describe('FHIR export', () => {
       expect(q).toMatchObject({ system: 'http://unitsofmeasure.org', code: unit });
       if (value !== null) expect(o.valueQuantity.value).toBe(value);
     }
+    const pulses = observations.filter((o: any) => o.code.coding[0].code === '8867-4').map((o: any) => o.valueQuantity.value);
+    expect(pulses.sort()).toEqual([90, 96, 96, 96]);
+    // The reading sent while consent was withdrawn is not there: 89 before, 90 after renewal.
+    const spo2 = observations.filter((o: any) => o.code.coding[0].code === '2708-6').map((o: any) => o.valueQuantity.value);
+    expect(spo2).toEqual([89, 90]);
     expect(byCode.get('85354-9').component.map((c: any) => c.code.coding[0].code)).toEqual(['8480-6', '8462-4']);
     const score = byCode.get('news2');
     expect(score).toMatchObject({ category: [{ coding: [{ code: 'survey' }] }], valueQuantity: { code: '{score}' } });

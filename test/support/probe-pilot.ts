@@ -13,6 +13,21 @@ export const probePilot: Pilot = {
     { kind: 'probe-sensor', description: 'test sensor', telemetry: probeTelemetry, events: z.object({ ts: z.number(), type: z.string().max(40) }).strict() },
   ],
   routes: () => Router(),
+  shares: [
+    {
+      category: 'probe.values',
+      description: 'mean value per probe device',
+      async provide(ctx, req) {
+        const rows: { device: string; mean: number; subjects: number }[] = [];
+        for (const d of await ctx.devices.list()) {
+          const points = await ctx.series.range<{ value: number }>(d.id, { limit: 10_000 });
+          if (points.length) rows.push({ device: d.id, mean: points.reduce((a, p) => a + p.data.value, 0) / points.length, subjects: points.length });
+        }
+        const kept = rows.filter((r) => r.subjects >= req.obligations.minGroupSize);
+        return { rows: kept, subjects: kept.reduce((a, r) => a + r.subjects, 0), suppressed: rows.length - kept.length };
+      },
+    },
+  ],
   async onReadings(ctx, readings) {
     for (const r of readings) {
       if (r.family === 'telemetry' && typeof r.data.value === 'number' && r.data.value > 100) {

@@ -327,7 +327,12 @@ export function readOnlyKeyStore(source: Pick<KeyStore, 'getKeys'> & Pick<Store,
   const refuse = async (): Promise<never> => {
     throw new Error('key store is read-only during migration checks');
   };
-  return { getKeys: source.getKeys, listKeyScopes: source.listKeyScopes, putKey: refuse, destroyKeys: refuse };
+  return {
+    getKeys: (scope) => source.getKeys(scope),
+    listKeyScopes: (prefix) => source.listKeyScopes(prefix),
+    putKey: refuse,
+    destroyKeys: refuse,
+  };
 }
 
 // ---- copying
@@ -567,8 +572,7 @@ export async function verifyCopy(source: SqliteExport, target: TargetStore, opts
   const sourceRing = createKeyring({ master: opts.master, storeFor: async () => source.keyStore() });
   const targetRing = createKeyring({
     master: opts.master,
-    storeFor: async () =>
-      readOnlyKeyStore({ getKeys: (s) => target.getKeys(s), listKeyScopes: (p) => target.listKeyScopes(p) }),
+    storeFor: async () => readOnlyKeyStore(target),
   });
   const openBoth = async (collection: string, a: { id: string; subject: string | null; body: Buffer }, b: typeof a | null) => {
     if (!b || b.subject !== a.subject || !b.body.equals(a.body)) return false;

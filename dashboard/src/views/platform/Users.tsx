@@ -1,0 +1,160 @@
+// Users of the tenant, for its administrator: roles, disable/enable, create. A changed role or a
+// disabled account ends that user's sessions (the API does it; the page says so).
+import { useState } from 'react';
+import { Button, Card, Dialog, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { formatDate } from '../../lib/format.ts';
+import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
+import { useAction, useResource } from '../../hooks/resource.ts';
+import { useApi, useMe } from '../../hooks/session.tsx';
+
+const TENANT_ROLES: Role[] = ['operator', 'tenant-admin', 'auditor', 'evaluator'];
+const ROLE_HINT: Record<string, string> = {
+  operator: 'Live views, alarms, commands, consent',
+  'tenant-admin': 'Users, devices, keys',
+  auditor: 'Audit log and verification',
+  evaluator: 'Validation runs, no personal data',
+};
+
+function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (u: PublicUser) => void }) {
+  const api = useApi();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<Role>('operator');
+  const [password, setPassword] = useState('');
+  const create = useAction(async () => {
+    const u = await api.post<PublicUser>('/users', { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) });
+    onCreated(u);
+    setUsername('');
+    setDisplayName('');
+    setPassword('');
+    onClose();
+  });
+  return (
+    <Dialog
+      open={open}
+      title="New user"
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" busy={create.busy} disabled={username.trim().length < 3 || password.length < 12} onClick={() => void create.run()}>
+            Create user
+          </Button>
+        </>
+      }
+    >
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="u-name">Username</label>
+          <input id="u-name" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+        </div>
+        <div className="field">
+          <label htmlFor="u-display">Display name</label>
+          <input id="u-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="off" placeholder="Shown in the top bar" />
+        </div>
+        <div className="field">
+          <label htmlFor="u-role">Role</label>
+          <select id="u-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {TENANT_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABEL[r]} — {ROLE_HINT[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="u-pw">Initial password</label>
+          <input id="u-pw" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          <div className="field-hint">At least 12 characters.</div>
+        </div>
+      </div>
+      {create.error ? (
+        <p className="form-error" role="alert">
+          {create.error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
+
+export function Users() {
+  const me = useMe();
+  const api = useApi();
+  const res = useResource<{ items: PublicUser[] }>('/users');
+  const [creating, setCreating] = useState(false);
+  const patch = useAction(async (u: PublicUser, change: Partial<Pick<PublicUser, 'role' | 'disabled'>>) => {
+    const next = await api.patch<PublicUser>(`/users/${encodeURIComponent(u.id)}`, change);
+    res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === u.id ? next : x)) } : prev));
+  });
+  const users = [...(res.data?.items ?? [])].sort((a, b) => a.username.localeCompare(b.username));
+  return (
+    <div className="page">
+      <PageHeader
+        title="Users"
+        subtitle={`People who can sign in to ${me.tenant?.name ?? 'this tenant'}. Changing a role or disabling an account signs that person out.`}
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            New user…
+          </Button>
+        }
+      />
+      <ErrorNote error={res.error ?? patch.error} onRetry={res.reload} />
+      <Card>
+        {res.data ? (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => {
+                const self = u.id === me.user.id;
+                return (
+                  <tr key={u.id}>
+                    <td>
+                      <div className="strong">{u.displayName}</div>
+                      <div className="mono muted small">{u.username}</div>
+                    </td>
+                    <td>
+                      <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                        Role of {u.username}
+                      </label>
+                      <select id={`role-${u.id}`} value={u.role} disabled={self || patch.busy} onChange={(e) => void patch.run(u, { role: e.target.value as Role })}>
+                        {TENANT_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {ROLE_LABEL[r]}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>{formatDate(u.createdAt)}</td>
+                    <td>{u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}</td>
+                    <td className="actions">
+                      {self ? (
+                        <span className="muted small">You</span>
+                      ) : (
+                        <Button variant="ghost" onClick={() => void patch.run(u, { disabled: !u.disabled })}>
+                          {u.disabled ? 'Enable' : 'Disable'}
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : (
+          <Loading />
+        )}
+      </Card>
+      <CreateUser open={creating} onClose={() => setCreating(false)} onCreated={(u) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), u] }))} />
+    </div>
+  );
+}

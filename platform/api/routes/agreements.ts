@@ -1,0 +1,83 @@
+// Data Sharing Agreements between tenants, and the one door through which shared data leaves a
+// tenant: GET /sharing/:agreementId/:category, decided against the agreement at query time.
+import { Router } from 'express';
+import { z } from 'zod';
+import { forbidden, notFound } from '../../errors.ts';
+import type { PilotContext, ShareProvider } from '../../pilot.ts';
+import { agreementInputSchema, decide, OPERATIONS, PURPOSES } from '../../policy/agreements.ts';
+import type { AgreementService } from '../../policy/agreement-service.ts';
+import type { PlatformServices } from '../../services/index.ts';
+import { allow, tenantOf } from '../auth.ts';
+import { body, params, query } from '../validate.ts';
+
+const idParam = z.object({ id: z.uuid() });
+const shareParams = z.object({ id: z.uuid(), category: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/) });
+const shareQuery = z
+  .object({
+    purpose: z.enum(PURPOSES),
+    operation: z.enum(OPERATIONS).default('aggregate'),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+    groupBy: z.string().regex(/^[a-z][a-zA-Z0-9-]{0,39}$/).optional(),
+  })
+  .strict();
+
+export interface ShareRegistry {
+  get(category: string): { provider: ShareProvider; ctx: PilotContext } | undefined;
+}
+
+export function agreementRoutes(s: PlatformServices, agreements: AgreementService, shares: ShareRegistry): Router {
+  const r = Router();
+  r.get('/agreements', allow('agreements:manage'), async (req, res) => {
+    res.json({ items: await agreements.listFor(tenantOf(req)) });
+  });
+  r.post('/agreements', allow('agreements:manage'), async (req, res) => {
+    const provider = tenantOf(req);
+    const input = body(req, agreementInputSchema);
+    if (!(await s.tenants.get(input.consumerTenant))) throw notFound(`no tenant ${input.consumerTenant}`);
+    for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
+    res.status(201).json(await agreements.propose(provider, input, req.principal!));
+  });
+  r.post('/agreements/:id/accept', allow('agreements:manage'), async (req, res) => {
+    res.json(await agreements.accept(params(req, idParam).id, tenantOf(req), req.principal!));
+  });
+  r.post('/agreements/:id/revoke', allow('agreements:manage'), async (req, res) => {
+    res.json(await agreements.revoke(params(req, idParam).id, tenantOf(req), req.principal!));
+  });
+
+  r.get('/sharing/:id/:category', allow('sharing:consume'), async (req, res) => {
+    const consumer = tenantOf(req);
+    const { id, category } = params(req, shareParams);
+    const q = query(req, shareQuery);
+    const agreement = await agreements.requireForParty(id, consumer);
+    const decision = decide(agreement, { consumerTenant: consumer, purpose: q.purpose, category, operation: q.operation, at: Date.now() });
+    const event = {
+      actor: req.principal!.label,
+      action: 'sharing.access',
+      target: `agreement:${id}`,
+      details: { category, operation: q.operation, purpose: q.purpose, consumer, ...(decision.allow ? {} : { reason: decision.reason }) },
+    };
+    if (!decision.allow) {
+      await s.audit.record(agreement.providerTenant, { ...event, outcome: 'denied' });
+      await s.audit.record(consumer, { ...event, outcome: 'denied' });
+      throw forbidden(`the agreement does not allow this request (${decision.reason})`);
+    }
+    const share = shares.get(category);
+    if (!share) throw notFound(`no shareable data category ${category}`);
+    const params_: Record<string, string> = {};
+    for (const k of ['from', 'to', 'groupBy'] as const) if (q[k] !== undefined) params_[k] = String(q[k]);
+    const result = await share.ctx.inTenant(agreement.providerTenant, () =>
+      share.provider.provide(share.ctx, { agreementId: id, operation: q.operation, purpose: q.purpose, obligations: decision.obligations, params: params_ }),
+    );
+    const evidence = { ...event, outcome: 'success' as const, details: { ...event.details, rows: result.rows.length, subjects: result.subjects, suppressed: result.suppressed } };
+    await s.audit.record(agreement.providerTenant, evidence);
+    await s.audit.record(consumer, evidence);
+    res.json({
+      agreement: { id, purpose: agreement.purpose, provider: agreement.providerTenant },
+      obligations: decision.obligations,
+      deleteBy: Date.now() + decision.obligations.retentionDays * 86_400_000,
+      ...result,
+    });
+  });
+  return r;
+}

@@ -1,0 +1,86 @@
+// Data Sharing Agreements (DESIGN.md promise 5): machine-readable terms attached to data that
+// leaves a tenant — parties, purpose, data categories, allowed operations, obligations and
+// validity — and the pure decision that enforces them at query time.
+import { z } from 'zod';
+
+export const PURPOSES = ['research', 'public-statistics', 'care-coordination', 'energy-planning', 'service-improvement'] as const;
+export const OPERATIONS = ['aggregate', 'read'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+export type Operation = (typeof OPERATIONS)[number];
+
+export const obligationsSchema = z
+  .object({
+    /** Only aggregates leave the provider; individual records never do. */
+    aggregationOnly: z.boolean().default(true),
+    /** Aggregates over fewer subjects than this are suppressed (k-anonymity threshold). */
+    minGroupSize: z.number().int().min(1).max(1000).default(5),
+    /** The consumer must delete what it received after this many days. */
+    retentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Healthcare: only subjects who consented to this purpose are included. */
+    requireConsent: z.boolean().default(true),
+  })
+  .strict();
+
+export const agreementInputSchema = z
+  .object({
+    consumerTenant: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+    title: z.string().trim().min(3).max(120),
+    purpose: z.enum(PURPOSES),
+    categories: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/)).min(1).max(20),
+    operations: z.array(z.enum(OPERATIONS)).min(1),
+    obligations: obligationsSchema.default({ aggregationOnly: true, minGroupSize: 5, retentionDays: 30, requireConsent: true }),
+    validFrom: z.number().int().positive(),
+    validUntil: z.number().int().positive(),
+  })
+  .strict()
+  .refine((a) => a.validUntil > a.validFrom, { message: 'validUntil must be after validFrom', path: ['validUntil'] })
+  .refine((a) => !(a.obligations.aggregationOnly && a.operations.includes('read')), {
+    message: 'an aggregation-only agreement cannot allow record reads',
+    path: ['operations'],
+  });
+
+export type AgreementInput = z.infer<typeof agreementInputSchema>;
+export type Obligations = z.infer<typeof obligationsSchema>;
+export type AgreementStatus = 'proposed' | 'active' | 'revoked';
+
+export interface Agreement extends AgreementInput {
+  id: string;
+  providerTenant: string;
+  status: AgreementStatus;
+  proposedBy: string;
+  proposedAt: number;
+  acceptedBy?: string;
+  acceptedAt?: number;
+  revokedBy?: string;
+  revokedAt?: number;
+}
+
+export interface SharingRequest {
+  consumerTenant: string;
+  purpose: Purpose;
+  category: string;
+  operation: Operation;
+  at: number;
+}
+
+export type SharingDecision =
+  | { allow: true; obligations: Obligations }
+  | { allow: false; reason: 'not-a-party' | 'not-active' | 'not-yet-valid' | 'expired' | 'purpose' | 'category' | 'operation' };
+
+/** The enforcement point: every condition of the agreement must hold at the time of the request. */
+export function decide(a: Agreement, r: SharingRequest): SharingDecision {
+  if (a.consumerTenant !== r.consumerTenant) return { allow: false, reason: 'not-a-party' };
+  if (a.status !== 'active') return { allow: false, reason: 'not-active' };
+  if (r.at < a.validFrom) return { allow: false, reason: 'not-yet-valid' };
+  if (r.at >= a.validUntil) return { allow: false, reason: 'expired' };
+  if (a.purpose !== r.purpose) return { allow: false, reason: 'purpose' };
+  if (!a.categories.includes(r.category)) return { allow: false, reason: 'category' };
+  if (!a.operations.includes(r.operation)) return { allow: false, reason: 'operation' };
+  return { allow: true, obligations: a.obligations };
+}
+
+/** Applies the minimum group size to aggregate rows: small groups are suppressed, not shown. */
+export function suppressSmallGroups<T extends { subjects: number }>(rows: T[], minGroupSize: number): { rows: T[]; suppressed: number } {
+  const kept = rows.filter((r) => r.subjects >= minGroupSize);
+  return { rows: kept, suppressed: rows.length - kept.length };
+}

@@ -1,0 +1,72 @@
+// Purpose-bound sharing (DESIGN.md promise 5): data leaves a tenant only under an active
+// agreement, for its purpose, category and operation, within its validity; audited in both chains.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import type { ApiClient } from '../support/api-client.ts';
+import { bootHarness, type Harness } from '../support/harness.ts';
+import { probePilot } from '../support/probe-pilot.ts';
+
+let h: Harness;
+let aAdmin: ApiClient;
+let bAdmin: ApiClient;
+let bOperator: ApiClient;
+
+beforeAll(async () => {
+  h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'] });
+  aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
+  bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+  bOperator = await h.as(h.tenants.b.users.operator);
+  await aAdmin.post('/api/v1/devices', { id: 'share-1', kind: 'probe-sensor' });
+  await aAdmin.post('/api/v1/devices', { id: 'share-2', kind: 'probe-sensor' });
+  await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, async () => {
+    const pts = (dev: string, n: number) => Array.from({ length: n }, (_, i) => ({ series: dev, id: `${dev}-${i}`, ts: 1_700_000_000_000 + i, subject: null, data: { value: 10 } }));
+    await h.platform.services.series.append([...pts('share-1', 6), ...pts('share-2', 2)]);
+  });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+it('shared data flows only under an active agreement, for its purpose, and small groups are suppressed', async () => {
+  const now = Date.now();
+  const proposed = await aAdmin.post('/api/v1/agreements', {
+    consumerTenant: 'tenant-b',
+    title: 'probe statistics',
+    purpose: 'research',
+    categories: ['probe.values'],
+    operations: ['aggregate'],
+    obligations: { aggregationOnly: true, minGroupSize: 5, retentionDays: 7, requireConsent: true },
+    validFrom: now - 1000,
+    validUntil: now + 3_600_000,
+  });
+  expect(proposed.status).toBe(201);
+  const id = proposed.body.id as string;
+  const url = `/api/v1/sharing/${id}/probe.values?purpose=research`;
+
+  expect((await bOperator.get(url)).body.detail).toMatch(/not-active/);
+  expect((await aAdmin.post(`/api/v1/agreements/${id}/accept`)).status).toBe(403); // only the consumer accepts
+  expect((await bAdmin.post(`/api/v1/agreements/${id}/accept`)).body.status).toBe('active');
+
+  const ok = await bOperator.get(url);
+  expect(ok.status).toBe(200);
+  expect(ok.body.rows).toEqual([{ device: 'share-1', mean: 10, subjects: 6 }]);
+  expect(ok.body.suppressed).toBe(1);
+  expect(ok.body.obligations.retentionDays).toBe(7);
+
+  expect((await bOperator.get(`/api/v1/sharing/${id}/probe.values?purpose=public-statistics`)).body.detail).toMatch(/purpose/);
+  expect((await bOperator.get(`/api/v1/sharing/${id}/probe.values?purpose=research&operation=read`)).body.detail).toMatch(/operation/);
+  // the provider's own operator is not the consumer
+  expect((await (await h.as(h.tenants.a.users.operator)).get(url)).status).toBe(403);
+  // an evaluator of the consumer has no sharing permission
+  expect((await (await h.as(h.tenants.b.users.evaluator)).get(url)).status).toBe(403);
+
+  await aAdmin.post(`/api/v1/agreements/${id}/revoke`);
+  expect((await bOperator.get(url)).status).toBe(403);
+
+  for (const [tenant, auditor] of [['a', h.tenants.a.users.auditor], ['b', h.tenants.b.users.auditor]] as const) {
+    const log = await (await h.as(auditor)).get('/api/v1/audit?action=sharing.access&limit=100');
+    const outcomes = log.body.items.map((e: { outcome: string }) => e.outcome);
+    expect(outcomes, tenant).toContain('success');
+    expect(outcomes, tenant).toContain('denied');
+  }
+});
