@@ -10,6 +10,7 @@ import type { PlatformServices } from './services/index.ts';
 import type { Reading } from './services/series.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
+import { Counter } from 'prom-client';
 
 export interface Ingest {
   port: number;
@@ -78,7 +79,13 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     },
     commit: async (tenantId, batch) => {
       const readings: Reading[] = [];
+      const quota = (await s.tenants.get(tenantId))?.quotas.ingestPerSecond ?? Infinity;
       for (const m of batch) {
+        // Tenant quota (readings per second): one tenant's fleet cannot starve the others.
+        if (!quotaLimiter(tenantId, quota)) {
+          refused(m, 'quota-exceeded');
+          continue;
+        }
         const subject = await subjectOf(m.deviceId);
         const pilot = kinds.get(m.kind)?.pilot;
         if (pilot?.gate) {
@@ -148,8 +155,25 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
   );
 
   const refusedIds = new Set<string>();
+  const quotaWindows = new Map<string, { second: number; count: number }>();
+  function quotaLimiter(tenantId: string, perSecond: number): boolean {
+    const second = Math.floor(Date.now() / 1000);
+    const w = quotaWindows.get(tenantId);
+    if (!w || w.second !== second) {
+      quotaWindows.set(tenantId, { second, count: 1 });
+      return true;
+    }
+    return ++w.count <= perSecond;
+  }
+  const refusedCounter = new Counter({
+    name: 'custodia_ingest_refused_total',
+    help: 'Valid readings acknowledged but not stored: refused by a pilot gate (e.g. no consent) or over the tenant quota',
+    labelNames: ['tenant', 'reason'],
+    registers: [s.metrics],
+  });
   function refused(m: AcceptedMessage, reason: string) {
     refusedIds.add(m.id);
+    refusedCounter.inc({ tenant: m.tenantId, reason });
     broker?.tellDevice(m.tenantId, m.deviceId, { topic: m.family, reason: 'refused', detail: reason });
     s.audit.recordLimited(m.tenantId, `refused:${m.deviceId}:${reason}`, {
       actor: `device:${m.deviceId}`,

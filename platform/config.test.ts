@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, testConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('fills defaults from an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.http.port).toBe(8080);
+    expect(c.mqtt.port).toBe(1883);
+    expect(c.dataDir.endsWith('data')).toBe(true);
+    expect(c.masterKeyHex).toBeUndefined();
+    expect(c.mongodbUri).toBeUndefined();
+  });
+
+  it.each([
+    [{ HTTP_PORT: 'eighty' }, 'HTTP_PORT'],
+    [{ MQTT_PORT: '70000' }, 'MQTT_PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CUSTODIA_MASTER_KEY: 'abc' }, 'CUSTODIA_MASTER_KEY'],
+    [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
+    [{ CUSTODIA_DEMO: 'maybe' }, 'CUSTODIA_DEMO'],
+    [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
+  ])('an invalid %o stops start-up with one line naming %s', (env, name) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain(name);
+    expect(message.split('\n')).toHaveLength(1);
+    // the offending secret value is never echoed
+    if (name === 'CUSTODIA_MASTER_KEY') expect(message).not.toContain('abc');
+  });
+
+  it('the test variant uses a fresh temporary directory and free ports', () => {
+    const a = testConfig();
+    const b = testConfig();
+    expect(a.dataDir).not.toBe(b.dataDir);
+    expect(a.http.port).toBe(0);
+    expect(a.demo.enabled).toBe(false);
+  });
+});
