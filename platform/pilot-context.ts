@@ -1,5 +1,6 @@
 // Builds the PilotContext a pilot receives: platform services narrowed to the tenant in context.
 import type { PilotContext } from './pilot.ts';
+import { badRequest } from './errors.ts';
 import type { PlatformServices } from './services/index.ts';
 import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
 
@@ -29,7 +30,12 @@ export function createPilotContext(
     devices: {
       list: (filter = {}) => s.devices.list(tenant('devices.list'), filter),
       get: (id) => s.devices.requireInTenant(tenant('devices.get'), id),
-      register: (input) => s.devices.register({ ...input, tenantId: tenant('devices.register') }),
+      register: async (input) => {
+        const tenantId = tenant('devices.register');
+        const t = await s.tenants.require(tenantId);
+        if ((await s.devices.countFor(tenantId)) >= t.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
+        return s.devices.register({ ...input, tenantId });
+      },
       update: (id, patch) => s.devices.update(tenant('devices.update'), id, patch),
       isOnline: (id) => presence.isOnline(tenant('devices.isOnline'), id),
       lastSeen: (id) => presence.lastSeen(tenant('devices.lastSeen'), id),

@@ -172,7 +172,10 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     devices,
     keyring: k,
     bus,
-    tenants: { list: async () => [{ id: tenantId, status: 'active', pilots: [pilotId] }] },
+    tenants: {
+      list: async () => [{ id: tenantId, status: 'active', pilots: [pilotId] }],
+      require: async () => ({ id: tenantId, status: 'active', pilots: [pilotId], quotas: { maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 } }),
+    },
   } as unknown as PlatformServices;
   const ctx = createPilotContext(
     pilotId,

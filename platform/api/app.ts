@@ -6,7 +6,7 @@ import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import type { PlatformServices } from '../services/index.ts';
 import { WindowLimiter } from '../tenancy/rate-limit.ts';
-import { tooMany } from '../errors.ts';
+import { forbidden, notFound, tooMany } from '../errors.ts';
 import { authenticate } from './auth.ts';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.ts';
 import { alarmRoutes } from './routes/alarms.ts';
@@ -94,7 +94,15 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(tokenRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
-  for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, p.router);
+  for (const p of opts.pilotRouters ?? []) {
+    // A pilot's routes exist only for tenants that run it.
+    api.use(`/pilots/${p.id}`, async (req, _res, next) => {
+      if (!req.principal?.tenantId) return next(forbidden('pilot routes belong to tenants; the platform operator has no tenant data'));
+      const t = await s.tenants.get(req.principal.tenantId);
+      if (!t?.pilots.includes(p.id)) return next(notFound(`pilot ${p.id} is not enabled for this tenant`));
+      next();
+    }, p.router);
+  }
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 

@@ -100,6 +100,17 @@ export function allow(permission: Permission): RequestHandler {
   };
 }
 
+/** Like `allow`, for routes two roles may use for different reasons (still deny by default). */
+export function allowAny(...permissions: Permission[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.principal) return next(unauthorized());
+    if (!permissions.some((p) => can(req.principal!.role, p))) {
+      return next(forbidden(`role ${req.principal.role} may not ${permissions.join(' or ')}`));
+    }
+    next();
+  };
+}
+
 /** The caller's tenant id; routes under a tenant refuse principals without one (platform-admin). */
 export function tenantOf(req: Request): string {
   const t = req.principal?.tenantId;

@@ -15,7 +15,11 @@ import { can } from '../policy/roles.ts';
 const roomNameSchema = z.string().regex(/^[a-z]+:[A-Za-z0-9_.:-]{1,80}$/);
 const subscribeSchema = z.object({ tenant: z.string().max(40).optional(), room: roomNameSchema }).strict();
 
+/** Everything of a tenant, for roles that read its data. */
 export const tenantRoom = (tenantId: string) => `t:${tenantId}`;
+/** Operational events only (alarms, command statuses, presence), for roles without data:read. */
+export const opsRoom = (tenantId: string) => `t:${tenantId}:ops`;
+const OPS_EVENTS = new Set(['alarm', 'alarm.escalation', 'command', 'presence']);
 export const subRoom = (tenantId: string, room: string) => `t:${tenantId}:${room}`;
 
 interface SocketData {
@@ -53,10 +57,10 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
 
   io.on('connection', (socket: Socket) => {
     const p = socket.data.principal as Principal;
-    // Live tenant events are tenant data: only roles that may read it join the tenant room.
-    if (p.tenantId && (can(p.role, 'data:read') || can(p.role, 'alarms:read') || can(p.role, 'commands:read'))) {
-      void socket.join(tenantRoom(p.tenantId));
-    }
+    // Live readings are tenant data: only roles that may read it join the tenant room; roles that
+    // see alarms or commands (tenant-admin) get the operational events only.
+    if (p.tenantId && can(p.role, 'data:read')) void socket.join(tenantRoom(p.tenantId));
+    else if (p.tenantId && (can(p.role, 'alarms:read') || can(p.role, 'commands:read'))) void socket.join(opsRoom(p.tenantId));
     socket.emit('hello', { tenant: p.tenantId, role: p.role });
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, (socket.data.expiresAt as number) - Date.now()));
     expiry.unref();
@@ -99,7 +103,8 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
   const unsubscribe = s.bus.subscribe((e: PlatformEvent) => {
     const room = e.room ? subRoom(e.tenantId, e.room) : tenantRoom(e.tenantId);
     if (!e.batch) {
-      io.to(room).emit(e.type, e.payload);
+      const rooms = !e.room && OPS_EVENTS.has(e.type) ? [room, opsRoom(e.tenantId)] : [room];
+      io.to(rooms).emit(e.type, e.payload);
       return;
     }
     const key = `${room}|${e.type}`;

@@ -31,6 +31,8 @@ export interface Command {
   status: CommandStatus;
   /** Commands sent together (to a group of devices) share a batch id. */
   batchId: string | null;
+  /** Data subject the command concerns (e.g. a message to a patient): sealed under its key. */
+  subject: string | null;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -73,6 +75,7 @@ export class CommandService {
     payload: Record<string, unknown>;
     ttlMs: number;
     batchId?: string | null;
+    subject?: string | null;
   }): Promise<Command> {
     const { tenantId, principal } = currentTenant('commands.create');
     const at = this.now();
@@ -83,6 +86,7 @@ export class CommandService {
       payload: input.payload,
       status: 'queued',
       batchId: input.batchId ?? null,
+      subject: input.subject ?? null,
       createdBy: principal.label,
       createdAt: at,
       updatedAt: at,
@@ -186,6 +190,7 @@ export class CommandService {
   private async save(tenantId: string, cmd: Command) {
     const records = await this.scopes.records(tenantId);
     await records.put(KIND, cmd.id, cmd, {
+      subject: cmd.subject ?? null,
       tags: { device: cmd.deviceId, status: cmd.status, ...(cmd.batchId ? { batch: cmd.batchId } : {}) },
     });
     const key = `${tenantId}/${cmd.id}`;

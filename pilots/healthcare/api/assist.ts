@@ -37,6 +37,8 @@ export function assistHandlers(ctx: PilotContext, rt: Runtime) {
       name: MESSAGE_COMMAND,
       payload: { kind: input.kind, text: input.text, ...(input.dueAt !== undefined ? { dueAt: input.dueAt } : {}) },
       ttlMs: rt.options.messageTtlMs,
+      // Sealed under the patient's own key: erasing the patient erases the message text too.
+      subject: id,
     });
     await auditPatient(ctx, 'message.send', patientTarget(id), { command: cmd.id, kind: input.kind });
     res.status(201).json(messageView(cmd));
