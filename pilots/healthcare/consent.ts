@@ -4,7 +4,7 @@
 import { ErasedError } from '../../platform/errors.ts';
 import type { IngestGate, PilotContext } from '../../platform/pilot.ts';
 import { auditPatient, patientTarget } from './audit.ts';
-import { KINDS, type ConsentEntry, type ConsentRecord, type ConsentStatus } from './model.ts';
+import { KINDS, type ConsentEntry, type ConsentRecord, type ConsentStatus, type SecondaryPurpose } from './model.ts';
 import { patientKey, type Runtime } from './runtime.ts';
 
 /** The consent record after recording an entry; every entry is kept, even a repeat. */
@@ -14,6 +14,11 @@ export function applyConsent(prev: ConsentRecord | null, patientId: string, entr
 
 export function consentActive(rec: ConsentRecord | null): boolean {
   return rec?.current?.status === 'given';
+}
+
+/** Whether the patient agreed to a secondary use (e.g. research under a sharing agreement). */
+export function consentsTo(rec: ConsentRecord | null, purpose: string): boolean {
+  return consentActive(rec) && (rec!.current!.purposes ?? []).includes(purpose as SecondaryPurpose);
 }
 
 export async function readConsent(ctx: PilotContext, patientId: string): Promise<ConsentRecord | null> {
@@ -31,9 +36,11 @@ export async function recordConsent(
   patientId: string,
   status: ConsentStatus,
   note: string,
+  purposes: SecondaryPurpose[] = [],
 ): Promise<ConsentRecord> {
   const principal = ctx.principal();
-  const entry: ConsentEntry = { status, at: ctx.now(), recordedBy: principal.label, note };
+  // Withdrawing telemonitoring consent withdraws every secondary use with it.
+  const entry: ConsentEntry = { status, at: ctx.now(), recordedBy: principal.label, note, purposes: status === 'given' ? [...new Set(purposes)] : [] };
   const next = applyConsent(await readConsent(ctx, patientId), patientId, entry);
   await (await ctx.records()).put(KINDS.consent, patientId, next, { subject: patientId, tags: { status } });
   rt.consent.set(patientKey(principal.tenantId!, patientId), status === 'given');

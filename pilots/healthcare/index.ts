@@ -10,6 +10,7 @@ import { healthcareRoutes } from './routes.ts';
 import { createRules } from './rules.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './seed.ts';
+import { vitalsShare } from './sharing.ts';
 
 export type { HealthcareOptions } from './options.ts';
 
@@ -42,6 +43,7 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
       rt.stop();
     },
     seedDemo: (ctx, opts) => seedDemo(ctx, rt, opts),
+    shares: [vitalsShare],
   };
 }
 

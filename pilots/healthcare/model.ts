@@ -84,11 +84,17 @@ export interface Patient {
 
 export type ConsentStatus = 'given' | 'withdrawn';
 
+/** Secondary uses a patient may agree to, beyond telemonitoring itself (data sharing agreements). */
+export const SECONDARY_PURPOSES = ['research', 'public-statistics'] as const;
+export type SecondaryPurpose = (typeof SECONDARY_PURPOSES)[number];
+
 export interface ConsentEntry {
   status: ConsentStatus;
   at: number;
   recordedBy: string;
   note: string;
+  /** Secondary uses agreed to; absent in entries recorded before purposes existed (= none). */
+  purposes?: SecondaryPurpose[];
 }
 
 export interface ConsentRecord {
@@ -181,7 +187,11 @@ export const createPatientSchema = z
 export type CreatePatientInput = z.infer<typeof createPatientSchema>;
 
 export const consentSchema = z
-  .object({ status: z.enum(['given', 'withdrawn']), note: z.string().trim().max(500).default('') })
+  .object({
+    status: z.enum(['given', 'withdrawn']),
+    note: z.string().trim().max(500).default(''),
+    purposes: z.array(z.enum(SECONDARY_PURPOSES)).max(SECONDARY_PURPOSES.length).default([]),
+  })
   .strict();
 
 /** Epoch milliseconds or an ISO 8601 date-time. */

@@ -83,7 +83,8 @@ export async function seedDemo(ctx: PilotContext, rt: Runtime, opts: { seed: num
       identifier = `SYN-${String((Number(rest.identifier.slice(4)) + n * 7919) % 1_000_000).padStart(6, '0')}`;
     }
     const { patient, devices: enrolled } = await enrolPatient(ctx, { ...rest, identifier }, { demo: true });
-    await recordConsent(ctx, rt, patient.id, 'given', 'synthetic demo patient');
+    // Two in three demo patients also agree to research use, so sharing agreements have data.
+    await recordConsent(ctx, rt, patient.id, 'given', 'synthetic demo patient', patients.length % 3 === 2 ? [] : ['research']);
     for (const d of enrolled) {
       devices.push({ id: d.id, kind: d.kind, secret: d.secret, tenantId, attributes: d.attributes, subject: patient.id });
     }

@@ -32,7 +32,7 @@ export interface Command {
   /** Commands sent together (to a group of devices) share a batch id. */
   batchId: string | null;
   /** Data subject the command concerns (e.g. a message to a patient): sealed under its key. */
-  subject: string | null;
+  subject?: string | null;
   createdBy: string;
   createdAt: number;
   updatedAt: number;

@@ -19,9 +19,9 @@ export function consentHandlers(ctx: PilotContext, rt: Runtime) {
 
   const record: RequestHandler = async (req, res) => {
     const { id } = params(req, patientIdParam);
-    const { status, note } = body(req, consentSchema);
+    const { status, note, purposes } = body(req, consentSchema);
     await requirePatient(ctx, id);
-    const rec = await recordConsent(ctx, rt, id, status, note);
+    const rec = await recordConsent(ctx, rt, id, status, note, purposes);
     res.status(201).json({ patientId: id, status: rec.current!.status, current: rec.current, history: rec.history });
   };
 
