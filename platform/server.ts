@@ -140,8 +140,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     await services.alarms.loadPending(t.id);
     await services.commands.loadPending(t.id);
   }
-  services.alarms.start(opts.tickMs);
-  services.commands.start(opts.tickMs);
+  services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
+  services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
 
   let ingest: Ingest | undefined;
   const presence = {

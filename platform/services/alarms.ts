@@ -9,6 +9,7 @@ import type { EventBus } from '../events.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
+import { Deadlines } from './deadlines.ts';
 
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -56,8 +57,7 @@ export interface RaiseInput {
 export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<void>;
 
 export class AlarmService {
-  private pending = new Map<string, { tenantId: string; id: string; at: number }>();
-  private timer: NodeJS.Timeout | undefined;
+  private deadlines = new Deadlines();
   private hooks: EscalationHook[] = [];
 
   constructor(
@@ -209,11 +209,10 @@ export class AlarmService {
         active: alarm.state === 'cleared' ? '0' : '1',
       },
     });
-    const key = `${records.scope}/${alarm.id}`;
     if (alarm.escalateAt && alarm.state === 'active-unacknowledged' && !alarm.escalatedAt) {
-      this.pending.set(key, { tenantId: records.scope, id: alarm.id, at: alarm.escalateAt });
+      this.deadlines.arm(records.scope, alarm.id, alarm.escalateAt);
     } else {
-      this.pending.delete(key);
+      this.deadlines.disarm(records.scope, alarm.id);
     }
   }
 
@@ -226,17 +225,14 @@ export class AlarmService {
     const records = await this.scopes.records(tenantId);
     const rows = await records.find<Alarm>(KIND, { tags: { state: 'active-unacknowledged' } });
     for (const r of rows) {
-      if (r.data.escalateAt && !r.data.escalatedAt) {
-        this.pending.set(`${tenantId}/${r.id}`, { tenantId, id: r.id, at: r.data.escalateAt });
-      }
+      if (r.data.escalateAt && !r.data.escalatedAt) this.deadlines.arm(tenantId, r.id, r.data.escalateAt);
     }
   }
 
   /** Fires due escalations; called by the timer and by tests with an injected clock. */
   async tick(): Promise<number> {
-    const due = [...this.pending.values()].filter((p) => p.at <= this.now());
+    const due = this.deadlines.takeDue(this.now());
     for (const p of due) {
-      this.pending.delete(`${p.tenantId}/${p.id}`);
       await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
         const alarm = await this.get(p.id);
         if (!alarm || alarm.state !== 'active-unacknowledged') return;
@@ -258,12 +254,11 @@ export class AlarmService {
     return due.length;
   }
 
-  start(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
-    this.timer.unref();
+  start(intervalMs = 1000, onError: (err: unknown) => void = () => undefined): void {
+    this.deadlines.start(() => this.tick(), intervalMs, onError);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.deadlines.stop();
   }
 }

@@ -7,6 +7,7 @@ import type { EventBus } from '../events.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
+import { Deadlines } from './deadlines.ts';
 
 export const COMMAND_STATUSES = ['queued', 'sent', 'delivered', 'accepted', 'done', 'failed', 'expired'] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
@@ -54,8 +55,7 @@ const KIND = 'command';
 
 export class CommandService {
   private deliverer: Deliverer | undefined;
-  private expiries = new Map<string, { tenantId: string; id: string; at: number }>();
-  private timer: NodeJS.Timeout | undefined;
+  private expiries = new Deadlines();
   private locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -193,9 +193,8 @@ export class CommandService {
       subject: cmd.subject ?? null,
       tags: { device: cmd.deviceId, status: cmd.status, ...(cmd.batchId ? { batch: cmd.batchId } : {}) },
     });
-    const key = `${tenantId}/${cmd.id}`;
-    if (FINAL.has(cmd.status)) this.expiries.delete(key);
-    else this.expiries.set(key, { tenantId, id: cmd.id, at: cmd.expiresAt });
+    if (FINAL.has(cmd.status)) this.expiries.disarm(tenantId, cmd.id);
+    else this.expiries.arm(tenantId, cmd.id, cmd.expiresAt);
   }
 
   private announce(tenantId: string, cmd: Command) {
@@ -207,16 +206,15 @@ export class CommandService {
     const records = await this.scopes.records(tenantId);
     for (const status of ['queued', 'sent', 'delivered', 'accepted'] as const) {
       for (const r of await records.find<Command>(KIND, { tags: { status } })) {
-        this.expiries.set(`${tenantId}/${r.id}`, { tenantId, id: r.id, at: r.data.expiresAt });
+        this.expiries.arm(tenantId, r.id, r.data.expiresAt);
       }
     }
   }
 
   /** Expires overdue commands; called by the timer and by tests with an injected clock. */
   async tick(): Promise<number> {
-    const due = [...this.expiries.values()].filter((e) => e.at <= this.now());
+    const due = this.expiries.takeDue(this.now());
     for (const e of due) {
-      this.expiries.delete(`${e.tenantId}/${e.id}`);
       await runInTenant({ tenantId: e.tenantId, principal: systemPrincipal('command-expiry', e.tenantId) }, () =>
         this.transition(e.id, 'expired', 'time to live passed'),
       );
@@ -224,13 +222,12 @@ export class CommandService {
     return due.length;
   }
 
-  start(intervalMs = 1000): void {
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
-    this.timer.unref();
+  start(intervalMs = 1000, onError: (err: unknown) => void = () => undefined): void {
+    this.expiries.start(() => this.tick(), intervalMs, onError);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.expiries.stop();
   }
 }
 

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serviceRig } from '../../test/support/services.ts';
+
+let rig: Awaited<ReturnType<typeof serviceRig>>;
+beforeEach(async () => {
+  rig = await serviceRig();
+});
+afterEach(async () => {
+  await rig.close();
+});
+
+describe('alarm lifecycle', () => {
+  it('one active alarm per source and type; severity only rises while active', async () => {
+    await rig.inTenant('t-one', async () => {
+      const a = await rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'first' });
+      expect(a.change).toBe('raised');
+      expect((await rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'again' })).change).toBe('unchanged');
+      const up = await rig.alarms.raise({ source: 's1', type: 'x', severity: 'critical', title: 'worse' });
+      expect(up.change).toBe('escalated');
+      expect(up.alarm.id).toBe(a.alarm.id);
+      expect((await rig.alarms.raise({ source: 's1', type: 'x', severity: 'major', title: 'better' })).change).toBe('unchanged');
+      expect((await rig.alarms.raise({ source: 's1', type: 'y', severity: 'minor', title: 'other type' })).change).toBe('raised');
+      expect(await rig.alarms.list({ state: 'active' })).toHaveLength(2);
+    });
+  });
+
+  it('unacknowledged → acknowledged (who, when, note) → cleared; a second acknowledgement is a conflict', async () => {
+    await rig.inTenant('t-one', async () => {
+      const { alarm } = await rig.alarms.raise({ source: 's1', type: 'x', severity: 'major', title: 't' });
+      const acked = await rig.alarms.acknowledge(alarm.id, 'called the patient');
+      expect(acked).toMatchObject({ state: 'active-acknowledged', acknowledgedBy: 'system:test', note: 'called the patient' });
+      await expect(rig.alarms.acknowledge(alarm.id)).rejects.toMatchObject({ status: 409 });
+      const cleared = await rig.alarms.clear('s1', 'x');
+      expect(cleared?.state).toBe('cleared');
+      expect(await rig.alarms.findActive('s1', 'x')).toBeNull();
+      // a new raise after clearing is a new alarm
+      expect((await rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 't' })).alarm.id).not.toBe(alarm.id);
+    });
+    expect(rig.audited.map((e) => e.action)).toEqual(['alarm.raise', 'alarm.acknowledge', 'alarm.clear', 'alarm.raise']);
+  });
+
+  it('an unacknowledged alarm escalates once after its deadline; an acknowledged one never', async () => {
+    const fired: string[] = [];
+    rig.alarms.onEscalation((_t, a) => void fired.push(a.title));
+    await rig.inTenant('t-one', async () => {
+      await rig.alarms.raise({ source: 'a', type: 'x', severity: 'critical', title: 'ignored', escalateAfterMs: 60_000 });
+      const { alarm } = await rig.alarms.raise({ source: 'b', type: 'x', severity: 'critical', title: 'handled', escalateAfterMs: 60_000 });
+      await rig.alarms.acknowledge(alarm.id);
+    });
+    rig.advance(59_999);
+    expect(await rig.alarms.tick()).toBe(0);
+    rig.advance(1);
+    expect(await rig.alarms.tick()).toBe(1);
+    rig.advance(600_000);
+    expect(await rig.alarms.tick()).toBe(0);
+    expect(fired).toEqual(['ignored']);
+    expect(rig.audited.filter((e) => e.action === 'alarm.escalation')).toHaveLength(1);
+  });
+
+  it('alarms of one tenant are invisible to another', async () => {
+    await rig.inTenant('t-one', () => rig.alarms.raise({ source: 's', type: 'x', severity: 'minor', title: 't' }));
+    expect(await rig.inTenant('t-two', () => rig.alarms.list())).toEqual([]);
+  });
+
+  it('without a tenant context the service refuses to work', async () => {
+    await expect(rig.alarms.list()).rejects.toThrow(/tenant context/);
+  });
+});
