@@ -73,7 +73,7 @@ export const COMMON_FLAGS: FlagDefs = {
   mqtt: { type: 'string', placeholder: 'URL', description: 'broker URL (default mqtt://127.0.0.1:1883)' },
   speed: { type: 'string', placeholder: 'N', description: 'demo speed factor: reporting intervals are divided by it (default 1 = real time)' },
   rate: { type: 'string', placeholder: 'N', description: 'cap on the fleet\'s periodic messages per second (token bucket; default no cap)' },
-  duration: { type: 'string', placeholder: 'SECONDS', description: 'stop after this many seconds (default 0 = run until stopped)' },
+  duration: { type: 'string', placeholder: 'SECONDS', description: 'stop this many seconds after the fleet has connected (default 0 = run until stopped)' },
   scenario: {
     type: 'string',
     placeholder: 'NAME:TARGET',
@@ -146,7 +146,9 @@ function parseArgsMessage(err: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown flag ${flag ?? ''}`.trim();
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return flag && /argument missing/.test(err.message) ? `${flag} needs a value` : `${flag ?? 'a flag'}: ${err.message.split('.')[0]}`;
+      if (flag && /argument missing/.test(err.message)) return `${flag} needs a value`;
+      if (flag && /ambiguous/.test(err.message)) return `${flag}: a value starting with - must be written ${flag}=VALUE`;
+      return `${flag ?? 'a flag'}: ${err.message.split('.')[0]}`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${/'([^']*)'/.exec(err.message)?.[1] ?? ''} (every option is a --flag)`.trim();
     default:

@@ -110,9 +110,8 @@ describe('simulated device over MQTT', () => {
     });
     await d.waitConnected(3_000);
     await until(() => broker.received.some((m) => m.topic === statusTopic(T, 'dev-1')));
-    await new Promise((r) => setTimeout(r, 50)); // let the SUBSCRIBE land
-    await broker.sendCommand(T, 'dev-1', { id: 'cmd-1', name: 'blink', payload: { times: 2 } });
-    await broker.sendCommand(T, 'dev-1', { id: 'cmd-1', name: 'blink', payload: { times: 2 } });
+    await broker.sendCommand(T, 'dev-1', { id: 'cmd-1', name: 'blink', params: { times: 2 } });
+    await broker.sendCommand(T, 'dev-1', { id: 'cmd-1', name: 'blink', params: { times: 2 } });
     const done = await broker.waitFor((m) => m.topic === commandAckTopic(T, 'dev-1', 'cmd-1') && m.payload.includes('done'));
     expect(JSON.parse(done.payload)).toEqual({ status: 'done', detail: 'ok' });
     expect(seen).toEqual(['blink:{"times":2}']);
@@ -123,8 +122,7 @@ describe('simulated device over MQTT', () => {
     const broker = await setup();
     const d = device(broker, { onCommand: () => void 0 });
     await d.waitConnected(3_000);
-    await new Promise((r) => setTimeout(r, 50));
-    await broker.sendCommand(T, 'dev-1', { id: 'cmd-old', name: 'blink', payload: {}, expiresAt: Date.now() - 1 });
+    await broker.sendCommand(T, 'dev-1', { id: 'cmd-old', name: 'blink', params: {}, expiresAt: Date.now() - 1 });
     const ack = await broker.waitFor((m) => m.topic === commandAckTopic(T, 'dev-1', 'cmd-old'));
     expect(JSON.parse(ack.payload)).toMatchObject({ status: 'failed' });
   });

@@ -31,7 +31,7 @@ import { Deque } from './deque.ts';
 
 export type AckStatus = 'accepted' | 'done' | 'failed';
 
-/** A command as the broker publishes it on …/commands/{id} (platform/broker/broker.ts sendCommand). */
+/** A command received on …/commands/{id}; `payload` is what the platform calls `params`. */
 export interface DeviceCommand {
   id: string;
   name: string;
@@ -39,9 +39,12 @@ export interface DeviceCommand {
   expiresAt: number | null;
 }
 
+/** The wire shape the broker publishes (platform/broker/types.ts OutgoingCommand):
+ *  `{ id, name, params?, issuedAt, expiresAt? }`. */
 const commandMessage = z.object({
   name: z.string().min(1).max(64),
-  payload: z.record(z.string(), z.unknown()).default({}),
+  params: z.record(z.string(), z.unknown()).optional(),
+  issuedAt: z.number().finite().optional(),
   expiresAt: z.number().finite().nullable().optional(),
 });
 
@@ -73,6 +76,9 @@ export interface DeviceOptions {
   onCommand?: (command: DeviceCommand, device: SimDevice) => void | Promise<void>;
   /** Called with each notice the platform sends on …/errors. */
   onErrorNotice?: (notice: unknown, device: SimDevice) => void;
+  /** Connection trouble and refusals, one short line each; a fleet passes one shared reporter
+   *  (fleet.ts problemReporter) so a broker outage is not a thousand log lines. Default: debug log. */
+  onProblem?: (message: string, deviceId: string) => void;
   logger?: Logger;
   /** Offline buffer bound in messages (default 10,000). */
   bufferLimit?: number;
@@ -134,6 +140,7 @@ export function createDevice(options: DeviceOptions): SimDevice {
   const maxInFlight = options.maxInFlight ?? 100;
   const backoff = options.reconnect ?? { minMs: 1_000, maxMs: 30_000 };
   const log = options.logger;
+  const problem = options.onProblem ?? ((message: string) => log?.debug({ deviceId }, message));
   if (!(bufferLimit >= 1) || !(maxInFlight >= 1)) throw new RangeError('bufferLimit and maxInFlight must be at least 1');
 
   const topics = {
@@ -212,16 +219,16 @@ export function createDevice(options: DeviceOptions): SimDevice {
     });
     c.once('connect', () => {
       c.subscribe({ [topics.commands]: { qos: 1 }, [topics.errors]: { qos: 1 } }, (err, granted) => {
-        if (err) return log?.warn({ deviceId, err: err.message }, 'subscribe failed');
-        if (granted?.some((g) => g.qos === 128)) log?.warn({ deviceId }, 'a subscription was refused by the broker');
+        if (err) return problem(`subscribe failed: ${err.message}`, deviceId);
+        if (granted?.some((g) => g.qos === 128)) problem('a subscription was refused by the broker', deviceId);
       });
     });
     c.on('close', () => {
       if (gen === generation) connected = false;
     });
     c.on('error', (err) => {
-      // One line per distinct cause, not one per retry.
-      if (err.message !== lastConnectError) log?.warn({ deviceId, err: err.message }, 'mqtt connection problem');
+      // One report per distinct cause, not one per retry.
+      if (err.message !== lastConnectError) problem(`mqtt: ${err.message}`, deviceId);
       lastConnectError = err.message;
     });
     c.on('message', (topic, payload) => {
@@ -285,7 +292,8 @@ export function createDevice(options: DeviceOptions): SimDevice {
       } catch {
         notice = payload.toString('utf8').slice(0, 200);
       }
-      log?.debug({ deviceId }, 'the platform refused a message');
+      const reason = typeof notice === 'object' && notice !== null && typeof (notice as { reason?: unknown }).reason === 'string' ? (notice as { reason: string }).reason : 'unknown';
+      problem(`the platform refused a message (${reason.slice(0, 40)})`, deviceId);
       options.onErrorNotice?.(notice, device);
       return;
     }
@@ -306,10 +314,10 @@ export function createDevice(options: DeviceOptions): SimDevice {
     }
     const checked = commandMessage.safeParse(json);
     if (!checked.success) {
-      void device.ack(commandId, 'failed', 'command payload has no name or a malformed payload');
+      void device.ack(commandId, 'failed', 'command has no name or malformed params');
       return;
     }
-    const command: DeviceCommand = { id: commandId, ...checked.data, expiresAt: checked.data.expiresAt ?? null };
+    const command: DeviceCommand = { id: commandId, name: checked.data.name, payload: checked.data.params ?? {}, expiresAt: checked.data.expiresAt ?? null };
     if (command.expiresAt !== null && command.expiresAt < Date.now()) {
       void device.ack(commandId, 'failed', 'command expired before it reached the device');
       return;
@@ -321,7 +329,7 @@ export function createDevice(options: DeviceOptions): SimDevice {
     Promise.resolve()
       .then(() => options.onCommand!(command, device))
       .catch((err: unknown) => {
-        log?.warn({ deviceId, command: command.name, err: (err as Error).message }, 'command handler failed');
+        problem(`command ${command.name.slice(0, 40)} failed: ${(err as Error).message}`, deviceId);
         void device.ack(commandId, 'failed', String((err as Error).message ?? err).slice(0, 200));
       });
   }

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z, type ZodType } from 'zod';
 import { isTopicLevel } from '../../platform/broker/topics.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { SimDevice, DeviceCounters } from './device.ts';
 
 const topicLevel = (what: string) =>
@@ -142,21 +143,23 @@ export async function provisionFleet(req: ProvisionRequest): Promise<{ tenantId:
 }
 
 /**
- * Connects devices a batch at a time (default 50) so a large fleet does not hit the broker all
- * at once; a batch waits for its connections (or the timeout) before the next one starts.
- * Devices that could not connect keep retrying in the background with their back-off.
+ * Connects a fleet with at most `concurrency` (default 50) connection attempts under way at once,
+ * so a large fleet does not hit the broker in one burst: each device that connects (or times out)
+ * lets the next one start. Devices that could not connect keep retrying with their own back-off.
  */
 export async function connectGradually(
   devices: readonly SimDevice[],
-  opts: { batchSize?: number; timeoutMs?: number; stopped?: () => boolean } = {},
+  opts: { concurrency?: number; timeoutMs?: number; stopped?: () => boolean } = {},
 ): Promise<void> {
-  const size = opts.batchSize ?? 50;
-  for (let i = 0; i < devices.length; i += size) {
-    if (opts.stopped?.()) return;
-    const batch = devices.slice(i, i + size);
-    for (const d of batch) d.goOnline();
-    await Promise.all(batch.map((d) => d.waitConnected(opts.timeoutMs ?? 5_000)));
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < devices.length && !opts.stopped?.()) {
+      const device = devices[next++]!;
+      device.goOnline();
+      await device.waitConnected(opts.timeoutMs ?? 5_000);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 50, devices.length) }, worker));
 }
 
 export type FleetCounters = Omit<DeviceCounters, never> & { devices: number; online: number };
@@ -189,4 +192,23 @@ export function fleetCounters(devices: Iterable<SimDevice>): FleetCounters {
     total.reconnects += c.reconnects;
   }
   return total;
+}
+
+/**
+ * One warning per distinct problem per window (default a minute), however many devices hit it:
+ * a broker outage with 1,000 devices is one line, with the number of devices in the next one.
+ */
+export function problemReporter(logger: Logger | undefined, windowMs = 60_000, clock: () => number = Date.now): (message: string, deviceId: string) => void {
+  const seen = new Map<string, { since: number; devices: Set<string> }>();
+  return (message, deviceId) => {
+    const now = clock();
+    const entry = seen.get(message);
+    if (entry && now - entry.since < windowMs) {
+      entry.devices.add(deviceId);
+      return;
+    }
+    const others = entry ? entry.devices.size : 0;
+    seen.set(message, { since: now, devices: new Set([deviceId]) });
+    logger?.warn({ deviceId, ...(others ? { devicesInLastWindow: others } : {}) }, message);
+  };
 }

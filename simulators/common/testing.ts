@@ -3,7 +3,8 @@
 // same port (a broker restart, sessions lost), and can send commands. No platform involved.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { commandTopic } from '../../platform/broker/topics.ts';
+import { commandsFilter, commandTopic } from '../../platform/broker/topics.ts';
+import type { OutgoingCommand } from '../../platform/broker/types.ts';
 
 export interface Received {
   topic: string;
@@ -25,7 +26,8 @@ export interface TestBroker {
   stop(): Promise<void>;
   /** A fresh broker (no sessions) on the same port. */
   restart(): Promise<void>;
-  sendCommand(tenantId: string, deviceId: string, command: { id: string; name: string; payload: Record<string, unknown>; expiresAt?: number }): Promise<void>;
+  /** Publishes a command once the device has subscribed to its commands (waits up to 3 s). */
+  sendCommand(tenantId: string, deviceId: string, command: { id: string; name: string; params?: Record<string, unknown>; expiresAt?: number }): Promise<void>;
   /** Resolves with the first received message (from `from` on) matching, or rejects after timeoutMs. */
   waitFor(match: (m: Received) => boolean, timeoutMs?: number, from?: number): Promise<Received>;
   close(): Promise<void>;
@@ -36,6 +38,8 @@ export async function startTestBroker(opts: { devices: { id: string; secret: str
   const received: Received[] = [];
   const refused: string[] = [];
   const waiters = new Set<() => void>();
+  /** Command filters subscribed on the running broker instance (a restart forgets them). */
+  const subscribed = new Set<string>();
   let aedes: Aedes | null = null;
   let server: Server | null = null;
   const sockets = new Set<Socket>();
@@ -61,6 +65,11 @@ export async function startTestBroker(opts: { devices: { id: string; secret: str
         clientId: client.id,
         at: Date.now(),
       });
+      for (const wake of waiters) wake();
+    });
+    subscribed.clear();
+    broker.on('subscribe', (subs) => {
+      for (const sub of subs) subscribed.add(sub.topic);
       for (const wake of waiters) wake();
     });
     const srv = createServer((socket) => {
@@ -105,11 +114,18 @@ export async function startTestBroker(opts: { devices: { id: string; secret: str
       await stop();
       await start();
     },
-    sendCommand(tenantId, deviceId, command) {
+    async sendCommand(tenantId, deviceId, command) {
+      const filter = commandsFilter(tenantId, deviceId);
+      const deadline = Date.now() + 3_000;
+      while (!subscribed.has(filter)) {
+        if (Date.now() > deadline) throw new Error(`${deviceId} never subscribed to its commands`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
       const broker = aedes;
-      if (!broker) return Promise.reject(new Error('broker is stopped'));
-      const body = { expiresAt: Date.now() + 60_000, ...command };
-      return new Promise((resolve, reject) =>
+      if (!broker) throw new Error('broker is stopped');
+      // The platform broker's wire shape (platform/broker/types.ts OutgoingCommand).
+      const body: OutgoingCommand = { issuedAt: Date.now(), expiresAt: Date.now() + 60_000, ...command };
+      await new Promise<void>((resolve, reject) =>
         broker.publish(
           { cmd: 'publish', topic: commandTopic(tenantId, deviceId, command.id), payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false },
           (err) => (err ? reject(err) : resolve()),

@@ -8,7 +8,7 @@ import { implausibleFields } from '../../pilots/healthcare/domain/vitals.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SimulatorHandle } from '../common/cli.ts';
 import { createDevice, type DeviceCommand, type SimDevice } from '../common/device.ts';
-import { connectGradually, fleetCounters } from '../common/fleet.ts';
+import { connectGradually, fleetCounters, problemReporter } from '../common/fleet.ts';
 import { deriveSeed } from '../common/random.ts';
 import { createScheduler, TokenBucket, type Scheduler } from '../common/scheduler.ts';
 import { buildHomes, type HealthcareFleet, type Home, type HomeDevice } from './fleet.ts';
@@ -98,6 +98,7 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
     onError: (err) => log?.error({ err }, 'simulation step failed'),
   });
   const devices = new Map<string, SimDevice>();
+  const reportProblem = problemReporter(log);
   const runtimes: HomeRuntime[] = [];
   let stopped = false;
   const now = () => Date.now();
@@ -125,6 +126,7 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
         secret: spec.fleet.secret,
         autoConnect: false,
         onCommand: (cmd, dev) => onCommand(rt, spec, dev, cmd),
+        onProblem: reportProblem,
         ...(log ? { logger: log } : {}),
         ...(opts.reconnect ? { reconnect: opts.reconnect } : {}),
         ...(opts.bufferLimit ? { bufferLimit: opts.bufferLimit } : {}),
@@ -272,7 +274,7 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
     devices,
     async start() {
       scheduler.start();
-      await connectGradually([...devices.values()], { batchSize: opts.connectBatch ?? 50, stopped: () => stopped });
+      await connectGradually([...devices.values()], { concurrency: opts.connectBatch ?? 50, stopped: () => stopped });
     },
     apply,
     async command(words) {
