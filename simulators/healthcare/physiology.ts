@@ -5,6 +5,9 @@
 // All randomness comes from one mulberry32 generator seeded from `seed`: the same seed and the
 // same calls give the same series.
 import type { Acvpu } from '../../pilots/healthcare/domain/vitals.ts';
+import { hashSeed, mulberry32 } from '../common/random.ts';
+
+export { hashSeed, mulberry32 };
 
 export type Condition = 'copd' | 'heart-failure' | 'diabetes' | 'hypertension' | 'healthy';
 export const CONDITIONS: readonly Condition[] = ['copd', 'heart-failure', 'diabetes', 'hypertension', 'healthy'];
@@ -39,28 +42,6 @@ type Offsets = Record<Channel, number>;
 const ZERO: Offsets = { heartRate: 0, respiratoryRate: 0, spo2: 0, temperature: 0, systolic: 0, diastolic: 0, weight: 0, glucose: 0 };
 
 // ---- deterministic randomness ----------------------------------------------------------------
-
-/** mulberry32: a small, fast 32-bit generator; plenty for synthetic vitals (not for secrets). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a over the seed's text, so string and number seeds both map to 32 bits. */
-export function hashSeed(seed: string | number): number {
-  let h = 0x811c9dc5;
-  for (const ch of String(seed)) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 function normalSource(uniform: () => number): () => number {
   let spare: number | null = null;

@@ -7,19 +7,9 @@
 import type { CabinetTelemetry, LampModel, Phase, PowerState } from '../../pilots/lighting/domain/model.ts';
 import { drivenLevel, expectedPower, fullPower } from '../../pilots/lighting/domain/power.ts';
 
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../common/random.ts';
 
-/** mulberry32: a small, fast 32-bit generator with good statistical quality for simulation. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** Uniform in [-1, 1). */
 const sym = (rng: Rng) => rng() * 2 - 1;
