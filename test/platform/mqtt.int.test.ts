@@ -174,3 +174,17 @@ describe('tenant quota', () => {
     }
   });
 });
+
+describe('MQTT over WebSocket on the HTTP server', () => {
+  it('a device connects at /mqtt beside socket.io and its reading is stored', async () => {
+    const d = await device('mq-ws-1');
+    const c = await mqtt.connectAsync(`ws://127.0.0.1:${h.platform.httpPort}/mqtt`, { clientId: d.id, username: d.id, password: d.secret, reconnectPeriod: 0 });
+    clients.push(c);
+    await c.publishAsync(topic(d.id, 'telemetry'), JSON.stringify({ ts: Date.now(), value: 3 }), { qos: 1 });
+    expect(await inA(() => h.platform.services.series.count(d.id))).toBe(1);
+    // socket.io still works on the same server
+    const sock = io(h.url, { auth: { token: operator.token }, transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve) => sock.once('hello', () => resolve()));
+    sock.close();
+  });
+});
