@@ -52,31 +52,46 @@ export interface AlarmPort {
 }
 
 const RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
-const key = (source: string, type: string) => `${source}|${type}`;
 const TYPE_OF = new Map(Object.entries(ALARM_TYPE).map(([f, t]) => [t, f as FindingType]));
 
 /** The pilot's view of its active alarms, so a reading costs no alarm look-up unless something changes. */
 export class AlarmBook {
-  private readonly active = new Map<string, Alarm>();
+  /** source → alarm type → the active alarm */
+  private readonly active = new Map<string, Map<string, Alarm>>();
 
   constructor(private readonly port: AlarmPort) {}
 
   static async load(port: AlarmPort): Promise<AlarmBook> {
     const book = new AlarmBook(port);
     for (const a of await port.list({ state: 'active', limit: 10_000 })) {
-      if (a.category === ALARM_CATEGORY) book.active.set(key(a.source, a.type), a);
+      if (a.category === ALARM_CATEGORY) book.set(a);
     }
     return book;
   }
 
+  private set(a: Alarm) {
+    let bySource = this.active.get(a.source);
+    if (!bySource) this.active.set(a.source, (bySource = new Map()));
+    bySource.set(a.type, a);
+  }
+
+  private unset(source: string, type: string) {
+    const bySource = this.active.get(source);
+    bySource?.delete(type);
+    if (bySource?.size === 0) this.active.delete(source);
+  }
+
+  private get(source: string, type: string): Alarm | undefined {
+    return this.active.get(source)?.get(type);
+  }
+
+  /** Active alarms of a source, most severe (then newest) first. */
   activeFor(source: string): Alarm[] {
-    const out: Alarm[] = [];
-    for (const a of this.active.values()) if (a.source === source) out.push(a);
-    return out.sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.raisedAt - a.raisedAt);
+    return [...(this.active.get(source)?.values() ?? [])].sort((a, b) => RANK[b.severity] - RANK[a.severity] || b.raisedAt - a.raisedAt);
   }
 
   isActive(source: string, type: FindingType): boolean {
-    return this.active.has(key(source, ALARM_TYPE[type]));
+    return this.get(source, ALARM_TYPE[type]) !== undefined;
   }
 
   /** Streetlight.status of a lamp from its active alarms. */
@@ -102,7 +117,7 @@ export class AlarmBook {
     const found = new Map(findings.map((f) => [f.type, f]));
     for (const f of findings) {
       const type = ALARM_TYPE[f.type];
-      const current = this.active.get(key(source, type));
+      const current = this.get(source, type);
       if (current && RANK[current.severity] >= RANK[f.severity]) continue;
       const { alarm } = await this.port.raise({
         source,
@@ -112,15 +127,15 @@ export class AlarmBook {
         title: `${TITLE[f.type]}: ${f.source}`,
         detail: { message: f.detail, at: f.at, ...(f.data ?? {}), ...context },
       });
-      this.active.set(key(source, type), alarm);
+      this.set(alarm);
       raised.push(type);
     }
     for (const t of checked) {
       if (found.has(t)) continue;
       const type = ALARM_TYPE[t];
-      if (!this.active.has(key(source, type))) continue;
+      if (!this.get(source, type)) continue;
       await this.port.clear(source, type);
-      this.active.delete(key(source, type));
+      this.unset(source, type);
       cleared.push(type);
     }
     return { raised, cleared };

@@ -81,6 +81,8 @@ export class TenantRuntime {
   ) {}
 
   static async load(ctx: PilotContext, opts: LightingOptions, now: () => number, tenantId: string): Promise<TenantRuntime> {
+    // The records read below are the context's tenant's: refuse to file them under another one.
+    if (ctx.principal().tenantId !== tenantId) throw new Error(`lighting runtime of ${tenantId} loaded outside its tenant context`);
     const records = await ctx.records();
     const inventory = await Inventory.load(records);
     const book = await ScheduleBook.load(records);
@@ -90,9 +92,10 @@ export class TenantRuntime {
     const start = now();
     await state.refresh(ctx.series, devicesOf(inventory), start);
     const rt = new TenantRuntime(tenantId, ctx, opts, now, inventory, book, state, alarms);
-    // Catch up switch points missed while the platform was down, within reason.
+    // Replay the switch points missed while the platform was down; with no mark, or one too old
+    // to replay, put every scheduled group at the level in force instead.
     const mark = (await records.get<{ at: number }>(RECORD.schedulerMark, MARK_ID))?.data.at;
-    const from = mark !== undefined ? Math.min(start, Math.max(mark, start - opts.maxCatchUpMs)) : start;
+    const replay = mark !== undefined && mark >= start - opts.maxCatchUpMs;
     rt.scheduler = new Scheduler(
       {
         now,
@@ -102,8 +105,9 @@ export class TenantRuntime {
         saveMark: async (at) => (await ctx.records()).put(RECORD.schedulerMark, MARK_ID, { at }),
         onError: (err, sw) => ctx.logger.error({ err, groupId: sw.groupId }, 'scheduled switch failed'),
       },
-      from,
+      replay ? Math.min(mark, start) : start,
     );
+    if (!replay) rt.scheduler.resync('all');
     return rt;
   }
 
@@ -131,18 +135,23 @@ export class TenantRuntime {
       site: inv.installation,
       schedules: [...this.book.schedules.values()],
       lampsOfGroup: (g) => inv.lampsOfGroup(g),
-      lampsCoveredBy: (o) =>
-        o.scope === 'lamp' ? [inv.lamps.get(o.targetId)].filter((l): l is Lamp => l !== undefined) : o.scope === 'group' ? inv.lampsOfGroup(o.targetId) : inv.lampsOfCabinet(o.targetId),
+      lampsCoveredBy: (o) => {
+        if (o.scope === 'group') return inv.lampsOfGroup(o.targetId);
+        if (o.scope === 'cabinet') return inv.lampsOfCabinet(o.targetId);
+        const lamp = inv.lamps.get(o.targetId);
+        return lamp ? [lamp] : [];
+      },
       overrideFor: (l, at) => this.book.overrideFor(l, at),
       expiredOverrides: (at) => this.book.expired(at),
     };
   }
 
   private async issueSwitch(sw: PlannedSwitch): Promise<void> {
-    const { batchId } = await fanOut(this.ctx.commands, sw.lampIds, commandForLevel(sw.level), this.opts.commandTtlMs);
+    const { lampIds, ...rest } = sw;
+    const { batchId } = await fanOut(this.ctx.commands, lampIds, commandForLevel(sw.level), this.opts.commandTtlMs);
     const at = this.now();
-    for (const id of sw.lampIds) this.state.commanded(id, sw.level, at);
-    this.ctx.publish({ type: 'lt.schedule', payload: { event: 'switch', ...sw, lampIds: undefined, lamps: sw.lampIds.length, batchId } });
+    for (const id of lampIds) this.state.commanded(id, sw.level, at);
+    this.ctx.publish({ type: 'lt.schedule', payload: { event: 'switch', ...rest, lamps: lampIds.length, batchId } });
   }
 
   private async sweepComms(): Promise<void> {
@@ -278,8 +287,10 @@ export class TenantRuntime {
       .map((l) => this.lampView(l));
   }
 
-  lampDetail(id: string) {
+  async lampDetail(id: string) {
     const lamp = this.inventory.requireLamp(id);
+    // A lamp not heard from since this runtime loaded: read its latest state from the store.
+    if (!this.state.lamps.get(id)?.latest) await this.state.refresh(this.ctx.series, [{ id, kind: 'lamp' }], this.now());
     const schedule = this.book.scheduleOfGroup(lamp.groupId);
     return {
       ...this.lampView(lamp),
@@ -384,12 +395,15 @@ export class TenantRuntime {
     return status;
   }
 
+  /** Demo fault injection: a `simulate` command the simulator honours. A cabinet scenario named on
+   *  a lamp (mains loss, door open) goes to the lamp's cabinet, where that fault lives. */
   async simulate(deviceId: string, scenario: SimulateScenario) {
-    const kind = this.inventory.lamps.has(deviceId) ? 'lamp' : this.inventory.cabinets.has(deviceId) ? 'cabinet' : null;
-    if (!kind) throw notFound(`no lamp or cabinet ${deviceId}`);
-    const allowed = kind === 'lamp' ? LAMP_SCENARIOS : CABINET_SCENARIOS;
-    if (!allowed.has(scenario)) throw badRequest(`scenario ${scenario} does not apply to a ${kind}`);
-    return this.ctx.commands.create({ deviceId, name: 'simulate', payload: { scenario }, ttlMs: this.opts.simulateTtlMs });
+    const lamp = this.inventory.lamps.get(deviceId);
+    if (!lamp && !this.inventory.cabinets.has(deviceId)) throw notFound(`no lamp or cabinet ${deviceId}`);
+    let target = deviceId;
+    if (lamp && !LAMP_SCENARIOS.has(scenario)) target = lamp.cabinetId;
+    else if (!lamp && !CABINET_SCENARIOS.has(scenario)) throw badRequest(`scenario ${scenario} does not apply to a cabinet`);
+    return this.ctx.commands.create({ deviceId: target, name: 'simulate', payload: { scenario }, ttlMs: this.opts.simulateTtlMs });
   }
 
   // ---- schedules ------------------------------------------------------------------------------
@@ -404,6 +418,9 @@ export class TenantRuntime {
       if (mode === 'create' && exists) throw conflict(`schedule ${schedule.id} exists`);
       if (mode === 'replace' && !exists) throw notFound(`no schedule ${schedule.id}`);
       const saved = await this.book.saveSchedule(await this.ctx.records(), schedule, new Set(this.inventory.groups.keys()));
+      await this.auditSchedule(mode === 'create' ? 'create' : 'update', saved);
+      // A new or edited programme applies at once, not only from its next step.
+      this.scheduler.resync(saved.assignedGroups);
       this.ctx.publish({ type: 'lt.schedule', payload: { event: mode === 'create' ? 'created' : 'updated', schedule: saved } });
       return saved;
     });
@@ -412,7 +429,19 @@ export class TenantRuntime {
   async deleteSchedule(id: string): Promise<void> {
     await this.serial(async () => {
       const removed = await this.book.deleteSchedule(await this.ctx.records(), id);
+      await this.auditSchedule('delete', removed);
       this.ctx.publish({ type: 'lt.schedule', payload: { event: 'deleted', schedule: { id: removed.id, name: removed.name } } });
+    });
+  }
+
+  /** Schedules switch public lighting: who changed which one is kept in the tenant's audit chain. */
+  private auditSchedule(action: 'create' | 'update' | 'delete', s: Schedule) {
+    return this.ctx.audit.record(this.tenantId, {
+      actor: this.ctx.principal().label,
+      action: `lighting.schedule.${action}`,
+      target: `schedule:${s.id}`,
+      outcome: 'success',
+      details: { groups: s.assignedGroups.length, steps: s.steps.length },
     });
   }
 
@@ -465,6 +494,7 @@ export class TenantRuntime {
       const records = await this.ctx.records();
       await this.inventory.save(records, inv, this.ctx.now());
       await this.book.saveSchedule(records, inv.schedule, new Set(this.inventory.groups.keys()));
+      this.scheduler.resync(inv.schedule.assignedGroups);
       await this.ctx.audit.record(this.tenantId, {
         actor: this.ctx.principal().label,
         action: 'lighting.provision',

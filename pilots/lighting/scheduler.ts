@@ -2,6 +2,8 @@
 // tick, and asks for one command per lamp of the group (one batch per group), leaving out lamps a
 // manual override holds. When an override lapses, the lamps it held get the level the schedule
 // has in force at that moment (domain/commands.ts effectiveLevel: the override wins until it expires).
+// Groups can also be re-synchronised: they get the level in force now, whatever the last step was
+// (a first start, a new or edited schedule, a restart too long after the last tick to replay).
 // Planning is pure (planTick); the Scheduler keeps the last tick and hands plans to a command sink.
 import {
   levelAt,
@@ -25,7 +27,7 @@ export interface PlannedSwitch {
   level: number;
   /** Pilot-clock instant the level became due (the switch point, or the override's expiry). */
   at: number;
-  reason: 'schedule' | 'override-expired';
+  reason: 'schedule' | 'override-expired' | 'resync';
   lampIds: string[];
 }
 
@@ -45,11 +47,16 @@ export interface TickPlan {
   dropOverrides: string[];
 }
 
-/** What is due in the window (from, to]: at most one switch per group, the last level in force. */
-export function planTick(snap: SchedulerSnapshot, from: number, to: number): TickPlan {
+export type Resync = ReadonlySet<string> | 'all';
+
+/**
+ * What is due in the window (from, to]: at most one switch per group, the last level in force.
+ * Groups in `resync` get the level in force at `to` even when no step fell in the window.
+ */
+export function planTick(snap: SchedulerSnapshot, from: number, to: number, resync: Resync = new Set()): TickPlan {
   const expired = snap.expiredOverrides(to);
   const plan: TickPlan = { switches: [], dropOverrides: expired.map((o) => o.id) };
-  if (!snap.site || !(to > from)) return plan;
+  if (!snap.site || to < from) return plan;
   const site = snap.site;
   // Lamps whose override lapsed and that no other override holds now resume the schedule.
   const resumeAt = new Map<string, number>();
@@ -64,17 +71,19 @@ export function planTick(snap: SchedulerSnapshot, from: number, to: number): Tic
     const last = switchPoints(schedule, site, from + 1, to + 1).at(-1);
     let levelNow: number | undefined = last?.level;
     for (const groupId of new Set(schedule.assignedGroups)) {
+      const whole = resync === 'all' || resync.has(groupId);
       const due = snap
         .lampsOfGroup(groupId)
-        .filter((l) => (last !== undefined || resumeAt.has(l.id)) && !snap.overrideFor(l, to));
+        .filter((l) => (last !== undefined || whole || resumeAt.has(l.id)) && !snap.overrideFor(l, to));
       if (!due.length) continue;
       levelNow ??= levelAt(schedule, site, to);
+      const resumed = due.filter((l) => resumeAt.has(l.id));
       plan.switches.push({
         groupId,
         scheduleId: schedule.id,
         level: levelNow,
-        at: last?.at ?? Math.max(...due.map((l) => resumeAt.get(l.id) ?? to)),
-        reason: last ? 'schedule' : 'override-expired',
+        at: last?.at ?? (whole ? to : Math.max(...resumed.map((l) => resumeAt.get(l.id)!))),
+        reason: last ? 'schedule' : whole ? 'resync' : 'override-expired',
         lampIds: due.map((l) => l.id),
       });
     }
@@ -94,6 +103,8 @@ export interface SchedulerDeps {
 }
 
 export class Scheduler {
+  private pendingResync: Set<string> | 'all' = new Set();
+
   constructor(
     private readonly deps: SchedulerDeps,
     private lastTick: number,
@@ -104,14 +115,23 @@ export class Scheduler {
     return this.lastTick;
   }
 
+  /** On the next tick, these groups (or all) get the level in force, not only on a step. */
+  resync(groups: Iterable<string> | 'all'): void {
+    if (groups === 'all' || this.pendingResync === 'all') this.pendingResync = 'all';
+    else for (const g of groups) this.pendingResync.add(g);
+  }
+
   async tick(): Promise<PlannedSwitch[]> {
     const to = this.deps.now();
-    if (to <= this.lastTick) {
+    if (to < this.lastTick) {
       // A clock stepped back (or a test rewinding it): start again from the new present.
       this.lastTick = to;
       return [];
     }
-    const plan = planTick(this.deps.snapshot(), this.lastTick, to);
+    const resync = this.pendingResync;
+    if (to === this.lastTick && resync !== 'all' && resync.size === 0) return [];
+    this.pendingResync = new Set();
+    const plan = planTick(this.deps.snapshot(), this.lastTick, to, resync);
     const issued: PlannedSwitch[] = [];
     for (const sw of plan.switches) {
       try {

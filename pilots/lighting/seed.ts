@@ -33,9 +33,9 @@ export const DEMO_MODELS: LampModel[] = [
  * Full output from sunset, 50 % from 23:00 when the streets empty, full again for the early
  * commute at 05:30, off at sunrise: a common "midnight dimming" programme for residential streets.
  */
-export function demoSchedule(groupIds: readonly string[]): Schedule {
+export function demoSchedule(tenantId: string, groupIds: readonly string[]): Schedule {
   return {
-    id: 'night-programme',
+    id: `${tenantId}-night-programme`,
     name: 'Night programme (dusk 100 %, 23:00 50 %, 05:30 100 %, dawn off)',
     steps: [
       { at: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, level: 100 },
@@ -63,9 +63,11 @@ export interface DemoInventory {
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Device ids are unique across the platform, so they carry the tenant id (≤ 40 characters). */
+/** Device ids are unique across the platform, so they carry the tenant id (≤ 40 characters);
+ *  group and schedule ids do too, so that no id of one tenant's town reads like another's. */
 export const lampIdOf = (tenantId: string, n: number) => `${tenantId}-lamp-${pad(n, 4)}`;
 export const cabinetIdOf = (tenantId: string, n: number) => `${tenantId}-cab-${pad(n, 3)}`;
+export const groupIdOf = (tenantId: string, n: number) => `${tenantId}-grp-${pad(n, 2)}`;
 
 /** The demo town for `lamps` lamps (pure: same inputs, same town). */
 export function buildDemoInventory(opts: { tenantId: string; seed: number; lamps: number; cabinets?: number }): DemoInventory {
@@ -98,7 +100,7 @@ export function buildDemoInventory(opts: { tenantId: string; seed: number; lamps
     const k = park ? parkNo++ : streetNo++;
     const round_ = Math.floor(k / pool.length);
     const name = `${pool[k % pool.length]}${round_ ? ` ${round_ + 1}` : ''}`;
-    groups.push({ id: `grp-${pad(g + 1, 2)}`, installationId, name, kind: park ? 'park' : 'street' });
+    groups.push({ id: groupIdOf(opts.tenantId, g + 1), installationId, name, kind: park ? 'park' : 'street' });
     groupModel.push(park ? 'led-30' : f.datatype.boolean({ probability: 0.3 }) ? 'led-100' : 'led-60');
   }
   for (let i = 0; i < n; i++) {
@@ -176,7 +178,7 @@ export function buildDemoInventory(opts: { tenantId: string; seed: number; lamps
     groups,
     models: DEMO_MODELS.map((m) => ({ ...m })),
     lamps,
-    schedule: demoSchedule(groups.map((g) => g.id)),
+    schedule: demoSchedule(opts.tenantId, groups.map((g) => g.id)),
     phases,
   };
 }
