@@ -84,6 +84,10 @@ export function AckDialog({ alarm, onClose, onAck }: { alarm: Alarm | null; onCl
   );
 }
 
+function Source({ node }: { node: ReactNode }) {
+  return node === null || node === undefined ? null : <span className="alarm-source">{node}</span>;
+}
+
 export function AlarmList({
   alarms,
   canAck,
@@ -95,7 +99,7 @@ export function AlarmList({
   canAck: boolean;
   onAck: (id: string, note: string) => Promise<unknown>;
   /** What the alarm is about, as a link or a name (a patient, a lamp…). */
-  describeSource?: (a: Alarm) => ReactNode;
+  describeSource?: (a: Alarm) => ReactNode | null;
   empty?: string;
 }) {
   const now = useNow();
@@ -113,7 +117,7 @@ export function AlarmList({
                 <EscalationTag alarm={a} now={now} />
               </div>
               <div className="alarm-meta">
-                {describeSource ? <span className="alarm-source">{describeSource(a)}</span> : <span className="alarm-source">{handleName(a.source)}</span>}
+                <Source node={describeSource ? describeSource(a) : handleName(a.source)} />
                 <span>
                   {titleCase(a.category)} · {titleCase(a.type)}
                 </span>

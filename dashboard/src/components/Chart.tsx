@@ -3,6 +3,7 @@
 // creation only; give the component a new `key` when its series change shape.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { tickDecimals, timeTicks } from '../lib/format.ts';
 
 export interface ChartSeries {
   label: string;
@@ -12,6 +13,10 @@ export interface ChartSeries {
   /** y scale name; series sharing one share an axis. */
   scale?: string;
   kind?: 'line' | 'step' | 'bars' | 'points';
+  /** Dots on each value of a line or step series (sparse data such as scores). */
+  showPoints?: boolean;
+  /** Share of the slot a bar takes (bars drawn over each other read as a bullet chart). */
+  barWidth?: number;
   fill?: string;
   width?: number;
   dash?: number[];
@@ -26,17 +31,29 @@ export interface ChartProps {
   /** Fixed x range in epoch seconds. */
   xRange?: [number, number];
   /** Horizontal reference lines (e.g. NEWS2 thresholds) per scale. */
-  guides?: { scale: string; value: number; color: string; label?: string }[];
+  guides?: { scale: string; value: number; color: string; label?: string; labelBelow?: boolean }[];
   /** Text alternative read out by screen readers. */
   label: string;
   legend?: boolean;
+  /** Daily or monthly data (bars per period): label the axis with dates, one tick per period at most. */
+  xUnit?: 'time' | 'day' | 'month';
+}
+
+const DAY_S = 86_400;
+const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const monthLabel = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+function xAxis(unit: ChartProps['xUnit']): uPlot.Axis {
+  if (unit === 'day') return { ...AXIS, size: 36, incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S], values: (_u, splits) => splits.map((v) => dayLabel.format(v * 1000)) };
+  if (unit === 'month') return { ...AXIS, size: 36, incrs: [31 * DAY_S, 62 * DAY_S, 93 * DAY_S], values: (_u, splits) => splits.map((v) => monthLabel.format(v * 1000)) };
+  return { ...AXIS, size: 44, values: (_u: uPlot, splits: number[], _i: number, _space: number, incr: number) => timeTicks(splits, incr) };
 }
 
 const AXIS = { stroke: '#5b6776', grid: { stroke: '#e6eaef', width: 1 }, ticks: { stroke: '#d5dbe2', width: 1 }, font: '12px system-ui, sans-serif' };
 
-function pathsFor(kind: ChartSeries['kind']): uPlot.Series.PathBuilder | undefined {
+function pathsFor(kind: ChartSeries['kind'], barWidth = 0.7): uPlot.Series.PathBuilder | undefined {
   if (kind === 'step') return uPlot.paths.stepped?.({ align: 1 });
-  if (kind === 'bars') return uPlot.paths.bars?.({ size: [0.7, 48] });
+  if (kind === 'bars') return uPlot.paths.bars?.({ size: [barWidth, 64] });
   if (kind === 'points') return () => null;
   return undefined;
 }
@@ -56,23 +73,23 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
     legend: { show: p.legend ?? true, live: true },
     cursor: { drag: { x: false, y: false }, points: { size: 6 } },
     axes: [
-      { ...AXIS },
+      xAxis(p.xUnit),
       ...scaleNames.map((name, i) => {
-        const first = p.series.find((s) => (s.scale ?? 'y') === name);
         return {
           ...AXIS,
           scale: name,
           side: i === 0 ? 3 : 1,
           size: 52,
           grid: { ...AXIS.grid, show: i === 0 },
-          values: (_u: uPlot, vals: number[]) => vals.map((v) => String(+v.toFixed(first?.decimals ?? 0))),
+          // As many decimals as the tick spacing needs: 0.25 steps show 0.25, not 0.
+          values: (_u: uPlot, vals: number[], _i: number, _space: number, incr: number) => vals.map((v) => v.toFixed(tickDecimals(incr))),
         } satisfies uPlot.Axis;
       }),
     ],
     series: [
       {},
       ...p.series.map((s) => {
-        const paths = pathsFor(s.kind);
+        const paths = pathsFor(s.kind, s.barWidth);
         return {
           label: s.unit ? `${s.label} (${s.unit})` : s.label,
           scale: s.scale ?? 'y',
@@ -82,7 +99,12 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
           ...(s.fill ? { fill: s.fill } : {}),
           ...(s.dash ? { dash: s.dash } : {}),
           ...(paths ? { paths } : {}),
-          points: s.kind === 'points' ? { show: true, size: 7, width: 0, fill: s.color } : s.kind === 'bars' || s.kind === 'step' ? { show: false } : {},
+          points:
+            s.kind === 'points' || s.showPoints
+              ? { show: true, size: s.showPoints ? 5 : 7, width: 0, fill: s.color }
+              : s.kind === 'bars' || s.kind === 'step'
+                ? { show: false }
+                : {},
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : `${v.toFixed(s.decimals ?? 0)}${s.unit ? ` ${s.unit}` : ''}`),
         } satisfies uPlot.Series;
       }),
@@ -105,9 +127,11 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
                 ctx.stroke();
                 if (g.label) {
                   ctx.setLineDash([]);
+                  ctx.textAlign = 'left';
+                  ctx.textBaseline = g.labelBelow ? 'top' : 'bottom';
                   ctx.fillStyle = g.color;
-                  ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
-                  ctx.fillText(g.label, u.bbox.left + 6 * devicePixelRatio, y - 4 * devicePixelRatio);
+                  ctx.font = `600 ${11 * devicePixelRatio}px system-ui, sans-serif`;
+                  ctx.fillText(g.label, u.bbox.left + 6 * devicePixelRatio, y + (g.labelBelow ? 3 : -3) * devicePixelRatio);
                 }
               }
               ctx.restore();

@@ -76,10 +76,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 
     const offline = () => setState('offline');
     const online = () => {
-      if (!socket.connected) {
-        setState('reconnecting');
-        socket.connect();
-      }
+      if (socket.connected) return setState('live');
+      setState('reconnecting');
+      socket.connect();
     };
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageFrom, formatAgo, formatDateTime, formatDuration, formatNumber, formatTime, formatVital, handleName } from './format.ts';
+import { ageFrom, timeTicks, formatAgo, formatDayTime, formatEnergy, formatMass, tickDecimals, formatDateTime, formatDuration, formatNumber, formatTime, formatVital, handleName, titleCase } from './format.ts';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 
@@ -62,5 +62,63 @@ describe('ages and handles', () => {
   it('strips the kind from an audit handle', () => {
     expect(handleName('user:ward-nurse')).toBe('ward-nurse');
     expect(handleName('anonymous')).toBe('anonymous');
+  });
+});
+
+describe('labels from codes', () => {
+  it.each([
+    { code: 'news2', label: 'NEWS2' },
+    { code: 'device-offline', label: 'Device offline' },
+    { code: 'threshold-spo2', label: 'Threshold SpO₂' },
+    { code: 'clinical', label: 'Clinical' },
+    { code: 'defectiveLamp', label: 'Defective lamp' },
+    { code: 'brokenLantern', label: 'Broken lantern' },
+  ])('$code reads "$label"', ({ code, label }) => {
+    expect(titleCase(code)).toBe(label);
+  });
+});
+
+describe('time axis labels', () => {
+  const h = (hh: number, dd = 10) => Date.UTC(2026, 2, dd, hh) / 1000;
+  it('writes 24-hour times and the date at the start and at midnight', () => {
+    expect(timeTicks([h(20), h(22), h(0, 11), h(2, 11)], 7200, { timeZone: 'UTC' })).toEqual(['20:00\n10 Mar', '22:00', '00:00\n11 Mar', '02:00']);
+  });
+  it('writes dates only when ticks are a day apart', () => {
+    expect(timeTicks([h(0, 10), h(0, 11)], 86_400, { timeZone: 'UTC' })).toEqual(['10 Mar', '11 Mar']);
+  });
+});
+
+describe('energy, mass and axis precision', () => {
+  it.each([
+    { kWh: 12_400, text: '12.4 MWh' },
+    { kWh: 1520.4, text: '1,520 kWh' },
+    { kWh: 3.24, text: '3.2 kWh' },
+    { kWh: 0.64, text: '640 Wh' },
+    { kWh: 0.0032, text: '3.2 Wh' },
+  ])('$kWh kWh reads "$text"', ({ kWh, text }) => {
+    expect(formatEnergy(kWh)).toBe(text);
+  });
+
+  it.each([
+    { kg: 1234, text: '1.2 t' },
+    { kg: 35.2, text: '35 kg' },
+    { kg: 0.25, text: '250 g' },
+  ])('$kg kg of CO2 reads "$text"', ({ kg, text }) => {
+    expect(formatMass(kg)).toBe(text);
+  });
+
+  it.each([
+    { incr: 5, d: 0 },
+    { incr: 1, d: 0 },
+    { incr: 0.5, d: 1 },
+    { incr: 0.25, d: 2 },
+    { incr: 0.001, d: 3 },
+    { incr: 0.0025, d: 4 },
+  ])('ticks $incr apart need $d decimals', ({ incr, d }) => {
+    expect(tickDecimals(incr)).toBe(d);
+  });
+
+  it('writes a day and a time without seconds', () => {
+    expect(formatDayTime(Date.UTC(2026, 10, 23, 21, 15, 28), { timeZone: 'UTC' })).toBe('23 Nov, 21:15');
   });
 });

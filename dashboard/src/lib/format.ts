@@ -107,6 +107,65 @@ export function handleName(handle: string): string {
   return i >= 0 ? handle.slice(i + 1) : handle;
 }
 
+const WORDS: Record<string, string> = { news2: 'NEWS2', spo2: 'SpO₂', hr: 'HR', co2: 'CO₂' };
+
+/** A code as words in sentence case: "device-offline" → "Device offline"; known abbreviations keep
+ *  their spelling ("news2" → "NEWS2"). */
 export function titleCase(s: string): string {
-  return s.replace(/[-_.]/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .split(/[-_.]/)
+    .filter(Boolean)
+    .map((w, i) => WORDS[w.toLowerCase()] ?? (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : /^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w))
+    .join(' ');
+}
+
+/** Labels of a time axis (uPlot splits, epoch seconds): 24-hour clock times, with the date under
+ *  the first tick and wherever the day changes; whole days as dates. */
+export function timeTicks(splits: readonly number[], incrSec: number, o: FormatOptions = {}): string[] {
+  const day = new Intl.DateTimeFormat(o.locale ?? 'en-GB', { day: 'numeric', month: 'short', timeZone: o.timeZone });
+  if (incrSec >= 86_400) return splits.map((s) => day.format(s * 1000));
+  let prev = '';
+  return splits.map((s) => {
+    const d = day.format(s * 1000);
+    const t = formatTime(s * 1000, o);
+    const label = d !== prev ? `${t}\n${d}` : t;
+    prev = d;
+    return label;
+  });
+}
+
+/** "23 Nov, 21:15": a day and a time, no seconds. */
+export function formatDayTime(ms: number, o: FormatOptions = {}): string {
+  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
+}
+
+/** Energy in the unit that reads best: "12.4 MWh", "1,520 kWh", "3.2 kWh", "640 Wh", "12 Wh". */
+export function formatEnergy(kWh: number): string {
+  const a = Math.abs(kWh);
+  if (a >= 10_000) return `${formatNumber(kWh / 1000, 1)} MWh`;
+  if (a >= 100) return `${formatNumber(kWh, 0)} kWh`;
+  if (a >= 1) return `${formatNumber(kWh, 1)} kWh`;
+  if (a * 1000 >= 10) return `${formatNumber(kWh * 1000, 0)} Wh`;
+  return `${formatNumber(kWh * 1000, 1)} Wh`;
+}
+
+/** Mass of CO2: "1.2 t", "35 kg", "4.1 kg", "250 g". */
+export function formatMass(kg: number): string {
+  const a = Math.abs(kg);
+  if (a >= 1000) return `${formatNumber(kg / 1000, 1)} t`;
+  if (a >= 10) return `${formatNumber(kg, 0)} kg`;
+  if (a >= 1) return `${formatNumber(kg, 1)} kg`;
+  return `${formatNumber(kg * 1000, 0)} g`;
+}
+
+/** Decimals an axis needs for ticks `incr` apart (0.25 → 2, 5 → 0): the fewest that write the
+ *  increment exactly. */
+export function tickDecimals(incr: number): number {
+  if (!(incr > 0)) return 0;
+  for (let d = 0; d < 6; d++) {
+    const scaled = incr * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return d;
+  }
+  return 6;
 }

@@ -131,6 +131,21 @@ const LAST_KEYS = ['heartRate', 'respiratoryRate', 'spo2', 'temperature', 'systo
 /** Board trends: these parameters get sparklines. */
 export const TREND_KEYS = ['heartRate', 'spo2', 'respiratoryRate', 'temperature'] as const;
 export type TrendKey = (typeof TREND_KEYS)[number];
+
+/** Sparkline scales, and the band where the parameter scores 0 on NEWS2 chart 1 (shaded, so a
+ *  trace leaving it is seen at a glance). SpO2's band depends on the patient's scale. */
+export function trendScale(k: TrendKey, scale: 1 | 2): { range: [number, number]; normal: [number, number] } {
+  switch (k) {
+    case 'heartRate':
+      return { range: [40, 140], normal: [51, 90] };
+    case 'respiratoryRate':
+      return { range: [6, 32], normal: [12, 20] };
+    case 'temperature':
+      return { range: [35, 40], normal: [36.1, 38] };
+    case 'spo2':
+      return { range: [82, 100], normal: scale === 2 ? [88, 92] : [96, 100] };
+  }
+}
 export type Trends = Partial<Record<TrendKey, Point[]>>;
 
 /** Newest numeric values of each vital from a batch of live readings, per patient. */

@@ -15,15 +15,15 @@ export interface BandInfo {
 }
 
 export const BANDS: Record<News2Band, BandInfo> = {
-  low: { band: 'low', label: 'Low', response: 'Ward-based response: continue routine monitoring', rank: 0 },
+  low: { band: 'low', label: 'Low', response: 'Routine monitoring; a registered nurse decides whether to escalate', rank: 0 },
   'low-medium': {
     band: 'low-medium',
     label: 'Low–medium',
-    response: 'Urgent ward-based response: a single parameter scores 3',
+    response: 'One parameter scores 3: urgent review by a clinician',
     rank: 1,
   },
-  medium: { band: 'medium', label: 'Medium', response: 'Key threshold: urgent review by a clinician', rank: 2 },
-  high: { band: 'high', label: 'High', response: 'Urgent or emergency response: critical care competencies', rank: 3 },
+  medium: { band: 'medium', label: 'Medium', response: 'Key threshold: urgent review by a clinician skilled in acute illness', rank: 2 },
+  high: { band: 'high', label: 'High', response: 'Emergency assessment by a team with critical-care skills; continuous monitoring', rank: 3 },
 };
 
 export function bandInfo(band: string | null | undefined): BandInfo | null {

@@ -16,7 +16,7 @@ const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => i.titl
 describe('navigation per role', () => {
   const cases: { role: string; pilots: string[] | undefined; expected: string[] }[] = [
     { role: 'platform-admin', pilots: undefined, expected: ['Tenants', 'Audit log'] },
-    { role: 'tenant-admin', pilots: ['healthcare'], expected: ['Alarm inbox', 'Users', 'Devices', 'Keys'] },
+    { role: 'tenant-admin', pilots: ['healthcare'], expected: ['Users', 'Devices', 'Keys', 'Alarm inbox'] },
     { role: 'operator', pilots: ['healthcare'], expected: ['Patient board', 'Alarm inbox'] },
     {
       role: 'operator',
@@ -39,6 +39,7 @@ describe('navigation per role', () => {
     expect(homeFor({ permissions: ROLE_PERMISSIONS.operator!, pilots: ['healthcare'] })).toBe('/care/patients');
     expect(homeFor({ permissions: ROLE_PERMISSIONS.operator!, pilots: ['lighting'] })).toBe('/lighting/map');
     expect(homeFor({ permissions: ROLE_PERMISSIONS['platform-admin']!, pilots: undefined })).toBe('/admin/tenants');
+    expect(homeFor({ permissions: ROLE_PERMISSIONS['tenant-admin']!, pilots: ['healthcare'] })).toBe('/admin/users');
     expect(homeFor({ permissions: [], pilots: [] })).toBeNull();
   });
 });

@@ -34,7 +34,8 @@ export interface RouteDef {
 }
 
 export type NavSection = 'Home care' | 'Street lighting' | 'Operations' | 'Administration' | 'Assurance';
-export const SECTION_ORDER: NavSection[] = ['Home care', 'Street lighting', 'Operations', 'Administration', 'Assurance'];
+// Administration before Operations: a tenant administrator lands on its users, not on alarms.
+export const SECTION_ORDER: NavSection[] = ['Home care', 'Street lighting', 'Administration', 'Operations', 'Assurance'];
 
 export const ROUTES: readonly RouteDef[] = [
   { id: 'patients', pattern: '/care/patients', title: 'Patient board', anyOf: ['data:read'], pilot: 'healthcare', section: 'Home care' },

@@ -14,6 +14,10 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (!username.trim() || !password) {
+      setError('Enter your username and password.');
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -62,7 +66,7 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
               {error}
             </p>
           ) : null}
-          <Button type="submit" variant="primary" busy={busy} className="btn-block" disabled={!username || !password}>
+          <Button type="submit" variant="primary" busy={busy} className="btn-block">
             Sign in
           </Button>
         </form>

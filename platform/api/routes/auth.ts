@@ -103,7 +103,7 @@ export function authRoutes(s: PlatformServices): Router {
     const tenant = user.tenantId ? await s.tenants.get(user.tenantId) : null;
     res.json({
       user: publicUser(user),
-      tenant: tenant ? { id: tenant.id, name: tenant.name, region: tenant.region } : null,
+      tenant: tenant ? { id: tenant.id, name: tenant.name, region: tenant.region, pilots: tenant.pilots } : null,
       permissions: permissionsOf(user.role),
       expiresAt: req.session!.expiresAt,
     });

@@ -7,7 +7,7 @@ import { Sparkline } from '../../components/Sparkline.tsx';
 import { EmptyState, ErrorNote, Loading, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatAgo, formatDateTime, formatNumber, VITALS } from '../../lib/format.ts';
-import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, CONDITION_LABEL, DEVICE_LABEL, HC, numericPoints, sortDevices, TREND_KEYS, type PatientSummary, type Trends } from '../../lib/healthcare.ts';
+import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, CONDITION_LABEL, DEVICE_LABEL, HC, numericPoints, sortDevices, TREND_KEYS, trendScale, type PatientSummary, type Trends } from '../../lib/healthcare.ts';
 import { byUrgency } from '../../lib/news2.ts';
 import { bucketMean, trendOf } from '../../lib/series.ts';
 import { useAlarms } from '../../hooks/alarms.ts';
@@ -36,7 +36,7 @@ function useTrends(ids: string[]) {
           const r = await api.get<{ series: Record<string, [number, unknown][]> }>(`${HC}/patients/${encodeURIComponent(id)}/vitals${queryString({ from })}`, { signal: ctrl.signal });
           const t: Trends = {};
           for (const k of TREND_KEYS) t[k] = bucketMean(numericPoints(r.series[k]), 5 * 60_000);
-          setTrends((prev) => ({ ...prev, [id]: { ...t, ...mergeLive(prev[id], t) } }));
+          setTrends((prev) => ({ ...prev, [id]: mergeLive(prev[id], t) }));
         } catch {
           if (ctrl.signal.aborted) return;
         }
@@ -59,8 +59,9 @@ function mergeLive(live: Trends | undefined, loaded: Trends): Trends {
   return out;
 }
 
-function VitalCell({ k, value, points, now }: { k: (typeof TREND_KEYS)[number]; value: number | undefined; points: readonly (readonly [number, number])[]; now: number }) {
+function VitalCell({ k, value, points, now, scale }: { k: (typeof TREND_KEYS)[number]; value: number | undefined; points: readonly (readonly [number, number])[]; now: number; scale: 1 | 2 }) {
   const meta = VITALS[k]!;
+  const sc = trendScale(k, scale);
   const dir = trendOf(points.slice(-6), k === 'temperature' ? 0.4 : k === 'spo2' ? 1.5 : 3);
   return (
     <div className="vital">
@@ -76,7 +77,7 @@ function VitalCell({ k, value, points, now }: { k: (typeof TREND_KEYS)[number]; 
           ) : null}
         </span>
       </div>
-      <Sparkline points={points} range={meta.range} width={104} height={22} from={now - TREND_WINDOW} to={now} label={`${meta.label}, last 6 hours`} />
+      <Sparkline points={points} range={sc.range} normal={sc.normal} width={104} height={26} from={now - TREND_WINDOW} to={now} label={`${meta.label}, last 6 hours; shaded band: scores 0 on NEWS2`} />
     </div>
   );
 }
@@ -109,7 +110,7 @@ function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: T
         </div>
         <div className="pcard-vitals">
           {TREND_KEYS.map((k) => (
-            <VitalCell key={k} k={k} value={p.lastVitals[k]} points={trends?.[k] ?? []} now={now} />
+            <VitalCell key={k} k={k} value={p.lastVitals[k]} points={trends?.[k] ?? []} now={now} scale={p.scale} />
           ))}
         </div>
         <div className="pcard-foot">

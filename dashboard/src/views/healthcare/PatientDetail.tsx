@@ -28,9 +28,10 @@ import { bandInfo, type News2Band } from '../../lib/news2.ts';
 import { alignSeries, appendWindow, bucketMean, type Point } from '../../lib/series.ts';
 import type { CommandStatus } from '../../lib/types.ts';
 import { useAlarms } from '../../hooks/alarms.ts';
+import { useCommandStatuses } from '../../hooks/commands.ts';
 import { useNow } from '../../hooks/now.ts';
 import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
-import { useAction, useResource } from '../../hooks/resource.ts';
+import { useAction, useResource, type Resource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useApi, useMe, useSession } from '../../hooks/session.tsx';
 
@@ -57,11 +58,10 @@ const CHARTS: { id: string; title: string; keys: string[]; series: ChartSeries[]
   },
 ];
 
-function useVitals(id: string, range: Range) {
-  const path = `${HC}/patients/${encodeURIComponent(id)}/vitals${queryString({ from: Date.now() - RANGE_MS[range] })}`;
-  // The path includes the start time: compute it once per range choice, not per render.
-  const stable = useMemo(() => path, [id, range]); // eslint-disable-line react-hooks/exhaustive-deps
-  return useResource<{ from: number; to: number; series: Record<string, [number, unknown][]> }>(stable);
+function useVitals(id: string, range: Range | null) {
+  // The path carries the start time: computed once per range choice, not on every render.
+  const path = useMemo(() => (range ? `${HC}/patients/${encodeURIComponent(id)}/vitals${queryString({ from: Date.now() - RANGE_MS[range] })}` : null), [id, range]);
+  return useResource<{ from: number; to: number; series: Record<string, [number, unknown][]> }>(path);
 }
 
 function useNews2(id: string, range: Range) {
@@ -69,10 +69,11 @@ function useNews2(id: string, range: Range) {
   return useResource<{ items: News2Item[] }>(stable);
 }
 
-function VitalTiles({ summary, raw, now }: { summary: PatientSummary; raw: Record<string, [number, unknown][]> | undefined; now: number }) {
+function VitalTiles({ summary, raw, day, now }: { summary: PatientSummary; raw: Record<string, [number, unknown][]>; day: Record<string, [number, unknown][]> | undefined; now: number }) {
   const last = summary.lastVitals;
-  const acvpu = raw?.consciousness?.at(-1)?.[1];
-  const oxygen = raw?.onOxygen?.at(-1)?.[1];
+  const latest = (k: string) => raw[k]?.at(-1)?.[1] ?? day?.[k]?.at(-1)?.[1];
+  const acvpu = latest('consciousness');
+  const oxygen = latest('onOxygen');
   const tiles: [string, string, string][] = [
     ['Heart rate', formatNumber(last.heartRate), '/min'],
     ['Respiratory rate', formatNumber(last.respiratoryRate), '/min'],
@@ -103,8 +104,11 @@ function VitalTiles({ summary, raw, now }: { summary: PatientSummary; raw: Recor
   );
 }
 
-function Charts({ id, range, live }: { id: string; range: Range; live: { vitals: VitalSeries; news2: News2Item[] } }) {
-  const vitals = useVitals(id, range);
+type VitalsAnswer = { from: number; to: number; series: Record<string, [number, unknown][]> };
+
+function Charts({ id, range, live, day }: { id: string; range: Range; live: { vitals: VitalSeries; news2: News2Item[] }; day: Resource<VitalsAnswer> }) {
+  const week = useVitals(id, range === '7d' ? '7d' : null);
+  const vitals = range === '24h' ? day : week;
   const news2 = useNews2(id, range);
   const to = Date.now();
   const from = to - RANGE_MS[range];
@@ -137,12 +141,13 @@ function Charts({ id, range, live }: { id: string; range: Range; live: { vitals:
           <Chart
             key={`news2-${range}`}
             data={alignSeries({ news2: news2Points }, ['news2'])}
-            series={[{ label: 'NEWS2', color: '#1e293b', kind: 'step', width: 2.5, fill: 'rgba(30,41,59,0.06)' }]}
-            ranges={{ y: [0, 15] }}
+            series={[{ label: 'NEWS2', color: '#1e293b', kind: 'step', width: 2.5, fill: 'rgba(30,41,59,0.06)', showPoints: news2Points.length <= 300 }]}
+            // A little below 0, so a run of zero scores shows as a line above the axis.
+            ranges={{ y: [-0.6, 15.5] }}
             xRange={xRange}
             height={170}
             guides={[
-              { scale: 'y', value: 5, color: '#d97706', label: '5 — urgent review' },
+              { scale: 'y', value: 5, color: '#b45309', label: '5 — urgent review', labelBelow: true },
               { scale: 'y', value: 7, color: '#dc2626', label: '7 — emergency response' },
             ]}
             label={`NEWS2 over the last ${range === '24h' ? '24 hours' : '7 days'}: ${news2Points.length} results, latest ${news2Points.at(-1)?.[1] ?? 'none'}`}
@@ -237,11 +242,11 @@ function Messages({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
   const now = useNow();
   const res = useResource<{ items: Message[] }>(`${HC}/patients/${encodeURIComponent(id)}/messages`);
   const { mutate } = res;
-  useRealtimeEvent('command', (c) => {
-    if (c.deviceId !== hubDeviceId || c.name !== 'message') return;
-    mutate((prev) => (prev ? { items: prev.items.map((m) => (m.id === c.id ? { ...m, status: c.status, updatedAt: c.updatedAt } : m)) } : prev));
-  });
-  const items = [...(res.data?.items ?? [])].sort((a, b) => b.createdAt - a.createdAt).slice(0, 8);
+  const statusOf = useCommandStatuses((c) => c.deviceId === hubDeviceId && c.name === 'message');
+  const items = [...(res.data?.items ?? [])]
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, 8)
+    .map((m) => ({ ...m, status: statusOf(m.id, m.status) }));
   return (
     <Card title="Messages to the home hub" actions={can('commands:send') ? <SendMessage id={id} onSent={(m) => mutate((prev) => ({ items: [m, ...(prev?.items ?? []).filter((x) => x.id !== m.id)] }))} /> : null}>
       <ErrorNote error={res.error} onRetry={res.reload} />
@@ -447,6 +452,7 @@ export function PatientDetail({ id }: { id: string }) {
   const { mutate } = rec;
   const alarms = useAlarms({ path: `${HC}/patients/${encodeURIComponent(id)}/alarms`, subject: id });
   const [live, setLive] = useState<{ vitals: VitalSeries; news2: News2Item[]; raw: Record<string, [number, unknown][]> }>({ vitals: {}, news2: [], raw: {} });
+  const day = useVitals(id, '24h');
 
   useRealtimeEvent('hc.vitals', (events) => {
     const mine = events.filter((e) => e.patientId === id);
@@ -535,29 +541,37 @@ export function PatientDetail({ id }: { id: string }) {
           </div>
         </div>
       </section>
-      <VitalTiles summary={summary} raw={live.raw} now={now} />
+      <VitalTiles summary={summary} raw={live.raw} day={day.data?.series} now={now} />
       <Card title="Trends" actions={<Segmented label="Period" value={range} options={[{ value: '24h', label: '24 hours' }, { value: '7d', label: '7 days' }]} onChange={setRange} />}>
-        <Charts id={id} range={range} live={live} />
+        <Charts id={id} range={range} live={live} day={day} />
       </Card>
       <div className="grid-2">
-        <Card title="Alarms">
-          <ErrorNote error={alarms.error} onRetry={alarms.reload} />
-          {alarms.alarms ? <AlarmList alarms={open} canAck={can('alarms:ack')} onAck={alarms.acknowledge} describeSource={(a) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[a.detail.kind as string] ?? 'Device'} ${handleName(a.source)}` : 'Clinical')} empty="No alarms for this patient" /> : <Loading />}
-        </Card>
+        <div className="stack">
+          <Card title="Alarms">
+            <ErrorNote error={alarms.error} onRetry={alarms.reload} />
+            {alarms.alarms ? (
+              <AlarmList
+                alarms={open}
+                canAck={can('alarms:ack')}
+                onAck={alarms.acknowledge}
+                describeSource={(a) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[String(a.detail.kind)] ?? 'Device'} ${handleName(a.source)}` : null)}
+                empty="No alarms for this patient"
+              />
+            ) : (
+              <Loading />
+            )}
+          </Card>
+          <Messages id={id} hubDeviceId={p.hubDeviceId} />
+        </div>
         <div className="stack">
           <Devices summary={summary} now={now} />
           <Consent id={id} />
-        </div>
-      </div>
-      <div className="grid-2">
-        <Messages id={id} hubDeviceId={p.hubDeviceId} />
-        <div className="stack">
           <Card title="Care team">
             <KeyValues
               items={[
                 ['Care team', p.careTeam.length ? p.careTeam.join(', ') : '—'],
                 ['Enrolled', formatDate(p.createdAt)],
-                ['Escalation', `${p.settings.escalateAfterMinutes ?? 15} min without acknowledgement`],
+                ['Escalation', p.settings.escalateAfterMinutes ? `Critical alarms escalate after ${p.settings.escalateAfterMinutes} min unacknowledged` : 'Critical alarms escalate after the service’s standard delay'],
               ]}
             />
           </Card>

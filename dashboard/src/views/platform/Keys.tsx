@@ -67,7 +67,13 @@ export function Keys() {
                       <td className="mono">v{k.version}</td>
                       <td>{formatDateTime(k.createdAt)}</td>
                       <td className="mono small">{k.wrappedBy ?? '—'}</td>
-                      <td>{k.current ? <Pill tone="ok">Current — encrypts new data</Pill> : <Pill tone="muted">Decrypts older data</Pill>}</td>
+                      <td>
+                        {k.current ? (
+                          <Pill tone="ok">{scope === 'index' ? 'Current — computes look-ups' : 'Current — encrypts new data'}</Pill>
+                        ) : (
+                          <Pill tone="muted">{scope === 'index' ? 'Earlier version' : 'Decrypts older data'}</Pill>
+                        )}
+                      </td>
                     </tr>
                   ))}
               </tbody>

@@ -147,7 +147,7 @@ export function Tenants() {
                     </div>
                   </td>
                   <td>{t.pilots.length ? t.pilots.map((p) => <Pill key={p}>{PILOTS.find((x) => x.id === p)?.label ?? p}</Pill>) : <span className="muted">none</span>}</td>
-                  <td>{t.region}</td>
+                  <td className="nowrap">{t.region}</td>
                   <td className="num">{formatNumber(t.devices ?? 0)}</td>
                   <td className="small muted">
                     {t.quotas ? `${formatNumber(t.quotas.maxDevices)} devices · ${formatNumber(t.quotas.maxUsers)} users · ${formatNumber(t.quotas.ingestPerSecond)}/s` : '—'}

@@ -1,50 +1,155 @@
-// Validation runs for evaluators: the platform's promises checked by scenarios with measured
-// indicators. Shows runs when the platform lists them, and otherwise how to produce one.
-import { Card, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
-import { ApiError } from '../../lib/api.ts';
-import { formatDateTime } from '../../lib/format.ts';
-import { useResource } from '../../hooks/resource.ts';
+// Validation runs for evaluators (platform/api/routes/validation.ts): the reports `npm run validate`
+// writes, each scenario with the requirement it checks, its indicator, its success criterion and
+// the measured value; the HTML report; and, where the platform allows it, starting a fast run.
+// When the platform does not serve runs at all, the page says how to produce a report.
+import { useEffect, useState } from 'react';
+import { Button, Card, EmptyState, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
+import { API_BASE, ApiError } from '../../lib/api.ts';
+import { formatDayTime, formatDuration } from '../../lib/format.ts';
+import { useAction, useResource } from '../../hooks/resource.ts';
+import { setSearch, useLocation } from '../../hooks/router.tsx';
+import { useApi, useSession } from '../../hooks/session.tsx';
+
+interface RunSummary {
+  id: string;
+  profile: 'fast' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  summary: { total: number; pass: number; fail: number; notRun: number };
+  failed: string[];
+  html: boolean;
+}
 
 interface ScenarioResult {
-  id?: string;
-  name?: string;
-  requirement?: string;
-  indicator?: string;
-  criterion?: string;
-  measured?: string | number;
+  id: string;
+  title: string;
+  requirement: string;
+  indicator: string;
+  criterion: string;
+  status: 'pass' | 'fail' | 'not-run';
+  measured: number | string | null;
   unit?: string;
-  passed?: boolean;
-  ok?: boolean;
+  reason?: string;
+  durationMs: number;
 }
 
-interface ValidationRun {
+interface Report {
   id: string;
-  startedAt?: number;
-  finishedAt?: number;
-  passed?: number;
-  failed?: number;
-  ok?: boolean;
-  scenarios?: ScenarioResult[];
-  reportUrl?: string;
+  profile: string;
+  startedAt: string;
+  durationMs: number;
+  environment?: { node: string; platform: string; arch: string; cpus: number; commit: string | null };
+  summary: RunSummary['summary'];
+  results: ScenarioResult[];
 }
+
+type Current = { state: 'idle' } | { state: 'running'; startedAt: number } | { state: 'finished'; reportId: string } | { state: 'failed'; error: string };
+
+const STATUS: Record<ScenarioResult['status'], { tone: 'ok' | 'bad' | 'muted'; label: string }> = {
+  pass: { tone: 'ok', label: 'Pass' },
+  fail: { tone: 'bad', label: 'Fail' },
+  'not-run': { tone: 'muted', label: 'Not run' },
+};
 
 function HowTo() {
   return (
     <EmptyState title="No validation runs yet" icon="◇">
       <p>Run the scenarios from a terminal on the platform host:</p>
-      <pre className="code">npm run validate</pre>
-      <p>It starts a fresh platform on free ports, runs every scenario, prints the table and writes JSON and HTML reports to the reports folder.</p>
+      <pre className="code code-inline">npm run validate</pre>
+      <p>It starts a fresh platform on free ports, runs every scenario, prints the table and writes JSON and HTML reports to the reports folder, which this page lists.</p>
     </EmptyState>
   );
 }
 
+function measured(r: ScenarioResult): string {
+  if (r.measured === null || r.measured === undefined) return r.status === 'not-run' ? '—' : 'error';
+  return r.unit ? `${r.measured} ${r.unit}` : String(r.measured);
+}
+
+function ReportView({ id }: { id: string }) {
+  const res = useResource<Report>(`/validation/runs/${encodeURIComponent(id)}`);
+  if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
+  const r = res.data;
+  if (!r) return <Loading />;
+  return (
+    <table className="table" data-testid="validation-results">
+      <thead>
+        <tr>
+          <th scope="col">Scenario</th>
+          <th scope="col">Indicator</th>
+          <th scope="col">Success criterion</th>
+          <th scope="col">Measured</th>
+          <th scope="col">Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.results.map((s) => (
+          <tr key={s.id}>
+            <td>
+              <div className="strong">{s.title}</div>
+              <div className="muted small">
+                <span className="mono">{s.id}</span> · {s.requirement}
+              </div>
+            </td>
+            <td className="small">{s.indicator}</td>
+            <td className="small">{s.criterion}</td>
+            <td className="mono small">
+              {measured(s)}
+              {s.status !== 'pass' && s.reason ? <div className="form-error small">{s.reason}</div> : null}
+            </td>
+            <td>
+              <Pill tone={STATUS[s.status].tone}>{STATUS[s.status].label}</Pill>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Validation() {
-  const res = useResource<{ items: ValidationRun[] }>('/validation/runs');
+  const api = useApi();
+  const { can } = useSession();
+  const { search } = useLocation();
+  const res = useResource<{ items: RunSummary[]; canRun: boolean }>('/validation/runs');
+  const [current, setCurrent] = useState<Current | null>(null);
   const missing = res.error instanceof ApiError && (res.error.status === 404 || res.error.status === 501);
   const runs = res.data?.items ?? [];
+  const selected = runs.find((r) => r.id === search.get('run')) ?? runs[0];
+
+  const { reload } = res;
+  const start = useAction(async () => {
+    setCurrent(await api.post<Current>('/validation/runs', { profile: 'fast' }));
+  });
+  // While a run is in progress, ask how it is going every few seconds.
+  useEffect(() => {
+    if (current?.state !== 'running') return;
+    const t = setInterval(() => {
+      void api.get<Current>('/validation/current').then((c) => {
+        setCurrent(c);
+        if (c.state !== 'running') reload();
+      });
+    }, 2000);
+    return () => clearInterval(t);
+  }, [api, current?.state, reload]);
+
+  const mayRun = Boolean(res.data?.canRun) && can('validation:run');
   return (
     <div className="page">
-      <PageHeader title="Validation runs" subtitle="Each scenario states the requirement it checks, its indicator and its success criterion, and records the measured value." />
+      <PageHeader
+        title="Validation runs"
+        subtitle="Each scenario states the requirement it checks, its indicator and its success criterion, and records the measured value."
+        actions={
+          mayRun ? (
+            <Button variant="primary" busy={start.busy || current?.state === 'running'} onClick={() => void start.run()}>
+              {current?.state === 'running' ? 'Running fast scenarios…' : 'Run fast scenarios'}
+            </Button>
+          ) : null
+        }
+      />
+      {start.error ? <ErrorNote error={start.error} /> : null}
+      {current?.state === 'failed' ? <Note tone="error">{current.error}</Note> : null}
       {!missing ? <ErrorNote error={res.error} onRetry={res.reload} /> : null}
       {res.loading && !res.data ? (
         <Loading />
@@ -52,53 +157,42 @@ export function Validation() {
         <Card>
           <HowTo />
         </Card>
-      ) : (
-        runs.map((run) => {
-          const ok = run.ok ?? (run.failed === 0);
-          return (
-            <Card
-              key={run.id}
-              title={`Run ${run.startedAt ? formatDateTime(run.startedAt) : run.id}`}
-              actions={ok ? <Pill tone="ok">All criteria met</Pill> : <Pill tone="bad">{run.failed ?? '?'} failed</Pill>}
-            >
-              {run.scenarios?.length ? (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Scenario</th>
-                      <th scope="col">Indicator</th>
-                      <th scope="col">Criterion</th>
-                      <th scope="col">Measured</th>
-                      <th scope="col">Result</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {run.scenarios.map((s, i) => {
-                      const pass = s.passed ?? s.ok;
-                      return (
-                        <tr key={s.id ?? i}>
-                          <td>
-                            <div className="strong">{s.name ?? s.id}</div>
-                            {s.requirement ? <div className="muted small">{s.requirement}</div> : null}
-                          </td>
-                          <td>{s.indicator ?? '—'}</td>
-                          <td>{s.criterion ?? '—'}</td>
-                          <td className="mono">
-                            {s.measured ?? '—'} {s.unit ?? ''}
-                          </td>
-                          <td>{pass ? <Pill tone="ok">Pass</Pill> : <Pill tone="bad">Fail</Pill>}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              ) : (
-                <p className="muted">No scenario details in this run.</p>
-              )}
-            </Card>
-          );
-        })
-      )}
+      ) : selected ? (
+        <>
+          <div className="stats">
+            <Stat label="Scenarios" value={selected.summary.total} hint={`${selected.profile} profile · ${formatDuration(selected.durationMs)}`} />
+            <Stat label="Passed" value={selected.summary.pass} tone="ok" />
+            <Stat label="Failed" value={selected.summary.fail} tone={selected.summary.fail ? 'bad' : 'ok'} />
+            <Stat label="Not run" value={selected.summary.notRun} tone={selected.summary.notRun ? 'warn' : undefined} />
+          </div>
+          <Card
+            title={`Run of ${formatDayTime(Date.parse(selected.startedAt))}`}
+            actions={
+              <>
+                {runs.length > 1 ? (
+                  <div className="field field-inline">
+                    <label htmlFor="run">Run</label>
+                    <select id="run" value={selected.id} onChange={(e) => setSearch({ run: e.target.value })}>
+                      {runs.map((r) => (
+                        <option key={r.id} value={r.id}>
+                          {formatDayTime(Date.parse(r.startedAt))} — {r.summary.fail ? `${r.summary.fail} failed` : 'all passed'}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                ) : null}
+                {selected.html ? (
+                  <a className="btn btn-secondary" href={`${API_BASE}/validation/runs/${encodeURIComponent(selected.id)}/html`} target="_blank" rel="noopener">
+                    Open HTML report
+                  </a>
+                ) : null}
+              </>
+            }
+          >
+            <ReportView key={selected.id} id={selected.id} />
+          </Card>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,155 @@
+// Lighting building blocks: the installation map (SVG drawn from the layout positions — no map
+// tiles, no internet), the level control with its live command status, and the legend.
+import { useState } from 'react';
+import { Link } from '../hooks/router.tsx';
+import type { TrackedCommand } from '../hooks/lighting.ts';
+import { formatNumber } from '../lib/format.ts';
+import { LAMP_STATE_LABEL, lampFill, lampState, PROGRESS_LABEL, streetPath, type Cabinet, type Group, type Installation, type Lamp, type LampState } from '../lib/lighting.ts';
+import { Button } from './ui.tsx';
+
+const LEGEND: LampState[] = ['on', 'dimmed', 'off', 'fault', 'offline', 'unknown'];
+
+export function LampSwatch({ state, level = 50 }: { state: LampState; level?: number }) {
+  return (
+    <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true" className="swatch">
+      <circle r="6" fill={lampFill(state, level)} stroke={state === 'fault' ? '#7f1009' : state === 'offline' || state === 'unknown' ? '#6b7685' : '#3a2a00'} strokeWidth="1.3" strokeDasharray={state === 'offline' ? '2 1.6' : undefined} />
+      {state === 'fault' ? <path d="M0 -3.4 V0.8 M0 2.6 V3" stroke="#fff" strokeWidth="1.6" strokeLinecap="round" /> : null}
+    </svg>
+  );
+}
+
+export function MapLegend({ counts }: { counts?: Record<LampState, number> }) {
+  return (
+    <ul className="map-legend" aria-label="Legend">
+      {LEGEND.map((s) => (
+        <li key={s}>
+          <LampSwatch state={s} level={s === 'dimmed' ? 50 : 100} />
+          <span>{LAMP_STATE_LABEL[s]}</span>
+          {counts ? <span className="legend-count">{counts[s]}</span> : null}
+        </li>
+      ))}
+      <li>
+        <svg width="16" height="16" viewBox="-8 -8 16 16" aria-hidden="true" className="swatch">
+          <rect x="-6" y="-6" width="12" height="12" rx="2" fill="#e8edf3" stroke="#1f2f40" strokeWidth="1.3" />
+        </svg>
+        <span>Control cabinet</span>
+      </li>
+    </ul>
+  );
+}
+
+function lampTitle(l: Lamp, groupName: string | undefined): string {
+  const s = lampState(l);
+  const parts = [l.name ?? l.id, groupName ? `(${groupName})` : '', '—', LAMP_STATE_LABEL[s]];
+  if (s === 'dimmed' || s === 'on') parts.push(`${l.dimLevel} %`);
+  if (typeof l.activePower === 'number') parts.push(`· ${formatNumber(l.activePower, 1)} W`);
+  if (l.activeAlarm) parts.push(`· alarm: ${l.activeAlarm.type}`);
+  return parts.filter(Boolean).join(' ');
+}
+
+export function InstallationMap({ installation, lamps, cabinets, groups, highlight }: { installation: Installation; lamps: Lamp[]; cabinets: Cabinet[]; groups: Group[]; highlight?: string | null }) {
+  const b = installation.bounds;
+  const w = b.maxX - b.minX;
+  const h = b.maxY - b.minY;
+  const fs = Math.max(10, Math.min(16, w / 55));
+  const r = Math.max(5, Math.min(8, w / 110));
+  const byGroup = new Map<string, Lamp[]>();
+  for (const l of lamps) byGroup.set(l.groupId, [...(byGroup.get(l.groupId) ?? []), l]);
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  return (
+    <svg className="map" viewBox={`${b.minX - 10} ${b.minY - 10} ${w + 20} ${h + 20}`} role="group" aria-label={`Map of ${installation.name}: ${lamps.length} lamps, ${cabinets.length} cabinets`} data-testid="installation-map">
+      <rect x={b.minX - 10} y={b.minY - 10} width={w + 20} height={h + 20} className="map-ground" />
+      {groups.map((g) => {
+        const ls = byGroup.get(g.id) ?? [];
+        if (!ls.length) return null;
+        const xs = ls.map((l) => l.position.x);
+        const ys = ls.map((l) => l.position.y);
+        const minX = Math.min(...xs);
+        const minY = Math.min(...ys);
+        return (
+          <g key={g.id} className={`map-group map-${g.kind}`}>
+            {g.kind === 'park' ? <rect x={minX - 24} y={minY - 22} width={Math.max(...xs) - minX + 48} height={Math.max(...ys) - minY + 44} rx="14" className="map-park" /> : null}
+            <path d={streetPath(ls.map((l) => l.position))} className={g.kind === 'park' ? 'map-path' : 'map-street'} />
+            <text x={minX - 4} y={minY - (g.kind === 'park' ? 26 : 14)} fontSize={fs} className="map-label">
+              {g.name}
+            </text>
+          </g>
+        );
+      })}
+      {cabinets.map((c) => {
+        const bad = c.alarms.length > 0 || !c.mainsPresent;
+        return (
+          <g key={c.id} className={`map-cabinet ${bad ? 'is-bad' : ''} ${c.online ? '' : 'is-offline'}`}>
+            <title>{`${c.name}: ${c.lamps} lamps${typeof c.activePower === 'number' ? `, ${formatNumber(c.activePower / 1000, 2)} kW` : ''}${bad ? ', alarm' : ''}${c.online ? '' : ', no contact'}`}</title>
+            <rect x={c.position.x - r * 1.2} y={c.position.y - r * 1.2} width={r * 2.4} height={r * 2.4} rx="2" />
+          </g>
+        );
+      })}
+      {lamps.map((l) => {
+        const s = lampState(l);
+        return (
+          <Link key={l.id} to={`/lighting/lamps/${encodeURIComponent(l.id)}`} className={`map-lamp lamp-${s} ${highlight === l.id ? 'is-highlight' : ''}`} aria-label={lampTitle(l, groupName.get(l.groupId))} data-lamp-id={l.id} data-state={s}>
+            <title>{lampTitle(l, groupName.get(l.groupId))}</title>
+            {s === 'on' || s === 'dimmed' ? <circle cx={l.position.x} cy={l.position.y} r={r * 2.1} className="lamp-glow" opacity={((l.dimLevel ?? 100) / 100) * 0.45} /> : null}
+            <circle cx={l.position.x} cy={l.position.y} r={r} fill={lampFill(s, l.dimLevel)} className="lamp-dot" />
+            {s === 'fault' ? <path d={`M${l.position.x} ${l.position.y - r * 0.55} V${l.position.y + r * 0.15} M${l.position.x} ${l.position.y + r * 0.45} V${l.position.y + r * 0.5}`} className="lamp-mark" /> : null}
+          </Link>
+        );
+      })}
+    </svg>
+  );
+}
+
+export function CommandProgress({ tracked, error }: { tracked: TrackedCommand | undefined; error?: string | undefined }) {
+  if (error) {
+    return (
+      <div className="cmd cmd-failed" role="alert" data-testid="command-status" data-state="error">
+        {error}
+      </div>
+    );
+  }
+  if (!tracked) return <div className="cmd cmd-idle muted small">No command sent yet</div>;
+  const p = tracked.progress;
+  const pct = p.total ? Math.round((p.done / p.total) * 100) : 100;
+  return (
+    <div className={`cmd cmd-${p.state}`} role="status" aria-live="polite" data-testid="command-status" data-state={p.state}>
+      <div className="cmd-line">
+        <span className="cmd-label">{tracked.label}</span>
+        <span className="cmd-state">
+          {PROGRESS_LABEL[p.state]} · {p.done}/{p.total} done{p.failed ? ` · ${p.failed} failed` : ''}
+        </span>
+      </div>
+      <div className="cmd-bar" aria-hidden="true">
+        <span className="cmd-bar-done" style={{ width: `${pct}%` }} />
+        {p.failed ? <span className="cmd-bar-failed" style={{ width: `${p.total ? (p.failed / p.total) * 100 : 0}%` }} /> : null}
+      </div>
+    </div>
+  );
+}
+
+export function LevelControl({ name, onSend, disabled, initial = 50 }: { name: string; onSend: (action: 'on' | 'off' | 'dim', level?: number) => void; disabled?: boolean; initial?: number }) {
+  const [level, setLevel] = useState(initial);
+  const id = `dim-${name.replace(/\W+/g, '-')}`;
+  return (
+    <div className="level-control">
+      <Button onClick={() => onSend('on')} disabled={disabled} aria-label={`Switch on ${name}`}>
+        On
+      </Button>
+      <Button onClick={() => onSend('off')} disabled={disabled} aria-label={`Switch off ${name}`}>
+        Off
+      </Button>
+      <span className="dim-group">
+        <label htmlFor={id} className="visually-hidden">
+          Dim level for {name}
+        </label>
+        <input id={id} type="range" min={10} max={100} step={5} value={level} onChange={(e) => setLevel(Number(e.target.value))} disabled={disabled} />
+        <output htmlFor={id} className="dim-value">
+          {level} %
+        </output>
+        <Button variant="primary" onClick={() => onSend('dim', level)} disabled={disabled} aria-label={`Dim ${name} to ${level} %`}>
+          Dim
+        </Button>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyCommand,
+  applyLampEvents,
+  energyByPeriod,
+  hourTicks,
+  laterStatus,
+  lampFill,
+  lampState,
+  litSummary,
+  periodX,
+  progressOf,
+  stepTimeLabel,
+  streetPath,
+  summarizeLamps,
+  timelineSegments,
+  type Lamp,
+} from './lighting.ts';
+import type { CommandStatus } from './types.ts';
+
+const lamp = (over: Partial<Lamp> = {}): Lamp => ({
+  id: 'l1',
+  name: 'Quay Street 1',
+  groupId: 'grp-01',
+  cabinetId: 'cab-1',
+  modelId: 'led-60',
+  position: { x: 50, y: 60 },
+  latitude: 41.39,
+  longitude: 2.17,
+  powerState: 'on',
+  dimLevel: 100,
+  activePower: 64,
+  ts: 1_000,
+  commandedLevel: 100,
+  status: 'ok',
+  online: true,
+  lastSeen: 1_000,
+  ...over,
+});
+
+describe('how a lamp shows on the map', () => {
+  it.each([
+    { over: {}, state: 'on' },
+    { over: { dimLevel: 50 }, state: 'dimmed' },
+    { over: { powerState: 'off', dimLevel: 0 }, state: 'off' },
+    { over: { activeAlarm: { id: 'a', type: 'lamp-failure', severity: 'major' } }, state: 'fault' },
+    { over: { status: 'defectiveLamp' }, state: 'fault' },
+    { over: { online: false }, state: 'offline' },
+    { over: { online: false, ts: null }, state: 'unknown' },
+    { over: { powerState: 'unknown', dimLevel: null, ts: null }, state: 'unknown' },
+  ])('$over reads $state', ({ over, state }) => {
+    expect(lampState(lamp(over as Partial<Lamp>))).toBe(state);
+  });
+
+  it('pales as a lamp dims, between full amber and straw', () => {
+    expect(lampFill('on', 100)).toBe('#f5a70a');
+    expect(lampFill('dimmed', 99)).toBe('rgb(245, 167, 10)');
+    expect(lampFill('dimmed', 10)).toBe('rgb(252, 222, 140)');
+  });
+});
+
+describe('live lamp updates', () => {
+  it('applies a newer state and clears a resolved alarm', () => {
+    const before = [lamp({ activeAlarm: { id: 'a', type: 'lamp-failure', severity: 'major' } }), lamp({ id: 'l2' })];
+    const after = applyLampEvents(before, [{ id: 'l1', powerState: 'on', dimLevel: 40, activePower: 28, ts: 2_000, status: 'ok', online: true, activeAlarm: null }]);
+    expect(after[0]).toMatchObject({ dimLevel: 40, activeAlarm: null, name: 'Quay Street 1' });
+    expect(after[1]).toBe(before[1]);
+  });
+
+  it('ignores an older report', () => {
+    const after = applyLampEvents([lamp({ ts: 5_000 })], [{ id: 'l1', powerState: 'off', dimLevel: 0, activePower: 0.5, ts: 4_000, status: 'ok', online: true, activeAlarm: null }]);
+    expect(after[0]!.powerState).toBe('on');
+  });
+
+  it('counts lamps per state and sums the power reported', () => {
+    const s = summarizeLamps([lamp(), lamp({ dimLevel: 50, activePower: 34 }), lamp({ online: false, ts: null, activePower: null })]);
+    expect(s.byState).toMatchObject({ on: 1, dimmed: 1, unknown: 1 });
+    expect(s.powerW).toBe(98);
+  });
+});
+
+describe('streets on the map', () => {
+  it('runs along the longer axis in order', () => {
+    expect(streetPath([{ x: 120, y: 60 }, { x: 60, y: 61 }, { x: 180, y: 59 }])).toBe('M60 61 L120 60 L180 59');
+    expect(streetPath([{ x: 5, y: 90 }, { x: 6, y: 10 }])).toBe('M6 10 L5 90');
+    expect(streetPath([{ x: 1, y: 1 }])).toBe('');
+  });
+});
+
+describe('group command progress (pilots/lighting/domain/commands.ts semantics)', () => {
+  it.each([
+    { s: ['done', 'done'], state: 'done' },
+    { s: ['done', 'sent'], state: 'pending' },
+    { s: ['done', 'failed'], state: 'partial' },
+    { s: ['expired', 'failed'], state: 'failed' },
+    { s: [], state: 'done' },
+  ] as const)('$s is $state', ({ s, state }) => {
+    expect(progressOf(s).state).toBe(state);
+  });
+
+  it.each([
+    { a: undefined, b: 'sent', out: 'sent' },
+    { a: 'done', b: 'sent', out: 'done' },
+    { a: 'delivered', b: 'sent', out: 'delivered' },
+    { a: 'sent', b: 'accepted', out: 'delivered' },
+    { a: 'failed', b: 'done', out: 'failed' },
+  ] as const)('a report of $b after $a leaves $out (events may overtake the answer)', ({ a, b, out }) => {
+    expect(laterStatus(a, b)).toBe(out);
+  });
+
+  it('follows live command events and never leaves a final status', () => {
+    let statuses: Record<string, CommandStatus> = { c1: 'queued', c2: 'sent' };
+    statuses = applyCommand(statuses, { id: 'c1', status: 'accepted' });
+    expect(statuses.c1).toBe('delivered');
+    statuses = applyCommand(statuses, { id: 'c2', status: 'done' });
+    statuses = applyCommand(statuses, { id: 'c2', status: 'failed' });
+    expect(statuses.c2).toBe('done');
+    expect(applyCommand(statuses, { id: 'other', status: 'done' })).toEqual(statuses);
+  });
+});
+
+describe('schedule timeline', () => {
+  const H = 3_600_000;
+  it('cuts the preview into constant-level stretches from now to the end', () => {
+    const segs = timelineSegments({
+      from: 0,
+      to: 24 * H,
+      levelNow: 0,
+      points: [
+        { at: 6 * H, level: 100, stepIndex: 0, source: 'astro', localDate: 'd', programmeDate: 'd' },
+        { at: 11 * H, level: 50, stepIndex: 1, source: 'fixed', localDate: 'd', programmeDate: 'd' },
+        { at: 17 * H, level: 50, stepIndex: 2, source: 'fixed', localDate: 'd', programmeDate: 'd' },
+        { at: 18 * H, level: 0, stepIndex: 3, source: 'astro', localDate: 'd', programmeDate: 'd' },
+      ],
+    });
+    expect(segs).toEqual([
+      { from: 0, to: 6 * H, level: 0 },
+      { from: 6 * H, to: 11 * H, level: 100 },
+      { from: 11 * H, to: 18 * H, level: 50 },
+      { from: 18 * H, to: 24 * H, level: 0 },
+    ]);
+    expect(litSummary(segs)).toEqual({ litHours: 12, fullEquivalentHours: 8.5 });
+  });
+
+  it.each([
+    { t: { kind: 'fixed', time: '23:00' }, label: '23:00' },
+    { t: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, label: 'Sunset' },
+    { t: { kind: 'astro', event: 'sunrise', offsetMinutes: -15 }, label: 'Sunrise − 15 min' },
+    { t: { kind: 'astro', event: 'civilDusk', offsetMinutes: 30 }, label: 'Civil dusk + 30 min' },
+  ] as const)('step time $t reads "$label"', ({ t, label }) => {
+    expect(stepTimeLabel(t)).toBe(label);
+  });
+});
+
+describe('energy per period', () => {
+  it('sums rows per day in date order', () => {
+    const f = (kWh: number, baselineKWh: number) => ({ kWh, litKWh: kWh, baselineKWh, savedKWh: 0, savedPercent: 0, savedCO2kg: 0, burningHours: 0 });
+    const s = energyByPeriod({
+      rows: [
+        { key: 'g1', periods: [{ period: '2026-03-02', ...f(2, 3) }, { period: '2026-03-01', ...f(1, 2) }], total: f(3, 5) },
+        { key: 'g2', periods: [{ period: '2026-03-01', ...f(4, 4) }], total: f(4, 4) },
+      ],
+    });
+    expect(s).toEqual({ periods: ['2026-03-01', '2026-03-02'], actual: [5, 2], baseline: [6, 3] });
+    expect(periodX('2026-03-01')).toBe(Date.UTC(2026, 2, 1, 12) / 1000);
+  });
+});
+
+describe('hour ticks in the installation zone', () => {
+  it('labels local hours every three and marks local midnight with the date', () => {
+    // 2026-03-10 21:00 UTC = 22:00 in Madrid (CET, UTC+1).
+    const from = Date.UTC(2026, 2, 10, 21);
+    const ticks = hourTicks(from, from + 6 * 3_600_000, 'Europe/Madrid');
+    expect(ticks.map((t) => t.label)).toEqual(['00:00', '03:00']);
+    expect(ticks[0]).toMatchObject({ midnight: true, date: 'Wed 11 Mar' });
+  });
+
+  it('keeps to the local clock across the spring-forward night', () => {
+    // Madrid, 29 March 2026: 02:00 CET jumps to 03:00 CEST.
+    const from = Date.UTC(2026, 2, 28, 23); // 00:00 CET
+    const labels = hourTicks(from, from + 5 * 3_600_000, 'Europe/Madrid', 1).map((t) => t.label);
+    expect(labels).toEqual(['00:00', '01:00', '03:00', '04:00', '05:00', '06:00']);
+  });
+});

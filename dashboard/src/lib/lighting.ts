@@ -1,0 +1,424 @@
+// Shapes of the lighting pilot's API (pilots/lighting/runtime.ts, handlers.ts) and the pure
+// helpers its views use: how a lamp looks on the map, live updates, command progress, the
+// schedule timeline and energy series.
+import { furthest } from './commands.ts';
+import type { Command, CommandStatus } from './types.ts';
+
+export const LT = '/pilots/lighting';
+
+export interface SunEvents {
+  date: string;
+  timeZone: string;
+  sunrise: number | null;
+  sunset: number | null;
+  civilDawn: number | null;
+  civilDusk: number | null;
+  solarNoon: number;
+  condition: 'normal' | 'polarDay' | 'polarNight';
+}
+
+/** GET /installation */
+export interface Installation {
+  id: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  timeZone: string;
+  bounds: { minX: number; minY: number; maxX: number; maxY: number };
+  counts: { cabinets: number; groups: number; lamps: number };
+  now: number;
+  sun: SunEvents;
+  reportIntervalMs: number;
+}
+
+export interface AlarmRef {
+  id: string;
+  type: string;
+  severity: string;
+}
+
+/** GET /lamps items (LampView) */
+export interface Lamp {
+  id: string;
+  name: string | null;
+  groupId: string;
+  cabinetId: string;
+  modelId: string;
+  position: { x: number; y: number };
+  latitude: number;
+  longitude: number;
+  powerState: string;
+  dimLevel: number | null;
+  activePower: number | null;
+  ts: number | null;
+  commandedLevel: number | null;
+  status: string;
+  online: boolean;
+  lastSeen: number | null;
+  activeAlarm?: AlarmRef | null;
+  override?: { level: number; until: number | null };
+}
+
+/** GET /lamps/:id */
+export interface LampDetail extends Lamp {
+  model: { id: string; name: string; powerRating: number; luminousFlux: number; colorTemperature?: number; minDimLevel: number } | null;
+  feederId: string | null;
+  burningHours: number;
+  schedule: { id: string; name: string } | null;
+  alarms: { id: string; type: string; severity: string; title: string; raisedAt: number; state: string }[];
+}
+
+/** The `lt.lamp` event: the live part of a lamp. */
+export type LampEvent = Pick<Lamp, 'id' | 'powerState' | 'dimLevel' | 'activePower' | 'ts' | 'status' | 'online'> & { activeAlarm: AlarmRef | null };
+
+/** GET /cabinets items */
+export interface Cabinet {
+  id: string;
+  name: string;
+  position: { x: number; y: number };
+  workingMode: string;
+  mainsPresent: boolean;
+  doorOpen: boolean;
+  lamps: number;
+  activePower: number | null;
+  activeEnergy: number | null;
+  ts: number | null;
+  online: boolean;
+  lastSeen: number | null;
+  alarms: AlarmRef[];
+}
+
+/** GET /groups items */
+export interface Group {
+  id: string;
+  name: string;
+  kind: 'street' | 'park' | 'square' | 'tunnel' | 'other';
+  cabinetId?: string;
+  lamps: number;
+  schedule: { id: string; name: string } | null;
+  override: { level: number; until: number | null } | null;
+}
+
+export type StepTime = { kind: 'fixed'; time: string } | { kind: 'astro'; event: AstroEvent; offsetMinutes: number };
+export type AstroEvent = 'sunset' | 'sunrise' | 'civilDusk' | 'civilDawn';
+export interface ScheduleStep {
+  at: StepTime;
+  level: number;
+}
+export interface ScheduleException {
+  from: string;
+  to?: string;
+  action: 'off' | 'skip' | 'programme';
+  programme?: ScheduleStep[];
+  note?: string;
+}
+export interface Schedule {
+  id: string;
+  name: string;
+  steps: ScheduleStep[];
+  exceptions: ScheduleException[];
+  assignedGroups: string[];
+  dayStart: string;
+}
+
+export interface SwitchPoint {
+  at: number;
+  level: number;
+  stepIndex: number;
+  source: 'fixed' | 'astro' | 'exception';
+  localDate: string;
+  programmeDate: string;
+  adjustment?: string;
+}
+
+/** GET /schedules/:id/preview */
+export interface SchedulePreview {
+  scheduleId: string;
+  timeZone: string;
+  from: number;
+  to: number;
+  levelNow: number;
+  points: SwitchPoint[];
+}
+
+/** POST /commands answer */
+export interface CommandAnswer {
+  batchId: string;
+  command: { action: 'on' | 'off' | 'dim'; level?: number };
+  override: { level: number; until: number | null } | null;
+  commands: { lampId: string; commandId: string; status: CommandStatus }[];
+}
+
+export type GroupCommandState = 'pending' | 'done' | 'partial' | 'failed';
+
+/** GET /commands/:batchId */
+export interface BatchStatus {
+  batchId: string;
+  lamps: { lampId: string; commandId: string; status: CommandStatus; updatedAt: number }[];
+  aggregate: { total: number; byStatus: Record<string, number>; state: GroupCommandState };
+}
+
+export interface EnergyFigures {
+  kWh: number;
+  litKWh: number;
+  baselineKWh: number;
+  savedKWh: number;
+  savedPercent: number;
+  savedCO2kg: number;
+  burningHours: number;
+}
+
+/** GET /energy */
+export interface EnergyReport {
+  by: 'lamp' | 'group' | 'cabinet';
+  period: 'day' | 'month';
+  from: number;
+  to: number;
+  timeZone: string;
+  co2KgPerKWh: number;
+  rows: { key: string; periods: ({ period: string } & EnergyFigures)[]; total: EnergyFigures }[];
+  total: EnergyFigures;
+}
+
+// ---- how a lamp looks ----------------------------------------------------------------------
+
+export type LampState = 'fault' | 'offline' | 'on' | 'dimmed' | 'off' | 'unknown';
+
+export const LAMP_STATE_LABEL: Record<LampState, string> = {
+  fault: 'Fault',
+  offline: 'No contact',
+  on: 'On',
+  dimmed: 'Dimmed',
+  off: 'Off',
+  unknown: 'No data yet',
+};
+
+/** One state per lamp, worst first: an alarm beats silence beats what the lamp reports. */
+export function lampState(l: Pick<Lamp, 'powerState' | 'dimLevel' | 'status' | 'online' | 'ts' | 'activeAlarm'>): LampState {
+  if (l.activeAlarm || (l.status && l.status !== 'ok')) return 'fault';
+  if (!l.online) return l.ts === null ? 'unknown' : 'offline';
+  if (l.ts === null || l.dimLevel === null || l.powerState === 'unknown') return 'unknown';
+  if (l.powerState === 'off' || l.dimLevel === 0) return 'off';
+  return l.dimLevel < 100 ? 'dimmed' : 'on';
+}
+
+/** Fill of a lit lamp by its level: warm amber, paler as it dims (shape and text carry it too). */
+export function lampFill(state: LampState, level: number | null): string {
+  switch (state) {
+    case 'on':
+      return '#f5a70a';
+    case 'dimmed': {
+      const l = Math.max(10, Math.min(99, level ?? 50));
+      // 10 % → light straw, 99 % → nearly full amber.
+      const t = (l - 10) / 89;
+      const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+      return `rgb(${mix(252, 245)}, ${mix(222, 167)}, ${mix(140, 10)})`;
+    }
+    case 'off':
+      return '#5b6675';
+    case 'fault':
+      return '#d42a20';
+    case 'offline':
+    case 'unknown':
+      return '#ffffff';
+  }
+}
+
+export function applyLampEvents(lamps: readonly Lamp[], events: readonly LampEvent[]): Lamp[] {
+  if (!events.length) return [...lamps];
+  const byId = new Map(events.map((e) => [e.id, e]));
+  return lamps.map((l) => {
+    const e = byId.get(l.id);
+    if (!e) return l;
+    if (l.ts !== null && e.ts !== null && e.ts < l.ts) return l;
+    return { ...l, ...e, activeAlarm: e.activeAlarm ?? null };
+  });
+}
+
+export interface LampSummary {
+  total: number;
+  byState: Record<LampState, number>;
+  /** Sum of the reported power of lamps that reported, W. */
+  powerW: number;
+}
+
+export function summarizeLamps(lamps: readonly Lamp[]): LampSummary {
+  const byState: Record<LampState, number> = { fault: 0, offline: 0, on: 0, dimmed: 0, off: 0, unknown: 0 };
+  let powerW = 0;
+  for (const l of lamps) {
+    byState[lampState(l)]++;
+    if (typeof l.activePower === 'number') powerW += l.activePower;
+  }
+  return { total: lamps.length, byState, powerW };
+}
+
+/** A street drawn through a group's lamps, in layout order along its longer axis. */
+export function streetPath(points: readonly { x: number; y: number }[]): string {
+  if (points.length < 2) return '';
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const alongX = Math.max(...xs) - Math.min(...xs) >= Math.max(...ys) - Math.min(...ys);
+  const sorted = [...points].sort((a, b) => (alongX ? a.x - b.x : a.y - b.y));
+  return sorted.map((p, i) => `${i ? 'L' : 'M'}${p.x} ${p.y}`).join(' ');
+}
+
+// ---- command progress ------------------------------------------------------------------------
+
+export const FINAL: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
+
+/** The pilot's per-lamp statuses: the platform's `accepted` counts as delivered there. */
+const lampStatus = (s: CommandStatus): CommandStatus => (s === 'accepted' ? 'delivered' : s);
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+  state: GroupCommandState;
+}
+
+/** Aggregate of a batch's lamp statuses, as pilots/lighting/domain/commands.ts defines it. */
+export function progressOf(statuses: readonly CommandStatus[]): Progress {
+  let done = 0;
+  let failed = 0;
+  for (const s of statuses) {
+    if (s === 'done') done++;
+    else if (s === 'failed' || s === 'expired') failed++;
+  }
+  const total = statuses.length;
+  const pending = total - done - failed;
+  const state: GroupCommandState = pending > 0 ? 'pending' : done === total ? 'done' : done === 0 ? 'failed' : 'partial';
+  return { total, done, failed, pending, state };
+}
+
+/** The later of two reports of one lamp's command (lib/commands.ts), in the pilot's statuses. */
+export function laterStatus(a: CommandStatus | undefined, b: CommandStatus): CommandStatus {
+  return lampStatus(furthest(a, lampStatus(b))!);
+}
+
+/** Applies a live `command` event to a batch's statuses (by command id); never moves backwards
+ *  out of a final status. */
+export function applyCommand(statuses: Readonly<Record<string, CommandStatus>>, c: Pick<Command, 'id' | 'status'>): Record<string, CommandStatus> {
+  const prev = statuses[c.id];
+  if (prev === undefined) return { ...statuses };
+  return { ...statuses, [c.id]: laterStatus(prev, c.status) };
+}
+
+export const PROGRESS_LABEL: Record<GroupCommandState, string> = {
+  pending: 'In progress',
+  done: 'Done',
+  partial: 'Partly done',
+  failed: 'Failed',
+};
+
+// ---- schedules ---------------------------------------------------------------------------------
+
+export const ASTRO_LABEL: Record<AstroEvent, string> = {
+  sunset: 'Sunset',
+  sunrise: 'Sunrise',
+  civilDusk: 'Civil dusk',
+  civilDawn: 'Civil dawn',
+};
+
+/** "Sunset", "Sunset + 30 min", "Sunrise − 15 min", "23:00". */
+export function stepTimeLabel(t: StepTime): string {
+  if (t.kind === 'fixed') return t.time;
+  const base = ASTRO_LABEL[t.event];
+  if (!t.offsetMinutes) return base;
+  return `${base} ${t.offsetMinutes > 0 ? '+' : '−'} ${Math.abs(t.offsetMinutes)} min`;
+}
+
+export interface Segment {
+  from: number;
+  to: number;
+  level: number;
+}
+
+/** Constant-level stretches of a preview, from its start to its end. */
+export function timelineSegments(p: Pick<SchedulePreview, 'from' | 'to' | 'levelNow' | 'points'>): Segment[] {
+  const out: Segment[] = [];
+  let at = p.from;
+  let level = p.levelNow;
+  for (const pt of [...p.points].sort((a, b) => a.at - b.at)) {
+    if (pt.at < p.from || pt.at > p.to) continue;
+    if (pt.at > at) out.push({ from: at, to: pt.at, level });
+    at = Math.max(at, pt.at);
+    level = pt.level;
+  }
+  if (p.to > at) out.push({ from: at, to: p.to, level });
+  // Merge neighbours with the same level (a step that does not change anything).
+  return out.reduce<Segment[]>((acc, s) => {
+    const last = acc[acc.length - 1];
+    if (last && last.level === s.level && last.to === s.from) last.to = s.to;
+    else acc.push({ ...s });
+    return acc;
+  }, []);
+}
+
+/** Hours of light and the energy share of a timeline, relative to full output all the time lit. */
+export function litSummary(segments: readonly Segment[]): { litHours: number; fullEquivalentHours: number } {
+  let lit = 0;
+  let full = 0;
+  for (const s of segments) {
+    const h = (s.to - s.from) / 3_600_000;
+    if (s.level > 0) lit += h;
+    full += (h * s.level) / 100;
+  }
+  return { litHours: lit, fullEquivalentHours: full };
+}
+
+// ---- energy -------------------------------------------------------------------------------------
+
+export interface EnergySeries {
+  periods: string[];
+  actual: number[];
+  baseline: number[];
+}
+
+/** Totals per period over all rows of a report, in period order. */
+export function energyByPeriod(r: Pick<EnergyReport, 'rows'>): EnergySeries {
+  const sums = new Map<string, { actual: number; baseline: number }>();
+  for (const row of r.rows) {
+    for (const p of row.periods) {
+      const e = sums.get(p.period) ?? { actual: 0, baseline: 0 };
+      e.actual += p.kWh;
+      e.baseline += p.baselineKWh;
+      sums.set(p.period, e);
+    }
+  }
+  const periods = [...sums.keys()].sort();
+  return { periods, actual: periods.map((p) => sums.get(p)!.actual), baseline: periods.map((p) => sums.get(p)!.baseline) };
+}
+
+/** Midday UTC of a "YYYY-MM-DD" (or the 15th of a "YYYY-MM"), as chart x in seconds. */
+export function periodX(period: string): number {
+  const [y, m, d] = period.split('-').map(Number) as [number, number, number | undefined];
+  return Date.UTC(y, m - 1, d ?? 15, 12) / 1000;
+}
+
+// ---- time axis in the installation's zone ---------------------------------------------------------
+
+export interface HourTick {
+  at: number;
+  label: string;
+  /** Local midnight: a day boundary, labelled with the date. */
+  midnight: boolean;
+  date?: string;
+}
+
+/** Hour ticks between two instants in a time zone, every `every` local hours (DST-safe: it walks
+ *  real hours and reads the local clock, so a 23- or 25-hour day still labels correctly). */
+export function hourTicks(from: number, to: number, timeZone: string, every = 3): HourTick[] {
+  const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone });
+  const out: HourTick[] = [];
+  const H = 3_600_000;
+  for (let t = Math.ceil(from / H) * H; t <= to; t += H) {
+    const label = hour.format(t);
+    if (!label.endsWith(':00')) continue; // zones with half-hour offsets: whole local hours only
+    const h = Number(label.slice(0, 2));
+    if (h % every !== 0) continue;
+    out.push({ at: t, label, midnight: h === 0, ...(h === 0 ? { date: date.format(t) } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,202 @@
+// One lamp: live state, model and position, its schedule, alarms, the last day of readings
+// (level and power), switching with live delivery status, and demo fault injection.
+import { useMemo, useState } from 'react';
+import { CommandProgress, LampSwatch, LevelControl } from '../../components/lighting.tsx';
+import { Chart } from '../../components/Chart.tsx';
+import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
+import { SeverityBadge } from '../../components/badges.tsx';
+import { ApiError, queryString } from '../../lib/api.ts';
+import { formatAgo, formatDayTime, formatNumber, titleCase } from '../../lib/format.ts';
+import { applyLampEvents, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail, type LampEvent } from '../../lib/lighting.ts';
+import { alignSeries, appendWindow, type Point } from '../../lib/series.ts';
+import type { Severity } from '../../lib/types.ts';
+import { useSwitching } from '../../hooks/lighting.ts';
+import { useNow } from '../../hooks/now.ts';
+import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
+import { useAction, useResource } from '../../hooks/resource.ts';
+import { Link } from '../../hooks/router.tsx';
+import { useApi, useMe, useSession } from '../../hooks/session.tsx';
+
+const DAY = 24 * 3_600_000;
+const FAULTS = [
+  { value: 'lamp-failure', label: 'Lamp failure (no light)' },
+  { value: 'driver-fault', label: 'Driver fault' },
+  { value: 'day-burner', label: 'Day burner' },
+  { value: 'comms-loss', label: 'Communication loss' },
+  { value: 'restore', label: 'Restore normal operation' },
+];
+
+interface Reading {
+  ts: number;
+  dimLevel?: number;
+  activePower?: number;
+}
+
+function Readings({ id, live }: { id: string; live: Reading[] }) {
+  const path = useMemo(() => `${LT}/lamps/${encodeURIComponent(id)}/readings${queryString({ from: Date.now() - DAY, limit: 5000 })}`, [id]);
+  const res = useResource<{ items: Reading[] }>(path);
+  const data = useMemo(() => {
+    const power: Point[] = [];
+    const level: Point[] = [];
+    for (const r of [...(res.data?.items ?? []), ...live]) {
+      if (typeof r.activePower === 'number') power.push([r.ts, r.activePower]);
+      if (typeof r.dimLevel === 'number') level.push([r.ts, r.dimLevel]);
+    }
+    const now = Date.now();
+    return alignSeries({ power: appendWindow([], power, DAY, now), level: appendWindow([], level, DAY, now) }, ['level', 'power']);
+  }, [res.data, live]);
+  if (res.loading && !res.data) return <Loading />;
+  if (!data[0].length) return <p className="muted">No readings in the last 24 hours.</p>;
+  return (
+    <Chart
+      data={data}
+      series={[
+        { label: 'Dim level', unit: '%', color: '#b7791f', kind: 'step', scale: 'level', fill: 'rgba(245,167,10,0.12)' },
+        { label: 'Power', unit: 'W', color: '#1d4ed8', scale: 'power', decimals: 1 },
+      ]}
+      ranges={{ level: [0, 100] }}
+      xRange={[(Date.now() - DAY) / 1000, Date.now() / 1000]}
+      height={200}
+      label={`Dim level and power of the lamp over the last 24 hours: ${data[0].length} readings`}
+    />
+  );
+}
+
+function Faults({ id }: { id: string }) {
+  const api = useApi();
+  const [scenario, setScenario] = useState('lamp-failure');
+  const [sent, setSent] = useState<string | undefined>();
+  const run = useAction(async () => {
+    await api.post(`${LT}/demo/simulate`, { deviceId: id, scenario });
+    setSent(FAULTS.find((f) => f.value === scenario)?.label);
+  });
+  return (
+    <Card title="Demo fault injection" className="card-demo">
+      <p className="muted small">Ask the device simulator to act out a fault on this lamp.</p>
+      <div className="inline-form">
+        <div className="field field-inline">
+          <label htmlFor="fault">Fault</label>
+          <select id="fault" value={scenario} onChange={(e) => setScenario(e.target.value)}>
+            {FAULTS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button busy={run.busy} onClick={() => void run.run()}>
+          Inject
+        </Button>
+      </div>
+      {run.error ? <Note tone="error">{run.error}</Note> : sent ? <Note tone="success">Sent “{sent}” to the simulator.</Note> : null}
+    </Card>
+  );
+}
+
+export function LampDetail({ id }: { id: string }) {
+  const me = useMe();
+  const { can } = useSession();
+  const now = useNow();
+  const res = useResource<Detail>(`${LT}/lamps/${encodeURIComponent(id)}`);
+  const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
+  const { tracked, errors, send } = useSwitching();
+  const [live, setLive] = useState<Reading[]>([]);
+  const { mutate } = res;
+  useRealtimeEvent('lt.lamp', (events) => {
+    const mine = (events as unknown as LampEvent[]).filter((e) => e.id === id);
+    if (!mine.length) return;
+    mutate((prev) => (prev ? { ...prev, ...applyLampEvents([prev], mine)[0]! } : prev));
+    setLive((prev) => [...prev, ...mine.filter((e) => e.ts !== null).map((e) => ({ ts: e.ts!, dimLevel: e.dimLevel ?? undefined, activePower: e.activePower ?? undefined }) as Reading)].slice(-500));
+  });
+  useOnReconnect(res.reload);
+
+  if (res.error instanceof ApiError && res.error.status === 404) {
+    return (
+      <div className="refusal" data-testid="refusal">
+        <EmptyState title="Lamp not found" icon="⊘">
+          <p>There is no lamp with this reference in {me.tenant?.name ?? 'your organisation'}’s installation.</p>
+          <Link to="/lighting/map">Back to the map</Link>
+        </EmptyState>
+      </div>
+    );
+  }
+  const l = res.data;
+  if (!l) {
+    return (
+      <div className="page">
+        <ErrorNote error={res.error} onRetry={res.reload} />
+        {!res.error ? <Loading label="Loading lamp…" /> : null}
+      </div>
+    );
+  }
+  const s = lampState(l);
+  const group = groups.data?.items.find((g) => g.id === l.groupId);
+  const key = `lamp:${l.id}`;
+  return (
+    <div className="page">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <Link to="/lighting/map">Installation map</Link> <span aria-hidden="true">›</span> <span aria-current="page">{l.name ?? l.id}</span>
+      </nav>
+      <PageHeader title={l.name ?? l.id} subtitle={<span className="mono">{l.id}</span>} />
+      <section className={`lamp-panel lamp-panel-${s}`} aria-label="Current state" data-testid="lamp-state">
+        <LampSwatch state={s} level={l.dimLevel ?? 100} />
+        <div>
+          <div className="lamp-panel-title">
+            {LAMP_STATE_LABEL[s]}
+            {s === 'on' || s === 'dimmed' ? ` at ${l.dimLevel} %` : ''}
+          </div>
+          <div className="muted small">
+            {typeof l.activePower === 'number' ? `${formatNumber(l.activePower, 1)} W · ` : ''}
+            {l.ts ? `reported ${formatAgo(l.ts, now)}` : 'no report yet'} · {l.online ? 'connected' : 'not connected'}
+            {l.override ? ` · held at ${l.override.level} %${l.override.until ? ` until ${formatDayTime(l.override.until)}` : ''}` : ''}
+          </div>
+        </div>
+      </section>
+      <div className="grid-2">
+        <div className="stack">
+          <Card title="Last 24 hours">
+            <Readings id={l.id} live={live} />
+          </Card>
+          <Card title="Alarms">
+            {l.alarms.length ? (
+              <ul className="plain alarm-mini">
+                {l.alarms.map((a) => (
+                  <li key={a.id}>
+                    <SeverityBadge severity={a.severity as Severity} /> <span className="strong">{a.title}</span> <span className="muted small">since {formatDayTime(a.raisedAt)}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No active alarm.</p>
+            )}
+            <p className="small">
+              <Link to="/alarms">Open the alarm inbox</Link> to acknowledge.
+            </p>
+          </Card>
+        </div>
+        <div className="stack">
+          {can('commands:send') ? (
+            <Card title="Switch this lamp">
+              <LevelControl name={l.name ?? l.id} onSend={(action, level) => void send({ lampId: l.id }, action, level, undefined).then(res.reload)} initial={l.dimLevel && l.dimLevel < 100 ? l.dimLevel : 50} />
+              <CommandProgress tracked={tracked[key]} error={errors[key]} />
+            </Card>
+          ) : null}
+          <Card title="Details">
+            <KeyValues
+              items={[
+                ['Group', group ? group.name : l.groupId],
+                ['Cabinet / feeder', `${l.cabinetId}${l.feederId ? ` · ${l.feederId}` : ''}`],
+                ['Luminaire', l.model ? `${l.model.name} · ${formatNumber(l.model.luminousFlux)} lm${l.model.colorTemperature ? ` · ${l.model.colorTemperature} K` : ''}` : l.modelId],
+                ['Schedule', l.schedule ? <Link to={`/lighting/schedules?id=${encodeURIComponent(l.schedule.id)}`}>{l.schedule.name}</Link> : 'none'],
+                ['Burning hours', formatNumber(l.burningHours)],
+                ['Status', l.status === 'ok' ? <Pill tone="ok">OK</Pill> : <Pill tone="bad">{titleCase(l.status)}</Pill>],
+                ['Position', `${l.latitude.toFixed(5)}, ${l.longitude.toFixed(5)}`],
+              ]}
+            />
+          </Card>
+          {can('commands:send') ? <Faults id={l.id} /> : null}
+        </div>
+      </div>
+    </div>
+  );
+}

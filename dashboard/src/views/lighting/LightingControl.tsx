@@ -1,0 +1,119 @@
+// Switching: every group with its schedule, any manual hold, and its lamps' live state, with on,
+// off and dim controls whose delivery is followed lamp by lamp until done.
+import { useMemo, useState } from 'react';
+import { CommandProgress, LevelControl } from '../../components/lighting.tsx';
+import { Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { formatTime } from '../../lib/format.ts';
+import { LT, lampState, type Group, type Installation, type Lamp } from '../../lib/lighting.ts';
+import { useLamps, useSwitching } from '../../hooks/lighting.ts';
+import { useResource } from '../../hooks/resource.ts';
+import { Link } from '../../hooks/router.tsx';
+
+const HOLDS = [
+  { value: '60', label: '1 hour' },
+  { value: '240', label: '4 hours' },
+  { value: '720', label: '12 hours' },
+  { value: '0', label: 'Until the next scheduled step' },
+];
+
+function stateLine(lamps: Lamp[]): string {
+  const c = { lit: 0, off: 0, fault: 0, silent: 0 };
+  for (const l of lamps) {
+    const s = lampState(l);
+    if (s === 'on' || s === 'dimmed') c.lit++;
+    else if (s === 'off') c.off++;
+    else if (s === 'fault') c.fault++;
+    else c.silent++;
+  }
+  const levels = [...new Set(lamps.filter((l) => (l.dimLevel ?? 0) > 0).map((l) => l.dimLevel))];
+  const level = c.lit && levels.length === 1 ? ` at ${levels[0]} %` : '';
+  return [`${c.lit} lit${level}`, `${c.off} off`, c.fault ? `${c.fault} fault` : '', c.silent ? `${c.silent} no contact` : ''].filter(Boolean).join(' · ');
+}
+
+export function LightingControl() {
+  const inst = useResource<Installation>(`${LT}/installation`);
+  const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
+  const lamps = useLamps();
+  const { tracked, errors, send } = useSwitching();
+  const [hold, setHold] = useState('240');
+  const byGroup = useMemo(() => {
+    const m = new Map<string, Lamp[]>();
+    for (const l of lamps.data?.items ?? []) m.set(l.groupId, [...(m.get(l.groupId) ?? []), l]);
+    return m;
+  }, [lamps.data]);
+  const tz = inst.data?.timeZone;
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Groups and lamps"
+        subtitle="Manual commands hold against the schedule for the time you choose, then the schedule takes over again. Delivery is shown lamp by lamp."
+        actions={
+          <div className="field field-inline">
+            <label htmlFor="hold">Hold manual level for</label>
+            <select id="hold" value={hold} onChange={(e) => setHold(e.target.value)}>
+              {HOLDS.map((h) => (
+                <option key={h.value} value={h.value}>
+                  {h.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      />
+      <ErrorNote error={groups.error ?? lamps.error} onRetry={() => (groups.reload(), lamps.reload())} />
+      <Card>
+        {groups.data && lamps.data ? (
+          <table className="table table-control" data-testid="groups-table">
+            <thead>
+              <tr>
+                <th scope="col">Group</th>
+                <th scope="col">Now</th>
+                <th scope="col">Control</th>
+                <th scope="col">Last command</th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.data.items.map((g) => {
+                const ls = byGroup.get(g.id) ?? [];
+                const key = `group:${g.id}`;
+                return (
+                  <tr key={g.id} data-group-id={g.id} data-testid="group-row">
+                    <td>
+                      <div className="strong">{g.name}</div>
+                      <div className="muted small">
+                        {g.lamps} lamps · {g.kind}
+                        {g.schedule ? (
+                          <>
+                            {' · '}
+                            <Link to={`/lighting/schedules?id=${encodeURIComponent(g.schedule.id)}`}>{g.schedule.name.replace(/\s*\(.*\)$/, '')}</Link>
+                          </>
+                        ) : (
+                          ' · no schedule'
+                        )}
+                      </div>
+                      {g.override ? (
+                        <Pill tone="info">
+                          Held at {g.override.level} %{g.override.until ? ` until ${formatTime(g.override.until, { timeZone: tz })}` : ''}
+                        </Pill>
+                      ) : null}
+                    </td>
+                    <td className="small">{stateLine(ls)}</td>
+                    <td>
+                      <LevelControl name={g.name} onSend={(action, level) => void send({ groupId: g.id }, action, level, Number(hold)).then(groups.reload)} />
+                    </td>
+                    <td className="cmd-cell">
+                      <CommandProgress tracked={tracked[key]} error={errors[key]} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : (
+          <Loading />
+        )}
+      </Card>
+    </div>
+  );
+}

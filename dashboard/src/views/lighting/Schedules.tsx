@@ -1,0 +1,341 @@
+// Switching schedules: each programme's steps (fixed times and sunset/sunrise with offsets), the
+// groups it drives, its next 48 hours drawn as a timeline, and an editor. A group follows one
+// schedule at most; the editor shows which groups another schedule already drives.
+import { useEffect, useMemo, useState } from 'react';
+import { Timeline } from '../../components/Timeline.tsx';
+import { Button, Card, Dialog, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { formatNumber } from '../../lib/format.ts';
+import { ASTRO_LABEL, litSummary, LT, stepTimeLabel, timelineSegments, type AstroEvent, type Group, type Schedule, type SchedulePreview, type ScheduleStep } from '../../lib/lighting.ts';
+import { useRealtimeEvent } from '../../hooks/realtime.tsx';
+import { useAction, useResource } from '../../hooks/resource.ts';
+import { setSearch, useLocation } from '../../hooks/router.tsx';
+import { useApi, useSession } from '../../hooks/session.tsx';
+
+type Draft = Omit<Schedule, 'id'> & { id?: string };
+
+const EMPTY: Draft = {
+  name: 'New programme',
+  steps: [
+    { at: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, level: 100 },
+    { at: { kind: 'astro', event: 'sunrise', offsetMinutes: 0 }, level: 0 },
+  ],
+  exceptions: [],
+  assignedGroups: [],
+  dayStart: '12:00',
+};
+
+function Preview({ id, version }: { id: string; version: number }) {
+  const res = useResource<SchedulePreview>(`${LT}/schedules/${encodeURIComponent(id)}/preview?hours=48`);
+  const { reload } = res;
+  // A saved edit changes the preview: fetch it again.
+  useEffect(() => {
+    if (version) reload();
+  }, [version, reload]);
+  if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
+  if (!res.data) return <Loading />;
+  const lit = litSummary(timelineSegments(res.data));
+  return (
+    <>
+      <Timeline preview={res.data} />
+      <p className="muted small">
+        Next 48 hours in the installation’s time ({res.data.timeZone}): lit {formatNumber(lit.litHours, 1)} h, energy as {formatNumber(lit.fullEquivalentHours, 1)} h at full output
+        {lit.litHours ? ` (${formatNumber(100 - (lit.fullEquivalentHours / lit.litHours) * 100, 0)} % saved by dimming)` : ''}.
+      </p>
+    </>
+  );
+}
+
+function StepEditor({ step, onChange, onRemove, index }: { step: ScheduleStep; onChange: (s: ScheduleStep) => void; onRemove: () => void; index: number }) {
+  const n = index + 1;
+  return (
+    <tr>
+      <td>
+        <label className="visually-hidden" htmlFor={`kind-${n}`}>
+          Step {n} time kind
+        </label>
+        <select id={`kind-${n}`} value={step.at.kind} onChange={(e) => onChange({ ...step, at: e.target.value === 'fixed' ? { kind: 'fixed', time: '23:00' } : { kind: 'astro', event: 'sunset', offsetMinutes: 0 } })}>
+          <option value="fixed">Clock time</option>
+          <option value="astro">Sun event</option>
+        </select>
+      </td>
+      <td>
+        {step.at.kind === 'fixed' ? (
+          <>
+            <label className="visually-hidden" htmlFor={`time-${n}`}>
+              Step {n} time
+            </label>
+            <input id={`time-${n}`} type="time" value={step.at.time} onChange={(e) => onChange({ ...step, at: { kind: 'fixed', time: e.target.value } })} required />
+          </>
+        ) : (
+          <span className="inline-fields">
+            <label className="visually-hidden" htmlFor={`event-${n}`}>
+              Step {n} sun event
+            </label>
+            <select id={`event-${n}`} value={step.at.event} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, event: e.target.value as AstroEvent } })}>
+              {(Object.keys(ASTRO_LABEL) as AstroEvent[]).map((ev) => (
+                <option key={ev} value={ev}>
+                  {ASTRO_LABEL[ev]}
+                </option>
+              ))}
+            </select>
+            <label className="visually-hidden" htmlFor={`offset-${n}`}>
+              Step {n} offset in minutes
+            </label>
+            <input id={`offset-${n}`} type="number" min={-360} max={360} step={5} value={step.at.offsetMinutes} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, offsetMinutes: Number(e.target.value) } })} className="input-narrow" />
+            <span className="muted small">min</span>
+          </span>
+        )}
+      </td>
+      <td>
+        <label className="visually-hidden" htmlFor={`level-${n}`}>
+          Step {n} level in percent
+        </label>
+        <input id={`level-${n}`} type="number" min={0} max={100} step={5} value={step.level} onChange={(e) => onChange({ ...step, level: Number(e.target.value) })} className="input-narrow" /> %
+      </td>
+      <td className="actions">
+        <Button variant="ghost" onClick={onRemove} aria-label={`Remove step ${n}`}>
+          Remove
+        </Button>
+      </td>
+    </tr>
+  );
+}
+
+function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; groups: Group[]; owners: Map<string, string>; onCancel: () => void; onSaved: (s: Schedule) => void }) {
+  const api = useApi();
+  const [d, setD] = useState<Draft>(draft);
+  const save = useAction(async () => {
+    const { id, ...input } = d;
+    const saved = id ? await api.put<Schedule>(`${LT}/schedules/${encodeURIComponent(id)}`, input) : await api.post<Schedule>(`${LT}/schedules`, input);
+    onSaved(saved);
+  });
+  const setStep = (i: number, s: ScheduleStep) => setD({ ...d, steps: d.steps.map((x, j) => (j === i ? s : x)) });
+  return (
+    <Card title={d.id ? `Edit “${draft.name}”` : 'New schedule'}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor="s-name">Name</label>
+            <input id="s-name" value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required maxLength={200} />
+          </div>
+          <div className="field">
+            <label htmlFor="s-daystart">Programme day starts at</label>
+            <input id="s-daystart" type="time" value={d.dayStart} onChange={(e) => setD({ ...d, dayStart: e.target.value })} />
+            <div className="field-hint">12:00 keeps each night together.</div>
+          </div>
+        </div>
+        <table className="table">
+          <caption className="table-caption">Steps, in the order of the night</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Time</th>
+              <th scope="col">Level</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.steps.map((s, i) => (
+              <StepEditor key={i} index={i} step={s} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
+            ))}
+          </tbody>
+        </table>
+        <div className="inline-form">
+          <Button onClick={() => setD({ ...d, steps: [...d.steps, { at: { kind: 'fixed', time: '00:00' }, level: 50 }] })} disabled={d.steps.length >= 48}>
+            Add step
+          </Button>
+        </div>
+        <fieldset className="field groups-field">
+          <legend>Groups this schedule drives</legend>
+          <div className="check-grid">
+            {groups.map((g) => {
+              const owner = owners.get(g.id);
+              const taken = owner !== undefined && owner !== d.id;
+              return (
+                <label key={g.id} className={`check ${taken ? 'is-taken' : ''}`}>
+                  <input
+                    type="checkbox"
+                    checked={d.assignedGroups.includes(g.id)}
+                    disabled={taken}
+                    onChange={(e) => setD({ ...d, assignedGroups: e.target.checked ? [...d.assignedGroups, g.id] : d.assignedGroups.filter((x) => x !== g.id) })}
+                  />
+                  {g.name}
+                  {taken ? <span className="muted small"> (follows another schedule)</span> : null}
+                </label>
+              );
+            })}
+          </div>
+        </fieldset>
+        {d.exceptions.length ? <p className="muted small">{d.exceptions.length} dated exception(s) are kept as they are.</p> : null}
+        {save.error ? (
+          <p className="form-error" role="alert">
+            {save.error}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={save.busy} disabled={!d.name.trim() || !d.steps.length}>
+            Save schedule
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+export function Schedules() {
+  const api = useApi();
+  const { can } = useSession();
+  const { search } = useLocation();
+  const res = useResource<{ items: Schedule[] }>(`${LT}/schedules`);
+  const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
+  const [editing, setEditing] = useState<Draft | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [version, setVersion] = useState(0);
+  const items = res.data?.items ?? [];
+  const selected = items.find((s) => s.id === search.get('id')) ?? items[0];
+  const groupName = useMemo(() => new Map((groups.data?.items ?? []).map((g) => [g.id, g.name])), [groups.data]);
+  const owners = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const s of items) for (const g of s.assignedGroups) m.set(g, s.id);
+    return m;
+  }, [items]);
+  useRealtimeEvent('lt.schedule', (e) => {
+    if (e.event === 'created' || e.event === 'updated' || e.event === 'deleted') res.reload();
+  });
+  const remove = useAction(async () => {
+    if (!selected) return;
+    await api.del(`${LT}/schedules/${encodeURIComponent(selected.id)}`);
+    setDeleting(false);
+    setSearch({ id: undefined });
+    res.reload();
+  });
+  const mayEdit = can('commands:send');
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Schedules"
+        subtitle="Night programmes with fixed times and an astronomical clock. Manual commands hold against them for a while, then the schedule takes over."
+        actions={
+          mayEdit ? (
+            <Button variant="primary" onClick={() => setEditing({ ...EMPTY })}>
+              New schedule…
+            </Button>
+          ) : null
+        }
+      />
+      <ErrorNote error={res.error ?? groups.error} onRetry={() => (res.reload(), groups.reload())} />
+      {res.loading && !res.data ? <Loading /> : null}
+      {res.data && !items.length && !editing ? (
+        <Card>
+          <EmptyState title="No schedules yet">{mayEdit ? <p>Create one to switch groups of lamps at dusk and dawn.</p> : null}</EmptyState>
+        </Card>
+      ) : null}
+      {items.length ? (
+        <div className="schedule-layout">
+          <nav className="schedule-list" aria-label="Schedules">
+            {items.map((s) => (
+              <button type="button" key={s.id} className={`schedule-item ${selected?.id === s.id ? 'active' : ''}`} aria-current={selected?.id === s.id ? 'true' : undefined} onClick={() => (setEditing(null), setSearch({ id: s.id }))}>
+                <span className="strong">{s.name}</span>
+                <span className="muted small">
+                  {s.steps.length} steps · {s.assignedGroups.length} group{s.assignedGroups.length === 1 ? '' : 's'}
+                </span>
+              </button>
+            ))}
+          </nav>
+          <div className="stack">
+            {editing ? (
+              <Editor
+                key={editing.id ?? 'new'}
+                draft={editing}
+                groups={groups.data?.items ?? []}
+                owners={owners}
+                onCancel={() => setEditing(null)}
+                onSaved={(s) => {
+                  setEditing(null);
+                  res.reload();
+                  setVersion((v) => v + 1);
+                  setSearch({ id: s.id });
+                }}
+              />
+            ) : selected ? (
+              <>
+                <Card
+                  title={selected.name}
+                  actions={
+                    mayEdit ? (
+                      <>
+                        <Button onClick={() => setEditing({ ...selected })}>Edit</Button>
+                        <Button variant="ghost" onClick={() => setDeleting(true)}>
+                          Delete…
+                        </Button>
+                      </>
+                    ) : null
+                  }
+                >
+                  <div className="grid-2 grid-tight">
+                    <table className="table table-compact">
+                      <caption className="table-caption">Programme (day starts {selected.dayStart})</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">When</th>
+                          <th scope="col" className="num">
+                            Level
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {selected.steps.map((st, i) => (
+                          <tr key={i}>
+                            <td>{stepTimeLabel(st.at)}</td>
+                            <td className="num">{st.level === 0 ? 'Off' : `${st.level} %`}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    <div>
+                      <div className="table-caption">Drives</div>
+                      <div className="pill-wrap">
+                        {selected.assignedGroups.length ? selected.assignedGroups.map((g) => <Pill key={g}>{groupName.get(g) ?? g}</Pill>) : <span className="muted">no groups</span>}
+                      </div>
+                      {selected.exceptions.length ? <p className="muted small">{selected.exceptions.length} dated exception(s).</p> : null}
+                    </div>
+                  </div>
+                </Card>
+                <Card title="Next 48 hours">
+                  <Preview key={selected.id} id={selected.id} version={version} />
+                </Card>
+              </>
+            ) : null}
+          </div>
+        </div>
+      ) : editing ? (
+        <Editor draft={editing} groups={groups.data?.items ?? []} owners={owners} onCancel={() => setEditing(null)} onSaved={(s) => (setEditing(null), res.reload(), setSearch({ id: s.id }))} />
+      ) : null}
+      <Dialog
+        open={deleting}
+        title="Delete this schedule?"
+        onClose={() => setDeleting(false)}
+        footer={
+          <>
+            <Button onClick={() => setDeleting(false)}>Cancel</Button>
+            <Button variant="danger" busy={remove.busy} onClick={() => void remove.run()}>
+              Delete schedule
+            </Button>
+          </>
+        }
+      >
+        <p>Its groups will no longer be switched automatically until another schedule drives them.</p>
+        {remove.error ? <p className="form-error">{remove.error}</p> : null}
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+// The audit log of the caller's chain (the tenant's for an auditor, the platform's own for the
+// platform operator): filters, newest first, the details of each entry, and 'Verify chain',
+// which re-checks every hash link and signed checkpoint on the server and shows the verdict.
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { queryString } from '../../lib/api.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import type { AuditEntry, VerifyResult } from '../../lib/types.ts';
+import { useAction } from '../../hooks/resource.ts';
+import { setSearch, useLocation } from '../../hooks/router.tsx';
+import { useApi, useMe } from '../../hooks/session.tsx';
+
+const PERIODS = [
+  { value: '1h', label: 'Last hour', ms: 3_600_000 },
+  { value: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { value: 'all', label: 'Everything', ms: 0 },
+] as const;
+const MAX_ENTRIES = 5000;
+const PAGE = 100;
+
+function Verdict({ result }: { result: VerifyResult }) {
+  if (result.ok) {
+    return (
+      <div className="verdict verdict-ok" role="status" data-testid="verify-result">
+        <div className="verdict-icon" aria-hidden="true">
+          ✓
+        </div>
+        <div>
+          <div className="verdict-title">Chain verified: OK</div>
+          <div>
+            {result.entries} entries and {result.checkpoints} signed checkpoint{result.checkpoints === 1 ? '' : 's'} checked. No entry was edited, removed, reordered or cut off.
+          </div>
+          <div className="mono small muted">
+            head #{result.headSeq} · {result.headHash.slice(0, 16)}…
+          </div>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="verdict verdict-bad" role="alert" data-testid="verify-result">
+      <div className="verdict-icon" aria-hidden="true">
+        !
+      </div>
+      <div>
+        <div className="verdict-title">Chain broken at entry #{result.firstBrokenSeq}</div>
+        <div>
+          {result.reason}: {result.detail}
+        </div>
+        <div className="small muted">{result.entriesChecked} entries verified before the break.</div>
+      </div>
+    </div>
+  );
+}
+
+function outcomeTone(o: AuditEntry['outcome']) {
+  return o === 'success' ? 'ok' : o === 'denied' ? 'bad' : 'warn';
+}
+
+export function AuditLog() {
+  const api = useApi();
+  const me = useMe();
+  const { search } = useLocation();
+  const period = PERIODS.find((p) => p.value === search.get('period')) ?? PERIODS[1];
+  const action = search.get('action') ?? '';
+  const actor = search.get('actor') ?? '';
+  const outcome = search.get('outcome') ?? '';
+  const [entries, setEntries] = useState<AuditEntry[] | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  const [truncated, setTruncated] = useState(false);
+  const [shown, setShown] = useState(PAGE);
+  const [open, setOpen] = useState<number | null>(null);
+  const [version, setVersion] = useState(0);
+  const [result, setResult] = useState<VerifyResult | undefined>();
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setEntries(undefined);
+    setError(undefined);
+    setShown(PAGE);
+    void (async () => {
+      const out: AuditEntry[] = [];
+      let from: number | null = 1;
+      const since = period.ms ? Date.now() - period.ms : undefined;
+      try {
+        while (from !== null && out.length < MAX_ENTRIES) {
+          const page: { items: AuditEntry[]; nextFromSeq: number | null } = await api.get(
+            `/audit${queryString({ fromSeq: from, limit: 1000, since, action, actor, outcome })}`,
+            { signal: ctrl.signal },
+          );
+          out.push(...page.items);
+          from = page.nextFromSeq;
+        }
+        setTruncated(from !== null);
+        setEntries(out.reverse());
+      } catch (err) {
+        if (!ctrl.signal.aborted) setError(err instanceof Error ? err : new Error(String(err)));
+      }
+    })();
+    return () => ctrl.abort();
+  }, [api, period.ms, action, actor, outcome, version]);
+
+  const verify = useAction(async () => {
+    setResult(await api.post<VerifyResult>('/audit/verify'));
+  });
+
+  // Actions seen in any load so far: filtering by one action must not empty the list of the others.
+  const seenActions = useRef(new Set<string>());
+  const actions = useMemo(() => {
+    for (const e of entries ?? []) seenActions.current.add(e.action);
+    return [...seenActions.current].sort();
+  }, [entries]);
+  const [draftActor, setDraftActor] = useState(actor);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Audit log"
+        subtitle={`${me.tenant ? `${me.tenant.name}'s` : "The platform's own"} tamper-evident log: each entry is hash-chained to the one before and the chain is signed at checkpoints.`}
+        actions={
+          <Button variant="primary" busy={verify.busy} onClick={() => void verify.run()}>
+            Verify chain
+          </Button>
+        }
+      />
+      {verify.error ? <ErrorNote error={verify.error} /> : null}
+      {result ? <Verdict result={result} /> : null}
+      <Card>
+        <form className="filters" onSubmit={(e) => (e.preventDefault(), setSearch({ actor: draftActor.trim() }))} aria-label="Filters">
+          <div className="field">
+            <label htmlFor="f-period">Period</label>
+            <select id="f-period" value={period.value} onChange={(e) => setSearch({ period: e.target.value === '24h' ? undefined : e.target.value })}>
+              {PERIODS.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-action">Action</label>
+            <select id="f-action" value={action} onChange={(e) => setSearch({ action: e.target.value })}>
+              <option value="">Any action</option>
+              {[...new Set([...actions, ...(action ? [action] : [])])].map((a) => (
+                <option key={a}>{a}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-outcome">Outcome</label>
+            <select id="f-outcome" value={outcome} onChange={(e) => setSearch({ outcome: e.target.value })}>
+              <option value="">Any outcome</option>
+              <option value="success">Success</option>
+              <option value="failure">Failure</option>
+              <option value="denied">Denied</option>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-actor">Actor</label>
+            <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder="e.g. user:… or device:…" onBlur={() => setSearch({ actor: draftActor.trim() })} />
+          </div>
+          <div className="filters-end">
+            <Button type="submit">Apply</Button>
+            <Button variant="ghost" onClick={() => setVersion((v) => v + 1)}>
+              Refresh
+            </Button>
+          </div>
+        </form>
+        <ErrorNote error={error} onRetry={() => setVersion((v) => v + 1)} />
+        {!entries && !error ? (
+          <Loading label="Reading the chain…" />
+        ) : entries ? (
+          <>
+            <p className="muted small" role="status">
+              {entries.length} entr{entries.length === 1 ? 'y' : 'ies'}
+              {truncated ? ` (the newest ${MAX_ENTRIES} are shown; narrow the filters to see older ones)` : ''}, newest first.
+            </p>
+            <table className="table table-audit" data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    #
+                  </th>
+                  <th scope="col">Time</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Details</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.slice(0, shown).map((e) => (
+                  <Fragment key={e.seq}>
+                    <tr>
+                      <td className="num mono">{e.seq}</td>
+                      <td className="nowrap">{formatDateTime(e.ts)}</td>
+                      <td className="mono small">{e.actor}</td>
+                      <td className="mono small">{e.action}</td>
+                      <td className="mono small break">{e.target}</td>
+                      <td>
+                        <Pill tone={outcomeTone(e.outcome)}>{e.outcome}</Pill>
+                      </td>
+                      <td>
+                        <button type="button" className="link-btn" aria-expanded={open === e.seq} onClick={() => setOpen(open === e.seq ? null : e.seq)}>
+                          {open === e.seq ? 'Hide' : 'Details'}
+                        </button>
+                      </td>
+                    </tr>
+                    {open === e.seq ? (
+                      <tr className="detail-row">
+                        <td colSpan={7}>
+                          <pre className="code">{pretty(e.details)}</pre>
+                          <div className="mono small muted">
+                            hash {e.hash} · previous {e.prevHash}
+                          </div>
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                ))}
+              </tbody>
+            </table>
+            {entries.length > shown ? (
+              <div className="more">
+                <Button onClick={() => setShown((s) => s + PAGE * 2)}>Show more ({entries.length - shown} older)</Button>
+              </div>
+            ) : null}
+          </>
+        ) : null}
+      </Card>
+    </div>
+  );
+}
+
+function pretty(details: string): string {
+  try {
+    return JSON.stringify(JSON.parse(details), null, 2);
+  } catch {
+    return details;
+  }
+}

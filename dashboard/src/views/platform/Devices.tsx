@@ -1,0 +1,226 @@
+// Devices of the tenant, for its administrator: the registry (kind, label, subject, state),
+// registering a device — its secret is shown once, with a copy button, and never again — and
+// rotating a secret or revoking a device.
+import { useMemo, useState } from 'react';
+import { Button, Card, CopyButton, Dialog, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
+import { queryString } from '../../lib/api.ts';
+import { formatDate } from '../../lib/format.ts';
+import { DEVICE_LABEL } from '../../lib/healthcare.ts';
+import type { Device, DeviceWithSecret } from '../../lib/types.ts';
+import { useAction, useResource } from '../../hooks/resource.ts';
+import { setSearch, useLocation } from '../../hooks/router.tsx';
+import { useApi } from '../../hooks/session.tsx';
+
+const KIND_LABEL: Record<string, string> = { ...DEVICE_LABEL, lamp: 'Lamp controller', cabinet: 'Control cabinet' };
+
+function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onClose: () => void }) {
+  return (
+    <Dialog open={issued !== null} title="Device secret — shown once" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>I have stored the secret</Button>}>
+      {issued ? (
+        <>
+          <Note tone="warning">Copy this secret now. It is not stored in readable form and cannot be shown again; if it is lost, rotate it.</Note>
+          <div className="secret">
+            <code data-testid="device-secret">{issued.secret}</code>
+            <CopyButton text={issued.secret} label="Copy secret" />
+          </div>
+          <KeyValues
+            items={[
+              ['Device', <span className="mono">{issued.device.id}</span>],
+              ['MQTT username / client id', <span className="mono">{issued.mqtt.username}</span>],
+              ['Telemetry topic', <span className="mono break">{issued.mqtt.telemetryTopic}</span>],
+              ['Commands topic', <span className="mono break">{issued.mqtt.commandsTopic}</span>],
+            ]}
+          />
+        </>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: string[]; onClose: () => void; onIssued: (d: DeviceWithSecret) => void }) {
+  const api = useApi();
+  const [id, setId] = useState('');
+  const [kind, setKind] = useState('');
+  const [label, setLabel] = useState('');
+  const create = useAction(async () => {
+    const r = await api.post<DeviceWithSecret>('/devices', { id: id.trim(), kind: kind.trim(), ...(label.trim() ? { label: label.trim() } : {}) });
+    setId('');
+    setLabel('');
+    onIssued(r);
+  });
+  return (
+    <Dialog
+      open={open}
+      title="Register a device"
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" busy={create.busy} disabled={!id.trim() || !kind.trim()} onClick={() => void create.run()}>
+            Register and issue secret
+          </Button>
+        </>
+      }
+    >
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="d-id">Device id</label>
+          <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder="e.g. hub-0042" />
+          <div className="field-hint">Unique on the platform; it is the device’s MQTT username.</div>
+        </div>
+        <div className="field">
+          <label htmlFor="d-kind">Kind</label>
+          <input id="d-kind" list="device-kinds" value={kind} onChange={(e) => setKind(e.target.value)} autoComplete="off" />
+          <datalist id="device-kinds">
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABEL[k] ?? k}
+              </option>
+            ))}
+          </datalist>
+        </div>
+        <div className="field">
+          <label htmlFor="d-label">Label (optional)</label>
+          <input id="d-label" value={label} onChange={(e) => setLabel(e.target.value)} autoComplete="off" placeholder="No personal data: labels are stored in clear" />
+        </div>
+      </div>
+      {create.error ? (
+        <p className="form-error" role="alert">
+          {create.error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
+
+export function Devices() {
+  const api = useApi();
+  const { search } = useLocation();
+  const kind = search.get('kind') ?? '';
+  const res = useResource<{ items: Device[] }>(`/devices${queryString({ kind })}`);
+  const all = useResource<{ items: Device[] }>('/devices');
+  const [registering, setRegistering] = useState(false);
+  const [issued, setIssued] = useState<DeviceWithSecret | null>(null);
+  const [confirmRevoke, setConfirmRevoke] = useState<Device | null>(null);
+  const kinds = useMemo(() => [...new Set([...Object.keys(KIND_LABEL), ...(all.data?.items ?? []).map((d) => d.kind)])].sort(), [all.data]);
+  const present = useMemo(() => [...new Set((all.data?.items ?? []).map((d) => d.kind))].sort(), [all.data]);
+
+  const update = (d: Device) => res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === d.id ? d : x)) } : prev));
+  const rotate = useAction(async (d: Device) => {
+    const r = await api.post<DeviceWithSecret>(`/devices/${encodeURIComponent(d.id)}/rotate`);
+    update(r.device);
+    setIssued(r);
+  });
+  const revoke = useAction(async (d: Device) => {
+    update(await api.post<Device>(`/devices/${encodeURIComponent(d.id)}/revoke`));
+    setConfirmRevoke(null);
+  });
+  const items = [...(res.data?.items ?? [])].sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Devices"
+        subtitle="Every device authenticates with its own secret and may publish only under its own topic prefix."
+        actions={
+          <Button variant="primary" onClick={() => setRegistering(true)}>
+            Register device…
+          </Button>
+        }
+      />
+      <ErrorNote error={res.error ?? rotate.error ?? revoke.error} onRetry={res.reload} />
+      <Card
+        title={`${items.length} device${items.length === 1 ? '' : 's'}`}
+        actions={
+          <div className="field field-inline">
+            <label htmlFor="kind-filter">Kind</label>
+            <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value })}>
+              <option value="">All kinds</option>
+              {present.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_LABEL[k] ?? k}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      >
+        {res.data ? (
+          <div className="table-scroll">
+            <table className="table" data-testid="devices-table">
+              <thead>
+                <tr>
+                  <th scope="col">Device</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Registered</th>
+                  <th scope="col">Secret rotated</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <div className="mono">{d.id}</div>
+                      {d.label ? <div className="muted small">{d.label}</div> : null}
+                    </td>
+                    <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
+                    <td>{formatDate(d.createdAt)}</td>
+                    <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
+                    <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
+                    <td className="actions">
+                      {d.status === 'active' ? (
+                        <>
+                          <Button variant="ghost" onClick={() => void rotate.run(d)} aria-label={`Rotate secret of ${d.id}`}>
+                            Rotate secret
+                          </Button>
+                          <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
+                            Revoke
+                          </Button>
+                        </>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Loading />
+        )}
+      </Card>
+      <Register
+        open={registering}
+        kinds={kinds}
+        onClose={() => setRegistering(false)}
+        onIssued={(r) => {
+          setRegistering(false);
+          setIssued(r);
+          res.mutate((prev) => ({ items: [...(prev?.items ?? []), r.device] }));
+          all.reload();
+        }}
+      />
+      <SecretOnce issued={issued} onClose={() => setIssued(null)} />
+      <Dialog
+        open={confirmRevoke !== null}
+        title="Revoke this device?"
+        onClose={() => setConfirmRevoke(null)}
+        footer={
+          <>
+            <Button onClick={() => setConfirmRevoke(null)}>Cancel</Button>
+            <Button variant="danger" busy={revoke.busy} onClick={() => confirmRevoke && void revoke.run(confirmRevoke)}>
+              Revoke device
+            </Button>
+          </>
+        }
+      >
+        <p>
+          <span className="mono">{confirmRevoke?.id}</span> will be disconnected and refused from now on. Its stored readings stay.
+        </p>
+      </Dialog>
+    </div>
+  );
+}
