@@ -2,6 +2,7 @@
 // realtime, the MQTT broker and the pilots, and stops them in the reverse order.
 // `startPlatform` / `stopPlatform` are what `npm start`, the tests and the validation runner use.
 import { createServer, type Server as HttpServer } from 'node:http';
+import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   realtimeBatchMs?: number;
   /** Interval of escalation and expiry checks (ms). */
   tickMs?: number;
+  /** Extra API routers built from the services (mounted under /api/v1 behind authentication). */
+  routers?: (services: PlatformServices) => Router[];
 }
 
 export interface Platform {
@@ -156,6 +159,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     agreements: new AgreementService(platformRecords, auditService, now),
     shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
+    extraRouters: opts.routers?.(services) ?? [],
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),

@@ -6,6 +6,9 @@ import { ensureDemoAccounts } from '../platform/demo.ts';
 import { loadPilots } from '../pilots/index.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startDemoFleets, type Fleets } from './demo-fleets.ts';
+import { join } from 'node:path';
+import { validationRoutes } from '../platform/api/routes/validation.ts';
+import { reportWriter } from '../test/validation/api.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: Config;
@@ -24,7 +27,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     // The API, broker and simulators are still useful without the UI: say so and go on.
     console.error(`dashboard build failed; serving the API only: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
-  const platform: Platform = await startPlatform(config, { pilots: await loadPilots() });
+  const reportsDir = join(import.meta.dirname, '..', 'reports');
+  const platform: Platform = await startPlatform(config, {
+    pilots: await loadPilots(),
+    // Evaluators list validation reports and start fast runs from the dashboard.
+    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) })],
+  });
   const { created, file } = await ensureDemoAccounts(platform.services);
   let fleets: Fleets | undefined;
   if (config.demo.enabled) fleets = await startDemoFleets(platform);
