@@ -33,7 +33,8 @@ describe('simulator flags', () => {
     { argv: ['--fleet', 'f', '--duration', '-1'], message: '--duration: a value starting with - must be written --duration=VALUE' },
     { argv: ['--fleet', 'f', '--mqtt', 'http://x'], message: '--mqtt: must be a URL starting with mqtt:// or mqtts:// or tcp:// or ssl:// or ws:// or wss://' },
     { argv: ['--fleet', 'f', '--scenario', 'Bad Name'], message: '--scenario: must look like NAME or NAME:TARGET, e.g. deterioration:0' },
-    { argv: [], message: '--fleet: required (or --api with --user to provision a new fleet)' },
+    { argv: [], message: 'accepted' }, // neither: provision against the local demo
+    { argv: ['--patients', '5'], message: 'accepted' },
     { argv: ['--fleet', 'f', '--api', 'http://h'], message: '--api: use either --fleet or --api, not both' },
     { argv: ['--api', 'http://h'], message: '--user: required with --api' },
     { argv: ['--api', 'ftp://h', '--user', 'u'], message: '--api: must be a URL starting with http:// or https://' },
@@ -119,5 +120,23 @@ describe('simulator runner', () => {
     const help = spawnSync(process.execPath, ['--import', 'tsx', cli, '--help'], { encoding: 'utf8', timeout: 20_000 });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--interval SECONDS');
+  });
+});
+
+describe('local demo source (neither --fleet nor --api)', () => {
+  it('uses the demo tenant-admin and its password from the demo credentials file', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { localDemoSource } = await import('./cli.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'sim-demo-'));
+    writeFileSync(join(dir, 'demo-credentials.txt'), '# header\ncare-tenant-admin      Pw1234567890abcdefgh  tenant-admin @ care-demo\n', { mode: 0o600 });
+    expect(localDemoSource('healthcare', { CUSTODIA_DATA_DIR: dir, HTTP_PORT: '9090' })).toEqual({
+      api: 'http://127.0.0.1:9090',
+      user: 'care-tenant-admin',
+      password: 'Pw1234567890abcdefgh',
+    });
+    expect(() => localDemoSource('lighting', { CUSTODIA_DATA_DIR: dir })).toThrow(/city-tenant-admin is not in/);
+    expect(() => localDemoSource('healthcare', { CUSTODIA_DATA_DIR: join(dir, 'none') })).toThrow(/npm start/);
   });
 });

@@ -2,13 +2,15 @@
 // (every flag, one clear line and exit code 2 when wrong), a help text listing every flag, the
 // fleet source (a fleet file, or provisioning through the platform's API), a status line every
 // 10 s, scenario commands read from stdin, `--duration`, and a clean stop on SIGINT/SIGTERM.
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z, type ZodType } from 'zod';
 import { createLogger, type Logger } from '../../platform/logger.ts';
+import { CREDENTIALS_FILE, DEMO_TENANTS } from '../../platform/demo.ts';
 import { describeIssue, FleetError, loadFleet, parseFleet, provisionFleet, writeFleet } from './fleet.ts';
 
 export interface FlagDef {
@@ -100,11 +102,11 @@ export const commonFlagShape = {
   quiet: z.boolean().default(false),
 };
 
-/** Cross-flag rules of the fleet source: exactly one of --fleet or --api, and --api's companions.
+/** Cross-flag rules of the fleet source: at most one of --fleet or --api (neither: the local demo
+ *  of `npm start`), and --api's companions.
  *  Provision-only flags have no default in the schema, so "given" means "not undefined". */
 export function checkFleetSource(f: Record<string, unknown>, ctx: z.RefinementCtx, provisionOnly: string[] = []): void {
   if (f['fleet'] && f['api']) ctx.addIssue({ code: 'custom', path: ['api'], message: 'use either --fleet or --api, not both' });
-  if (!f['fleet'] && !f['api']) ctx.addIssue({ code: 'custom', path: ['fleet'], message: 'required (or --api with --user to provision a new fleet)' });
   if (f['api'] && !f['user']) ctx.addIssue({ code: 'custom', path: ['user'], message: 'required with --api' });
   if (f['fleet']) {
     for (const name of ['user', 'password', 'out', ...provisionOnly]) {
@@ -276,6 +278,24 @@ export function provisioningPassword(flag: string | undefined, env: NodeJS.Proce
   return p;
 }
 
+/** Where the local demo of `npm start` is: its API and the pilot's demo tenant-admin. */
+export function localDemoSource(pilot: string, env: NodeJS.ProcessEnv): { api: string; user: string; password: string } {
+  const tenant = DEMO_TENANTS.find((t) => t.pilots.includes(pilot));
+  if (!tenant) throw new UsageError(`no demo tenant runs ${pilot}; give --fleet or --api`);
+  const user = `${tenant.prefix}-tenant-admin`;
+  const file = join(env['CUSTODIA_DATA_DIR'] ?? './data', CREDENTIALS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`give --fleet FILE or --api URL --user NAME (no local demo found: ${file} is missing; start it with npm start)`);
+  }
+  const line = text.split('\n').find((l) => l.trim().startsWith(`${user} `));
+  const password = env['CUSTODIA_PASSWORD'] ?? line?.trim().split(/\s+/)[1];
+  if (!password) throw new UsageError(`${user} is not in ${file}; give --api, --user and CUSTODIA_PASSWORD`);
+  return { api: `http://127.0.0.1:${env['HTTP_PORT'] ?? 8080}`, user, password };
+}
+
 /** The fleet named by --fleet, or a new one provisioned through --api and written 0600 to --out. */
 export async function obtainFleet<S extends ZodType>(opts: {
   pilot: string;
@@ -286,7 +306,10 @@ export async function obtainFleet<S extends ZodType>(opts: {
   logger: Logger;
   fetch?: typeof fetch;
 }): Promise<{ fleet: z.infer<S>; file: string }> {
-  const { flags, logger } = opts;
+  const { logger } = opts;
+  // Neither --fleet nor --api: provision against the local demo started by `npm start`, as its
+  // tenant-admin, with the password from the demo credentials file (never a default password).
+  const flags = !opts.flags.fleet && !opts.flags.api ? { ...opts.flags, ...localDemoSource(opts.pilot, opts.env) } : opts.flags;
   if (flags.fleet) {
     const { fleet, warning } = await loadFleet(flags.fleet, opts.schema);
     if (warning) logger.warn(warning);

@@ -24,7 +24,7 @@ const flagsSchema = z
 
 export const healthcareCli: CliDefinition<typeof flagsSchema> = {
   name: 'sim:healthcare',
-  usage: 'npm run sim:healthcare -- (--fleet FILE | --api URL --user NAME [--patients N]) [flags]',
+  usage: 'npm run sim:healthcare -- [--fleet FILE | --api URL --user NAME] [--patients N] [flags]   (neither: provision against the local demo of npm start)',
   summary:
     'Simulates synthetic home-monitored patients: one home hub and its devices per patient, each an MQTT client\n' +
     'with its own credentials, publishing vitals from a seeded physiology model. Synthetic data only.',

@@ -28,7 +28,7 @@ const flagsSchema = z
 
 export const lightingCli: CliDefinition<typeof flagsSchema> = {
   name: 'sim:lighting',
-  usage: 'npm run sim:lighting -- (--fleet FILE | --api URL --user NAME [--cabinets N] [--lamps N]) [flags]',
+  usage: 'npm run sim:lighting -- [--fleet FILE | --api URL --user NAME] [--cabinets N] [--lamps N] [flags]   (neither: provision against the local demo of npm start)',
   summary:
     'Simulates a public-lighting installation: every lamp node and control cabinet an MQTT client with its own\n' +
     'credentials. Lamps obey switch commands and draw power by their model; cabinets meter their lamps\' energy.',
