@@ -1,3 +1,5 @@
+// zod's configuration comes first: it must be in place before any module builds a schema.
+import './lib/zod-setup.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';

@@ -6,7 +6,8 @@ import { formatAgo, formatDateTime, formatTime, handleName, titleCase } from '..
 import type { Alarm } from '../lib/types.ts';
 import { useNow } from '../hooks/now.ts';
 import { AlarmStateBadge, SeverityBadge } from './badges.tsx';
-import { Button, Dialog, EmptyState, Pill } from './ui.tsx';
+import { ActionDialog, Field, FormError } from './forms.tsx';
+import { Button, EmptyState, Pill } from './ui.tsx';
 
 export function EscalationTag({ alarm, now }: { alarm: Alarm; now: number }) {
   const e = escalationOf(alarm);
@@ -50,37 +51,20 @@ export function AckDialog({ alarm, onClose, onAck }: { alarm: Alarm | null; onCl
     }
   };
   return (
-    <Dialog
-      open={alarm !== null}
-      title="Acknowledge alarm"
-      onClose={close}
-      footer={
-        <>
-          <Button onClick={close}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={() => void submit()}>
-            Acknowledge
-          </Button>
-        </>
-      }
-    >
+    <ActionDialog open={alarm !== null} title="Acknowledge alarm" onClose={close} actionLabel="Acknowledge" onAction={() => void submit()} busy={busy} variant="primary">
       {alarm ? (
         <>
           <p className="ack-title">
             <SeverityBadge severity={alarm.severity} /> {alarm.title}
           </p>
           <p className="muted">Raised {formatDateTime(alarm.raisedAt)}. Acknowledging stops its escalation and is recorded in the audit log with your note.</p>
-          <div className="field">
-            <label htmlFor="ack-note">Note (what you did or will do)</label>
+          <Field id="ack-note" label="Note (what you did or will do)">
             <textarea id="ack-note" rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Phoned patient, repeat observations in 30 min" />
-          </div>
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          </Field>
+          <FormError error={error} />
         </>
       ) : null}
-    </Dialog>
+    </ActionDialog>
   );
 }
 

@@ -1,75 +1,32 @@
-// Shapes of the healthcare pilot's API (pilots/healthcare/summary.ts, api/*.ts) and the pure
-// updates the ward board and the patient page apply when live events arrive.
+// Shapes of the healthcare pilot's API (pilots/healthcare/summary.ts, model.ts, api/*.ts), taken
+// type-only from the pilot, and the pure updates the ward board and the patient page apply when
+// live events arrive.
+import type { ConsentEntry, News2Record, Patient } from '../../../pilots/healthcare/model.ts';
+import type { LastVitals, PatientSummary as SummaryRecord } from '../../../pilots/healthcare/summary.ts';
 import type { HcNews2Event, HcVitalsEvent, PresenceEvent } from './events.ts';
 import type { News2Band } from './news2.ts';
 import { appendWindow, type Point } from './series.ts';
 import type { CommandStatus } from './types.ts';
 
+export type { ConsentEntry, LastVitals };
+export type { DeviceSummary } from '../../../pilots/healthcare/summary.ts';
+
 export const HC = '/pilots/healthcare';
 
-export interface DeviceSummary {
-  id: string;
-  kind: string;
-  online: boolean;
-  battery?: number;
-}
-
-export type LastVitals = Partial<Record<'heartRate' | 'respiratoryRate' | 'spo2' | 'temperature' | 'systolic' | 'diastolic' | 'weight' | 'glucose', number>> & {
-  at: number | null;
+/** GET /patients items; the band of the latest NEWS2 is one of the chart's (domain/news2.ts). */
+export type PatientSummary = Omit<SummaryRecord, 'latestNews2'> & {
+  latestNews2: (Omit<NonNullable<SummaryRecord['latestNews2']>, 'band'> & { band: News2Band }) | null;
 };
-
-/** GET /patients items */
-export interface PatientSummary {
-  id: string;
-  displayName: string;
-  age: number;
-  sex: string;
-  conditions: string[];
-  scale: 1 | 2;
-  latestNews2: { total: number; band: News2Band; partial: boolean; at: number } | null;
-  lastVitals: LastVitals;
-  consent: 'given' | 'withdrawn' | 'none';
-  activeAlarms: number;
-  devices: DeviceSummary[];
-}
 
 /** GET /patients/:id */
 export interface PatientRecord {
-  patient: {
-    id: string;
-    identifier: string;
-    givenName: string;
-    familyName: string;
-    birthDate: string;
-    sex: string;
-    conditions: string[];
-    careTeam: string[];
-    hubDeviceId: string;
-    deviceIds: string[];
-    settings: { scale: 1 | 2; monitoringMinutes: number; escalateAfterMinutes?: number; thresholds?: Record<string, { low?: number; high?: number }> };
-    demo: boolean;
-    createdAt: number;
-  };
+  patient: Patient;
   summary: PatientSummary;
 }
 
-export interface News2Item {
-  id: string;
-  at: number;
-  total: number;
-  band: News2Band;
-  partial: boolean;
-  missing: string[];
-  scale: 1 | 2;
-  scores: Record<string, number>;
-}
-
-export interface ConsentEntry {
-  status: 'given' | 'withdrawn';
-  at: number;
-  recordedBy: string;
-  note: string;
-}
+/** GET /patients/:id/news2 items (the stored result without the values scored), or one built from
+ *  a live `hc.news2` event, which names parameters as plain strings (events.ts). */
+export type News2Item = Pick<News2Record, 'id' | 'at' | 'total' | 'band' | 'partial' | 'scale'> & { missing: string[]; scores: Record<string, number> };
 
 export interface ConsentAnswer {
   patientId: string;
@@ -126,7 +83,9 @@ export const DELIVERY_LABEL: Record<CommandStatus, string> = {
   expired: 'Expired undelivered',
 };
 
-const LAST_KEYS = ['heartRate', 'respiratoryRate', 'spo2', 'temperature', 'systolic', 'diastolic', 'weight', 'glucose'] as const;
+// The keys of LastVitals (pilots/healthcare/summary.ts LAST_VITAL_KEYS), written out: importing the
+// constant would bring the pilot's whole vital-sign catalogue and its schemas into the bundle.
+const LAST_KEYS = ['heartRate', 'respiratoryRate', 'spo2', 'temperature', 'systolic', 'diastolic', 'weight', 'glucose'] as const satisfies readonly Exclude<keyof LastVitals, 'at'>[];
 
 /** Board trends: these parameters get sparklines. */
 export const TREND_KEYS = ['heartRate', 'spo2', 'respiratoryRate', 'temperature'] as const;

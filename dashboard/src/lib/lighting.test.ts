@@ -94,8 +94,13 @@ describe('group command progress (pilots/lighting/domain/commands.ts semantics)'
     { s: ['done', 'failed'], state: 'partial' },
     { s: ['expired', 'failed'], state: 'failed' },
     { s: [], state: 'done' },
+    { s: ['done', 'accepted'], state: 'pending' },
   ] as const)('$s is $state', ({ s, state }) => {
     expect(progressOf(s).state).toBe(state);
+  });
+
+  it('counts done, failed (expired included) and pending lamps of a batch', () => {
+    expect(progressOf(['done', 'expired', 'failed', 'accepted', 'queued'])).toEqual({ total: 5, done: 1, failed: 2, pending: 2, state: 'pending' });
   });
 
   it.each([

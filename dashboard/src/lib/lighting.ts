@@ -1,184 +1,47 @@
-// Shapes of the lighting pilot's API (pilots/lighting/runtime.ts, handlers.ts) and the pure
-// helpers its views use: how a lamp looks on the map, live updates, command progress, the
-// schedule timeline and energy series.
+// Shapes of the lighting pilot's API, taken type-only from the pilot (pilots/lighting/runtime.ts,
+// commands.ts, energy-service.ts, domain/), and the pure helpers its views use: how a lamp looks
+// on the map, live updates, command progress, the schedule timeline and energy series. The group
+// command aggregate is the pilot's own pure function (domain/commands.ts has no imports).
+import type { BatchStatus } from '../../../pilots/lighting/commands.ts';
+import { aggregateGroupCommand, type CommandStatus as LampCommandStatus, type GroupCommandState } from '../../../pilots/lighting/domain/commands.ts';
+import type { AstroEvent, StepTime } from '../../../pilots/lighting/domain/schedule.ts';
+import type { EnergyReport } from '../../../pilots/lighting/energy-service.ts';
+import type { LampView, TenantRuntime } from '../../../pilots/lighting/runtime.ts';
 import { furthest } from './commands.ts';
 import type { Command, CommandStatus } from './types.ts';
 
+export type { SunEvents } from '../../../pilots/lighting/domain/astro.ts';
+export type { AstroEvent, Schedule, ScheduleException, ScheduleStep, StepTime, SwitchPoint } from '../../../pilots/lighting/domain/schedule.ts';
+export type { EnergyFigures, EnergyReport } from '../../../pilots/lighting/energy-service.ts';
+export type { BatchStatus, GroupCommandState };
+
 export const LT = '/pilots/lighting';
 
-export interface SunEvents {
-  date: string;
-  timeZone: string;
-  sunrise: number | null;
-  sunset: number | null;
-  civilDawn: number | null;
-  civilDusk: number | null;
-  solarNoon: number;
-  condition: 'normal' | 'polarDay' | 'polarNight';
-}
-
 /** GET /installation */
-export interface Installation {
-  id: string;
-  name: string;
-  latitude: number;
-  longitude: number;
-  timeZone: string;
-  bounds: { minX: number; minY: number; maxX: number; maxY: number };
-  counts: { cabinets: number; groups: number; lamps: number };
-  now: number;
-  sun: SunEvents;
-  reportIntervalMs: number;
-}
+export type Installation = ReturnType<TenantRuntime['installation']>;
 
-export interface AlarmRef {
-  id: string;
-  type: string;
-  severity: string;
-}
+export type AlarmRef = NonNullable<LampView['activeAlarm']>;
 
-/** GET /lamps items (LampView) */
-export interface Lamp {
-  id: string;
-  name: string | null;
-  groupId: string;
-  cabinetId: string;
-  modelId: string;
-  position: { x: number; y: number };
-  latitude: number;
-  longitude: number;
-  powerState: string;
-  dimLevel: number | null;
-  activePower: number | null;
-  ts: number | null;
-  commandedLevel: number | null;
-  status: string;
-  online: boolean;
-  lastSeen: number | null;
-  activeAlarm?: AlarmRef | null;
-  override?: { level: number; until: number | null };
-}
+/** GET /lamps items (LampView); a live update clears a resolved alarm to null. */
+export type Lamp = Omit<LampView, 'activeAlarm'> & { activeAlarm?: AlarmRef | null };
 
-/** GET /lamps/:id */
-export interface LampDetail extends Lamp {
-  model: { id: string; name: string; powerRating: number; luminousFlux: number; colorTemperature?: number; minDimLevel: number } | null;
-  feederId: string | null;
-  burningHours: number;
-  schedule: { id: string; name: string } | null;
-  alarms: { id: string; type: string; severity: string; title: string; raisedAt: number; state: string }[];
-}
+/** GET /lamps/:id (the console does not draw the recent readings it carries). */
+export type LampDetail = Lamp & Omit<Awaited<ReturnType<TenantRuntime['lampDetail']>>, keyof LampView | 'recent'>;
 
 /** The `lt.lamp` event: the live part of a lamp. */
 export type LampEvent = Pick<Lamp, 'id' | 'powerState' | 'dimLevel' | 'activePower' | 'ts' | 'status' | 'online'> & { activeAlarm: AlarmRef | null };
 
 /** GET /cabinets items */
-export interface Cabinet {
-  id: string;
-  name: string;
-  position: { x: number; y: number };
-  workingMode: string;
-  mainsPresent: boolean;
-  doorOpen: boolean;
-  lamps: number;
-  activePower: number | null;
-  activeEnergy: number | null;
-  ts: number | null;
-  online: boolean;
-  lastSeen: number | null;
-  alarms: AlarmRef[];
-}
+export type Cabinet = ReturnType<TenantRuntime['cabinetView']>;
 
 /** GET /groups items */
-export interface Group {
-  id: string;
-  name: string;
-  kind: 'street' | 'park' | 'square' | 'tunnel' | 'other';
-  cabinetId?: string;
-  lamps: number;
-  schedule: { id: string; name: string } | null;
-  override: { level: number; until: number | null } | null;
-}
-
-export type StepTime = { kind: 'fixed'; time: string } | { kind: 'astro'; event: AstroEvent; offsetMinutes: number };
-export type AstroEvent = 'sunset' | 'sunrise' | 'civilDusk' | 'civilDawn';
-export interface ScheduleStep {
-  at: StepTime;
-  level: number;
-}
-export interface ScheduleException {
-  from: string;
-  to?: string;
-  action: 'off' | 'skip' | 'programme';
-  programme?: ScheduleStep[];
-  note?: string;
-}
-export interface Schedule {
-  id: string;
-  name: string;
-  steps: ScheduleStep[];
-  exceptions: ScheduleException[];
-  assignedGroups: string[];
-  dayStart: string;
-}
-
-export interface SwitchPoint {
-  at: number;
-  level: number;
-  stepIndex: number;
-  source: 'fixed' | 'astro' | 'exception';
-  localDate: string;
-  programmeDate: string;
-  adjustment?: string;
-}
+export type Group = ReturnType<TenantRuntime['groups']>[number];
 
 /** GET /schedules/:id/preview */
-export interface SchedulePreview {
-  scheduleId: string;
-  timeZone: string;
-  from: number;
-  to: number;
-  levelNow: number;
-  points: SwitchPoint[];
-}
+export type SchedulePreview = ReturnType<TenantRuntime['preview']>;
 
 /** POST /commands answer */
-export interface CommandAnswer {
-  batchId: string;
-  command: { action: 'on' | 'off' | 'dim'; level?: number };
-  override: { level: number; until: number | null } | null;
-  commands: { lampId: string; commandId: string; status: CommandStatus }[];
-}
-
-export type GroupCommandState = 'pending' | 'done' | 'partial' | 'failed';
-
-/** GET /commands/:batchId */
-export interface BatchStatus {
-  batchId: string;
-  lamps: { lampId: string; commandId: string; status: CommandStatus; updatedAt: number }[];
-  aggregate: { total: number; byStatus: Record<string, number>; state: GroupCommandState };
-}
-
-export interface EnergyFigures {
-  kWh: number;
-  litKWh: number;
-  baselineKWh: number;
-  savedKWh: number;
-  savedPercent: number;
-  savedCO2kg: number;
-  burningHours: number;
-}
-
-/** GET /energy */
-export interface EnergyReport {
-  by: 'lamp' | 'group' | 'cabinet';
-  period: 'day' | 'month';
-  from: number;
-  to: number;
-  timeZone: string;
-  co2KgPerKWh: number;
-  rows: { key: string; periods: ({ period: string } & EnergyFigures)[]; total: EnergyFigures }[];
-  total: EnergyFigures;
-}
+export type CommandAnswer = Awaited<ReturnType<TenantRuntime['sendCommand']>>;
 
 // ---- how a lamp looks ----------------------------------------------------------------------
 
@@ -264,10 +127,9 @@ export function streetPath(points: readonly { x: number; y: number }[]): string 
 
 // ---- command progress ------------------------------------------------------------------------
 
-export const FINAL: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
-
-/** The pilot's per-lamp statuses: the platform's `accepted` counts as delivered there. */
-const lampStatus = (s: CommandStatus): CommandStatus => (s === 'accepted' ? 'delivered' : s);
+/** The pilot's per-lamp statuses: the platform's `accepted` counts as delivered there
+ *  (pilots/lighting/commands.ts). */
+const lampStatus = (s: CommandStatus): LampCommandStatus => (s === 'accepted' ? 'delivered' : s);
 
 export interface Progress {
   total: number;
@@ -277,18 +139,12 @@ export interface Progress {
   state: GroupCommandState;
 }
 
-/** Aggregate of a batch's lamp statuses, as pilots/lighting/domain/commands.ts defines it. */
+/** Aggregate of a batch's lamp statuses: the pilot's aggregateGroupCommand, in the counts the
+ *  console shows. */
 export function progressOf(statuses: readonly CommandStatus[]): Progress {
-  let done = 0;
-  let failed = 0;
-  for (const s of statuses) {
-    if (s === 'done') done++;
-    else if (s === 'failed' || s === 'expired') failed++;
-  }
-  const total = statuses.length;
-  const pending = total - done - failed;
-  const state: GroupCommandState = pending > 0 ? 'pending' : done === total ? 'done' : done === 0 ? 'failed' : 'partial';
-  return { total, done, failed, pending, state };
+  const { total, byStatus, state } = aggregateGroupCommand(statuses.map(lampStatus));
+  const failed = byStatus.failed + byStatus.expired;
+  return { total, done: byStatus.done, failed, pending: total - byStatus.done - failed, state };
 }
 
 /** The later of two reports of one lamp's command (lib/commands.ts), in the pilot's statuses. */

@@ -2,8 +2,10 @@
 // (Royal College of Physicians 2017, chart 2 "NEWS thresholds and triggers"): aggregate 0–4 low,
 // a single parameter scoring 3 low–medium, 5–6 medium, 7 or more high. Colours follow the chart's
 // convention (green, yellow, amber, red) and are never the only cue: every badge carries its label.
+import type { News2Band } from '../../../pilots/healthcare/domain/news2.ts';
 
-export type News2Band = 'low' | 'low-medium' | 'medium' | 'high';
+/** The chart 3 bands, as the pilot computes them (pilots/healthcare/domain/news2.ts bandFor). */
+export type { News2Band };
 
 export interface BandInfo {
   band: News2Band;

@@ -1,6 +1,7 @@
 // Sign-in. Says why the previous session ended, if it did; errors are the server's own words
 // (wrong password, locked account, too many attempts with the wait).
 import { useState, type FormEvent } from 'react';
+import { Field, FormError } from '../components/forms.tsx';
 import { Button, Note } from '../components/ui.tsx';
 import { ApiError } from '../lib/api.ts';
 import { useSession } from '../hooks/session.tsx';
@@ -53,19 +54,13 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
         <h1 id="login-title">Sign in</h1>
         {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{message}</Note> : null}
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <div className="field">
-            <label htmlFor="username">Username</label>
+          <Field id="username" label="Username">
             <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
-          </div>
-          <div className="field">
-            <label htmlFor="password">Password</label>
+          </Field>
+          <Field id="password" label="Password">
             <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-          </div>
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          </Field>
+          <FormError error={error} />
           <Button type="submit" variant="primary" busy={busy} className="btn-block">
             Sign in
           </Button>

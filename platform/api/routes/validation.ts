@@ -96,7 +96,8 @@ export async function listReports(dir: string): Promise<ValidationRunSummary[]> 
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
 
-type RunState =
+/** GET /validation/current and the answer of POST /validation/runs. */
+export type RunState =
   | { state: 'idle' }
   | { state: 'running'; startedAt: number; startedBy: string }
   | { state: 'finished'; startedAt: number; finishedAt: number; reportId: string }

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { BatteryBadge, News2Badge } from '../../components/badges.tsx';
 import { Sparkline } from '../../components/Sparkline.tsx';
+import { Field } from '../../components/forms.tsx';
 import { EmptyState, ErrorNote, Loading, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatAgo, formatDateTime, formatNumber, VITALS } from '../../lib/format.ts';
@@ -197,10 +198,9 @@ export function PatientBoard() {
         <Stat label="Unacknowledged alarms" value={unacked} tone={unacked ? 'warn' : 'ok'} />
       </div>
       <div className="toolbar">
-        <div className="field field-inline">
-          <label htmlFor="board-search">Find patient</label>
+        <Field id="board-search" label="Find patient" inline>
           <input id="board-search" type="search" value={q} placeholder="Name" onChange={(e) => setSearch({ q: e.target.value })} />
-        </div>
+        </Field>
         <label className="check">
           <input type="checkbox" checked={attention} onChange={(e) => setSearch({ show: e.target.checked ? 'attention' : undefined })} />
           Needs attention only

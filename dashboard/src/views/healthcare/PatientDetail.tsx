@@ -5,7 +5,8 @@ import { useMemo, useState } from 'react';
 import { AlarmList } from '../../components/AlarmList.tsx';
 import { BatteryBadge, News2Badge, OnlineBadge } from '../../components/badges.tsx';
 import { Chart, type ChartSeries } from '../../components/Chart.tsx';
-import { Button, Card, Dialog, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill, Segmented } from '../../components/ui.tsx';
+import { ActionDialog, Field, FormError } from '../../components/forms.tsx';
+import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill, Segmented } from '../../components/ui.tsx';
 import { ApiError, queryString } from '../../lib/api.ts';
 import { filterAlarms } from '../../lib/alarms.ts';
 import { ACVPU_LABEL, formatAgo, formatDate, formatDateTime, formatNumber, formatTime, handleName, VITALS } from '../../lib/format.ts';
@@ -193,18 +194,15 @@ function SendMessage({ id, onSent }: { id: string; onSent: (m: Message) => void 
   return (
     <>
       <Button onClick={() => setOpen(true)}>Send message…</Button>
-      <Dialog
+      <ActionDialog
         open={open}
         title="Message to the patient's hub"
         onClose={() => setOpen(false)}
-        footer={
-          <>
-            <Button onClick={() => setOpen(false)}>Cancel</Button>
-            <Button variant="primary" busy={send.busy} disabled={!text.trim()} onClick={() => void send.run()}>
-              Send
-            </Button>
-          </>
-        }
+        actionLabel="Send"
+        onAction={() => void send.run()}
+        busy={send.busy}
+        disabled={!text.trim()}
+        variant="primary"
       >
         <Segmented
           label="Kind"
@@ -215,17 +213,11 @@ function SendMessage({ id, onSent }: { id: string; onSent: (m: Message) => void 
           ]}
           onChange={setKind}
         />
-        <div className="field">
-          <label htmlFor="msg-text">Text shown on the hub</label>
+        <Field id="msg-text" label="Text shown on the hub" hint={<>{500 - text.length} characters left. Avoid clinical detail: the hub screen may be seen by others.</>}>
           <textarea id="msg-text" rows={3} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. Please take a blood pressure reading now." />
-          <div className="field-hint">{500 - text.length} characters left. Avoid clinical detail: the hub screen may be seen by others.</div>
-        </div>
-        {send.error ? (
-          <p className="form-error" role="alert">
-            {send.error}
-          </p>
-        ) : null}
-      </Dialog>
+        </Field>
+        <FormError error={send.error} />
+      </ActionDialog>
     </>
   );
 }
@@ -329,30 +321,21 @@ function Consent({ id }: { id: string }) {
       ) : (
         <Loading />
       )}
-      <Dialog
+      <ActionDialog
         open={changing}
         title={next === 'withdrawn' ? 'Record withdrawal of consent' : 'Record consent'}
         onClose={() => setChanging(false)}
-        footer={
-          <>
-            <Button onClick={() => setChanging(false)}>Cancel</Button>
-            <Button variant={next === 'withdrawn' ? 'danger' : 'primary'} busy={record.busy} onClick={() => void record.run()}>
-              {next === 'withdrawn' ? 'Record withdrawal' : 'Record consent'}
-            </Button>
-          </>
-        }
+        actionLabel={next === 'withdrawn' ? 'Record withdrawal' : 'Record consent'}
+        onAction={() => void record.run()}
+        busy={record.busy}
+        variant={next === 'withdrawn' ? 'danger' : 'primary'}
       >
         <p>{next === 'withdrawn' ? 'From now on, readings from this patient’s devices will be refused.' : 'Readings from this patient’s devices will be accepted and stored.'}</p>
-        <div className="field">
-          <label htmlFor="consent-note">Note</label>
+        <Field id="consent-note" label="Note">
           <textarea id="consent-note" rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="How and when the patient told you" />
-        </div>
-        {record.error ? (
-          <p className="form-error" role="alert">
-            {record.error}
-          </p>
-        ) : null}
-      </Dialog>
+        </Field>
+        <FormError error={record.error} />
+      </ActionDialog>
     </Card>
   );
 }
@@ -400,8 +383,7 @@ function Scenario({ id }: { id: string }) {
     <Card title="Demo scenario" className="card-demo">
       <p className="muted small">Synthetic patient: ask the device simulator to act out a scenario.</p>
       <div className="inline-form">
-        <div className="field field-inline">
-          <label htmlFor="scenario">Scenario</label>
+        <Field id="scenario" label="Scenario" inline>
           <select id="scenario" value={scenario} onChange={(e) => setScenario(e.target.value)}>
             {SCENARIOS.map((s) => (
               <option key={s.value} value={s.value}>
@@ -409,7 +391,7 @@ function Scenario({ id }: { id: string }) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <Button busy={run.busy} onClick={() => void run.run()}>
           Run scenario
         </Button>

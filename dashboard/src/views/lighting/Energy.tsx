@@ -2,6 +2,7 @@
 // burning hours at full output — with the savings and the CO2 they avoid, per group or cabinet.
 import { useMemo } from 'react';
 import { Chart } from '../../components/Chart.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { Card, EmptyState, ErrorNote, Loading, PageHeader, Segmented, Stat } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatEnergy, formatMass, formatNumber } from '../../lib/format.ts';
@@ -90,45 +91,26 @@ export function Energy() {
       </Card>
       <Card title={by === 'group' ? 'By group' : 'By cabinet'}>
         {r ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{by === 'group' ? 'Group' : 'Cabinet'}</th>
-                <th scope="col" className="num">
-                  Used
-                </th>
-                <th scope="col" className="num">
-                  Baseline
-                </th>
-                <th scope="col" className="num">
-                  Saved
-                </th>
-                <th scope="col" className="num">
-                  Burning hours
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...r.rows]
-                .sort((a, b) => b.total.kWh - a.total.kWh)
-                .map((row) => (
-                  <tr key={row.key}>
-                    <td>{names.get(row.key) ?? row.key}</td>
-                    <td className="num">{formatEnergy(row.total.kWh)}</td>
-                    <td className="num">{formatEnergy(row.total.baselineKWh)}</td>
-                    <td className="num">
-                      <span className="saving">
-                        <span className="saving-bar" aria-hidden="true">
-                          <span style={{ width: `${Math.max(0, Math.min(100, row.total.savedPercent))}%` }} />
-                        </span>
-                        {formatNumber(row.total.savedPercent, 1)} %
+          <DataTable columns={[by === 'group' ? 'Group' : 'Cabinet', { label: 'Used', className: 'num' }, { label: 'Baseline', className: 'num' }, { label: 'Saved', className: 'num' }, { label: 'Burning hours', className: 'num' }]}>
+            {[...r.rows]
+              .sort((a, b) => b.total.kWh - a.total.kWh)
+              .map((row) => (
+                <tr key={row.key}>
+                  <td>{names.get(row.key) ?? row.key}</td>
+                  <td className="num">{formatEnergy(row.total.kWh)}</td>
+                  <td className="num">{formatEnergy(row.total.baselineKWh)}</td>
+                  <td className="num">
+                    <span className="saving">
+                      <span className="saving-bar" aria-hidden="true">
+                        <span style={{ width: `${Math.max(0, Math.min(100, row.total.savedPercent))}%` }} />
                       </span>
-                    </td>
-                    <td className="num">{formatNumber(row.total.burningHours, row.total.burningHours < 10 ? 1 : 0)}</td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+                      {formatNumber(row.total.savedPercent, 1)} %
+                    </span>
+                  </td>
+                  <td className="num">{formatNumber(row.total.burningHours, row.total.burningHours < 10 ? 1 : 0)}</td>
+                </tr>
+              ))}
+          </DataTable>
         ) : (
           <Loading />
         )}

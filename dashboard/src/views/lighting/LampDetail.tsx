@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import { CommandProgress, LampSwatch, LevelControl } from '../../components/lighting.tsx';
 import { Chart } from '../../components/Chart.tsx';
+import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { SeverityBadge } from '../../components/badges.tsx';
 import { ApiError, queryString } from '../../lib/api.ts';
@@ -74,8 +75,7 @@ function Faults({ id }: { id: string }) {
     <Card title="Demo fault injection" className="card-demo">
       <p className="muted small">Ask the device simulator to act out a fault on this lamp.</p>
       <div className="inline-form">
-        <div className="field field-inline">
-          <label htmlFor="fault">Fault</label>
+        <Field id="fault" label="Fault" inline>
           <select id="fault" value={scenario} onChange={(e) => setScenario(e.target.value)}>
             {FAULTS.map((f) => (
               <option key={f.value} value={f.value}>
@@ -83,7 +83,7 @@ function Faults({ id }: { id: string }) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <Button busy={run.busy} onClick={() => void run.run()}>
           Inject
         </Button>

@@ -1,6 +1,8 @@
 // Switching: every group with its schedule, any manual hold, and its lamps' live state, with on,
 // off and dim controls whose delivery is followed lamp by lamp until done.
 import { useMemo, useState } from 'react';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Field } from '../../components/forms.tsx';
 import { CommandProgress, LevelControl } from '../../components/lighting.tsx';
 import { Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatTime } from '../../lib/format.ts';
@@ -49,8 +51,7 @@ export function LightingControl() {
         title="Groups and lamps"
         subtitle="Manual commands hold against the schedule for the time you choose, then the schedule takes over again. Delivery is shown lamp by lamp."
         actions={
-          <div className="field field-inline">
-            <label htmlFor="hold">Hold manual level for</label>
+          <Field id="hold" label="Hold manual level for" inline>
             <select id="hold" value={hold} onChange={(e) => setHold(e.target.value)}>
               {HOLDS.map((h) => (
                 <option key={h.value} value={h.value}>
@@ -58,58 +59,48 @@ export function LightingControl() {
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
         }
       />
       <ErrorNote error={groups.error ?? lamps.error} onRetry={() => (groups.reload(), lamps.reload())} />
       <Card>
         {groups.data && lamps.data ? (
-          <table className="table table-control" data-testid="groups-table">
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Now</th>
-                <th scope="col">Control</th>
-                <th scope="col">Last command</th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.data.items.map((g) => {
-                const ls = byGroup.get(g.id) ?? [];
-                const key = `group:${g.id}`;
-                return (
-                  <tr key={g.id} data-group-id={g.id} data-testid="group-row">
-                    <td>
-                      <div className="strong">{g.name}</div>
-                      <div className="muted small">
-                        {g.lamps} lamps · {g.kind}
-                        {g.schedule ? (
-                          <>
-                            {' · '}
-                            <Link to={`/lighting/schedules?id=${encodeURIComponent(g.schedule.id)}`}>{g.schedule.name.replace(/\s*\(.*\)$/, '')}</Link>
-                          </>
-                        ) : (
-                          ' · no schedule'
-                        )}
-                      </div>
-                      {g.override ? (
-                        <Pill tone="info">
-                          Held at {g.override.level} %{g.override.until ? ` until ${formatTime(g.override.until, { timeZone: tz })}` : ''}
-                        </Pill>
-                      ) : null}
-                    </td>
-                    <td className="small">{stateLine(ls)}</td>
-                    <td>
-                      <LevelControl name={g.name} onSend={(action, level) => void send({ groupId: g.id }, action, level, Number(hold)).then(groups.reload)} />
-                    </td>
-                    <td className="cmd-cell">
-                      <CommandProgress tracked={tracked[key]} error={errors[key]} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable columns={['Group', 'Now', 'Control', 'Last command']} className="table-control" testId="groups-table">
+            {groups.data.items.map((g) => {
+              const ls = byGroup.get(g.id) ?? [];
+              const key = `group:${g.id}`;
+              return (
+                <tr key={g.id} data-group-id={g.id} data-testid="group-row">
+                  <td>
+                    <div className="strong">{g.name}</div>
+                    <div className="muted small">
+                      {g.lamps} lamps · {g.kind}
+                      {g.schedule ? (
+                        <>
+                          {' · '}
+                          <Link to={`/lighting/schedules?id=${encodeURIComponent(g.schedule.id)}`}>{g.schedule.name.replace(/\s*\(.*\)$/, '')}</Link>
+                        </>
+                      ) : (
+                        ' · no schedule'
+                      )}
+                    </div>
+                    {g.override ? (
+                      <Pill tone="info">
+                        Held at {g.override.level} %{g.override.until ? ` until ${formatTime(g.override.until, { timeZone: tz })}` : ''}
+                      </Pill>
+                    ) : null}
+                  </td>
+                  <td className="small">{stateLine(ls)}</td>
+                  <td>
+                    <LevelControl name={g.name} onSend={(action, level) => void send({ groupId: g.id }, action, level, Number(hold)).then(groups.reload)} />
+                  </td>
+                  <td className="cmd-cell">
+                    <CommandProgress tracked={tracked[key]} error={errors[key]} />
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         ) : (
           <Loading />
         )}

@@ -2,10 +2,14 @@
 // groups it drives, its next 48 hours drawn as a timeline, and an editor. A group follows one
 // schedule at most; the editor shows which groups another schedule already drives.
 import { useEffect, useMemo, useState } from 'react';
+import { astroEvents, MAX_OFFSET_MINUTES } from '../../../../pilots/lighting/domain/schedule.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ActionDialog, Field, FormError } from '../../components/forms.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { Button, Card, Dialog, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { Button, Card, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatNumber } from '../../lib/format.ts';
 import { ASTRO_LABEL, litSummary, LT, stepTimeLabel, timelineSegments, type AstroEvent, type Group, type Schedule, type SchedulePreview, type ScheduleStep } from '../../lib/lighting.ts';
+import { checkBody, scheduleInput } from '../../lib/validate.ts';
 import { useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
@@ -72,7 +76,7 @@ function StepEditor({ step, onChange, onRemove, index }: { step: ScheduleStep; o
               Step {n} sun event
             </label>
             <select id={`event-${n}`} value={step.at.event} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, event: e.target.value as AstroEvent } })}>
-              {(Object.keys(ASTRO_LABEL) as AstroEvent[]).map((ev) => (
+              {astroEvents.map((ev) => (
                 <option key={ev} value={ev}>
                   {ASTRO_LABEL[ev]}
                 </option>
@@ -81,7 +85,7 @@ function StepEditor({ step, onChange, onRemove, index }: { step: ScheduleStep; o
             <label className="visually-hidden" htmlFor={`offset-${n}`}>
               Step {n} offset in minutes
             </label>
-            <input id={`offset-${n}`} type="number" min={-360} max={360} step={5} value={step.at.offsetMinutes} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, offsetMinutes: Number(e.target.value) } })} className="input-narrow" />
+            <input id={`offset-${n}`} type="number" min={-MAX_OFFSET_MINUTES} max={MAX_OFFSET_MINUTES} step={5} value={step.at.offsetMinutes} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, offsetMinutes: Number(e.target.value) } })} className="input-narrow" />
             <span className="muted small">min</span>
           </span>
         )}
@@ -106,6 +110,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
   const [d, setD] = useState<Draft>(draft);
   const save = useAction(async () => {
     const { id, ...input } = d;
+    checkBody(scheduleInput, input);
     const saved = id ? await api.put<Schedule>(`${LT}/schedules/${encodeURIComponent(id)}`, input) : await api.post<Schedule>(`${LT}/schedules`, input);
     onSaved(saved);
   });
@@ -119,34 +124,18 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
         }}
       >
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="s-name">Name</label>
+          <Field id="s-name" label="Name">
             <input id="s-name" value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required maxLength={200} />
-          </div>
-          <div className="field">
-            <label htmlFor="s-daystart">Programme day starts at</label>
+          </Field>
+          <Field id="s-daystart" label="Programme day starts at" hint="12:00 keeps each night together.">
             <input id="s-daystart" type="time" value={d.dayStart} onChange={(e) => setD({ ...d, dayStart: e.target.value })} />
-            <div className="field-hint">12:00 keeps each night together.</div>
-          </div>
+          </Field>
         </div>
-        <table className="table">
-          <caption className="table-caption">Steps, in the order of the night</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Time</th>
-              <th scope="col">Level</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.steps.map((s, i) => (
-              <StepEditor key={i} index={i} step={s} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable columns={['When', 'Time', 'Level']} actions caption="Steps, in the order of the night">
+          {d.steps.map((s, i) => (
+            <StepEditor key={i} index={i} step={s} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
+          ))}
+        </DataTable>
         <div className="inline-form">
           <Button onClick={() => setD({ ...d, steps: [...d.steps, { at: { kind: 'fixed', time: '00:00' }, level: 50 }] })} disabled={d.steps.length >= 48}>
             Add step
@@ -174,11 +163,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
           </div>
         </fieldset>
         {d.exceptions.length ? <p className="muted small">{d.exceptions.length} dated exception(s) are kept as they are.</p> : null}
-        {save.error ? (
-          <p className="form-error" role="alert">
-            {save.error}
-          </p>
-        ) : null}
+        <FormError error={save.error} />
         <div className="form-actions">
           <Button onClick={onCancel}>Cancel</Button>
           <Button type="submit" variant="primary" busy={save.busy} disabled={!d.name.trim() || !d.steps.length}>
@@ -282,25 +267,14 @@ export function Schedules() {
                   }
                 >
                   <div className="grid-2 grid-tight">
-                    <table className="table table-compact">
-                      <caption className="table-caption">Programme (day starts {selected.dayStart})</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">When</th>
-                          <th scope="col" className="num">
-                            Level
-                          </th>
+                    <DataTable columns={['When', { label: 'Level', className: 'num' }]} className="table-compact" caption={`Programme (day starts ${selected.dayStart})`}>
+                      {selected.steps.map((st, i) => (
+                        <tr key={i}>
+                          <td>{stepTimeLabel(st.at)}</td>
+                          <td className="num">{st.level === 0 ? 'Off' : `${st.level} %`}</td>
                         </tr>
-                      </thead>
-                      <tbody>
-                        {selected.steps.map((st, i) => (
-                          <tr key={i}>
-                            <td>{stepTimeLabel(st.at)}</td>
-                            <td className="num">{st.level === 0 ? 'Off' : `${st.level} %`}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                      ))}
+                    </DataTable>
                     <div>
                       <div className="table-caption">Drives</div>
                       <div className="pill-wrap">
@@ -320,22 +294,10 @@ export function Schedules() {
       ) : editing ? (
         <Editor draft={editing} groups={groups.data?.items ?? []} owners={owners} onCancel={() => setEditing(null)} onSaved={(s) => (setEditing(null), res.reload(), setSearch({ id: s.id }))} />
       ) : null}
-      <Dialog
-        open={deleting}
-        title="Delete this schedule?"
-        onClose={() => setDeleting(false)}
-        footer={
-          <>
-            <Button onClick={() => setDeleting(false)}>Cancel</Button>
-            <Button variant="danger" busy={remove.busy} onClick={() => void remove.run()}>
-              Delete schedule
-            </Button>
-          </>
-        }
-      >
+      <ActionDialog open={deleting} title="Delete this schedule?" onClose={() => setDeleting(false)} actionLabel="Delete schedule" onAction={() => void remove.run()} busy={remove.busy}>
         <p>Its groups will no longer be switched automatically until another schedule drives them.</p>
         {remove.error ? <p className="form-error">{remove.error}</p> : null}
-      </Dialog>
+      </ActionDialog>
     </div>
   );
 }

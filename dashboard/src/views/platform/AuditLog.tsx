@@ -2,6 +2,8 @@
 // platform operator): filters, newest first, the details of each entry, and 'Verify chain',
 // which re-checks every hash link and signed checkpoint on the server and shows the verdict.
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Field } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -128,8 +130,7 @@ export function AuditLog() {
       {result ? <Verdict result={result} /> : null}
       <Card>
         <form className="filters" onSubmit={(e) => (e.preventDefault(), setSearch({ actor: draftActor.trim() }))} aria-label="Filters">
-          <div className="field">
-            <label htmlFor="f-period">Period</label>
+          <Field id="f-period" label="Period">
             <select id="f-period" value={period.value} onChange={(e) => setSearch({ period: e.target.value === '24h' ? undefined : e.target.value })}>
               {PERIODS.map((p) => (
                 <option key={p.value} value={p.value}>
@@ -137,29 +138,26 @@ export function AuditLog() {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-action">Action</label>
+          </Field>
+          <Field id="f-action" label="Action">
             <select id="f-action" value={action} onChange={(e) => setSearch({ action: e.target.value })}>
               <option value="">Any action</option>
               {[...new Set([...actions, ...(action ? [action] : [])])].map((a) => (
                 <option key={a}>{a}</option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-outcome">Outcome</label>
+          </Field>
+          <Field id="f-outcome" label="Outcome">
             <select id="f-outcome" value={outcome} onChange={(e) => setSearch({ outcome: e.target.value })}>
               <option value="">Any outcome</option>
               <option value="success">Success</option>
               <option value="failure">Failure</option>
               <option value="denied">Denied</option>
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-actor">Actor</label>
+          </Field>
+          <Field id="f-actor" label="Actor">
             <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder="e.g. user:… or device:…" onBlur={() => setSearch({ actor: draftActor.trim() })} />
-          </div>
+          </Field>
           <div className="filters-end">
             <Button type="submit">Apply</Button>
             <Button variant="ghost" onClick={() => setVersion((v) => v + 1)}>
@@ -176,54 +174,41 @@ export function AuditLog() {
               {entries.length} entr{entries.length === 1 ? 'y' : 'ies'}
               {truncated ? ` (the newest ${MAX_ENTRIES} are shown; narrow the filters to see older ones)` : ''}, newest first.
             </p>
-            <table className="table table-audit" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    #
-                  </th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.slice(0, shown).map((e) => (
-                  <Fragment key={e.seq}>
-                    <tr>
-                      <td className="num mono">{e.seq}</td>
-                      <td className="nowrap">{formatDateTime(e.ts)}</td>
-                      <td className="mono small">{e.actor}</td>
-                      <td className="mono small">{e.action}</td>
-                      <td className="mono small break">{e.target}</td>
-                      <td>
-                        <Pill tone={outcomeTone(e.outcome)}>{e.outcome}</Pill>
-                      </td>
-                      <td>
-                        <button type="button" className="link-btn" aria-expanded={open === e.seq} onClick={() => setOpen(open === e.seq ? null : e.seq)}>
-                          {open === e.seq ? 'Hide' : 'Details'}
-                        </button>
+            <DataTable
+              columns={[{ label: '#', className: 'num' }, 'Time', 'Actor', 'Action', 'Target', 'Outcome', { label: <span className="visually-hidden">Details</span> }]}
+              className="table-audit"
+              testId="audit-table"
+            >
+              {entries.slice(0, shown).map((e) => (
+                <Fragment key={e.seq}>
+                  <tr>
+                    <td className="num mono">{e.seq}</td>
+                    <td className="nowrap">{formatDateTime(e.ts)}</td>
+                    <td className="mono small">{e.actor}</td>
+                    <td className="mono small">{e.action}</td>
+                    <td className="mono small break">{e.target}</td>
+                    <td>
+                      <Pill tone={outcomeTone(e.outcome)}>{e.outcome}</Pill>
+                    </td>
+                    <td>
+                      <button type="button" className="link-btn" aria-expanded={open === e.seq} onClick={() => setOpen(open === e.seq ? null : e.seq)}>
+                        {open === e.seq ? 'Hide' : 'Details'}
+                      </button>
+                    </td>
+                  </tr>
+                  {open === e.seq ? (
+                    <tr className="detail-row">
+                      <td colSpan={7}>
+                        <pre className="code">{pretty(e.details)}</pre>
+                        <div className="mono small muted">
+                          hash {e.hash} · previous {e.prevHash}
+                        </div>
                       </td>
                     </tr>
-                    {open === e.seq ? (
-                      <tr className="detail-row">
-                        <td colSpan={7}>
-                          <pre className="code">{pretty(e.details)}</pre>
-                          <div className="mono small muted">
-                            hash {e.hash} · previous {e.prevHash}
-                          </div>
-                        </td>
-                      </tr>
-                    ) : null}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
+                  ) : null}
+                </Fragment>
+              ))}
+            </DataTable>
             {entries.length > shown ? (
               <div className="more">
                 <Button onClick={() => setShown((s) => s + PAGE * 2)}>Show more ({entries.length - shown} older)</Button>

@@ -2,6 +2,8 @@
 // registering a device — its secret is shown once, with a copy button, and never again — and
 // rotating a secret or revoking a device.
 import { useMemo, useState } from 'react';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ActionDialog, Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, CopyButton, Dialog, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatDate } from '../../lib/format.ts';
@@ -49,47 +51,33 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
     onIssued(r);
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="Register a device"
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={create.busy} disabled={!id.trim() || !kind.trim()} onClick={() => void create.run()}>
-            Register and issue secret
-          </Button>
-        </>
-      }
+      actionLabel="Register and issue secret"
+      onAction={() => void create.run()}
+      busy={create.busy}
+      disabled={!id.trim() || !kind.trim()}
+      error={create.error}
     >
-      <div className="form-grid">
-        <div className="field">
-          <label htmlFor="d-id">Device id</label>
-          <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder="e.g. hub-0042" />
-          <div className="field-hint">Unique on the platform; it is the device’s MQTT username.</div>
-        </div>
-        <div className="field">
-          <label htmlFor="d-kind">Kind</label>
-          <input id="d-kind" list="device-kinds" value={kind} onChange={(e) => setKind(e.target.value)} autoComplete="off" />
-          <datalist id="device-kinds">
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABEL[k] ?? k}
-              </option>
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="d-label">Label (optional)</label>
-          <input id="d-label" value={label} onChange={(e) => setLabel(e.target.value)} autoComplete="off" placeholder="No personal data: labels are stored in clear" />
-        </div>
-      </div>
-      {create.error ? (
-        <p className="form-error" role="alert">
-          {create.error}
-        </p>
-      ) : null}
-    </Dialog>
+      <Field id="d-id" label="Device id" hint="Unique on the platform; it is the device’s MQTT username.">
+        <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder="e.g. hub-0042" />
+      </Field>
+      <Field id="d-kind" label="Kind">
+        <input id="d-kind" list="device-kinds" value={kind} onChange={(e) => setKind(e.target.value)} autoComplete="off" />
+        <datalist id="device-kinds">
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k] ?? k}
+            </option>
+          ))}
+        </datalist>
+      </Field>
+      <Field id="d-label" label="Label (optional)">
+        <input id="d-label" value={label} onChange={(e) => setLabel(e.target.value)} autoComplete="off" placeholder="No personal data: labels are stored in clear" />
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -132,8 +120,7 @@ export function Devices() {
       <Card
         title={`${items.length} device${items.length === 1 ? '' : 's'}`}
         actions={
-          <div className="field field-inline">
-            <label htmlFor="kind-filter">Kind</label>
+          <Field id="kind-filter" label="Kind" inline>
             <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value })}>
               <option value="">All kinds</option>
               {present.map((k) => (
@@ -142,51 +129,37 @@ export function Devices() {
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
         }
       >
         {res.data ? (
           <div className="table-scroll">
-            <table className="table" data-testid="devices-table">
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Registered</th>
-                  <th scope="col">Secret rotated</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+            <DataTable columns={['Device', 'Kind', 'Registered', 'Secret rotated', 'Status']} actions testId="devices-table">
+              {items.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <div className="mono">{d.id}</div>
+                    {d.label ? <div className="muted small">{d.label}</div> : null}
+                  </td>
+                  <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
+                  <td>{formatDate(d.createdAt)}</td>
+                  <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
+                  <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
+                  <td className="actions">
+                    {d.status === 'active' ? (
+                      <>
+                        <Button variant="ghost" onClick={() => void rotate.run(d)} aria-label={`Rotate secret of ${d.id}`}>
+                          Rotate secret
+                        </Button>
+                        <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
+                          Revoke
+                        </Button>
+                      </>
+                    ) : null}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <div className="mono">{d.id}</div>
-                      {d.label ? <div className="muted small">{d.label}</div> : null}
-                    </td>
-                    <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
-                    <td>{formatDate(d.createdAt)}</td>
-                    <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
-                    <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
-                    <td className="actions">
-                      {d.status === 'active' ? (
-                        <>
-                          <Button variant="ghost" onClick={() => void rotate.run(d)} aria-label={`Rotate secret of ${d.id}`}>
-                            Rotate secret
-                          </Button>
-                          <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
-                            Revoke
-                          </Button>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </div>
         ) : (
           <Loading />
@@ -204,23 +177,18 @@ export function Devices() {
         }}
       />
       <SecretOnce issued={issued} onClose={() => setIssued(null)} />
-      <Dialog
+      <ActionDialog
         open={confirmRevoke !== null}
         title="Revoke this device?"
         onClose={() => setConfirmRevoke(null)}
-        footer={
-          <>
-            <Button onClick={() => setConfirmRevoke(null)}>Cancel</Button>
-            <Button variant="danger" busy={revoke.busy} onClick={() => confirmRevoke && void revoke.run(confirmRevoke)}>
-              Revoke device
-            </Button>
-          </>
-        }
+        actionLabel="Revoke device"
+        onAction={() => confirmRevoke && void revoke.run(confirmRevoke)}
+        busy={revoke.busy}
       >
         <p>
           <span className="mono">{confirmRevoke?.id}</span> will be disconnected and refused from now on. Its stored readings stay.
         </p>
-      </Dialog>
+      </ActionDialog>
     </div>
   );
 }

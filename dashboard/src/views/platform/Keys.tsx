@@ -1,7 +1,9 @@
 // Keys of the tenant: versions of the tenant data key and the index key (never key material),
 // when each was created, how many patients have their own key, and rotation.
 import { useState } from 'react';
-import { Button, Card, Dialog, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ActionDialog, FormError } from '../../components/forms.tsx';
+import { Button, Card, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { formatAgo, formatDateTime } from '../../lib/format.ts';
 import type { KeyInfo } from '../../lib/types.ts';
 import { useNow } from '../../hooks/now.ts';
@@ -49,60 +51,34 @@ export function Keys() {
       {res.data ? (
         scopes.map((scope) => (
           <Card key={scope} title={SCOPE_LABEL[scope] ?? scope}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Wrapped by</th>
-                  <th scope="col">Use</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items
-                  .filter((k) => k.scope === scope)
-                  .sort((a, b) => b.version - a.version)
-                  .map((k) => (
-                    <tr key={k.version}>
-                      <td className="mono">v{k.version}</td>
-                      <td>{formatDateTime(k.createdAt)}</td>
-                      <td className="mono small">{k.wrappedBy ?? '—'}</td>
-                      <td>
-                        {k.current ? (
-                          <Pill tone="ok">{scope === 'index' ? 'Current — computes look-ups' : 'Current — encrypts new data'}</Pill>
-                        ) : (
-                          <Pill tone="muted">{scope === 'index' ? 'Earlier version' : 'Decrypts older data'}</Pill>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <DataTable columns={['Version', 'Created', 'Wrapped by', 'Use']}>
+              {items
+                .filter((k) => k.scope === scope)
+                .sort((a, b) => b.version - a.version)
+                .map((k) => (
+                  <tr key={k.version}>
+                    <td className="mono">v{k.version}</td>
+                    <td>{formatDateTime(k.createdAt)}</td>
+                    <td className="mono small">{k.wrappedBy ?? '—'}</td>
+                    <td>
+                      {k.current ? (
+                        <Pill tone="ok">{scope === 'index' ? 'Current — computes look-ups' : 'Current — encrypts new data'}</Pill>
+                      ) : (
+                        <Pill tone="muted">{scope === 'index' ? 'Earlier version' : 'Decrypts older data'}</Pill>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+            </DataTable>
           </Card>
         ))
       ) : (
         <Loading />
       )}
-      <Dialog
-        open={confirm}
-        title="Rotate the tenant data key?"
-        onClose={() => setConfirm(false)}
-        footer={
-          <>
-            <Button onClick={() => setConfirm(false)}>Cancel</Button>
-            <Button variant="primary" busy={rotate.busy} onClick={() => void rotate.run()}>
-              Rotate now
-            </Button>
-          </>
-        }
-      >
+      <ActionDialog open={confirm} title="Rotate the tenant data key?" onClose={() => setConfirm(false)} actionLabel="Rotate now" onAction={() => void rotate.run()} busy={rotate.busy} variant="primary">
         <p>A new key version is created and used for every new write. Older versions stay to read existing data; nothing is re-encrypted. The rotation is recorded in the audit log.</p>
-        {rotate.error ? (
-          <p className="form-error" role="alert">
-            {rotate.error}
-          </p>
-        ) : null}
-      </Dialog>
+        <FormError error={rotate.error} />
+      </ActionDialog>
     </div>
   );
 }

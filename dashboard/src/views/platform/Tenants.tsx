@@ -2,13 +2,18 @@
 // their quotas; create a tenant (with its first administrator) and suspend or reactivate one.
 // The operator sees tenant metadata only, never tenant data (DESIGN.md promise 1).
 import { useState } from 'react';
-import { Button, Card, Dialog, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { tenantInputSchema } from '../../../../platform/tenancy/tenants.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Field, FormDialog } from '../../components/forms.tsx';
+import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatDate, formatNumber } from '../../lib/format.ts';
 import type { Tenant } from '../../lib/types.ts';
+import { checkBody } from '../../lib/validate.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi } from '../../hooks/session.tsx';
 
-const REGIONS = ['eu-west', 'eu-central', 'eu-south', 'eu-north'] as const;
+/** Data residency regions the registry accepts (platform/tenancy/tenants.ts). */
+const REGIONS = tenantInputSchema.shape.region.unwrap().options;
 const PILOTS = [
   { id: 'healthcare', label: 'Home healthcare' },
   { id: 'lighting', label: 'Street lighting' },
@@ -23,11 +28,12 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
   const [adminUser, setAdminUser] = useState('');
   const [adminPassword, setAdminPassword] = useState('');
   const create = useAction(async () => {
+    const tenant = { id: id.trim(), name: name.trim(), region, pilots };
+    // The registry's own schema; the first administrator's username and password rules live beside
+    // password hashing (platform/identity/users.ts), so the API checks those.
+    checkBody(tenantInputSchema, tenant);
     const t = await api.post<Tenant>('/tenants', {
-      id: id.trim(),
-      name: name.trim(),
-      region,
-      pilots,
+      ...tenant,
       ...(adminUser ? { admin: { username: adminUser.trim(), password: adminPassword } } : {}),
     });
     onCreated(t);
@@ -39,62 +45,45 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
     onClose();
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="New tenant"
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={create.busy} disabled={!id || !name || (Boolean(adminUser) && adminPassword.length < 12)} onClick={() => void create.run()}>
-            Create tenant
-          </Button>
-        </>
-      }
+      actionLabel="Create tenant"
+      onAction={() => void create.run()}
+      busy={create.busy}
+      disabled={!id || !name || (Boolean(adminUser) && adminPassword.length < 12)}
+      error={create.error}
     >
-      <div className="form-grid">
-        <div className="field">
-          <label htmlFor="t-id">Tenant id</label>
-          <input id="t-id" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} placeholder="e.g. north-care" pattern="[a-z][a-z0-9-]{1,39}" />
-          <div className="field-hint">Lowercase letters, digits and dashes. Permanent.</div>
-        </div>
-        <div className="field">
-          <label htmlFor="t-name">Name</label>
-          <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Organisation name" />
-        </div>
-        <div className="field">
-          <label htmlFor="t-region">Data residency</label>
-          <select id="t-region" value={region} onChange={(e) => setRegion(e.target.value as (typeof REGIONS)[number])}>
-            {REGIONS.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </div>
-        <fieldset className="field">
-          <legend>Services</legend>
-          {PILOTS.map((p) => (
-            <label className="check" key={p.id}>
-              <input type="checkbox" checked={pilots.includes(p.id)} onChange={(e) => setPilots((prev) => (e.target.checked ? [...prev, p.id] : prev.filter((x) => x !== p.id)))} />
-              {p.label}
-            </label>
+      <Field id="t-id" label="Tenant id" hint="Lowercase letters, digits and dashes. Permanent.">
+        <input id="t-id" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} placeholder="e.g. north-care" pattern="[a-z][a-z0-9-]{1,39}" />
+      </Field>
+      <Field id="t-name" label="Name">
+        <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Organisation name" />
+      </Field>
+      <Field id="t-region" label="Data residency">
+        <select id="t-region" value={region} onChange={(e) => setRegion(e.target.value as (typeof REGIONS)[number])}>
+          {REGIONS.map((r) => (
+            <option key={r}>{r}</option>
           ))}
-        </fieldset>
-        <div className="field">
-          <label htmlFor="t-admin">First administrator (optional)</label>
-          <input id="t-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} autoComplete="off" placeholder="username" />
-        </div>
-        <div className="field">
-          <label htmlFor="t-admin-pw">Their initial password</label>
-          <input id="t-admin-pw" type="password" value={adminPassword} onChange={(e) => setAdminPassword(e.target.value)} autoComplete="new-password" disabled={!adminUser} />
-          <div className="field-hint">At least 12 characters. Hand it over out of band.</div>
-        </div>
-      </div>
-      {create.error ? (
-        <p className="form-error" role="alert">
-          {create.error}
-        </p>
-      ) : null}
-    </Dialog>
+        </select>
+      </Field>
+      <fieldset className="field">
+        <legend>Services</legend>
+        {PILOTS.map((p) => (
+          <label className="check" key={p.id}>
+            <input type="checkbox" checked={pilots.includes(p.id)} onChange={(e) => setPilots((prev) => (e.target.checked ? [...prev, p.id] : prev.filter((x) => x !== p.id)))} />
+            {p.label}
+          </label>
+        ))}
+      </fieldset>
+      <Field id="t-admin" label="First administrator (optional)">
+        <input id="t-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} autoComplete="off" placeholder="username" />
+      </Field>
+      <Field id="t-admin-pw" label="Their initial password" hint="At least 12 characters. Hand it over out of band.">
+        <input id="t-admin-pw" type="password" value={adminPassword} onChange={(e) => setAdminPassword(e.target.value)} autoComplete="new-password" disabled={!adminUser} />
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -120,48 +109,31 @@ export function Tenants() {
       <ErrorNote error={res.error ?? toggle.error} onRetry={res.reload} />
       <Card>
         {res.data ? (
-          <table className="table" data-testid="tenants-table">
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Services</th>
-                <th scope="col">Region</th>
-                <th scope="col" className="num">
-                  Devices
-                </th>
-                <th scope="col">Quotas</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+          <DataTable columns={['Tenant', 'Services', 'Region', { label: 'Devices', className: 'num' }, 'Quotas', 'Status']} actions testId="tenants-table">
+            {res.data.items.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <div className="strong">{t.name}</div>
+                  <div className="mono muted small">
+                    {t.id}
+                    {t.createdAt ? ` · since ${formatDate(t.createdAt)}` : ''}
+                  </div>
+                </td>
+                <td>{t.pilots.length ? t.pilots.map((p) => <Pill key={p}>{PILOTS.find((x) => x.id === p)?.label ?? p}</Pill>) : <span className="muted">none</span>}</td>
+                <td className="nowrap">{t.region}</td>
+                <td className="num">{formatNumber(t.devices ?? 0)}</td>
+                <td className="small muted">
+                  {t.quotas ? `${formatNumber(t.quotas.maxDevices)} devices · ${formatNumber(t.quotas.maxUsers)} users · ${formatNumber(t.quotas.ingestPerSecond)}/s` : '—'}
+                </td>
+                <td>{t.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Suspended</Pill>}</td>
+                <td className="actions">
+                  <Button variant={t.status === 'active' ? 'ghost' : 'secondary'} onClick={() => void toggle.run(t)} aria-label={`${t.status === 'active' ? 'Suspend' : 'Reactivate'} ${t.name}`}>
+                    {t.status === 'active' ? 'Suspend' : 'Reactivate'}
+                  </Button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {res.data.items.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <div className="strong">{t.name}</div>
-                    <div className="mono muted small">
-                      {t.id}
-                      {t.createdAt ? ` · since ${formatDate(t.createdAt)}` : ''}
-                    </div>
-                  </td>
-                  <td>{t.pilots.length ? t.pilots.map((p) => <Pill key={p}>{PILOTS.find((x) => x.id === p)?.label ?? p}</Pill>) : <span className="muted">none</span>}</td>
-                  <td className="nowrap">{t.region}</td>
-                  <td className="num">{formatNumber(t.devices ?? 0)}</td>
-                  <td className="small muted">
-                    {t.quotas ? `${formatNumber(t.quotas.maxDevices)} devices · ${formatNumber(t.quotas.maxUsers)} users · ${formatNumber(t.quotas.ingestPerSecond)}/s` : '—'}
-                  </td>
-                  <td>{t.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Suspended</Pill>}</td>
-                  <td className="actions">
-                    <Button variant={t.status === 'active' ? 'ghost' : 'secondary'} onClick={() => void toggle.run(t)} aria-label={`${t.status === 'active' ? 'Suspend' : 'Reactivate'} ${t.name}`}>
-                      {t.status === 'active' ? 'Suspend' : 'Reactivate'}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : (
           <Loading />
         )}

@@ -1,7 +1,9 @@
 // Users of the tenant, for its administrator: roles, disable/enable, create. A changed role or a
 // disabled account ends that user's sessions (the API does it; the page says so).
 import { useState } from 'react';
-import { Button, Card, Dialog, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Field, FormDialog } from '../../components/forms.tsx';
+import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
@@ -30,50 +32,35 @@ function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () =
     onClose();
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       title="New user"
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={create.busy} disabled={username.trim().length < 3 || password.length < 12} onClick={() => void create.run()}>
-            Create user
-          </Button>
-        </>
-      }
+      actionLabel="Create user"
+      onAction={() => void create.run()}
+      busy={create.busy}
+      disabled={username.trim().length < 3 || password.length < 12}
+      error={create.error}
     >
-      <div className="form-grid">
-        <div className="field">
-          <label htmlFor="u-name">Username</label>
-          <input id="u-name" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
-        </div>
-        <div className="field">
-          <label htmlFor="u-display">Display name</label>
-          <input id="u-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="off" placeholder="Shown in the top bar" />
-        </div>
-        <div className="field">
-          <label htmlFor="u-role">Role</label>
-          <select id="u-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {TENANT_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABEL[r]} — {ROLE_HINT[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="u-pw">Initial password</label>
-          <input id="u-pw" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
-          <div className="field-hint">At least 12 characters.</div>
-        </div>
-      </div>
-      {create.error ? (
-        <p className="form-error" role="alert">
-          {create.error}
-        </p>
-      ) : null}
-    </Dialog>
+      <Field id="u-name" label="Username">
+        <input id="u-name" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+      </Field>
+      <Field id="u-display" label="Display name">
+        <input id="u-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="off" placeholder="Shown in the top bar" />
+      </Field>
+      <Field id="u-role" label="Role">
+        <select id="u-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {TENANT_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]} — {ROLE_HINT[r]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="u-pw" label="Initial password" hint="At least 12 characters.">
+        <input id="u-pw" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -101,55 +88,42 @@ export function Users() {
       <ErrorNote error={res.error ?? patch.error} onRetry={res.reload} />
       <Card>
         {res.data ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => {
-                const self = u.id === me.user.id;
-                return (
-                  <tr key={u.id}>
-                    <td>
-                      <div className="strong">{u.displayName}</div>
-                      <div className="mono muted small">{u.username}</div>
-                    </td>
-                    <td>
-                      <label className="visually-hidden" htmlFor={`role-${u.id}`}>
-                        Role of {u.username}
-                      </label>
-                      <select id={`role-${u.id}`} value={u.role} disabled={self || patch.busy} onChange={(e) => void patch.run(u, { role: e.target.value as Role })}>
-                        {TENANT_ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABEL[r]}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{formatDate(u.createdAt)}</td>
-                    <td>{u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}</td>
-                    <td className="actions">
-                      {self ? (
-                        <span className="muted small">You</span>
-                      ) : (
-                        <Button variant="ghost" onClick={() => void patch.run(u, { disabled: !u.disabled })}>
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </Button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable columns={['User', 'Role', 'Created', 'Status']} actions>
+            {users.map((u) => {
+              const self = u.id === me.user.id;
+              return (
+                <tr key={u.id}>
+                  <td>
+                    <div className="strong">{u.displayName}</div>
+                    <div className="mono muted small">{u.username}</div>
+                  </td>
+                  <td>
+                    <label className="visually-hidden" htmlFor={`role-${u.id}`}>
+                      Role of {u.username}
+                    </label>
+                    <select id={`role-${u.id}`} value={u.role} disabled={self || patch.busy} onChange={(e) => void patch.run(u, { role: e.target.value as Role })}>
+                      {TENANT_ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {ROLE_LABEL[r]}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{formatDate(u.createdAt)}</td>
+                  <td>{u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}</td>
+                  <td className="actions">
+                    {self ? (
+                      <span className="muted small">You</span>
+                    ) : (
+                      <Button variant="ghost" onClick={() => void patch.run(u, { disabled: !u.disabled })}>
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         ) : (
           <Loading />
         )}

@@ -3,48 +3,16 @@
 // the measured value; the HTML report; and, where the platform allows it, starting a fast run.
 // When the platform does not serve runs at all, the page says how to produce a report.
 import { useEffect, useState } from 'react';
+import type { RunState, ValidationRunSummary } from '../../../../platform/api/routes/validation.ts';
+import type { ScenarioResult, ValidationReport } from '../../../../test/validation/types.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { API_BASE, ApiError } from '../../lib/api.ts';
 import { formatDayTime, formatDuration } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
-
-interface RunSummary {
-  id: string;
-  profile: 'fast' | 'full';
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  summary: { total: number; pass: number; fail: number; notRun: number };
-  failed: string[];
-  html: boolean;
-}
-
-interface ScenarioResult {
-  id: string;
-  title: string;
-  requirement: string;
-  indicator: string;
-  criterion: string;
-  status: 'pass' | 'fail' | 'not-run';
-  measured: number | string | null;
-  unit?: string;
-  reason?: string;
-  durationMs: number;
-}
-
-interface Report {
-  id: string;
-  profile: string;
-  startedAt: string;
-  durationMs: number;
-  environment?: { node: string; platform: string; arch: string; cpus: number; commit: string | null };
-  summary: RunSummary['summary'];
-  results: ScenarioResult[];
-}
-
-type Current = { state: 'idle' } | { state: 'running'; startedAt: number } | { state: 'finished'; reportId: string } | { state: 'failed'; error: string };
 
 const STATUS: Record<ScenarioResult['status'], { tone: 'ok' | 'bad' | 'muted'; label: string }> = {
   pass: { tone: 'ok', label: 'Pass' },
@@ -68,43 +36,32 @@ function measured(r: ScenarioResult): string {
 }
 
 function ReportView({ id }: { id: string }) {
-  const res = useResource<Report>(`/validation/runs/${encodeURIComponent(id)}`);
+  const res = useResource<ValidationReport>(`/validation/runs/${encodeURIComponent(id)}`);
   if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
   const r = res.data;
   if (!r) return <Loading />;
   return (
-    <table className="table" data-testid="validation-results">
-      <thead>
-        <tr>
-          <th scope="col">Scenario</th>
-          <th scope="col">Indicator</th>
-          <th scope="col">Success criterion</th>
-          <th scope="col">Measured</th>
-          <th scope="col">Result</th>
+    <DataTable columns={['Scenario', 'Indicator', 'Success criterion', 'Measured', 'Result']} testId="validation-results">
+      {r.results.map((s) => (
+        <tr key={s.id}>
+          <td>
+            <div className="strong">{s.title}</div>
+            <div className="muted small">
+              <span className="mono">{s.id}</span> · {s.requirement}
+            </div>
+          </td>
+          <td className="small">{s.indicator}</td>
+          <td className="small">{s.criterion}</td>
+          <td className="mono small">
+            {measured(s)}
+            {s.status !== 'pass' && s.reason ? <div className="form-error small">{s.reason}</div> : null}
+          </td>
+          <td>
+            <Pill tone={STATUS[s.status].tone}>{STATUS[s.status].label}</Pill>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {r.results.map((s) => (
-          <tr key={s.id}>
-            <td>
-              <div className="strong">{s.title}</div>
-              <div className="muted small">
-                <span className="mono">{s.id}</span> · {s.requirement}
-              </div>
-            </td>
-            <td className="small">{s.indicator}</td>
-            <td className="small">{s.criterion}</td>
-            <td className="mono small">
-              {measured(s)}
-              {s.status !== 'pass' && s.reason ? <div className="form-error small">{s.reason}</div> : null}
-            </td>
-            <td>
-              <Pill tone={STATUS[s.status].tone}>{STATUS[s.status].label}</Pill>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }
 
@@ -112,21 +69,21 @@ export function Validation() {
   const api = useApi();
   const { can } = useSession();
   const { search } = useLocation();
-  const res = useResource<{ items: RunSummary[]; canRun: boolean }>('/validation/runs');
-  const [current, setCurrent] = useState<Current | null>(null);
+  const res = useResource<{ items: ValidationRunSummary[]; canRun: boolean }>('/validation/runs');
+  const [current, setCurrent] = useState<RunState | null>(null);
   const missing = res.error instanceof ApiError && (res.error.status === 404 || res.error.status === 501);
   const runs = res.data?.items ?? [];
   const selected = runs.find((r) => r.id === search.get('run')) ?? runs[0];
 
   const { reload } = res;
   const start = useAction(async () => {
-    setCurrent(await api.post<Current>('/validation/runs', { profile: 'fast' }));
+    setCurrent(await api.post<RunState>('/validation/runs', { profile: 'fast' }));
   });
   // While a run is in progress, ask how it is going every few seconds.
   useEffect(() => {
     if (current?.state !== 'running') return;
     const t = setInterval(() => {
-      void api.get<Current>('/validation/current').then((c) => {
+      void api.get<RunState>('/validation/current').then((c) => {
         setCurrent(c);
         if (c.state !== 'running') reload();
       });
@@ -170,8 +127,7 @@ export function Validation() {
             actions={
               <>
                 {runs.length > 1 ? (
-                  <div className="field field-inline">
-                    <label htmlFor="run">Run</label>
+                  <Field id="run" label="Run" inline>
                     <select id="run" value={selected.id} onChange={(e) => setSearch({ run: e.target.value })}>
                       {runs.map((r) => (
                         <option key={r.id} value={r.id}>
@@ -179,7 +135,7 @@ export function Validation() {
                         </option>
                       ))}
                     </select>
-                  </div>
+                  </Field>
                 ) : null}
                 {selected.html ? (
                   <a className="btn btn-secondary" href={`${API_BASE}/validation/runs/${encodeURIComponent(selected.id)}/html`} target="_blank" rel="noopener">
