@@ -11,6 +11,10 @@ import type { Reading } from './services/series.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
 import { Counter } from 'prom-client';
+import { TokenBucket } from './tenancy/ingest-quota.ts';
+
+/** Longest a batch may wait for its tenant's quota before its readings are refused. */
+const MAX_QUOTA_WAIT_MS = 5_000;
 
 export interface Ingest {
   port: number;
@@ -79,13 +83,18 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     },
     commit: async (tenantId, batch) => {
       const readings: Reading[] = [];
-      const quota = (await s.tenants.get(tenantId))?.quotas.ingestPerSecond ?? Infinity;
+      // Tenant quota: one tenant's fleet cannot starve the others. Over it, the batch waits for
+      // its tokens (its PUBACKs come later, which slows QoS1 devices down); only a backlog of
+      // more than MAX_QUOTA_WAIT_MS is refused.
+      const bucket = await quotaBucket(tenantId);
+      const wait = bucket.reserve(batch.length);
+      if (wait > MAX_QUOTA_WAIT_MS) {
+        bucket.refund(batch.length);
+        for (const m of batch) refused(m, 'quota-exceeded');
+        return;
+      }
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       for (const m of batch) {
-        // Tenant quota (readings per second): one tenant's fleet cannot starve the others.
-        if (!quotaLimiter(tenantId, quota)) {
-          refused(m, 'quota-exceeded');
-          continue;
-        }
         const subject = await subjectOf(m.deviceId);
         const pilot = kinds.get(m.kind)?.pilot;
         if (pilot?.gate) {
@@ -155,15 +164,12 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
   );
 
   const refusedIds = new Set<string>();
-  const quotaWindows = new Map<string, { second: number; count: number }>();
-  function quotaLimiter(tenantId: string, perSecond: number): boolean {
-    const second = Math.floor(Date.now() / 1000);
-    const w = quotaWindows.get(tenantId);
-    if (!w || w.second !== second) {
-      quotaWindows.set(tenantId, { second, count: 1 });
-      return true;
-    }
-    return ++w.count <= perSecond;
+  const buckets = new Map<string, { rate: number; bucket: TokenBucket }>();
+  async function quotaBucket(tenantId: string): Promise<TokenBucket> {
+    const rate = (await s.tenants.get(tenantId))?.quotas.ingestPerSecond ?? Number.MAX_SAFE_INTEGER;
+    let entry = buckets.get(tenantId);
+    if (!entry || entry.rate !== rate) buckets.set(tenantId, (entry = { rate, bucket: new TokenBucket(rate) }));
+    return entry.bucket;
   }
   const refusedCounter = new Counter({
     name: 'custodia_ingest_refused_total',

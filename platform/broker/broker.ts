@@ -10,7 +10,7 @@
 //   authorizePublish            → topic ACL, then one handler per topic family; the callback is
 //                                 held until the group commit, which is what delays the PUBACK
 //   authorizeForward            → last check before anything reaches a subscriber
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../ids.ts';
 import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
@@ -486,7 +486,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     if (!checked.ok) return refuseMessage(identity, packet, family, checked.reason, checked.detail, callback);
     const receivedAt = Date.now();
     const reading: AcceptedMessage = {
-      id: randomUUID(),
+      id: uuidv7(receivedAt),
       tenantId: identity.tenantId,
       deviceId: identity.deviceId,
       kind: identity.kind,

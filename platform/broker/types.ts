@@ -27,7 +27,7 @@ export type ReadingFamily = 'telemetry' | 'events';
 
 /** A validated reading, handed to `commit` and then to `accepted`. */
 export interface AcceptedMessage {
-  /** Unique id of the reading (a UUID): a QoS 1 retry after a lost PUBACK gets a new one. */
+  /** Unique id of the reading (a time-ordered UUIDv7): a QoS 1 retry after a lost PUBACK gets a new one. */
   id: string;
   tenantId: string;
   deviceId: string;

@@ -124,3 +124,16 @@ describe('AAD', () => {
     expect(() => assertAadRef({ ...base, tenant: '_platform' })).not.toThrow();
   });
 });
+
+describe('IV pool', () => {
+  it('hands out 12-byte IVs that never repeat across pool refills', async () => {
+    const { freshIv } = await import('./aead.ts');
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const iv = freshIv();
+      expect(iv.length).toBe(12);
+      seen.add(iv.toString('hex'));
+    }
+    expect(seen.size).toBe(5000);
+  });
+});

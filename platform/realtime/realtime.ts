@@ -102,6 +102,8 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
 
   const unsubscribe = s.bus.subscribe((e: PlatformEvent) => {
     const room = e.room ? subRoom(e.tenantId, e.room) : tenantRoom(e.tenantId);
+    // Nobody watching this room: skip the work (readings of a fleet with no dashboard open).
+    if (e.batch && !io.sockets.adapter.rooms.get(room)?.size) return;
     if (!e.batch) {
       const rooms = !e.room && OPS_EVENTS.has(e.type) ? [room, opsRoom(e.tenantId)] : [room];
       io.to(rooms).emit(e.type, e.payload);

@@ -1,0 +1,390 @@
+// `npm run bench`: QoS 1 ingest measured side by side, in one run, on this machine:
+//   (a) aedes     a bare aedes broker, allow-all, no pipeline: the ceiling of the broker itself
+//   (c) mosquitto the C broker, anonymous, no persistence, when it is installed
+//   (b) custodia  the full ingest path: device authentication, topic ACL, schema validation,
+//                 sealing (AES-256-GCM), group commit to sqlite, PUBACK only after the commit
+// Each target runs in its own child process on a free 127.0.0.1 port and is driven by real
+// mqtt.js clients in a separate load-generator process (./load.ts), phase by phase:
+//   fixed  an open-loop schedule at --rate readings/s: latency at a given load
+//   max    every device keeps --window messages in flight: the sustained maximum
+// For Custodia the server is then killed with SIGKILL and its data directory reopened: every
+// acknowledged reading must be in the store (./verify-store.ts).
+//
+// Cores: the server under test is one Node process, so it uses about one core (sqlite and
+// AES-GCM run on its main thread); one load process takes the other. A second load process
+// (--load-procs 2) would compete with the server for its core, so the default is one, and the
+// table shows both processes' CPU so a figure limited by the generator is visible as such.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { arch, cpus, platform as osPlatform, release, tmpdir, totalmem, loadavg } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { BENCH_TENANT, writePlaceholderCredentials } from './credentials.ts';
+import { TARGETS, USAGE, defaultReportPath, parseOptions, type BenchOptions, type TargetName } from './options.ts';
+import {
+  cpuPressureNow,
+  cpuSeconds,
+  cpuStallSeconds,
+  freePort,
+  machineBusySeconds,
+  peakRssBytes,
+  spawnChild,
+  waitForPort,
+  type Child,
+} from './procs.ts';
+import {
+  combinePhase,
+  judge,
+  ratios,
+  renderGoals,
+  renderIngest,
+  renderResults,
+  type LoadPhaseReport,
+  type PhaseFigures,
+  type PhaseName,
+  type TargetResult,
+  type WindowSample,
+} from './report.ts';
+import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
+import { verifyStore } from './verify-store.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const node = process.execPath;
+const tsx = ['--import', 'tsx'];
+
+const TITLES: Record<TargetName, string> = {
+  aedes: 'bare aedes 1.x, allow-all, in-memory persistence, no pipeline',
+  mosquitto: 'mosquitto, anonymous, QoS 1 without persistence',
+  custodia: 'Custodia: auth, ACL, validation, sealing, group commit, PUBACK after commit',
+};
+
+const DRAIN_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 180_000;
+
+interface Server {
+  child: Child;
+  port: number;
+  /** Custodia's HTTP port, for its /metrics. */
+  httpPort?: number;
+  credsFile: string;
+  dataDir?: string;
+  provisionMs?: number;
+}
+
+// ---- servers ---------------------------------------------------------------------------------
+
+function findOnPath(command: string): string | null {
+  // Debian installs mosquitto in /usr/sbin, which is not on every user's PATH.
+  const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
+  for (const dir of dirs) {
+    if (dir && existsSync(join(dir, command))) return join(dir, command);
+  }
+  return null;
+}
+
+async function startServer(target: TargetName, opts: BenchOptions, runDir: string): Promise<Server | { skipped: string }> {
+  const credsFile = join(runDir, `${target}-credentials.json`);
+  if (target === 'aedes') {
+    writePlaceholderCredentials(credsFile, opts.devices);
+    const child = spawnChild('aedes', node, [...tsx, join(root, 'bench/bare-aedes.ts')], {
+      cwd: root,
+      env: { ...process.env, MQTT_PORT: '0' },
+    });
+    const ready = await child.next<{ mqttPort: number }>((m) => m['ready'] === true, 60_000);
+    return { child, port: ready.mqttPort, credsFile };
+  }
+  if (target === 'mosquitto') {
+    const bin = findOnPath('mosquitto');
+    if (!bin) return { skipped: 'mosquitto is not installed (apt-get install mosquitto)' };
+    writePlaceholderCredentials(credsFile, opts.devices);
+    const port = await freePort();
+    const conf = join(runDir, 'mosquitto.conf');
+    // TCP_NODELAY like Node's sockets, so PUBACKs are not held back by Nagle's algorithm.
+    writeFileSync(
+      conf,
+      [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'set_tcp_nodelay true', 'log_dest stderr', 'log_type error', 'log_type warning', ''].join('\n'),
+    );
+    const child = spawnChild('mosquitto', bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await waitForPort(port, 10_000);
+    return { child, port, credsFile };
+  }
+  const dataDir = join(runDir, 'custodia-data');
+  const profileDir = resolve(root, 'reports/profiles');
+  if (opts.profile) mkdirSync(profileDir, { recursive: true });
+  const child = spawnChild(
+    'custodia',
+    node,
+    [...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...tsx, join(root, 'bench/platform-server.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        CUSTODIA_DATA_DIR: dataDir,
+        HTTP_PORT: '0',
+        MQTT_PORT: '0',
+        LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error',
+        CUSTODIA_DEMO: '0',
+        BENCH_DEVICES: String(opts.devices),
+        BENCH_CREDS_FILE: credsFile,
+      },
+    },
+  );
+  const ready = await child.next<{ mqttPort: number; httpPort: number; provisionMs: number }>((m) => m['ready'] === true, 180_000);
+  return { child, port: ready.mqttPort, httpPort: ready.httpPort, credsFile, dataDir, provisionMs: ready.provisionMs };
+}
+
+// ---- load ------------------------------------------------------------------------------------
+
+function startLoads(target: TargetName, opts: BenchOptions, server: Server): Child[] {
+  const perPhaseMs = (opts.warmup + opts.seconds) * 1000 + DRAIN_MS + 5_000;
+  const lifetime = CONNECT_TIMEOUT_MS + 2 * perPhaseMs + 120_000;
+  const procs = Math.min(opts.loadProcs, opts.devices);
+  return Array.from({ length: procs }, (_, i) => {
+    const from = Math.floor((opts.devices * i) / procs);
+    const to = Math.floor((opts.devices * (i + 1)) / procs);
+    const spec = {
+      label: `load-${target}-${i}`,
+      port: server.port,
+      credsFile: server.credsFile,
+      from,
+      to,
+      window: opts.window,
+      reportEdges: i === 0,
+      maxLifetimeMs: lifetime,
+    };
+    return spawnChild(spec.label, node, [...tsx, join(root, 'bench/load.ts'), JSON.stringify(spec)], { cwd: root });
+  });
+}
+
+async function runPhase(
+  phase: PhaseName,
+  opts: BenchOptions,
+  server: Server,
+  loads: Child[],
+  clients: number[],
+): Promise<PhaseFigures> {
+  const total = clients.reduce((a, b) => a + b, 0);
+  // Custodia's counters are read between phases, not at the window's edges: a scrape inside the
+  // window would itself delay the readings being measured.
+  const scrape = () => (server.httpPort === undefined ? Promise.resolve(null) : fetchIngestMetrics(server.httpPort));
+  const metricsFrom = await scrape();
+  const startAt = Date.now() + 300;
+  const warmupMs = opts.warmup * 1000;
+  const measureMs = opts.seconds * 1000;
+  loads.forEach((l, i) =>
+    l.send({
+      cmd: 'phase',
+      name: phase,
+      mode: phase === 'fixed' ? 'rate' : 'saturate',
+      ...(phase === 'fixed' ? { rate: (opts.rate * clients[i]!) / total } : {}),
+      startAt,
+      warmupMs,
+      measureMs,
+      drainMs: DRAIN_MS,
+    }),
+  );
+  // Server CPU over the same window as the clients' figures (load process 0 reports the edges).
+  const edgeWait = warmupMs + measureMs + 30_000;
+  const lead = loads[0]!;
+  const sample = (): WindowSample => ({
+    serverCpu: cpuSeconds(server.child.pid),
+    machineBusy: machineBusySeconds(),
+    cpuStall: cpuStallSeconds(),
+  });
+  await lead.next((m) => m['type'] === 'edge' && m['edge'] === 'open' && m['phase'] === phase, edgeWait);
+  const from = sample();
+  await lead.next((m) => m['type'] === 'edge' && m['edge'] === 'close' && m['phase'] === phase, edgeWait);
+  const to = sample();
+  const parts = await Promise.all(
+    loads.map((l) => l.next<LoadPhaseReport>((m) => m['type'] === 'phase' && m['name'] === phase, DRAIN_MS + 30_000)),
+  );
+  if (!server.child.alive()) throw new Error(`the ${server.child.name} server died during the ${phase} phase`);
+  const metricsTo = await scrape();
+  const figures = combinePhase(phase, opts.window, parts, from, to);
+  if (metricsFrom && metricsTo) figures.ingest = metricsBetween(metricsFrom, metricsTo);
+  return figures;
+}
+
+async function runTarget(target: TargetName, opts: BenchOptions, runDir: string): Promise<TargetResult> {
+  const base = { target, title: TITLES[target], devices: opts.devices, connected: 0, connectMs: 0, phases: [], peakRssBytes: null };
+  const log = (msg: string) => process.stderr.write(`  ${target}: ${msg}\n`);
+  log('starting server');
+  const server = await startServer(target, opts, runDir);
+  if ('skipped' in server) return { ...base, status: 'skipped', reason: server.skipped };
+  const loads: Child[] = [];
+  try {
+    if (server.provisionMs !== undefined) log(`provisioned ${opts.devices} devices in ${server.provisionMs} ms`);
+    loads.push(...startLoads(target, opts, server));
+    const connected = await Promise.all(
+      loads.map((l) => l.next<{ clients: number; failures: number; firstFailures: string[]; ms: number }>((m) => m['type'] === 'connected', CONNECT_TIMEOUT_MS)),
+    );
+    const clients = connected.map((c) => c.clients);
+    const result: TargetResult = {
+      ...base,
+      status: 'ok',
+      connected: clients.reduce((a, b) => a + b, 0),
+      connectMs: Math.max(...connected.map((c) => c.ms)),
+      phases: [],
+      ...(server.provisionMs !== undefined ? { provisionMs: server.provisionMs } : {}),
+    };
+    log(`${result.connected}/${opts.devices} devices connected in ${result.connectMs} ms`);
+    const failures = connected.flatMap((c) => c.firstFailures);
+    if (failures.length) log(`connection failures, e.g. ${failures.join('; ')}`);
+    if (result.connected === 0) throw new Error('no device could connect');
+
+    for (const phase of ['fixed', ...(opts.maxRate ? ['max'] : [])] as PhaseName[]) {
+      log(`${phase} phase (${opts.warmup} s warm-up + ${opts.seconds} s measured)`);
+      const figures = await runPhase(phase, opts, server, loads, clients);
+      result.phases.push(figures);
+      log(`${phase}: ${figures.ackedPerS}/s acked, p99 ${figures.latencyMs.p99} ms`);
+    }
+
+    const ackedFiles = loads.map((_, i) => join(runDir, `${target}-acked-${i}.json`));
+    loads.forEach((l, i) => l.send({ cmd: 'finish', ...(target === 'custodia' ? { ackedFile: ackedFiles[i] } : {}) }));
+    await Promise.all(loads.map((l) => l.next((m) => m['type'] === 'done', 30_000)));
+    result.peakRssBytes = peakRssBytes(server.child.pid);
+    if (server.httpPort !== undefined) {
+      const metrics = await fetchIngestMetrics(server.httpPort);
+      if (metrics) result.metrics = metrics;
+    }
+
+    if (target === 'custodia' && server.dataDir) {
+      // SIGKILL: what is in the store now is what was durably committed, with no drain at exit.
+      // A profiled run stops gracefully instead, so that V8 writes the profile.
+      await server.child.kill(opts.profile ? 'SIGTERM' : 'SIGKILL');
+      log('checking every acknowledged reading in the store');
+      result.store = await verifyStore(server.dataDir, BENCH_TENANT, ackedFiles);
+      log(`store: ${result.store.stored} readings, ${result.store.lost} lost (checked in ${result.store.durationMs} ms)`);
+    }
+    return result;
+  } finally {
+    await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+function machine() {
+  const c = cpus();
+  let mosquittoVersion: string | null = null;
+  const bin = findOnPath('mosquitto');
+  if (bin) {
+    try {
+      mosquittoVersion = /version (\S+)/.exec(execFileSync(bin, ['-h'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1] ?? null;
+    } catch (err) {
+      // `mosquitto -h` exits with status 3 after printing its usage.
+      const out = String((err as { stdout?: unknown }).stdout ?? '');
+      mosquittoVersion = /version (\S+)/.exec(out)?.[1] ?? null;
+    }
+  }
+  const pkg = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? 'unknown',
+    memoryGB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${osPlatform()} ${release()} ${arch()}`,
+    node: process.version,
+    aedes: pkg('aedes'),
+    mqtt: pkg('mqtt'),
+    betterSqlite3: pkg('better-sqlite3'),
+    mosquitto: mosquittoVersion,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const opts = parsed.options;
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const startedAt = new Date();
+  const jsonPath = resolve(root, opts.json ?? defaultReportPath(startedAt));
+  const runDir = mkdtempSync(join(tmpdir(), 'custodia-bench-'));
+  const info = machine();
+  const targets = opts.only ? [opts.only] : [...TARGETS];
+  const batch = {
+    INGEST_BATCH_SIZE: process.env['INGEST_BATCH_SIZE'] ?? '(default)',
+    INGEST_BATCH_MS: process.env['INGEST_BATCH_MS'] ?? '(default)',
+  };
+  process.stderr.write(
+    `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
+      `window ${opts.window}, ${opts.loadProcs} load process(es); ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
+  );
+
+  const pressure = cpuPressureNow();
+  if (pressure !== null && pressure > 10) {
+    process.stderr.write(
+      `warning: the machine is busy (CPU pressure ${pressure}% over the last 10 s): other processes will ` +
+        'compete with the servers and the load, and the figures will be lower bounds\n',
+    );
+  }
+
+  const results: TargetResult[] = [];
+  try {
+    for (const target of targets) {
+      try {
+        results.push(await runTarget(target, opts, runDir));
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`  ${target}: failed: ${reason}\n`);
+        results.push({ target, title: TITLES[target], status: 'failed', reason, devices: opts.devices, connected: 0, connectMs: 0, phases: [], peakRssBytes: null });
+      }
+    }
+  } finally {
+    if (opts.keep) process.stderr.write(`data kept in ${runDir}\n`);
+    else rmSync(runDir, { recursive: true, force: true });
+  }
+
+  const goals = judge(results);
+  const versus = ratios(results);
+  const out: string[] = ['', renderResults(results), ''];
+  for (const r of versus) {
+    const baseline = results.find((x) => x.target === r.against)?.phases.find((p) => p.phase === 'max');
+    const bound = baseline && baseline.loadCpuPct >= 90 ? `; ${r.against} limited by the load generator, its ceiling is higher` : '';
+    out.push(`custodia / ${r.against}: ${r.ratio.toFixed(2)} (${r.custodiaPerS}/s vs ${r.baselinePerS}/s, max phase${bound})`);
+  }
+  const ingestLines = renderIngest(results);
+  if (ingestLines.length) out.push('', ...ingestLines);
+  out.push('', renderGoals(goals), '');
+  const custodia = results.find((r) => r.target === 'custodia');
+  if (custodia?.store) {
+    out.push(
+      `custodia store after SIGKILL: ${custodia.store.stored} readings stored, ${custodia.store.acked} acknowledged, ` +
+        `${custodia.store.lost} lost, ${custodia.store.unacknowledgedButStored} stored without a PUBACK seen`,
+    );
+  }
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(
+    jsonPath,
+    JSON.stringify(
+      {
+        benchmark: 'ingest',
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        parameters: { ...opts, json: jsonPath, drainMs: DRAIN_MS, ...batch, qos: 1, mqtt: '3.1.1', host: '127.0.0.1' },
+        machine: { ...info, cpuPressureAtStart: pressure },
+        targets: results,
+        ratios: versus,
+        goals,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  out.push(`JSON written to ${jsonPath}`);
+  process.stdout.write(out.join('\n') + '\n');
+  return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,112 @@
+// Command-line flags of `npm run bench`, validated with zod at the boundary. Pure: parses an
+// argv array and returns the options, or a one-line error naming the flag.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const TARGETS = ['aedes', 'mosquitto', 'custodia'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const optionsSchema = z.object({
+  devices: int(1, 10_000).default(1000),
+  /** Offered rate of the fixed-rate phase, readings per second over all devices. */
+  rate: int(1, 200_000).default(5000),
+  /** Measured window of each phase, after the warm-up. */
+  seconds: int(1, 600).default(10),
+  warmup: int(0, 120).default(3),
+  /** Run the saturation phase (the sustained maximum). */
+  maxRate: z.boolean().default(true),
+  /** QoS 1 messages one device may have awaiting PUBACK (the saturation phase's depth). */
+  window: int(1, 1000).default(16),
+  /** Load-generator processes; they share the machine's cores with the server. */
+  loadProcs: int(1, 8).default(1),
+  json: z.string().min(1).optional(),
+  only: z.enum(TARGETS).optional(),
+  keep: z.boolean().default(false),
+  /** Write a V8 CPU profile of the Custodia server child (it then stops with SIGTERM). */
+  profile: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+export type BenchOptions = z.infer<typeof optionsSchema>;
+
+export const USAGE = `Usage: npm run bench -- [flags]
+
+Measures QoS 1 ingest side by side: (a) a bare aedes broker (the ceiling on this machine),
+(b) Custodia's full ingest path, (c) mosquitto when it is on PATH. Each server runs in its own
+process, driven by real mqtt.js clients in separate load-generator processes.
+
+  --devices N       connected devices (default 1000)
+  --rate N          offered readings/s of the fixed-rate phase, all devices together (default 5000)
+  --seconds N       measured window of each phase, after the warm-up (default 10)
+  --warmup N        warm-up seconds before each measured window (default 3)
+  --max-rate        run the saturation phase for the sustained maximum (default on)
+  --no-max-rate     fixed-rate phase only
+  --window N        QoS 1 messages in flight per device, the saturation depth (default 16)
+  --load-procs N    load-generator processes (default 1: the server keeps the other core)
+  --json FILE       where to write the JSON report (default reports/bench-<date>.json)
+  --only NAME       one target: aedes | custodia | mosquitto
+  --keep            keep the temporary data directory (prints its path)
+  --profile         CPU-profile the Custodia server (.cpuprofile under reports/profiles/)
+  --help            this text
+
+The platform child takes INGEST_BATCH_SIZE and INGEST_BATCH_MS from the environment.`;
+
+export type ParsedOptions = { ok: true; options: BenchOptions } | { ok: false; error: string };
+
+export function parseOptions(argv: string[]): ParsedOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        devices: { type: 'string' },
+        rate: { type: 'string' },
+        seconds: { type: 'string' },
+        warmup: { type: 'string' },
+        'max-rate': { type: 'boolean' },
+        'no-max-rate': { type: 'boolean' },
+        window: { type: 'string' },
+        'load-procs': { type: 'string' },
+        json: { type: 'string' },
+        only: { type: 'string' },
+        keep: { type: 'boolean' },
+        profile: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+  if (values['max-rate'] && values['no-max-rate']) {
+    return { ok: false, error: '--max-rate and --no-max-rate contradict each other' };
+  }
+  const parsed = optionsSchema.safeParse({
+    devices: values['devices'],
+    rate: values['rate'],
+    seconds: values['seconds'],
+    warmup: values['warmup'],
+    maxRate: values['no-max-rate'] ? false : undefined,
+    window: values['window'],
+    loadProcs: values['load-procs'],
+    json: values['json'],
+    only: values['only'],
+    keep: values['keep'],
+    profile: values['profile'],
+    help: values['help'],
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = String(issue.path[0] ?? 'flags').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return { ok: false, error: `--${flag}: ${issue.message}` };
+  }
+  return { ok: true, options: parsed.data };
+}
+
+/** `reports/bench-2025-01-31T10-20-30.json`: sortable, and valid on every file system. */
+export function defaultReportPath(at: Date): string {
+  return `reports/bench-${at.toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
+}
