@@ -30,6 +30,7 @@ import type { AuditService, PlatformServices } from './services/index.ts';
 import { Scopes } from './services/scopes.ts';
 import { SeriesService } from './services/series.ts';
 import { createStorage } from './storage/index.ts';
+import { acquireDataLock } from './data-lock.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { TenantRegistry } from './tenancy/tenants.ts';
 import { AgreementService } from './policy/agreement-service.ts';
@@ -65,9 +66,21 @@ export interface Platform {
   mqttPort: number;
   url: string;
   stop(): Promise<void>;
+  /** Releases the data directory (done by stop). */
+  releaseDataDir(): Promise<void>;
 }
 
 export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
+  const lock = await acquireDataLock(config.dataDir);
+  try {
+    return await bootPlatform(config, opts, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function bootPlatform(config: Config, opts: PlatformOptions, lock: { release(): Promise<void> }): Promise<Platform> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? Date.now;
   const pilots = opts.pilots ?? [];
@@ -194,6 +207,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     mqttPort: ingest.port,
     url: `http://${config.http.host}:${httpPort}`,
     stop: () => (stopping ??= stopPlatform(platform)),
+    releaseDataDir: () => lock.release(),
   };
   return platform;
 }
@@ -214,5 +228,6 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await services.audit.close();
   services.keyring.clearCache();
   await services.storage.close();
+  await p.releaseDataDir();
   services.logger.info('custodia platform stopped');
 }
