@@ -30,6 +30,7 @@ import {
   type StoredRecord,
 } from '../port.ts';
 import { SCHEMA_VERSION } from '../sqlite/schema.ts';
+import { toAudit, toRecord, type AuditRow, type PointRow as SqlitePointRow, type RecordRow as SqliteRecordRow } from '../sqlite/rows.ts';
 
 /** The collection name series points are sealed under (platform/services/series.ts). */
 export const SERIES_COLLECTION = 'series';
@@ -115,37 +116,8 @@ export function parseMigrateArgs(argv: readonly string[]): MigrateArgs | 'help' 
 
 // ---- reading a sqlite store
 
-interface RecordRow {
-  rowid: number;
-  kind: string;
-  id: string;
-  subject: string | null;
-  body: Buffer;
-  created_at: number;
-  updated_at: number;
-  idx: string;
-}
-
-interface PointRow {
-  rowid: number;
-  series: string;
-  id: string;
-  ts: number;
-  subject: string | null;
-  body: Buffer;
-}
-
-interface AuditRow {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: StoredAuditEntry['outcome'];
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+type RecordRow = SqliteRecordRow & { rowid: number };
+type PointRow = SqlitePointRow & { rowid: number };
 
 const RECORD_SELECT = `SELECT r.rowid AS rowid, r.kind, r.id, r.subject, r.body, r.created_at, r.updated_at,
   (SELECT json_group_object(i.name, i.value) FROM record_index i WHERE i.kind = r.kind AND i.id = r.id) AS idx
@@ -295,32 +267,6 @@ export class SqliteExport {
       listKeyScopes: async (prefix) => [...new Set(keys.map((k) => k.scope).filter((s) => s.startsWith(prefix)))],
     });
   }
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    kind: row.kind,
-    id: row.id,
-    subject: row.subject,
-    index: JSON.parse(row.idx) as Record<string, string>,
-    body: row.body,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toAudit(row: AuditRow): StoredAuditEntry {
-  return {
-    seq: row.seq,
-    ts: row.ts,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    outcome: row.outcome,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
 
 export function readOnlyKeyStore(source: Pick<KeyStore, 'getKeys'> & Pick<Store, 'listKeyScopes'>): KeyStore {

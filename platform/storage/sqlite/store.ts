@@ -15,53 +15,9 @@ import type {
   WriteBatch,
 } from '../port.ts';
 
+import { toAudit, toPoint, toRecord, type AuditRow, type CheckpointRow, type KeyRow, type PointRow, type RecordRow } from './rows.ts';
+
 type Db = Database.Database;
-
-interface RecordRow {
-  kind: string;
-  id: string;
-  subject: string | null;
-  body: Buffer;
-  created_at: number;
-  updated_at: number;
-  idx: string;
-}
-
-interface PointRow {
-  series: string;
-  id: string;
-  ts: number;
-  subject: string | null;
-  body: Buffer;
-}
-
-interface KeyRow {
-  scope: string;
-  version: number;
-  wrapped: Buffer;
-  wrapped_by: string;
-  created_at: number;
-}
-
-interface AuditRow {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: StoredAuditEntry['outcome'];
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-interface CheckpointRow {
-  seq: number;
-  head_hash: string;
-  ts: number;
-  signature: string;
-  key_id: string;
-}
 
 const RECORD_COLUMNS = `r.kind, r.id, r.subject, r.body, r.created_at, r.updated_at,
   (SELECT json_group_object(i.name, i.value) FROM record_index i WHERE i.kind = r.kind AND i.id = r.id) AS idx`;
@@ -386,36 +342,6 @@ function recordFilter(
     params.push(subject);
   }
   return { sql, params };
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    kind: row.kind,
-    id: row.id,
-    subject: row.subject,
-    index: JSON.parse(row.idx) as Record<string, string>,
-    body: row.body,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toPoint(row: PointRow): StoredPoint {
-  return { series: row.series, id: row.id, ts: row.ts, subject: row.subject, body: row.body };
-}
-
-function toAudit(row: AuditRow): StoredAuditEntry {
-  return {
-    seq: row.seq,
-    ts: row.ts,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    outcome: row.outcome,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
 }
 
 function checkLimit(limit: number | undefined): number | undefined {
