@@ -212,3 +212,20 @@ export function problemReporter(logger: Logger | undefined, windowMs = 60_000, c
     logger?.warn({ deviceId, ...(others ? { devicesInLastWindow: others } : {}) }, message);
   };
 }
+
+/** The status line both simulators print: fleet counters plus the scheduler's deferred ticks. */
+export function fleetStatus(devices: Iterable<SimDevice>, deferred: number) {
+  const c = fleetCounters(devices);
+  return {
+    devices: c.devices,
+    online: c.online,
+    sent: c.sent,
+    acked: c.acked,
+    buffered: c.buffered,
+    dropped: c.dropped,
+    errors: c.errorsReceived,
+    commands: c.commandsReceived,
+    reconnects: c.reconnects,
+    deferred,
+  };
+}

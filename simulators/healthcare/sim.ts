@@ -8,7 +8,7 @@ import { implausibleFields } from '../../pilots/healthcare/domain/vitals.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SimulatorHandle } from '../common/cli.ts';
 import { createDevice, type DeviceCommand, type SimDevice } from '../common/device.ts';
-import { connectGradually, fleetCounters, problemReporter } from '../common/fleet.ts';
+import { connectGradually, fleetStatus, problemReporter } from '../common/fleet.ts';
 import { deriveSeed } from '../common/random.ts';
 import { createScheduler, TokenBucket, type Scheduler } from '../common/scheduler.ts';
 import { buildHomes, type HealthcareFleet, type Home, type HomeDevice } from './fleet.ts';
@@ -290,18 +290,8 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
       return replies.length > 3 ? `${scenario} applied to ${replies.length} patients` : replies.join('; ');
     },
     status() {
-      const c = fleetCounters(devices.values());
       return {
-        devices: c.devices,
-        online: c.online,
-        sent: c.sent,
-        acked: c.acked,
-        buffered: c.buffered,
-        dropped: c.dropped,
-        errors: c.errorsReceived,
-        commands: c.commandsReceived,
-        reconnects: c.reconnects,
-        deferred: scheduler.stats().deferred,
+        ...fleetStatus(devices.values(), scheduler.stats().deferred),
         deteriorating: runtimes.filter((r) => r.model.phase === 'deteriorating' || r.model.phase === 'deteriorated').length,
       };
     },

@@ -7,7 +7,7 @@ import { lightingCommandSchema, type LightingEvent, type Phase } from '../../pil
 import type { Logger } from '../../platform/logger.ts';
 import type { SimulatorHandle } from '../common/cli.ts';
 import { createDevice, type DeviceCommand, type SimDevice } from '../common/device.ts';
-import { connectGradually, fleetCounters, problemReporter } from '../common/fleet.ts';
+import { connectGradually, fleetStatus, problemReporter } from '../common/fleet.ts';
 import { deriveSeed } from '../common/random.ts';
 import { createScheduler, TokenBucket, type Job } from '../common/scheduler.ts';
 import { buildInstallation, type CabinetSpec, type LampSpec, type LightingFleet } from './fleet.ts';
@@ -378,7 +378,6 @@ export function createLightingSim(opts: LightingSimOptions): LightingSim {
       return apply(scenario, target);
     },
     status() {
-      const c = fleetCounters(devices.values());
       let litLamps = 0;
       let faulty = 0;
       let watts = 0;
@@ -390,16 +389,7 @@ export function createLightingSim(opts: LightingSimOptions): LightingSim {
         switches += l.state.switchCount;
       }
       return {
-        devices: c.devices,
-        online: c.online,
-        sent: c.sent,
-        acked: c.acked,
-        buffered: c.buffered,
-        dropped: c.dropped,
-        errors: c.errorsReceived,
-        commands: c.commandsReceived,
-        reconnects: c.reconnects,
-        deferred: scheduler.stats().deferred,
+        ...fleetStatus(devices.values(), scheduler.stats().deferred),
         lit: litLamps,
         faulty,
         switches,
