@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
 
-it('personal fields and secrets never reach the log (pino redaction)', () => {
+it('personal fields and secrets never reach the log (ASVS 7.1.1, 7.1.2)', () => {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

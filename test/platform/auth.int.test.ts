@@ -83,7 +83,7 @@ describe('login and sessions', () => {
   });
 });
 
-describe('bad input gets a clear 4xx and never a 500', () => {
+describe('bad input gets a clear 4xx and never a 500 (ASVS 5.1.3, 13.2.5)', () => {
   it.each([
     ['malformed JSON', '{"username": ', 400, /not valid JSON/],
     ['wrong types', JSON.stringify({ username: 42, password: true }), 400, /username/],

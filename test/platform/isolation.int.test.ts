@@ -45,7 +45,7 @@ describe('tenant A cannot reach tenant B', () => {
       ['POST', '/api/v1/commands'],
     ] as const;
 
-  it('every tenant-scoped route answers 403 or 404 to tenant A principals of every role', async () => {
+  it('every tenant-scoped route answers 403 or 404 to tenant A principals of every role (ASVS 4.2.1, 4.1.1)', async () => {
     for (const role of ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const) {
       const a = await h.as(h.tenants.a.users[role]);
       for (const [method, path] of routes()) {
@@ -72,7 +72,7 @@ describe('tenant A cannot reach tenant B', () => {
     expect(log.body.items.length).toBeGreaterThanOrEqual(routes().length);
   });
 
-  it('the platform operator manages tenants but reads no tenant data', async () => {
+  it('the platform operator manages tenants but reads no tenant data (ASVS 4.1.3)', async () => {
     const root = await h.as('root-admin');
     expect((await root.get('/api/v1/tenants')).status).toBe(200);
     for (const path of ['/api/v1/alarms', '/api/v1/devices', '/api/v1/users', '/api/v1/commands', `/api/v1/devices/${b.deviceId}`]) {

@@ -52,7 +52,7 @@ describe('ingest through the platform', () => {
     await expect.poll(async () => (await operator.get('/api/v1/alarms')).body.items.length, { timeout: 3000 }).toBe(1);
   });
 
-  it('a bad payload is answered on the errors topic, counted on /metrics and audited; the device stays connected', async () => {
+  it('a bad payload is answered on the errors topic, counted on /metrics and audited; the device stays connected (ETSI EN 303 645 5.13-1)', async () => {
     const d = await device('mq-bad-1');
     const c = await connect(d);
     const errors: { reason: string }[] = [];
@@ -71,7 +71,7 @@ describe('ingest through the platform', () => {
     expect(log.body.items.some((e: { action: string; target: string }) => e.action.startsWith('mqtt.') && e.target.includes(d.id))).toBe(true);
   });
 
-  it('a revoked device is refused at CONNECT (ETSI EN 303 645 5.1)', async () => {
+  it('a revoked device is refused at CONNECT and a rotated secret replaces the old one (ETSI EN 303 645 5.1-1)', async () => {
     const d = await device('mq-revoked-1');
     await admin.post(`/api/v1/devices/${d.id}/revoke`);
     await expect(connect(d)).rejects.toThrow(/Not authorized|5/);

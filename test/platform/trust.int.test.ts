@@ -24,7 +24,7 @@ describe('encryption at rest and restart', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('no sentinel value appears in any byte under the data directory, and everything survives a restart', async () => {
+  it('no sentinel value appears in any byte under the data directory, and everything survives a restart (ASVS 6.1.1, ETSI EN 303 645 5.8-2)', async () => {
     const h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'] });
     dataDir = h.config.dataDir;
     await inA(h, async () => {
@@ -57,7 +57,7 @@ describe('encryption at rest and restart', () => {
 });
 
 describe('keys', () => {
-  it('rotation keeps old data readable; shredding makes a subject erased and spares the others', async () => {
+  it('rotation keeps old data readable; shredding makes a subject erased and spares the others (ASVS 6.4.2, ETSI EN 303 645 5.11-1)', async () => {
     const h = await bootHarness();
     const s = h.platform.services;
     await inA(h, async () => {
@@ -101,7 +101,7 @@ describe('keys', () => {
 });
 
 describe('audit log tamper evidence', () => {
-  it.each(['edit', 'delete', 'reorder', 'truncate'] as const)('a %s on a copy of the log is detected by verify; the original verifies', async (attack) => {
+  it.each(['edit', 'delete', 'reorder', 'truncate'] as const)('a %s on a copy of the log is detected by verify; the original verifies (ASVS 7.3.3)', async (attack) => {
     const h = await bootHarness();
     const auditor = await h.as(h.tenants.a.users.auditor);
     for (let i = 0; i < 5; i++) await auditor.get('/api/v1/audit?limit=1');
