@@ -8,12 +8,15 @@
 // when the file is accessible by group or others (ASVS 4.0.3 V6.4.1: secrets stored with access
 // control; the same rule ssh applies to private keys).
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KEY_BYTES, toKeyObject, unwrapKey, wrapKey } from './aead.ts';
 import type { MasterKeyProvider } from './types.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
+/** Written by `npm run keys:rotate-master` before it re-wraps; gone when the rotation finished. */
+export const NEXT_MASTER_KEY_FILE = 'master.key.next';
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 /** First 8 hex characters of sha256(key): tells master-key versions apart, reveals nothing useful. */
@@ -67,8 +70,11 @@ export class FileMasterKeyProvider extends LocalMasterKeyProvider {
   }
 
   /** Reads `<dataDir>/master.key`, creating the directory (0700) and the key (0600) when missing. */
-  static async open(dataDir: string): Promise<FileMasterKeyProvider> {
+  static async open(dataDir: string, opts: { allowPendingRotation?: boolean } = {}): Promise<FileMasterKeyProvider> {
     const path = join(dataDir, MASTER_KEY_FILE);
+    if (!opts.allowPendingRotation && existsSync(join(dataDir, NEXT_MASTER_KEY_FILE))) {
+      throw new Error('a master-key rotation was interrupted; run `npm run keys:rotate-master` to finish it before starting');
+    }
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const existing = await readKeyFile(path);
     const raw = existing ?? (await createKeyFile(path));
@@ -88,12 +94,12 @@ export class EnvMasterKeyProvider extends LocalMasterKeyProvider {
 }
 
 /** The environment key when configured, otherwise the data directory's key file. */
-export async function createMasterKeyProvider(config: {
-  dataDir: string;
-  masterKeyHex?: string;
-}): Promise<MasterKeyProvider> {
+export async function createMasterKeyProvider(
+  config: { dataDir: string; masterKeyHex?: string },
+  opts: { allowPendingRotation?: boolean } = {},
+): Promise<MasterKeyProvider> {
   if (config.masterKeyHex) return new EnvMasterKeyProvider(config.masterKeyHex);
-  return FileMasterKeyProvider.open(config.dataDir);
+  return FileMasterKeyProvider.open(config.dataDir, opts);
 }
 
 /** Returns the key bytes, or null when the file does not exist. */
