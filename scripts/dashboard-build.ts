@@ -73,7 +73,16 @@ export async function ensureDashboardBuilt(): Promise<void> {
     const { build } = await import('vite');
     const tmp = await mkdtemp(join(dist, '.next-'));
     try {
-      await build({ configFile: join(src, 'vite.config.ts'), logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+      // Always a production bundle, even when started from a test runner (NODE_ENV=test would
+      // otherwise pull React's development build in).
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: join(src, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+      } finally {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      }
       for (const entry of await readdir(tmp)) {
         if (entry !== 'index.html') await cp(join(tmp, entry), join(dist, entry), { recursive: true, force: true });
       }

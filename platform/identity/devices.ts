@@ -2,15 +2,12 @@
 // (at creation or rotation) and stored only as a salted HMAC (ETSI EN 303 645 5.1-1: unique
 // per-device credentials, no universal default). Kept in the platform store so the broker can
 // authenticate a device by id before it knows the tenant.
-import { z } from 'zod';
+import { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
 
-export const deviceIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{2,63}$/, 'lowercase letters, digits and dashes, 3–64 characters');
-export const deviceKindSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a registered device kind');
+export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 
 export interface Device {
   id: string;

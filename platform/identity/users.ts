@@ -1,23 +1,13 @@
 // Users live in the platform store: login must find a user before knowing the tenant.
 // Usernames are looked up through a blind index; the rest of the user is sealed.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
-import { ROLES, type Role } from '../tenancy/context.ts';
+import type { Role } from '../tenancy/context.ts';
+import { passwordSchema, usernameSchema } from './schemas.ts';
 import { hashPassword } from './passwords.ts';
 
-export const usernameSchema = z
-  .string()
-  .trim()
-  .min(3)
-  .max(64)
-  .regex(/^[a-zA-Z0-9._@-]+$/, 'letters, digits and . _ @ - only');
-
-/** ASVS 2.1.1/2.1.2: at least 12 characters, at most 128, any character allowed. */
-export const passwordSchema = z.string().min(12, 'at least 12 characters').max(128);
-
-export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
+export { passwordSchema, roleSchema, usernameSchema } from './schemas.ts';
 
 export interface User {
   id: string;

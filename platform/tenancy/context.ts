@@ -4,8 +4,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { NoTenantContextError } from '../errors.ts';
 
-export type Role = 'platform-admin' | 'tenant-admin' | 'operator' | 'auditor' | 'evaluator';
-export const ROLES: readonly Role[] = ['platform-admin', 'tenant-admin', 'operator', 'auditor', 'evaluator'];
+import type { Role } from '../policy/role-names.ts';
+
+export { ROLES, type Role } from '../policy/role-names.ts';
 
 export interface Principal {
   kind: 'user' | 'device' | 'system';

@@ -27,3 +27,14 @@ describe('checking a form with the API schema before sending it', () => {
     );
   });
 });
+
+describe('user and device forms use the API schemas', () => {
+  it('a short password and a bad device id are refused with the API wording; good input passes', async () => {
+    const { userCreateSchema, deviceCreateSchema } = await import('../../../platform/identity/schemas.ts');
+    expect(() => checkBody(userCreateSchema, { username: 'nurse.one', password: 'short', role: 'operator' })).toThrow(/^invalid body: password: at least 12 characters/);
+    expect(() => checkBody(userCreateSchema, { username: 'nurse.one', password: 'long-enough-password', role: 'platform-admin' })).toThrow(/^invalid body: role/);
+    expect(() => checkBody(userCreateSchema, { username: 'nurse.one', password: 'long-enough-password', role: 'operator' })).not.toThrow();
+    expect(() => checkBody(deviceCreateSchema, { id: 'Bad Id', kind: 'lamp' })).toThrow(/^invalid body: id: lowercase letters/);
+    expect(() => checkBody(deviceCreateSchema, { id: 'lamp-0001', kind: 'lamp' })).not.toThrow();
+  });
+});

@@ -2,21 +2,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
-import { deviceIdSchema, deviceKindSchema, publicDevice } from '../../identity/devices.ts';
+import { publicDevice } from '../../identity/devices.ts';
+import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
 
 const idParam = z.object({ id: deviceIdSchema });
-const attributes = z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean()]));
-const createSchema = z
-  .object({
-    id: deviceIdSchema,
-    kind: deviceKindSchema,
-    label: z.string().trim().min(1).max(80).optional(),
-    attributes: attributes.optional(),
-  })
-  .strict();
 const listQuery = z.object({ kind: deviceKindSchema.optional() }).strict();
 
 export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): Router {

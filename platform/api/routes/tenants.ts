@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '../../errors.ts';
-import { passwordSchema, usernameSchema } from '../../identity/users.ts';
+import { passwordSchema, usernameSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { quotasSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
 import { allow } from '../auth.ts';

@@ -2,19 +2,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest, notFound } from '../../errors.ts';
-import { passwordSchema, publicUser, roleSchema, usernameSchema } from '../../identity/users.ts';
+import { publicUser } from '../../identity/users.ts';
+import { userCreateSchema as createSchema, userPatchSchema as patchSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params } from '../validate.ts';
 
 const idParam = z.object({ id: z.uuid() });
-const tenantRole = roleSchema.exclude(['platform-admin']);
-const createSchema = z
-  .object({ username: usernameSchema, password: passwordSchema, role: tenantRole, displayName: z.string().trim().min(1).max(80).optional() })
-  .strict();
-const patchSchema = z
-  .object({ displayName: z.string().trim().min(1).max(80).optional(), role: tenantRole.optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
-  .strict();
 
 export function userRoutes(s: PlatformServices): Router {
   const r = Router();

@@ -10,6 +10,8 @@ import { formatDate } from '../../lib/format.ts';
 import { DEVICE_LABEL } from '../../lib/healthcare.ts';
 import type { Device, DeviceWithSecret } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
+import { checkBody } from '../../lib/validate.ts';
+import { deviceCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi } from '../../hooks/session.tsx';
 
@@ -45,7 +47,9 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   const [kind, setKind] = useState('');
   const [label, setLabel] = useState('');
   const create = useAction(async () => {
-    const r = await api.post<DeviceWithSecret>('/devices', { id: id.trim(), kind: kind.trim(), ...(label.trim() ? { label: label.trim() } : {}) });
+    const input = { id: id.trim(), kind: kind.trim(), ...(label.trim() ? { label: label.trim() } : {}) };
+    checkBody(deviceCreateSchema, input);
+    const r = await api.post<DeviceWithSecret>('/devices', input);
     setId('');
     setLabel('');
     onIssued(r);

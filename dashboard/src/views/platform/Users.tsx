@@ -7,6 +7,8 @@ import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../compon
 import { formatDate } from '../../lib/format.ts';
 import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
+import { checkBody } from '../../lib/validate.ts';
+import { userCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { useApi, useMe } from '../../hooks/session.tsx';
 
 const TENANT_ROLES: Role[] = ['operator', 'tenant-admin', 'auditor', 'evaluator'];
@@ -24,7 +26,9 @@ function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () =
   const [role, setRole] = useState<Role>('operator');
   const [password, setPassword] = useState('');
   const create = useAction(async () => {
-    const u = await api.post<PublicUser>('/users', { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) });
+    const input = { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
+    checkBody(userCreateSchema, input);
+    const u = await api.post<PublicUser>('/users', input);
     onCreated(u);
     setUsername('');
     setDisplayName('');
