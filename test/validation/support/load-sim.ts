@@ -234,7 +234,9 @@ async function main(): Promise<void> {
     achievedRate: Math.round((acked / Math.max(issuingMs, 1)) * 1000 * 10) / 10,
     disconnects,
   };
-  out(report);
+  // The report can be hundreds of kB (every acknowledged sequence number): wait until the pipe
+  // took it all, or process.exit() below would cut it short.
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(report) + '\n', () => resolve()));
   rl.close();
   for (const d of devices) d.client.end(true);
 }
