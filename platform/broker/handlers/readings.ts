@@ -1,0 +1,102 @@
+// Telemetry and events: checked against the pilot's schema for the device's kind, then handed to
+// the group commit; the PUBACK is sent only once the batch holding the reading is durable
+// (DESIGN.md "Data path of one reading", promise 3), and `accepted` runs after it.
+import type { PublishPacket } from 'aedes';
+import { uuidv7 } from '../../ids.ts';
+import { createGroupCommitter } from '../group-commit.ts';
+import { checkReading, readingTime } from '../ingest.ts';
+import type { BrokerState, PublishCallback } from '../state.ts';
+import type { AcceptedMessage, DeviceIdentity, ReadingFamily } from '../types.ts';
+import type { Refusal } from './refuse.ts';
+
+export interface ReadingsHandler {
+  handle(identity: DeviceIdentity, family: ReadingFamily, packet: PublishPacket, callback: PublishCallback): void;
+  /** Commits and acknowledges every reading already in the pipeline, then runs `accepted`. */
+  drain(): Promise<void>;
+  /** Readings waiting for, or inside, a commit. */
+  pending(): number;
+}
+
+export function createReadingsHandler(state: BrokerState, refusal: Refusal): ReadingsHandler {
+  const { deps, cfg, log, metrics, counts, safe } = state;
+
+  const committer = createGroupCommitter<AcceptedMessage>({
+    batchSize: cfg.batchSize,
+    batchMs: cfg.batchMs,
+    commit: (tenantId, readings) => deps.commit(tenantId, readings),
+    onBatch: ({ key, size, durationMs, ok }) => {
+      counts.commits++;
+      metrics.batchSize.observe(size);
+      metrics.commitSeconds.observe(durationMs / 1000);
+      if (!ok) {
+        counts.commitFailures++;
+        metrics.commitFailures.inc({ tenant: key });
+      }
+    },
+  });
+
+  // `accepted` runs after the PUBACKs were written: they are written synchronously by the
+  // publish callbacks, and this flush waits for the next turn of the event loop.
+  let acceptedQueue: AcceptedMessage[] = [];
+  let acceptedTimer: NodeJS.Immediate | null = null;
+  const flushAccepted = () => {
+    if (acceptedTimer) clearImmediate(acceptedTimer);
+    acceptedTimer = null;
+    const all = acceptedQueue;
+    acceptedQueue = [];
+    const byTenant = new Map<string, AcceptedMessage[]>();
+    for (const m of all) {
+      const list = byTenant.get(m.tenantId);
+      if (list) list.push(m);
+      else byTenant.set(m.tenantId, [m]);
+    }
+    for (const list of byTenant.values()) safe('accepted', () => deps.accepted(list));
+  };
+  const queueAccepted = (m: AcceptedMessage) => {
+    acceptedQueue.push(m);
+    acceptedTimer ??= setImmediate(flushAccepted);
+  };
+
+  const handle: ReadingsHandler['handle'] = (identity, family, packet, callback) => {
+    // Readings are never retained: the store is their record, and they stay out of broker memory.
+    packet.retain = false;
+    if (state.stopping) return callback(new Error('broker is stopping'));
+    const payload = packet.payload as Buffer;
+    const schema = deps.schemas[family](identity.kind);
+    const checked = checkReading(payload, cfg.maxPayload, schema);
+    if (!checked.ok) return refusal.refuseMessage(identity, packet, family, checked.reason, checked.detail, callback);
+    const receivedAt = Date.now();
+    const reading: AcceptedMessage = {
+      id: uuidv7(receivedAt),
+      tenantId: identity.tenantId,
+      deviceId: identity.deviceId,
+      kind: identity.kind,
+      family,
+      ts: readingTime(checked.value, receivedAt),
+      receivedAt,
+      data: checked.value,
+    };
+    committer.add(identity.tenantId, reading).then(
+      () => {
+        counts.accepted++;
+        metrics.accepted.inc({ tenant: identity.tenantId, family });
+        safe('puback', () => callback(null)); // → PUBACK
+        queueAccepted(reading);
+      },
+      (err: unknown) => {
+        log.warn({ err, tenantId: identity.tenantId, deviceId: identity.deviceId }, 'reading not committed');
+        // No PUBACK: the error closes the connection and the device resends on reconnect.
+        safe('puback', () => callback(new Error('reading could not be stored')));
+      },
+    );
+  };
+
+  return {
+    handle,
+    drain: async () => {
+      await committer.drain();
+      flushAccepted();
+    },
+    pending: () => committer.pending(),
+  };
+}

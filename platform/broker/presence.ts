@@ -1,0 +1,66 @@
+// Online/offline bookkeeping of devices, with the reason a device went offline. Presence follows
+// the connection, not the device's own `status` messages (./handlers/status.ts).
+import type { Aedes } from 'aedes';
+import type { Commands } from './commands.ts';
+import { keyOf, type BrokerState } from './state.ts';
+import type { OfflineReason } from './types.ts';
+
+export interface Presence {
+  isOnline(tenantId: string, deviceId: string): boolean;
+  attach(aedes: Aedes): void;
+}
+
+export function createPresence(state: BrokerState, commands: Pick<Commands, 'deliverPending'>): Presence {
+  const { deps, log, metrics, sessions, online, safe } = state;
+
+  const attach = (aedes: Aedes) => {
+    aedes.on('clientError', (client, err) => {
+      const s = sessions.get(client);
+      if (s) s.offlineReason ??= 'error';
+      log.debug({ clientId: client.id, err: err.message }, 'client error');
+    });
+    aedes.on('keepaliveTimeout', (client) => {
+      const s = sessions.get(client);
+      if (s) s.offlineReason ??= 'keepalive-timeout';
+    });
+
+    // Online from registration (just before the CONNACK is written), so that a device that has
+    // its CONNACK is already seen online; ready (may receive publishes) once aedes says so.
+    aedes.on('client', (client) => {
+      metrics.connected.set(aedes.connectedClients);
+      const s = sessions.get(client);
+      if (!s) return;
+      s.online = true;
+      online.set(keyOf(s.identity.tenantId, s.identity.deviceId), s);
+      safe('presence.online', () => deps.presence.online(s.identity, Date.now()));
+    });
+
+    aedes.on('clientReady', (client) => {
+      const s = sessions.get(client);
+      if (!s) return;
+      s.ready = true;
+      // A persistent session restored its subscription without a SUBSCRIBE: deliver now.
+      if (s.commandsQos !== null) void commands.deliverPending(s);
+    });
+
+    aedes.on('clientDisconnect', (client) => {
+      metrics.connected.set(aedes.connectedClients);
+      const s = sessions.get(client);
+      if (!s || !s.online) return;
+      s.online = false;
+      s.ready = false;
+      const key = keyOf(s.identity.tenantId, s.identity.deviceId);
+      if (online.get(key) === s) online.delete(key);
+      const cleanly = (client as unknown as { _disconnected?: boolean })._disconnected === true;
+      const reason: OfflineReason = state.stopping
+        ? 'shutdown'
+        : (s.offlineReason ?? (cleanly ? 'disconnect' : 'connection-lost'));
+      safe('presence.offline', () => deps.presence.offline(s.identity, Date.now(), reason));
+    });
+  };
+
+  return {
+    isOnline: (tenantId, deviceId) => online.get(keyOf(tenantId, deviceId))?.online === true,
+    attach,
+  };
+}

@@ -1,0 +1,86 @@
+// The per-broker state every module works on, created once by `startBroker` (./broker.ts) and
+// passed explicitly: no module-level singletons, so two brokers in one process share nothing.
+import type { Aedes, Client } from 'aedes';
+import type { Logger } from '../logger.ts';
+import { createBrokerMetrics, type BrokerMetrics } from './metrics.ts';
+import type { BrokerPrincipal } from './topics.ts';
+import type { BrokerConfig, BrokerDeps, BrokerStats, DeviceIdentity, OfflineReason } from './types.ts';
+
+/** What aedes hands back to an `authorizePublish` hook: null/undefined lets the packet through. */
+export type PublishCallback = (error?: Error | null) => void;
+
+/** One authenticated device connection. Created by ./authenticate.ts, moved online and offline
+ *  by ./presence.ts, used by ./commands.ts for delivery. */
+export interface DeviceSession {
+  client: Client;
+  identity: DeviceIdentity;
+  /** QoS granted on the device's `commands/+` filter; null while not subscribed. */
+  commandsQos: 0 | 1 | null;
+  online: boolean;
+  /** CONNACK sent and queued messages flushed: publishes may go to the device. */
+  ready: boolean;
+  offlineReason: OfflineReason | null;
+  /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK. */
+  awaitingPuback: Map<number, string>;
+  nextMessageId: number;
+  /** Command ids already pushed on this connection (a re-subscribe does not resend them). */
+  sentHere: Set<string>;
+  delivering: boolean;
+  deliverAgain: boolean;
+}
+
+export type BrokerCounts = Omit<BrokerStats, 'connected' | 'devicesOnline' | 'ingestPending'>;
+
+export interface BrokerState {
+  deps: BrokerDeps;
+  cfg: BrokerConfig;
+  log: Logger;
+  metrics: BrokerMetrics;
+  counts: BrokerCounts;
+  /** Who each connection authenticated as (./authenticate.ts); absent means nothing is allowed. */
+  principals: WeakMap<Client, BrokerPrincipal>;
+  sessions: WeakMap<Client, DeviceSession>;
+  /** Online devices by `keyOf(tenantId, deviceId)`. */
+  online: Map<string, DeviceSession>;
+  /** Payloads of refused messages: acknowledged, but never forwarded nor retained. */
+  refusedPayloads: WeakSet<object>;
+  stopping: boolean;
+  /** Set by `startBroker` right after construction, before any hook can run. */
+  aedes: Aedes | null;
+  /** Runs a dependency's callback; a throw is logged, never allowed to take the broker down. */
+  safe(what: string, fn: () => void): void;
+  audit(...args: Parameters<BrokerDeps['audit']>): void;
+}
+
+export const keyOf = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+
+export function createBrokerState(deps: BrokerDeps): BrokerState {
+  const log = deps.logger.child({ component: 'broker' });
+  const safe = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      log.error({ err, what }, 'broker dependency threw');
+    }
+  };
+  return {
+    deps,
+    cfg: deps.config,
+    log,
+    metrics: createBrokerMetrics(deps.metrics),
+    counts: { accepted: 0, rejected: 0, denied: 0, authFailures: 0, commits: 0, commitFailures: 0 },
+    principals: new WeakMap(),
+    sessions: new WeakMap(),
+    online: new Map(),
+    refusedPayloads: new WeakSet(),
+    stopping: false,
+    aedes: null,
+    safe,
+    audit: (...args) => safe('audit', () => deps.audit(...args)),
+  };
+}
+
+export function aedesOf(state: BrokerState): Aedes {
+  if (!state.aedes) throw new Error('broker not started');
+  return state.aedes;
+}
