@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
-import { probePilot } from '../test/support/probe-pilot.ts';
+import { probePilot } from '../validation/support/probe-pilot.ts';
 
 export interface StoreCheck {
   /** Points in the tenant's store (all series). */

@@ -3,8 +3,8 @@
 // both tenants' chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { healthcarePilot } from '../../pilots/healthcare/index.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet } from './helpers.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet } from '../../validation/support/healthcare-steps.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // throttled after repeated wrong secrets and then refused even with the right secret (CONNACK 3,
 // platform/broker/throttle.ts). Both lock-outs are audited.
 import { tryConnect } from '../support/mqtt-probe.ts';
-import { TEST_PASSWORD } from '../../support/harness.ts';
+import { TEST_PASSWORD } from '../support/harness.ts';
 import { provisionProbes } from '../support/fleet.ts';
 import type { Scenario } from '../types.ts';
 

@@ -2,7 +2,7 @@
 // copied onto another record, another collection, another reading or another tenant fails to
 // open. The copies are made straight in the stores, as someone with write access to the files
 // or the database would make them.
-import type { StoredPoint, StoredRecord } from '../../../platform/storage/port.ts';
+import type { StoredPoint, StoredRecord } from '../../platform/storage/port.ts';
 import type { Scenario } from '../types.ts';
 
 export const encryptionMoved: Scenario = {

@@ -4,8 +4,8 @@
 // is scanned, while the platform runs (database, WAL and shared-memory files) and after it
 // stopped. A control scan for values stored in clear by design (ids) shows the scan sees the data.
 import mqtt from 'mqtt';
-import { TEST_PASSWORD } from '../../support/harness.ts';
-import { listFiles, scanDir } from '../../support/scan.ts';
+import { TEST_PASSWORD } from '../support/harness.ts';
+import { listFiles, scanDir } from '../support/scan.ts';
 import { provisionProbes } from '../support/fleet.ts';
 import { personNeedles, syntheticFaker, syntheticPerson } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';

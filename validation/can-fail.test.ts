@@ -3,7 +3,7 @@
 // scenario is run against it, and it must report FAIL with the indicator showing the breach —
 // not an error, not a pass.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Platform } from '../../platform/server.ts';
+import type { Platform } from '../platform/server.ts';
 import { auditTamper } from './scenarios/audit-tamper.ts';
 import { encryptionScan } from './scenarios/encryption-scan.ts';
 import { healthcareConsent } from './scenarios/healthcare-consent.ts';

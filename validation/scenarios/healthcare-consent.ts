@@ -2,7 +2,7 @@
 // After the clinician records a withdrawal, the patient's devices keep sending; the platform
 // acknowledges each reading (the device must not retry forever), tells the device why on its
 // errors topic, and stores nothing. Consent given again makes storage resume (control).
-import { runInTenant, systemPrincipal } from '../../../platform/tenancy/context.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { connectAll, eventually, enrolSynthetic, HC, type Device } from '../support/healthcare.ts';
 import { syntheticFaker } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';

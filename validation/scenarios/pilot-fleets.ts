@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { runInTenant, systemPrincipal } from '../../../platform/tenancy/context.ts';
-import { TEST_PASSWORD } from '../../support/harness.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { TEST_PASSWORD } from '../support/harness.ts';
 import type { Scenario, ScenarioContext } from '../types.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const SECONDS = 25;
 
 interface SimRun {

@@ -5,7 +5,7 @@
 // standby when off; the same first-order LED driver model the pilot documents in
 // pilots/lighting/domain/power.ts, re-stated here so the check does not reuse the code it checks).
 import type { MqttClient } from 'mqtt';
-import type { ApiClient } from '../../support/api-client.ts';
+import type { ApiClient } from './api-client.ts';
 import { connectDevice } from './mqtt-probe.ts';
 
 export const LT = '/api/v1/pilots/lighting';

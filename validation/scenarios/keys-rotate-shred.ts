@@ -5,8 +5,8 @@
 // the build the patients are enrolled, fed over MQTT and erased through its API; without it the
 // same is done with subjects through the platform services.
 import mqtt from 'mqtt';
-import { ErasedError } from '../../../platform/errors.ts';
-import type { Harness } from '../../support/harness.ts';
+import { ErasedError } from '../../platform/errors.ts';
+import type { Harness } from '../support/harness.ts';
 import { syntheticFaker, syntheticPerson } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';
 
@@ -77,7 +77,7 @@ export const keysRotateShred: Scenario = {
         const subject = `subject-${i}`;
         subjects.push(subject);
         sendReadings.push(async (round) => {
-          const { runInTenant, systemPrincipal } = await import('../../../platform/tenancy/context.ts');
+          const { runInTenant, systemPrincipal } = await import('../../platform/tenancy/context.ts');
           await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () =>
             s.series.append(Array.from({ length: 5 }, (_, k) => ({ series: `dev-${i}`, id: `r-${i}-${round}-${k}`, ts: Date.now() + k, subject, data: { value: k } }))),
           );

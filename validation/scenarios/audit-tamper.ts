@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryHash } from '../../../platform/audit/hash.ts';
+import { entryHash } from '../../platform/audit/hash.ts';
 import type { Scenario } from '../types.ts';
 
 const ATTACKS = ['edit', 'delete', 'reorder', 'truncate', 'edit-and-rechain'] as const;

@@ -1,9 +1,9 @@
-// Shared steps of the healthcare integration tests: enrol over the API, speak MQTT as a device,
+// Steps against the healthcare pilot, shared by its scenarios and integration tests: enrol over the API, speak MQTT as a device,
 // listen on socket.io as a user. Every wait is bounded.
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import type { ApiClient } from '../support/api-client.ts';
-import type { Harness } from '../support/harness.ts';
+import type { ApiClient } from './api-client.ts';
+import type { Harness } from './harness.ts';
 
 export const HC = '/api/v1/pilots/healthcare';
 

@@ -3,8 +3,8 @@
 // again with the same services and the running pilots' routers (the served app is wrapped by
 // socket.io and not reachable from the HTTP server); nothing is served from this copy.
 import type { Router } from 'express';
-import { createApp } from '../../../platform/api/app.ts';
-import type { Platform } from '../../../platform/server.ts';
+import { createApp } from '../../platform/api/app.ts';
+import type { Platform } from '../../platform/server.ts';
 
 export interface RouteInfo {
   method: string;

@@ -1,8 +1,8 @@
 // The shapes every validation scenario and report share. A scenario states the requirement it
 // checks, its indicator and its success criterion, and returns the measured value with evidence
 // (DESIGN.md "Validation"). Kept free of runtime imports so the API route can type reports too.
-import type { Harness, HarnessOptions } from '../support/harness.ts';
-import type { Platform } from '../../platform/server.ts';
+import type { Harness, HarnessOptions } from './support/harness.ts';
+import type { Platform } from '../platform/server.ts';
 
 export type Profile = 'fast' | 'full';
 export const PROFILES: readonly Profile[] = ['fast', 'full'];

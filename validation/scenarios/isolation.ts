@@ -14,8 +14,8 @@
 // listeners do hear the traffic A must not.
 import { io, type Socket } from 'socket.io-client';
 import type { MqttClient } from 'mqtt';
-import { runInTenant, systemPrincipal } from '../../../platform/tenancy/context.ts';
-import type { ApiClient } from '../../support/api-client.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import type { ApiClient } from '../support/api-client.ts';
 import { provisionProbes, storedValues } from '../support/fleet.ts';
 import { connectDevice, tryPublish, trySubscribe } from '../support/mqtt-probe.ts';
 import { enumerateRoutes, fillPath, paramsOf, type RouteInfo } from '../support/routes.ts';

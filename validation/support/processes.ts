@@ -1,5 +1,5 @@
 // Separate processes the scenarios drive: the platform itself (so that it can be killed with
-// SIGKILL, test/support/platform-child.ts) and device fleets (./load-sim.ts). Every process
+// SIGKILL, ./platform-child.ts) and device fleets (./load-sim.ts). Every process
 // started here is registered for clean-up with the scenario that started it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { ScenarioContext } from '../types.ts';
 import type { LoadSimConfig, LoadSimReport } from './load-sim.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 function nodeTs(file: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(ROOT, file)], {
@@ -51,7 +51,7 @@ export interface LoadSimHandle {
 
 /** Starts a device fleet process; its config (with the devices' secrets) goes over stdin. */
 export function spawnLoadSim(ctx: Pick<ScenarioContext, 'defer'>, config: LoadSimConfig): LoadSimHandle {
-  const child = nodeTs('test/validation/support/load-sim.ts');
+  const child = nodeTs('validation/support/load-sim.ts');
   ctx.defer(() => stopChild(child));
   let last: Progress = { issued: 0, acked: 0, failed: 0, inFlight: 0 };
   const waiters = new Set<{ pred: (p: Progress) => boolean; resolve: (p: Progress) => void }>();
@@ -141,7 +141,7 @@ export interface PlatformChild {
 
 /** The platform as a separate process on free ports, on `dataDir` (one tenant, one probe device). */
 export async function spawnPlatform(ctx: Pick<ScenarioContext, 'defer'>, dataDir: string, env: Record<string, string> = {}): Promise<PlatformChild> {
-  const child = nodeTs('test/support/platform-child.ts', {
+  const child = nodeTs('validation/support/platform-child.ts', {
     ...process.env,
     CUSTODIA_DATA_DIR: dataDir,
     HTTP_PORT: '0',

@@ -3,7 +3,7 @@
 // where the route lists them.
 //   validationRoutes(services, { reportsDir, runValidation: reportWriter(reportsDir) })
 import { join } from 'node:path';
-import type { ValidationRunRequest } from '../../platform/api/routes/validation.ts';
+import type { ValidationRunRequest } from '../platform/api/routes/validation.ts';
 import { toHtml, toJson, writeFile } from './report.ts';
 import { runValidation } from './runner.ts';
 import type { ValidationReport } from './types.ts';

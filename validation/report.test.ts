@@ -1,7 +1,7 @@
 // Pure parts of the validation runner: the catalogue's shape, scenario selection, flags, the
 // console table, the HTML report and its charts, and the storm's malformed payloads.
 import { describe, expect, it } from 'vitest';
-import { probeTelemetry } from '../support/probe-pilot.ts';
+import { probeTelemetry } from './support/probe-pilot.ts';
 import { CATALOGUE, describeCatalogue } from './catalogue.ts';
 import { formatTable, niceTicks, svgChart, toHtml, wrap } from './report.ts';
 import { reportId, selectScenarios, UnknownScenarioError } from './runner.ts';

@@ -1,5 +1,6 @@
 // Boots the real platform on free ports with a temporary data directory, creates two tenants
-// with one user per role, and hands out logged-in API clients. Every integration test uses it.
+// with one user per role, and hands out logged-in API clients. The validation runner boots one
+// per scenario, and every integration test uses it.
 import { rm } from 'node:fs/promises';
 import { testConfig, type Config } from '../../platform/config.ts';
 import type { Pilot } from '../../platform/pilot.ts';

@@ -2,7 +2,7 @@
 // runs as its own process; a device fleet process streams QoS 1 readings with hundreds in flight;
 // the platform is killed with SIGKILL mid-stream (no shutdown code runs) and restarted on the
 // same data directory, once per cycle. Every reading the device saw acknowledged must be stored.
-import { runInTenant, systemPrincipal } from '../../../platform/tenancy/context.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { LoadSimReport } from '../support/load-sim.ts';
 import { spawnLoadSim, spawnPlatform } from '../support/processes.ts';
 import type { Scenario } from '../types.ts';

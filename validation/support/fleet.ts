@@ -1,7 +1,7 @@
 // Provisioning of probe devices through the real API, and read-back of what a fleet process
 // had acknowledged: the two ends of every ingest scenario's evidence.
-import { runInTenant, systemPrincipal } from '../../../platform/tenancy/context.ts';
-import type { Harness } from '../../support/harness.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import type { Harness } from './harness.ts';
 
 export interface ProvisionedDevice {
   id: string;

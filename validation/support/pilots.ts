@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Pilot } from '../../../platform/pilot.ts';
+import type { Pilot } from '../../platform/pilot.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Factory export of each known pilot: `create<Name>Pilot(options)`. */
 const FACTORIES: Record<string, string> = {

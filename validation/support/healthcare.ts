@@ -1,12 +1,12 @@
-// Healthcare steps shared by the pilot scenarios, on top of the healthcare integration tests'
-// helpers (test/healthcare/helpers.ts): seeded synthetic patients, and one observation set sent by
+// Healthcare steps shared by the pilot scenarios, on top of the device and user steps in
+// ./healthcare-steps.ts (which the healthcare integration tests use too): seeded synthetic patients, and one observation set sent by
 // all of a patient's devices at once (the moment the set starts is what latencies count from).
 import type { Faker } from '@faker-js/faker';
-import type { ApiClient } from '../../support/api-client.ts';
-import { enrol, type Device, type EnrolledPatient, type Vitals } from '../../healthcare/helpers.ts';
+import type { ApiClient } from './api-client.ts';
+import { enrol, type Device, type EnrolledPatient, type Vitals } from './healthcare-steps.ts';
 import { syntheticPerson } from './synthetic.ts';
 
-export { connectAll, eventually, HC, HIGH, listen, NORMAL, type Device, type EnrolledPatient, type Listener } from '../../healthcare/helpers.ts';
+export { connectAll, eventually, HC, HIGH, listen, NORMAL, type Device, type EnrolledPatient, type Listener } from './healthcare-steps.ts';
 
 export async function enrolSynthetic(client: ApiClient, f: Faker, index: number, extra: Record<string, unknown> = {}): Promise<EnrolledPatient> {
   const { identifier, givenName, familyName, birthDate, sex } = syntheticPerson(f, index);
