@@ -2,7 +2,7 @@
 // (SIGKILL, so no graceful drain can hide anything), its data directory is reopened here with
 // `startPlatform`, and every reading the load generators saw acknowledged is looked up by its
 // device and sequence number (the payload's `note`). The readings are sealed, so this also
-// opens each one: a reading stored but impossible to decrypt would count as lost (DESIGN.md
+// opens each one: a reading stored but impossible to decrypt would count as lost (docs/architecture.md
 // promises 2 and 3).
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../platform/config.ts';

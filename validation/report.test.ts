@@ -13,7 +13,7 @@ import type { ScenarioResult, ValidationReport } from './types.ts';
 const result = (over: Partial<ScenarioResult> = {}): ScenarioResult => ({
   id: 'demo.scenario',
   title: 'A demo scenario',
-  requirement: 'DESIGN.md promise 0',
+  requirement: 'docs/architecture.md promise 0',
   indicator: 'things that went wrong',
   criterion: '0 things',
   profile: 'fast',

@@ -1,6 +1,7 @@
 // The shapes every validation scenario and report share. A scenario states the requirement it
 // checks, its indicator and its success criterion, and returns the measured value with evidence
-// (DESIGN.md "Validation"). Kept free of runtime imports so the API route can type reports too.
+// (docs/architecture.md "Simulators, dashboard, validation"). Kept free of runtime imports so
+// the API route can type reports too.
 import type { Harness, HarnessOptions } from './support/harness.ts';
 import type { Platform } from '../platform/server.ts';
 
@@ -31,7 +32,7 @@ export interface ScenarioOutcome {
 export interface ScenarioInfo {
   id: string;
   title: string;
-  /** The promise checked: DESIGN.md promise number, ASVS 4.0.3 or ETSI EN 303 645 provision. */
+  /** The promise checked: docs/architecture.md promise number, ASVS 4.0.3 or ETSI EN 303 645 provision. */
   requirement: string;
   indicator: string;
   /** Success criterion in words; `run` decides `pass` by exactly this rule. */

@@ -1,5 +1,5 @@
 // The audit log: one append-only hash chain per tenant and one for the platform ("_platform"),
-// kept through the storage port, with Ed25519-signed checkpoints (DESIGN.md promise 4).
+// kept through the storage port, with Ed25519-signed checkpoints (docs/architecture.md promise 4).
 // Hashing: ./hash.ts; verification: ./verify.ts; the signing key: ./signer.ts.
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';

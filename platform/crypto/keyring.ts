@@ -1,6 +1,6 @@
 // The keyring (interface: ./types.ts; byte layout: ./sealed-format.ts; master keys: ./master-key.ts).
 //
-// Key material lives in the tenant's own store, always wrapped (DESIGN.md "Keys and sealing"):
+// Key material lives in the tenant's own store, always wrapped (docs/architecture.md "Keys and sealing"):
 //   scope "tenant"          data key, versions 1..n, wrapped by the master key (wrappedBy = master keyId)
 //   scope "index"           blind-index key, version 1 only, never rotated so look-ups stay stable
 //   scope "subject:<id>"    a data subject's key, versions 1..n, wrapped by a tenant key version

@@ -1,4 +1,4 @@
-// Healthcare data shared under an agreement (DESIGN.md promise 5): aggregates only, only of
+// Healthcare data shared under an agreement (docs/architecture.md promise 5): aggregates only, only of
 // patients whose consent covers the agreement's purpose, small groups suppressed, audited in
 // both tenants' chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';

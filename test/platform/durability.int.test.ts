@@ -1,4 +1,4 @@
-// DESIGN.md promise 3: an MQTT QoS1 PUBACK is sent only after the reading is committed.
+// docs/architecture.md promise 3: an MQTT QoS1 PUBACK is sent only after the reading is committed.
 // The platform runs as a child process; we publish a stream of QoS1 readings, note every
 // PUBACK, kill -9 the platform mid-stream, reopen its data directory: every acknowledged
 // reading is there.

@@ -1,4 +1,4 @@
-// Tenant isolation matrix (DESIGN.md promise 1): a principal of tenant A against every
+// Tenant isolation matrix (docs/architecture.md promise 1): a principal of tenant A against every
 // tenant-scoped route and realtime room of tenant B gets 403/404, never data; each attempt is audited.
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

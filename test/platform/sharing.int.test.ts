@@ -1,4 +1,4 @@
-// Purpose-bound sharing (DESIGN.md promise 5): data leaves a tenant only under an active
+// Purpose-bound sharing (docs/architecture.md promise 5): data leaves a tenant only under an active
 // agreement, for its purpose, category and operation, within its validity; audited in both chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';

@@ -1,4 +1,4 @@
-// DESIGN.md promise 4: the audit log is hash-chained with signed checkpoints, and `verify`
+// docs/architecture.md promise 4: the audit log is hash-chained with signed checkpoints, and `verify`
 // detects edits, deletions, reordering and truncation. A tenant's chain is filled through the
 // API, the platform stops, and each attack is made on its own copy of the data directory the way
 // someone holding the file would (dropping the append-only triggers first). Each copy is then
@@ -71,7 +71,7 @@ function tamper(file: string, attack: Attack): number[] {
 export const auditTamper: Scenario = {
   id: 'audit.tamper-evidence',
   title: 'Edits, deletions, reordering and truncation of the audit log are each detected',
-  requirement: 'DESIGN.md promise 4 (tamper-evident audit log); ASVS 4.0.3 7.3.3 (logs protected from modification)',
+  requirement: 'docs/architecture.md promise 4 (tamper-evident audit log); ASVS 4.0.3 7.3.3 (logs protected from modification)',
   indicator: 'tampering attacks detected by verify (edit, delete, reorder, truncate, edit with recomputed hashes)',
   criterion: `${ATTACKS.length} of ${ATTACKS.length} attacks detected; the untouched log verifies`,
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md promise 3: a QoS 1 PUBACK is sent only after the reading is committed. The platform
+// docs/architecture.md promise 3: a QoS 1 PUBACK is sent only after the reading is committed. The platform
 // runs as its own process; a device fleet process streams QoS 1 readings with hundreds in flight;
 // the platform is killed with SIGKILL mid-stream (no shutdown code runs) and restarted on the
 // same data directory, once per cycle. Every reading the device saw acknowledged must be stored.
@@ -10,7 +10,7 @@ import type { Scenario } from '../types.ts';
 export const durabilityKill9: Scenario = {
   id: 'durability.kill9',
   title: 'kill -9 under QoS 1 load loses no acknowledged reading',
-  requirement: 'DESIGN.md promise 3 (nothing acknowledged is lost); MQTT 3.1.1 §4.3.2 QoS 1 delivery',
+  requirement: 'docs/architecture.md promise 3 (nothing acknowledged is lost); MQTT 3.1.1 §4.3.2 QoS 1 delivery',
   indicator: 'acknowledged readings missing from the store after kill -9 and restart',
   criterion: '0 lost, with readings still in flight at every kill (fast: 1 kill, full: 3 kills)',
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md "Keys and sealing": the AAD binds tenant, collection and record id, so a ciphertext
+// docs/architecture.md "Keys and sealing": the AAD binds tenant, collection and record id, so a ciphertext
 // copied onto another record, another collection, another reading or another tenant fails to
 // open. The copies are made straight in the stores, as someone with write access to the files
 // or the database would make them.
@@ -8,7 +8,7 @@ import type { Scenario } from '../types.ts';
 export const encryptionMoved: Scenario = {
   id: 'encryption.moved-ciphertext',
   title: 'A ciphertext moved to another record, collection, reading or tenant fails to open',
-  requirement: 'DESIGN.md "Keys and sealing" (AAD binds tenant, collection, record id); ASVS 4.0.3 6.2.1; NIST SP 800-38D',
+  requirement: 'docs/architecture.md "Keys and sealing" (AAD binds tenant, collection, record id); ASVS 4.0.3 6.2.1; NIST SP 800-38D',
   indicator: 'moved ciphertexts that open',
   criterion: '0 of the moved ciphertexts open; every original still opens',
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md promise 2: every personal or telemetry value is stored sealed. Synthetic values go in
+// docs/architecture.md promise 2: every personal or telemetry value is stored sealed. Synthetic values go in
 // through every entry point (REST, MQTT telemetry, commands, the healthcare pilot's enrolment,
 // consent and messages when it is part of the build); then every byte under the data directory
 // is scanned, while the platform runs (database, WAL and shared-memory files) and after it
@@ -17,7 +17,7 @@ const HC = '/api/v1/pilots/healthcare';
 export const encryptionScan: Scenario = {
   id: 'encryption.raw-scan',
   title: 'Raw scan of the data directory finds no synthetic value in clear',
-  requirement: 'DESIGN.md promise 2 (encryption at rest); ASVS 4.0.3 6.1.1, 2.4.1; ETSI EN 303 645 5.4-1',
+  requirement: 'docs/architecture.md promise 2 (encryption at rest); ASVS 4.0.3 6.1.1, 2.4.1; ETSI EN 303 645 5.4-1',
   indicator: 'plaintext hits of the synthetic names, values, passwords, device secrets and session tokens used',
   criterion: '0 hits in every file under the data directory, while running and after stop; the control scan finds the clear ids',
   profile: 'fast',

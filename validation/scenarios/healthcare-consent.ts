@@ -1,4 +1,4 @@
-// Healthcare pilot, DESIGN.md promise 5: healthcare data needs the patient's recorded consent.
+// Healthcare pilot, docs/architecture.md promise 5: healthcare data needs the patient's recorded consent.
 // After the clinician records a withdrawal, the patient's devices keep sending; the platform
 // acknowledges each reading (the device must not retry forever), tells the device why on its
 // errors topic, and stores nothing. Consent given again makes storage resume (control).
@@ -10,7 +10,7 @@ import type { Scenario } from '../types.ts';
 export const healthcareConsent: Scenario = {
   id: 'healthcare.consent-withdrawal',
   title: 'Consent withdrawal stops storage of the patient’s readings',
-  requirement: 'DESIGN.md promise 5 (purpose-bound, consent-based processing); GDPR art. 7(3) and 9(2)(a)',
+  requirement: 'docs/architecture.md promise 5 (purpose-bound, consent-based processing); GDPR art. 7(3) and 9(2)(a)',
   indicator: 'readings stored while consent is withdrawn',
   criterion: '0 stored while withdrawn (each refused and told to the device); storage resumes when consent is given again',
   profile: 'fast',

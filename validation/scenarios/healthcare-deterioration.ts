@@ -19,7 +19,7 @@ interface AlarmEvent {
 export const healthcareDeterioration: Scenario = {
   id: 'healthcare.deterioration-alarm',
   title: 'Deterioration raises a NEWS2 high-band alarm at the clinician’s socket within 2 s',
-  requirement: 'Healthcare pilot (DESIGN.md "Pilots"); RCP NEWS2 (2017) aggregate score ≥ 7 → emergency response',
+  requirement: 'Healthcare pilot (docs/architecture.md "Pilots"); RCP NEWS2 (2017) aggregate score ≥ 7 → emergency response',
   indicator: 'p95 latency from the deteriorated observation set to the alarm on the clinician’s socket',
   criterion: `every patient alarmed, p95 ≤ ${LIMIT_MS} ms (fast: 5 patients, full: 20)`,
   profile: 'fast',

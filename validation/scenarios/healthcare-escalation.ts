@@ -1,5 +1,5 @@
 // Healthcare pilot: a critical (NEWS2 high-band) alarm left unacknowledged escalates when its
-// deadline passes — not before, and promptly after; an acknowledged one never does (DESIGN.md
+// deadline passes — not before, and promptly after; an acknowledged one never does (docs/architecture.md
 // "Pilots": "escalation when not acknowledged in time"). The deadline is shortened to seconds
 // through the pilot's options; the platform's deadline timer runs every 100 ms in this setup.
 import { connectAll, enrolSynthetic, HIGH, listen, NORMAL, sendSetAtOnce, type Device, type EnrolledPatient } from '../support/healthcare.ts';
@@ -21,7 +21,7 @@ interface Alarm {
 export const healthcareEscalation: Scenario = {
   id: 'healthcare.escalation-on-time',
   title: 'An unacknowledged critical alarm escalates on time; an acknowledged one does not',
-  requirement: 'Healthcare pilot (DESIGN.md "Pilots": alarm acknowledgement and escalation); IEC 60601-1-8 (alarm systems: escalation)',
+  requirement: 'Healthcare pilot (docs/architecture.md "Pilots": alarm acknowledgement and escalation); IEC 60601-1-8 (alarm systems: escalation)',
   indicator: 'escalation time after the deadline (latest over the unacknowledged alarms); early or missing escalations',
   criterion: `every unacknowledged alarm escalated between its deadline (${ESCALATE_MS} ms) and ${LATE_LIMIT_MS} ms after; the acknowledged alarm never`,
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md promise 1: a tenant's data, devices, users, realtime events and topics are
+// docs/architecture.md promise 1: a tenant's data, devices, users, realtime events and topics are
 // unreachable from any other tenant. Tenant B is given data through every pilot in the build
 // (demo seeding) plus a device, a command and an alarm carrying marker values. Then every
 // principal of tenant A (one per role) and the platform operator, in this order:
@@ -86,7 +86,7 @@ const holds = (text: string, markers: string[], except: string) => markers.filte
 export const isolation: Scenario = {
   id: 'isolation.tenant-boundary',
   title: 'Tenant A against every REST route, socket.io room and MQTT topic of tenant B',
-  requirement: 'DESIGN.md promise 1 (tenant isolation); ASVS 4.0.3 4.1.2, 4.2.1 (insecure direct object references)',
+  requirement: 'docs/architecture.md promise 1 (tenant isolation); ASVS 4.0.3 4.1.2, 4.2.1 (insecure direct object references)',
   indicator: 'leaks: B data or B object reached by A (REST, socket.io, MQTT) or by the platform operator',
   criterion: '0 leaks over every route × every A role and the platform operator, every B room and every B topic probed; B’s own listeners hear the traffic (control)',
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md promise 6 and "Keys and sealing": the tenant key is rotated (old data stays
+// docs/architecture.md promise 6 and "Keys and sealing": the tenant key is rotated (old data stays
 // readable, new data uses the new version), then one patient is erased by crypto-shredding. Every
 // stored reading of that patient must stay in the store yet no longer open; every reading of the
 // other patients, before and after the rotation, must still open. With the healthcare pilot in
@@ -43,7 +43,7 @@ async function openAllReadings(h: Harness, tenantId: string): Promise<Map<string
 export const keysRotateShred: Scenario = {
   id: 'keys.rotate-and-shred',
   title: 'Key rotation keeps data readable; shredding one patient’s key erases only that patient',
-  requirement: 'DESIGN.md promises 2 and 6 (right to erasure by crypto-shredding); GDPR art. 17; ASVS 4.0.3 6.2.4, 6.4.1',
+  requirement: 'docs/architecture.md promises 2 and 6 (right to erasure by crypto-shredding); GDPR art. 17; ASVS 4.0.3 6.2.4, 6.4.1',
   indicator: 'readings of the erased patient that still open; readings of the other patients that no longer open',
   criterion: '0 readings of the erased patient open (all still stored); 0 readings of the others lost, before and after rotation',
   profile: 'fast',

@@ -18,7 +18,7 @@ const DAY = '2026-03-20'; // equinox: sunset near 18:40 local in the demo town
 export const lightingAstroSchedule: Scenario = {
   id: 'lighting.astro-schedule',
   title: 'An astronomical schedule switches and dims the right group at the right (accelerated) time',
-  requirement: 'Lighting pilot (DESIGN.md "Pilots": astronomical clock, dimming programmes); TALQ calendar/astro control programme',
+  requirement: 'Lighting pilot (docs/architecture.md "Pilots": astronomical clock, dimming programmes); TALQ calendar/astro control programme',
   indicator: 'latest deviation of a lamp’s switch command from its astronomical due time (pilot clock); commands to lamps of other groups',
   criterion: `every lamp of the scheduled group gets "on" at sunset and "dim 40 %" at sunset + ${DIM_AFTER_MIN} min, each within 0…${TOLERANCE_MS / 60_000} min; 0 commands to other groups`,
   profile: 'fast',

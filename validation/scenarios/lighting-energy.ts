@@ -1,4 +1,4 @@
-// Lighting pilot: energy and savings against an undimmed baseline (DESIGN.md "Pilots"). Four lamps
+// Lighting pilot: energy and savings against an undimmed baseline (docs/architecture.md "Pilots"). Four lamps
 // report one winter night every 10 minutes under a midnight-dimming programme (100 % until 23:00,
 // a dimmed level until 05:30 — a different one per lamp, one below the driver's minimum — then
 // 100 % until 06:00, then off). The hand calculation integrates the same power profile:
@@ -27,7 +27,7 @@ interface Figures {
 export const lightingEnergy: Scenario = {
   id: 'lighting.energy-savings',
   title: 'Energy savings agree with the hand calculation within 1 %',
-  requirement: 'Lighting pilot (DESIGN.md "Pilots": energy per lamp/group/cabinet and savings against an undimmed baseline)',
+  requirement: 'Lighting pilot (docs/architecture.md "Pilots": energy per lamp/group/cabinet and savings against an undimmed baseline)',
   indicator: 'relative difference between the pilot’s savings (kWh) and the hand calculation',
   criterion: `≤ ${TOLERANCE * 100} % on savings, lit energy and baseline`,
   profile: 'fast',

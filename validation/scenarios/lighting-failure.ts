@@ -18,7 +18,7 @@ interface AlarmEvent {
 export const lightingFailure: Scenario = {
   id: 'lighting.lamp-failure',
   title: 'Lamp failure detected within two reporting intervals',
-  requirement: 'Lighting pilot (DESIGN.md "Pilots": failure detection from power deviation); TALQ lamp failure',
+  requirement: 'Lighting pilot (docs/architecture.md "Pilots": failure detection from power deviation); TALQ lamp failure',
   indicator: 'time from the failure’s onset to the lamp-failure alarm, in reporting intervals',
   criterion: '≤ 2 intervals for the failed lamp; no alarm on the healthy lamps',
   profile: 'fast',

@@ -1,4 +1,4 @@
-// Lighting pilot and DESIGN.md "Pilots": manual override commands with delivery status and an
+// Lighting pilot and docs/architecture.md "Pilots": manual override commands with delivery status and an
 // offline queue. A dim command is sent to a lamp whose node is offline: it stays queued; when the
 // node reconnects it receives the command, acknowledges it, and the batch reports it done.
 import { eventually } from '../support/healthcare.ts';
@@ -10,7 +10,7 @@ const LIMIT_MS = 2000;
 export const lightingOfflineCommand: Scenario = {
   id: 'lighting.offline-command',
   title: 'A command reaches an offline lamp after it reconnects',
-  requirement: 'Lighting pilot (DESIGN.md "Pilots": command delivery status and offline queue); MQTT 3.1.1 QoS 1',
+  requirement: 'Lighting pilot (docs/architecture.md "Pilots": command delivery status and offline queue); MQTT 3.1.1 QoS 1',
   indicator: 'time from the lamp’s reconnection to the command’s delivery; final status',
   criterion: `queued while offline, delivered ≤ ${LIMIT_MS} ms after reconnect, status done`,
   profile: 'fast',

@@ -1,6 +1,6 @@
 // Sustained ingest at a set rate for a set time, from a device fleet running as its own process:
 // every acknowledged reading must be stored, the fleet must keep the rate, and the PUBACK latency
-// (which includes the durable group commit, DESIGN.md "Data path of one reading") is reported.
+// (which includes the durable group commit, docs/architecture.md "Data path of one reading") is reported.
 import { missing, provisionProbes, storedValues } from '../support/fleet.ts';
 import { spawnLoadSim } from '../support/processes.ts';
 import type { Scenario } from '../types.ts';
@@ -14,7 +14,7 @@ const P99_LIMIT_MS = 1000;
 export const loadSustained: Scenario = {
   id: 'load.sustained-ingest',
   title: 'Sustained QoS 1 ingest at a set rate: zero loss, p99 latency',
-  requirement: 'DESIGN.md promise 3 and "Data path of one reading" (group commit before PUBACK)',
+  requirement: 'docs/architecture.md promise 3 and "Data path of one reading" (group commit before PUBACK)',
   indicator: 'acknowledged readings lost; achieved rate; p99 publish→PUBACK latency',
   criterion: `0 lost, ≥ 95 % of the set rate sustained, p99 ≤ ${P99_LIMIT_MS} ms (fast: ${LOAD.fast.rate}/s × ${LOAD.fast.seconds} s from ${LOAD.fast.devices} devices; full: ${LOAD.full.rate}/s × ${LOAD.full.seconds} s from ${LOAD.full.devices})`,
   profile: 'fast',

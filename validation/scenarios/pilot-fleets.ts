@@ -51,7 +51,7 @@ function runSimulator(ctx: ScenarioContext, pilot: 'healthcare' | 'lighting', ar
 export const pilotFleets: Scenario = {
   id: 'pilots.simulator-fleets',
   title: 'The pilots’ simulators as separate processes: every acknowledged reading stored, deterioration alarmed',
-  requirement: 'DESIGN.md "Simulators" and promise 3; healthcare and lighting pilots end to end',
+  requirement: 'docs/architecture.md "Simulators, dashboard, validation" and promise 3; healthcare and lighting pilots end to end',
   indicator: 'readings acknowledged by the broker but not stored; silent devices; readings dropped or refused',
   criterion: `over ${SECONDS} s at 60× speed: 0 missing, 0 silent devices, 0 dropped, 0 refused; the deteriorating patient gets a NEWS2 high-band alarm`,
   profile: 'full',

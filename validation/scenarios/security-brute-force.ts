@@ -10,7 +10,7 @@ import type { Scenario } from '../types.ts';
 export const securityBruteForce: Scenario = {
   id: 'security.brute-force',
   title: 'Brute force locks out: password login and device credentials',
-  requirement: 'ASVS 4.0.3 2.2.1 (anti-automation); ETSI EN 303 645 5.1-5; DESIGN.md "People and roles"',
+  requirement: 'ASVS 4.0.3 2.2.1 (anti-automation); ETSI EN 303 645 5.1-5; docs/architecture.md "People and roles"',
   indicator: 'wrong attempts accepted before lock-out; right credentials accepted while locked',
   criterion: 'login locks after ≤ 5 wrong passwords and refuses the right one (429, audited); MQTT refuses the right secret after ≤ 5 wrong ones',
   profile: 'fast',

@@ -1,4 +1,4 @@
-// DESIGN.md "Topics": a device may publish and subscribe only under its own prefix; wildcards
+// docs/architecture.md "Topics": a device may publish and subscribe only under its own prefix; wildcards
 // above it, `$SYS` and other tenants' topics are denied and audited. An operator tool's token is
 // read-only and confined to presence topics of its tenant. Each forbidden attempt is made on its
 // own and must be refused; the allowed ones are the control.
@@ -9,7 +9,7 @@ import type { Scenario } from '../types.ts';
 export const securityMqttAcl: Scenario = {
   id: 'security.mqtt-acl',
   title: 'MQTT topic ACL: every forbidden subscribe and publish is denied and audited',
-  requirement: 'DESIGN.md "Topics" and promise 1; ASVS 4.0.3 4.1.3 (least privilege), 7.1.3 (security events logged)',
+  requirement: 'docs/architecture.md "Topics" and promise 1; ASVS 4.0.3 4.1.3 (least privilege), 7.1.3 (security events logged)',
   indicator: 'forbidden subscriptions granted + forbidden publishes accepted',
   criterion: '0 forbidden attempts allowed (denials counted and in the audit log); every allowed attempt succeeds',
   profile: 'fast',

@@ -1,7 +1,7 @@
 // A device floods the platform with malformed messages (bad JSON, wrong types, unknown fields,
 // binary garbage, oversize payloads) while healthy devices keep reporting. Each bad message is
 // acknowledged, refused, counted and never stored; the flooding device is told why on its
-// errors topic; the healthy devices lose nothing (DESIGN.md "Data path of one reading":
+// errors topic; the healthy devices lose nothing (docs/architecture.md "Data path of one reading":
 // "bad payload: rejected, counted, audited, device told on …/errors").
 import { missing, provisionProbes, storedValues } from '../support/fleet.ts';
 import { spawnLoadSim } from '../support/processes.ts';
@@ -12,7 +12,7 @@ const STORM = { fast: 2_000, full: 10_000 } as const;
 export const securityStorm: Scenario = {
   id: 'security.malformed-storm',
   title: 'A 10,000-message malformed storm while healthy devices lose nothing',
-  requirement: 'ETSI EN 303 645 provision 5.13-1 (validate input data); ASVS 4.0.3 5.1.3; DESIGN.md promise 3',
+  requirement: 'ETSI EN 303 645 provision 5.13-1 (validate input data); ASVS 4.0.3 5.1.3; docs/architecture.md promise 3',
   indicator: 'healthy readings lost; malformed messages stored; malformed messages not refused and counted',
   criterion: `0 healthy readings lost; of the ${STORM.full.toLocaleString('en')} malformed messages (fast profile: ${STORM.fast.toLocaleString('en')}) 0 stored, all refused and counted; the flooding device stays connected`,
   profile: 'fast',
