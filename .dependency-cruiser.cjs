@@ -19,6 +19,7 @@ const PILOT_INTERFACE = [
   'platform/policy/role-names.ts', // the role names
   'platform/policy/roles.ts', // the permission table and `can` (pure)
   'platform/broker/topics.ts', // the device topic scheme (pure functions)
+  'platform/keyed-queue.ts', // per-key serial queue (pure utility)
 ];
 
 // The types PilotContext hands out are declared beside their services: a pilot may name them in
