@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
-import { probePilot } from '../test/support/probe-pilot.ts';
+import { probePilot } from '../validation/support/probe-pilot.ts';
 import { BENCH_TENANT, benchDeviceId, type Credentials } from './credentials.ts';
 
 const env = z

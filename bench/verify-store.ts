@@ -2,13 +2,13 @@
 // (SIGKILL, so no graceful drain can hide anything), its data directory is reopened here with
 // `startPlatform`, and every reading the load generators saw acknowledged is looked up by its
 // device and sequence number (the payload's `note`). The readings are sealed, so this also
-// opens each one: a reading stored but impossible to decrypt would count as lost (DESIGN.md
+// opens each one: a reading stored but impossible to decrypt would count as lost (docs/architecture.md
 // promises 2 and 3).
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
-import { probePilot } from '../test/support/probe-pilot.ts';
+import { probePilot } from '../validation/support/probe-pilot.ts';
 
 export interface StoreCheck {
   /** Points in the tenant's store (all series). */

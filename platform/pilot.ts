@@ -1,6 +1,7 @@
 // What a pilot (an application hosted on the platform) declares, and the context it receives.
 // A pilot never imports a storage adapter, the broker or the keyring: everything it may do
-// goes through PilotContext. Adding a pilot must not touch platform/ (DESIGN.md "Layout").
+// goes through PilotContext. Adding a pilot must not touch platform/ (docs/architecture.md
+// "Layout and boundaries").
 import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Device, DeviceIdentity } from './identity/devices.ts';

@@ -8,7 +8,7 @@ import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startDemoFleets, type Fleets } from './demo-fleets.ts';
 import { join } from 'node:path';
 import { validationRoutes } from '../platform/api/routes/validation.ts';
-import { reportWriter } from '../test/validation/api.ts';
+import { reportWriter } from '../validation/api.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: Config;

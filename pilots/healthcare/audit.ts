@@ -1,4 +1,4 @@
-// Accountability (DESIGN.md promise 4): every read of personal data and every change to a
+// Accountability (docs/architecture.md promise 4): every read of personal data and every change to a
 // patient is recorded in the tenant's audit chain, with ids only — never names or values.
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
 import type { PilotContext } from '../../platform/pilot.ts';

@@ -1,6 +1,6 @@
 // Consent per patient (record hc.consent, one per patient, sealed under the patient's key):
 // the current status plus the full history of what was recorded, by whom and when. The ingest
-// gate refuses readings of a patient without an active consent (DESIGN.md promise 5).
+// gate refuses readings of a patient without an active consent (docs/architecture.md promise 5).
 import { ErasedError } from '../../platform/errors.ts';
 import type { IngestGate, PilotContext } from '../../platform/pilot.ts';
 import { auditPatient, patientTarget } from './audit.ts';

@@ -1,4 +1,4 @@
-// Right to erasure (DESIGN.md promise 6; GDPR art. 17) by crypto-shredding: the patient's key is
+// Right to erasure (docs/architecture.md promise 6; GDPR art. 17) by crypto-shredding: the patient's key is
 // destroyed, so every reading, score, consent entry and alarm sealed under it becomes unreadable
 // wherever a copy lies. Order matters: readings are refused and devices detached first, so no new
 // reading is sealed under a key that is about to disappear.

@@ -1,4 +1,4 @@
-// The healthcare pilot (DESIGN.md "Pilots"): home telemonitoring of synthetic patients — device
+// The healthcare pilot (docs/architecture.md "Pilots"): home telemonitoring of synthetic patients — device
 // kinds and their schemas, the consent gate, NEWS2 rules and alarms, REST routes, demo seeding.
 // Everything goes through the PilotContext; nothing here touches storage, the broker or keys.
 import type { Pilot } from '../../platform/pilot.ts';

@@ -1,6 +1,7 @@
 // The pilot's in-process state: caches and per-patient work queues, keyed by tenant. Rebuilt
 // on every start; nothing here is the source of truth (records and series are), so losing it
 // on a restart only costs a reload.
+import { KeyedQueue } from '../../platform/keyed-queue.ts';
 import type { PilotContext } from '../../platform/pilot.ts';
 import type { HealthcareOptions } from './options.ts';
 import { VitalWindow } from './window.ts';
@@ -19,7 +20,7 @@ export class Runtime {
    *  alarm service". Saves a store query on every normal reading. */
   readonly known = new Map<string, boolean>();
   readonly offlineTimers = new Map<string, NodeJS.Timeout>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private queues = new KeyedQueue();
 
   constructor(readonly options: HealthcareOptions) {}
 
@@ -32,7 +33,7 @@ export class Runtime {
     this.windows.clear();
     this.lastNews2.clear();
     this.known.clear();
-    this.queues.clear();
+    this.queues = new KeyedQueue();
   }
 
   stop(): void {
@@ -54,14 +55,7 @@ export class Runtime {
   /** Runs fn after every earlier task of the same key: one patient's rules never interleave
    *  (batches are dispatched concurrently, and alarm state is read-modify-write). */
   serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
-    return run;
+    return this.queues.run(key, fn);
   }
 }
 

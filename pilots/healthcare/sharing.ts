@@ -1,7 +1,7 @@
 // What the healthcare pilot can share under a Data Sharing Agreement: aggregate early-warning
 // statistics per condition (or age band), never a record. Only patients whose consent covers
 // the agreement's purpose are counted; groups smaller than the agreement's minimum are
-// suppressed (DESIGN.md promise 5).
+// suppressed (docs/architecture.md promise 5).
 import type { PilotContext, ShareProvider } from '../../platform/pilot.ts';
 import { ErasedError } from '../../platform/errors.ts';
 import { consentsTo, readConsent } from './consent.ts';

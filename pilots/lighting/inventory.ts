@@ -1,5 +1,5 @@
 // The installation's inventory: one installation per tenant, its control cabinets, groups, lamp
-// models and lamps. Nothing here is personal, but it is stored sealed like every record (DESIGN.md
+// models and lamps. Nothing here is personal, but it is stored sealed like every record (docs/architecture.md
 // promise 2); ids and the references queries filter on are clear tags. The whole inventory of a
 // tenant is small (thousands of lamps at most) and read on every reading, so it is kept in memory
 // and written through.

@@ -1,5 +1,5 @@
 // Pure hashing for the audit chain. Every entry's hash covers its predecessor's hash, so changing,
-// removing or moving any entry breaks every link after it (DESIGN.md promise 4). Checkpoints sign
+// removing or moving any entry breaks every link after it (docs/architecture.md promise 4). Checkpoints sign
 // (scope, seq, head hash, ts); the verifier lives in ./verify.ts, the writer in ./log.ts.
 import { createHash } from 'node:crypto';
 import type { StoredAuditEntry } from '../storage/port.ts';

@@ -1,4 +1,4 @@
-// The audit log's public API (DESIGN.md promise 4: accountability).
+// The audit log's public API (docs/architecture.md promise 4: accountability).
 export { GENESIS_HASH, canonicalJson, checkpointPayload, entryHash, type AuditEntryFields } from './hash.ts';
 export {
   verifyChain,

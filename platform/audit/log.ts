@@ -1,8 +1,9 @@
 // The audit log: one append-only hash chain per tenant and one for the platform ("_platform"),
-// kept through the storage port, with Ed25519-signed checkpoints (DESIGN.md promise 4).
+// kept through the storage port, with Ed25519-signed checkpoints (docs/architecture.md promise 4).
 // Hashing: ./hash.ts; verification: ./verify.ts; the signing key: ./signer.ts.
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
+import { KeyedQueue } from '../keyed-queue.ts';
 import { PLATFORM_SCOPE, TENANT_ID_PATTERN } from '../storage/port.ts';
 import type { Store, StoredAuditEntry, StoredCheckpoint } from '../storage/port.ts';
 import { GENESIS_HASH, canonicalJson, checkpointPayload, entryHash } from './hash.ts';
@@ -194,8 +195,6 @@ interface Chain {
   lastCheckpointSeq: number;
   pending: Pending[];
   flushScheduled: boolean;
-  /** Tail of this chain's queue: every write to the chain runs after the previous one. */
-  tail: Promise<void>;
 }
 
 export function createAudit(options: CreateAuditOptions): Audit {
@@ -207,6 +206,8 @@ export function createAudit(options: CreateAuditOptions): Audit {
   }
   const publicKey = toEd25519PublicKey(signer.publicKeyPem);
   const chains = new Map<string, Chain>();
+  // One queue per chain (keyed by scope): every write to a chain runs after the previous one.
+  const queue = new KeyedQueue();
   let closed = false;
 
   function chainOf(scope: string): Chain {
@@ -220,7 +221,6 @@ export function createAudit(options: CreateAuditOptions): Audit {
         lastCheckpointSeq: 0,
         pending: [],
         flushScheduled: false,
-        tail: Promise.resolve(),
       };
       chains.set(scope, chain);
     }
@@ -238,14 +238,7 @@ export function createAudit(options: CreateAuditOptions): Audit {
   }
 
   /** Runs `task` after every earlier task on the same chain (the per-chain promise queue). */
-  function exclusive<T>(chain: Chain, task: () => Promise<T>): Promise<T> {
-    const run = chain.tail.then(task);
-    chain.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
+  const exclusive = <T>(chain: Chain, task: () => Promise<T>): Promise<T> => queue.run(chain.scope, task);
 
   async function loadHead(chain: Chain): Promise<{ seq: number; hash: string; ts: number }> {
     if (chain.head) return chain.head;

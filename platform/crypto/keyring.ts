@@ -1,6 +1,6 @@
 // The keyring (interface: ./types.ts; byte layout: ./sealed-format.ts; master keys: ./master-key.ts).
 //
-// Key material lives in the tenant's own store, always wrapped (DESIGN.md "Keys and sealing"):
+// Key material lives in the tenant's own store, always wrapped (docs/architecture.md "Keys and sealing"):
 //   scope "tenant"          data key, versions 1..n, wrapped by the master key (wrappedBy = master keyId)
 //   scope "index"           blind-index key, version 1 only, never rotated so look-ups stay stable
 //   scope "subject:<id>"    a data subject's key, versions 1..n, wrapped by a tenant key version
@@ -15,6 +15,7 @@
 // may take its tenant's lock, never the reverse.
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import { ErasedError } from '../errors.ts';
+import { KeyedQueue } from '../keyed-queue.ts';
 import type { Store, StoredKey } from '../storage/port.ts';
 import { gcmDecrypt, gcmEncrypt, KEY_BYTES, toKeyObject, unwrapKey, wrapKey } from './aead.ts';
 import {
@@ -86,23 +87,14 @@ export function createKeyring(options: KeyringOptions): Keyring {
   const tenants = new Map<string, TenantKeys>();
   const subjects = new Map<string, SubjectKeys>();
   const erased = new Set<string>();
-  const locks = new Map<string, Promise<unknown>>();
+  // Loads, rotations and shreds of one tenant key or one subject key never interleave.
+  const locks = new KeyedQueue();
 
   const subjectKey = (tenant: string, subject: string) => `${tenant}\0${subject}`;
   const tenantLock = (tenant: string) => `t\0${tenant}`;
   const subjectLock = (tenant: string, subject: string) => `s\0${tenant}\0${subject}`;
 
-  /** Runs fn after every earlier fn queued under the same name; failures do not block the queue. */
-  function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = locks.get(name) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(name, tail);
-    void tail.then(() => {
-      if (locks.get(name) === tail) locks.delete(name);
-    });
-    return run;
-  }
+  const withLock = <T>(name: string, fn: () => Promise<T>): Promise<T> => locks.run(name, fn);
 
   // ---- tenant data and index keys (wrapped by the master key)
 

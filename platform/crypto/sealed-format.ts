@@ -1,4 +1,4 @@
-// The sealed value's byte layout (DESIGN.md "Keys and sealing"):
+// The sealed value's byte layout (docs/architecture.md "Keys and sealing"):
 //
 //   version (1 byte = 1) | keyIdLength (1 byte) | keyId (ASCII) | iv (12) | ciphertext | tag (16)
 //

@@ -1,5 +1,5 @@
 // The keyring's public shape. Implementation: ./keyring.ts; master-key providers: ./master-key.ts.
-// Hierarchy (DESIGN.md "Keys and sealing"): master key → wraps tenant data keys and the tenant's
+// Hierarchy (docs/architecture.md "Keys and sealing"): master key → wraps tenant data keys and the tenant's
 // blind-index key → tenant key wraps subject keys. Sealed value layout: see ./sealed-format.ts.
 
 /** Where the master key comes from. A KMS implements the same interface: the master key itself

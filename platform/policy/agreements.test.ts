@@ -18,7 +18,7 @@ const base: Agreement = {
 };
 const req = { consumerTenant: 'uni', purpose: 'research' as const, category: 'healthcare.vitals', operation: 'aggregate' as const, at: 1500 };
 
-describe('data sharing decision (DESIGN.md promise 5)', () => {
+describe('data sharing decision (docs/architecture.md promise 5)', () => {
   it.each([
     ['the agreed request', {}, {}, true, undefined],
     ['another consumer', {}, { consumerTenant: 'other' }, false, 'not-a-party'],

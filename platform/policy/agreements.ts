@@ -1,4 +1,4 @@
-// Data Sharing Agreements (DESIGN.md promise 5): machine-readable terms attached to data that
+// Data Sharing Agreements (docs/architecture.md promise 5): machine-readable terms attached to data that
 // leaves a tenant — parties, purpose, data categories, allowed operations, obligations and
 // validity — and the pure decision that enforces them at query time.
 import { z } from 'zod';

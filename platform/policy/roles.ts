@@ -25,7 +25,7 @@ export type Permission =
   | 'validation:read';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  // The platform operator manages tenants but never reads tenant data (DESIGN.md promise 1).
+  // The platform operator manages tenants but never reads tenant data (docs/architecture.md promise 1).
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify'],
   'tenant-admin': ['users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],

@@ -1,7 +1,7 @@
 // socket.io: authenticated from the session cookie (or a bearer token in the handshake's auth)
 // at handshake; each socket joins its tenant's room only, and finer rooms of that tenant on
 // request. Asking for another tenant's room is refused and audited. Readings are batched per
-// room a few times a second; alarms and command statuses go at once (DESIGN.md).
+// room a few times a second; alarms and command statuses go at once (docs/architecture.md "Realtime").
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';

@@ -3,6 +3,7 @@
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
+import { KeyedQueue } from '../keyed-queue.ts';
 import type { EventBus } from '../events.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
@@ -56,7 +57,7 @@ const KIND = 'command';
 export class CommandService {
   private deliverer: Deliverer | undefined;
   private expiries = new Deadlines();
-  private locks = new Map<string, Promise<unknown>>();
+  private readonly transitions = new KeyedQueue();
 
   constructor(
     private readonly scopes: Scopes,
@@ -144,14 +145,7 @@ export class CommandService {
    *  Transitions of one command are serialised: the broker's "delivered" (device PUBACK) and the
    *  device's "done" ack can arrive together, and neither may overwrite the other. */
   transition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {
-    const prev = this.locks.get(id) ?? Promise.resolve();
-    const next = prev.then(() => this.applyTransition(id, status, detail));
-    const settled = next.catch(() => undefined);
-    this.locks.set(id, settled);
-    void settled.then(() => {
-      if (this.locks.get(id) === settled) this.locks.delete(id);
-    });
-    return next;
+    return this.transitions.run(id, () => this.applyTransition(id, status, detail));
   }
 
   private async applyTransition(id: string, status: CommandStatus, detail?: string): Promise<Command | null> {

@@ -1,9 +1,9 @@
 // One simulated device: an MQTT client with its own credentials, speaking the device side of the
-// topic scheme (DESIGN.md "Topics", platform/broker/topics.ts) the way real hardware does.
+// topic scheme (docs/architecture.md "Topics", platform/broker/topics.ts) the way real hardware does.
 //
 // Delivery guarantees, and where each comes from:
 // - QoS 1 for telemetry, events and command acks; a publish resolves on its PUBACK, which the
-//   platform sends only after the reading is committed (DESIGN.md promise 3).
+//   platform sends only after the reading is committed (docs/architecture.md promise 3).
 // - Messages produced while disconnected wait in a bounded offline buffer (oldest dropped and
 //   counted when full, like a sensor's ring buffer) and leave in order after reconnecting.
 //   Messages already handed to mqtt.js when a connection drops are resent by mqtt.js itself
@@ -189,7 +189,7 @@ export function createDevice(options: DeviceOptions): SimDevice {
       password: options.secret,
       clean: false,
       keepalive: options.keepalive ?? 30,
-      protocolVersion: 4, // aedes speaks MQTT 3.1.1 (DESIGN.md "Facts about aedes")
+      protocolVersion: 4, // aedes speaks MQTT 3.1.1 (docs/architecture.md "MQTT broker")
       reconnectPeriod: delayFor(0),
       reconnectOnConnackError: true, // "server unavailable" (throttled) is worth retrying
       connectTimeout: 10_000,

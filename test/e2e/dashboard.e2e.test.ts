@@ -17,8 +17,8 @@ import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { createPatientModel, type Condition } from '../../simulators/healthcare/physiology.ts';
 import { expectedPower } from '../../pilots/lighting/domain/power.ts';
 import type { LampModel } from '../../pilots/lighting/domain/model.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);

@@ -2,9 +2,9 @@
 // privilege per role (403), strict input validation (400), demo provisioning and scenarios.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthcarePilot } from '../../pilots/healthcare/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../support/harness.ts';
-import { Device, enrol, eventually, HC, type EnrolledPatient } from './helpers.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { Device, enrol, eventually, HC, type EnrolledPatient } from '../../validation/support/healthcare-steps.ts';
 
 let h: Harness;
 let op: ApiClient;

@@ -2,9 +2,9 @@
 // a only) → acknowledgement or escalation → recovery; events, device presence and messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { connectAll, Device, enrol, eventually, HC, HIGH, listen, NORMAL, sendSet, sleep, type EnrolledPatient, type Listener, type Vitals } from './helpers.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { connectAll, Device, enrol, eventually, HC, HIGH, listen, NORMAL, sendSet, sleep, type EnrolledPatient, type Listener, type Vitals } from '../../validation/support/healthcare-steps.ts';
 
 const ESCALATE_MS = 1200;
 

@@ -4,10 +4,10 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { scanDir } from '../support/scan.ts';
-import { connectAll, enrol, eventually, HC, sendSet, type EnrolledPatient, type Device } from './helpers.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { scanDir } from '../../validation/support/scan.ts';
+import { connectAll, enrol, eventually, HC, sendSet, type EnrolledPatient, type Device } from '../../validation/support/healthcare-steps.ts';
 
 // Synthetic and deliberately unusual, so a raw byte scan cannot match them by chance.
 const GIVEN = 'Quillonia';

@@ -1,10 +1,10 @@
-// Healthcare data shared under an agreement (DESIGN.md promise 5): aggregates only, only of
+// Healthcare data shared under an agreement (docs/architecture.md promise 5): aggregates only, only of
 // patients whose consent covers the agreement's purpose, small groups suppressed, audited in
 // both tenants' chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { healthcarePilot } from '../../pilots/healthcare/index.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet } from './helpers.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet } from '../../validation/support/healthcare-steps.ts';
 
 let h: Harness;
 beforeAll(async () => {

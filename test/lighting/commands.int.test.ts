@@ -5,8 +5,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { API, connectDevice, inBatches, manualClock, provision, waitUntil, type Fleet, type TestDevice } from './support.ts';
 
 // 22:00 in the installation's zone on a winter night: the schedule's 23:00 step is an hour away and

@@ -7,8 +7,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedTimeToUtc } from '../../pilots/lighting/domain/index.ts';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { API, connectDevice, lampReading, manualClock, provision, type Fleet, type TestDevice } from './support.ts';
 
 const TZ = 'Europe/Madrid';

@@ -4,8 +4,8 @@ import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sunEvents, zonedTimeToUtc } from '../../pilots/lighting/domain/index.ts';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { API, manualClock, provision, type Fleet } from './support.ts';
 
 const DAY = '2026-01-15';

@@ -6,8 +6,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sunEvents, zonedTimeToUtc } from '../../pilots/lighting/domain/index.ts';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { API, connectDevice, manualClock, provision, type Fleet, type TestDevice } from './support.ts';
 
 const SITE = { latitude: 41.39, longitude: 2.17, timeZone: 'Europe/Madrid' };

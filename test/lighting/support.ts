@@ -2,8 +2,8 @@
 // and minimal lamp/cabinet devices speaking MQTT over TCP (subscribe to their commands, ack them,
 // publish telemetry) the way the simulator does.
 import mqtt, { type MqttClient } from 'mqtt';
-import type { ApiClient } from '../support/api-client.ts';
-import type { Harness } from '../support/harness.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import type { Harness } from '../../validation/support/harness.ts';
 
 export const API = '/api/v1/pilots/lighting';
 

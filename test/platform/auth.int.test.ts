@@ -1,7 +1,7 @@
 // Authentication and session management over real HTTP (ASVS 4.0.3 level 2, chapters 2, 3, 4, 14).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../support/harness.ts';
+import { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-// DESIGN.md promise 3: an MQTT QoS1 PUBACK is sent only after the reading is committed.
+// docs/architecture.md promise 3: an MQTT QoS1 PUBACK is sent only after the reading is committed.
 // The platform runs as a child process; we publish a stream of QoS1 readings, note every
 // PUBACK, kill -9 the platform mid-stream, reopen its data directory: every acknowledged
 // reading is there.
@@ -11,15 +11,15 @@ import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { afterAll, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import { bootHarness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
+import { bootHarness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'custodia-durable-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 function startChild(): Promise<{ child: ChildProcess; info: { mqttPort: number; deviceId: string; tenantId: string; secret: string } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/platform-child.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'validation/support/platform-child.ts')], {
     cwd: root,
     env: { ...process.env, CUSTODIA_DATA_DIR: dataDir, HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'error', CUSTODIA_DEMO: '0', INGEST_BATCH_MS: '2' },
     stdio: ['ignore', 'pipe', 'inherit'],

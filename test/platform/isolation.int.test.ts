@@ -1,10 +1,10 @@
-// Tenant isolation matrix (DESIGN.md promise 1): a principal of tenant A against every
+// Tenant isolation matrix (docs/architecture.md promise 1): a principal of tenant A against every
 // tenant-scoped route and realtime room of tenant B gets 403/404, never data; each attempt is audited.
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 let h: Harness;
 let bAdmin: ApiClient;

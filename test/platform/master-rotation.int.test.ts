@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rotateMasterKey } from '../../scripts/rotate-master-key.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import { bootHarness } from '../support/harness.ts';
+import { bootHarness } from '../../validation/support/harness.ts';
 
 const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 const openssl = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
 let h: Harness | undefined;

@@ -1,10 +1,10 @@
-// Purpose-bound sharing (DESIGN.md promise 5): data leaves a tenant only under an active
+// Purpose-bound sharing (docs/architecture.md promise 5): data leaves a tenant only under an active
 // agreement, for its purpose, category and operation, within its validity; audited in both chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import type { ApiClient } from '../support/api-client.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
+import type { ApiClient } from '../../validation/support/api-client.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 let h: Harness;
 let aAdmin: ApiClient;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErasedError } from '../../platform/errors.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import { bootHarness, type Harness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
-import { scanDir } from '../support/scan.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { scanDir } from '../../validation/support/scan.ts';
 
 const inA = <T>(h: Harness, fn: () => Promise<T>) =>
   runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);

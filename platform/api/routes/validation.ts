@@ -1,4 +1,4 @@
-// Validation runs and reports for the evaluator role (DESIGN.md "People and roles": validation
+// Validation runs and reports for the evaluator role (docs/architecture.md "People and roles": validation
 // runs and reports, no personal data). Reports are the files `npm run validate` writes
 // (`<reportsDir>/validation-<time>.json` and `.html`); they hold indicators, counts and timings
 // of synthetic test platforms, never data of this platform's tenants. A fast run can be started

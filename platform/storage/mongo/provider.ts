@@ -1,4 +1,4 @@
-// The MongoDB storage adapter (DESIGN.md "Storage"), chosen when MONGODB_URI is set
+// The MongoDB storage adapter (docs/architecture.md "Storage port"), chosen when MONGODB_URI is set
 // (../index.ts loads this folder only then). One connection for the process; one database per
 // tenant plus the platform's (names: ./encoding.ts databaseName):
 //   <prefix>platform        platform store (scope "_platform")

@@ -1,7 +1,7 @@
 // One MongoDB database behind the Store port (../port.ts). A MongoStore holds a handle on exactly
 // one database, so it can only ever read or write its own scope (tenant or platform).
 //
-// Writes (DESIGN.md promise 3: nothing acknowledged is lost; the broker PUBACKs only after commit
+// Writes (docs/architecture.md promise 3: nothing acknowledged is lost; the broker PUBACKs only after commit
 // resolves):
 // - transactional mode (replica set or sharded cluster): each commit and each audit append is
 //   one multi-document transaction with write concern "majority" (journaled on a majority).

@@ -1,5 +1,5 @@
-// The default, embedded storage adapter (DESIGN.md "Storage"): one sqlite file for the platform
-// and one per tenant under the data directory.
+// The default, embedded storage adapter (docs/architecture.md "Storage port"): one sqlite file
+// for the platform and one per tenant under the data directory.
 //   <dataDir>/platform.db            platform store (scope "_platform")
 //   <dataDir>/tenants/<tenantId>.db  one per tenant, opened lazily and cached
 // Tenant files sit in a 0700 directory and are 0600 (with their -wal and -shm companions).

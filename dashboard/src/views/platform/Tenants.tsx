@@ -1,6 +1,6 @@
 // Tenants, for the platform operator: who is hosted, where their data resides, what they run,
 // their quotas; create a tenant (with its first administrator) and suspend or reactivate one.
-// The operator sees tenant metadata only, never tenant data (DESIGN.md promise 1).
+// The operator sees tenant metadata only, never tenant data (docs/architecture.md promise 1).
 import { useState } from 'react';
 import { tenantInputSchema } from '../../../../platform/tenancy/tenants.ts';
 import { DataTable } from '../../components/DataTable.tsx';

@@ -1,0 +1,75 @@
+// Boots the real platform on free ports with a temporary data directory, creates two tenants
+// with one user per role, and hands out logged-in API clients. The validation runner boots one
+// per scenario, and every integration test uses it.
+import { rm } from 'node:fs/promises';
+import { testConfig, type Config } from '../../platform/config.ts';
+import type { Pilot } from '../../platform/pilot.ts';
+import { startPlatform, type Platform, type PlatformOptions } from '../../platform/server.ts';
+import type { Role } from '../../platform/tenancy/context.ts';
+import { ApiClient } from './api-client.ts';
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple-1';
+
+export interface TestTenant {
+  id: string;
+  users: Record<Exclude<Role, 'platform-admin'>, string>;
+}
+
+export interface Harness {
+  platform: Platform;
+  config: Config;
+  url: string;
+  tenants: { a: TestTenant; b: TestTenant };
+  /** A bearer-token client logged in as the given user. */
+  as(username: string): Promise<ApiClient>;
+  anonymous(): ApiClient;
+  close(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface HarnessOptions extends PlatformOptions {
+  pilots?: Pilot[];
+  config?: Partial<Config>;
+  /** Pilots enabled on the two test tenants. */
+  tenantPilots?: string[];
+  /** Reuse a data directory (restart tests). */
+  dataDir?: string;
+  /** Skip creating tenants and users (restart tests). */
+  provision?: boolean;
+}
+
+const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
+
+export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const config = testConfig({ ...(opts.config ?? {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const platform = await startPlatform(config, { realtimeBatchMs: 50, tickMs: 100, ...opts });
+  const s = platform.services;
+  const mk = (id: string): TestTenant => ({
+    id,
+    users: Object.fromEntries(TENANT_ROLES.map((r) => [r, `${id}-${r}`])) as TestTenant['users'],
+  });
+  const tenants = { a: mk('tenant-a'), b: mk('tenant-b') };
+  if (opts.provision !== false) {
+    if (!(await s.users.findByUsername('root-admin'))) {
+      await s.users.create({ username: 'root-admin', password: TEST_PASSWORD, role: 'platform-admin', tenantId: null });
+    }
+    for (const t of [tenants.a, tenants.b]) {
+      if (await s.tenants.get(t.id)) continue;
+      await s.tenants.create({ id: t.id, name: `Test ${t.id}`, pilots: opts.tenantPilots ?? [] });
+      for (const role of TENANT_ROLES) {
+        await s.users.create({ username: t.users[role], password: TEST_PASSWORD, role, tenantId: t.id });
+      }
+    }
+  }
+  return {
+    platform,
+    config,
+    url: platform.url,
+    tenants,
+    as: (username) => new ApiClient(platform.url).login(username, TEST_PASSWORD),
+    anonymous: () => new ApiClient(platform.url),
+    async close({ keepData = false } = {}) {
+      await platform.stop();
+      if (!keepData) await rm(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
