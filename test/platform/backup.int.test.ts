@@ -36,7 +36,7 @@ async function run(main: (argv: string[], env: NodeJS.ProcessEnv) => Promise<num
   }
 }
 
-it('restore drill: k = 2 of 4 targets, taken during ingest, one target lost and one corrupted', { timeout: 120_000 }, async () => {
+it('restore drill: k = 2 of 4 targets, taken during ingest, one target lost and one corrupted (ASVS 8.1.5, ETSI EN 303 645 5.9-1)', { timeout: 120_000 }, async () => {
   // A checkpoint every 2 entries, so the chains carry signed checkpoints to verify.
   const h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'], config: { audit: { checkpointEvery: 2 } } });
   const dataDir = h.config.dataDir;
