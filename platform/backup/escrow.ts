@@ -64,7 +64,9 @@ export async function splitMasterKey(sss: SecretSharing, key: Buffer, shares: nu
   if (!Number.isInteger(threshold) || !Number.isInteger(shares) || threshold < 2 || shares < threshold || shares > 255) {
     throw new Error(`need 2 ≤ threshold ≤ shares ≤ 255, got ${threshold} of ${shares}`);
   }
-  const parts = await sss.split(key, shares, threshold);
+  // The library wants plain Uint8Arrays (not Buffers); the copy is wiped once split.
+  const plain = new Uint8Array(key);
+  const parts = await sss.split(plain, shares, threshold).finally(() => plain.fill(0));
   const fingerprint = fingerprintOf(key);
   return parts.map((share, i) => ({ fingerprint, threshold, shares, number: i + 1, share: Buffer.from(share) }));
 }
@@ -76,7 +78,9 @@ export async function combineMasterKey(sss: SecretSharing, files: readonly Share
   if (files.some((f) => f.fingerprint !== fingerprint)) throw new Error('the shares belong to different master keys');
   const distinct = new Map(files.map((f) => [f.number, f]));
   if (distinct.size < threshold) throw new Error(`${distinct.size} distinct share(s) given, ${threshold} needed`);
-  const key = Buffer.from(await sss.combine([...distinct.values()].map((f) => f.share)));
+  const rebuilt = await sss.combine([...distinct.values()].map((f) => new Uint8Array(f.share)));
+  const key = Buffer.from(rebuilt);
+  rebuilt.fill(0);
   if (fingerprintOf(key) !== fingerprint) throw new Error('the shares do not rebuild the master key they name (a share is damaged)');
   return key;
 }

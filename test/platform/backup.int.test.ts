@@ -1,7 +1,8 @@
 // The restore drill (docs/backup.md): readings, alarms, commands and audit entries are written;
 // a k = 2 backup to four directory targets is taken while devices keep publishing; more is
 // written; the data directory is destroyed, one target deleted and another corrupted; the
-// restore rebuilds everything up to the backup point, every value opens, every audit chain
+// master key is in escrow with five custodians; the restore, from three of their shares,
+// rebuilds everything up to the backup point, every value opens, every audit chain
 // verifies, and the report names the two bad targets.
 import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, expect, it, vi } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { main as backupMain } from '../../scripts/backup.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
+import { main as escrowMain } from '../../scripts/keys-escrow.ts';
 import { main as restoreMain } from '../../scripts/restore.ts';
 import { bootHarness } from '../support/harness.ts';
 import { probePilot } from '../support/probe-pilot.ts';
@@ -78,9 +80,15 @@ it('restore drill: k = 2 of 4 targets, taken during ingest, one target lost and 
   const late = await inTenant('tenant-a', () => h.platform.services.commands.create({ deviceId: 'drill-1', name: 'late', payload: {}, ttlMs: 3_600_000 }));
   client.end(true);
 
-  // Disaster: the custodian's copy of the master key survives, nothing else in the data directory.
+  // The master key in escrow: five custodians, any three rebuild it.
+  const sharesDir = join(scratch, 'shares');
+  const escrow = await run(escrowMain, ['--shares', '5', '--threshold', '3', '--out', sharesDir, '--data-dir', dataDir]);
+  expect(escrow.code).toBe(0);
+  const shares = (await readdir(sharesDir)).map((f) => join(sharesDir, f));
   const keyCopy = join(scratch, 'master.key.custodian');
   await copyFile(join(dataDir, 'master.key'), keyCopy);
+
+  // Disaster: nothing of the data directory survives.
   await h.close();
   const [id] = await readdir(targets[0]!);
   await rm(targets[1]!, { recursive: true, force: true });
@@ -89,7 +97,8 @@ it('restore drill: k = 2 of 4 targets, taken during ingest, one target lost and 
   shard[Math.floor(shard.length / 2)]! ^= 0xff;
   await writeFile(shardFile, shard);
 
-  const restored = await run(restoreMain, ['--from', ...targets, '--to-data-dir', dataDir, '--master-key-file', keyCopy]);
+  const restored = await run(restoreMain, ['--from', ...targets, '--to-data-dir', dataDir, '--shares', shares[4]!, shares[1]!, shares[2]!]);
+  expect(restored.out).toMatch(/master key from 3 custodian shares/);
   expect(restored.out).toMatch(new RegExp(`BAD\\s+${escape(targets[1]!)}\\s+no shard: shard missing`));
   expect(restored.out).toMatch(new RegExp(`BAD\\s+${escape(targets[2]!)}\\s+shard 2: shard 2 altered \\(hash differs\\)`));
   expect(restored.out).toMatch(/restore verified\./);
