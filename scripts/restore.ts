@@ -114,7 +114,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
 
 async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const dataDir = resolve(args.dataDir);
-  const { key, from } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, keyFile: args.masterKeyFile, shareFiles: args.shares, dataDir });
+  const { key, from } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, keyFile: args.masterKeyFile, shareFiles: args.shares, dataDir, offerFlags: true });
   const master = providerFor(key);
   console.log(`master key from ${from}`);
   const backup = await rebuildBackup({

@@ -215,7 +215,8 @@ export class SectionWriter {
 }
 
 export function packBundle(sectionTexts: readonly string[]): Buffer {
-  return gzipSync(Buffer.from(sectionTexts.join(''), 'utf8'));
+  // Level 1: sealed bodies hardly compress; the repeated JSON structure does at any level.
+  return gzipSync(Buffer.from(sectionTexts.join(''), 'utf8'), { level: 1 });
 }
 
 /** Splits a bundle into store sections; each section's content hash must match its summary. */

@@ -1,5 +1,6 @@
-// Which master key a backup tool uses: CUSTODIA_MASTER_KEY, a key file, custodians' shares, or
-// the data directory's master.key — never a new one (a new key would open nothing).
+// Which master key a backup tool uses, first found of: custodians' shares, a key file named on the
+// command line, CUSTODIA_MASTER_KEY, the data directory's master.key — never a new one (a new key
+// would open nothing).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export interface MasterKeySources {
   shareFiles?: readonly string[] | undefined;
   dataDir?: string | undefined;
   loadSharing?: () => Promise<SecretSharing>;
+  /** Mention restore's --master-key-file and --shares in the error. */
+  offerFlags?: boolean;
 }
 
 /** The raw key and where it came from. */
@@ -21,17 +24,20 @@ export async function readMasterKey(src: MasterKeySources): Promise<{ key: Buffe
     const key = await combineMasterKey(await (src.loadSharing ?? loadSecretSharing)(), files);
     return { key, from: `${files.length} custodian shares` };
   }
+  if (src.keyFile) return readKeyFile(src.keyFile);
   if (src.envHex) {
     new EnvMasterKeyProvider(src.envHex); // validates the value without echoing it
     return { key: Buffer.from(src.envHex, 'hex'), from: 'CUSTODIA_MASTER_KEY' };
   }
-  const file = src.keyFile ?? (src.dataDir ? join(src.dataDir, MASTER_KEY_FILE) : undefined);
-  if (file && existsSync(file)) {
-    const text = (await readFile(file, 'utf8')).trim();
-    if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new Error(`${file} is not a master key file (64 hexadecimal characters)`);
-    return { key: Buffer.from(text, 'hex'), from: file };
-  }
-  throw new Error('no master key: set CUSTODIA_MASTER_KEY, pass --master-key-file, or give custodian shares with --shares');
+  if (src.dataDir && existsSync(join(src.dataDir, MASTER_KEY_FILE))) return readKeyFile(join(src.dataDir, MASTER_KEY_FILE));
+  const where = src.dataDir ? ` or keep ${join(src.dataDir, MASTER_KEY_FILE)}` : '';
+  throw new Error(`no master key: set CUSTODIA_MASTER_KEY${where}${src.offerFlags ? ', pass --master-key-file, or give custodian shares with --shares' : ''}`);
 }
 
 export const providerFor = (key: Buffer) => new EnvMasterKeyProvider(key.toString('hex'));
+
+async function readKeyFile(file: string): Promise<{ key: Buffer; from: string }> {
+  const text = (await readFile(file, 'utf8')).trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new Error(`${file} is not a master key file (64 hexadecimal characters)`);
+  return { key: Buffer.from(text, 'hex'), from: file };
+}
