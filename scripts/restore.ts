@@ -126,6 +126,10 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
   const whole = args.tenant === undefined && 'platform' in backup.manifest.of;
   console.log(`restoring ${args.tenant ? `tenant ${args.tenant}` : 'platform' in backup.manifest.of ? 'the platform' : `tenant ${backup.manifest.of.tenant}`} from backup ${backup.manifest.id} into ${env.MONGODB_URI ? 'MongoDB' : dataDir}`);
 
+  const keyFile = join(dataDir, MASTER_KEY_FILE);
+  if (whole && !env.CUSTODIA_MASTER_KEY && existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim().toLowerCase() !== key.toString('hex')) {
+    throw new Error(`${keyFile} holds another master key; the restored data needs the backup's (restore into an empty data directory)`);
+  }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = await acquireDataLock(dataDir);
   const storage = await createStorage({ dataDir, mongodbUri: env.MONGODB_URI });
@@ -142,7 +146,7 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
       // The restored platform starts with the same keys: audit public key and (unless it comes
       // from the environment) the master key file.
       await backup.signer.exportPublicKey(dataDir);
-      if (!env.CUSTODIA_MASTER_KEY) await writeKeyFile(join(dataDir, MASTER_KEY_FILE), key);
+      if (!env.CUSTODIA_MASTER_KEY && !existsSync(keyFile)) await writeKeyFile(keyFile, key);
     }
     console.log('');
     console.log(formatRestoreReport(report));
@@ -155,10 +159,6 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
 }
 
 async function writeKeyFile(file: string, key: Buffer): Promise<void> {
-  if (existsSync(file)) {
-    if ((await readFile(file, 'utf8')).trim().toLowerCase() === key.toString('hex')) return;
-    throw new Error(`${file} holds another master key; the restored data needs the backup's`);
-  }
   const handle = await open(file, 'wx', 0o600);
   try {
     await handle.writeFile(`${key.toString('hex')}\n`);

@@ -2,7 +2,7 @@
 // Directory targets exist today; an S3-compatible target implements the same four methods
 // (put = PutObject, get = GetObject, list = ListObjectsV2 with a delimiter) — see docs/backup.md.
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -63,12 +63,6 @@ export class DirectoryTarget implements BackupTarget {
     if (!existsSync(this.root)) return [];
     const entries = await readdir(this.root, { withFileTypes: true });
     return entries.filter((e) => e.isDirectory() && BACKUP_ID.test(e.name)).map((e) => e.name).sort();
-  }
-
-  /** Removes one backup (used when a backup fails half-way). */
-  async remove(backupId: string): Promise<void> {
-    checkNames(backupId, MANIFEST_FILE);
-    await rm(join(this.root, backupId), { recursive: true, force: true });
   }
 }
 
