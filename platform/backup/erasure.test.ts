@@ -66,8 +66,8 @@ describe('Reed–Solomon (systematic, Cauchy)', () => {
     expect(() => reedSolomon.decode(new Map([[0, shards[0]!], [4, shards[4]!]]), 3, 5, 11)).toThrow(/need 3 shards/);
   });
 
-  it('every k×k submatrix of the generator is invertible (MDS), for n up to 12', () => {
-    for (let n = 1; n <= 12; n++)
+  it('every k×k submatrix of the generator is invertible (MDS), for n up to 10', () => {
+    for (let n = 1; n <= 10; n++)
       for (let k = 1; k <= n; k++) {
         const g = generatorMatrix(k, n);
         for (const rows of subsets(n, k)) expect(() => invertMatrix(rows.map((i) => g[i]!))).not.toThrow();

@@ -100,8 +100,8 @@ function mulAdd(out: Uint8Array, input: Uint8Array, c: number): void {
     for (let i = 0; i < out.length; i++) out[i]! ^= input[i]!;
     return;
   }
-  const base = c * 256;
-  for (let i = 0; i < out.length; i++) out[i]! ^= MUL[base + input[i]!]!;
+  const row = MUL.subarray(c * 256, c * 256 + 256);
+  for (let i = 0; i < out.length; i++) out[i]! ^= row[input[i]!]!;
 }
 
 function checkShape(k: number, n: number): void {

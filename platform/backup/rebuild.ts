@@ -125,7 +125,8 @@ export async function rebuildBackup(opts: RebuildOptions): Promise<RebuiltBackup
     const missing = manifest.erasure.shards.map((s) => s.index).filter((s) => !present.has(s));
     throw new Error(
       `backup ${id} cannot be restored: ${good.size} intact shard(s), ${k} needed; ` +
-        `shards missing or damaged: ${missing.join(', ')}${bad.length ? ` (${bad.join('; ')})` : ''}`,
+        `shards missing or damaged: ${missing.join(', ')}${bad.length ? ` (${bad.join('; ')})` : ''}` +
+        (opts.backupId ? '' : '; an older backup can be chosen with --id'),
     );
   }
 
