@@ -228,7 +228,13 @@ export function unpackBundle(bundle: Uint8Array, summaries: readonly StoreSummar
   for (const raw of text.split('\n')) {
     lineNo++;
     if (raw === '') continue;
-    const parsed = lineSchema.safeParse(JSON.parse(raw));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new Error(`bundle line ${lineNo} is not JSON`);
+    }
+    const parsed = lineSchema.safeParse(json);
     if (!parsed.success) throw new Error(`bundle line ${lineNo} is malformed: ${parsed.error.issues[0]!.message}`);
     const line = parsed.data;
     if (line.t === 'store') {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTarget, openRig } from '../../test/support/backup-rig.ts';
 import { EnvMasterKeyProvider } from '../crypto/master-key.ts';
 import { takeBackup } from './backup.ts';
-import { parseSignedManifest, signManifest } from './format.ts';
+import { keysDigest } from '../storage/mongo/migration.ts';
+import { SectionWriter, packBundle, parseSignedManifest, signManifest, unpackBundle } from './format.ts';
 import { rebuildBackup } from './rebuild.ts';
 import { sqliteSnapshots } from './snapshot.ts';
 
@@ -118,5 +119,16 @@ describe('rebuild', () => {
   it('the wrong master key cannot read a backup', async () => {
     const { targets } = await backupTo(2, 1);
     await expect(rebuildBackup({ targets, master: new EnvMasterKeyProvider('12'.repeat(32)) })).rejects.toThrow(/configure the master key that wrapped it/);
+  });
+});
+
+describe('bundle', () => {
+  it('a store whose lines do not match their hash in the manifest is refused', () => {
+    const w = new SectionWriter('acme');
+    w.addAudit([{ seq: 1, ts: 1, actor: 'a', action: 'b', target: 'c', outcome: 'success', details: '{}', prevHash: '0'.repeat(64), hash: '1'.repeat(64) }]);
+    const { text, summary } = w.finish(keysDigest);
+    expect(unpackBundle(packBundle([text]), [summary])[0]!.audit).toHaveLength(1);
+    expect(() => unpackBundle(packBundle([text.replace('"actor":"a"', '"actor":"z"')]), [summary])).toThrow(/content of store acme does not match its hash/);
+    expect(() => unpackBundle(packBundle([`${text}{oops\n`]), [summary])).toThrow(/bundle line 3 is not JSON/);
   });
 });
