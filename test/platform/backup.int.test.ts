@@ -14,8 +14,8 @@ import { main as backupMain } from '../../scripts/backup.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
 import { main as escrowMain } from '../../scripts/keys-escrow.ts';
 import { main as restoreMain } from '../../scripts/restore.ts';
-import { bootHarness } from '../support/harness.ts';
-import { probePilot } from '../support/probe-pilot.ts';
+import { bootHarness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn);
 const scratch = await mkdtemp(join(tmpdir(), 'custodia-drill-'));
