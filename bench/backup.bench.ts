@@ -15,7 +15,7 @@ import { restoreBackup } from '../platform/backup/restore.ts';
 import { sqliteSnapshots } from '../platform/backup/snapshot.ts';
 import { DirectoryTarget } from '../platform/backup/targets.ts';
 import { createSqliteStorage } from '../platform/storage/sqlite/index.ts';
-import { openRig } from '../test/support/backup-rig.ts';
+import { openRig } from '../validation/support/backup-rig.ts';
 
 const { values } = parseArgs({ options: { points: { type: 'string' }, k: { type: 'string' }, n: { type: 'string' } }, strict: true });
 const opts = z

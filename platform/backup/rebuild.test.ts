@@ -1,7 +1,7 @@
 // What rebuild makes of damaged, missing and forged backups: backups of a real sqlite state,
 // written to in-memory targets the tests then damage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTarget, openRig } from '../../test/support/backup-rig.ts';
+import { MemoryTarget, openRig } from '../../validation/support/backup-rig.ts';
 import { EnvMasterKeyProvider } from '../crypto/master-key.ts';
 import { takeBackup } from './backup.ts';
 import { keysDigest } from '../storage/mongo/migration.ts';

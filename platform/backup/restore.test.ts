@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTarget, openRig } from '../../test/support/backup-rig.ts';
+import { MemoryTarget, openRig } from '../../validation/support/backup-rig.ts';
 import { takeBackup } from './backup.ts';
 import { rebuildBackup } from './rebuild.ts';
 import { formatRestoreReport, restoreBackup } from './restore.ts';
