@@ -19,6 +19,7 @@ import { Aedes } from 'aedes';
 import { createAuthentication } from './authenticate.ts';
 import { createAuthorization } from './authorize.ts';
 import { createCommands } from './commands.ts';
+import { createDisconnect, type DisconnectMatch } from './disconnect.ts';
 import { createPublishDispatcher } from './handlers/index.ts';
 import { createRefusal, type DeviceNotice } from './handlers/refuse.ts';
 import { startListeners } from './listeners.ts';
@@ -27,6 +28,7 @@ import { createBrokerState } from './state.ts';
 import type { BrokerDeps, BrokerStats, OutgoingCommand } from './types.ts';
 
 export { TOKEN_USERNAME } from './authenticate.ts';
+export type { DisconnectMatch } from './disconnect.ts';
 
 export interface Broker {
   aedes: Aedes;
@@ -41,6 +43,9 @@ export interface Broker {
   isOnline(tenantId: string, deviceId: string): boolean;
   /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
   tellDevice(tenantId: string, deviceId: string, notice: DeviceNotice): void;
+  /** Closes every live connection that matches, at once (revocation, rotation, suspension);
+   *  returns how many. Reconnects are refused by authentication itself. */
+  disconnect(match: DisconnectMatch): number;
   stats(): BrokerStats;
   stop(): Promise<void>;
 }
@@ -109,6 +114,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     deliver: commands.deliver,
     isOnline: presence.isOnline,
     tellDevice: refusal.tellDevice,
+    disconnect: createDisconnect(state),
     stats: () => ({
       ...state.counts,
       connected: aedes.connectedClients,
