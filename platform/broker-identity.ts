@@ -7,6 +7,7 @@ import type { Broker } from './broker/index.ts';
 import type { BrokerDeps, ToolIdentity } from './broker/types.ts';
 import type { IdentityChange } from './events.ts';
 import { deviceIdSchema } from './identity/schemas.ts';
+import { hashToken } from './identity/secrets.ts';
 import { can } from './policy/roles.ts';
 import type { PlatformServices } from './services/index.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
@@ -26,7 +27,7 @@ export async function brokerIdentityDeps(
       if (!user || user.disabled || user.tenantId !== t.tenantId || !can(user.role, 'data:read')) return null;
       const tenant = await s.tenants.get(t.tenantId);
       if (!tenant || tenant.status !== 'active') return null;
-      return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy };
+      return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy, tokenId: hashToken(token) };
     },
     isDeviceId: (clientId) => deviceIdSchema.safeParse(clientId).success,
     hashAddress: (address) => createHmac('sha256', key).update(address).digest('base64url').slice(0, 22),
@@ -42,6 +43,8 @@ export function closeRevokedConnections(s: PlatformServices, broker: Pick<Broker
       broker.disconnect({ tenantId: c.tenantId });
     } else if (c.type === 'user.sessions-ended') {
       broker.disconnect({ owner: c.userId });
+    } else if (c.type === 'tool-token.revoked') {
+      broker.disconnect({ tokenId: c.tokenId });
     }
   });
 }

@@ -35,6 +35,8 @@ export type IdentityChange =
   | { type: 'tenant.suspended'; tenantId: string }
   /** Every session of a user ended: disabled, deleted, password or role changed. */
   | { type: 'user.sessions-ended'; userId: string }
+  /** An MQTT tool token revoked; `tokenId` is the stored hash of the token. */
+  | { type: 'tool-token.revoked'; tenantId: string; tokenId: string }
   /** One session ended (logout); `sessionId` is the stored hash of its token. */
   | { type: 'session.ended'; sessionId: string };
 

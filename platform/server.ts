@@ -142,7 +142,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
       now,
     }),
     devices: new Devices(platformRecords, identityEvents),
-    toolTokens: new ToolTokens(platformRecords, now),
+    toolTokens: new ToolTokens(platformRecords, now, identityEvents),
     series: new SeriesService(scopes, keyring),
     alarms: new AlarmService(scopes, auditService, bus, now),
     commands: new CommandService(scopes, auditService, bus, now),

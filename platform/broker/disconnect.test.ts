@@ -4,9 +4,9 @@ import { matches } from './disconnect.ts';
 import type { BrokerPrincipal } from './topics.ts';
 
 const device = (tenantId: string, deviceId: string): BrokerPrincipal => ({ kind: 'device', identity: { tenantId, deviceId, kind: 'lamp' } });
-const tool = (tenantId: string, label: string, owner?: string): BrokerPrincipal => ({
+const tool = (tenantId: string, label: string, owner?: string, tokenId?: string): BrokerPrincipal => ({
   kind: 'tool',
-  tool: { tenantId, label, topics: [], ...(owner ? { owner } : {}) },
+  tool: { tenantId, label, topics: [], ...(owner ? { owner } : {}), ...(tokenId ? { tokenId } : {}) },
 });
 
 describe('which live connections a revocation ends (ASVS 3.3.1, ETSI 5.1-1)', () => {
@@ -21,6 +21,8 @@ describe('which live connections a revocation ends (ASVS 3.3.1, ETSI 5.1-1)', ()
     ['the tools of a disabled user', tool('t1', 'tool:u1', 'u1'), { owner: 'u1' }, true],
     ["another user's tools", tool('t1', 'tool:u2', 'u2'), { owner: 'u1' }, false],
     ['no device, for a user', device('t1', 'u1'), { owner: 'u1' }, false],
+    ['the tool connected with a revoked token', tool('t1', 'x', undefined, 'h1'), { tokenId: 'h1' }, true],
+    ['a tool connected with another token', tool('t1', 'x', undefined, 'h2'), { tokenId: 'h1' }, false],
   ] as const)('%s: %s', (_what, principal, match, expected) => {
     expect(matches(principal, match)).toBe(expected);
   });

@@ -6,11 +6,13 @@ import { allClients, closeClient } from './aedes-adapter.ts';
 import { aedesOf, type BrokerState } from './state.ts';
 import type { BrokerPrincipal } from './topics.ts';
 
-/** Whose connections to end: a tenant's devices and tools, one device, or one user's tools. */
-export type DisconnectMatch = { tenantId: string; deviceId?: string } | { owner: string };
+/** Whose connections to end: a tenant's devices and tools, one device, one user's tools, or
+ *  the tools connected with one token. */
+export type DisconnectMatch = { tenantId: string; deviceId?: string } | { owner: string } | { tokenId: string };
 
 export function matches(principal: BrokerPrincipal, m: DisconnectMatch): boolean {
   if ('owner' in m) return principal.kind === 'tool' && principal.tool.owner === m.owner;
+  if ('tokenId' in m) return principal.kind === 'tool' && principal.tool.tokenId === m.tokenId;
   if (principal.kind === 'tool') return m.deviceId === undefined && principal.tool.tenantId === m.tenantId;
   return principal.identity.tenantId === m.tenantId && (m.deviceId === undefined || principal.identity.deviceId === m.deviceId);
 }

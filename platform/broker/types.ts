@@ -21,6 +21,8 @@ export interface ToolIdentity {
   label: string;
   /** The user the token acts for: their tools are disconnected when they are disabled. */
   owner?: string;
+  /** Which token it connected with: revoking the token disconnects it. */
+  tokenId?: string;
   /** Topic filters the token allows subscribing to, each under `tenants/{tenantId}/`. */
   topics: string[];
 }

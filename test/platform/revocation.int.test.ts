@@ -181,6 +181,22 @@ describe('revocation reaches live socket.io connections (ASVS 3.3.1, 3.3.3)', ()
     expect(await connack({ clientId: 'rv_tool_1', username: 'token', password: tok.body.password })).toBe(4);
   });
 
+  it('revoking an MQTT tool token disconnects the tool connected with it and refuses the token (ASVS 3.3.1)', async () => {
+    const op = await h.as(h.tenants.a.users.operator);
+    const tok = await op.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
+    const other = await op.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
+    const tool = await connect({ clientId: 'rv_tool_revoke', username: 'token', password: tok.body.password });
+    const bystander = await connect({ clientId: 'rv_tool_keep', username: 'token', password: other.body.password });
+    const closed = watchClose(tool);
+    expect((await op.post('/api/v1/tokens/mqtt/revoke', { token: tok.body.password })).status).toBe(204);
+    await closed.within(1_000);
+    expect(await connack({ clientId: 'rv_tool_revoke', username: 'token', password: tok.body.password })).toBe(4);
+    expect(bystander.connected).toBe(true);
+    // Another tenant cannot revoke (nor learn of) this tenant's token.
+    const opB = await h.as(h.tenants.b.users.operator);
+    expect((await opB.post('/api/v1/tokens/mqtt/revoke', { token: other.body.password })).status).toBe(404);
+  });
+
   it('suspending a tenant disconnects its devices, tools and sockets, refuses them back, and leaves other tenants alone', async () => {
     const s = h.platform.services;
     await s.tenants.create({ id: 'tenant-s', name: 'Test tenant-s', pilots: ['probe'] });
