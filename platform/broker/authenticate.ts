@@ -82,6 +82,7 @@ export function createAuthentication(state: BrokerState): {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<true | AuthError> {
+    state.authStartedAt.set(client, state.revocations.seq);
     const address = remoteAddressOf(client);
     const claimed = (username ?? '').slice(0, 128);
     const isTool = claimed === TOKEN_USERNAME;

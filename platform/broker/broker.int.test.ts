@@ -439,3 +439,54 @@ describe('authentication throttling', () => {
     expect(hashes.size).toBe(1); // one address, one hash: a storm stays attributable
   });
 });
+
+describe('revocation of live connections', () => {
+  let world: FakeWorld;
+  let broker: Broker;
+  let url: string;
+  const d1 = dev('city-r', 'lamp-301', 'lamp');
+  const d2 = dev('city-r', 'lamp-302', 'lamp');
+  let gate: Promise<void> | null = null;
+
+  beforeAll(async () => {
+    world = createFakeWorld({ devices: [d1, d2] });
+    const authenticate = world.deps.authenticateDevice;
+    world.deps.authenticateDevice = async (id, s) => {
+      const r = await authenticate(id, s);
+      if (gate) await gate; // the credentials were good when checked; the revocation comes now
+      return r;
+    };
+    broker = await startBroker(world.deps);
+    url = `mqtt://127.0.0.1:${broker.port}`;
+  });
+  afterAll(() => stopBroker(broker));
+
+  it('closes the revoked device at once, marks it offline as revoked, and leaves the others (ETSI 5.1-4)', async () => {
+    const c1 = await mqtt.connectAsync(url, creds(d1));
+    const c2 = await mqtt.connectAsync(url, creds(d2));
+    const closed = new Promise<void>((r) => c1.once('close', () => r()));
+    expect(broker.disconnect({ tenantId: 'city-r', deviceId: 'lamp-301' })).toBe(1);
+    await closed;
+    await waitFor(() => world.presence.some((p) => p.deviceId === 'lamp-301' && p.reason === 'revoked'), 'offline as revoked');
+    expect(c2.connected).toBe(true);
+    c1.end(true);
+    await c2.endAsync();
+  });
+
+  it('closes a device whose credentials were revoked while it was authenticating (ETSI 5.1-4)', async () => {
+    let open!: () => void;
+    gate = new Promise<void>((r) => (open = r));
+    const c = new MqttClient(() => netConnect({ host: '127.0.0.1', port: broker.port }), creds(d2));
+    const events: string[] = [];
+    c.on('connect', () => events.push('connect'));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    await new Promise((r) => setTimeout(r, 100)); // the CONNECT is in authentication, held at the gate
+    expect(broker.disconnect({ tenantId: 'city-r', deviceId: 'lamp-302' })).toBe(0); // not registered yet
+    gate = null;
+    open();
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still connected 2 s after the revocation')), 2_000));
+    await Promise.race([closed, late]);
+    c.end(true);
+    expect(broker.isOnline('city-r', 'lamp-302')).toBe(false);
+  });
+});

@@ -19,7 +19,7 @@ import { Aedes } from 'aedes';
 import { createAuthentication } from './authenticate.ts';
 import { createAuthorization } from './authorize.ts';
 import { createCommands } from './commands.ts';
-import { createDisconnect, type DisconnectMatch } from './disconnect.ts';
+import { createRevocations, type DisconnectMatch } from './disconnect.ts';
 import { createPublishDispatcher } from './handlers/index.ts';
 import { createRefusal, type DeviceNotice } from './handlers/refuse.ts';
 import { startListeners } from './listeners.ts';
@@ -85,6 +85,8 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
   presence.attach(aedes);
   commands.attach(aedes);
+  const revocations = createRevocations(state);
+  aedes.on('client', (client) => revocations.closeIfRevokedMeanwhile(client));
 
   const listeners = await startListeners(state, aedes);
   const { port, tlsPort } = listeners;
@@ -114,7 +116,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     deliver: commands.deliver,
     isOnline: presence.isOnline,
     tellDevice: refusal.tellDevice,
-    disconnect: createDisconnect(state),
+    disconnect: revocations.disconnect,
     stats: () => ({
       ...state.counts,
       connected: aedes.connectedClients,
