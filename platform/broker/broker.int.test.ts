@@ -484,8 +484,9 @@ describe('revocation of live connections', () => {
     expect(broker.disconnect({ tenantId: 'city-r', deviceId: 'lamp-302' })).toBe(0); // not registered yet
     gate = null;
     open();
-    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still connected 2 s after the revocation')), 2_000));
-    await Promise.race([closed, late]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('still connected 2 s after the revocation')), 2_000)));
+    await Promise.race([closed, late]).finally(() => clearTimeout(timer));
     c.end(true);
     expect(broker.isOnline('city-r', 'lamp-302')).toBe(false);
   });
