@@ -57,7 +57,13 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
     cors: { origin: false },
   });
 
+  // Identity changes, numbered: a socket whose session was withdrawn while the handshake was
+  // being checked is disconnected as soon as it connects.
+  const changes = { seq: 0, recent: [] as { seq: number; change: IdentityChange }[] };
+  const handshakeStartedAt = new WeakMap<object, number>();
+
   io.use(async (socket, next) => {
+    handshakeStartedAt.set(socket, changes.seq);
     try {
       const token =
         (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
@@ -75,6 +81,12 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
   });
 
   io.on('connection', (socket: Socket) => {
+    const since = handshakeStartedAt.get(socket) ?? 0;
+    const oldest = changes.recent[0]?.seq ?? changes.seq + 1;
+    if (since + 1 < oldest || changes.recent.some((c) => c.seq > since && withdraws(c.change, socket.data as SocketData))) {
+      socket.disconnect(true);
+      return;
+    }
     const p = socket.data.principal as Principal;
     // Live readings are tenant data: only roles that may read it join the tenant room; roles that
     // see alarms or commands (tenant-admin) get the operational events only.
@@ -137,6 +149,8 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
   // A logout, a disabled user or a suspended tenant ends the sockets opened under it at once,
   // not when the session would have expired.
   const unsubscribeIdentity = s.identityEvents.subscribe((change) => {
+    changes.recent.push({ seq: ++changes.seq, change });
+    if (changes.recent.length > 1_000) changes.recent.shift();
     for (const socket of io.sockets.sockets.values()) {
       if (withdraws(change, socket.data)) socket.disconnect(true);
     }

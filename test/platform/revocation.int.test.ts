@@ -292,3 +292,34 @@ describe('a connect storm leaves bounded traces (ETSI 5.1-5, ASVS 7.1.1, 7.1.2)'
     expect(grew).toBeLessThan(16 * 1024);
   });
 });
+
+describe('a withdrawal during the handshake still counts (ASVS 3.3.1)', () => {
+  it('a socket whose session is logged out while its handshake is checked is disconnected once connected', async () => {
+    const s = h.platform.services;
+    await user('rv-race-op', 'operator');
+    const api = await h.as('rv-race-op');
+    const resolve = s.sessions.resolve.bind(s.sessions);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let held = false;
+    s.sessions.resolve = async (token) => {
+      const r = await resolve(token);
+      if (token === api.token && !held) {
+        held = true;
+        await gate; // the session was valid when read; the logout lands now
+      }
+      return r;
+    };
+    try {
+      const sock = io(h.url, { auth: { token: api.token }, transports: ['websocket'], reconnection: false });
+      sockets.push(sock);
+      const closed = watchClose(sock);
+      await expect.poll(() => held).toBe(true);
+      expect((await api.post('/api/v1/auth/logout')).status).toBe(204);
+      open();
+      await closed.within(1_000);
+    } finally {
+      s.sessions.resolve = resolve;
+    }
+  });
+});
