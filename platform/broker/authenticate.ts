@@ -54,7 +54,15 @@ export function createAuthentication(state: BrokerState): {
     return existing ? principals.get(existing) : undefined;
   };
 
-  const refuse = (reason: string, code: number, claimed: string, address: string, countFailure: boolean): AuthError => {
+  const refuse = (
+    reason: string,
+    code: number,
+    claimed: string,
+    address: string,
+    countFailure: boolean,
+    /** What the throttled attempt would have been refused for. */
+    cause?: string,
+  ): AuthError => {
     counts.authFailures++;
     metrics.authFailures.inc({ reason });
     if (countFailure) throttle.fail(`addr:${address}`, Date.now());
@@ -68,7 +76,7 @@ export function createAuthentication(state: BrokerState): {
         action: 'mqtt.connect',
         target: 'mqtt',
         outcome: 'failure',
-        details: { reason, addressHash, returnCode: code },
+        details: { reason, ...(cause ? { cause } : {}), addressHash, returnCode: code },
       },
       `mqtt-auth:${addressHash}`,
     );
@@ -95,7 +103,7 @@ export function createAuthentication(state: BrokerState): {
     const failures = throttle.count(`addr:${address}`, Date.now());
     if (counted && failures >= throttleCfg.maxFailures) {
       await sleep(backoffMs(failures, throttleCfg.maxFailures, maxDelayMs));
-      return refuse('throttled', RC.serverUnavailable, claimed, address, true);
+      return refuse('throttled', RC.serverUnavailable, claimed, address, true, reason);
     }
     return refuse(reason, code, claimed, address, counted);
   }

@@ -425,6 +425,8 @@ describe('authentication throttling', () => {
     expect(await attempt('127.0.0.9', creds(b))).toBe(0);
     expect(await attempt('127.0.0.10', creds(b))).toBe(0);
     expect(await counterValue(world.registry, 'custodia_mqtt_auth_failures_total', { reason: 'throttled' })).toBe(4);
+    const throttled = world.audits.filter((x) => (x.event.details as { reason?: string }).reason === 'throttled');
+    expect(throttled.map((x) => (x.event.details as { cause?: string }).cause)).toEqual(['bad-credentials', 'bad-credentials', 'bad-credentials', 'bad-credentials']);
   });
 
   it('failed connects are audited with a keyed hash of the address, never the address (ETSI 5.1-5, ASVS 7.1.1)', async () => {
