@@ -26,3 +26,40 @@ export class EventBus {
     return () => this.emitter.off('event', fn);
   }
 }
+
+/** A credential or principal withdrawn: what is already connected under it must end. Identity
+ *  and tenancy publish these; the broker glue (platform/ingest.ts) and platform/realtime close
+ *  the connections, so identity never imports either (docs/security.md, ASVS 3.3.1 / 3.3.3). */
+export type IdentityChange =
+  | { type: 'device.revoked' | 'device.rotated' | 'device.removed'; tenantId: string; deviceId: string }
+  | { type: 'tenant.suspended'; tenantId: string }
+  /** Every session of a user ended: disabled, deleted, password or role changed. */
+  | { type: 'user.sessions-ended'; userId: string }
+  /** An MQTT tool token revoked; `tokenId` is the stored hash of the token. */
+  | { type: 'tool-token.revoked'; tenantId: string; tokenId: string }
+  /** One session ended (logout); `sessionId` is the stored hash of its token. */
+  | { type: 'session.ended'; sessionId: string };
+
+export class IdentityEvents {
+  private readonly emitter = new EventEmitter();
+  constructor() {
+    this.emitter.setMaxListeners(20);
+  }
+  /** Synchronous: when the call that changed the identity returns, the connections are closed. */
+  publish(change: IdentityChange): void {
+    // Every listener runs even if one throws; the change itself is already saved.
+    const failures: unknown[] = [];
+    for (const fn of this.emitter.listeners('change')) {
+      try {
+        (fn as (c: IdentityChange) => void)(change);
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, `identity change ${change.type}: a listener failed`);
+  }
+  subscribe(fn: (change: IdentityChange) => void): () => void {
+    this.emitter.on('change', fn);
+    return () => this.emitter.off('change', fn);
+  }
+}

@@ -3,6 +3,7 @@
 // the series service, pilot gates (e.g. consent) and rules, presence, and command delivery.
 import type { Server as HttpServer } from 'node:http';
 import { startBroker, type Broker } from './broker/index.ts';
+import { brokerIdentityDeps, closeRevokedConnections } from './broker-identity.ts';
 import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, OutgoingCommand as BrokerCommand } from './broker/types.ts';
 import type { Config } from './config.ts';
 import type { AcceptedReading, Pilot, PilotContext } from './pilot.ts';
@@ -73,10 +74,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       if (!tenant || tenant.status !== 'active') return 'revoked';
       return { tenantId: r.tenantId, deviceId: r.deviceId, kind: r.kind };
     },
-    authenticateToken: async (token) => {
-      const t = await s.toolTokens.resolve(token);
-      return t ? { tenantId: t.tenantId, label: t.label, topics: t.topics } : null;
-    },
+    ...(await brokerIdentityDeps(s)),
     schemas: {
       telemetry: (kind) => kinds.get(kind)?.telemetry,
       events: (kind) => kinds.get(kind)?.events,
@@ -158,6 +156,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     metrics: s.metrics,
   });
   broker.attachWebSocket(http, '/mqtt');
+  const stopRevoking = closeRevokedConnections(s, broker);
 
   s.commands.setDeliverer(async (tenantId, deviceId, c) =>
     broker!.deliver(tenantId, deviceId, { id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt }),
@@ -247,6 +246,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     isOnline: (t, d) => broker?.isOnline(t, d) ?? false,
     lastSeen: (t, d) => (broker?.isOnline(t, d) ? Date.now() : (lastSeen.get(key(t, d)) ?? null)),
     stop: async () => {
+      stopRevoking();
       await broker?.stop();
     },
   };

@@ -13,7 +13,7 @@ import { loadOrCreateAuditSigner } from './audit/signer.ts';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { createMasterKeyProvider } from './crypto/master-key.ts';
-import { EventBus } from './events.ts';
+import { EventBus, IdentityEvents } from './events.ts';
 import { Devices } from './identity/devices.ts';
 import { LoginGuard } from './identity/login-guard.ts';
 import { Sessions } from './identity/sessions.ts';
@@ -120,6 +120,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
 
   const platformRecords = await scopes.records(PLATFORM_SCOPE);
   const bus = new EventBus();
+  const identityEvents = new IdentityEvents();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const services: PlatformServices = {
@@ -130,17 +131,18 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     scopes,
     audit: auditService,
     bus,
-    tenants: new TenantRegistry(platformRecords, storage, keyring),
+    identityEvents,
+    tenants: new TenantRegistry(platformRecords, storage, keyring, identityEvents),
     users: new Users(platformRecords),
-    sessions: new Sessions(platformRecords, config.session.ttlMs, now),
+    sessions: new Sessions(platformRecords, config.session.ttlMs, now, identityEvents),
     loginGuard: new LoginGuard({
       maxFailures: config.login.maxFailures,
       lockoutMs: config.login.lockoutMs,
       perAddressPerMinute: config.login.rateLimitPerMinute,
       now,
     }),
-    devices: new Devices(platformRecords),
-    toolTokens: new ToolTokens(platformRecords, now),
+    devices: new Devices(platformRecords, identityEvents),
+    toolTokens: new ToolTokens(platformRecords, now, identityEvents),
     series: new SeriesService(scopes, keyring),
     alarms: new AlarmService(scopes, auditService, bus, now),
     commands: new CommandService(scopes, auditService, bus, now),

@@ -11,6 +11,7 @@ import { isolation } from './scenarios/isolation.ts';
 import { keysRotateShred } from './scenarios/keys-rotate-shred.ts';
 import { securityBruteForce } from './scenarios/security-brute-force.ts';
 import { securityMqttAcl } from './scenarios/security-mqtt-acl.ts';
+import { securityRevocation } from './scenarios/security-revocation.ts';
 import { runScenario } from './runner.ts';
 import { availablePilots } from './support/pilots.ts';
 import type { Sabotage, Scenario, ScenarioResult } from './types.ts';
@@ -68,6 +69,11 @@ const noLockout: Sabotage = (p) => {
   p.services.loginGuard.failed = () => false;
 };
 
+/** Identity changes reach nobody: revocations and logouts leave live connections open. */
+const revocationNotDelivered: Sabotage = (p) => {
+  p.services.identityEvents.publish = () => undefined;
+};
+
 /** The healthcare pilot's consent gate is gone: every reading is stored. */
 const noConsentGate: Sabotage = (p) => {
   const hc = p.pilots.find((x) => x.id === 'healthcare');
@@ -123,6 +129,15 @@ const CASES: Case[] = [
     scenario: securityBruteForce,
     sabotage: noLockout,
     shows: (r) => expect(ev(r).rightPasswordWhileLocked).toBe(200),
+  },
+  {
+    broken: 'revocations do not reach live connections',
+    scenario: securityRevocation,
+    sabotage: revocationNotDelivered,
+    shows: (r) => {
+      expect(ev(r).device.closeMs).toBeNull();
+      expect(ev(r).socket.closeMs).toBeNull();
+    },
   },
   {
     broken: 'the consent gate is missing',

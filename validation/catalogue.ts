@@ -17,7 +17,9 @@ import { keysRotateShred } from './scenarios/keys-rotate-shred.ts';
 import { loadSustained } from './scenarios/load-sustained.ts';
 import { pilotFleets } from './scenarios/pilot-fleets.ts';
 import { securityBruteForce } from './scenarios/security-brute-force.ts';
+import { securityClientId } from './scenarios/security-client-id.ts';
 import { securityMqttAcl } from './scenarios/security-mqtt-acl.ts';
+import { securityRevocation } from './scenarios/security-revocation.ts';
 import { securityStorm } from './scenarios/security-storm.ts';
 import type { Scenario, ScenarioInfo } from './types.ts';
 
@@ -32,6 +34,8 @@ export const CATALOGUE: readonly Scenario[] = [
   auditTamper,
   securityMqttAcl,
   securityBruteForce,
+  securityRevocation,
+  securityClientId,
   securityStorm,
   loadSustained,
   healthcareDeterioration,

@@ -1,10 +1,13 @@
 // CONNECT: a device presents its own id and secret (ETSI EN 303 645 provision 5.1), an operator
-// tool a scoped token; repeated failures per address and per claimed id are throttled. The aedes
-// hooks `preConnect` and `authenticate` (./broker.ts) are made here.
+// tool a scoped token under a client id outside the devices' namespace. Failures are counted per
+// address only and slow that address's failures down; they never refuse valid credentials
+// (./throttle.ts). The aedes hooks `preConnect` and `authenticate` (./broker.ts) are made here.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AedesOptions, Client } from 'aedes';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
+import { clientById, remoteAddressOf } from './aedes-adapter.ts';
 import { keyOf, aedesOf, type BrokerState } from './state.ts';
-import { createFailureThrottle } from './throttle.ts';
+import { backoffMs, createFailureThrottle } from './throttle.ts';
 import { isTopicLevel, type BrokerPrincipal } from './topics.ts';
 import type { ToolIdentity } from './types.ts';
 
@@ -18,30 +21,37 @@ type AuthenticateHandler = NonNullable<AedesOptions['authenticate']>;
 type PreConnectHandler = NonNullable<AedesOptions['preConnect']>;
 type AuthError = NonNullable<Parameters<Parameters<AuthenticateHandler>[3]>[0]>;
 
-const remoteAddress = (client: Client): string =>
-  client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A claimed username is attacker-chosen: control characters would make the audit entry invalid. */
+const printable = (s: string) => s.replace(/\p{Cc}/gu, '?');
+
+/** A client id may be taken over (MQTT-3.1.4-2) only by the principal that holds it; a device
+ *  presenting its own valid credentials always wins its own id. */
+export function takeoverAllowed(prev: BrokerPrincipal | undefined, next: BrokerPrincipal): boolean {
+  if (!prev) return true;
+  if (next.kind === 'device') {
+    if (prev.kind !== 'device') return true;
+    return prev.identity.tenantId === next.identity.tenantId && prev.identity.deviceId === next.identity.deviceId;
+  }
+  return prev.kind === 'tool' && prev.tool.tenantId === next.tool.tenantId && prev.tool.label === next.tool.label;
+}
 
 export function createAuthentication(state: BrokerState): {
   preConnect: PreConnectHandler;
   authenticate: AuthenticateHandler;
 } {
   const { deps, log, metrics, counts, principals, sessions, online } = state;
-  const throttle = createFailureThrottle(state.cfg.authThrottle ?? { maxFailures: 5, windowMs: 60_000 });
+  const throttleCfg = state.cfg.authThrottle ?? { maxFailures: 5, windowMs: 60_000 };
+  const maxDelayMs = throttleCfg.maxDelayMs ?? 2_000;
+  const throttle = createFailureThrottle(throttleCfg);
+  // Without a platform key, a per-broker random one: entries stay unlinkable to the address.
+  const fallbackKey = randomBytes(32);
+  const hashAddress =
+    deps.hashAddress ?? ((address: string) => createHmac('sha256', fallbackKey).update(address).digest('base64url').slice(0, 22));
 
-  const clientsById = () => aedesOf(state) as unknown as { clients: Record<string, Client | undefined> };
-
-  /** A client id may be taken over (MQTT-3.1.4-2) only by the same principal reconnecting. */
-  const takeoverAllowed = (clientId: string, next: BrokerPrincipal): boolean => {
-    const existing = clientsById().clients[clientId];
-    const prev = existing ? principals.get(existing) : undefined;
-    if (!existing || !prev) return true;
-    if (prev.kind === 'device' && next.kind === 'device') {
-      return prev.identity.tenantId === next.identity.tenantId && prev.identity.deviceId === next.identity.deviceId;
-    }
-    if (prev.kind === 'tool' && next.kind === 'tool') {
-      return prev.tool.tenantId === next.tool.tenantId && prev.tool.label === next.tool.label;
-    }
-    return false;
+  const holderOf = (clientId: string): BrokerPrincipal | undefined => {
+    const existing = clientById(aedesOf(state), clientId);
+    return existing ? principals.get(existing) : undefined;
   };
 
   const refuse = (
@@ -49,22 +59,26 @@ export function createAuthentication(state: BrokerState): {
     code: number,
     claimed: string,
     address: string,
-    countKeys: string[],
+    countFailure: boolean,
+    /** What the throttled attempt would have been refused for. */
+    cause?: string,
   ): AuthError => {
     counts.authFailures++;
     metrics.authFailures.inc({ reason });
-    const now = Date.now();
-    for (const k of countKeys) throttle.fail(k, now);
+    if (countFailure) throttle.fail(`addr:${address}`, Date.now());
+    // The address is personal data: the entry holds a keyed hash of it, and the rate limit of
+    // the audit service bounds how many entries one address can cause (a connect storm).
+    const addressHash = hashAddress(address);
     state.audit(
       PLATFORM_SCOPE,
       {
-        actor: claimed ? `mqtt:${claimed}` : 'mqtt:anonymous',
+        actor: claimed ? `mqtt:${printable(claimed)}` : 'mqtt:anonymous',
         action: 'mqtt.connect',
         target: 'mqtt',
         outcome: 'failure',
-        details: { reason, address, returnCode: code },
+        details: { reason, ...(cause ? { cause } : {}), addressHash, returnCode: code },
       },
-      `mqtt-auth:${address}`,
+      `mqtt-auth:${addressHash}`,
     );
     const err = new Error(`connection refused: ${reason}`) as Error & { returnCode: number };
     err.returnCode = code;
@@ -76,31 +90,46 @@ export function createAuthentication(state: BrokerState): {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<true | AuthError> {
-    const now = Date.now();
-    const address = remoteAddress(client);
+    state.authStartedAt.set(client, state.revocations.seq);
+    const address = remoteAddressOf(client);
     const claimed = (username ?? '').slice(0, 128);
-    const addrKey = `addr:${address}`;
-    const idKey = `id:${claimed}`;
     const isTool = claimed === TOKEN_USERNAME;
-    // Throttled keys are refused before any secret is checked. MQTT 3.1.1 has no "too many
-    // attempts" code; 3 (server unavailable) is the closest and tells a device to back off.
-    if (throttle.isBlocked(addrKey, now) || (!isTool && claimed && throttle.isBlocked(idKey, now))) {
-      return refuse('throttled', RC.serverUnavailable, claimed, address, []);
+    const verdict = await verify(client, claimed, address, isTool, password);
+    if (verdict === true) return true;
+    const { reason, code, counted } = verdict;
+    // An address over its limit: its failures are answered late and as "server unavailable"
+    // (MQTT 3.1.1 has no "too many attempts"; 3 tells a client to back off). Its valid
+    // credentials were still checked above and let in.
+    const failures = throttle.count(`addr:${address}`, Date.now());
+    if (counted && failures >= throttleCfg.maxFailures) {
+      await sleep(backoffMs(failures, throttleCfg.maxFailures, maxDelayMs));
+      return refuse('throttled', RC.serverUnavailable, claimed, address, true, reason);
     }
-    const failKeys = isTool || !claimed ? [addrKey] : [addrKey, idKey];
+    return refuse(reason, code, claimed, address, counted);
+  }
+
+  type Failure = { reason: string; code: number; counted: boolean };
+
+  async function verify(
+    client: Client,
+    claimed: string,
+    address: string,
+    isTool: boolean,
+    password: Buffer | undefined,
+  ): Promise<true | Failure> {
     if (!claimed || !password || password.length === 0) {
-      return refuse('missing-credentials', RC.badCredentials, claimed, address, failKeys);
+      return { reason: 'missing-credentials', code: RC.badCredentials, counted: true };
     }
     const secret = password.toString('utf8');
 
     if (isTool) {
+      // Tools have their own client-id namespace: anything a device id can never be.
+      if (deps.isDeviceId(client.id)) return { reason: 'client-id-reserved', code: RC.identifierRejected, counted: true };
       const tool: ToolIdentity | null = deps.authenticateToken ? await deps.authenticateToken(secret) : null;
-      if (!tool || !isTopicLevel(tool.tenantId)) {
-        return refuse('bad-token', RC.badCredentials, claimed, address, failKeys);
-      }
+      if (!tool || !isTopicLevel(tool.tenantId)) return { reason: 'bad-token', code: RC.badCredentials, counted: true };
       const principal: BrokerPrincipal = { kind: 'tool', tool };
-      if (!takeoverAllowed(client.id, principal)) {
-        return refuse('client-id-in-use', RC.identifierRejected, claimed, address, []);
+      if (!takeoverAllowed(holderOf(client.id), principal)) {
+        return { reason: 'client-id-in-use', code: RC.identifierRejected, counted: false };
       }
       principals.set(client, principal);
       state.audit(tool.tenantId, {
@@ -108,24 +137,24 @@ export function createAuthentication(state: BrokerState): {
         action: 'mqtt.connect',
         target: 'mqtt',
         outcome: 'success',
-        details: { address, clientId: client.id },
+        details: { addressHash: hashAddress(address), clientId: client.id },
       });
       return true;
     }
 
     // The client id is the device id: one session per device, and a device cannot take over
     // another's session by reusing its client id. Checked before the secret (no oracle).
-    if (client.id !== claimed) return refuse('client-id-mismatch', RC.identifierRejected, claimed, address, []);
+    if (client.id !== claimed) return { reason: 'client-id-mismatch', code: RC.identifierRejected, counted: false };
     const result = await deps.authenticateDevice(claimed, secret);
-    if (result === null) return refuse('bad-credentials', RC.badCredentials, claimed, address, failKeys);
-    if (result === 'revoked') return refuse('revoked', RC.notAuthorized, claimed, address, failKeys);
+    if (result === null) return { reason: 'bad-credentials', code: RC.badCredentials, counted: true };
+    if (result === 'revoked') return { reason: 'revoked', code: RC.notAuthorized, counted: true };
     if (result.deviceId !== claimed || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
-      return refuse('invalid-identity', RC.notAuthorized, claimed, address, []);
+      return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
     }
     const principal: BrokerPrincipal = { kind: 'device', identity: result };
-    if (!takeoverAllowed(client.id, principal)) {
-      return refuse('client-id-in-use', RC.identifierRejected, claimed, address, []);
+    if (!takeoverAllowed(holderOf(client.id), principal)) {
+      return { reason: 'client-id-in-use', code: RC.identifierRejected, counted: false };
     }
     const previous = online.get(keyOf(result.tenantId, result.deviceId));
     if (previous && previous.client !== client) previous.offlineReason ??= 'takeover';
@@ -143,7 +172,6 @@ export function createAuthentication(state: BrokerState): {
       delivering: false,
       deliverAgain: false,
     });
-    throttle.reset(idKey);
     return true;
   }
 
@@ -155,7 +183,7 @@ export function createAuthentication(state: BrokerState): {
         (r) => (r === true ? done(null, true) : done(r, false)),
         (err: unknown) => {
           log.error({ err }, 'authentication failed with an error');
-          done(refuse('error', RC.serverUnavailable, '', remoteAddress(client), []), false);
+          done(refuse('error', RC.serverUnavailable, '', remoteAddressOf(client), false), false);
         },
       );
     },

@@ -1,7 +1,7 @@
 // The device-connectivity layer: an embedded aedes broker on TCP (and TLS, and WebSocket on the
 // platform's HTTP server) that authenticates devices with their own credentials, confines each
 // to its topic prefix, validates what it publishes, and acknowledges a reading only once it is
-// durably committed (DESIGN.md "Data path of one reading"). Pending commands are pushed to a
+// durably committed (docs/architecture.md "Data path of one reading"). Pending commands are pushed to a
 // device when it subscribes to its commands topic.
 //
 // This file is the composition and the lifecycle; each step lives in its own module, all working
@@ -19,6 +19,7 @@ import { Aedes } from 'aedes';
 import { createAuthentication } from './authenticate.ts';
 import { createAuthorization } from './authorize.ts';
 import { createCommands } from './commands.ts';
+import { createRevocations, type DisconnectMatch } from './disconnect.ts';
 import { createPublishDispatcher } from './handlers/index.ts';
 import { createRefusal, type DeviceNotice } from './handlers/refuse.ts';
 import { startListeners } from './listeners.ts';
@@ -27,6 +28,7 @@ import { createBrokerState } from './state.ts';
 import type { BrokerDeps, BrokerStats, OutgoingCommand } from './types.ts';
 
 export { TOKEN_USERNAME } from './authenticate.ts';
+export type { DisconnectMatch } from './disconnect.ts';
 
 export interface Broker {
   aedes: Aedes;
@@ -41,6 +43,9 @@ export interface Broker {
   isOnline(tenantId: string, deviceId: string): boolean;
   /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
   tellDevice(tenantId: string, deviceId: string, notice: DeviceNotice): void;
+  /** Closes every live connection that matches, at once (revocation, rotation, suspension);
+   *  returns how many. Reconnects are refused by authentication itself. */
+  disconnect(match: DisconnectMatch): number;
   stats(): BrokerStats;
   stop(): Promise<void>;
 }
@@ -80,6 +85,8 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'connection error'));
   presence.attach(aedes);
   commands.attach(aedes);
+  const revocations = createRevocations(state);
+  aedes.on('client', (client) => revocations.closeIfRevokedMeanwhile(client));
 
   const listeners = await startListeners(state, aedes);
   const { port, tlsPort } = listeners;
@@ -109,6 +116,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     deliver: commands.deliver,
     isOnline: presence.isOnline,
     tellDevice: refusal.tellDevice,
+    disconnect: revocations.disconnect,
     stats: () => ({
       ...state.counts,
       connected: aedes.connectedClients,

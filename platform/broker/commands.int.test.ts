@@ -178,7 +178,7 @@ describe('command delivery and presence', () => {
     });
 
     it('publishes the last will and reports a lost connection when a device vanishes', async () => {
-      const tool = await mqtt.connectAsync(url, { ...base, clientId: 'ops-presence', username: 'token', password: 'tok-ops' });
+      const tool = await mqtt.connectAsync(url, { ...base, clientId: 'ops_presence', username: 'token', password: 'tok-ops' });
       open.push(tool);
       const statuses: string[] = [];
       tool.on('message', (topic, payload) => statuses.push(`${topic}=${payload.toString()}`));

@@ -1,7 +1,8 @@
 // Commands to devices: delivery to an online, subscribed device; pending commands pushed when it
 // subscribes to its `commands/+` (or its persistent session comes back); and the device's PUBACK
-// of a QoS 1 command matched back to the command id (DESIGN.md "Commands").
+// of a QoS 1 command matched back to the command id (docs/architecture.md "Commands").
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
+import { onPuback } from './aedes-adapter.ts';
 import { keyOf, type BrokerState, type DeviceSession } from './state.ts';
 import { commandTopic, commandsFilter, isTopicLevel, parseDeviceTopic } from './topics.ts';
 import type { OutgoingCommand } from './types.ts';
@@ -46,7 +47,7 @@ export function createCommands(state: BrokerState): Commands {
     }
   };
 
-  const onPuback = (client: Client, messageId: number | undefined) => {
+  const matchPuback = (client: Client, messageId: number | undefined) => {
     const s = sessions.get(client);
     if (!s || messageId === undefined) return;
     const commandId = s.awaitingPuback.get(messageId);
@@ -110,16 +111,8 @@ export function createCommands(state: BrokerState): Commands {
   };
 
   const attach = (aedes: Aedes) => {
-    // PUBACKs from devices: aedes hands every PUBACK to its persistence's outgoingClearMessageId
-    // (the documented persistence contract); it is the one place that sees the packet id.
-    const persistence = (aedes as unknown as {
-      persistence: { outgoingClearMessageId(client: Client, packet: { messageId?: number }): Promise<unknown> };
-    }).persistence;
-    const clearMessageId = persistence.outgoingClearMessageId.bind(persistence);
-    persistence.outgoingClearMessageId = (client, packet) => {
-      onPuback(client, packet?.messageId);
-      return clearMessageId(client, packet);
-    };
+    // PUBACKs from devices: the one place that sees their packet ids (./aedes-adapter.ts).
+    onPuback(aedes, matchPuback);
 
     aedes.on('subscribe', (subs, client) => {
       const s = sessions.get(client);

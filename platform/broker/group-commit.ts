@@ -1,4 +1,4 @@
-// Group commit: many small writes share one durable commit (DESIGN.md promise 3, "PUBACK only
+// Group commit: many small writes share one durable commit (docs/architecture.md promise 3, "PUBACK only
 // after commit"). Items are batched per key (a tenant: one store each); a batch is flushed when
 // `batchSize` items wait or `batchMs` has passed since the oldest one arrived. At most one commit
 // per key is in flight, so the next batch fills while the store works; `add` settles when the

@@ -1,6 +1,6 @@
 // The device-connectivity layer's public API. See ./broker.ts for the data path and ./types.ts
 // for the dependencies the composition root provides.
-export { startBroker, stopBroker, TOKEN_USERNAME, type Broker } from './broker.ts';
+export { startBroker, stopBroker, TOKEN_USERNAME, type Broker, type DisconnectMatch } from './broker.ts';
 export { createGroupCommitter, type GroupCommitter, type GroupCommitOptions, type BatchInfo } from './group-commit.ts';
 export { REJECT_REASONS, type RejectReason } from './ingest.ts';
 export {

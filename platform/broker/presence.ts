@@ -1,6 +1,7 @@
 // Online/offline bookkeeping of devices, with the reason a device went offline. Presence follows
 // the connection, not the device's own `status` messages (./handlers/status.ts).
 import type { Aedes } from 'aedes';
+import { disconnectedCleanly } from './aedes-adapter.ts';
 import type { Commands } from './commands.ts';
 import { keyOf, type BrokerState } from './state.ts';
 import type { OfflineReason } from './types.ts';
@@ -51,7 +52,7 @@ export function createPresence(state: BrokerState, commands: Pick<Commands, 'del
       s.ready = false;
       const key = keyOf(s.identity.tenantId, s.identity.deviceId);
       if (online.get(key) === s) online.delete(key);
-      const cleanly = (client as unknown as { _disconnected?: boolean })._disconnected === true;
+      const cleanly = disconnectedCleanly(client);
       const reason: OfflineReason = state.stopping
         ? 'shutdown'
         : (s.offlineReason ?? (cleanly ? 'disconnect' : 'connection-lost'));

@@ -2,6 +2,7 @@
 // passed explicitly: no module-level singletons, so two brokers in one process share nothing.
 import type { Aedes, Client } from 'aedes';
 import type { Logger } from '../logger.ts';
+import type { DisconnectMatch } from './disconnect.ts';
 import { createBrokerMetrics, type BrokerMetrics } from './metrics.ts';
 import type { BrokerPrincipal } from './topics.ts';
 import type { BrokerConfig, BrokerDeps, BrokerStats, DeviceIdentity, OfflineReason } from './types.ts';
@@ -44,6 +45,10 @@ export interface BrokerState {
   online: Map<string, DeviceSession>;
   /** Payloads of refused messages: acknowledged, but never forwarded nor retained. */
   refusedPayloads: WeakSet<object>;
+  /** Recent revocations, numbered (./disconnect.ts), and the number that was current when each
+   *  client's authentication started: one revoked while it authenticated is closed once it is in. */
+  revocations: { seq: number; recent: { seq: number; match: DisconnectMatch }[] };
+  authStartedAt: WeakMap<Client, number>;
   stopping: boolean;
   /** Set by `startBroker` right after construction, before any hook can run. */
   aedes: Aedes | null;
@@ -73,6 +78,8 @@ export function createBrokerState(deps: BrokerDeps): BrokerState {
     sessions: new WeakMap(),
     online: new Map(),
     refusedPayloads: new WeakSet(),
+    revocations: { seq: 0, recent: [] },
+    authStartedAt: new WeakMap(),
     stopping: false,
     aedes: null,
     safe,

@@ -90,6 +90,7 @@ export function createFakeWorld(opts: {
     async authenticateToken(token) {
       return opts.tokens?.[token] ?? null;
     },
+    isDeviceId: (clientId) => /^[a-z0-9][a-z0-9-]{2,63}$/.test(clientId),
     schemas: {
       telemetry: (kind) => FAKE_SCHEMAS[kind]?.telemetry,
       events: (kind) => FAKE_SCHEMAS[kind]?.events,

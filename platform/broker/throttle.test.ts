@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createFailureThrottle } from './throttle.ts';
+import { backoffMs, createFailureThrottle } from './throttle.ts';
 
 describe('failure throttle', () => {
   it('blocks a key after maxFailures failures within the window, and only that key', () => {
@@ -43,5 +43,19 @@ describe('failure throttle', () => {
     t.fail('dev:guess-999', 1_001);
     t.fail('dev:guess-999', 1_002);
     expect(t.fail('dev:guess-999', 1_003)).toBe(true);
+  });
+});
+
+describe('backoff of a blocked address (ETSI 5.1-5)', () => {
+  it.each([
+    [0, 0],
+    [4, 0],
+    [5, 50],
+    [6, 100],
+    [9, 800],
+    [12, 2_000],
+    [1_000_000, 2_000],
+  ])('after %i failures (limit 5) waits %i ms', (failures, ms) => {
+    expect(backoffMs(failures, 5, 2_000)).toBe(ms);
   });
 });

@@ -1,7 +1,8 @@
-// Counts failed authentications per key (client address, claimed device id). After `maxFailures`
-// failures inside one window the key is refused outright until the window ends, so guessing a
-// device secret costs a window per handful of tries (ASVS 4.0.3 V2.2.1: anti-automation on
-// authentication). Fixed windows starting at the first failure; memory is bounded.
+// Counts failed authentications per key (the client address). After `maxFailures` failures inside
+// one window the key is "blocked": the broker answers its further failures late (`backoffMs`)
+// and with CONNACK 3, but still checks the credentials it presents and lets valid ones in, so
+// an attacker behind the same NAT cannot lock good devices out (ASVS 4.0.3 V2.2.1, ETSI EN 303
+// 645 5.1-5; reasoning in docs/security.md). Fixed windows from the first failure; memory bounded.
 
 export interface FailureThrottleOptions {
   maxFailures: number;
@@ -15,6 +16,8 @@ export interface FailureThrottle {
   isBlocked(key: string, now: number): boolean;
   /** Records one failure; returns true when the key is now blocked. */
   fail(key: string, now: number): boolean;
+  /** Failures of the key in its current window (0 when none). */
+  count(key: string, now: number): number;
   /** Forgets the key (after a successful authentication). */
   reset(key: string): void;
   size(): number;
@@ -62,6 +65,9 @@ export function createFailureThrottle(opts: FailureThrottleOptions): FailureThro
       }
       return (e?.count ?? 1) >= opts.maxFailures;
     },
+    count(key, now) {
+      return live(key, now)?.count ?? 0;
+    },
     reset(key) {
       entries.delete(key);
     },
@@ -69,4 +75,11 @@ export function createFailureThrottle(opts: FailureThrottleOptions): FailureThro
       return entries.size;
     },
   };
+}
+
+/** Delay before answering a failure from a blocked key: doubles per failure beyond the limit,
+ *  from 50 ms up to `maxDelayMs`. Pure, so it is table-tested. */
+export function backoffMs(failures: number, maxFailures: number, maxDelayMs: number): number {
+  if (failures < maxFailures) return 0;
+  return Math.min(maxDelayMs, 50 * 2 ** Math.min(20, failures - maxFailures));
 }

@@ -1,4 +1,4 @@
-// The device topic scheme (DESIGN.md "Topics") and the access rules on it. Pure functions, deny
+// The device topic scheme (docs/architecture.md "Topics") and the access rules on it. Pure functions, deny
 // by default: anything not explicitly allowed below is refused.
 //
 //   tenants/{t}/devices/{d}/telemetry          device → platform

@@ -19,6 +19,10 @@ export interface ToolIdentity {
   tenantId: string;
   /** Non-personal handle for audit entries. */
   label: string;
+  /** The user the token acts for: their tools are disconnected when they are disabled. */
+  owner?: string;
+  /** Which token it connected with: revoking the token disconnects it. */
+  tokenId?: string;
   /** Topic filters the token allows subscribing to, each under `tenants/{tenantId}/`. */
   topics: string[];
 }
@@ -60,7 +64,15 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export type OfflineReason = 'disconnect' | 'connection-lost' | 'keepalive-timeout' | 'error' | 'takeover' | 'shutdown';
+export type OfflineReason =
+  | 'disconnect'
+  | 'connection-lost'
+  | 'keepalive-timeout'
+  | 'error'
+  | 'takeover'
+  | 'shutdown'
+  /** Credentials revoked or rotated, tenant suspended: closed by the platform (./broker.ts `disconnect`). */
+  | 'revoked';
 
 export interface BrokerConfig {
   host: string;
@@ -73,8 +85,9 @@ export interface BrokerConfig {
   /** Group commit: flush after this many readings or this many milliseconds. */
   batchSize: number;
   batchMs: number;
-  /** Failed CONNECTs per client address and per device id before refusing for the rest of the window. */
-  authThrottle?: { maxFailures: number; windowMs: number };
+  /** Failed CONNECTs per client address before that address's further failures are answered
+   *  with CONNACK 3 after a growing delay; valid credentials are never refused (./throttle.ts). */
+  authThrottle?: { maxFailures: number; windowMs: number; maxDelayMs?: number };
   /** Disconnect a subscriber whose socket does not drain within this time (default 30 s). */
   drainTimeoutMs?: number;
   /** Close connections that send no CONNECT within this time (default 10 s). */
@@ -90,6 +103,11 @@ export interface BrokerDeps {
   authenticateDevice(deviceId: string, secret: string): Promise<DeviceIdentity | 'revoked' | null>;
   /** Operator tools connect with username `token` and a scoped token as password. */
   authenticateToken?(token: string): Promise<ToolIdentity | null>;
+  /** Whether a client id is in the devices' namespace (its shape only, no look-up): tools may
+   *  not use such ids, so a tool can never hold or squat a device's client id. */
+  isDeviceId(clientId: string): boolean;
+  /** Keyed hash of a peer address for audit entries: the address itself is personal data. */
+  hashAddress?(address: string): string;
   schemas: {
     telemetry(kind: string): ZodType | undefined;
     events(kind: string): ZodType | undefined;

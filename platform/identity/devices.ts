@@ -5,6 +5,7 @@
 import { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
+import type { IdentityEvents } from '../events.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
 
 export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
@@ -39,7 +40,11 @@ const KIND = 'device';
 
 export class Devices {
   private cache = new Map<string, Device>();
-  constructor(private readonly records: SealedRecords) {}
+  constructor(
+    private readonly records: SealedRecords,
+    /** Told of revocations and rotations, so live connections under the old secret end. */
+    private readonly events?: IdentityEvents,
+  ) {}
 
   async register(input: {
     id: string;
@@ -111,6 +116,7 @@ export class Devices {
     const salt = newSecret(16);
     const next: Device = { ...d, secretSalt: salt, secretHash: hashSecret(secret, salt), rotatedAt: Date.now(), status: 'active' };
     await this.save(next);
+    this.events?.publish({ type: 'device.rotated', tenantId, deviceId: id });
     return { device: next, secret };
   }
 
@@ -118,6 +124,7 @@ export class Devices {
     const d = await this.requireInTenant(tenantId, id);
     const next: Device = { ...d, status: 'revoked' };
     await this.save(next);
+    this.events?.publish({ type: 'device.revoked', tenantId, deviceId: id });
     return next;
   }
 
@@ -132,6 +139,7 @@ export class Devices {
     await this.requireInTenant(tenantId, id);
     await this.records.delete(KIND, id);
     this.cache.delete(id);
+    this.events?.publish({ type: 'device.removed', tenantId, deviceId: id });
   }
 
   /** For the broker: the device's identity, 'revoked', or null (unknown or wrong secret). */

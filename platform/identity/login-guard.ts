@@ -1,6 +1,8 @@
 // Brute-force defence for password login (ASVS 2.2.1): a rate limit per client address and a
 // temporary lock-out of the account after repeated failures. Both are audited by the caller.
+// Accounts are counted under their canonical username (./username.ts), the form look-up uses.
 import { WindowLimiter } from '../tenancy/rate-limit.ts';
+import { canonicalUsername } from './username.ts';
 
 export interface LoginGuardOptions {
   maxFailures: number;
@@ -25,7 +27,7 @@ export class LoginGuard {
     if (!this.perAddress.hit(address)) {
       return { allowed: false, reason: 'rate-limited', retryAfter: this.perAddress.retryAfter() };
     }
-    const f = this.failures.get(username.toLowerCase());
+    const f = this.failures.get(canonicalUsername(username));
     if (f && f.lockedUntil > this.now()) {
       return { allowed: false, reason: 'locked', retryAfter: Math.ceil((f.lockedUntil - this.now()) / 1000) };
     }
@@ -34,7 +36,7 @@ export class LoginGuard {
 
   /** Records a failure; returns true when this failure locked the account. */
   failed(username: string): boolean {
-    const key = username.toLowerCase();
+    const key = canonicalUsername(username);
     const f = this.failures.get(key) ?? { count: 0, lockedUntil: 0 };
     if (f.lockedUntil && f.lockedUntil <= this.now()) f.count = 0;
     f.count++;
@@ -48,6 +50,6 @@ export class LoginGuard {
   }
 
   succeeded(username: string): void {
-    this.failures.delete(username.toLowerCase());
+    this.failures.delete(canonicalUsername(username));
   }
 }

@@ -2,6 +2,7 @@
 // (ASVS 3.2.1, 3.2.3). A CSRF token rides with each session for cookie-authenticated writes.
 import type { SealedRecords } from '../services/records.ts';
 import type { Role } from '../tenancy/context.ts';
+import type { IdentityEvents } from '../events.ts';
 import { hashToken, newSecret } from './secrets.ts';
 
 export interface Session {
@@ -27,6 +28,8 @@ export class Sessions {
     private readonly records: SealedRecords,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    /** Told of ended sessions, so sockets opened with them are disconnected (ASVS 3.3.1). */
+    private readonly events?: IdentityEvents,
   ) {}
 
   async issue(user: { id: string; username: string; role: Role; tenantId: string | null }): Promise<IssuedSession> {
@@ -60,13 +63,16 @@ export class Sessions {
   }
 
   async revoke(token: string): Promise<void> {
-    await this.records.delete(KIND, hashToken(token));
+    const sessionId = hashToken(token);
+    await this.records.delete(KIND, sessionId);
+    this.events?.publish({ type: 'session.ended', sessionId });
   }
 
   /** Ends every session of a user (password change, disable, delete: ASVS 3.3.3). */
   async revokeAllFor(userId: string): Promise<number> {
     const rows = await this.records.find<Session>(KIND, { tags: { user: userId } });
     for (const r of rows) await this.records.delete(KIND, r.id);
+    this.events?.publish({ type: 'user.sessions-ended', userId });
     return rows.length;
   }
 }

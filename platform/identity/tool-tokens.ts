@@ -2,6 +2,7 @@
 // token as password, never with a user's password. Read-only, one tenant, limited filters,
 // expiring; stored only as a hash.
 import type { SealedRecords } from '../services/records.ts';
+import type { IdentityEvents } from '../events.ts';
 import { hashToken, newSecret } from './secrets.ts';
 
 export interface ToolToken {
@@ -18,6 +19,8 @@ export class ToolTokens {
   constructor(
     private readonly records: SealedRecords,
     private readonly now: () => number = Date.now,
+    /** Told of revocations, so tools connected with the token are disconnected. */
+    private readonly events?: IdentityEvents,
   ) {}
 
   async issue(input: { tenantId: string; createdBy: string; ttlMs: number }): Promise<{ token: string; info: ToolToken }> {
@@ -32,6 +35,17 @@ export class ToolTokens {
     };
     await this.records.put(KIND, hashToken(token), info, { tags: { tenant: input.tenantId } });
     return { token, info };
+  }
+
+  /** Revokes a token of the tenant; false when there is no such token in it. */
+  async revoke(tenantId: string, token: string): Promise<boolean> {
+    if (!token || token.length > 128) return false;
+    const tokenId = hashToken(token);
+    const rec = await this.records.get<ToolToken>(KIND, tokenId);
+    if (!rec || rec.data.tenantId !== tenantId) return false;
+    await this.records.delete(KIND, tokenId);
+    this.events?.publish({ type: 'tool-token.revoked', tenantId, tokenId });
+    return true;
   }
 
   async resolve(token: string): Promise<ToolToken | null> {

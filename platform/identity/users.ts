@@ -6,6 +6,7 @@ import type { SealedRecords } from '../services/records.ts';
 import type { Role } from '../tenancy/context.ts';
 import { passwordSchema, usernameSchema } from './schemas.ts';
 import { hashPassword } from './passwords.ts';
+import { canonicalUsername } from './username.ts';
 
 export { passwordSchema, roleSchema, usernameSchema } from './schemas.ts';
 
@@ -60,13 +61,13 @@ export class Users {
 
   private save(user: User) {
     return this.records.put(KIND, user.id, user, {
-      blind: { username: user.username },
+      blind: { username: canonicalUsername(user.username) },
       tags: { tenant: user.tenantId ?? PLATFORM_TENANT_TAG, role: user.role },
     });
   }
 
   async findByUsername(username: string): Promise<User | null> {
-    const found = await this.records.find<User>(KIND, { blind: { username }, limit: 1 });
+    const found = await this.records.find<User>(KIND, { blind: { username: canonicalUsername(username) }, limit: 1 });
     return found[0]?.data ?? null;
   }
 

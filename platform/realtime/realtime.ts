@@ -6,7 +6,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { SESSION_COOKIE, parseCookies, principalOf } from '../api/auth.ts';
-import type { PlatformEvent } from '../events.ts';
+import type { IdentityChange, PlatformEvent } from '../events.ts';
+import { hashToken } from '../identity/secrets.ts';
 import type { PlatformServices } from '../services/index.ts';
 import type { Principal } from '../tenancy/context.ts';
 import { can } from '../policy/roles.ts';
@@ -25,6 +26,22 @@ export const subRoom = (tenantId: string, room: string) => `t:${tenantId}:${room
 interface SocketData {
   principal: Principal;
   expiresAt: number;
+  /** Stored id of the session the socket was opened with: its logout disconnects the socket. */
+  sessionId: string;
+}
+
+/** Whether an identity change withdraws what a socket was opened with (ASVS 3.3.1, 3.3.3). */
+export function withdraws(change: IdentityChange, data: Pick<SocketData, 'principal' | 'sessionId'>): boolean {
+  switch (change.type) {
+    case 'session.ended':
+      return data.sessionId === change.sessionId;
+    case 'user.sessions-ended':
+      return data.principal.kind === 'user' && data.principal.id === change.userId;
+    case 'tenant.suspended':
+      return data.principal.tenantId === change.tenantId;
+    default:
+      return false;
+  }
 }
 
 export interface Realtime {
@@ -40,15 +57,23 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
     cors: { origin: false },
   });
 
+  // Identity changes, numbered: a socket whose session was withdrawn while the handshake was
+  // being checked is disconnected as soon as it connects.
+  const changes = { seq: 0, recent: [] as { seq: number; change: IdentityChange }[] };
+  const handshakeStartedAt = new WeakMap<object, number>();
+
   io.use(async (socket, next) => {
+    handshakeStartedAt.set(socket, changes.seq);
     try {
       const token =
         (typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
         parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE];
       const session = token ? await s.sessions.resolve(token) : null;
-      if (!session) return next(new Error('unauthorized'));
+      if (!session || !token) return next(new Error('unauthorized'));
+      if (session.tenantId && (await s.tenants.get(session.tenantId))?.status !== 'active') return next(new Error('unauthorized'));
       socket.data.principal = principalOf(session);
       socket.data.expiresAt = session.expiresAt;
+      socket.data.sessionId = hashToken(token);
       next();
     } catch {
       next(new Error('unauthorized'));
@@ -56,6 +81,12 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
   });
 
   io.on('connection', (socket: Socket) => {
+    const since = handshakeStartedAt.get(socket) ?? 0;
+    const oldest = changes.recent[0]?.seq ?? changes.seq + 1;
+    if (since + 1 < oldest || changes.recent.some((c) => c.seq > since && withdraws(c.change, socket.data as SocketData))) {
+      socket.disconnect(true);
+      return;
+    }
     const p = socket.data.principal as Principal;
     // Live readings are tenant data: only roles that may read it join the tenant room; roles that
     // see alarms or commands (tenant-admin) get the operational events only.
@@ -115,12 +146,23 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
     entry.items.push(e.payload);
   });
 
+  // A logout, a disabled user or a suspended tenant ends the sockets opened under it at once,
+  // not when the session would have expired.
+  const unsubscribeIdentity = s.identityEvents.subscribe((change) => {
+    changes.recent.push({ seq: ++changes.seq, change });
+    if (changes.recent.length > 1_000) changes.recent.shift();
+    for (const socket of io.sockets.sockets.values()) {
+      if (withdraws(change, socket.data)) socket.disconnect(true);
+    }
+  });
+
   return {
     io: io as unknown as Server,
     flush,
     async close() {
       clearInterval(timer);
       unsubscribe();
+      unsubscribeIdentity();
       flush();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -3,7 +3,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Keyring } from '../crypto/types.ts';
-import type { EventBus } from '../events.ts';
+import type { EventBus, IdentityEvents } from '../events.ts';
 import type { Devices } from '../identity/devices.ts';
 import type { LoginGuard } from '../identity/login-guard.ts';
 import type { Sessions } from '../identity/sessions.ts';
@@ -33,6 +33,8 @@ export interface PlatformServices {
   scopes: Scopes;
   audit: AuditService;
   bus: EventBus;
+  /** Revocations, suspensions and ended sessions, for whoever holds live connections. */
+  identityEvents: IdentityEvents;
   tenants: TenantRegistry;
   users: Users;
   sessions: Sessions;

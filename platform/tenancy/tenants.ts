@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { conflict, notFound } from '../errors.ts';
 import type { Keyring } from '../crypto/types.ts';
+import type { IdentityEvents } from '../events.ts';
 import type { SealedRecords } from '../services/records.ts';
 import { TENANT_ID_PATTERN, type StorageProvider } from '../storage/port.ts';
 
@@ -46,6 +47,8 @@ export class TenantRegistry {
     private readonly records: SealedRecords,
     private readonly storage: StorageProvider,
     private readonly keyring: Keyring,
+    /** Told of suspensions, so the tenant's devices and sockets are disconnected. */
+    private readonly events?: IdentityEvents,
   ) {}
 
   async create(input: TenantInput): Promise<Tenant> {
@@ -82,6 +85,7 @@ export class TenantRegistry {
     const next: Tenant = { ...current, ...patch };
     await this.records.put(KIND, id, next, { tags: { status: next.status } });
     this.cache.set(id, next);
+    if (next.status === 'suspended') this.events?.publish({ type: 'tenant.suspended', tenantId: id });
     return next;
   }
 }

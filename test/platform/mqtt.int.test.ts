@@ -85,7 +85,7 @@ describe('ingest through the platform', () => {
     const tok = await operator.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
     expect(tok.status).toBe(201);
     const tool = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-      clientId: 'ops-tool-1',
+      clientId: 'ops_tool-1',
       username: 'token',
       password: tok.body.password,
       reconnectPeriod: 0,

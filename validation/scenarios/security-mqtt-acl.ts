@@ -65,7 +65,7 @@ export const securityMqttAcl: Scenario = {
     // An operator tool: read-only, presence of its own tenant only.
     const operator = await h.as(h.tenants.a.users.operator);
     const token = (await operator.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 })).body.password as string;
-    const tool = await connect(port, { clientId: 'acl-tool-1', username: 'token', password: token });
+    const tool = await connect(port, { clientId: 'acl_tool-1', username: 'token', password: token });
     ctx.defer(() => tool.endAsync(true));
     for (const filter of ['tenants/tenant-b/devices/+/status', `${own}/telemetry`, 'tenants/tenant-a/#', '#']) {
       subs.push({ filter: `tool: ${filter}`, granted: await trySubscribe(tool, filter, 0), expected: false });

@@ -1,11 +1,13 @@
 // Scoped MQTT tokens for operators' tools (read-only presence); the secret is shown once.
 import { Router } from 'express';
 import { z } from 'zod';
+import { notFound } from '../../errors.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body } from '../validate.ts';
 
 const issueSchema = z.object({ ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60) }).strict();
+const revokeSchema = z.object({ token: z.string().min(1).max(128) }).strict();
 
 export function tokenRoutes(s: PlatformServices): Router {
   const r = Router();
@@ -15,6 +17,14 @@ export function tokenRoutes(s: PlatformServices): Router {
     const { token, info } = await s.toolTokens.issue({ tenantId, createdBy: req.principal!.id, ttlMs: ttlMinutes * 60_000 });
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'token.issue', target: 'mqtt-token', outcome: 'success', details: { ttlMinutes } });
     res.status(201).json({ username: 'token', password: token, topics: info.topics, expiresAt: info.expiresAt });
+  });
+  // Revoking a token also disconnects the tools connected with it (docs/security.md).
+  r.post('/tokens/mqtt/revoke', allow('data:read'), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { token } = body(req, revokeSchema);
+    if (!(await s.toolTokens.revoke(tenantId, token))) throw notFound('no such token');
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'token.revoke', target: 'mqtt-token', outcome: 'success' });
+    res.status(204).end();
   });
   return r;
 }

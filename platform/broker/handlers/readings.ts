@@ -1,6 +1,6 @@
 // Telemetry and events: checked against the pilot's schema for the device's kind, then handed to
 // the group commit; the PUBACK is sent only once the batch holding the reading is durable
-// (DESIGN.md "Data path of one reading", promise 3), and `accepted` runs after it.
+// (docs/architecture.md "Data path of one reading", promise 3), and `accepted` runs after it.
 import type { PublishPacket } from 'aedes';
 import { uuidv7 } from '../../ids.ts';
 import { createGroupCommitter } from '../group-commit.ts';

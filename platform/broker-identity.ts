@@ -1,0 +1,50 @@
+// What the broker needs from identity beyond device secrets, and what identity changes mean for
+// it: tool tokens valid only while their user and tenant are; the devices' client-id namespace;
+// a keyed hash for peer addresses in audit entries; and live connections closed when a device is
+// revoked or rotated, a tenant suspended, or a user's sessions end (docs/security.md).
+import { createHmac } from 'node:crypto';
+import type { Broker } from './broker/index.ts';
+import type { BrokerDeps, ToolIdentity } from './broker/types.ts';
+import type { IdentityChange } from './events.ts';
+import { deviceIdSchema } from './identity/schemas.ts';
+import { hashToken } from './identity/secrets.ts';
+import { can } from './policy/roles.ts';
+import type { PlatformServices } from './services/index.ts';
+import { PLATFORM_SCOPE } from './storage/port.ts';
+
+export async function brokerIdentityDeps(
+  s: PlatformServices,
+): Promise<Pick<BrokerDeps, 'authenticateToken' | 'isDeviceId' | 'hashAddress'>> {
+  // Derived from the platform's index key, never stored: stable across restarts, so an auditor
+  // can see that failures come from one address without the address being recorded.
+  const key = Buffer.from(await s.keyring.blindIndex(PLATFORM_SCOPE, 'mqtt-address-key', 'v1'), 'hex');
+  return {
+    authenticateToken: async (token): Promise<ToolIdentity | null> => {
+      const t = await s.toolTokens.resolve(token);
+      if (!t) return null;
+      // A tool acts for its user: disabled, deleted, moved or stripped of data:read, it stops.
+      const user = await s.users.get(t.createdBy);
+      if (!user || user.disabled || user.tenantId !== t.tenantId || !can(user.role, 'data:read')) return null;
+      const tenant = await s.tenants.get(t.tenantId);
+      if (!tenant || tenant.status !== 'active') return null;
+      return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy, tokenId: hashToken(token) };
+    },
+    isDeviceId: (clientId) => deviceIdSchema.safeParse(clientId).success,
+    hashAddress: (address) => createHmac('sha256', key).update(address).digest('base64url').slice(0, 22),
+  };
+}
+
+/** Closes the broker connections an identity change withdraws; returns the unsubscribe. */
+export function closeRevokedConnections(s: PlatformServices, broker: Pick<Broker, 'disconnect'>): () => void {
+  return s.identityEvents.subscribe((c: IdentityChange) => {
+    if (c.type === 'device.revoked' || c.type === 'device.rotated' || c.type === 'device.removed') {
+      broker.disconnect({ tenantId: c.tenantId, deviceId: c.deviceId });
+    } else if (c.type === 'tenant.suspended') {
+      broker.disconnect({ tenantId: c.tenantId });
+    } else if (c.type === 'user.sessions-ended') {
+      broker.disconnect({ owner: c.userId });
+    } else if (c.type === 'tool-token.revoked') {
+      broker.disconnect({ tokenId: c.tokenId });
+    }
+  });
+}

@@ -1,0 +1,107 @@
+// Pins the aedes behaviour ./aedes-adapter.ts relies on, against a real aedes over TCP with
+// mqtt.js clients. An aedes upgrade that changes any of it fails here first.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PINNED_AEDES_VERSION,
+  allClients,
+  clientById,
+  closeClient,
+  disconnectedCleanly,
+  onPuback,
+  remoteAddressOf,
+} from './aedes-adapter.ts';
+import { waitFor } from './testing.ts';
+
+let aedes: Aedes;
+let server: Server;
+let url: string;
+const pubacks: { clientId: string; messageId: number | undefined }[] = [];
+const seenAtAuthenticate: (string | undefined)[] = [];
+const gone = new Map<string, boolean>();
+
+beforeAll(async () => {
+  aedes = new Aedes({
+    authenticate: (client, _u, _p, done) => {
+      // What ./authenticate.ts reads to refuse a takeover: the previous holder, still mapped.
+      seenAtAuthenticate.push(clientById(aedes, client.id)?.id);
+      done(null, true);
+    },
+  });
+  await aedes.listen();
+  onPuback(aedes, (client, messageId) => pubacks.push({ clientId: client.id, messageId }));
+  aedes.on('clientDisconnect', (client: Client) => gone.set(client.id, disconnectedCleanly(client)));
+  server = createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const connect = (clientId: string) => mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, protocolVersion: 4 });
+
+describe('aedes adapter (pinned to the aedes release it reaches into)', () => {
+  it(`runs against aedes ${PINNED_AEDES_VERSION}: re-check every function of the adapter before moving the pin`, () => {
+    const main = createRequire(import.meta.url).resolve('aedes');
+    const version = (JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')) as { version: string }).version;
+    expect(version).toBe(PINNED_AEDES_VERSION);
+  });
+
+  it('maps live clients by id, with their peer address, and forgets them when they leave', async () => {
+    const c = await connect('pin-map-1');
+    const client = clientById(aedes, 'pin-map-1');
+    expect(client?.id).toBe('pin-map-1');
+    expect(allClients(aedes).map((x) => x.id)).toContain('pin-map-1');
+    expect(remoteAddressOf(client!)).toBe('127.0.0.1');
+    await c.endAsync();
+    await waitFor(() => clientById(aedes, 'pin-map-1') === undefined, 'client unmapped');
+  });
+
+  it('tells a DISCONNECT from a dropped connection', async () => {
+    const clean = await connect('pin-clean-1');
+    await clean.endAsync();
+    const dropped = await connect('pin-drop-1');
+    dropped.stream.destroy();
+    await waitFor(() => gone.has('pin-clean-1') && gone.has('pin-drop-1'), 'both disconnects');
+    expect(gone.get('pin-clean-1')).toBe(true);
+    expect(gone.get('pin-drop-1')).toBe(false);
+  });
+
+  it('closes a client at once when asked', async () => {
+    const c = await connect('pin-close-1');
+    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+    closeClient(clientById(aedes, 'pin-close-1')!);
+    await closed;
+    expect(clientById(aedes, 'pin-close-1')).toBeUndefined();
+    c.end(true);
+  });
+
+  it('hands every PUBACK to the persistence method the adapter wraps', async () => {
+    const c = await connect('pin-puback-1');
+    await c.subscribeAsync('pin/puback', { qos: 1 });
+    const got = new Promise<void>((resolve) => c.once('message', () => resolve()));
+    aedes.publish({ cmd: 'publish', topic: 'pin/puback', payload: Buffer.from('x'), qos: 1, retain: false, dup: false }, () => {});
+    await got;
+    await waitFor(() => pubacks.some((p) => p.clientId === 'pin-puback-1'), 'the PUBACK');
+    expect(pubacks.find((p) => p.clientId === 'pin-puback-1')?.messageId).toEqual(expect.any(Number));
+    await c.endAsync();
+  });
+
+  it('still maps the previous holder of a client id while the newcomer authenticates (MQTT-3.1.4-2)', async () => {
+    const first = await connect('pin-take-1');
+    seenAtAuthenticate.length = 0;
+    const firstClosed = new Promise<void>((resolve) => first.once('close', () => resolve()));
+    const second = await connect('pin-take-1');
+    expect(seenAtAuthenticate).toEqual(['pin-take-1']);
+    await firstClosed; // then aedes closes the previous holder
+    first.end(true);
+    await second.endAsync();
+  });
+});

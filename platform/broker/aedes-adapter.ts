@@ -1,0 +1,51 @@
+// Every touch of aedes beyond its documented options and events, in one place: the client map,
+// the private clean-disconnect flag, the transport address, and the persistence method patched to
+// see PUBACKs. ./aedes-adapter.test.ts pins this behaviour against a real aedes over TCP, so an
+// upgrade that changes any of it fails there, loudly, instead of silently weakening the broker.
+import type { Aedes, Client } from 'aedes';
+
+/** The aedes release this adapter was written and pinned against. */
+export const PINNED_AEDES_VERSION = '1.2.0';
+
+interface AedesInternals {
+  /** Live clients by client id (aedes.js `registerClient`). */
+  clients: Record<string, Client | undefined>;
+  persistence: { outgoingClearMessageId(client: Client, packet: { messageId?: number }): Promise<unknown> };
+}
+const internals = (aedes: Aedes) => aedes as unknown as AedesInternals;
+
+/** The connected client holding `clientId`, if any. */
+export function clientById(aedes: Aedes, clientId: string): Client | undefined {
+  return internals(aedes).clients[clientId];
+}
+
+/** Every registered client (a snapshot: closing clients while iterating is safe). */
+export function allClients(aedes: Aedes): Client[] {
+  return Object.values(internals(aedes).clients).filter((c): c is Client => c !== undefined);
+}
+
+/** Ends a client's connection now; its will is published only if the caller still allows it. */
+export function closeClient(client: Client): void {
+  client.close();
+}
+
+/** True when the client sent a DISCONNECT packet (aedes' private `_disconnected` flag). */
+export function disconnectedCleanly(client: Client): boolean {
+  return (client as unknown as { _disconnected?: boolean })._disconnected === true;
+}
+
+/** The peer address of a client: the HTTP request's socket for WebSocket, else the stream's. */
+export function remoteAddressOf(client: Client): string {
+  return client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+}
+
+/** Calls `fn` with the packet id of every PUBACK a client sends. aedes hands each PUBACK to its
+ *  persistence's `outgoingClearMessageId` (the persistence contract) and emits no event for it. */
+export function onPuback(aedes: Aedes, fn: (client: Client, messageId: number | undefined) => void): void {
+  const persistence = internals(aedes).persistence;
+  const clearMessageId = persistence.outgoingClearMessageId.bind(persistence);
+  persistence.outgoingClearMessageId = (client, packet) => {
+    fn(client, packet?.messageId);
+    return clearMessageId(client, packet);
+  };
+}
