@@ -154,10 +154,18 @@ export function createRules(rt: Runtime): Rules {
     p.settings.escalateAfterMinutes ? p.settings.escalateAfterMinutes * 60_000 : o.escalateAfterMs;
 
   async function loadWindow(ctx: PilotContext, patient: Patient, at: number): Promise<VitalWindow> {
-    const w = new VitalWindow(o.windowMs);
+    const w = new VitalWindow(o.windowMs, ctx.deviceClock.maxSkewMs);
+    const now = ctx.now();
     for (const deviceId of patient.deviceIds) {
-      const rows = await ctx.series.range<TelemetryPayload>(deviceId, { from: at - o.windowMs, desc: true, limit: 500 });
-      for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals);
+      // Bounded above too: a stored far-future reading would otherwise take the place of the
+      // 500 newest real ones and survive every restart.
+      const rows = await ctx.series.range<TelemetryPayload>(deviceId, {
+        from: at - o.windowMs,
+        to: now + ctx.deviceClock.maxSkewMs,
+        desc: true,
+        limit: 500,
+      });
+      for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
     }
     return w;
   }
@@ -265,11 +273,11 @@ export function createRules(rt: Runtime): Rules {
     const key = patientKey(tenantId, patient.id);
     let w = rt.window(key);
     if (!w) {
-      const newest = Math.max(...fresh.map((v) => v.ts));
+      const newest = Math.min(Math.max(...fresh.map((v) => v.ts)), ctx.now() + ctx.deviceClock.maxSkewMs);
       w = await loadWindow(ctx, patient, newest);
       rt.windows.set(key, w);
     }
-    w.add(fresh);
+    w.add(fresh, ctx.now());
     const at = w.newest();
     if (at === null) return;
     const set = observationSet(w.readings(), { at, windowMs: o.windowMs });
