@@ -150,6 +150,15 @@ export function createRules(rt: Runtime): Rules {
     rt.known.set(k, false);
   }
 
+  /** The device still serves this patient, who is neither erased nor being erased: an alarm for
+   *  an erased subject cannot be sealed, and must not be attempted. */
+  async function attachedTo(ctx: PilotContext, deviceId: string, subject: string): Promise<boolean> {
+    if (rt.erasing.has(patientKey(tenantOf(ctx), subject))) return false;
+    const current = await ctx.devices.get(deviceId).catch(() => null);
+    if (current?.subject !== subject) return false;
+    return !(await ctx.subjects.isErased(subject));
+  }
+
   const escalateMs = (p: Patient) =>
     p.settings.escalateAfterMinutes ? p.settings.escalateAfterMinutes * 60_000 : o.escalateAfterMs;
 
@@ -395,12 +404,15 @@ export function createRules(rt: Runtime): Rules {
         return;
       }
       const subject = device.subject;
+      if (!(await attachedTo(ctx, device.deviceId, subject))) return;
       // A short reconnect is normal for home devices: alarm only when still offline after the grace.
       const timer = setTimeout(() => {
         rt.offlineTimers.delete(key);
         void ctx
           .inTenant(device.tenantId, async () => {
             if (rt.stopping || ctx.devices.isOnline(device.deviceId)) return;
+            // The patient may have been erased (or the device moved) during the grace.
+            if (!(await attachedTo(ctx, device.deviceId, subject))) return;
             await raiseKnown(ctx, {
               source,
               type: 'device-offline',
