@@ -19,6 +19,8 @@ describe('configuration', () => {
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ CUSTODIA_DEMO: 'maybe' }, 'CUSTODIA_DEMO'],
     [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
+    [{ INGEST_MAX_CLOCK_SKEW_SECONDS: '0' }, 'INGEST_MAX_CLOCK_SKEW_SECONDS'],
+    [{ INGEST_MAX_READING_AGE_DAYS: 'forever' }, 'INGEST_MAX_READING_AGE_DAYS'],
   ])('an invalid %o stops start-up with one line naming %s', (env, name) => {
     let err: unknown;
     try {
@@ -32,6 +34,14 @@ describe('configuration', () => {
     expect(message.split('\n')).toHaveLength(1);
     // the offending secret value is never echoed
     if (name === 'CUSTODIA_MASTER_KEY') expect(message).not.toContain('abc');
+  });
+
+  it('device clocks: 5 minutes of skew and a year of age by default, both configurable', () => {
+    expect(loadConfig({}).deviceClock).toEqual({ maxSkewMs: 300_000, maxAgeMs: 365 * 86_400_000 });
+    expect(loadConfig({ INGEST_MAX_CLOCK_SKEW_SECONDS: '60', INGEST_MAX_READING_AGE_DAYS: '30' }).deviceClock).toEqual({
+      maxSkewMs: 60_000,
+      maxAgeMs: 30 * 86_400_000,
+    });
   });
 
   it('the test variant uses a fresh temporary directory and free ports', () => {

@@ -33,6 +33,10 @@ export const envSchema = z.object({
   /** Group commit: flush a batch after this many readings or this many milliseconds. */
   INGEST_BATCH_SIZE: positiveInt.default(500),
   INGEST_BATCH_MS: z.coerce.number().int().min(0).default(5),
+  /** A device time further ahead of the receive time than this is replaced by the receive time. */
+  INGEST_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** A device time older than this ("absurdly old": a clock never set) is replaced likewise. */
+  INGEST_MAX_READING_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   MQTT_TLS_CERT: z.string().optional(),
   MQTT_TLS_KEY: z.string().optional(),
   MQTT_TLS_PORT: port.default(8883),
@@ -61,6 +65,8 @@ export interface Config {
   session: { ttlMs: number };
   login: { maxFailures: number; lockoutMs: number; rateLimitPerMinute: number };
   ingest: { batchSize: number; batchMs: number };
+  /** Bounds on device clocks (docs/security.md "Device clocks"). */
+  deviceClock: { maxSkewMs: number; maxAgeMs: number };
   audit: { checkpointEvery: number };
   demo: { enabled: boolean; speed: number };
   allowedOrigins: string[];
@@ -104,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     session: { ttlMs: e.SESSION_TTL_MINUTES * 60_000 },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_SECONDS * 1000, rateLimitPerMinute: 30 },
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
+    deviceClock: { maxSkewMs: e.INGEST_MAX_CLOCK_SKEW_SECONDS * 1000, maxAgeMs: e.INGEST_MAX_READING_AGE_DAYS * 86_400_000 },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY },
     demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED },
     allowedOrigins: (e.CUSTODIA_ALLOWED_ORIGINS ?? '')
@@ -124,5 +131,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   });
   // Many users log in from 127.0.0.1 in one test file: keep the per-address limit out of the way
   // (the per-account lock-out stays as configured, and has its own test).
-  return { ...base, login: { ...base.login, rateLimitPerMinute: 10_000 }, ...overrides };
+  // Lighting tests replay fixed dates on a manual pilot clock, and must keep doing so when those
+  // dates are more than a year behind the wall clock: no age bound (the skew bound stays).
+  const deviceClock = { ...base.deviceClock, maxAgeMs: Number.MAX_SAFE_INTEGER };
+  return { ...base, login: { ...base.login, rateLimitPerMinute: 10_000 }, deviceClock, ...overrides };
 }

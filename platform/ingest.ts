@@ -65,6 +65,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
       batchSize: config.ingest.batchSize,
       batchMs: config.ingest.batchMs,
+      clock: config.deviceClock,
     },
     logger: s.logger.child({ component: 'broker' }),
     authenticateDevice: async (deviceId, secret) => {

@@ -9,11 +9,15 @@ export interface PresenceView {
   lastSeen(tenantId: string, deviceId: string): number | null;
 }
 
+/** The configuration's defaults (INGEST_MAX_CLOCK_SKEW_SECONDS, INGEST_MAX_READING_AGE_DAYS). */
+export const DEFAULT_DEVICE_CLOCK: PilotContext['deviceClock'] = { maxSkewMs: 300_000, maxAgeMs: 365 * 86_400_000 };
+
 export function createPilotContext(
   pilotId: string,
   s: PlatformServices,
   presence: PresenceView,
   now: () => number = Date.now,
+  deviceClock: PilotContext['deviceClock'] = DEFAULT_DEVICE_CLOCK,
 ): PilotContext {
   const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
   const inTenant = <T>(tenantId: string, fn: () => Promise<T>) =>
@@ -22,6 +26,7 @@ export function createPilotContext(
     pilotId,
     logger: s.logger.child({ pilot: pilotId }),
     now,
+    deviceClock,
     records: () => s.scopes.current(`${pilotId} records`),
     series: s.series,
     alarms: s.alarms,

@@ -44,6 +44,10 @@ export interface PilotContext {
   readonly pilotId: string;
   readonly logger: Logger;
   now(): number;
+  /** How far ahead of the platform clock a stored reading's time may lie (ingest replaces a device
+   *  time beyond it, docs/security.md "Device clocks"): windows and "latest" views bound their
+   *  reads with it, so no reading, however stored, pins them to the future. */
+  readonly deviceClock: { maxSkewMs: number; maxAgeMs: number };
   /** Sealed records of the tenant in the current context. */
   records(): Promise<SealedRecords>;
   series: SeriesService;

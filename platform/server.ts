@@ -166,7 +166,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     isOnline: (t: string, d: string) => ingest?.isOnline(t, d) ?? false,
     lastSeen: (t: string, d: string) => ingest?.lastSeen(t, d) ?? null,
   };
-  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now)]));
+  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock)]));
 
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
   const http = createServer();

@@ -7,6 +7,7 @@ import type { Platform } from '../platform/server.ts';
 import { auditTamper } from './scenarios/audit-tamper.ts';
 import { encryptionScan } from './scenarios/encryption-scan.ts';
 import { healthcareConsent } from './scenarios/healthcare-consent.ts';
+import { healthcareFutureReading } from './scenarios/healthcare-future-reading.ts';
 import { isolation } from './scenarios/isolation.ts';
 import { keysRotateShred } from './scenarios/keys-rotate-shred.ts';
 import { securityBruteForce } from './scenarios/security-brute-force.ts';
@@ -80,6 +81,12 @@ const noConsentGate: Sabotage = (p) => {
   if (hc) delete hc.gate;
 };
 
+/** The platform believes every device clock again: the skew bound, which ingest, the NEWS2 window
+ *  and the ward board all read from the configuration, is pushed past year 275760. */
+const trustEveryDeviceClock: Sabotage = (p) => {
+  p.config.deviceClock.maxSkewMs = 1e16;
+};
+
 // ---- the cases ---------------------------------------------------------------------------------
 
 interface Case {
@@ -144,6 +151,13 @@ const CASES: Case[] = [
     scenario: healthcareConsent,
     sabotage: noConsentGate,
     shows: (r) => expect(r.measured).toBeGreaterThan(0),
+  },
+  {
+    broken: 'every device clock is believed',
+    scenario: healthcareFutureReading,
+    sabotage: trustEveryDeviceClock,
+    // The far-future readings blind NEWS2: no alarm for the deteriorated patient.
+    shows: (r) => expect(ev(r).alarmed).toBe(false),
   },
 ];
 

@@ -8,6 +8,7 @@ import { encryptionScan } from './scenarios/encryption-scan.ts';
 import { healthcareConsent } from './scenarios/healthcare-consent.ts';
 import { healthcareDeterioration } from './scenarios/healthcare-deterioration.ts';
 import { healthcareEscalation } from './scenarios/healthcare-escalation.ts';
+import { healthcareFutureReading } from './scenarios/healthcare-future-reading.ts';
 import { isolation } from './scenarios/isolation.ts';
 import { lightingAstroSchedule } from './scenarios/lighting-astro-schedule.ts';
 import { lightingEnergy } from './scenarios/lighting-energy.ts';
@@ -41,6 +42,7 @@ export const CATALOGUE: readonly Scenario[] = [
   healthcareDeterioration,
   healthcareConsent,
   healthcareEscalation,
+  healthcareFutureReading,
   lightingFailure,
   lightingAstroSchedule,
   lightingOfflineCommand,

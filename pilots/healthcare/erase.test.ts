@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createGate } from './consent.ts';
 import { erasePatient } from './erase.ts';
 import { KINDS } from './model.ts';
@@ -42,5 +42,24 @@ describe('erasure', () => {
     expect(actions.indexOf('key.shred')).toBeLessThan(actions.indexOf('patient.erase'));
     expect(fake.audit.find((a) => a.action === 'patient.erase')).toMatchObject({ target: `patient:${patient.id}`, actor: 'user:operator-1' });
     expect([...fake.store.records.values()].some((r) => r.kind === KINDS.news2 && r.subject === other.id)).toBe(true);
+  });
+
+  it('devices of an erased patient going offline attempt no alarm and log no ErasedError (issue #12)', async () => {
+    const fake = createFakePlatform();
+    const rt = startedRuntime(fake, { offlineGraceMs: 20 });
+    const rules = createRules(rt);
+    const patient = await enrolTestPatient(fake, rt);
+    const errors = vi.spyOn(fake.ctx.logger, 'error');
+    const raise = vi.spyOn(fake.alarms, 'raise');
+    const device = (deviceId: string, kind: string) => ({ tenantId: fake.tenantId, deviceId, kind, subject: patient.id });
+    // Offline just before the erasure: the grace ends after it.
+    await fake.asSystem(() => rules.onPresence(fake.ctx, device(patient.hubDeviceId, 'home-hub'), false, fake.clock.now));
+    await fake.asUser(() => erasePatient(fake.ctx, rt, patient));
+    // Offline after it, as seen through a registry cache that still names the erased subject.
+    await fake.asSystem(() => rules.onPresence(fake.ctx, device(patient.deviceIds[1]!, 'pulse-oximeter'), false, fake.clock.now));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(raise).not.toHaveBeenCalled();
+    expect(errors).not.toHaveBeenCalled();
+    expect(await fake.asSystem(() => fake.alarms.list({ state: 'active' }))).toEqual([]);
   });
 });

@@ -27,6 +27,10 @@ export async function erasePatient(ctx: PilotContext, rt: Runtime, patient: Pati
         await ctx.devices.update(id, { subject: null });
         detached.push(id);
       }
+      // A device-offline alarm still waiting for its grace would name the erased patient.
+      const timer = rt.offlineTimers.get(`${tenantId}/${id}`);
+      if (timer) clearTimeout(timer);
+      rt.offlineTimers.delete(`${tenantId}/${id}`);
     }
     // 2. Open alarms are closed while they can still be read (afterwards they cannot).
     const active = await ctx.alarms.list({ state: 'active', subject: patient.id, limit: 1000 });

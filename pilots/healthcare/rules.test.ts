@@ -234,6 +234,32 @@ describe('NEWS2 rules', () => {
     expect(rec.set.temperature).toBe(36.8);
   });
 
+  it('a far-future reading already in the store neither blinds a cold start nor a running window (issue #12)', async () => {
+    // Written before the platform bounded device clocks: year 275760, microseconds as milliseconds.
+    const fake = createFakePlatform();
+    const patient = await enrolTestPatient(fake, startedRuntime(fake));
+    for (const ts of [8.64e15, fake.clock.now * 1000]) {
+      const r = accepted(fake, patient, 'ox', { ts, spo2: 98, heartRate: 70 });
+      await fake.appendTelemetry(r.deviceId, patient.id, r.ts, r.data, r.id);
+    }
+    const rt = startedRuntime(fake);
+    const rules = createRules(rt);
+    const high = fullSet(fake, patient, { ...HIGH, spo2: 84, hr: 135 });
+    for (const r of high) await fake.appendTelemetry(r.deviceId, patient.id, r.ts, r.data, r.id);
+    await fake.asSystem(() => rules.onReadings(fake.ctx, high));
+    const last = (await news2Records(fake)).at(-1)!;
+    expect(last).toMatchObject({ at: fake.clock.now, partial: false, band: 'high' });
+    expect(last.set).toMatchObject({ spo2: 84, heartRate: 135 });
+    const alarms = await fake.asSystem(() => fake.alarms.list({ state: 'active' }));
+    expect(alarms.map((a) => [a.type, a.severity])).toContainEqual(['news2', 'critical']);
+    // A far-future reading reaching a running window directly is ignored as well.
+    fake.clock.now += MINUTE;
+    await fake.asSystem(() => rules.onReadings(fake.ctx, [accepted(fake, patient, 'ox', { ts: 8.64e15, spo2: 99, heartRate: 60 })]));
+    await fake.asSystem(() => rules.onReadings(fake.ctx, [accepted(fake, patient, 'ox', { ts: fake.clock.now, spo2: 83, heartRate: 136 })]));
+    const published = fake.events.filter((e) => e.type === 'hc.news2').at(-1);
+    expect(published?.payload).toMatchObject({ at: fake.clock.now, band: 'high' });
+  });
+
   it('readings older than the window no longer count', async () => {
     const { fake, patient, run } = await setup({ windowMs: 30 * MINUTE });
     await run(fullSet(fake, patient, HIGH, fake.clock.now));

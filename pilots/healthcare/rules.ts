@@ -150,14 +150,31 @@ export function createRules(rt: Runtime): Rules {
     rt.known.set(k, false);
   }
 
+  /** The device still serves this patient, who is neither erased nor being erased: an alarm for
+   *  an erased subject cannot be sealed, and must not be attempted. */
+  async function attachedTo(ctx: PilotContext, deviceId: string, subject: string): Promise<boolean> {
+    if (rt.erasing.has(patientKey(tenantOf(ctx), subject))) return false;
+    const current = await ctx.devices.get(deviceId).catch(() => null);
+    if (current?.subject !== subject) return false;
+    return !(await ctx.subjects.isErased(subject));
+  }
+
   const escalateMs = (p: Patient) =>
     p.settings.escalateAfterMinutes ? p.settings.escalateAfterMinutes * 60_000 : o.escalateAfterMs;
 
   async function loadWindow(ctx: PilotContext, patient: Patient, at: number): Promise<VitalWindow> {
-    const w = new VitalWindow(o.windowMs);
+    const w = new VitalWindow(o.windowMs, ctx.deviceClock.maxSkewMs);
+    const now = ctx.now();
     for (const deviceId of patient.deviceIds) {
-      const rows = await ctx.series.range<TelemetryPayload>(deviceId, { from: at - o.windowMs, desc: true, limit: 500 });
-      for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals);
+      // Bounded above too: a stored far-future reading would otherwise take the place of the
+      // 500 newest real ones and survive every restart.
+      const rows = await ctx.series.range<TelemetryPayload>(deviceId, {
+        from: at - o.windowMs,
+        to: now + ctx.deviceClock.maxSkewMs,
+        desc: true,
+        limit: 500,
+      });
+      for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
     }
     return w;
   }
@@ -265,11 +282,11 @@ export function createRules(rt: Runtime): Rules {
     const key = patientKey(tenantId, patient.id);
     let w = rt.window(key);
     if (!w) {
-      const newest = Math.max(...fresh.map((v) => v.ts));
+      const newest = Math.min(Math.max(...fresh.map((v) => v.ts)), ctx.now() + ctx.deviceClock.maxSkewMs);
       w = await loadWindow(ctx, patient, newest);
       rt.windows.set(key, w);
     }
-    w.add(fresh);
+    w.add(fresh, ctx.now());
     const at = w.newest();
     if (at === null) return;
     const set = observationSet(w.readings(), { at, windowMs: o.windowMs });
@@ -387,12 +404,15 @@ export function createRules(rt: Runtime): Rules {
         return;
       }
       const subject = device.subject;
+      if (!(await attachedTo(ctx, device.deviceId, subject))) return;
       // A short reconnect is normal for home devices: alarm only when still offline after the grace.
       const timer = setTimeout(() => {
         rt.offlineTimers.delete(key);
         void ctx
           .inTenant(device.tenantId, async () => {
             if (rt.stopping || ctx.devices.isOnline(device.deviceId)) return;
+            // The patient may have been erased (or the device moved) during the grace.
+            if (!(await attachedTo(ctx, device.deviceId, subject))) return;
             await raiseKnown(ctx, {
               source,
               type: 'device-offline',

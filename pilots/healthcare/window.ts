@@ -1,6 +1,8 @@
 // A patient's recent vital readings, in memory: what NEWS2 observation sets are built from.
 // Bounded by time (the window) and by count, and de-duplicated so a reading loaded from the
-// series and received live is counted once.
+// series and received live is counted once. The window never trusts a device's clock alone: a
+// reading dated beyond the platform clock plus the allowed skew never enters, so it can neither
+// become "newest" nor prune the real readings away (docs/security.md "Device clocks").
 import type { VitalReading } from './domain/vitals.ts';
 
 export const MAX_WINDOW_READINGS = 2000;
@@ -10,16 +12,21 @@ const keyOf = (r: VitalReading) => `${r.id ?? ''}|${r.deviceId ?? ''}|${r.param}
 export class VitalWindow {
   private readonly byKey = new Map<string, VitalReading>();
 
-  constructor(readonly windowMs: number) {}
+  constructor(
+    readonly windowMs: number,
+    /** How far ahead of `now` a reading may be dated (the platform's allowed device skew). */
+    readonly maxSkewMs: number,
+  ) {}
 
   get size(): number {
     return this.byKey.size;
   }
 
-  /** Adds readings; returns how many were new. */
-  add(readings: readonly VitalReading[]): number {
+  /** Adds readings, `now` being the platform clock; returns how many were new. */
+  add(readings: readonly VitalReading[], now: number): number {
     let added = 0;
     for (const r of readings) {
+      if (!(r.ts <= now + this.maxSkewMs)) continue;
       const k = keyOf(r);
       if (this.byKey.has(k)) continue;
       this.byKey.set(k, r);

@@ -90,7 +90,7 @@ export class TenantRuntime {
     // A fault event counts for two reporting intervals after the newest reading.
     const state = new LiveState(opts.recentReadings, 2 * opts.reportIntervalMs);
     const start = now();
-    await state.refresh(ctx.series, devicesOf(inventory), start);
+    await state.refresh(ctx.series, devicesOf(inventory), start, ctx.deviceClock.maxSkewMs);
     const rt = new TenantRuntime(tenantId, ctx, opts, now, inventory, book, state, alarms);
     // Replay the switch points missed while the platform was down; with no mark, or one too old
     // to replay, put every scheduled group at the level in force instead.
@@ -290,7 +290,7 @@ export class TenantRuntime {
   async lampDetail(id: string) {
     const lamp = this.inventory.requireLamp(id);
     // A lamp not heard from since this runtime loaded: read its latest state from the store.
-    if (!this.state.lamps.get(id)?.latest) await this.state.refresh(this.ctx.series, [{ id, kind: 'lamp' }], this.now());
+    if (!this.state.lamps.get(id)?.latest) await this.state.refresh(this.ctx.series, [{ id, kind: 'lamp' }], this.now(), this.ctx.deviceClock.maxSkewMs);
     const schedule = this.book.scheduleOfGroup(lamp.groupId);
     return {
       ...this.lampView(lamp),

@@ -115,14 +115,16 @@ export class LiveState {
     };
   }
 
-  /** Loads the recent readings of devices from the series store (on start, or on demand). */
+  /** Loads the recent readings of devices from the series store (on start, or on demand), none
+   *  dated past `at` plus the allowed device skew: a far-future reading would pin `latest`. */
   async refresh(
     series: Pick<SeriesService, 'range'>,
     devices: readonly { id: string; kind: 'lamp' | 'cabinet' }[],
     at: number,
+    maxSkewMs = 0,
   ): Promise<void> {
     for (const d of devices) {
-      const points = await series.range<Record<string, unknown>>(d.id, { desc: true, limit: this.keep });
+      const points = await series.range<Record<string, unknown>>(d.id, { to: at + maxSkewMs, desc: true, limit: this.keep });
       points.reverse();
       if (d.kind === 'lamp') {
         const live = this.lamp(d.id, at);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
-import { checkCommandAck, checkReading, checkStatus, readingTime } from './ingest.ts';
+import { checkCommandAck, checkReading, checkStatus, readingTime, stampReading } from './ingest.ts';
 
 const lampTelemetry = z.object({
   ts: z.number().int().optional(),
@@ -85,5 +85,23 @@ describe('readingTime', () => {
     ['NaN', { ts: Number.NaN }, received],
   ])('%s', (_name, data, expected) => {
     expect(readingTime(data, received)).toBe(expected);
+  });
+});
+
+describe('stampReading: the device clock is believed only within bounds (ETSI 5.13-1)', () => {
+  const received = 1_800_000_000_000;
+  const bounds = { maxSkewMs: 5 * 60_000, maxAgeMs: 365 * 86_400_000 };
+  it.each([
+    ['a device time just behind the receive time', { ts: received - 1_000 }, { ts: received - 1_000, trusted: true }],
+    ['exactly the allowed skew ahead', { ts: received + 5 * 60_000 }, { ts: received + 5 * 60_000, trusted: true }],
+    ['one ms over the skew', { ts: received + 5 * 60_000 + 1 }, { ts: received, trusted: false, verdict: 'ahead' }],
+    ['year 275760 (the largest Date)', { ts: 8.64e15 }, { ts: received, trusted: false, verdict: 'ahead', deviceTs: 8.64e15 }],
+    ['microseconds sent as milliseconds', { ts: received * 1000 }, { ts: received, trusted: false, verdict: 'ahead' }],
+    ['an ISO string in the far future', { ts: '+275760-09-13T00:00:00.000Z' }, { ts: received, trusted: false, verdict: 'ahead' }],
+    ['a clock never set (1970)', { ts: 42_000 }, { ts: received, trusted: false, verdict: 'too-old', deviceTs: 42_000 }],
+    ['exactly the oldest allowed', { ts: received - 365 * 86_400_000 }, { ts: received - 365 * 86_400_000, trusted: true }],
+    ['no ts at all', { v: 1 }, { ts: received, trusted: true }],
+  ])('%s', (_name, data, expected) => {
+    expect(stampReading(data, received, bounds)).toMatchObject(expected);
   });
 });

@@ -2,7 +2,7 @@
 // message type). Pure: they decide, the broker acts. A refused payload is a bad message, not a
 // bad connection: the broker acknowledges it, drops it, counts it and tells the device why.
 import { z, type ZodError, type ZodType } from 'zod';
-import type { CommandAckStatus } from './types.ts';
+import type { ClockBounds, CommandAckStatus } from './types.ts';
 
 export type RejectReason = 'oversize' | 'malformed-json' | 'schema' | 'unknown-kind';
 export const REJECT_REASONS: readonly RejectReason[] = ['oversize', 'malformed-json', 'schema', 'unknown-kind'];
@@ -95,4 +95,21 @@ export function readingTime(data: Record<string, unknown>, receivedAt: number): 
   }
   if (ts instanceof Date && Number.isFinite(ts.getTime())) return ts.getTime();
   return receivedAt;
+}
+
+export type ClockVerdict = 'ahead' | 'too-old';
+
+export type StampedTime =
+  | { ts: number; trusted: true }
+  | { ts: number; trusted: false; verdict: ClockVerdict; deviceTs: number };
+
+/** The time a reading is stored and scored at. The platform stamps every reading with its
+ *  receive time; the device's own time is kept when it lies within the bounds, otherwise the
+ *  receive time replaces it and the verdict says why. One far-future reading would otherwise
+ *  become every window's "newest" and hide all real readings after it. */
+export function stampReading(data: Record<string, unknown>, receivedAt: number, bounds: ClockBounds): StampedTime {
+  const deviceTs = readingTime(data, receivedAt);
+  if (deviceTs > receivedAt + bounds.maxSkewMs) return { ts: receivedAt, trusted: false, verdict: 'ahead', deviceTs };
+  if (deviceTs < receivedAt - bounds.maxAgeMs) return { ts: receivedAt, trusted: false, verdict: 'too-old', deviceTs };
+  return { ts: deviceTs, trusted: true };
 }

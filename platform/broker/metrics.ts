@@ -47,6 +47,17 @@ export function createBrokerMetrics(registry: Registry) {
           registers,
         }),
     ),
+    restamped: reuse(
+      registry,
+      'custodia_mqtt_restamped_total',
+      () =>
+        new Counter({
+          name: 'custodia_mqtt_restamped_total',
+          help: 'Readings stored with the receive time because the device time was out of bounds, by verdict',
+          labelNames: ['tenant', 'verdict'] as const,
+          registers,
+        }),
+    ),
     accepted: reuse(
       registry,
       'custodia_mqtt_accepted_total',

@@ -37,7 +37,8 @@ export interface AcceptedMessage {
   deviceId: string;
   kind: string;
   family: ReadingFamily;
-  /** When the reading was taken (epoch ms): the payload's `ts` when present, else `receivedAt`. */
+  /** When the reading was taken (epoch ms): the payload's `ts` when present and believable (see
+   *  `BrokerConfig.clock`), else `receivedAt`. */
   ts: number;
   receivedAt: number;
   /** The payload as parsed by the pilot's schema. */
@@ -74,6 +75,14 @@ export type OfflineReason =
   /** Credentials revoked or rotated, tenant suspended: closed by the platform (./broker.ts `disconnect`). */
   | 'revoked';
 
+/** How far the platform trusts a device's clock (docs/security.md "Device clocks"). */
+export interface ClockBounds {
+  /** A device time more than this ahead of the receive time is not believed. */
+  maxSkewMs: number;
+  /** A device time more than this before the receive time is not believed either. */
+  maxAgeMs: number;
+}
+
 export interface BrokerConfig {
   host: string;
   /** 0 picks a free port; the bound port is on the returned broker. */
@@ -85,6 +94,9 @@ export interface BrokerConfig {
   /** Group commit: flush after this many readings or this many milliseconds. */
   batchSize: number;
   batchMs: number;
+  /** Device times outside these bounds are replaced by the receive time, flagged, counted, audited
+   *  and explained to the device. Absent: every device time is believed (broker unit tests). */
+  clock?: ClockBounds;
   /** Failed CONNECTs per client address before that address's further failures are answered
    *  with CONNACK 3 after a growing delay; valid credentials are never refused (./throttle.ts). */
   authThrottle?: { maxFailures: number; windowMs: number; maxDelayMs?: number };

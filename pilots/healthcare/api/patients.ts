@@ -30,7 +30,8 @@ async function deviceSummaries(ctx: PilotContext, p: Patient): Promise<{ devices
   for (const id of p.deviceIds) {
     const device = await ctx.devices.get(id).catch(() => null);
     if (!device) continue;
-    const last = await ctx.series.latest<Record<string, unknown>>(id);
+    // Not `series.latest`: a reading dated in the far future would pin "last vitals" for ever.
+    const [last] = await ctx.series.range<Record<string, unknown>>(id, { to: ctx.now() + ctx.deviceClock.maxSkewMs, desc: true, limit: 1 });
     if (last) latest.push({ ts: last.ts, data: last.data });
     const battery = last && typeof last.data.battery === 'number' ? { battery: last.data.battery } : {};
     devices.push({ id, kind: device.kind, online: ctx.devices.isOnline(id), ...battery });

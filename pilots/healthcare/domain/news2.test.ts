@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { news2, observationSet, roundTo, scoreParameter, type ObservationSet } from './news2.ts';
+import { chartRows, news2, observationSet, scoreParameter, type ObservationSet } from './news2.ts';
 import type { VitalReading } from './vitals.ts';
 
 // Every boundary of every chart 1 row (RCP NEWS2, 2017), on both sides.
@@ -69,24 +69,69 @@ describe('NEWS2 chart 1, one parameter at a time', () => {
   });
 });
 
-describe('values between chart bands are rounded to the chart resolution first', () => {
+describe('a value between two chart rows scores as the more severe row (issue #12, patient safety)', () => {
+  // Every gap between two rows of chart 1, just above the lower row and halfway; scale 1 unless said.
   it.each([
-    ['respiratoryRate', 20.4, 0],
+    ['respiratoryRate', 8.5, 3], // 8 → 3, 9 → 1
+    ['respiratoryRate', 8.01, 3],
+    ['respiratoryRate', 11.5, 1], // 11 → 1, 12 → 0
+    ['respiratoryRate', 20.4, 2], // 20 → 0, 21 → 2
     ['respiratoryRate', 20.5, 2],
-    ['spo2', 93.5, 1],
-    ['spo2', 93.49, 2],
-    ['systolic', 90.5, 2],
-    ['heartRate', 90.5, 1],
-    ['temperature', 38.04, 0],
+    ['respiratoryRate', 24.5, 3], // 24 → 2, 25 → 3
+    ['spo2', 91.5, 3], // 91 → 3, 92 → 2
+    ['spo2', 93.5, 2], // 93 → 2, 94 → 1
+    ['spo2', 95.5, 1], // 95 → 1, 96 → 0
+    ['spo2', 95.99, 1],
+    ['systolic', 90.5, 3], // 90 → 3, 91 → 2
+    ['systolic', 100.5, 2], // 100 → 2, 101 → 1
+    ['systolic', 110.5, 1], // 110 → 1, 111 → 0
+    ['systolic', 219.5, 3], // 219 → 0, 220 → 3
+    ['heartRate', 40.5, 3], // 40 → 3, 41 → 1
+    ['heartRate', 50.5, 1], // 50 → 1, 51 → 0
+    ['heartRate', 90.5, 1], // 90 → 0, 91 → 1
+    ['heartRate', 110.5, 2], // 110 → 1, 111 → 2
+    ['heartRate', 130.5, 3], // 130 → 2, 131 → 3
+    ['temperature', 35.05, 3], // 35.0 → 3, 35.1 → 1 (rounding half-up gave 1)
+    ['temperature', 35.01, 3],
+    ['temperature', 36.05, 1], // 36.0 → 1, 36.1 → 0
+    ['temperature', 38.04, 1], // 38.0 → 0, 38.1 → 1
     ['temperature', 38.05, 1],
-    ['temperature', 35.05, 1],
-    ['temperature', 35.04, 3],
+    ['temperature', 39.05, 2], // 39.0 → 1, 39.1 → 2
   ] as const)('%s %d scores %d', (param, v, s) => {
     expect(scoreParameter(param, v, { scale: 1 })).toBe(s);
   });
-  it('roundTo is immune to binary representation artefacts', () => {
-    expect(roundTo(38.05, 1)).toBe(38.1);
-    expect(roundTo(1.005, 2)).toBe(1.01);
+
+  it.each([
+    [83.5, false, 3], // 83 → 3, 84 → 2
+    [85.5, false, 2], // 85 → 2, 86 → 1
+    [87.5, false, 1], // 87 → 1, 88 → 0
+    [92.5, false, 0], // 92 → 0, 93 on air → 0
+    [92.5, true, 1], // 92 → 0, 93 on oxygen → 1
+    [94.5, true, 2], // 94 → 1, 95 on oxygen → 2
+    [96.5, true, 3], // 96 → 2, 97 on oxygen → 3
+    [96.5, false, 0],
+  ] as const)('SpO2 scale 2: %d percent, on oxygen %s, scores %d', (v, onOxygen, s) => {
+    expect(scoreParameter('spo2', v, { scale: 2, onOxygen })).toBe(s);
+  });
+
+  it.each([
+    ['respiratoryRate', 21, 2],
+    ['spo2', 94, 1],
+    ['systolic', 111, 0],
+    ['heartRate', 51, 0],
+    ['temperature', 36.1, 0], // 36.1 * 10 = 361.00000000000006 in binary: still the 36.1 row
+    ['temperature', 35.1, 1],
+    ['temperature', 38.1, 1],
+  ] as const)('a value on a row scores that row: %s %d scores %d', (param, v, s) => {
+    expect(scoreParameter(param, v, { scale: 1 })).toBe(s);
+  });
+
+  it('chartRows finds the rows around a value, immune to binary representation artefacts', () => {
+    expect(chartRows(35.05, 1)).toEqual([35, 35.1]);
+    expect(chartRows(38.05, 1)).toEqual([38, 38.1]);
+    expect(chartRows(36.1, 1)).toEqual([36.1, 36.1]);
+    expect(chartRows(93.5, 0)).toEqual([93, 94]);
+    expect(chartRows(97, 0)).toEqual([97, 97]);
   });
 });
 

@@ -4,11 +4,14 @@
 // bands and chart 4 the monitoring frequency and clinical response. Every threshold below cites
 // its chart 1 row; the tests check both sides of every boundary.
 //
-// Resolution rule (ours, the chart is silent): the chart's bands are written at the resolution
-// observations are charted at, whole numbers for respiration rate, SpO2, systolic pressure and
-// pulse, one decimal for temperature. A value between two bands (respiration 20.5, SpO2 93.5,
-// temperature 38.05) is first rounded half-up to that resolution, then scored. Rounding keeps a
-// reading that a person would chart as "21" scoring as 21, instead of silently scoring 0.
+// Resolution rule (ours, the chart is silent; patient safety first): the chart's rows are written
+// at the resolution observations are charted at, whole numbers for respiration rate, SpO2,
+// systolic pressure and pulse, one decimal for temperature. A value between two rows (respiration
+// 20.4, SpO2 93.5, systolic 90.5, pulse 130.5, temperature 35.05) is scored with the MORE SEVERE
+// of the two rows it lies between, never rounded: rounding half-up would score 35.05 °C as 35.1
+// (1 point) although the chart's 35.0 row gives 3, and 8.5 breaths/min as 9 (1) instead of 8 (3).
+// Over-scoring by one row is a safe error; under-scoring a deteriorating patient is not.
+// docs/security.md "Patient safety" repeats the rule; the tests check it on every edge, both scales.
 import { ACVPU, type Acvpu, type VitalReading } from './vitals.ts';
 
 export const NEWS2_PARAMS = [
@@ -62,10 +65,20 @@ export interface News2Result {
   response: string;
 }
 
-/** Rounds half-up at `decimals` places, immune to binary artefacts such as 38.05 * 10 = 380.4999…. */
-export function roundTo(value: number, decimals: number): number {
+/** The two chart rows at `decimals` places that a value lies between (the same row twice when it
+ *  lies on one), immune to binary artefacts such as 36.1 * 10 = 361.00000000000006. */
+export function chartRows(value: number, decimals: number): [number, number] {
   const f = 10 ** decimals;
-  return Math.round(Number((value * f).toPrecision(12))) / f;
+  const scaled = Number((value * f).toPrecision(12));
+  return [Math.floor(scaled) / f, Math.ceil(scaled) / f];
+}
+
+/** The resolution rule above: the more severe of the two rows a value lies between. */
+function severest(value: number, decimals: number, row: (charted: number) => Score): Score {
+  const [below, above] = chartRows(value, decimals);
+  const a = row(below);
+  const b = row(above);
+  return a >= b ? a : b;
 }
 
 function finite(param: News2Param, value: unknown): number {
@@ -76,8 +89,7 @@ function finite(param: News2Param, value: unknown): number {
 }
 
 /** Chart 1, respiration rate (per minute): ≤8 → 3 · 9–11 → 1 · 12–20 → 0 · 21–24 → 2 · ≥25 → 3. */
-function respiration(v: number): Score {
-  const r = roundTo(v, 0);
+function respiration(r: number): Score {
   if (r <= 8) return 3;
   if (r <= 11) return 1;
   if (r <= 20) return 0;
@@ -86,8 +98,7 @@ function respiration(v: number): Score {
 }
 
 /** Chart 1, SpO2 scale 1 (%): ≤91 → 3 · 92–93 → 2 · 94–95 → 1 · ≥96 → 0. */
-function spo2Scale1(v: number): Score {
-  const s = roundTo(v, 0);
+function spo2Scale1(s: number): Score {
   if (s <= 91) return 3;
   if (s <= 93) return 2;
   if (s <= 95) return 1;
@@ -101,8 +112,7 @@ function spo2Scale1(v: number): Score {
  * At ≥93 with the oxygen status unknown, the on-air score (0) is used: a set missing `onOxygen` is
  * partial, and a partial total is the lowest score consistent with what was observed.
  */
-function spo2Scale2(v: number, onOxygen: boolean | undefined): Score {
-  const s = roundTo(v, 0);
+function spo2Scale2(s: number, onOxygen: boolean | undefined): Score {
   if (s <= 83) return 3;
   if (s <= 85) return 2;
   if (s <= 87) return 1;
@@ -118,8 +128,7 @@ function airOrOxygen(onOxygen: boolean): Score {
 }
 
 /** Chart 1, systolic blood pressure (mmHg): ≤90 → 3 · 91–100 → 2 · 101–110 → 1 · 111–219 → 0 · ≥220 → 3. */
-function systolic(v: number): Score {
-  const s = roundTo(v, 0);
+function systolic(s: number): Score {
   if (s <= 90) return 3;
   if (s <= 100) return 2;
   if (s <= 110) return 1;
@@ -128,8 +137,7 @@ function systolic(v: number): Score {
 }
 
 /** Chart 1, pulse (per minute): ≤40 → 3 · 41–50 → 1 · 51–90 → 0 · 91–110 → 1 · 111–130 → 2 · ≥131 → 3. */
-function pulse(v: number): Score {
-  const p = roundTo(v, 0);
+function pulse(p: number): Score {
   if (p <= 40) return 3;
   if (p <= 50) return 1;
   if (p <= 90) return 0;
@@ -144,8 +152,7 @@ function consciousness(v: Acvpu): Score {
 }
 
 /** Chart 1, temperature (°C): ≤35.0 → 3 · 35.1–36.0 → 1 · 36.1–38.0 → 0 · 38.1–39.0 → 1 · ≥39.1 → 2. */
-function temperature(v: number): Score {
-  const t = roundTo(v, 1);
+function temperature(t: number): Score {
   if (t <= 35.0) return 3;
   if (t <= 36.0) return 1;
   if (t <= 38.0) return 0;
@@ -153,27 +160,30 @@ function temperature(v: number): Score {
   return 2;
 }
 
-/** Scores one parameter per chart 1. Throws TypeError on a value of the wrong kind. */
+/** Scores one parameter per chart 1, a value between two rows with the more severe one. Throws
+ *  TypeError on a value of the wrong kind. */
 export function scoreParameter(param: News2Param, value: number | boolean | Acvpu, ctx: ScoreContext): Score {
   switch (param) {
     case 'respiratoryRate':
-      return respiration(finite(param, value));
+      return severest(finite(param, value), 0, respiration);
     case 'spo2':
-      return ctx.scale === 2 ? spo2Scale2(finite(param, value), ctx.onOxygen) : spo2Scale1(finite(param, value));
+      return ctx.scale === 2
+        ? severest(finite(param, value), 0, (s) => spo2Scale2(s, ctx.onOxygen))
+        : severest(finite(param, value), 0, spo2Scale1);
     case 'onOxygen':
       if (typeof value !== 'boolean') throw new TypeError(`NEWS2 onOxygen needs a boolean, got ${String(value)}`);
       return airOrOxygen(value);
     case 'systolic':
-      return systolic(finite(param, value));
+      return severest(finite(param, value), 0, systolic);
     case 'heartRate':
-      return pulse(finite(param, value));
+      return severest(finite(param, value), 0, pulse);
     case 'consciousness':
       if (typeof value !== 'string' || !(ACVPU as readonly string[]).includes(value)) {
         throw new TypeError(`NEWS2 consciousness needs one of ACVPU, got ${String(value)}`);
       }
       return consciousness(value as Acvpu);
     case 'temperature':
-      return temperature(finite(param, value));
+      return severest(finite(param, value), 1, temperature);
   }
 }
 

@@ -4,7 +4,7 @@
 import type { PublishPacket } from 'aedes';
 import { uuidv7 } from '../../ids.ts';
 import { createGroupCommitter } from '../group-commit.ts';
-import { checkReading, readingTime } from '../ingest.ts';
+import { checkReading, readingTime, stampReading, type StampedTime } from '../ingest.ts';
 import type { BrokerState, PublishCallback } from '../state.ts';
 import type { AcceptedMessage, DeviceIdentity, ReadingFamily } from '../types.ts';
 import type { Refusal } from './refuse.ts';
@@ -57,6 +57,36 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
     acceptedTimer ??= setImmediate(flushAccepted);
   };
 
+  // Kept, not refused: the measurement is real even when the clock is not, and a drifting clock
+  // must not silently blind a patient's monitoring (docs/security.md "Device clocks").
+  const restamped = (
+    identity: DeviceIdentity,
+    topic: string,
+    family: ReadingFamily,
+    s: Extract<StampedTime, { trusted: false }>,
+    receivedAt: number,
+  ) => {
+    const { tenantId, deviceId } = identity;
+    metrics.restamped.inc({ tenant: tenantId, verdict: s.verdict });
+    state.audit(
+      tenantId,
+      {
+        actor: `device:${deviceId}`,
+        action: 'mqtt.reading.restamped',
+        target: topic,
+        outcome: 'failure',
+        details: { verdict: s.verdict, family },
+      },
+      `mqtt-restamp:${tenantId}:${deviceId}`,
+    );
+    const offBySeconds = Number.isFinite(s.deviceTs - receivedAt) ? Math.round(Math.abs(s.deviceTs - receivedAt) / 1000) : null;
+    refusal.tellDevice(tenantId, deviceId, {
+      topic,
+      reason: s.verdict === 'ahead' ? 'clock-ahead' : 'clock-too-old',
+      detail: `ts is ${offBySeconds ?? 'far'} s ${s.verdict === 'ahead' ? 'ahead of' : 'behind'} the platform clock; the reading was stored with the receive time`,
+    });
+  };
+
   const handle: ReadingsHandler['handle'] = (identity, family, packet, callback) => {
     // Readings are never retained: the store is their record, and they stay out of broker memory.
     packet.retain = false;
@@ -66,16 +96,22 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
     const checked = checkReading(payload, cfg.maxPayload, schema);
     if (!checked.ok) return refusal.refuseMessage(identity, packet, family, checked.reason, checked.detail, callback);
     const receivedAt = Date.now();
+    const stamped: StampedTime = cfg.clock
+      ? stampReading(checked.value, receivedAt, cfg.clock)
+      : { ts: readingTime(checked.value, receivedAt), trusted: true };
     const reading: AcceptedMessage = {
       id: uuidv7(receivedAt),
       tenantId: identity.tenantId,
       deviceId: identity.deviceId,
       kind: identity.kind,
       family,
-      ts: readingTime(checked.value, receivedAt),
+      ts: stamped.ts,
       receivedAt,
-      data: checked.value,
+      // Pilots read the payload's `ts`: it must say the same as the stored time, and the
+      // device's claim stays beside it, flagged, for whoever investigates the clock.
+      data: stamped.trusted ? checked.value : { ...checked.value, ts: stamped.ts, deviceTs: stamped.deviceTs, clock: stamped.verdict },
     };
+    if (!stamped.trusted) restamped(identity, packet.topic, family, stamped, receivedAt);
     committer.add(identity.tenantId, reading).then(
       () => {
         counts.accepted++;
