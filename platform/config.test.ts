@@ -19,6 +19,11 @@ describe('configuration', () => {
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ CUSTODIA_DEMO: 'maybe' }, 'CUSTODIA_DEMO'],
     [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ HTTPS_CERT: 'cert.pem' }, 'HTTPS_KEY'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ SHARING_MIN_GROUP_SIZE: '2' }, 'SHARING_MIN_GROUP_SIZE'],
   ])('an invalid %o stops start-up with one line naming %s', (env, name) => {
     let err: unknown;
     try {
@@ -32,6 +37,16 @@ describe('configuration', () => {
     expect(message.split('\n')).toHaveLength(1);
     // the offending secret value is never echoed
     if (name === 'CUSTODIA_MASTER_KEY') expect(message).not.toContain('abc');
+  });
+
+  it('surfaces are closed by default: no trusted proxy, no metrics token, no tenant labels, group floor 5 (ASVS 14.1.1, ETSI 5.6-1)', () => {
+    const c = loadConfig({});
+    expect(c.trustProxy).toEqual([]);
+    expect(c.metrics).toEqual({ tenantLabels: false });
+    expect(c.https).toBeUndefined();
+    expect(c.sharing.minGroupSize).toBe(5);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ SHARING_MIN_GROUP_SIZE: '8' }).sharing.minGroupSize).toBe(8);
   });
 
   it('the test variant uses a fresh temporary directory and free ports', () => {

@@ -169,7 +169,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
   const http = createServer();
   const app = createApp(services, {
-    agreements: new AgreementService(platformRecords, auditService, now),
+    agreements: new AgreementService(platformRecords, auditService, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
     extraRouters: opts.routers?.(services) ?? [],

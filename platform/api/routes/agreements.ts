@@ -34,7 +34,8 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
   r.post('/agreements', allow('agreements:manage'), async (req, res) => {
     const provider = tenantOf(req);
     const input = body(req, agreementInputSchema);
-    if (!(await s.tenants.get(input.consumerTenant))) throw notFound(`no tenant ${input.consumerTenant}`);
+    // No existence check of the consumer (ASVS 4.2.1): an unknown tenant is answered like a known
+    // one; nobody can accept a proposal addressed to a tenant that does not exist.
     for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
     res.status(201).json(await agreements.propose(provider, input, req.principal!));
   });
