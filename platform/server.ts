@@ -2,6 +2,7 @@
 // realtime, the MQTT broker and the pilots, and stops them in the reverse order.
 // `startPlatform` / `stopPlatform` are what `npm start`, the tests and the validation runner use.
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import { Scopes } from './services/scopes.ts';
 import { SeriesService } from './services/series.ts';
 import { createStorage } from './storage/index.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { TenantRegistry } from './tenancy/tenants.ts';
 import { AgreementService } from './policy/agreement-service.ts';
@@ -167,7 +169,11 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now)]));
 
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
-  const http = createServer();
+  // HTTPS on the API/dashboard listener when a certificate is configured (ASVS 9.1.1, ETSI 5.5-1);
+  // otherwise plain HTTP for loopback or behind a TLS-terminating proxy (docs/security.md).
+  const http: HttpServer = config.https
+    ? createHttpsServer({ cert: pem(config.https.cert), key: pem(config.https.key), minVersion: 'TLSv1.2' })
+    : createServer();
   const app = createApp(services, {
     agreements: new AgreementService(platformRecords, auditService, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
@@ -205,7 +211,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     },
     httpPort,
     mqttPort: ingest.port,
-    url: `http://${config.http.host}:${httpPort}`,
+    url: `${config.https ? 'https' : 'http'}://${config.http.host}:${httpPort}`,
     stop: () => (stopping ??= stopPlatform(platform)),
     releaseDataDir: () => lock.release(),
   };
