@@ -13,7 +13,7 @@ import { createAuditLimiter } from './audit/limiter.ts';
 import { loadOrCreateAuditSigner } from './audit/signer.ts';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
-import { createMasterKeyProvider } from './crypto/master-key.ts';
+import { createMasterKeyProvider, keyBesideData, masterKeyPath } from './crypto/master-key.ts';
 import { EventBus } from './events.ts';
 import { Devices } from './identity/devices.ts';
 import { LoginGuard } from './identity/login-guard.ts';
@@ -89,6 +89,12 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
 
   const storage = await createStorage(config);
   const master = await createMasterKeyProvider(config);
+  if (!config.masterKeyHex && keyBesideData(masterKeyPath(config), config.dataDir)) {
+    logger.warn(
+      { keyFile: masterKeyPath(config) },
+      'the master key file sits in the data directory it protects: a copy of the directory opens its data; set CUSTODIA_MASTER_KEY_FILE to a path on another volume (or CUSTODIA_MASTER_KEY)',
+    );
+  }
   const scopes: Scopes = new Scopes(
     storage,
     createKeyring({ master, storeFor: (scope) => scopes.store(scope), now }),
