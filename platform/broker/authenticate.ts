@@ -119,7 +119,9 @@ export function createAuthentication(state: BrokerState): {
     const result = await deps.authenticateDevice(claimed, secret);
     if (result === null) return refuse('bad-credentials', RC.badCredentials, claimed, address, failKeys);
     if (result === 'revoked') return refuse('revoked', RC.notAuthorized, claimed, address, failKeys);
-    if (result.deviceId !== claimed || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
+    // The claim names the device as `<tenant>/<device>` (or by its bare id, the older form).
+    const named = claimed === result.deviceId || claimed === `${result.tenantId}/${result.deviceId}`;
+    if (!named || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
       return refuse('invalid-identity', RC.notAuthorized, claimed, address, []);
     }

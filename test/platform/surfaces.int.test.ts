@@ -3,8 +3,10 @@
 // X-Forwarded-For ignored unless a proxy is trusted, and answers that do not depend on whether
 // another tenant exists.
 import { Writable } from 'node:stream';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/logger.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../support/harness.ts';
 import { probePilot } from '../support/probe-pilot.ts';
@@ -120,7 +122,50 @@ describe('labels', () => {
   });
 });
 
+/** The shape of a JSON value: keys and types, not values. */
+const shape = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(shape) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort().map(([k, x]) => [k, shape(x)])) : typeof v;
+
 describe('answers independent of other tenants (ASVS 4.2.1)', () => {
+  it('creating a device whose id another tenant uses answers exactly like an unused id; each device connects as <tenant>/<id> and its secret opens only itself (ASVS 4.2.1; ETSI 5.1-1, 5.6-1)', async () => {
+    const aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
+    const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+    const theirs = await bAdmin.post('/api/v1/devices', { id: 'shared-id-1', kind: 'probe-sensor', label: 'B lamp' });
+    expect(theirs.status).toBe(201);
+
+    const unused = await aAdmin.post('/api/v1/devices', { id: 'fresh-id-1', kind: 'probe-sensor', label: 'A lamp' });
+    const taken = await aAdmin.post('/api/v1/devices', { id: 'shared-id-1', kind: 'probe-sensor', label: 'A lamp' });
+    expect(taken.status).toBe(unused.status);
+    expect(taken.status).toBe(201);
+    expect(taken.contentType).toBe(unused.contentType);
+    expect(shape(taken.body)).toEqual(shape(unused.body));
+    expect(taken.body.mqtt.username).toBe('tenant-a/shared-id-1');
+    expect(unused.body.mqtt.username).toBe('tenant-a/fresh-id-1');
+    // Only the tenant's own devices make an id taken.
+    expect((await aAdmin.post('/api/v1/devices', { id: 'shared-id-1', kind: 'probe-sensor' })).status).toBe(409);
+    expect((await aAdmin.get('/api/v1/devices/shared-id-1')).body.label).toBe('A lamp');
+    expect((await bAdmin.get('/api/v1/devices/shared-id-1')).body.label).toBe('B lamp');
+
+    const url = `mqtt://127.0.0.1:${h.platform.mqttPort}`;
+    const connect = (name: string, secret: string) => mqtt.connectAsync(url, { clientId: name, username: name, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
+    // Both devices online at once under their own identities; B's, registered first, also by its bare id.
+    const a = await connect('tenant-a/shared-id-1', taken.body.secret);
+    const b = await connect('shared-id-1', theirs.body.secret);
+    await a.publishAsync('tenants/tenant-a/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
+    await b.publishAsync('tenants/tenant-b/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 2 }), { qos: 1 });
+    await a.endAsync();
+    await b.endAsync();
+    const values = async (tenantId: string) =>
+      runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, async () => (await h.platform.services.series.range<{ value: number }>('shared-id-1', { limit: 10 })).map((p) => p.data.value));
+    expect(await values('tenant-a')).toEqual([1]);
+    expect(await values('tenant-b')).toEqual([2]);
+
+    // A secret opens only its own device, whichever name is claimed.
+    for (const [name, secret] of [['tenant-b/shared-id-1', taken.body.secret], ['shared-id-1', taken.body.secret], ['tenant-a/shared-id-1', theirs.body.secret]] as const) {
+      await expect(connect(name, secret)).rejects.toThrow(/Bad username or password|Not authorized/i);
+    }
+  });
+
   it('an agreement naming an unknown consumer tenant is answered like one naming a known tenant', async () => {
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     const now = Date.now();
