@@ -39,7 +39,7 @@ describe('configuration', () => {
     if (name === 'CUSTODIA_MASTER_KEY') expect(message).not.toContain('abc');
   });
 
-  it('surfaces are closed by default: no trusted proxy, no metrics token, no tenant labels, group floor 5 (ASVS 14.1.1, ETSI 5.6-1)', () => {
+  it('surfaces are closed by default: no trusted proxy, no metrics token, no tenant labels, group floor 5 (ASVS 14.5.4; ETSI 5.6-2)', () => {
     const c = loadConfig({});
     expect(c.trustProxy).toEqual([]);
     expect(c.metrics).toEqual({ tenantLabels: false });

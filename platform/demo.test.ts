@@ -8,7 +8,7 @@ const created: DemoAccount[] = [
 const FILE = 'data/demo-credentials.txt';
 
 describe('start banner', () => {
-  it('prints no password when stdout is not a terminal, only the usernames and the credentials file (ASVS 7.1.1, ETSI 5.1-1)', () => {
+  it('prints no password when stdout is not a terminal, only the usernames and the credentials file (ASVS 7.1.1, 2.1.1)', () => {
     const text = demoAccountLines(created, FILE, false).join('\n');
     for (const a of created) {
       expect(text).not.toContain(a.password);

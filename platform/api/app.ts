@@ -38,7 +38,7 @@ export interface AppOptions {
 export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (ASVS 14.5.x): without
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (ASVS 14.5.4): without
   // it, any local process could pick the address the login limiter counts against.
   app.set('trust proxy', s.config.trustProxy.length ? s.config.trustProxy : false);
   app.use(

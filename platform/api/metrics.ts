@@ -1,5 +1,5 @@
 // GET /metrics for a Prometheus scraper. The exposition names tenants, counts and failure reasons,
-// so it is not public (ASVS 14.3.x, ETSI 5.6-1): the scraper presents METRICS_TOKEN as a bearer
+// so it is not public (ASVS 4.1.1, ETSI 5.6-2): the scraper presents METRICS_TOKEN as a bearer
 // token, and tenant labels are summed away unless METRICS_TENANT_LABELS is set.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';

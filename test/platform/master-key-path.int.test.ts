@@ -31,13 +31,13 @@ async function bootAndCapture(overrides: Parameters<typeof testConfig>[0]) {
   return { config, warnings };
 }
 
-it('warns at start when the master key file sits in the data directory (ASVS 6.4.1)', async () => {
+it('warns at start when the master key file sits in the data directory (ASVS 6.4.1; ETSI 5.4-1)', async () => {
   const { config, warnings } = await bootAndCapture({});
   expect(existsSync(join(config.dataDir, MASTER_KEY_FILE))).toBe(true);
   expect(warnings.map((w) => w.msg).join('\n')).toMatch(/master key file sits in the data directory/);
 });
 
-it('CUSTODIA_MASTER_KEY_FILE keeps the key out of the data directory, without the warning, across restarts (ASVS 6.4.1, 6.4.2)', async () => {
+it('CUSTODIA_MASTER_KEY_FILE keeps the key out of the data directory, without the warning, across restarts (ASVS 6.4.1, 6.4.2; ETSI 5.4-1)', async () => {
   const keyDir = mkdtempSync(join(tmpdir(), 'custodia-keys-'));
   dirs.push(keyDir);
   const keyFile = join(keyDir, 'custodia-master.key');

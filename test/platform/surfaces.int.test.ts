@@ -38,7 +38,7 @@ afterAll(async () => {
 const scrape = (token?: string) => h.anonymous().request('GET', '/metrics', undefined, token ? { authorization: `Bearer ${token}` } : {});
 
 describe('/metrics', () => {
-  it('needs the scrape token and names no tenant by default (ASVS 14.3.3, ETSI 5.6-1)', async () => {
+  it('needs the scrape token and names no tenant by default (ASVS 4.1.1, 4.1.3; ETSI 5.6-2)', async () => {
     // Two tenants' refused readings on the broker's tenant-labelled counter.
     const rejected = h.platform.services.metrics.getSingleMetric('custodia_mqtt_rejected_total') as unknown as { inc(labels: object): void };
     rejected.inc({ tenant: 'tenant-a', reason: 'schema' });
@@ -127,7 +127,7 @@ const shape = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(shape) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort().map(([k, x]) => [k, shape(x)])) : typeof v;
 
 describe('answers independent of other tenants (ASVS 4.2.1)', () => {
-  it('creating a device whose id another tenant uses answers exactly like an unused id; each device connects as <tenant>/<id> and its secret opens only itself (ASVS 4.2.1; ETSI 5.1-1, 5.6-1)', async () => {
+  it('creating a device whose id another tenant uses answers exactly like an unused id; each device connects as <tenant>/<id> and its secret opens only itself (ASVS 4.2.1; ETSI 5.6-2)', async () => {
     const aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
     const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
     const theirs = await bAdmin.post('/api/v1/devices', { id: 'shared-id-1', kind: 'probe-sensor', label: 'B lamp' });
@@ -166,7 +166,7 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     }
   });
 
-  it('an agreement naming an unknown consumer tenant is answered like one naming a known tenant', async () => {
+  it('an agreement naming an unknown consumer tenant is answered like one naming a known tenant (ASVS 4.2.1; ETSI 5.6-2)', async () => {
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     const now = Date.now();
     const propose = (consumerTenant: string) =>

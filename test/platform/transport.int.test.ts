@@ -30,7 +30,7 @@ async function limitedAcrossForwardedAddresses(post: (body: unknown, headers: Re
 }
 
 describe('X-Forwarded-For', () => {
-  it('is ignored by default: a client cannot pick the address the login limiter counts (ASVS 14.5.3, 2.2.1)', async () => {
+  it('is ignored by default: a client cannot pick the address the login limiter counts (ASVS 14.5.4, 2.2.1)', async () => {
     const h = await bootHarness({ config: { login } });
     harnesses.push(h);
     const post = async (body: unknown, headers: Record<string, string>) => (await h.anonymous().request('POST', '/api/v1/auth/token', body, headers)).status;
@@ -52,7 +52,7 @@ function httpsRequest(url: string, ca: Buffer, method: string, path: string, bod
 }
 
 describe.skipIf(!openssl)(`HTTPS listener${openssl ? '' : ' — skipped: openssl not installed'}`, () => {
-  it('serves the API over TLS with Secure cookies, and a trusted proxy’s X-Forwarded-For is believed (ASVS 9.1.1, 3.4.1, 14.5.3; ETSI 5.5-1)', async () => {
+  it('serves the API over TLS with Secure cookies, and a trusted proxy’s X-Forwarded-For is believed (ASVS 9.1.1, 9.1.2, 3.4.1, 14.5.4; ETSI 5.5-1)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custodia-https-'));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
