@@ -11,7 +11,8 @@
 // the same id is stored under `<tenant>/<device>` and connects only with that form. Either way a
 // secret opens only its own device (docs/security.md).
 import { deviceIdSchema, deviceKindSchema } from './schemas.ts';
-import { conflict, notFound } from '../errors.ts';
+import { isSafeLabel } from '../safe-text.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
@@ -45,6 +46,7 @@ export interface DeviceIdentity {
 }
 
 const KIND = 'device';
+const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
 
 /** The platform-wide MQTT identity of a device: username and client id. */
 export const mqttIdentity = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
@@ -71,6 +73,8 @@ export class Devices {
   }): Promise<{ device: Device; secret: string }> {
     const id = deviceIdSchema.parse(input.id);
     deviceKindSchema.parse(input.kind);
+    // Pilots register devices too: the registry checks labels itself (ASVS 5.1.4).
+    if (input.label !== undefined && !isSafeLabel(input.label)) throw badRequest(UNSAFE_LABEL);
     // Only the caller's own tenant decides whether the id is taken.
     if (await this.locate(input.tenantId, id)) throw conflict(`device ${id} already exists`);
     // The bare key when it is free platform-wide (the form older devices connect with), else the
@@ -168,6 +172,7 @@ export class Devices {
   }
 
   async update(tenantId: string, id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>) {
+    if (patch.label !== undefined && !isSafeLabel(patch.label)) throw badRequest(UNSAFE_LABEL);
     const { key, device: d } = await this.requireLocated(tenantId, id);
     const next = { ...d, ...patch };
     await this.save(key, next);
