@@ -45,6 +45,10 @@ import {
   type WindowSample,
 } from './report.ts';
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
+import { randomBytes } from 'node:crypto';
+
+/** /metrics needs a scrape token; the bench's platform child gets this one. */
+const BENCH_METRICS_TOKEN = randomBytes(24).toString('base64url');
 import { verifyStore } from './verify-store.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -125,6 +129,7 @@ async function startServer(target: TargetName, opts: BenchOptions, runDir: strin
         CUSTODIA_DEMO: '0',
         BENCH_DEVICES: String(opts.devices),
         BENCH_CREDS_FILE: credsFile,
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
       },
     },
   );
@@ -165,7 +170,7 @@ async function runPhase(
   const total = clients.reduce((a, b) => a + b, 0);
   // Custodia's counters are read between phases, not at the window's edges: a scrape inside the
   // window would itself delay the readings being measured.
-  const scrape = () => (server.httpPort === undefined ? Promise.resolve(null) : fetchIngestMetrics(server.httpPort));
+  const scrape = () => (server.httpPort === undefined ? Promise.resolve(null) : fetchIngestMetrics(server.httpPort, BENCH_METRICS_TOKEN));
   const metricsFrom = await scrape();
   const startAt = Date.now() + 300;
   const warmupMs = opts.warmup * 1000;
@@ -243,7 +248,7 @@ async function runTarget(target: TargetName, opts: BenchOptions, runDir: string)
     await Promise.all(loads.map((l) => l.next((m) => m['type'] === 'done', 30_000)));
     result.peakRssBytes = peakRssBytes(server.child.pid);
     if (server.httpPort !== undefined) {
-      const metrics = await fetchIngestMetrics(server.httpPort);
+      const metrics = await fetchIngestMetrics(server.httpPort, BENCH_METRICS_TOKEN);
       if (metrics) result.metrics = metrics;
     }
 

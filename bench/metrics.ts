@@ -66,9 +66,9 @@ export function ingestMetrics(text: string): IngestMetrics {
   };
 }
 
-export async function fetchIngestMetrics(httpPort: number): Promise<IngestMetrics | null> {
+export async function fetchIngestMetrics(httpPort: number, token: string): Promise<IngestMetrics | null> {
   try {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
     return res.ok ? ingestMetrics(await res.text()) : null;
   } catch {
     return null;

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { Broker } from './broker/index.ts';
 import type { BrokerDeps, ToolIdentity } from './broker/types.ts';
 import type { IdentityChange } from './events.ts';
-import { deviceIdSchema } from './identity/schemas.ts';
+import { parseMqttIdentity } from './identity/devices.ts';
 import { hashToken } from './identity/secrets.ts';
 import { can } from './policy/roles.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -29,7 +29,8 @@ export async function brokerIdentityDeps(
       if (!tenant || tenant.status !== 'active') return null;
       return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy, tokenId: hashToken(token) };
     },
-    isDeviceId: (clientId) => deviceIdSchema.safeParse(clientId).success,
+    // Both device forms, the bare id and `<tenant>/<device>`, are outside the tools' namespace.
+    isDeviceId: (clientId) => parseMqttIdentity(clientId) !== null,
     hashAddress: (address) => createHmac('sha256', key).update(address).digest('base64url').slice(0, 22),
   };
 }

@@ -21,6 +21,11 @@ describe('configuration', () => {
     [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
     [{ INGEST_MAX_CLOCK_SKEW_SECONDS: '0' }, 'INGEST_MAX_CLOCK_SKEW_SECONDS'],
     [{ INGEST_MAX_READING_AGE_DAYS: 'forever' }, 'INGEST_MAX_READING_AGE_DAYS'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ HTTPS_CERT: 'cert.pem' }, 'HTTPS_KEY'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ SHARING_MIN_GROUP_SIZE: '2' }, 'SHARING_MIN_GROUP_SIZE'],
   ])('an invalid %o stops start-up with one line naming %s', (env, name) => {
     let err: unknown;
     try {
@@ -42,6 +47,16 @@ describe('configuration', () => {
       maxSkewMs: 60_000,
       maxAgeMs: 30 * 86_400_000,
     });
+  });
+
+  it('surfaces are closed by default: no trusted proxy, no metrics token, no tenant labels, group floor 5 (ASVS 14.5.4; ETSI 5.6-2)', () => {
+    const c = loadConfig({});
+    expect(c.trustProxy).toEqual([]);
+    expect(c.metrics).toEqual({ tenantLabels: false });
+    expect(c.https).toBeUndefined();
+    expect(c.sharing.minGroupSize).toBe(5);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ SHARING_MIN_GROUP_SIZE: '8' }).sharing.minGroupSize).toBe(8);
   });
 
   it('the test variant uses a fresh temporary directory and free ports', () => {

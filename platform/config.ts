@@ -2,6 +2,7 @@
 // fails with one clear line naming the offending variable. Tests use `testConfig()`.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -46,7 +47,33 @@ export const envSchema = z.object({
   CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
   /** Public origin(s) allowed for cookie-authenticated writes, comma separated. */
   CUSTODIA_ALLOWED_ORIGINS: z.string().optional(),
+  /** Proxies whose X-Forwarded-* headers are believed: comma-separated IPs, CIDRs or
+   *  `loopback`/`linklocal`/`uniquelocal`. Unset: none (the socket address is the client). */
+  TRUST_PROXY: z
+    .string()
+    .refine((v) => v.split(',').every((p) => isProxySpec(p.trim())), 'must list IP addresses, CIDR ranges or loopback/linklocal/uniquelocal')
+    .optional(),
+  /** PEM files (or PEM text) for HTTPS on the API and dashboard listener. */
+  HTTPS_CERT: z.string().optional(),
+  HTTPS_KEY: z.string().optional(),
+  /** Bearer token a Prometheus scraper presents on /metrics; without it /metrics is off. */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').max(256).optional(),
+  /** Label metrics with tenant ids (off: tenant labels are summed away). */
+  METRICS_TENANT_LABELS: bool.default(false),
+  /** Master key file; default `<data>/master.key`. Keep it off the disk that holds the data. */
+  CUSTODIA_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** Smallest group shared from personal or health data categories; only raises the floor of 5. */
+  SHARING_MIN_GROUP_SIZE: z.coerce.number().int().min(5, 'can only raise the floor of 5').max(1000).default(5),
 });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxySpec(p: string): boolean {
+  if (PROXY_NAMES.has(p)) return true;
+  const [ip, bits, ...rest] = p.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -70,6 +97,13 @@ export interface Config {
   audit: { checkpointEvery: number };
   demo: { enabled: boolean; speed: number };
   allowedOrigins: string[];
+  /** Express `trust proxy` list; empty: X-Forwarded-For is ignored. */
+  trustProxy: string[];
+  https?: { cert: string; key: string };
+  metrics: { token?: string; tenantLabels: boolean };
+  /** Master key file when the key is not given in the environment. */
+  masterKeyFile?: string;
+  sharing: { minGroupSize: number };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (Boolean(e.MQTT_TLS_CERT) !== Boolean(e.MQTT_TLS_KEY)) {
     throw new ConfigError('invalid configuration: MQTT_TLS_CERT and MQTT_TLS_KEY must be set together');
+  }
+  if (Boolean(e.HTTPS_CERT) !== Boolean(e.HTTPS_KEY)) {
+    throw new ConfigError('invalid configuration: HTTPS_CERT and HTTPS_KEY must be set together');
   }
   return {
     dataDir: resolve(e.CUSTODIA_DATA_DIR),
@@ -117,6 +154,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    trustProxy: (e.TRUST_PROXY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    ...(e.HTTPS_CERT && e.HTTPS_KEY ? { https: { cert: e.HTTPS_CERT, key: e.HTTPS_KEY } } : {}),
+    metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
+    ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
+    sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
   };
 }
 

@@ -50,3 +50,24 @@ export async function ensureDemoAccounts(s: PlatformServices): Promise<{ created
   }
   return { created, file };
 }
+
+/** The start banner's account lines. Passwords go only to an interactive terminal: piped or
+ *  redirected output ends up in log collectors (ASVS 7.1.1, ETSI 5.1-1), so there it names the
+ *  0600 credentials file instead. */
+export function demoAccountLines(created: DemoAccount[], file: string, interactive: boolean): string[] {
+  if (!created.length) return [];
+  const who = (a: DemoAccount) => `${a.role}${a.tenantId ? ` @ ${a.tenantId}` : ''}`;
+  if (!interactive) {
+    return [
+      `  Demo accounts created now; their passwords are in ${file} (mode 0600), not printed because`,
+      '  this output is not a terminal:',
+      ...created.map((a) => `    ${a.username.padEnd(22)} ${who(a)}`),
+      '',
+    ];
+  }
+  return [
+    '  Demo accounts created now (shown once; also in the file above, mode 0600):',
+    ...created.map((a) => `    ${a.username.padEnd(22)} ${a.password}   ${who(a)}`),
+    '',
+  ];
+}

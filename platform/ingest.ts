@@ -51,7 +51,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
   const lastSeen = new Map<string, number>();
   const key = (t: string, d: string) => `${t}/${d}`;
   // Subjects are looked up per device when a batch commits: the registry caches devices.
-  const subjectOf = async (deviceId: string) => (await s.devices.get(deviceId))?.subject ?? null;
+  const subjectOf = async (tenantId: string, deviceId: string) => (await s.devices.get(tenantId, deviceId))?.subject ?? null;
 
   let broker: Broker | undefined;
   const inTenant = <T>(tenantId: string, principal: Principal, fn: () => Promise<T>) =>
@@ -94,7 +94,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       }
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       for (const m of batch) {
-        const subject = await subjectOf(m.deviceId);
+        const subject = await subjectOf(tenantId, m.deviceId);
         const pilot = kinds.get(m.kind)?.pilot;
         if (pilot?.gate) {
           const verdict = await inTenant(tenantId, devicePrincipal(m), () =>
@@ -200,7 +200,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
 
   async function dispatch(tenantId: string, list: AcceptedMessage[]) {
     const subjects = new Map<string, string | null>();
-    for (const m of list) if (!subjects.has(m.deviceId)) subjects.set(m.deviceId, await subjectOf(m.deviceId));
+    for (const m of list) if (!subjects.has(m.deviceId)) subjects.set(m.deviceId, await subjectOf(tenantId, m.deviceId));
     const readings: AcceptedReading[] = list.map((m) => ({
       tenantId,
       deviceId: m.deviceId,
@@ -231,7 +231,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     const pilot = kinds.get(id.kind)?.pilot;
     if (!pilot?.onPresence) return;
     try {
-      const subject = await subjectOf(id.deviceId);
+      const subject = await subjectOf(id.tenantId, id.deviceId);
       await inTenant(id.tenantId, systemPrincipal(pilot.id, id.tenantId), () =>
         pilot.onPresence!(contexts.get(pilot.id)!, { ...id, subject }, online, at),
       );

@@ -14,6 +14,7 @@ import type { SealedRecords } from './services/records.ts';
 import type { SeriesService } from './services/series.ts';
 import type { Principal } from './tenancy/context.ts';
 import type { Obligations, Operation, Purpose } from './policy/agreements.ts';
+import type { Sensitivity } from './policy/sharing-floors.ts';
 
 export interface DeviceKindSpec {
   kind: string;
@@ -91,6 +92,9 @@ export interface ShareProvider {
   /** "<pilot>.<category>", e.g. "healthcare.vitals". */
   category: string;
   description: string;
+  /** What the data is about. Personal and health categories (and any category that does not say)
+   *  get the platform's sharing floors (platform/policy/sharing-floors.ts). */
+  sensitivity?: Sensitivity;
   /** Runs in the provider tenant's context and must honour every obligation it is given
    *  (aggregation only, minimum group size, consent for the purpose). */
   provide(

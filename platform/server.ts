@@ -2,6 +2,7 @@
 // realtime, the MQTT broker and the pilots, and stops them in the reverse order.
 // `startPlatform` / `stopPlatform` are what `npm start`, the tests and the validation runner use.
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { createAuditLimiter } from './audit/limiter.ts';
 import { loadOrCreateAuditSigner } from './audit/signer.ts';
 import type { Config } from './config.ts';
 import { createKeyring } from './crypto/keyring.ts';
-import { createMasterKeyProvider } from './crypto/master-key.ts';
+import { createMasterKeyProvider, keyBesideData, masterKeyPath } from './crypto/master-key.ts';
 import { EventBus, IdentityEvents } from './events.ts';
 import { Devices } from './identity/devices.ts';
 import { LoginGuard } from './identity/login-guard.ts';
@@ -31,6 +32,7 @@ import { Scopes } from './services/scopes.ts';
 import { SeriesService } from './services/series.ts';
 import { createStorage } from './storage/index.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { TenantRegistry } from './tenancy/tenants.ts';
 import { AgreementService } from './policy/agreement-service.ts';
@@ -87,6 +89,12 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
 
   const storage = await createStorage(config);
   const master = await createMasterKeyProvider(config);
+  if (!config.masterKeyHex && keyBesideData(masterKeyPath(config), config.dataDir)) {
+    logger.warn(
+      { keyFile: masterKeyPath(config) },
+      'the master key file sits in the data directory it protects: a copy of the directory opens its data; set CUSTODIA_MASTER_KEY_FILE to a path on another volume (or CUSTODIA_MASTER_KEY)',
+    );
+  }
   const scopes: Scopes = new Scopes(
     storage,
     createKeyring({ master, storeFor: (scope) => scopes.store(scope), now }),
@@ -169,9 +177,13 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock)]));
 
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
-  const http = createServer();
+  // HTTPS on the API/dashboard listener when a certificate is configured (ASVS 9.1.1, ETSI 5.5-1);
+  // otherwise plain HTTP for loopback or behind a TLS-terminating proxy (docs/security.md).
+  const http: HttpServer = config.https
+    ? createHttpsServer({ cert: pem(config.https.cert), key: pem(config.https.key), minVersion: 'TLSv1.2' })
+    : createServer();
   const app = createApp(services, {
-    agreements: new AgreementService(platformRecords, auditService, now),
+    agreements: new AgreementService(platformRecords, auditService, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
     extraRouters: opts.routers?.(services) ?? [],
@@ -207,7 +219,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     },
     httpPort,
     mqttPort: ingest.port,
-    url: `http://${config.http.host}:${httpPort}`,
+    url: `${config.https ? 'https' : 'http'}://${config.http.host}:${httpPort}`,
     stop: () => (stopping ??= stopPlatform(platform)),
     releaseDataDir: () => lock.release(),
   };

@@ -10,7 +10,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { createKeyring } from '../platform/crypto/keyring.ts';
-import { createMasterKeyProvider, EnvMasterKeyProvider, MASTER_KEY_FILE, NEXT_MASTER_KEY_FILE } from '../platform/crypto/master-key.ts';
+import { createMasterKeyProvider, EnvMasterKeyProvider, masterKeyPath, nextKeyPath } from '../platform/crypto/master-key.ts';
 import { rewrapUnderNewMaster } from '../platform/crypto/master-rotation.ts';
 import { acquireDataLock } from '../platform/data-lock.ts';
 import { Scopes } from '../platform/services/scopes.ts';
@@ -22,7 +22,7 @@ export async function rotateMasterKey(config: Config): Promise<{ rewrapped: numb
   const lock = await acquireDataLock(config.dataDir);
   const storage = await createStorage(config);
   try {
-    const nextFile = join(config.dataDir, NEXT_MASTER_KEY_FILE);
+    const nextFile = nextKeyPath(masterKeyPath(config));
     let nextHex: string;
     if (config.masterKeyHex) nextHex = randomBytes(32).toString('hex');
     else if (existsSync(nextFile)) nextHex = (await readFile(nextFile, 'utf8')).trim();
@@ -35,7 +35,7 @@ export async function rotateMasterKey(config: Config): Promise<{ rewrapped: numb
     }
     // The current key: the configured one (the platform refuses to start while .next exists,
     // so open the provider before reading it as current).
-    const from = await createMasterKeyProvider({ dataDir: config.dataDir, ...(config.masterKeyHex ? { masterKeyHex: config.masterKeyHex } : {}) }, { allowPendingRotation: true });
+    const from = await createMasterKeyProvider(config, { allowPendingRotation: true });
     const to = new EnvMasterKeyProvider(nextHex);
     const scopes: Scopes = new Scopes(storage, createKeyring({ master: from, storeFor: (s) => scopes.store(s) }));
     const tenants = await new TenantRegistry(await scopes.records(PLATFORM_SCOPE), storage, scopes.keyring).list();
@@ -46,7 +46,7 @@ export async function rotateMasterKey(config: Config): Promise<{ rewrapped: numb
       to,
     });
     if (config.masterKeyHex) return { ...report, newKeyHex: nextHex };
-    await rename(nextFile, join(config.dataDir, MASTER_KEY_FILE));
+    await rename(nextFile, masterKeyPath(config));
     return report;
   } finally {
     await storage.close();

@@ -2,7 +2,7 @@
 // MQTT broker, embedded store), demo tenants and accounts on first start, and the simulators.
 import { loadConfig, ConfigError, type Config } from '../platform/config.ts';
 import { startPlatform, type Platform } from '../platform/server.ts';
-import { ensureDemoAccounts } from '../platform/demo.ts';
+import { demoAccountLines, ensureDemoAccounts } from '../platform/demo.ts';
 import { loadPilots } from '../pilots/index.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startDemoFleets, type Fleets } from './demo-fleets.ts';
@@ -47,11 +47,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     ...(fleets ? fleets.describe() : ['  simulators          off (CUSTODIA_DEMO=0)']),
     '',
   ];
-  if (created.length) {
-    lines.push('  Demo accounts created now (shown once; also in the file above, mode 0600):');
-    for (const a of created) lines.push(`    ${a.username.padEnd(22)} ${a.password}   ${a.role}${a.tenantId ? ` @ ${a.tenantId}` : ''}`);
-    lines.push('');
-  }
+  lines.push(...demoAccountLines(created, file, process.stdout.isTTY === true));
   lines.push('  Stop with Ctrl+C. Reset: stop, then delete the data directory.', '');
   console.log(lines.join('\n'));
 

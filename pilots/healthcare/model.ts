@@ -2,6 +2,7 @@
 // patient is sealed under the patient's own key (subject = patient id) so erasing the patient
 // (crypto-shredding) makes all of it unreadable; only ids and non-personal tags stay in clear.
 import { z } from 'zod';
+import { labelSchema, noteSchema } from '../../platform/safe-text.ts';
 import type { AlarmState } from './domain/alarms.ts';
 import type { News2Band, News2Param, News2Result, SpO2Scale } from './domain/news2.ts';
 import { DEVICE_KINDS, NUMERIC_VITAL_KEYS, VITAL_KEYS, type DeviceKind, type NumericVitalKey } from './domain/vitals.ts';
@@ -154,7 +155,7 @@ export const settingsPatchSchema = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => labelSchema(1, max);
 
 export const identifierSchema = z.string().regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'uppercase letters, digits and dashes, 3–32 characters');
 
@@ -180,7 +181,7 @@ export const createPatientSchema = z
     /** Kinds of devices to register besides the home hub (one of each). */
     devices: z.array(z.enum(PATIENT_DEVICE_KINDS)).max(PATIENT_DEVICE_KINDS.length).default([...DEFAULT_DEVICE_KINDS]),
     /** Consent recorded at enrolment (needs the consent:manage permission). */
-    consent: z.object({ status: z.literal('given'), note: z.string().trim().max(500).default('') }).strict().optional(),
+    consent: z.object({ status: z.literal('given'), note: noteSchema(500).default('') }).strict().optional(),
   })
   .strict()
   .refine((p) => new Set(p.devices).size === p.devices.length, 'each device kind at most once');
@@ -189,7 +190,7 @@ export type CreatePatientInput = z.infer<typeof createPatientSchema>;
 export const consentSchema = z
   .object({
     status: z.enum(['given', 'withdrawn']),
-    note: z.string().trim().max(500).default(''),
+    note: noteSchema(500).default(''),
     purposes: z.array(z.enum(SECONDARY_PURPOSES)).max(SECONDARY_PURPOSES.length).default([]),
   })
   .strict();

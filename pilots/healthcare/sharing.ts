@@ -61,6 +61,7 @@ function groupOf(p: Patient, by: string | undefined, now: number): string {
 
 export const vitalsShare: ShareProvider = {
   category: 'healthcare.vitals',
+  sensitivity: 'health',
   description: 'latest NEWS2 score, SpO2 and pulse per patient, aggregated by condition or age band',
   async provide(ctx: PilotContext, req) {
     const records = await ctx.records();

@@ -8,6 +8,7 @@ import type { PlatformServices } from '../services/index.ts';
 import { WindowLimiter } from '../tenancy/rate-limit.ts';
 import { forbidden, notFound, tooMany } from '../errors.ts';
 import { authenticate } from './auth.ts';
+import { metricsHandler } from './metrics.ts';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -37,7 +38,9 @@ export interface AppOptions {
 export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (ASVS 14.5.4): without
+  // it, any local process could pick the address the login limiter counts against.
+  app.set('trust proxy', s.config.trustProxy.length ? s.config.trustProxy : false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -62,9 +65,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     const ready = Object.values(parts).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', parts });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(s.metrics.contentType).send(await s.metrics.metrics());
-  });
+  app.get('/metrics', metricsHandler(s.metrics, s.config.metrics));
 
   const api = Router();
   api.use(express.json({ limit: '64kb', strict: true }));

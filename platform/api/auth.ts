@@ -48,6 +48,13 @@ export function principalOf(s: Session): Principal {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The host of an Origin header, or null for `null`, opaque or malformed origins (a refusal, never a throw). */
+export function originHost(origin: string): string | null {
+  if (!URL.canParse(origin)) return null;
+  const u = new URL(origin);
+  return u.protocol === 'http:' || u.protocol === 'https:' ? u.host : null;
+}
+
 function sameToken(a: string, b: string) {
   const x = Buffer.from(hashToken(a));
   const y = Buffer.from(b);
@@ -69,7 +76,7 @@ export function authenticate(sessions: Sessions, audit: AuditSink, allowedOrigin
       const origin = req.headers.origin;
       const host = req.headers.host;
       const originOk =
-        !origin || allowedOrigins.includes(origin) || (host !== undefined && new URL(origin).host === host);
+        !origin || allowedOrigins.includes(origin) || (host !== undefined && originHost(origin) === host);
       const header = req.headers[CSRF_HEADER];
       if (!originOk || typeof header !== 'string' || !sameToken(header, session.csrfHash)) {
         void audit

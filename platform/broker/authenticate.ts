@@ -148,7 +148,9 @@ export function createAuthentication(state: BrokerState): {
     const result = await deps.authenticateDevice(claimed, secret);
     if (result === null) return { reason: 'bad-credentials', code: RC.badCredentials, counted: true };
     if (result === 'revoked') return { reason: 'revoked', code: RC.notAuthorized, counted: true };
-    if (result.deviceId !== claimed || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
+    // The claim names the device as `<tenant>/<device>` (or by its bare id, the older form).
+    const named = claimed === result.deviceId || claimed === `${result.tenantId}/${result.deviceId}`;
+    if (!named || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
       return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
     }

@@ -7,6 +7,7 @@ import {
   createMasterKeyProvider,
   EnvMasterKeyProvider,
   FileMasterKeyProvider,
+  keyBesideData,
   MASTER_KEY_FILE,
 } from './master-key.ts';
 
@@ -130,5 +131,29 @@ describe('createMasterKeyProvider', () => {
     const provider = await createMasterKeyProvider({ dataDir: root });
     expect(provider.keyId).toMatch(/^file:/);
     expect(statSync(join(root, MASTER_KEY_FILE)).isFile()).toBe(true);
+  });
+});
+
+describe('master key outside the data directory (ASVS 6.4.1)', () => {
+  it('CUSTODIA_MASTER_KEY_FILE places the key file elsewhere; the same path opens the same key, and a pending rotation beside it blocks', async () => {
+    const dataDir = join(root, 'data');
+    const keyFile = join(root, 'keys', 'custodia.key');
+    const first = await createMasterKeyProvider({ dataDir, masterKeyFile: keyFile });
+    expect(mode(keyFile)).toBe(0o600);
+    expect(() => statSync(join(dataDir, MASTER_KEY_FILE))).toThrow();
+    const again = await createMasterKeyProvider({ dataDir, masterKeyFile: keyFile });
+    expect(again.keyId).toBe(first.keyId);
+    writeFileSync(`${keyFile}.next`, aKey().toString('hex'), { mode: 0o600 });
+    await expect(createMasterKeyProvider({ dataDir, masterKeyFile: keyFile })).rejects.toThrow(/rotation was interrupted/);
+  });
+
+  it.each([
+    ['/srv/data/master.key', '/srv/data', true],
+    ['/srv/data/keys/master.key', '/srv/data/', true],
+    ['/srv/data-keys/master.key', '/srv/data', false],
+    ['/etc/custodia/master.key', '/srv/data', false],
+    ['/srv/master.key', '/srv/data', false],
+  ])('key %s beside data %s: %s', (key, data, beside) => {
+    expect(keyBesideData(key, data)).toBe(beside);
   });
 });

@@ -10,7 +10,7 @@
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { KEY_BYTES, toKeyObject, unwrapKey, wrapKey } from './aead.ts';
 import type { MasterKeyProvider } from './types.ts';
 
@@ -69,13 +69,14 @@ export class FileMasterKeyProvider extends LocalMasterKeyProvider {
     super('file', raw);
   }
 
-  /** Reads `<dataDir>/master.key`, creating the directory (0700) and the key (0600) when missing. */
-  static async open(dataDir: string, opts: { allowPendingRotation?: boolean } = {}): Promise<FileMasterKeyProvider> {
-    const path = join(dataDir, MASTER_KEY_FILE);
-    if (!opts.allowPendingRotation && existsSync(join(dataDir, NEXT_MASTER_KEY_FILE))) {
+  /** Reads `<dataDir>/master.key` (or `opts.path`), creating the directory (0700) and the key
+   *  (0600) when missing. */
+  static async open(dataDir: string, opts: { allowPendingRotation?: boolean; path?: string } = {}): Promise<FileMasterKeyProvider> {
+    const path = opts.path ?? join(dataDir, MASTER_KEY_FILE);
+    if (!opts.allowPendingRotation && existsSync(nextKeyPath(path))) {
       throw new Error('a master-key rotation was interrupted; run `npm run keys:rotate-master` to finish it before starting');
     }
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const existing = await readKeyFile(path);
     const raw = existing ?? (await createKeyFile(path));
     return new FileMasterKeyProvider(path, raw);
@@ -93,13 +94,28 @@ export class EnvMasterKeyProvider extends LocalMasterKeyProvider {
   }
 }
 
-/** The environment key when configured, otherwise the data directory's key file. */
+/** The key file: `CUSTODIA_MASTER_KEY_FILE`, or `master.key` in the data directory. */
+export function masterKeyPath(config: { dataDir: string; masterKeyFile?: string }): string {
+  return config.masterKeyFile ?? join(config.dataDir, MASTER_KEY_FILE);
+}
+
+/** Where a rotation writes the next key before it replaces the current one. */
+export const nextKeyPath = (keyPath: string) => `${keyPath}.next`;
+
+/** Pure: whether the key file lies inside the data directory, i.e. a copy of the data directory
+ *  (a backup, a stolen disk) carries the key that opens it (ASVS 6.4.1). */
+export function keyBesideData(keyPath: string, dataDir: string): boolean {
+  const rel = relative(resolve(dataDir), resolve(keyPath));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The environment key when configured, otherwise the key file. */
 export async function createMasterKeyProvider(
-  config: { dataDir: string; masterKeyHex?: string },
+  config: { dataDir: string; masterKeyHex?: string; masterKeyFile?: string },
   opts: { allowPendingRotation?: boolean } = {},
 ): Promise<MasterKeyProvider> {
   if (config.masterKeyHex) return new EnvMasterKeyProvider(config.masterKeyHex);
-  return FileMasterKeyProvider.open(config.dataDir, opts);
+  return FileMasterKeyProvider.open(config.dataDir, { ...opts, path: masterKeyPath(config) });
 }
 
 /** Returns the key bytes, or null when the file does not exist. */

@@ -1,11 +1,21 @@
 // The device registry: every device belongs to one tenant, has a kind, and a secret shown once
 // (at creation or rotation) and stored only as a salted HMAC (ETSI EN 303 645 5.1-1: unique
 // per-device credentials, no universal default). Kept in the platform store so the broker can
-// authenticate a device by id before it knows the tenant.
+// authenticate a device before it knows the tenant.
+//
+// Device ids are scoped to their tenant (ASVS 4.2.1): two tenants may both have a `lamp-1`, and
+// creating one answers the same whether or not another tenant has it. The MQTT identity of a
+// device is `<tenant>/<device>` (username and client id), which is unique platform-wide. A device
+// registered while its id was free platform-wide is stored under the bare id and may also connect
+// with the bare id (the form used before ids were scoped); a later device of another tenant with
+// the same id is stored under `<tenant>/<device>` and connects only with that form. Either way a
+// secret opens only its own device (docs/security.md).
 import { deviceIdSchema, deviceKindSchema } from './schemas.ts';
-import { conflict, notFound } from '../errors.ts';
+import { isSafeLabel } from '../safe-text.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
+import { TENANT_ID_PATTERN } from '../storage/port.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
 
 export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
@@ -37,6 +47,18 @@ export interface DeviceIdentity {
 }
 
 const KIND = 'device';
+const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
+
+/** The platform-wide MQTT identity of a device: username and client id. */
+export const mqttIdentity = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+
+/** `<tenant>/<device>` or a bare device id; null when neither. */
+export function parseMqttIdentity(username: string): { tenantId: string | null; deviceId: string } | null {
+  const parts = username.split('/');
+  if (parts.length === 1) return deviceIdSchema.safeParse(parts[0]).success ? { tenantId: null, deviceId: parts[0]! } : null;
+  if (parts.length !== 2 || !TENANT_ID_PATTERN.test(parts[0]!) || !deviceIdSchema.safeParse(parts[1]).success) return null;
+  return { tenantId: parts[0]!, deviceId: parts[1]! };
+}
 
 export class Devices {
   private cache = new Map<string, Device>();
@@ -56,7 +78,13 @@ export class Devices {
   }): Promise<{ device: Device; secret: string }> {
     const id = deviceIdSchema.parse(input.id);
     deviceKindSchema.parse(input.kind);
-    if (await this.records.store.get(KIND, id)) throw conflict(`device ${id} already exists`);
+    // Pilots register devices too: the registry checks labels itself (ASVS 5.1.4).
+    if (input.label !== undefined && !isSafeLabel(input.label)) throw badRequest(UNSAFE_LABEL);
+    // Only the caller's own tenant decides whether the id is taken.
+    if (await this.locate(input.tenantId, id)) throw conflict(`device ${id} already exists`);
+    // The bare key when it is free platform-wide (the form older devices connect with), else the
+    // tenant-qualified one; the answer is the same either way.
+    const key = (await this.records.store.get(KIND, id)) ? mqttIdentity(input.tenantId, id) : id;
     const secret = newSecret();
     const salt = newSecret(16);
     const now = Date.now();
@@ -73,30 +101,52 @@ export class Devices {
       createdAt: now,
       rotatedAt: now,
     };
-    await this.save(device);
+    await this.save(key, device);
     return { device, secret };
   }
 
-  private async save(device: Device) {
-    await this.records.put(KIND, device.id, device, {
+  private async save(key: string, device: Device) {
+    await this.records.put(KIND, key, device, {
       tags: { tenant: device.tenantId, kind: device.kind, status: device.status },
     });
-    this.cache.set(device.id, device);
+    this.cache.set(key, device);
   }
 
-  async get(id: string): Promise<Device | null> {
-    const cached = this.cache.get(id);
+  /** The record stored under one key (bare or tenant-qualified), cached. */
+  private async byKey(key: string): Promise<Device | null> {
+    const cached = this.cache.get(key);
     if (cached) return cached;
-    const rec = await this.records.get<Device>(KIND, id);
-    if (rec) this.cache.set(id, rec.data);
+    const rec = await this.records.get<Device>(KIND, key);
+    if (rec) this.cache.set(key, rec.data);
     return rec?.data ?? null;
+  }
+
+  /** A tenant's device and the key it is stored under, or null. */
+  private async locate(tenantId: string, id: string): Promise<{ key: string; device: Device } | null> {
+    const qualified = mqttIdentity(tenantId, id);
+    const q = await this.byKey(qualified);
+    if (q && q.tenantId === tenantId) return { key: qualified, device: q };
+    const bare = await this.byKey(id);
+    if (bare && bare.tenantId === tenantId) return { key: id, device: bare };
+    return null;
+  }
+
+  /** A tenant's device, or null. */
+  async get(tenantId: string, id: string): Promise<Device | null> {
+    return (await this.locate(tenantId, id))?.device ?? null;
   }
 
   /** A tenant's device, or 404 — a device of another tenant is indistinguishable from none. */
   async requireInTenant(tenantId: string, id: string): Promise<Device> {
-    const d = await this.get(id);
-    if (!d || d.tenantId !== tenantId) throw notFound(`no device ${id}`);
+    const d = await this.get(tenantId, id);
+    if (!d) throw notFound(`no device ${id}`);
     return d;
+  }
+
+  private async requireLocated(tenantId: string, id: string): Promise<{ key: string; device: Device }> {
+    const found = await this.locate(tenantId, id);
+    if (!found) throw notFound(`no device ${id}`);
+    return found;
   }
 
   async list(tenantId: string, filter: { kind?: string } = {}): Promise<Device[]> {
@@ -111,41 +161,45 @@ export class Devices {
   }
 
   async rotate(tenantId: string, id: string): Promise<{ device: Device; secret: string }> {
-    const d = await this.requireInTenant(tenantId, id);
+    const { key, device: d } = await this.requireLocated(tenantId, id);
     const secret = newSecret();
     const salt = newSecret(16);
     const next: Device = { ...d, secretSalt: salt, secretHash: hashSecret(secret, salt), rotatedAt: Date.now(), status: 'active' };
-    await this.save(next);
+    await this.save(key, next);
     this.events?.publish({ type: 'device.rotated', tenantId, deviceId: id });
     return { device: next, secret };
   }
 
   async revoke(tenantId: string, id: string): Promise<Device> {
-    const d = await this.requireInTenant(tenantId, id);
+    const { key, device: d } = await this.requireLocated(tenantId, id);
     const next: Device = { ...d, status: 'revoked' };
-    await this.save(next);
+    await this.save(key, next);
     this.events?.publish({ type: 'device.revoked', tenantId, deviceId: id });
     return next;
   }
 
   async update(tenantId: string, id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>) {
-    const d = await this.requireInTenant(tenantId, id);
+    if (patch.label !== undefined && !isSafeLabel(patch.label)) throw badRequest(UNSAFE_LABEL);
+    const { key, device: d } = await this.requireLocated(tenantId, id);
     const next = { ...d, ...patch };
-    await this.save(next);
+    await this.save(key, next);
     return next;
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    await this.requireInTenant(tenantId, id);
-    await this.records.delete(KIND, id);
-    this.cache.delete(id);
+    const { key } = await this.requireLocated(tenantId, id);
+    await this.records.delete(KIND, key);
+    this.cache.delete(key);
     this.events?.publish({ type: 'device.removed', tenantId, deviceId: id });
   }
 
-  /** For the broker: the device's identity, 'revoked', or null (unknown or wrong secret). */
-  async authenticate(id: string, secret: string): Promise<DeviceIdentity | 'revoked' | null> {
-    if (!deviceIdSchema.safeParse(id).success || secret.length > 256) return null;
-    const d = await this.get(id);
+  /** For the broker: the device's identity, 'revoked', or null (unknown or wrong secret).
+   *  `username` is `<tenant>/<device>`, or the bare id of a device stored under it. */
+  async authenticate(username: string, secret: string): Promise<DeviceIdentity | 'revoked' | null> {
+    if (secret.length > 256) return null;
+    const parsed = parseMqttIdentity(username);
+    if (!parsed) return null;
+    const d = parsed.tenantId ? await this.get(parsed.tenantId, parsed.deviceId) : await this.byKey(parsed.deviceId);
     if (!d) return null;
     if (!verifySecret(secret, d.secretSalt, d.secretHash)) return null;
     if (d.status === 'revoked') return 'revoked';

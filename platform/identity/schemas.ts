@@ -2,6 +2,7 @@
 // validate with them, and the dashboard's forms check what they send with the same rules.
 import { z } from 'zod';
 import { ROLES, type Role } from '../policy/role-names.ts';
+import { labelSchema } from '../safe-text.ts';
 
 export const usernameSchema = z
   .string()
@@ -17,7 +18,7 @@ export const roleSchema = z.enum(ROLES as [Role, ...Role[]]);
 /** Roles a tenant-admin may give: every role but the platform operator's. */
 export const tenantRoleSchema = roleSchema.exclude(['platform-admin']);
 
-const displayName = z.string().trim().min(1).max(80);
+const displayName = labelSchema(1, 80);
 
 /** POST /api/v1/users */
 export const userCreateSchema = z
@@ -34,9 +35,9 @@ export const deviceIdSchema = z
   .regex(/^[a-z0-9][a-z0-9-]{2,63}$/, 'lowercase letters, digits and dashes, 3–64 characters');
 export const deviceKindSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a registered device kind');
 
-const attributes = z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean()]));
+const attributes = z.record(labelSchema(1, 40), z.union([labelSchema(0, 200), z.number(), z.boolean()]));
 
 /** POST /api/v1/devices */
 export const deviceCreateSchema = z
-  .object({ id: deviceIdSchema, kind: deviceKindSchema, label: z.string().trim().min(1).max(80).optional(), attributes: attributes.optional() })
+  .object({ id: deviceIdSchema, kind: deviceKindSchema, label: labelSchema(1, 80).optional(), attributes: attributes.optional() })
   .strict();

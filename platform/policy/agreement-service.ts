@@ -14,22 +14,29 @@ export class AgreementService {
     private readonly records: SealedRecords,
     private readonly audit: AuditSink,
     private readonly now: () => number = Date.now,
+    /** Whether a tenant exists: a proposal to an unknown tenant is kept (and answered) like any
+     *  other, so the answer does not reveal which tenants exist, but it is audited on one side only. */
+    private readonly tenantExists: (id: string) => Promise<boolean> = async () => true,
   ) {}
 
-  private async save(a: Agreement) {
-    await this.records.put(KIND, a.id, a, { tags: { provider: a.providerTenant, consumer: a.consumerTenant, status: a.status } });
+  /** `unaddressed`: proposed to a tenant that did not exist; a tenant created later under that id
+   *  never sees it. */
+  private async save(a: Agreement, unaddressed = false) {
+    const tags: Record<string, string> = { provider: a.providerTenant, consumer: a.consumerTenant, status: a.status };
+    if (unaddressed) tags.unaddressed = '1';
+    await this.records.put(KIND, a.id, a, { tags });
   }
 
   private async both(a: Agreement, actor: Principal, action: string, details: Record<string, unknown> = {}) {
     const event = { actor: actor.label, action, target: `agreement:${a.id}`, outcome: 'success' as const, details: { provider: a.providerTenant, consumer: a.consumerTenant, ...details } };
     await this.audit.record(a.providerTenant, event);
-    await this.audit.record(a.consumerTenant, event);
+    if (await this.tenantExists(a.consumerTenant)) await this.audit.record(a.consumerTenant, event);
   }
 
   async propose(provider: string, input: AgreementInput, actor: Principal): Promise<Agreement> {
     if (input.consumerTenant === provider) throw conflict('an agreement needs two different tenants');
     const a: Agreement = { ...input, id: randomUUID(), providerTenant: provider, status: 'proposed', proposedBy: actor.label, proposedAt: this.now() };
-    await this.save(a);
+    await this.save(a, !(await this.tenantExists(a.consumerTenant)));
     await this.both(a, actor, 'agreement.propose', { purpose: a.purpose, categories: a.categories.length });
     return a;
   }
@@ -37,7 +44,8 @@ export class AgreementService {
   /** An agreement the tenant is a party to; otherwise 404 (it does not exist for them). */
   async requireForParty(id: string, tenant: string): Promise<Agreement> {
     const rec = await this.records.get<Agreement>(KIND, id);
-    if (!rec || (rec.data.providerTenant !== tenant && rec.data.consumerTenant !== tenant)) throw notFound(`no agreement ${id}`);
+    const consumer = rec?.data.consumerTenant === tenant && rec.tags.unaddressed !== '1';
+    if (!rec || (rec.data.providerTenant !== tenant && !consumer)) throw notFound(`no agreement ${id}`);
     return rec.data;
   }
 
@@ -55,14 +63,15 @@ export class AgreementService {
     const a = await this.requireForParty(id, tenant);
     if (a.status === 'revoked') return a;
     const next: Agreement = { ...a, status: 'revoked', revokedBy: actor.label, revokedAt: this.now() };
-    await this.save(next);
+    const unaddressed = (await this.records.get<Agreement>(KIND, id))?.tags.unaddressed === '1';
+    await this.save(next, unaddressed);
     await this.both(next, actor, 'agreement.revoke');
     return next;
   }
 
   async listFor(tenant: string): Promise<Agreement[]> {
     const asProvider = await this.records.find<Agreement>(KIND, { tags: { provider: tenant } });
-    const asConsumer = await this.records.find<Agreement>(KIND, { tags: { consumer: tenant } });
+    const asConsumer = (await this.records.find<Agreement>(KIND, { tags: { consumer: tenant } })).filter((r) => r.tags.unaddressed !== '1');
     return [...asProvider, ...asConsumer].map((r) => r.data).sort((x, y) => y.proposedAt - x.proposedAt);
   }
 }

@@ -2,6 +2,7 @@
 // leaves a tenant — parties, purpose, data categories, allowed operations, obligations and
 // validity — and the pure decision that enforces them at query time.
 import { z } from 'zod';
+import { labelSchema } from '../safe-text.ts';
 
 export const PURPOSES = ['research', 'public-statistics', 'care-coordination', 'energy-planning', 'service-improvement'] as const;
 export const OPERATIONS = ['aggregate', 'read'] as const;
@@ -24,7 +25,7 @@ export const obligationsSchema = z
 export const agreementInputSchema = z
   .object({
     consumerTenant: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-    title: z.string().trim().min(3).max(120),
+    title: labelSchema(3, 120),
     purpose: z.enum(PURPOSES),
     categories: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/)).min(1).max(20),
     operations: z.array(z.enum(OPERATIONS)).min(1),

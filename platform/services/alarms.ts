@@ -4,6 +4,7 @@
 // passes, the escalation hook fires once (pilots decide whom to call; the platform records it).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
@@ -37,7 +38,7 @@ export interface Alarm {
   escalatedAt?: number;
 }
 
-export const ackSchema = z.object({ note: z.string().trim().max(500).default('') }).strict();
+export const ackSchema = z.object({ note: noteSchema(500).default('') }).strict();
 
 const KIND = 'alarm';
 const rank = (s: Severity) => SEVERITIES.indexOf(s);

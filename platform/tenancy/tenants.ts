@@ -1,5 +1,6 @@
 // The tenant registry (platform store). Creating a tenant creates its store and its keys.
 import { z } from 'zod';
+import { labelSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Keyring } from '../crypto/types.ts';
 import type { IdentityEvents } from '../events.ts';
@@ -18,7 +19,7 @@ export const quotasSchema = z
 export const tenantInputSchema = z
   .object({
     id: z.string().regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 2–40 characters, starting with a letter'),
-    name: z.string().trim().min(2).max(120),
+    name: labelSchema(2, 120),
     /** Where the tenant's data resides (disclosed to the tenant; EU by default). */
     region: z.enum(['eu-west', 'eu-central', 'eu-south', 'eu-north']).default('eu-west'),
     quotas: quotasSchema.default({ maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 }),

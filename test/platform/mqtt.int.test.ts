@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-the-mqtt-tests-0123456789';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 let h: Harness;
@@ -33,7 +35,7 @@ const topic = (d: string, family: string) => `tenants/tenant-a/devices/${d}/${fa
 const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
 
 beforeAll(async () => {
-  h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'] });
+  h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'], config: { metrics: { token: METRICS_TOKEN, tenantLabels: true } } });
   admin = await h.as(h.tenants.a.users['tenant-admin']);
   operator = await h.as(h.tenants.a.users.operator);
 });
@@ -63,7 +65,7 @@ describe('ingest through the platform', () => {
     await expect.poll(() => errors.length, { timeout: 3000 }).toBe(2);
     expect(errors.map((e) => e.reason).sort()).toEqual(['malformed-json', 'schema']);
     expect(c.connected).toBe(true);
-    const metrics = await h.anonymous().get('/metrics');
+    const metrics = await h.anonymous().request('GET', '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` });
     expect(metrics.body).toMatch(/custodia_mqtt_rejected_total\{[^}]*reason="schema"[^}]*\} 1/);
     expect(await inA(() => h.platform.services.series.count(d.id))).toBe(0);
     const auditor = await h.as(h.tenants.a.users.auditor);
@@ -182,7 +184,7 @@ describe('tenant quota', () => {
       expect(stored).toBeLessThan(40);
       await expect.poll(() => errors.length, { timeout: 3000 }).toBe(40 - stored);
       expect(errors.every((e) => e.detail === 'quota-exceeded')).toBe(true);
-      const metrics = await h.anonymous().get('/metrics');
+      const metrics = await h.anonymous().request('GET', '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` });
       expect(metrics.body).toMatch(/custodia_ingest_refused_total\{tenant="tenant-a",reason="quota-exceeded"\} \d+/);
     } finally {
       await setQuota(20_000);

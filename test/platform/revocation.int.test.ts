@@ -234,6 +234,16 @@ describe('client ids cannot be squatted across principals', () => {
     expect(await connackFrom('127.0.0.22', { clientId: victim.id, username: 'token', password: tok.body.password })).toBe(2);
     expect(await connackFrom('127.0.0.22', asDevice(victim))).toBe(0);
   });
+
+  it("nor with the device's tenant-qualified MQTT identity `<tenant>/<device>` as client id (ASVS 4.1.3)", async () => {
+    const adminB = await h.as(h.tenants.b.users['tenant-admin']);
+    const victim = await device(adminB, 'rv-victim-2');
+    const op = await h.as(h.tenants.a.users.operator);
+    const tok = await op.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
+    const qualified = `tenant-b/${victim.id}`;
+    expect(await connackFrom('127.0.0.23', { clientId: qualified, username: 'token', password: tok.body.password })).toBe(2);
+    expect(await connackFrom('127.0.0.23', { clientId: qualified, username: qualified, password: victim.secret })).toBe(0);
+  });
 });
 
 describe('one username normalisation for look-up and lock-out (ASVS 2.2.1)', () => {

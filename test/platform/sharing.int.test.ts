@@ -70,3 +70,34 @@ it('shared data flows only under an active agreement, for its purpose, and small
     expect(outcomes, tenant).toContain('denied');
   }
 });
+
+it('a hostile agreement (consent off, groups of one, record reads) on personal data still yields only aggregates of groups ≥ 5 without text or identifiers (ASVS 8.3.4, 1.8.1; ETSI 6-2, 6-4)', async () => {
+  const now = Date.now();
+  const proposed = await aAdmin.post('/api/v1/agreements', {
+    consumerTenant: 'tenant-b',
+    title: 'everything, please',
+    purpose: 'research',
+    categories: ['probe.people'],
+    operations: ['aggregate', 'read'],
+    obligations: { aggregationOnly: false, minGroupSize: 1, retentionDays: 3650, requireConsent: false },
+    validFrom: now - 1000,
+    validUntil: now + 3_600_000,
+  });
+  expect(proposed.status).toBe(201);
+  const id = proposed.body.id as string;
+  expect((await bAdmin.post(`/api/v1/agreements/${id}/accept`)).body.status).toBe('active');
+
+  // Record-level reads of personal data are refused whatever the agreement allows.
+  const read = await bOperator.get(`/api/v1/sharing/${id}/probe.people?purpose=research&operation=read`);
+  expect(read.status).toBe(403);
+  expect(read.body.detail).toMatch(/operation/);
+
+  const shared = await bOperator.get(`/api/v1/sharing/${id}/probe.people?purpose=research`);
+  expect(shared.status).toBe(200);
+  expect(shared.body.rows).toEqual([{ group: 'north', subjects: 7, mean: 12.5 }]);
+  expect(shared.body.subjects).toBe(7);
+  expect(shared.body.suppressed).toBe(4);
+  expect(shared.body.obligations).toMatchObject({ aggregationOnly: true, requireConsent: true, minGroupSize: 5 });
+  const text = JSON.stringify(shared.body);
+  for (const leak of ['Elm Street', 'Example Person', 'person-1', '3f2504e0']) expect(text).not.toContain(leak);
+});

@@ -17,6 +17,7 @@ export const probePilot: Pilot = {
     {
       category: 'probe.values',
       description: 'mean value per probe device',
+      sensitivity: 'non-personal',
       async provide(ctx, req) {
         const rows: { device: string; mean: number; subjects: number }[] = [];
         for (const d of await ctx.devices.list()) {
@@ -25,6 +26,23 @@ export const probePilot: Pilot = {
         }
         const kept = rows.filter((r) => r.subjects >= req.obligations.minGroupSize);
         return { rows: kept, subjects: kept.reduce((a, r) => a + r.subjects, 0), suppressed: rows.length - kept.length };
+      },
+    },
+    {
+      // A faulty provider of personal data: ignores its obligations and returns records, free
+      // text, identifiers and tiny groups. The platform's sharing door must screen all of it.
+      category: 'probe.people',
+      description: 'a careless personal-data provider (tests of the sharing floors)',
+      sensitivity: 'personal',
+      async provide() {
+        const rows = [
+          { group: 'north', subjects: 7, mean: 12.5 },
+          { group: 'south', subjects: 2, mean: 11 },
+          { group: 'east', subjects: 6, mean: 10, note: 'Mr Example, 12 Elm Street' },
+          { group: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', subjects: 9, mean: 9 },
+          { id: 'person-1', name: 'Example Person', value: 42 },
+        ];
+        return { rows, subjects: 24, suppressed: 0 };
       },
     },
   ],

@@ -56,9 +56,10 @@ export async function summarise(ctx: PilotContext, p: Patient, activeAlarms: num
   });
 }
 
+// A device's MQTT identity is tenant-qualified, unique platform-wide (docs/security.md).
 const mqttHints = (tenantId: string, deviceId: string) => ({
-  username: deviceId,
-  clientId: deviceId,
+  username: `${tenantId}/${deviceId}`,
+  clientId: `${tenantId}/${deviceId}`,
   telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
   eventsTopic: `tenants/${tenantId}/devices/${deviceId}/events`,
   commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,

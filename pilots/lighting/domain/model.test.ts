@@ -8,6 +8,7 @@ import {
   lampTelemetrySchema,
   lightingCommandSchema,
   lightingEventSchema,
+  groupSchema,
 } from './model.ts';
 
 const lampReading = {
@@ -129,5 +130,15 @@ describe('assets', () => {
     });
     expect(l).toMatchObject({ status: 'ok', powerState: 'off', illuminanceLevel: 0, burningHours: 0, switchCount: 0 });
     expect(lampSchema.safeParse({ ...l, id: 'lamp 1' }).success).toBe(false);
+  });
+});
+
+describe('names and event details refuse unsafe characters (ASVS 5.1.3, 5.1.4)', () => {
+  it.each([['NUL', 'Elm\u0000Street'], ['right-to-left override', 'Elm \u202EStreet'], ['lone surrogate', 'Elm\uD800']])('%s', (_what, text) => {
+    expect(groupSchema.safeParse({ id: 'g-1', installationId: 'inst-1', name: text, kind: 'street' }).success).toBe(false);
+    expect(lightingEventSchema.safeParse({ ts: 1_700_000_000_000, type: 'fault', detail: text }).success).toBe(false);
+  });
+  it('ordinary names stay allowed', () => {
+    expect(groupSchema.safeParse({ id: 'g-1', installationId: 'inst-1', name: 'Rue de l’Église', kind: 'street' }).success).toBe(true);
   });
 });

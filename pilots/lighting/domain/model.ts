@@ -5,10 +5,11 @@
 // energyConsumed, luminousFlux, lampTechnology, maximumPowerAvailable. References (refStreetlight*)
 // are shortened to `cabinetId`, `groupId`, `modelId`, which is what queries filter on.
 import { z } from 'zod';
+import { isSafeNote, labelSchema } from '../../../platform/safe-text.ts';
 import { isCalendarDate, isValidTimeZone } from './tz.ts';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-const name = z.string().min(1).max(200);
+const name = labelSchema(1, 200);
 const latitude = z.number().min(-90).max(90);
 const longitude = z.number().min(-180).max(180);
 export const timeZoneSchema = z.string().min(1).max(64).refine(isValidTimeZone, 'unknown IANA time zone');
@@ -160,7 +161,7 @@ export type LightingEventType = (typeof lightingEventTypes)[number];
 export const lightingEventSchema = z.strictObject({
   ts,
   type: z.enum(lightingEventTypes),
-  detail: z.string().min(1).max(500).optional(),
+  detail: z.string().min(1).max(500).refine(isSafeNote, 'must not contain control, bidi or unpaired surrogate characters').optional(),
 });
 export type LightingEvent = z.infer<typeof lightingEventSchema>;
 

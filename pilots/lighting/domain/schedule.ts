@@ -20,6 +20,7 @@
 // - Points of all programme days are merged and sorted by instant; at equal instants the earlier
 //   programme day and then the lower step index come first, so the later one is the level in force.
 import { z } from 'zod';
+import { labelSchema, noteSchema } from '../../../platform/safe-text.ts';
 import { sunEvents, type SunEvents, type SunEventName } from './astro.ts';
 import { calendarDateSchema, levelSchema, type Installation } from './model.ts';
 import { addDays, daysBetween, localDate, parseTime, zonedTimeToUtc } from './tz.ts';
@@ -56,7 +57,7 @@ export const scheduleExceptionSchema = z
     /** off: lamps off all that programme day; skip: the schedule does nothing; programme: run `programme`. */
     action: z.enum(['off', 'skip', 'programme']),
     programme: programmeSchema.optional(),
-    note: z.string().max(200).optional(),
+    note: noteSchema(200).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.to !== undefined && e.to < e.from) {
@@ -73,7 +74,7 @@ export type ScheduleException = z.infer<typeof scheduleExceptionSchema>;
 
 export const scheduleSchema = z.strictObject({
   id: z.string().min(1).max(128),
-  name: z.string().min(1).max(200),
+  name: labelSchema(1, 200),
   steps: programmeSchema,
   exceptions: z.array(scheduleExceptionSchema).max(500).default([]),
   assignedGroups: z.array(z.string().min(1).max(128)).max(10_000).default([]),

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { forbidden, notFound } from '../../errors.ts';
 import type { PilotContext, ShareProvider } from '../../pilot.ts';
-import { agreementInputSchema, decide, OPERATIONS, PURPOSES } from '../../policy/agreements.ts';
+import { agreementInputSchema, decide, OPERATIONS, PURPOSES, type SharingDecision } from '../../policy/agreements.ts';
+import { effectiveObligations, isProtected, operationAllowed, screenAggregates } from '../../policy/sharing-floors.ts';
 import type { AgreementService } from '../../policy/agreement-service.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
@@ -34,7 +35,8 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
   r.post('/agreements', allow('agreements:manage'), async (req, res) => {
     const provider = tenantOf(req);
     const input = body(req, agreementInputSchema);
-    if (!(await s.tenants.get(input.consumerTenant))) throw notFound(`no tenant ${input.consumerTenant}`);
+    // No existence check of the consumer (ASVS 4.2.1): an unknown tenant is answered like a known
+    // one; nobody can accept a proposal addressed to a tenant that does not exist.
     for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
     res.status(201).json(await agreements.propose(provider, input, req.principal!));
   });
@@ -50,7 +52,15 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
     const { id, category } = params(req, shareParams);
     const q = query(req, shareQuery);
     const agreement = await agreements.requireForParty(id, consumer);
-    const decision = decide(agreement, { consumerTenant: consumer, purpose: q.purpose, category, operation: q.operation, at: Date.now() });
+    const share = shares.get(category);
+    const agreed = decide(agreement, { consumerTenant: consumer, purpose: q.purpose, category, operation: q.operation, at: Date.now() });
+    // The platform's floors for personal and health data apply whatever the agreement says.
+    const sensitivity = share?.provider.sensitivity;
+    const decision: SharingDecision = !agreed.allow
+      ? agreed
+      : !operationAllowed(q.operation, sensitivity)
+        ? { allow: false, reason: 'operation' }
+        : { allow: true, obligations: effectiveObligations(agreed.obligations, sensitivity, s.config.sharing.minGroupSize) };
     const event = {
       actor: req.principal!.label,
       action: 'sharing.access',
@@ -62,13 +72,18 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
       await s.audit.record(consumer, { ...event, outcome: 'denied' });
       throw forbidden(`the agreement does not allow this request (${decision.reason})`);
     }
-    const share = shares.get(category);
     if (!share) throw notFound(`no shareable data category ${category}`);
     const params_: Record<string, string> = {};
     for (const k of ['from', 'to', 'groupBy'] as const) if (q[k] !== undefined) params_[k] = String(q[k]);
-    const result = await share.ctx.inTenant(agreement.providerTenant, () =>
+    const provided = await share.ctx.inTenant(agreement.providerTenant, () =>
       share.provider.provide(share.ctx, { agreementId: id, operation: q.operation, purpose: q.purpose, obligations: decision.obligations, params: params_ }),
     );
+    // Whatever the pilot returned, only aggregates of large enough groups without text leave.
+    let result = provided;
+    if (isProtected(sensitivity)) {
+      const screened = screenAggregates(provided.rows, decision.obligations.minGroupSize);
+      result = { rows: screened.rows, subjects: screened.subjects, suppressed: provided.suppressed + screened.withheld };
+    }
     const evidence = { ...event, outcome: 'success' as const, details: { ...event.details, rows: result.rows.length, subjects: result.subjects, suppressed: result.suppressed } };
     await s.audit.record(agreement.providerTenant, evidence);
     await s.audit.record(consumer, evidence);

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
-import { publicDevice } from '../../identity/devices.ts';
+import { mqttIdentity, publicDevice } from '../../identity/devices.ts';
 import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
@@ -57,9 +57,10 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
   return r;
 }
 
+// The tenant-qualified identity is unique platform-wide (platform/identity/devices.ts).
 const mqttHints = (tenantId: string, deviceId: string) => ({
-  username: deviceId,
-  clientId: deviceId,
+  username: mqttIdentity(tenantId, deviceId),
+  clientId: mqttIdentity(tenantId, deviceId),
   telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
   commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,
 });

@@ -1,6 +1,7 @@
 // Tenant management: platform-admin only. Answers carry tenant metadata, never tenant data.
 import { Router } from 'express';
 import { z } from 'zod';
+import { labelSchema } from '../../safe-text.ts';
 import { notFound } from '../../errors.ts';
 import { passwordSchema, usernameSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
@@ -10,7 +11,7 @@ import { body, params } from '../validate.ts';
 
 const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
 const patchSchema = z
-  .object({ name: z.string().trim().min(2).max(120).optional(), status: z.enum(['active', 'suspended']).optional(), quotas: quotasSchema.partial().optional() })
+  .object({ name: labelSchema(2, 120).optional(), status: z.enum(['active', 'suspended']).optional(), quotas: quotasSchema.partial().optional() })
   .strict();
 const createSchema = tenantInputSchema.extend({
   /** The tenant's first administrator; the platform operator never gets a tenant account. */
