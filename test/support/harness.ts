@@ -6,6 +6,7 @@ import type { Pilot } from '../../platform/pilot.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../platform/server.ts';
 import type { Role } from '../../platform/tenancy/context.ts';
 import { ApiClient } from './api-client.ts';
+import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from './postgres.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple-1';
 
@@ -34,13 +35,45 @@ export interface HarnessOptions extends PlatformOptions {
   dataDir?: string;
   /** Skip creating tenants and users (restart tests). */
   provision?: boolean;
+  /** Which store: default CUSTODIA_TEST_STORE, else sqlite. With postgres and no
+   *  `config.storeUrl`, the harness creates a database of its own and drops it on close. */
+  store?: TestStore;
+}
+
+export type TestStore = 'sqlite' | 'postgres';
+
+/** The stores an integration test should run against: sqlite always, postgres when a server is
+ *  reachable (otherwise the skip notice is printed and `skipped` names the reason). */
+export async function testStores(): Promise<{ run: TestStore[]; skipped: { store: TestStore; reason: string }[] }> {
+  if (await findPostgres()) return { run: ['sqlite', 'postgres'], skipped: [] };
+  console.warn(PG_SKIP_NOTICE);
+  return { run: ['sqlite'], skipped: [{ store: 'postgres', reason: PG_SKIP_NOTICE }] };
+}
+
+/** A database of its own for a test that runs the platform on PostgreSQL. */
+export async function testPostgresDatabase(): Promise<TestDatabase> {
+  const adminUrl = await findPostgres();
+  if (!adminUrl) throw new Error(PG_SKIP_NOTICE);
+  return createTestDatabase(adminUrl);
 }
 
 const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
 
 export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const config = testConfig({ ...(opts.config ?? {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  const platform = await startPlatform(config, { realtimeBatchMs: 50, tickMs: 100, ...opts });
+  const store = opts.store ?? (process.env.CUSTODIA_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite');
+  const ownDb = store === 'postgres' && !opts.config?.storeUrl ? await testPostgresDatabase() : undefined;
+  const config = testConfig({
+    ...(opts.config ?? {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(ownDb ? { storeUrl: ownDb.url } : {}),
+  });
+  let platform: Platform;
+  try {
+    platform = await startPlatform(config, { realtimeBatchMs: 50, tickMs: 100, ...opts });
+  } catch (err) {
+    await ownDb?.drop();
+    throw err;
+  }
   const s = platform.services;
   const mk = (id: string): TestTenant => ({
     id,
@@ -68,7 +101,10 @@ export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
     anonymous: () => new ApiClient(platform.url),
     async close({ keepData = false } = {}) {
       await platform.stop();
-      if (!keepData) await rm(config.dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        await rm(config.dataDir, { recursive: true, force: true });
+        await ownDb?.drop();
+      }
     },
   };
 }
