@@ -57,11 +57,16 @@ export async function testPostgresDatabase(): Promise<TestDatabase> {
   return createTestDatabase(adminUrl);
 }
 
+/** PostgreSQL databases of harnesses closed with keepData, by data directory. */
+const keptDatabases = new Map<string, TestDatabase>();
+
 const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
 
 export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const store = opts.store ?? (process.env.CUSTODIA_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite');
-  const ownDb = store === 'postgres' && !opts.config?.storeUrl ? await testPostgresDatabase() : undefined;
+  // A restart (same dataDir, kept data) reopens the database the first boot created.
+  const kept = opts.dataDir ? keptDatabases.get(opts.dataDir) : undefined;
+  const ownDb = store === 'postgres' && !opts.config?.storeUrl ? (kept ?? (await testPostgresDatabase())) : undefined;
   const config = testConfig({
     ...(opts.config ?? {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
@@ -103,7 +108,10 @@ export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
       await platform.stop();
       if (!keepData) {
         await rm(config.dataDir, { recursive: true, force: true });
+        keptDatabases.delete(config.dataDir);
         await ownDb?.drop();
+      } else if (ownDb) {
+        keptDatabases.set(config.dataDir, ownDb);
       }
     },
   };

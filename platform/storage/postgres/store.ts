@@ -116,7 +116,7 @@ export class PgStore implements Store {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** The whole batch is one transaction of at most four statements (each a multi-row statement
+  /** The whole batch is one transaction of at most three statements (each a multi-row statement
    *  over arrays), committed with synchronous_commit = on: when this resolves the batch is
    *  durable; when the connection fails at any point it rejects. */
   async commit(batch: WriteBatch): Promise<void> {
