@@ -122,6 +122,7 @@ if (adminUrl) {
         'p1',
         "p1' OR '1'='1",
         `p1'; SELECT * FROM "${schemaB}".records; --`,
+        `x' UNION SELECT kind, id, subject, body, idx, created_at, updated_at FROM "${schemaB}".records --`,
         `"${schemaB}".records`,
         '../tenant-b/p1',
         'tenant-b:p1',
