@@ -3,11 +3,11 @@
 // names), durability settings, connection loss, and the one-line start-up failure. The server
 // comes from test/support/postgres.ts; this file works in a database of its own, dropped after.
 import { randomBytes } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageContract, type OpenProvider } from '../../../test/contract/storage.contract.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from '../../../test/support/postgres.ts';
+import { startTcpRelay, viaRelay, type TcpRelay } from '../../../test/support/tcp-relay.ts';
 import { createKeyring } from '../../crypto/keyring.ts';
 import { EnvMasterKeyProvider } from '../../crypto/master-key.ts';
 import type { StoredRecord } from '../port.ts';
@@ -227,45 +227,19 @@ if (adminUrl) {
   });
 
   describe('postgres adapter when the server goes away', () => {
-    let proxy: Server;
-    let sockets: Set<Socket>;
-    let port: number;
+    let relay: TcpRelay;
     let storage: PostgresStorage;
     const prefix = freshPrefix();
 
-    /** A TCP relay to the real server that the test can cut, like a network failure. */
-    async function startProxy(onPort = 0): Promise<void> {
-      const target = new URL(db!.url);
-      sockets = new Set();
-      proxy = createServer((inbound) => {
-        const outbound = connect(Number(target.port || 5432), target.hostname);
-        for (const s of [inbound, outbound]) {
-          sockets.add(s);
-          s.on('error', () => undefined);
-          s.on('close', () => sockets.delete(s));
-        }
-        inbound.pipe(outbound).pipe(inbound);
-      });
-      await new Promise<void>((resolve) => proxy.listen(onPort, '127.0.0.1', resolve));
-      port = (proxy.address() as { port: number }).port;
-    }
-
-    async function cut(): Promise<void> {
-      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    }
-
     beforeEach(async () => {
-      await startProxy();
-      const u = new URL(db!.url);
-      u.port = String(port);
-      storage = await createPostgresStorage({ storeUrl: u.toString() }, { schemaPrefix: prefix, poolSize: 2, connectTimeoutMs: 1000 });
+      const target = new URL(db!.url);
+      relay = await startTcpRelay(target.hostname, Number(target.port || 5432));
+      storage = await createPostgresStorage({ storeUrl: viaRelay(db!.url, relay) }, { schemaPrefix: prefix, poolSize: 2, connectTimeoutMs: 1000 });
     });
 
     afterEach(async () => {
       await storage.close();
-      if (proxy.listening) await cut();
+      if (relay.listening) await relay.cut();
       await dropPrefixed(prefix);
     });
 
@@ -274,13 +248,13 @@ if (adminUrl) {
       await store.commit({ points: [{ series: 'd', id: 'p0', ts: 0, subject: null, body: Buffer.from('x') }] });
       expect(await store.ping()).toBe(true);
 
-      await cut();
+      await relay.cut();
       await expect(
         store.commit({ points: [{ series: 'd', id: 'p1', ts: 1, subject: null, body: Buffer.from('x') }] }),
       ).rejects.toThrow();
       expect(await store.ping()).toBe(false);
 
-      await startProxy(port);
+      await relay.restore();
       await expect.poll(() => store.ping(), { timeout: 5000 }).toBe(true);
       await store.commit({ points: [{ series: 'd', id: 'p2', ts: 2, subject: null, body: Buffer.from('x') }] });
       expect((await store.range({ series: 'd' })).map((p) => p.id)).toEqual(['p0', 'p2']);
