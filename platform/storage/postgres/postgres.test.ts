@@ -3,6 +3,9 @@
 // names), durability settings, connection loss, and the one-line start-up failure. The server
 // comes from test/support/postgres.ts; this file works in a database of its own, dropped after.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageContract, type OpenProvider } from '../../../test/contract/storage.contract.ts';
@@ -11,6 +14,8 @@ import { startTcpRelay, viaRelay, type TcpRelay } from '../../../test/support/tc
 import { createKeyring } from '../../crypto/keyring.ts';
 import { EnvMasterKeyProvider } from '../../crypto/master-key.ts';
 import type { StoredRecord } from '../port.ts';
+import { main as migrateMain } from '../../../scripts/migrate.ts';
+import { createSqliteStorage } from '../sqlite/index.ts';
 import { createPostgresStorage, redactPgUrl, type PostgresStorage } from './provider.ts';
 import { mergePuts } from './store.ts';
 
@@ -258,6 +263,55 @@ if (adminUrl) {
       await expect.poll(() => store.ping(), { timeout: 5000 }).toBe(true);
       await store.commit({ points: [{ series: 'd', id: 'p2', ts: 2, subject: null, body: Buffer.from('x') }] });
       expect((await store.range({ series: 'd' })).map((p) => p.id)).toEqual(['p0', 'p2']);
+    });
+  });
+  describe('migration from sqlite to postgres', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'custodia-pgmigrate-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+      await dropPrefixed('custodia_');
+    });
+
+    it('npm run migrate copies a tenant store as stored bytes, verifies it, and refuses a second copy without --replace', async () => {
+      const source = await createSqliteStorage({ dataDir: dir });
+      const s = await source.tenant('tenant-a');
+      const put = [rec('lamp', 'l1', randomBytes(40), { index: { 't:group': 'g1' }, createdAt: 5, updatedAt: 7 })];
+      const points = [1, 2, 3].map((i) => ({ series: 'lamp-1', id: `pt-${i}`, ts: i, subject: null, body: randomBytes(30) }));
+      await s.commit({ put, points });
+      await s.putKey({ scope: 'tenant', version: 1, wrapped: randomBytes(60), wrappedBy: 'master:v1', createdAt: 1 });
+      await s.appendAudit([
+        { seq: 1, ts: 1, actor: 'a', action: 'x', target: 't', outcome: 'success', details: '{}', prevHash: 'h0', hash: 'h1' },
+      ]);
+      await source.close();
+
+      const out: string[] = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+      let first: number;
+      let second: number;
+      try {
+        const argv = ['--tenant', 'tenant-a', '--to', db!.url, '--from-data-dir', dir, '--sample', '0'];
+        first = await migrateMain(argv, {});
+        second = await migrateMain(argv, {});
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(first, out.join('')).toBe(0);
+      expect(out.join('')).toContain('all checks match: tenant tenant-a can run on PostgreSQL (CUSTODIA_STORE_URL=');
+      expect(second).toBe(1);
+
+      const target = await createPostgresStorage({ storeUrl: db!.url });
+      try {
+        const t = await target.tenant('tenant-a');
+        expect(await t.get('lamp', 'l1')).toEqual(put[0]);
+        expect(await t.range({ series: 'lamp-1' })).toEqual(points);
+        expect((await t.lastAudit())?.hash).toBe('h1');
+      } finally {
+        await target.close();
+      }
     });
   });
 } else {

@@ -98,6 +98,18 @@ export class PostgresStorage implements StorageProvider {
     return this.#store(tenantId);
   }
 
+  /** A tenant's PgStore (with the extras the migration tool needs, e.g. listKinds). */
+  async tenantStore(tenantId: string): Promise<PgStore> {
+    this.#assertOpen();
+    assertTenantId(tenantId);
+    return this.#store(tenantId);
+  }
+
+  async platformStore(): Promise<PgStore> {
+    this.#assertOpen();
+    return this.#store(PLATFORM_SCOPE);
+  }
+
   async dropTenant(tenantId: string): Promise<void> {
     this.#assertOpen();
     assertTenantId(tenantId);

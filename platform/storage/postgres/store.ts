@@ -176,6 +176,12 @@ export class PgStore implements Store {
     });
   }
 
+  /** Record kinds present (the migration's verification notices kinds the source lacks). */
+  async listKinds(): Promise<string[]> {
+    const rows = await this.#rows<{ kind: string }>(`SELECT DISTINCT kind FROM ${this.#t.records} ORDER BY kind`, []);
+    return rows.map((r) => r.kind);
+  }
+
   // ---- time series ----
 
   async range(query: RangeQuery): Promise<StoredPoint[]> {
