@@ -1,6 +1,7 @@
 // Boots the real platform on free ports with a temporary data directory, creates two tenants
 // with one user per role, and hands out logged-in API clients. Every integration test uses it.
 import { rm } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import { testConfig, type Config } from '../../platform/config.ts';
 import type { Pilot } from '../../platform/pilot.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../platform/server.ts';
@@ -59,6 +60,14 @@ export async function testPostgresDatabase(): Promise<TestDatabase> {
 
 /** PostgreSQL databases of harnesses closed with keepData, by data directory. */
 const keptDatabases = new Map<string, TestDatabase>();
+/** Every database a harness created in this test file: whatever a test left (a restart test
+ *  that removed the data directory itself, a failure) is dropped when the file ends. */
+const ownedDatabases = new Set<TestDatabase>();
+afterAll(async () => {
+  for (const db of ownedDatabases) await db.drop();
+  ownedDatabases.clear();
+  keptDatabases.clear();
+});
 
 const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
 
@@ -67,6 +76,7 @@ export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
   // A restart (same dataDir, kept data) reopens the database the first boot created.
   const kept = opts.dataDir ? keptDatabases.get(opts.dataDir) : undefined;
   const ownDb = store === 'postgres' && !opts.config?.storeUrl ? (kept ?? (await testPostgresDatabase())) : undefined;
+  if (ownDb) ownedDatabases.add(ownDb);
   const config = testConfig({
     ...(opts.config ?? {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
