@@ -17,7 +17,7 @@ import type { StoredRecord } from '../port.ts';
 import { main as migrateMain } from '../../../scripts/migrate.ts';
 import { createSqliteStorage } from '../sqlite/index.ts';
 import { createPostgresStorage, redactPgUrl, type PostgresStorage } from './provider.ts';
-import { mergePuts } from './store.ts';
+import { mergePuts } from './rows.ts';
 
 const adminUrl = await findPostgres();
 if (!adminUrl) console.warn(PG_SKIP_NOTICE);
