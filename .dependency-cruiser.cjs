@@ -20,6 +20,7 @@ const PILOT_INTERFACE = [
   'platform/policy/roles.ts', // the permission table and `can` (pure)
   'platform/broker/topics.ts', // the device topic scheme (pure functions)
   'platform/keyed-queue.ts', // per-key serial queue (pure utility)
+  'platform/safe-text.ts', // the safe-text schemas every label, name and note field uses (pure)
 ];
 
 // The types PilotContext hands out are declared beside their services: a pilot may name them in

@@ -49,6 +49,7 @@ import { randomBytes } from 'node:crypto';
 
 /** /metrics needs a scrape token; the bench's platform child gets this one. */
 const BENCH_METRICS_TOKEN = randomBytes(24).toString('base64url');
+import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from '../validation/support/postgres.ts';
 import { verifyStore } from './verify-store.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -85,7 +86,10 @@ function findOnPath(command: string): string | null {
   return null;
 }
 
-async function startServer(target: TargetName, opts: BenchOptions, runDir: string): Promise<Server | { skipped: string }> {
+/** The options plus the PostgreSQL database created for `--store postgres`. */
+type RunOptions = BenchOptions & { storeUrl?: string };
+
+async function startServer(target: TargetName, opts: RunOptions, runDir: string): Promise<Server | { skipped: string }> {
   const credsFile = join(runDir, `${target}-credentials.json`);
   if (target === 'aedes') {
     writePlaceholderCredentials(credsFile, opts.devices);
@@ -123,6 +127,8 @@ async function startServer(target: TargetName, opts: BenchOptions, runDir: strin
       env: {
         ...process.env,
         CUSTODIA_DATA_DIR: dataDir,
+        CUSTODIA_STORE_URL: opts.storeUrl ?? 'sqlite:',
+        MONGODB_URI: '',
         HTTP_PORT: '0',
         MQTT_PORT: '0',
         LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error',
@@ -209,7 +215,7 @@ async function runPhase(
   return figures;
 }
 
-async function runTarget(target: TargetName, opts: BenchOptions, runDir: string): Promise<TargetResult> {
+async function runTarget(target: TargetName, opts: RunOptions, runDir: string): Promise<TargetResult> {
   const base = { target, title: TITLES[target], devices: opts.devices, connected: 0, connectMs: 0, phases: [], peakRssBytes: null };
   const log = (msg: string) => process.stderr.write(`  ${target}: ${msg}\n`);
   log('starting server');
@@ -257,7 +263,7 @@ async function runTarget(target: TargetName, opts: BenchOptions, runDir: string)
       // A profiled run stops gracefully instead, so that V8 writes the profile.
       await server.child.kill(opts.profile ? 'SIGTERM' : 'SIGKILL');
       log('checking every acknowledged reading in the store');
-      result.store = await verifyStore(server.dataDir, BENCH_TENANT, ackedFiles);
+      result.store = await verifyStore(server.dataDir, BENCH_TENANT, ackedFiles, opts.storeUrl);
       log(`store: ${result.store.stored} readings, ${result.store.lost} lost (checked in ${result.store.durationMs} ms)`);
     }
     return result;
@@ -308,11 +314,21 @@ async function main(): Promise<number> {
     process.stderr.write(`${parsed.error}\n\n${USAGE}\n`);
     return 2;
   }
-  const opts = parsed.options;
-  if (opts.help) {
+  const options = parsed.options;
+  if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  let database: TestDatabase | undefined;
+  if (options.store === 'postgres') {
+    const adminUrl = await findPostgres();
+    if (!adminUrl) {
+      process.stderr.write(`--store postgres: ${PG_SKIP_NOTICE.replace(/^skipped: /, '')}\n`);
+      return 2;
+    }
+    database = await createTestDatabase(adminUrl);
+  }
+  const opts: RunOptions = { ...options, ...(database ? { storeUrl: database.url } : {}) };
   const startedAt = new Date();
   const jsonPath = resolve(root, opts.json ?? defaultReportPath(startedAt));
   const runDir = mkdtempSync(join(tmpdir(), 'custodia-bench-'));
@@ -324,7 +340,7 @@ async function main(): Promise<number> {
   };
   process.stderr.write(
     `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
-      `window ${opts.window}, ${opts.loadProcs} load process(es); ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
+      `window ${opts.window}, ${opts.loadProcs} load process(es), store ${opts.store}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
   );
 
   const pressure = cpuPressureNow();
@@ -347,8 +363,12 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    if (opts.keep) process.stderr.write(`data kept in ${runDir}\n`);
-    else rmSync(runDir, { recursive: true, force: true });
+    if (opts.keep) {
+      process.stderr.write(`data kept in ${runDir}${database ? ` and PostgreSQL database ${database.name}` : ''}\n`);
+    } else {
+      rmSync(runDir, { recursive: true, force: true });
+      await database?.drop();
+    }
   }
 
   const goals = judge(results);
@@ -377,7 +397,8 @@ async function main(): Promise<number> {
         benchmark: 'ingest',
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
-        parameters: { ...opts, json: jsonPath, drainMs: DRAIN_MS, ...batch, qos: 1, mqtt: '3.1.1', host: '127.0.0.1' },
+        // The options as given: the database URL (with its password) stays out of the report.
+        parameters: { ...options, json: jsonPath, drainMs: DRAIN_MS, ...batch, qos: 1, mqtt: '3.1.1', host: '127.0.0.1' },
         machine: { ...info, cpuPressureAtStart: pressure },
         targets: results,
         ratios: versus,

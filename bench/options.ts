@@ -24,6 +24,8 @@ export const optionsSchema = z.object({
   json: z.string().min(1).optional(),
   only: z.enum(TARGETS).optional(),
   keep: z.boolean().default(false),
+  /** Custodia's store: the embedded SQLite, or a fresh PostgreSQL database (dropped after). */
+  store: z.enum(['sqlite', 'postgres']).default('sqlite'),
   /** Write a V8 CPU profile of the Custodia server child (it then stops with SIGTERM). */
   profile: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -47,6 +49,8 @@ process, driven by real mqtt.js clients in separate load-generator processes.
   --load-procs N    load-generator processes (default 1: the server keeps the other core)
   --json FILE       where to write the JSON report (default reports/bench-<date>.json)
   --only NAME       one target: aedes | custodia | mosquitto
+  --store NAME      Custodia's store: sqlite (default) | postgres (a fresh database on the server
+                    named by CUSTODIA_TEST_PG_URL, or the local test role; dropped after)
   --keep            keep the temporary data directory (prints its path)
   --profile         CPU-profile the Custodia server (.cpuprofile under reports/profiles/)
   --help            this text
@@ -74,6 +78,7 @@ export function parseOptions(argv: string[]): ParsedOptions {
         json: { type: 'string' },
         only: { type: 'string' },
         keep: { type: 'boolean' },
+        store: { type: 'string' },
         profile: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -95,6 +100,7 @@ export function parseOptions(argv: string[]): ParsedOptions {
     json: values['json'],
     only: values['only'],
     keep: values['keep'],
+    store: values['store'],
     profile: values['profile'],
     help: values['help'],
   });

@@ -26,7 +26,12 @@ export interface StoreCheck {
   durationMs: number;
 }
 
-export async function verifyStore(dataDir: string, tenantId: string, ackedFiles: string[]): Promise<StoreCheck> {
+export async function verifyStore(
+  dataDir: string,
+  tenantId: string,
+  ackedFiles: string[],
+  storeUrl?: string,
+): Promise<StoreCheck> {
   const started = performance.now();
   const acked = new Map<string, number[]>();
   for (const file of ackedFiles) {
@@ -35,6 +40,7 @@ export async function verifyStore(dataDir: string, tenantId: string, ackedFiles:
   }
   const config = loadConfig({
     CUSTODIA_DATA_DIR: dataDir,
+    ...(storeUrl ? { CUSTODIA_STORE_URL: storeUrl } : {}),
     HTTP_PORT: '0',
     MQTT_PORT: '0',
     LOG_LEVEL: 'error',

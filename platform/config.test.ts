@@ -17,6 +17,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CUSTODIA_MASTER_KEY: 'abc' }, 'CUSTODIA_MASTER_KEY'],
     [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
+    [{ CUSTODIA_STORE_URL: 'mysql://db/custodia' }, 'CUSTODIA_STORE_URL'],
+    [{ CUSTODIA_STORE_URL: 'postgres://db/x', MONGODB_URI: 'mongodb://db' }, 'CUSTODIA_STORE_URL and MONGODB_URI'],
     [{ CUSTODIA_DEMO: 'maybe' }, 'CUSTODIA_DEMO'],
     [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
     [{ INGEST_MAX_CLOCK_SKEW_SECONDS: '0' }, 'INGEST_MAX_CLOCK_SKEW_SECONDS'],
@@ -57,6 +59,17 @@ describe('configuration', () => {
     expect(c.sharing.minGroupSize).toBe(5);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
     expect(loadConfig({ SHARING_MIN_GROUP_SIZE: '8' }).sharing.minGroupSize).toBe(8);
+  });
+
+  it('CUSTODIA_STORE_URL picks the store by its scheme; MONGODB_URI stays an alias', () => {
+    expect(loadConfig({ CUSTODIA_STORE_URL: 'sqlite:' }).storeUrl).toBeUndefined();
+    const pgUrl = 'postgresql://app:pw@db.internal:5432/custodia';
+    expect(loadConfig({ CUSTODIA_STORE_URL: pgUrl })).toMatchObject({ storeUrl: pgUrl });
+    expect(loadConfig({ CUSTODIA_STORE_URL: pgUrl }).mongodbUri).toBeUndefined();
+    const mongoUrl = 'mongodb://db.internal:27017/?replicaSet=rs0';
+    expect(loadConfig({ CUSTODIA_STORE_URL: mongoUrl })).toMatchObject({ storeUrl: mongoUrl, mongodbUri: mongoUrl });
+    expect(loadConfig({ MONGODB_URI: mongoUrl })).toMatchObject({ storeUrl: mongoUrl, mongodbUri: mongoUrl });
+    expect(loadConfig({ CUSTODIA_STORE_URL: mongoUrl, MONGODB_URI: mongoUrl }).mongodbUri).toBe(mongoUrl);
   });
 
   it('the test variant uses a fresh temporary directory and free ports', () => {

@@ -24,6 +24,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (a 256-bit key)')
     .optional(),
+  /** Which store: unset or `sqlite:` → embedded SQLite in the data directory; postgres:// or
+   *  postgresql:// → PostgreSQL; mongodb:// or mongodb+srv:// → MongoDB (MONGODB_URI is an alias). */
+  CUSTODIA_STORE_URL: z
+    .string()
+    .regex(
+      /^(sqlite:$|postgres(ql)?:\/\/|mongodb(\+srv)?:\/\/)/,
+      'must be sqlite: or start with postgres://, postgresql://, mongodb:// or mongodb+srv://',
+    )
+    .optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   /** Session lifetime in minutes (ASVS 3.3.2: idle and absolute timeouts). */
   SESSION_TTL_MINUTES: positiveInt.default(480),
@@ -89,6 +98,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   masterKeyHex?: string;
   mongodbUri?: string;
+  /** The store URL when the store is not the embedded SQLite (postgres:// or mongodb://). */
+  storeUrl?: string;
   session: { ttlMs: number };
   login: { maxFailures: number; lockoutMs: number; rateLimitPerMinute: number };
   ingest: { batchSize: number; batchMs: number };
@@ -124,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${name} ${issue.message}`);
   }
   const e = parsed.data;
+  const store = storeSelection(e.CUSTODIA_STORE_URL, e.MONGODB_URI);
   if (Boolean(e.MQTT_TLS_CERT) !== Boolean(e.MQTT_TLS_KEY)) {
     throw new ConfigError('invalid configuration: MQTT_TLS_CERT and MQTT_TLS_KEY must be set together');
   }
@@ -143,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     ...(e.CUSTODIA_MASTER_KEY ? { masterKeyHex: e.CUSTODIA_MASTER_KEY.toLowerCase() } : {}),
-    ...(e.MONGODB_URI ? { mongodbUri: e.MONGODB_URI } : {}),
+    ...store,
     session: { ttlMs: e.SESSION_TTL_MINUTES * 60_000 },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_SECONDS * 1000, rateLimitPerMinute: 30 },
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
@@ -163,6 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
   };
+}
+
+/** CUSTODIA_STORE_URL picks the adapter by its scheme; MONGODB_URI alone still selects MongoDB.
+ *  Both set to different stores is refused rather than guessed. */
+function storeSelection(storeUrl: string | undefined, mongodbUri: string | undefined): Pick<Config, 'storeUrl' | 'mongodbUri'> {
+  if (storeUrl === undefined || storeUrl === 'sqlite:') {
+    if (storeUrl && mongodbUri) throw new ConfigError('invalid configuration: CUSTODIA_STORE_URL and MONGODB_URI name different stores');
+    return mongodbUri ? { mongodbUri, storeUrl: mongodbUri } : {};
+  }
+  if (/^mongodb(\+srv)?:\/\//.test(storeUrl)) {
+    if (mongodbUri && mongodbUri !== storeUrl) {
+      throw new ConfigError('invalid configuration: CUSTODIA_STORE_URL and MONGODB_URI name different stores');
+    }
+    return { mongodbUri: storeUrl, storeUrl };
+  }
+  if (mongodbUri) throw new ConfigError('invalid configuration: CUSTODIA_STORE_URL and MONGODB_URI name different stores');
+  return { storeUrl };
 }
 
 /** Test variant: temporary data directory, free ports, quiet logs, no demo fleet. */

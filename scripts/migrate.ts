@@ -1,5 +1,6 @@
-// `npm run migrate -- --tenant <id> --to mongodb://…`: copies one sqlite store to MongoDB as
-// stored bytes (nothing is decrypted), then verifies both sides and prints a table.
+// `npm run migrate -- --tenant <id> --to mongodb://… | postgres://…`: copies one sqlite store to
+// MongoDB or PostgreSQL as stored bytes (nothing is decrypted), then verifies both sides and
+// prints a table.
 // The copy and the checks live in platform/storage/mongo/migration.ts; docs/mongodb.md explains
 // when and how to use this.
 import { existsSync } from 'node:fs';
@@ -7,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { MASTER_KEY_FILE, createMasterKeyProvider } from '../platform/crypto/master-key.ts';
 import type { MasterKeyProvider } from '../platform/crypto/types.ts';
 import { PLATFORM_SCOPE } from '../platform/storage/port.ts';
-import { createMongoStorage, redactUri, type MongoStorage, type MongoStore } from '../platform/storage/mongo/index.ts';
+import { createMongoStorage, redactUri, type MongoStorage } from '../platform/storage/mongo/index.ts';
+import { createPostgresStorage, redactPgUrl, type PostgresStorage } from '../platform/storage/postgres/index.ts';
 import {
   MIGRATE_HELP,
   SqliteExport,
@@ -17,6 +19,7 @@ import {
   targetHoldsData,
   verifyCopy,
   type MigrateArgs,
+  type TargetStore,
 } from '../platform/storage/mongo/migration.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -44,6 +47,44 @@ export async function main(
   }
 }
 
+/** Where the copy goes: the same steps for MongoDB and PostgreSQL, through the Store port. */
+interface Target {
+  describe: string;
+  /** Database (MongoDB) or schema (PostgreSQL) holding the scope, for messages. */
+  place: string;
+  store(): Promise<TargetStore>;
+  dropTenant(): Promise<void>;
+  close(): Promise<void>;
+  /** How the platform is told to use this store. */
+  setting: string;
+  name: string;
+}
+
+async function openTarget(args: MigrateArgs, scope: string, dataDir: string): Promise<Target> {
+  if (/^postgres(ql)?:\/\//.test(args.to)) {
+    const storage: PostgresStorage = await createPostgresStorage({ storeUrl: args.to });
+    return {
+      describe: `PostgreSQL ${storage.serverVersion}, schema per tenant`,
+      place: `schema ${storage.schemaName(scope)}`,
+      store: () => (args.platform ? storage.platformStore() : storage.tenantStore(scope)),
+      dropTenant: () => storage.dropTenant(scope),
+      close: () => storage.close(),
+      setting: `CUSTODIA_STORE_URL=${storage.url}`,
+      name: 'PostgreSQL',
+    };
+  }
+  const storage: MongoStorage = await createMongoStorage({ dataDir, mongodbUri: args.to });
+  return {
+    describe: `MongoDB ${storage.server.version}, ${storage.server.mode}, ${storage.server.writes} writes`,
+    place: storage.databaseName(scope),
+    store: () => (args.platform ? storage.platformStore() : storage.tenantStore(scope)),
+    dropTenant: () => storage.dropTenant(scope),
+    close: () => storage.close(),
+    setting: `MONGODB_URI=${redactUri(args.to)}`,
+    name: 'MongoDB',
+  };
+}
+
 async function migrate(args: MigrateArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const scope = args.platform ? PLATFORM_SCOPE : args.tenant!;
   const label = args.platform ? 'the platform store' : `tenant ${scope}`;
@@ -51,28 +92,29 @@ async function migrate(args: MigrateArgs, env: NodeJS.ProcessEnv): Promise<numbe
   const master = args.sample > 0 ? await masterKey(dataDir, env) : undefined;
 
   const source = SqliteExport.open(dataDir, scope);
-  let storage: MongoStorage | undefined;
+  let target: Target | undefined;
   try {
-    log(`migrating ${label}: ${source.file} → ${redactUri(args.to)}`);
-    storage = await createMongoStorage({ dataDir, mongodbUri: args.to });
-    log(`target: MongoDB ${storage.server.version}, ${storage.server.mode}, ${storage.server.writes} writes`);
+    const shown = /^postgres(ql)?:\/\//.test(args.to) ? redactPgUrl(args.to) : redactUri(args.to);
+    log(`migrating ${label}: ${source.file} → ${shown}`);
+    target = await openTarget(args, scope, dataDir);
+    log(`target: ${target.describe}`);
 
-    let target: MongoStore = args.platform ? await storage.platformStore() : await storage.tenantStore(scope);
+    let store = await target.store();
     const kinds = source.recordCounts().keys();
-    if (await targetHoldsData(target, kinds)) {
+    if (await targetHoldsData(store, kinds)) {
       if (!args.replace || args.platform) {
         throw new Error(
-          `${storage.databaseName(scope)} already holds data for ${label}; ` +
-            (args.platform ? 'drop that database by hand first' : 'pass --replace to drop it first'),
+          `${target.place} already holds data for ${label}; ` +
+            (args.platform ? 'drop it by hand first' : 'pass --replace to drop it first'),
         );
       }
-      log(`dropping the existing ${storage.databaseName(scope)} (--replace)`);
-      await storage.dropTenant(scope);
-      target = await storage.tenantStore(scope);
+      log(`dropping the existing ${target.place} (--replace)`);
+      await target.dropTenant();
+      store = await target.store();
     }
 
     const started = Date.now();
-    const copied = await copyStore(source, target, {
+    const copied = await copyStore(source, store, {
       batchSize: args.batchSize,
       sample: args.sample,
       onProgress: progressPrinter(),
@@ -82,7 +124,7 @@ async function migrate(args: MigrateArgs, env: NodeJS.ProcessEnv): Promise<numbe
         `and ${copied.checkpoints} checkpoints in ${((Date.now() - started) / 1000).toFixed(1)} s; verifying…`,
     );
 
-    const rows = await verifyCopy(source, target, {
+    const rows = await verifyCopy(source, store, {
       ...(master ? { master } : {}),
       sampledRecords: copied.sampledRecords,
       sampledPoints: copied.sampledPoints,
@@ -92,14 +134,14 @@ async function migrate(args: MigrateArgs, env: NodeJS.ProcessEnv): Promise<numbe
     log('');
     const bad = rows.filter((r) => !r.ok).length;
     if (bad > 0) {
-      log(`${bad} check(s) do not match: do not switch ${label} to MongoDB; investigate, then rerun with --replace.`);
+      log(`${bad} check(s) do not match: do not switch ${label} to ${target.name}; investigate, then rerun with --replace.`);
       return 1;
     }
-    log(`all checks match: ${label} can run on MongoDB (MONGODB_URI=${redactUri(args.to)}).`);
+    log(`all checks match: ${label} can run on ${target.name} (${target.setting}).`);
     return 0;
   } finally {
     source.close();
-    await storage?.close();
+    await target?.close();
   }
 }
 

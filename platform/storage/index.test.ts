@@ -45,4 +45,19 @@ describe('createStorage', () => {
     expect(storage).toBe(fake);
     expect(seen).toEqual({ dataDir, mongodbUri: 'mongodb://127.0.0.1:1/custodia' });
   });
+
+  it('chooses the postgres adapter for a postgres:// store URL, and only then loads it', async () => {
+    const fake = { kind: 'postgres' } as StorageProvider;
+    let seen: unknown;
+    let mongoLoaded = false;
+    const config = { dataDir, storeUrl: 'postgresql://app@127.0.0.1:1/custodia' };
+    const storage = await createStorage(config, {
+      loadPostgres: async () => ({ createPostgresStorage: async (c: unknown) => ((seen = c), fake) }),
+      loadMongo: async () => ((mongoLoaded = true), {}),
+    });
+    expect(storage).toBe(fake);
+    expect(seen).toEqual(config);
+    expect(mongoLoaded).toBe(false);
+    await expect(createStorage(config, { loadPostgres: async () => ({}) })).rejects.toThrow(/PostgreSQL adapter is unavailable/);
+  });
 });

@@ -2,11 +2,13 @@
 // with one user per role, and hands out logged-in API clients. The validation runner boots one
 // per scenario, and every integration test uses it.
 import { rm } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import { testConfig, type Config } from '../../platform/config.ts';
 import type { Pilot } from '../../platform/pilot.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../platform/server.ts';
 import type { Role } from '../../platform/tenancy/context.ts';
 import { ApiClient } from './api-client.ts';
+import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from './postgres.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple-1';
 
@@ -35,13 +37,59 @@ export interface HarnessOptions extends PlatformOptions {
   dataDir?: string;
   /** Skip creating tenants and users (restart tests). */
   provision?: boolean;
+  /** Which store: default CUSTODIA_TEST_STORE, else sqlite. With postgres and no
+   *  `config.storeUrl`, the harness creates a database of its own and drops it on close. */
+  store?: TestStore;
 }
+
+export type TestStore = 'sqlite' | 'postgres';
+
+/** The stores an integration test should run against: sqlite always, postgres when a server is
+ *  reachable (otherwise the skip notice is printed and `skipped` names the reason). */
+export async function testStores(): Promise<{ run: TestStore[]; skipped: { store: TestStore; reason: string }[] }> {
+  if (await findPostgres()) return { run: ['sqlite', 'postgres'], skipped: [] };
+  console.warn(PG_SKIP_NOTICE);
+  return { run: ['sqlite'], skipped: [{ store: 'postgres', reason: PG_SKIP_NOTICE }] };
+}
+
+/** A database of its own for a test that runs the platform on PostgreSQL. */
+export async function testPostgresDatabase(): Promise<TestDatabase> {
+  const adminUrl = await findPostgres();
+  if (!adminUrl) throw new Error(PG_SKIP_NOTICE);
+  return createTestDatabase(adminUrl);
+}
+
+/** PostgreSQL databases of harnesses closed with keepData, by data directory. */
+const keptDatabases = new Map<string, TestDatabase>();
+/** Every database a harness created in this test file: whatever a test left (a restart test
+ *  that removed the data directory itself, a failure) is dropped when the file ends. */
+const ownedDatabases = new Set<TestDatabase>();
+afterAll(async () => {
+  for (const db of ownedDatabases) await db.drop();
+  ownedDatabases.clear();
+  keptDatabases.clear();
+});
 
 const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
 
 export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const config = testConfig({ ...(opts.config ?? {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  const platform = await startPlatform(config, { realtimeBatchMs: 50, tickMs: 100, ...opts });
+  const store = opts.store ?? (process.env.CUSTODIA_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite');
+  // A restart (same dataDir, kept data) reopens the database the first boot created.
+  const kept = opts.dataDir ? keptDatabases.get(opts.dataDir) : undefined;
+  const ownDb = store === 'postgres' && !opts.config?.storeUrl ? (kept ?? (await testPostgresDatabase())) : undefined;
+  if (ownDb) ownedDatabases.add(ownDb);
+  const config = testConfig({
+    ...(opts.config ?? {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(ownDb ? { storeUrl: ownDb.url } : {}),
+  });
+  let platform: Platform;
+  try {
+    platform = await startPlatform(config, { realtimeBatchMs: 50, tickMs: 100, ...opts });
+  } catch (err) {
+    await ownDb?.drop();
+    throw err;
+  }
   const s = platform.services;
   const mk = (id: string): TestTenant => ({
     id,
@@ -69,7 +117,13 @@ export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
     anonymous: () => new ApiClient(platform.url),
     async close({ keepData = false } = {}) {
       await platform.stop();
-      if (!keepData) await rm(config.dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        await rm(config.dataDir, { recursive: true, force: true });
+        keptDatabases.delete(config.dataDir);
+        await ownDb?.drop();
+      } else if (ownDb) {
+        keptDatabases.set(config.dataDir, ownDb);
+      }
     },
   };
 }

@@ -335,6 +335,7 @@ describe('migrate command line', () => {
       { platform: true, to: 'mongodb+srv://c.example.net/', fromDataDir: '/srv/custodia', sample: 0, replace: true },
     ],
     [['--tenant=t-1', '--to', 'mongodb://x/', '--batch-size', '50'], { tenant: 't-1', batchSize: 50 }],
+    [['--tenant', 't-1', '--to', 'postgresql://app@db/custodia'], { tenant: 't-1', to: 'postgresql://app@db/custodia' }],
   ])('%j parses', (argv, expected) => {
     expect(parseMigrateArgs(argv)).toMatchObject(expected);
   });
@@ -344,7 +345,7 @@ describe('migrate command line', () => {
     [['--tenant', 'a-b', '--platform', '--to', 'mongodb://x/'], 'give exactly one of --tenant <id> or --platform'],
     [['--tenant', 'Tenant_A', '--to', 'mongodb://x/'], '--tenant must be 2-40 of a-z, 0-9 and "-", starting with a letter'],
     [['--tenant', 'a-b'], '--to is required'],
-    [['--tenant', 'a-b', '--to', 'postgres://x/'], '--to must start with mongodb:// or mongodb+srv://'],
+    [['--tenant', 'a-b', '--to', 'mysql://x/'], '--to must start with mongodb://, mongodb+srv://, postgres:// or postgresql://'],
     [['--tenant', 'a-b', '--to', 'mongodb://x/', '--sample', '-1'], '--sample'],
     [['--tenant', 'a-b', '--to', 'mongodb://x/', '--batch-size', 'many'], '--batch-size'],
     [['--tenant', '--to', 'mongodb://x/'], '--tenant needs a value'],

@@ -37,23 +37,23 @@ export const SERIES_COLLECTION = 'series';
 
 // ---- command line
 
-export const MIGRATE_HELP = `Copy one Custodia store from the sqlite data directory to MongoDB, sealed bytes as they are,
-then verify both sides.
+export const MIGRATE_HELP = `Copy one Custodia store from the sqlite data directory to MongoDB or PostgreSQL, sealed bytes
+as they are, then verify both sides.
 
 Usage:
-  npm run migrate -- --tenant <id> --to <mongodb-uri> [options]
-  npm run migrate -- --platform --to <mongodb-uri> [options]
+  npm run migrate -- --tenant <id> --to <mongodb-uri | postgres-url> [options]
+  npm run migrate -- --platform --to <mongodb-uri | postgres-url> [options]
 
 Options:
   --tenant <id>          tenant whose store is copied (a-z, 0-9 and "-", 2-40 characters)
   --platform             copy the platform's own store instead (tenant registry, users, platform audit)
-  --to <uri>             target MongoDB, mongodb:// or mongodb+srv:// (the same URI the platform
-                         will get as MONGODB_URI)
+  --to <uri>             target MongoDB (mongodb:// or mongodb+srv://) or PostgreSQL (postgres://
+                         or postgresql://): the same URL the platform will get as CUSTODIA_STORE_URL
   --from-data-dir <dir>  sqlite data directory to read (default ./data); it is opened read-only
   --sample <n>           records and points opened with the keyring on both sides (default 20;
                          0 skips the check and the need for the master key)
   --batch-size <n>       records or points per target commit (default 500)
-  --replace              drop the tenant's existing MongoDB database first (refused otherwise
+  --replace              drop the tenant's existing database or schema first (refused otherwise
                          when the target already holds data for it)
   --help                 this text
 
@@ -66,7 +66,10 @@ const argsSchema = z
     platform: z.boolean().default(false),
     to: z
       .string({ error: 'is required' })
-      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
+      .regex(
+        /^(mongodb(\+srv)?|postgres(ql)?):\/\//,
+        'must start with mongodb://, mongodb+srv://, postgres:// or postgresql://',
+      ),
     fromDataDir: z.string().min(1).default('./data'),
     sample: z.coerce.number().int().min(0).max(100_000).default(20),
     batchSize: z.coerce.number().int().min(1).max(10_000).default(500),

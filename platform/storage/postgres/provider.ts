@@ -1,0 +1,243 @@
+// The PostgreSQL storage adapter, chosen when the store URL is postgres:// or postgresql://
+// (../index.ts loads this folder only then). One small connection pool for the process; one
+// schema per tenant plus the platform's, in the URL's database (names: ./schema.ts schemaName):
+//   <prefix>platform        platform store (scope "_platform")
+//   <prefix>t_<tenantId>    one per tenant, created on first use and cached
+// Sessions run with synchronous_commit = on (checked at start-up) and a search_path holding
+// no application schema, so only the schema-qualified statements of ./store.ts reach any table.
+import pg from 'pg';
+import { PLATFORM_SCOPE, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+import { DEFAULT_SCHEMA_PREFIX, assertSchemaPrefix, ensureSchema, schemaName, tablesOf } from './schema.ts';
+import { PgStore } from './store.ts';
+
+export interface PostgresStorageOptions {
+  /** postgres:// or postgresql:// connection string. */
+  url: string;
+  /** Schema name prefix (default "custodia_"); tests use a unique one per provider. */
+  schemaPrefix?: string;
+  /** Connections in the pool (default 4: the platform is one process on a few cores). */
+  poolSize?: number;
+  /** How long start-up and each checkout wait for a connection before failing (default 5 s). */
+  connectTimeoutMs?: number;
+}
+
+/** Oldest server the DDL runs on (EXECUTE FUNCTION in triggers: PostgreSQL 11). */
+const MIN_SERVER_MAJOR = 11;
+
+export class PostgresStorage implements StorageProvider {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #prefix: string;
+  readonly #stores = new Map<string, Promise<PgStore>>();
+  #closed = false;
+
+  private constructor(
+    pool: pg.Pool,
+    prefix: string,
+    /** The URL with its password replaced, for logs. */
+    readonly url: string,
+    readonly serverVersion: string,
+  ) {
+    this.#pool = pool;
+    this.#prefix = prefix;
+  }
+
+  /** Use `createPostgresStorage`. Connects at once, so a bad URL or credentials fail at start-up. */
+  static async open(opts: PostgresStorageOptions): Promise<PostgresStorage> {
+    const prefix = opts.schemaPrefix ?? DEFAULT_SCHEMA_PREFIX;
+    assertSchemaPrefix(prefix);
+    const timeoutMs = opts.connectTimeoutMs ?? 5000;
+    const redacted = redactPgUrl(opts.url);
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 4,
+      connectionTimeoutMillis: timeoutMs,
+      idleTimeoutMillis: 30_000,
+      application_name: 'custodia',
+      keepAlive: true,
+      options: '-c search_path=pg_catalog -c synchronous_commit=on',
+    });
+    // An idle connection the server closes (restart, failover) must not crash the process;
+    // the next checkout opens a fresh one, and a failing checkout surfaces as that call's error.
+    pool.on('error', () => undefined);
+    try {
+      const res = await pool.query<{ v: string; n: string; sc: string }>(
+        `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n,
+                current_setting('synchronous_commit') AS sc`,
+      );
+      const row = res.rows[0]!;
+      if (Number(row.n) < MIN_SERVER_MAJOR * 10_000) {
+        throw new StartupError(`PostgreSQL ${row.v} at ${redacted} is too old: ${MIN_SERVER_MAJOR} or newer is needed`);
+      }
+      // The PUBACK-after-commit promise needs a COMMIT that returns only once it is on disk.
+      if (row.sc !== 'on' && row.sc !== 'remote_apply') {
+        throw new StartupError(`PostgreSQL at ${redacted} runs with synchronous_commit = ${row.sc}; the store needs on`);
+      }
+      const storage = new PostgresStorage(pool, prefix, redacted, row.v);
+      // Open the platform schema now: missing privileges show at start-up, not on first use.
+      await storage.platform();
+      return storage;
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      if (err instanceof StartupError) throw err;
+      // The driver's messages do not quote the URL, but make sure no password slips through.
+      const password = passwordOf(opts.url);
+      const line = describeConnectError(err, redacted);
+      throw new Error(password ? line.split(password).join('***') : line);
+    }
+  }
+
+  async platform(): Promise<Store> {
+    this.#assertOpen();
+    return this.#store(PLATFORM_SCOPE);
+  }
+
+  async tenant(tenantId: string): Promise<Store> {
+    this.#assertOpen();
+    assertTenantId(tenantId);
+    return this.#store(tenantId);
+  }
+
+  /** A tenant's PgStore (with the extras the migration tool needs, e.g. listKinds). */
+  async tenantStore(tenantId: string): Promise<PgStore> {
+    this.#assertOpen();
+    assertTenantId(tenantId);
+    return this.#store(tenantId);
+  }
+
+  async platformStore(): Promise<PgStore> {
+    this.#assertOpen();
+    return this.#store(PLATFORM_SCOPE);
+  }
+
+  async dropTenant(tenantId: string): Promise<void> {
+    this.#assertOpen();
+    assertTenantId(tenantId);
+    const pending = this.#stores.get(tenantId);
+    this.#stores.delete(tenantId);
+    // Stores already handed out fail from now on instead of writing into a recreated schema.
+    (await pending?.catch(() => undefined))?.markDropped();
+    const schema = schemaName(tenantId, this.#prefix);
+    await this.#withClient(async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`custodia-schema:${schema}`]);
+        await client.query(`DROP SCHEMA IF EXISTS ${tablesOf(schema).schema} CASCADE`);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stores.clear();
+    await this.#pool.end();
+  }
+
+  /** The settings a pooled session runs with (for /readyz diagnostics and tests). */
+  async sessionSettings(): Promise<{ synchronousCommit: string; searchPath: string }> {
+    this.#assertOpen();
+    const res = await this.#pool.query<{ sc: string; sp: string }>(
+      `SELECT current_setting('synchronous_commit') AS sc, current_setting('search_path') AS sp`,
+    );
+    return { synchronousCommit: res.rows[0]!.sc, searchPath: res.rows[0]!.sp };
+  }
+
+  /** The schema a scope lives in (for operators and tests). */
+  schemaName(scope: string): string {
+    return schemaName(scope, this.#prefix);
+  }
+
+  #store(scope: string): Promise<PgStore> {
+    // The promise is cached before any await: concurrent callers share one schema set-up.
+    let store = this.#stores.get(scope);
+    if (!store) {
+      store = this.#openStore(scope);
+      this.#stores.set(scope, store);
+      store.catch(() => {
+        if (this.#stores.get(scope) === store) this.#stores.delete(scope);
+      });
+    }
+    return store;
+  }
+
+  async #openStore(scope: string): Promise<PgStore> {
+    const schema = schemaName(scope, this.#prefix);
+    await this.#withClient((client) => ensureSchema(client, schema, scope));
+    return new PgStore({ scope, tables: tablesOf(schema), pool: this.#pool, isOpen: () => !this.#closed });
+  }
+
+  /** One checked-out connection; a socket error meanwhile destroys it instead of crashing the
+   *  process (the pool listens only to idle connections). */
+  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('postgres storage is closed');
+  }
+}
+
+class StartupError extends Error {}
+
+/** The URL with its password (and any secret-looking parameter) replaced by ***. */
+export function redactPgUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '(unparsable connection string)';
+  }
+  if (u.password) u.password = '***';
+  for (const name of [...u.searchParams.keys()]) {
+    if (/pass|secret|token|sslkey/i.test(name)) u.searchParams.set(name, '***');
+  }
+  return u.toString();
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
+}
+
+/** One line naming the server (password hidden) and what went wrong. */
+export function describeConnectError(err: unknown, redactedUrl: string): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+  if (code === '28P01' || code === '28000') {
+    return `PostgreSQL at ${redactedUrl} rejected the credentials (${message}); check the user and password in CUSTODIA_STORE_URL`;
+  }
+  if (code === '3D000') return `PostgreSQL at ${redactedUrl}: ${message}; create the database first`;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return `PostgreSQL at ${redactedUrl} is unreachable (${message})`;
+  if (/timeout/i.test(message)) return `PostgreSQL at ${redactedUrl} is unreachable (no answer within the connect timeout)`;
+  return `PostgreSQL at ${redactedUrl} could not be used: ${message}`;
+}
+
+/** The entry ../index.ts calls when the store URL is postgres:// or postgresql://. */
+export async function createPostgresStorage(
+  config: { storeUrl?: string },
+  options: Omit<PostgresStorageOptions, 'url'> = {},
+): Promise<PostgresStorage> {
+  if (!config.storeUrl || !/^postgres(ql)?:\/\//.test(config.storeUrl)) {
+    throw new Error('the PostgreSQL adapter needs CUSTODIA_STORE_URL=postgres://…');
+  }
+  return PostgresStorage.open({ ...options, url: config.storeUrl });
+}
