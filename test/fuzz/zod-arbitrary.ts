@@ -127,7 +127,8 @@ function stringArb(d: Def): Arbitrary<string> {
     case 'guid':
       return fc.uuid();
     case 'email':
-      return fc.emailAddress();
+      // fc.emailAddress covers RFC 5322 corners zod's stricter pattern refuses.
+      return fc.tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.stringMatching(/^[a-z]{1,12}$/)).map(([u, d]) => `${u.replace(/\.\.+/g, '.')}@${d}.example`);
     case 'datetime':
       return fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((x) => x.toISOString());
     case 'date':
