@@ -242,6 +242,10 @@ beforeAll(async () => {
     routers: (s) => [validationRoutes(s, { reportsDir, runValidation: async () => ({ id: 'validation-2026-01-01T00-00-00-000Z' }) })],
   });
   routes = routesOf(served.app);
+  // A modest device quota: a fuzzed "provision 2000 lamps" stops at it, so the tenant's lists (and
+  // the cost of every later request over them) stay the size of a small installation.
+  const t = await h.platform.services.tenants.require(h.tenants.a.id);
+  await h.platform.services.tenants.update(h.tenants.a.id, { quotas: { ...t.quotas, maxDevices: 150 } });
   for (const who of WHO) await mint(who);
   // Real objects so that generated requests also reach the code behind the lookups.
   for (const p of h.platform.pilots) {
