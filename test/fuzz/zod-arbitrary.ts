@@ -137,7 +137,11 @@ function stringArb(d: Def): Arbitrary<string> {
       return fc.webUrl();
   }
   if (pattern) return fc.stringMatching(pattern).filter((s) => s.length >= min && s.length <= Math.max(max, min));
-  return fc.string({ minLength: min, maxLength: max });
+  // Free text, or the text forms of times and numbers that string schemas with a transform expect.
+  const plain = fc.string({ minLength: Math.max(min, 1), maxLength: Math.max(max, 1) }).filter((s) => s.trim().length >= min);
+  const timeLike = fc.oneof(fc.date({ min: new Date(1e12), max: new Date(2e12), noInvalidDate: true }).map((x) => x.toISOString()), fc.integer({ min: 1e12, max: 2e12 }).map(String));
+  if (max < 24 || min > 13) return plain;
+  return fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: timeLike });
 }
 
 function numberArb(d: Def): Arbitrary<number> {
@@ -213,6 +217,9 @@ function build(schema: ZodType, depth: number): Arbitrary<unknown> {
         if (c.check === 'min_length') min = c.minimum as number;
         if (c.check === 'max_length') max = Math.min(max, c.maximum as number);
       }
+      // Arrays of enum values are often sets (each value once).
+      const el = defOf(d.element).type;
+      if (el === 'enum' || el === 'literal') return fc.uniqueArray(inner(d.element), { minLength: min, maxLength: Math.max(min, max) });
       return fc.array(inner(d.element), { minLength: min, maxLength: Math.max(min, max) });
     }
     case 'tuple':
