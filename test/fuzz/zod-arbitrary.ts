@@ -252,13 +252,22 @@ export function hostile(schema: ZodType | undefined): Arbitrary<unknown> {
     { weight: 1, arbitrary: hostileValue },
     {
       weight: 4,
-      arbitrary: fc.tuple(conforming(schema), fc.nat(), hostileValue, fc.constantFrom('replace', 'add', 'drop', 'wrap')).map(([v, n, bad, how]) => mutateOne(v, n, bad, how)),
+      arbitrary: fc.tuple(conforming(schema), fc.nat(), hostileValue, fc.constantFrom('replace', 'add', 'drop', 'wrap', 'grow', 'grow')).map(([v, n, bad, how]) => mutateOne(v, n, bad, how)),
     },
   );
 }
 
+/** The same kind of value, oversized: long text, long arrays, extreme numbers. */
+function grow(v: unknown, n: number): unknown {
+  const size = [300, 5_000, 60_000][n % 3]!;
+  if (typeof v === 'string') return (v || 'x').repeat(Math.ceil(size / Math.max(1, v.length))).slice(0, size);
+  if (Array.isArray(v)) return Array.from({ length: Math.min(size, 10_000) }, (_, i) => v[i % Math.max(1, v.length)] ?? i);
+  if (typeof v === 'number') return [1e308, -1e308, 2 ** 63, raw('1e309')][n % 4];
+  return 'x'.repeat(size);
+}
+
 function mutateOne(v: unknown, n: number, bad: unknown, how: string): unknown {
-  if (!isPlain(v)) return how === 'wrap' ? [v, bad] : bad;
+  if (!isPlain(v)) return how === 'wrap' ? [v, bad] : how === 'grow' ? grow(v, n) : bad;
   const keys = Object.keys(v);
   const out: Record<string, unknown> = { ...v };
   if (how === 'add' || keys.length === 0) {
@@ -268,6 +277,7 @@ function mutateOne(v: unknown, n: number, bad: unknown, how: string): unknown {
   }
   const key = keys[n % keys.length]!;
   if (how === 'drop') delete out[key];
+  else if (how === 'grow') out[key] = grow(out[key], n);
   else if (how === 'wrap' && isPlain(out[key])) out[key] = mutateOne(out[key], n >> 3, bad, 'replace');
   else out[key] = bad;
   return out;
