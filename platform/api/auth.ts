@@ -69,7 +69,7 @@ export function authenticate(sessions: Sessions, audit: AuditSink, allowedOrigin
       const origin = req.headers.origin;
       const host = req.headers.host;
       const originOk =
-        !origin || allowedOrigins.includes(origin) || (host !== undefined && new URL(origin).host === host);
+        !origin || allowedOrigins.includes(origin) || (host !== undefined && URL.canParse(origin) && new URL(origin).host === host);
       const header = req.headers[CSRF_HEADER];
       if (!originOk || typeof header !== 'string' || !sameToken(header, session.csrfHash)) {
         void audit
