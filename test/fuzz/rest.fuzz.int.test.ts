@@ -62,8 +62,10 @@ const CHUNK = 250;
 // 200 patients) take seconds.
 const TIMEOUT_MS = 30_000;
 
-type Who = Role | 'anonymous' | 'forged';
-const WHO: Who[] = ['platform-admin', 'tenant-admin', 'operator', 'auditor', 'evaluator', 'anonymous', 'forged'];
+type Who = Role | 'anonymous' | 'forged' | 'cookie';
+const WHO: Who[] = ['platform-admin', 'tenant-admin', 'operator', 'auditor', 'evaluator', 'anonymous', 'forged', 'cookie'];
+/** Browser-like session of the operator: its writes meet the CSRF and Origin checks. */
+const cookieSession = { token: '', csrf: '' };
 
 interface Case {
   route: RouteInfo;
@@ -86,6 +88,11 @@ const onUnhandled = (e: unknown) => void unhandled.push(e);
 async function mint(who: Who): Promise<void> {
   if (who === 'anonymous') return;
   if (who === 'forged') return void tokens.set(who, 'A'.repeat(43));
+  if (who === 'cookie') {
+    const user = await h.platform.services.users.findByUsername(h.tenants.a.users.operator);
+    const { token, csrfToken } = await h.platform.services.sessions.issue(user!);
+    return void Object.assign(cookieSession, { token, csrf: csrfToken });
+  }
   const username = who === 'platform-admin' ? 'root-admin' : h.tenants.a.users[who];
   const user = await h.platform.services.users.findByUsername(username);
   const { token } = await h.platform.services.sessions.issue(user!);
@@ -99,6 +106,10 @@ function send(c: Case, retry = true): Promise<{ status: number; type: string; te
   const headers: Record<string, string | number> = { ...c.headers };
   const token = tokens.get(c.who);
   if (token) headers.authorization = `Bearer ${token}`;
+  if (c.who === 'cookie') {
+    headers.cookie = `custodia_session=${cookieSession.token}`;
+    if (headers['x-csrf-token'] === 'valid') headers['x-csrf-token'] = cookieSession.csrf;
+  }
   const payload = c.body === undefined ? undefined : typeof c.body === 'string' ? Buffer.from(c.body) : Buffer.from(c.body);
   if (payload) headers['content-length'] = payload.length;
   return new Promise((resolve, reject) => {
@@ -179,6 +190,15 @@ function bodyArb(schemas: RouteSchemas | undefined): Arbitrary<{ body?: string |
   );
 }
 
+/** Origin and CSRF headers as browsers, proxies and forgers send them. */
+const headersArb: Arbitrary<Record<string, string>> = fc.record(
+  {
+    origin: fc.oneof(fc.constantFrom('null', 'http://127.0.0.1', 'https://evil.example', 'garbage', '', 'http://[::1', 'file://', 'http://a:99999'), awkwardString.map((v) => v.replace(/[^\x20-\x7e]/g, '?').slice(0, 200))),
+    'x-csrf-token': fc.constantFrom('valid', 'wrong', ''),
+  },
+  { requiredKeys: [] },
+);
+
 /** One arbitrary per route, built once (building them, e.g. regex-derived strings, is not free). */
 function caseArb(): Arbitrary<Case> {
   return fc.oneof(...routes.map(routeCaseArb));
@@ -198,14 +218,15 @@ function routeCaseArb(route: RouteInfo): Arbitrary<Case> {
         segs: fc.tuple(...segs.map((p) => segmentArb(p.resource, p.name, schemas)), fc.constant('')),
         query: queryArb(schemas),
         body: hasBody ? bodyArb(schemas) : fc.constant({} as { body?: string; type?: string }),
+        extra: headersArb,
       })
-      .map(({ who, segs: values, query, body }) => {
+      .map(({ who, segs: values, query, body, extra }) => {
         let i = 0;
         const path = route.path
           .split('/')
           .map((p) => (p.startsWith(':') ? values[i++] : p))
           .join('/');
-        const headers: Record<string, string> = body.type ? { 'content-type': body.type } : {};
+        const headers: Record<string, string> = { ...(body.type ? { 'content-type': body.type } : {}), ...extra };
         return { route, who, path: query ? `${path}?${query}` : path, headers, ...(body.body !== undefined ? { body: body.body } : {}) };
       });
   }
@@ -215,7 +236,7 @@ function routeCaseArb(route: RouteInfo): Arbitrary<Case> {
 const asQuery = (v: unknown) =>
   Object.fromEntries(Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [k, Array.isArray(x) ? x.map(String) : typeof x === 'object' ? JSON.stringify(x) : String(x)]));
 
-const show = (c: Case) => `${c.route.method} ${c.path.slice(0, 300)} as ${c.who}${typeof c.body === 'string' ? ` body ${c.body.slice(0, 300)}` : ''}`;
+const show = (c: Case) => `${c.route.method} ${c.path.slice(0, 300)} as ${c.who} with headers ${JSON.stringify(c.headers).slice(0, 300)}${typeof c.body === 'string' ? ` body ${c.body.slice(0, 300)}` : ''}`;
 
 async function check(c: Case, perRoute: Map<string, number>, statuses: Map<number, number>): Promise<void> {
   let res;
