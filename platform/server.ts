@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './api/app.ts';
+import { answerClientError } from './api/client-error.ts';
 import { createAudit } from './audit/log.ts';
 import { createAuditLimiter } from './audit/limiter.ts';
 import { loadOrCreateAuditSigner } from './audit/signer.ts';
@@ -192,6 +193,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
   });
   http.on('request', app);
+  http.on('clientError', answerClientError);
   const realtime = startRealtime(http, services, { batchMs: opts.realtimeBatchMs ?? 250 });
   ingest = await startIngest({ config, services, pilots, contexts, http });
 
