@@ -116,8 +116,12 @@ describe('group commit', () => {
   it('reports each batch size, duration and outcome', async () => {
     const seen: BatchInfo[] = [];
     const store = fakeStore({ delayMs: 15, failWhen: (items) => items.includes(9) });
-    const gc = createGroupCommitter({ batchSize: 2, batchMs: 1, commit: store.commit, onBatch: (b) => seen.push(b) });
-    await Promise.allSettled([gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 9)]);
+    // A long batch window and an explicit drain: with a 1 ms window a millisecond ticking over
+    // between the first add and its check would (rightly) flush item 1 alone under load.
+    const gc = createGroupCommitter({ batchSize: 2, batchMs: 60_000, commit: store.commit, onBatch: (b) => seen.push(b) });
+    const adds = [gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 9)];
+    await gc.drain();
+    await Promise.allSettled(adds);
     expect(seen.map((b) => [b.size, b.ok])).toEqual([
       [2, true],
       [1, false],
