@@ -141,7 +141,14 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
 /** Stops in reverse order: devices first (their last readings commit), then readers, then the store. */
 export async function stopPlatform(p: Platform): Promise<void> {
   const { services } = p;
-  for (const pilot of [...p.pilots].reverse()) await pilot.stop?.().catch(() => undefined);
+  for (const pilot of [...p.pilots].reverse()) {
+    // One pilot failing to stop must not keep the others, the broker and the stores running.
+    try {
+      await pilot.stop?.();
+    } catch (err) {
+      services.logger.error({ err, pilot: pilot.id }, 'pilot failed to stop');
+    }
+  }
   await p.ingest.stop();
   services.alarms.stop();
   services.commands.stop();
