@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7 } from './ids.ts';
+import { asDeviceId, asSubjectId, asTenantId, uuidv7 } from './ids.ts';
 
 describe('uuidv7 (RFC 9562)', () => {
   it('has the version and variant bits and the time in its first 48 bits', () => {
@@ -13,5 +13,17 @@ describe('uuidv7 (RFC 9562)', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => uuidv7(1_700_000_000_000 + i));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(Array.from({ length: 2000 }, () => uuidv7(1_700_000_000_000))).size).toBe(2000);
+  });
+});
+
+describe('branded ids are made only from valid strings', () => {
+  it.each([
+    ['tenant', asTenantId, ['city-a', 'tenant-t', 'ab'], ['', 'A', '1abc', '../x', 'a/b', '_platform', 'x'.repeat(41), 'a']],
+    ['device', asDeviceId, ['lamp-001', '0ab', 'oxi-3f2a'], ['', 'ab', 'Lamp-1', 'a/b', '-ab', 'city-a/lamp-1', 'x'.repeat(65)]],
+    ['subject', asSubjectId, ['p1', '0193b2c4-7e1a-7000-8000-000000000001', 'pt_7.a'], ['', '-p', 'a|b', 'a/b', 'a b', 'x'.repeat(129)]],
+  ] as const)('%s ids', (_what, make, good, bad) => {
+    for (const g of good) expect(make(g)).toBe(g);
+    for (const b of bad) expect(() => make(b), b).toThrow(/invalid/);
+    expect(() => make(42)).toThrow(/invalid/);
   });
 });

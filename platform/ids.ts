@@ -3,6 +3,8 @@
 // index instead of all over it (halves the group-commit time at 15k readings/s). The time in an
 // id is the receive time, which the store already keeps in clear.
 import { randomFillSync } from 'node:crypto';
+import { deviceIdSchema } from './identity/schemas.ts';
+import { TENANT_ID_PATTERN } from './storage/port.ts';
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -18,3 +20,30 @@ export function uuidv7(now: number = Date.now()): string {
   }
   return s;
 }
+
+// ---- Branded identifiers ----
+// A tenant, device or data-subject id is a string that was checked where it entered the platform
+// (a REST parameter, an MQTT identity, the configuration). The brand makes the three
+// distinguishable to the type checker, so a device id cannot be passed where a tenant id is due;
+// they are made only by the functions below, at the edges.
+declare const brand: unique symbol;
+type Branded<B extends string> = string & { readonly [brand]: B };
+export type TenantId = Branded<'TenantId'>;
+export type DeviceId = Branded<'DeviceId'>;
+export type SubjectId = Branded<'SubjectId'>;
+
+/** Tenant ids become store names (platform/storage/port.ts); device ids are what registration
+ *  accepts (platform/identity/schemas.ts). */
+const TENANT_ID = TENANT_ID_PATTERN;
+const DEVICE_ID = { test: (s: string) => deviceIdSchema.safeParse(s).success };
+/** Subject ids are bound into key scopes and sealed values' AAD: no separators, no controls. */
+const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function make<T extends string>(what: string, pattern: { test(s: string): boolean }, raw: unknown): T {
+  if (typeof raw !== 'string' || !pattern.test(raw)) throw new TypeError(`invalid ${what}: ${JSON.stringify(raw)}`);
+  return raw as T;
+}
+
+export const asTenantId = (raw: unknown): TenantId => make<TenantId>('tenant id', TENANT_ID, raw);
+export const asDeviceId = (raw: unknown): DeviceId => make<DeviceId>('device id', DEVICE_ID, raw);
+export const asSubjectId = (raw: unknown): SubjectId => make<SubjectId>('subject id', SUBJECT_ID, raw);

@@ -4,10 +4,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { startBroker, type Broker } from './broker/index.ts';
 import { brokerIdentityDeps, closeRevokedConnections } from './broker-identity.ts';
-import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, OutgoingCommand as BrokerCommand } from './broker/types.ts';
+import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, CommandWire } from './broker/types.ts';
 import type { Config } from './config.ts';
 import type { AcceptedReading, Pilot, PilotContext } from './pilot.ts';
 import type { PlatformServices } from './services/index.ts';
+import type { OutgoingCommand } from './services/commands.ts';
 import type { Reading } from './services/series.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
@@ -33,6 +34,15 @@ export interface IngestOptions {
   contexts: Map<string, PilotContext>;
   http: HttpServer;
 }
+
+/** The one mapping from a command awaiting delivery to what the device receives. */
+export const toCommandWire = (c: OutgoingCommand, issuedAt: number): CommandWire => ({
+  id: c.id,
+  name: c.name,
+  params: c.payload,
+  issuedAt,
+  expiresAt: c.expiresAt,
+});
 
 const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal => ({
   kind: 'device',
@@ -146,9 +156,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
     commands: {
       pendingFor: (id) =>
         inTenant(id.tenantId, devicePrincipal(id), async () =>
-          (await s.commands.pendingFor(id.deviceId)).map(
-            (c): BrokerCommand => ({ id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt }),
-          ),
+          (await s.commands.pendingFor(id.deviceId)).map((c) => toCommandWire(c, Date.now())),
         ),
       sent: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'sent'),
       delivered: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'delivered'),
@@ -160,7 +168,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
   const stopRevoking = closeRevokedConnections(s, broker);
 
   s.commands.setDeliverer(async (tenantId, deviceId, c) =>
-    broker!.deliver(tenantId, deviceId, { id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt }),
+    broker!.deliver(tenantId, deviceId, toCommandWire(c, Date.now())),
   );
 
   const refusedIds = new Set<string>();

@@ -6,36 +6,19 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createApp } from './api/app.ts';
 import { answerClientError } from './api/client-error.ts';
-import { createAudit } from './audit/log.ts';
-import { createAuditLimiter } from './audit/limiter.ts';
-import { loadOrCreateAuditSigner } from './audit/signer.ts';
 import type { Config } from './config.ts';
-import { createKeyring } from './crypto/keyring.ts';
-import { createMasterKeyProvider, keyBesideData, masterKeyPath } from './crypto/master-key.ts';
-import { EventBus, IdentityEvents } from './events.ts';
-import { Devices } from './identity/devices.ts';
-import { LoginGuard } from './identity/login-guard.ts';
-import { Sessions } from './identity/sessions.ts';
-import { Users } from './identity/users.ts';
-import { ToolTokens } from './identity/tool-tokens.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startIngest, type Ingest } from './ingest.ts';
 import type { Pilot, PilotContext } from './pilot.ts';
 import { createPilotContext } from './pilot-context.ts';
 import { startRealtime, type Realtime } from './realtime/realtime.ts';
-import { AlarmService } from './services/alarms.ts';
-import { CommandService } from './services/commands.ts';
-import type { AuditService, PlatformServices } from './services/index.ts';
-import { Scopes } from './services/scopes.ts';
-import { SeriesService } from './services/series.ts';
-import { createStorage } from './storage/index.ts';
+import { buildServices } from './services/build.ts';
+import type { PlatformServices } from './services/index.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
-import { TenantRegistry } from './tenancy/tenants.ts';
 import { AgreementService } from './policy/agreement-service.ts';
 
 export interface PlatformOptions {
@@ -88,79 +71,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const now = opts.now ?? Date.now;
   const pilots = opts.pilots ?? [];
 
-  const storage = await createStorage(config);
-  const master = await createMasterKeyProvider(config);
-  if (!config.masterKeyHex && keyBesideData(masterKeyPath(config), config.dataDir)) {
-    logger.warn(
-      { keyFile: masterKeyPath(config) },
-      'the master key file sits in the data directory it protects: a copy of the directory opens its data; set CUSTODIA_MASTER_KEY_FILE to a path on another volume (or CUSTODIA_MASTER_KEY)',
-    );
-  }
-  const scopes: Scopes = new Scopes(
-    storage,
-    createKeyring({ master, storeFor: (scope) => scopes.store(scope), now }),
-  );
-  const keyring = scopes.keyring;
-  await keyring.ensureTenant(PLATFORM_SCOPE);
-  const platformStore = await storage.platform();
-  const signer = await loadOrCreateAuditSigner({ master, store: platformStore });
-  await signer.exportPublicKey(config.dataDir);
-  const audit = createAudit({
-    storeFor: (scope) => scopes.store(scope),
-    signer,
-    checkpointEvery: config.audit.checkpointEvery,
-    onError: (err, scope) => logger.error({ err, scope }, 'audit checkpoint failed'),
-  });
-  const limiter = createAuditLimiter(audit);
-  const auditService: AuditService = {
-    record: (scope, event) => audit.record(scope, event),
-    checkpoint: (scope) => audit.checkpoint(scope),
-    list: (scope, q) => audit.list(scope, q),
-    verify: (scope) => audit.verify(scope),
-    close: async () => {
-      // The limiter's last summaries go in before the final checkpoints cover them.
-      await limiter.close();
-      await audit.close();
-    },
-    recordLimited: (scope, key, event) => {
-      void limiter.record(scope, key, event).catch((err: unknown) => logger.error({ err }, 'audit record failed'));
-    },
-  };
-
-  const platformRecords = await scopes.records(PLATFORM_SCOPE);
-  const bus = new EventBus();
-  const identityEvents = new IdentityEvents();
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const services: PlatformServices = {
-    config,
-    logger,
-    storage,
-    keyring,
-    scopes,
-    audit: auditService,
-    bus,
-    identityEvents,
-    tenants: new TenantRegistry(platformRecords, storage, keyring, identityEvents),
-    users: new Users(platformRecords),
-    sessions: new Sessions(platformRecords, config.session.ttlMs, now, identityEvents),
-    loginGuard: new LoginGuard({
-      maxFailures: config.login.maxFailures,
-      lockoutMs: config.login.lockoutMs,
-      perAddressPerMinute: config.login.rateLimitPerMinute,
-      now,
-    }),
-    devices: new Devices(platformRecords, identityEvents),
-    toolTokens: new ToolTokens(platformRecords, now, identityEvents),
-    series: new SeriesService(scopes, keyring),
-    alarms: new AlarmService(scopes, auditService, bus, now),
-    commands: new CommandService(scopes, auditService, bus, now),
-    metrics,
-    readiness: async () => ({
-      storage: await platformStore.ping().catch(() => false),
-      broker: ingest?.ready() ?? false,
-    }),
-  };
+  let ingest: Ingest | undefined;
+  const services = await buildServices({ config, logger, now, brokerReady: () => ingest?.ready() ?? false });
+  const platformRecords = await services.scopes.records(PLATFORM_SCOPE);
 
   // Deadlines that must survive a restart: escalations and command expiries.
   for (const t of await services.tenants.list()) {
@@ -170,7 +83,6 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
   services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
 
-  let ingest: Ingest | undefined;
   const presence = {
     isOnline: (t: string, d: string) => ingest?.isOnline(t, d) ?? false,
     lastSeen: (t: string, d: string) => ingest?.lastSeen(t, d) ?? null,
@@ -184,7 +96,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ? createHttpsServer({ cert: pem(config.https.cert), key: pem(config.https.key), minVersion: 'TLSv1.2' })
     : createServer();
   const app = createApp(services, {
-    agreements: new AgreementService(platformRecords, auditService, now, async (id) => Boolean(await services.tenants.get(id))),
+    agreements: new AgreementService(platformRecords, services.audit, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
     extraRouters: opts.routers?.(services) ?? [],
@@ -204,7 +116,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http.listen(config.http.port, config.http.host, () => resolve());
   });
   const httpPort = (http.address() as AddressInfo).port;
-  logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: storage.kind }, 'custodia platform started');
+  logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: services.storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
   const platform: Platform = {
@@ -231,7 +143,14 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
 /** Stops in reverse order: devices first (their last readings commit), then readers, then the store. */
 export async function stopPlatform(p: Platform): Promise<void> {
   const { services } = p;
-  for (const pilot of [...p.pilots].reverse()) await pilot.stop?.().catch(() => undefined);
+  for (const pilot of [...p.pilots].reverse()) {
+    // One pilot failing to stop must not keep the others, the broker and the stores running.
+    try {
+      await pilot.stop?.();
+    } catch (err) {
+      services.logger.error({ err, pilot: pilot.id }, 'pilot failed to stop');
+    }
+  }
   await p.ingest.stop();
   services.alarms.stop();
   services.commands.stop();

@@ -10,6 +10,7 @@ import { can, type Permission } from '../policy/roles.ts';
 import type { AuditSink } from '../services/audit-sink.ts';
 import { runInTenant, type Principal } from '../tenancy/context.ts';
 import { timingSafeEqual } from 'node:crypto';
+import { asTenantId, type TenantId } from '../ids.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -119,8 +120,8 @@ export function allowAny(...permissions: Permission[]): RequestHandler {
 }
 
 /** The caller's tenant id; routes under a tenant refuse principals without one (platform-admin). */
-export function tenantOf(req: Request): string {
+export function tenantOf(req: Request): TenantId {
   const t = req.principal?.tenantId;
   if (!t) throw forbidden('this route belongs to a tenant; the platform operator has no tenant data');
-  return t;
+  return asTenantId(t);
 }

@@ -42,7 +42,8 @@ export function errorHandler(logger: Logger, audit: AuditSink): ErrorRequestHand
             outcome: 'denied',
             details: { status: err.status },
           })
-          .catch(() => undefined);
+          // The refusal stands either way; a failing audit store must still be seen.
+          .catch((auditErr: unknown) => logger.error({ err: auditErr, action: 'api.refused' }, 'audit record failed'));
       }
       return sendProblem(res, err.status, err.title, err.detail, err.extra);
     }

@@ -25,7 +25,7 @@ import { createRefusal, type DeviceNotice } from './handlers/refuse.ts';
 import { startListeners } from './listeners.ts';
 import { createPresence } from './presence.ts';
 import { createBrokerState } from './state.ts';
-import type { BrokerDeps, BrokerStats, OutgoingCommand } from './types.ts';
+import type { BrokerDeps, BrokerStats, CommandWire } from './types.ts';
 
 export { TOKEN_USERNAME } from './authenticate.ts';
 export type { DisconnectMatch } from './disconnect.ts';
@@ -39,7 +39,7 @@ export interface Broker {
   /** Serves MQTT over WebSocket on `path` of an HTTP server; returns a detach function. */
   attachWebSocket(server: HttpServer, path?: string): () => void;
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
-  deliver(tenantId: string, deviceId: string, command: OutgoingCommand): Promise<boolean>;
+  deliver(tenantId: string, deviceId: string, command: CommandWire): Promise<boolean>;
   isOnline(tenantId: string, deviceId: string): boolean;
   /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
   tellDevice(tenantId: string, deviceId: string, notice: DeviceNotice): void;

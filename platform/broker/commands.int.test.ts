@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, stopBroker, type Broker } from './broker.ts';
 import { commandAckTopic, commandsFilter, errorsTopic, statusTopic } from './topics.ts';
 import { createFakeWorld, waitFor, type FakeDevice, type FakeWorld } from './testing.ts';
-import type { OutgoingCommand } from './types.ts';
+import type { CommandWire } from './types.ts';
 
 const dev = (deviceId: string): FakeDevice => ({
   tenantId: 'city-a',
@@ -16,7 +16,7 @@ const dev = (deviceId: string): FakeDevice => ({
 });
 const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 3_000, protocolVersion: 4 };
 const creds = (d: FakeDevice): IClientOptions => ({ ...base, clientId: d.deviceId, username: d.deviceId, password: d.secret });
-const command = (id: string, dimLevel: number): OutgoingCommand => ({
+const command = (id: string, dimLevel: number): CommandWire => ({
   id,
   name: 'dim',
   params: { dimLevel },
@@ -67,7 +67,7 @@ describe('command delivery and presence', () => {
     world.pending.set('city-a/lamp-001', [command('cmd-1', 30)]);
     const c = await connectDevice(offlineLamp);
     expect(broker.isOnline('city-a', 'lamp-001')).toBe(true);
-    const received: { topic: string; body: OutgoingCommand }[] = [];
+    const received: { topic: string; body: CommandWire }[] = [];
     c.on('message', (topic, payload) => received.push({ topic, body: JSON.parse(payload.toString()) }));
     await c.subscribeAsync(commandsFilter('city-a', 'lamp-001'), { qos: 1 });
 

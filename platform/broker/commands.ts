@@ -5,11 +5,11 @@ import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import { onPuback } from './aedes-adapter.ts';
 import { keyOf, type BrokerState, type DeviceSession } from './state.ts';
 import { commandTopic, commandsFilter, isTopicLevel, parseDeviceTopic } from './topics.ts';
-import type { OutgoingCommand } from './types.ts';
+import type { CommandWire } from './types.ts';
 
 export interface Commands {
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
-  deliver(tenantId: string, deviceId: string, command: OutgoingCommand): Promise<boolean>;
+  deliver(tenantId: string, deviceId: string, command: CommandWire): Promise<boolean>;
   deliverPending(s: DeviceSession): Promise<void>;
   /** Gives a QoS 1 command on its way to a device a packet id whose PUBACK is tracked. */
   numberCommandPacket(client: Client, packet: AedesPublishPacket): void;
@@ -57,7 +57,7 @@ export function createCommands(state: BrokerState): Commands {
     safe('commands.delivered', () => deps.commands.delivered(s.identity.tenantId, commandId));
   };
 
-  const sendCommand = (s: DeviceSession, command: OutgoingCommand): Promise<boolean> => {
+  const sendCommand = (s: DeviceSession, command: CommandWire): Promise<boolean> => {
     const { tenantId, deviceId } = s.identity;
     const qos = s.commandsQos;
     if (!s.online || !s.ready || qos === null || s.client.closed) return Promise.resolve(false);
@@ -103,7 +103,7 @@ export function createCommands(state: BrokerState): Commands {
     }
   }
 
-  const deliver = async (tenantId: string, deviceId: string, command: OutgoingCommand): Promise<boolean> => {
+  const deliver = async (tenantId: string, deviceId: string, command: CommandWire): Promise<boolean> => {
     if (!isTopicLevel(command.id)) throw new Error(`invalid command id: ${JSON.stringify(command.id)}`);
     const s = online.get(keyOf(tenantId, deviceId));
     if (state.stopping || !s) return false;

@@ -11,7 +11,7 @@ import type {
   CommandAckStatus,
   DeviceIdentity,
   OfflineReason,
-  OutgoingCommand,
+  CommandWire,
   ToolIdentity,
 } from './types.ts';
 
@@ -47,7 +47,7 @@ export interface FakeWorld {
   presence: { kind: 'online' | 'offline'; deviceId: string; reason?: OfflineReason }[];
   commandEvents: { step: 'sent' | 'delivered' | 'acked'; commandId: string; status?: CommandAckStatus; detail?: string }[];
   /** Commands waiting per `tenant/device`, returned by `pendingFor` until acknowledged. */
-  pending: Map<string, OutgoingCommand[]>;
+  pending: Map<string, CommandWire[]>;
   /** Tunable commit behaviour. */
   commit: { delayMs: number; fail: boolean };
 }

@@ -10,6 +10,9 @@ import {
   isValidFilter,
   mayForward,
   parseDeviceTopic,
+  statusFilter,
+  statusTopic,
+  tenantTopicPrefix,
   type BrokerPrincipal,
 } from './topics.ts';
 import type { DeviceIdentity, ToolIdentity } from './types.ts';
@@ -189,5 +192,16 @@ describe('mayForward', () => {
 
   it('builds the command filter a device is allowed to use', () => {
     expect(authorizeSubscribeTopic(lamp, commandsFilter('city-a', 'lamp-001')).allow).toBe(true);
+  });
+});
+
+describe('topic builders', () => {
+  it('the tenant-wide status filter covers every device’s status of that tenant and nothing else', () => {
+    expect(statusFilter('city-a')).toBe('tenants/city-a/devices/+/status');
+    expect(filterCovers(statusFilter('city-a'), statusTopic('city-a', 'lamp-001'))).toBe(true);
+    expect(filterCovers(statusFilter('city-a'), statusTopic('city-a2', 'lamp-001'))).toBe(false);
+    expect(filterCovers(statusFilter('city-a'), commandTopic('city-a', 'lamp-001', 'c1'))).toBe(false);
+    expect(statusTopic('city-a', 'lamp-001').startsWith(tenantTopicPrefix('city-a'))).toBe(true);
+    expect(statusTopic('city-a2', 'lamp-001').startsWith(tenantTopicPrefix('city-a'))).toBe(false);
   });
 });

@@ -31,7 +31,9 @@ export function isTopicLevel(s: string): boolean {
   return s.length > 0 && s.length <= 128 && !/[/+#\u0000]/.test(s) && !s.startsWith('$');
 }
 
-export const topicPrefix = (tenantId: string, deviceId: string) => `tenants/${tenantId}/devices/${deviceId}`;
+/** Every topic of a tenant starts with this (the trailing slash keeps `acme` from matching `acme-2`). */
+export const tenantTopicPrefix = (tenantId: string) => `tenants/${tenantId}/`;
+export const topicPrefix = (tenantId: string, deviceId: string) => `${tenantTopicPrefix(tenantId)}devices/${deviceId}`;
 export const telemetryTopic = (t: string, d: string) => `${topicPrefix(t, d)}/telemetry`;
 export const eventsTopic = (t: string, d: string) => `${topicPrefix(t, d)}/events`;
 export const statusTopic = (t: string, d: string) => `${topicPrefix(t, d)}/status`;
@@ -40,6 +42,8 @@ export const commandTopic = (t: string, d: string, id: string) => `${topicPrefix
 export const commandAckTopic = (t: string, d: string, id: string) => `${commandTopic(t, d, id)}/ack`;
 /** The one filter a device uses to receive its commands. */
 export const commandsFilter = (t: string, d: string) => `${topicPrefix(t, d)}/commands/+`;
+/** The status (presence) topics of every device of a tenant. */
+export const statusFilter = (t: string) => statusTopic(t, '+');
 
 /** Parses a topic name of the device scheme; null for anything else. */
 export function parseDeviceTopic(topic: string): DeviceTopic | null {
@@ -127,7 +131,7 @@ export function filterCovers(allowed: string, requested: string): boolean {
 export function authorizeToolSubscribe(tool: ToolIdentity, filter: string): Decision<object> {
   if (isReserved(filter)) return { allow: false, reason: 'reserved-topic' };
   if (!isValidFilter(filter)) return { allow: false, reason: 'invalid-filter' };
-  const own = `tenants/${tool.tenantId}/`;
+  const own = tenantTopicPrefix(tool.tenantId);
   if (!filter.startsWith(own)) return { allow: false, reason: subscribeDenialReason(tool.tenantId, null, filter) };
   const ok = tool.topics.some((a) => a.startsWith(own) && isValidFilter(a) && filterCovers(a, filter));
   return ok ? { allow: true } : { allow: false, reason: 'not-in-token-scope' };
@@ -150,7 +154,7 @@ export function mayForward(principal: BrokerPrincipal, topicName: string): boole
     );
   }
   const { tool } = principal;
-  const own = `tenants/${tool.tenantId}/`;
+  const own = tenantTopicPrefix(tool.tenantId);
   return (
     topic.tenantId === tool.tenantId &&
     TOOL_RECEIVES.has(topic.family) &&

@@ -3,6 +3,7 @@
 // interfaces, and the tests use in-memory fakes (./testing.ts).
 import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
+import type { AuditEvent } from '../audit/log.ts';
 import type { Logger } from '../logger.ts';
 
 /** A device as authenticated by its own credentials (ETSI EN 303 645 provision 5.1). */
@@ -45,8 +46,9 @@ export interface AcceptedMessage {
   data: Record<string, unknown>;
 }
 
-/** A command on its way to a device; sent as JSON on `tenants/{t}/devices/{d}/commands/{id}`. */
-export interface OutgoingCommand {
+/** The wire shape of a command, sent as JSON on `tenants/{t}/devices/{d}/commands/{id}`
+ *  (platform/ingest.ts `toCommandWire` maps the command service's `OutgoingCommand` to it). */
+export interface CommandWire {
   /** Must be a valid topic level (no `/`, `+`, `#`); a UUID in practice. */
   id: string;
   name: string;
@@ -57,13 +59,8 @@ export interface OutgoingCommand {
 
 export type CommandAckStatus = 'accepted' | 'done' | 'failed';
 
-export interface AuditEvent {
-  actor: string;
-  action: string;
-  target: string;
-  outcome: 'success' | 'failure' | 'denied';
-  details?: Record<string, unknown>;
-}
+// The one audit event shape (platform/audit/log.ts); a type only, the broker stays free of the log.
+export type { AuditEvent } from '../audit/log.ts';
 
 export type OfflineReason =
   | 'disconnect'
@@ -136,7 +133,7 @@ export interface BrokerDeps {
   };
   commands: {
     /** Commands still to deliver to this device, oldest first. */
-    pendingFor(id: DeviceIdentity): Promise<OutgoingCommand[]>;
+    pendingFor(id: DeviceIdentity): Promise<CommandWire[]>;
     sent(tenantId: string, commandId: string): void;
     /** The device's PUBACK for the command arrived. */
     delivered(tenantId: string, commandId: string): void;

@@ -1,6 +1,7 @@
 // Scoped MQTT tokens for operators' tools: a tool connects with username "token" and this
 // token as password, never with a user's password. Read-only, one tenant, limited filters,
 // expiring; stored only as a hash.
+import { statusFilter } from '../broker/topics.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
 import { hashToken, newSecret } from './secrets.ts';
@@ -29,7 +30,7 @@ export class ToolTokens {
       tenantId: input.tenantId,
       label: `tool:${input.createdBy}`,
       // Presence only: telemetry stays inside the platform's pipeline (the broker never forwards it).
-      topics: [`tenants/${input.tenantId}/devices/+/status`],
+      topics: [statusFilter(input.tenantId)],
       createdBy: input.createdBy,
       expiresAt: this.now() + input.ttlMs,
     };

@@ -110,7 +110,7 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
             target: `room:${tenant ?? p.tenantId ?? '-'}:${room}`.slice(0, 200),
             outcome: 'denied',
           })
-          .catch(() => undefined);
+          .catch((err: unknown) => s.logger.error({ err, action: 'realtime.subscribe' }, 'audit record failed'));
         return reply({ ok: false, error: 'forbidden' });
       }
       void socket.join(subRoom(p.tenantId, room));

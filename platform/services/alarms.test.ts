@@ -66,3 +66,31 @@ describe('alarm lifecycle', () => {
     await expect(rig.alarms.list()).rejects.toThrow(/tenant context/);
   });
 });
+
+describe('concurrent raises', () => {
+  it('raises of one (source, type) arriving together leave one active alarm, escalated once', async () => {
+    const results = await rig.inTenant('t-one', () =>
+      Promise.all([
+        rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'a' }),
+        rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'b' }),
+        rig.alarms.raise({ source: 's1', type: 'x', severity: 'critical', title: 'c' }),
+        rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'd' }),
+        rig.alarms.raise({ source: 's1', type: 'y', severity: 'minor', title: 'other type' }),
+      ]),
+    );
+    expect(results.map((r) => r.change)).toEqual(['raised', 'unchanged', 'escalated', 'unchanged', 'raised']);
+    const active = await rig.inTenant('t-one', () => rig.alarms.list({ state: 'active' }));
+    expect(active.filter((a) => a.type === 'x')).toHaveLength(1);
+    expect(active.find((a) => a.type === 'x')!.severity).toBe('critical');
+    expect(new Set(results.slice(0, 4).map((r) => r.alarm.id)).size).toBe(1);
+  });
+
+  it('the same (source, type) in two tenants does not wait on or merge with the other', async () => {
+    const [one, two] = await Promise.all([
+      rig.inTenant('t-one', () => rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'a' })),
+      rig.inTenant('t-two', () => rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 'a' })),
+    ]);
+    expect([one.change, two.change]).toEqual(['raised', 'raised']);
+    expect(one.alarm.id).not.toBe(two.alarm.id);
+  });
+});

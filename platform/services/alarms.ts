@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
+import { KeyedQueue } from '../keyed-queue.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
@@ -42,6 +43,8 @@ export const ackSchema = z.object({ note: noteSchema(500).default('') }).strict(
 
 const KIND = 'alarm';
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
+/** Writes to one (tenant, source, type) run one at a time: "one active alarm" is a read-modify-write. */
+const alarmKey = (tenantId: string, source: string, type: string) => JSON.stringify([tenantId, source, type]);
 
 export interface RaiseInput {
   source: string;
@@ -60,6 +63,7 @@ export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<
 export class AlarmService {
   private deadlines = new Deadlines();
   private hooks: EscalationHook[] = [];
+  private readonly writes = new KeyedQueue();
 
   constructor(
     private readonly scopes: Scopes,
@@ -72,8 +76,14 @@ export class AlarmService {
     this.hooks.push(hook);
   }
 
-  /** Raises an alarm, or updates the active one of the same source and type (severity only rises). */
+  /** Raises an alarm, or updates the active one of the same source and type (severity only rises).
+   *  Concurrent raises of one source and type queue behind each other, whoever calls. */
   async raise(input: RaiseInput): Promise<{ alarm: Alarm; change: 'raised' | 'escalated' | 'unchanged' }> {
+    const { tenantId } = currentTenant('alarms.raise');
+    return this.writes.run(alarmKey(tenantId, input.source, input.type), () => this.raiseNow(input));
+  }
+
+  private async raiseNow(input: RaiseInput): Promise<{ alarm: Alarm; change: 'raised' | 'escalated' | 'unchanged' }> {
     const { tenantId, principal } = currentTenant('alarms.raise');
     const records = await this.scopes.records(tenantId);
     const active = await this.findActive(input.source, input.type);
@@ -127,6 +137,12 @@ export class AlarmService {
   }
 
   async acknowledge(id: string, note = ''): Promise<Alarm> {
+    const { tenantId } = currentTenant('alarms.acknowledge');
+    const { source, type } = await this.require(id);
+    return this.writes.run(alarmKey(tenantId, source, type), () => this.acknowledgeNow(id, note));
+  }
+
+  private async acknowledgeNow(id: string, note: string): Promise<Alarm> {
     const { tenantId, principal } = currentTenant('alarms.acknowledge');
     const records = await this.scopes.records(tenantId);
     const alarm = await this.require(id);
@@ -148,6 +164,11 @@ export class AlarmService {
 
   /** Clears the active alarm of a source and type, if any. */
   async clear(source: string, type: string): Promise<Alarm | null> {
+    const { tenantId } = currentTenant('alarms.clear');
+    return this.writes.run(alarmKey(tenantId, source, type), () => this.clearNow(source, type));
+  }
+
+  private async clearNow(source: string, type: string): Promise<Alarm | null> {
     const { tenantId, principal } = currentTenant('alarms.clear');
     const active = await this.findActive(source, type);
     if (!active) return null;
@@ -235,24 +256,32 @@ export class AlarmService {
     const due = this.deadlines.takeDue(this.now());
     for (const p of due) {
       await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
-        const alarm = await this.get(p.id);
-        if (!alarm || alarm.state !== 'active-unacknowledged') return;
-        const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
-        delete next.escalateAt;
-        await this.save(await this.scopes.records(p.tenantId), next);
-        await this.audit.record(p.tenantId, {
-          actor: 'system:alarm-escalation',
-          action: 'alarm.escalation',
-          target: `alarm:${alarm.id}`,
-          outcome: 'success',
-          details: { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt },
-        });
-        this.bus.publish({ tenantId: p.tenantId, type: 'alarm.escalation', payload: next });
-        this.announce(p.tenantId, next);
-        for (const hook of this.hooks) await hook(p.tenantId, next);
+        const found = await this.get(p.id);
+        if (!found) return;
+        const next = await this.writes.run(alarmKey(p.tenantId, found.source, found.type), () => this.escalateNow(p.tenantId, p.id));
+        // Hooks run outside the queue: a hook may raise or clear alarms of the same source and type.
+        if (next) for (const hook of this.hooks) await hook(p.tenantId, next);
       });
     }
     return due.length;
+  }
+
+  private async escalateNow(tenantId: string, id: string): Promise<Alarm | null> {
+    const alarm = await this.get(id);
+    if (!alarm || alarm.state !== 'active-unacknowledged') return null;
+    const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
+    delete next.escalateAt;
+    await this.save(await this.scopes.records(tenantId), next);
+    await this.audit.record(tenantId, {
+      actor: 'system:alarm-escalation',
+      action: 'alarm.escalation',
+      target: `alarm:${alarm.id}`,
+      outcome: 'success',
+      details: { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt },
+    });
+    this.bus.publish({ tenantId, type: 'alarm.escalation', payload: next });
+    this.announce(tenantId, next);
+    return next;
   }
 
   start(intervalMs = 1000, onError: (err: unknown) => void = () => undefined): void {

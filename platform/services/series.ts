@@ -1,6 +1,7 @@
 // Time series of readings: the channel key (a device id) and timestamp stay clear for range
 // queries; the reading itself is sealed with its subject's key (or the tenant's).
 import { ErasedError } from '../errors.ts';
+import { SERIES_COLLECTION } from '../crypto/collections.ts';
 import type { Keyring } from '../crypto/types.ts';
 import type { StoredPoint } from '../storage/port.ts';
 import { currentTenant } from '../tenancy/context.ts';
@@ -21,7 +22,6 @@ export interface RangeOptions {
   desc?: boolean;
 }
 
-const COLLECTION = 'series';
 
 export class SeriesService {
   constructor(
@@ -37,7 +37,7 @@ export class SeriesService {
         id: r.id,
         ts: r.ts,
         subject: r.subject,
-        body: await this.keyring.sealJson({ tenant: tenantId, collection: COLLECTION, id: r.id, subject: r.subject }, r.data),
+        body: await this.keyring.sealJson({ tenant: tenantId, collection: SERIES_COLLECTION, id: r.id, subject: r.subject }, r.data),
       })),
     );
   }
@@ -51,7 +51,7 @@ export class SeriesService {
 
   private async open<T>(tenantId: string, p: StoredPoint): Promise<Reading<T>> {
     const data = await this.keyring.openJson<T>(
-      { tenant: tenantId, collection: COLLECTION, id: p.id, subject: p.subject },
+      { tenant: tenantId, collection: SERIES_COLLECTION, id: p.id, subject: p.subject },
       p.body,
     );
     return { series: p.series, id: p.id, ts: p.ts, subject: p.subject, data };

@@ -1,6 +1,6 @@
 // The storage port: the only way the platform touches persistent data.
 // Adapters (sqlite/ by default, postgres/ or mongo/ chosen by the scheme of CUSTODIA_STORE_URL)
-// implement it; one contract suite
+// implement it, and memory/ stands in for them in unit tests; one contract suite
 // (test/contract/storage.contract.ts) runs against each. Every body that reaches a Store is
 // already sealed by the keyring: adapters see ciphertext plus the clear metadata queries need
 // (ids, kinds, timestamps, device/subject ids, blind indexes and non-personal tags).
@@ -129,7 +129,7 @@ export interface Store {
 
 /** Opens stores: one for the platform, one per tenant (separate files or databases). */
 export interface StorageProvider {
-  readonly kind: 'sqlite' | 'postgres' | 'mongo';
+  readonly kind: 'sqlite' | 'postgres' | 'mongo' | 'memory';
   platform(): Promise<Store>;
   tenant(tenantId: string): Promise<Store>;
   /** Removes a tenant's store entirely (tenant deletion). */

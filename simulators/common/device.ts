@@ -39,7 +39,7 @@ export interface DeviceCommand {
   expiresAt: number | null;
 }
 
-/** The wire shape the broker publishes (platform/broker/types.ts OutgoingCommand):
+/** The wire shape the broker publishes (platform/broker/types.ts CommandWire):
  *  `{ id, name, params?, issuedAt, expiresAt? }`. */
 const commandMessage = z.object({
   name: z.string().min(1).max(64),

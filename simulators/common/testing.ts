@@ -4,7 +4,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { commandsFilter, commandTopic } from '../../platform/broker/topics.ts';
-import type { OutgoingCommand } from '../../platform/broker/types.ts';
+import type { CommandWire } from '../../platform/broker/types.ts';
 
 export interface Received {
   topic: string;
@@ -123,8 +123,8 @@ export async function startTestBroker(opts: { devices: { id: string; secret: str
       }
       const broker = aedes;
       if (!broker) throw new Error('broker is stopped');
-      // The platform broker's wire shape (platform/broker/types.ts OutgoingCommand).
-      const body: OutgoingCommand = { issuedAt: Date.now(), expiresAt: Date.now() + 60_000, ...command };
+      // The platform broker's wire shape (platform/broker/types.ts CommandWire).
+      const body: CommandWire = { issuedAt: Date.now(), expiresAt: Date.now() + 60_000, ...command };
       await new Promise<void>((resolve, reject) =>
         broker.publish(
           { cmd: 'publish', topic: commandTopic(tenantId, deviceId, command.id), payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false },

@@ -1,42 +1,51 @@
-// Real services over a real temporary SQLite store and keyring, without HTTP or MQTT: for
-// service-level tests that need a controllable clock.
-import { mkdtempSync } from 'node:fs';
+// The real platform services (platform/services/build.ts, as the server builds them) over a
+// temporary SQLite store, without HTTP or MQTT: for service-level tests that need a
+// controllable clock.
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createKeyring } from '../../platform/crypto/keyring.ts';
+import { testConfig } from '../../platform/config.ts';
 import { EnvMasterKeyProvider } from '../../platform/crypto/master-key.ts';
-import { EventBus, type PlatformEvent } from '../../platform/events.ts';
-import { AlarmService } from '../../platform/services/alarms.ts';
+import type { PlatformEvent } from '../../platform/events.ts';
+import { createLogger } from '../../platform/logger.ts';
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
-import { CommandService } from '../../platform/services/commands.ts';
-import { Scopes } from '../../platform/services/scopes.ts';
-import { createSqliteStorage } from '../../platform/storage/sqlite/index.ts';
+import { buildServices } from '../../platform/services/build.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 
 export async function serviceRig() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'custodia-svc-'));
-  const storage = await createSqliteStorage({ dataDir });
+  const config = testConfig();
   let clock = 1_700_000_000_000;
   const now = () => clock;
-  const scopes: Scopes = new Scopes(storage, createKeyring({ master: new EnvMasterKeyProvider('ab'.repeat(32)), storeFor: (s) => scopes.store(s), now }));
+  const services = await buildServices({
+    config,
+    logger: createLogger('silent'),
+    now,
+    master: new EnvMasterKeyProvider('ab'.repeat(32)),
+  });
+  // Every audit event as the services hand it over, in order (the log itself stays real).
   const audited: (AuditEvent & { scope: string })[] = [];
-  const audit = { record: async (scope: string, e: AuditEvent) => audited.push({ scope, ...e }) };
-  const bus = new EventBus();
+  const record = services.audit.record;
+  services.audit.record = async (scope, e) => {
+    audited.push({ scope, ...e });
+    return record(scope, e);
+  };
   const events: PlatformEvent[] = [];
-  bus.subscribe((e) => events.push(e));
+  services.bus.subscribe((e) => events.push(e));
   return {
-    scopes,
+    services,
+    scopes: services.scopes,
     audited,
     events,
-    alarms: new AlarmService(scopes, audit, bus, now),
-    commands: new CommandService(scopes, audit, bus, now),
+    alarms: services.alarms,
+    commands: services.commands,
     advance: (ms: number) => (clock += ms),
     now,
     inTenant: <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn),
     close: async () => {
-      await storage.close();
-      await rm(dataDir, { recursive: true, force: true });
+      services.alarms.stop();
+      services.commands.stop();
+      await services.audit.close();
+      services.keyring.clearCache();
+      await services.storage.close();
+      await rm(config.dataDir, { recursive: true, force: true });
     },
   };
 }

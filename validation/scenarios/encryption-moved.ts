@@ -2,6 +2,7 @@
 // copied onto another record, another collection, another reading or another tenant fails to
 // open. The copies are made straight in the stores, as someone with write access to the files
 // or the database would make them.
+import { SERIES_COLLECTION } from '../../platform/crypto/collections.ts';
 import type { StoredPoint, StoredRecord } from '../../platform/storage/port.ts';
 import type { Scenario } from '../types.ts';
 
@@ -21,13 +22,13 @@ export const encryptionMoved: Scenario = {
     await a.put('note', 'subj', { v: 'sealed note of a subject' }, { subject: 'subject-1' });
     const storeA = await s.scopes.store('tenant-a');
     const storeB = await s.scopes.store('tenant-b');
-    const seriesRef = (tenant: string, p: StoredPoint) => ({ tenant, collection: 'series', id: p.id, subject: p.subject });
+    const seriesRef = (tenant: string, p: StoredPoint) => ({ tenant, collection: SERIES_COLLECTION, id: p.id, subject: p.subject });
     const point: StoredPoint = {
       series: 'dev-1',
       id: 'reading-1',
       ts: 1_700_000_000_000,
       subject: null,
-      body: await s.keyring.sealJson({ tenant: 'tenant-a', collection: 'series', id: 'reading-1' }, { value: 1 }),
+      body: await s.keyring.sealJson({ tenant: 'tenant-a', collection: SERIES_COLLECTION, id: 'reading-1' }, { value: 1 }),
     };
     await storeA.commit({ points: [point] });
     const raw = (await storeA.get('note', 'one'))!;
@@ -45,7 +46,7 @@ export const encryptionMoved: Scenario = {
       { move: 'a subject’s value to the tenant key', open: async () => (await moved(storeA, { ...rawSubj, id: 'subj-3', subject: null }), a.get('note', 'subj-3')) },
       { move: 'a reading to another reading id', open: async () => s.keyring.openJson(seriesRef('tenant-a', { ...point, id: 'reading-2' }), point.body) },
       { move: 'a reading to another tenant', open: async () => s.keyring.openJson(seriesRef('tenant-b', point), point.body) },
-      { move: 'a record body read as a reading', open: async () => s.keyring.openJson({ tenant: 'tenant-a', collection: 'series', id: 'one' }, raw.body) },
+      { move: 'a record body read as a reading', open: async () => s.keyring.openJson({ tenant: 'tenant-a', collection: SERIES_COLLECTION, id: 'one' }, raw.body) },
     ];
     const results: { move: string; opened: boolean; error?: string }[] = [];
     for (const t of attempts) {

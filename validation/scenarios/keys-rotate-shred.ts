@@ -5,6 +5,7 @@
 // the build the patients are enrolled, fed over MQTT and erased through its API; without it the
 // same is done with subjects through the platform services.
 import mqtt from 'mqtt';
+import { SERIES_COLLECTION } from '../../platform/crypto/collections.ts';
 import { ErasedError } from '../../platform/errors.ts';
 import type { Harness } from '../support/harness.ts';
 import { syntheticFaker, syntheticPerson } from '../support/synthetic.ts';
@@ -28,7 +29,7 @@ async function openAllReadings(h: Harness, tenantId: string): Promise<Map<string
       const key = p.subject ?? '(tenant key)';
       const c = out.get(key) ?? { opened: 0, erased: 0, broken: 0 };
       try {
-        await s.keyring.openJson({ tenant: tenantId, collection: 'series', id: p.id, subject: p.subject }, p.body);
+        await s.keyring.openJson({ tenant: tenantId, collection: SERIES_COLLECTION, id: p.id, subject: p.subject }, p.body);
         c.opened++;
       } catch (err) {
         if (err instanceof ErasedError) c.erased++;

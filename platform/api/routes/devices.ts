@@ -1,6 +1,7 @@
 // Devices of the caller's tenant. A new or rotated secret is returned once and never again.
 import { Router } from 'express';
 import { z } from 'zod';
+import { commandsFilter, telemetryTopic } from '../../broker/topics.ts';
 import { badRequest } from '../../errors.ts';
 import { mqttIdentity, publicDevice } from '../../identity/devices.ts';
 import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
@@ -61,6 +62,6 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
 const mqttHints = (tenantId: string, deviceId: string) => ({
   username: mqttIdentity(tenantId, deviceId),
   clientId: mqttIdentity(tenantId, deviceId),
-  telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
-  commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,
+  telemetryTopic: telemetryTopic(tenantId, deviceId),
+  commandsTopic: commandsFilter(tenantId, deviceId),
 });

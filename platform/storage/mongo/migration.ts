@@ -30,10 +30,10 @@ import {
   type StoredRecord,
 } from '../port.ts';
 import { SCHEMA_VERSION } from '../sqlite/schema.ts';
+import { SERIES_COLLECTION } from '../../crypto/collections.ts';
 import { toAudit, toRecord, type AuditRow, type PointRow as SqlitePointRow, type RecordRow as SqliteRecordRow } from '../sqlite/rows.ts';
 
-/** The collection name series points are sealed under (platform/services/series.ts). */
-export const SERIES_COLLECTION = 'series';
+export { SERIES_COLLECTION };
 
 // ---- command line
 
