@@ -148,9 +148,9 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
 
     const url = `mqtt://127.0.0.1:${h.platform.mqttPort}`;
     const connect = (name: string, secret: string) => mqtt.connectAsync(url, { clientId: name, username: name, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
-    // Both devices online at once under their own identities; B's, registered first, also by its bare id.
+    // Both devices online at once under their own identities.
     const a = await connect('tenant-a/shared-id-1', taken.body.secret);
-    const b = await connect('shared-id-1', theirs.body.secret);
+    const b = await connect('tenant-b/shared-id-1', theirs.body.secret);
     await a.publishAsync('tenants/tenant-a/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
     await b.publishAsync('tenants/tenant-b/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 2 }), { qos: 1 });
     await a.endAsync();
@@ -163,6 +163,39 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     // A secret opens only its own device, whichever name is claimed.
     for (const [name, secret] of [['tenant-b/shared-id-1', taken.body.secret], ['shared-id-1', taken.body.secret], ['tenant-a/shared-id-1', theirs.body.secret]] as const) {
       await expect(connect(name, secret)).rejects.toThrow(/Bad username or password|Not authorized/i);
+    }
+  });
+
+  it('no name form tells a tenant that another tenant had its device id first: the bare id is refused alike for the first and the later device, the qualified forms work (ASVS 4.2.1; ETSI 5.6-2)', async () => {
+    const aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
+    const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+    const first = await bAdmin.post('/api/v1/devices', { id: 'oracle-id-1', kind: 'probe-sensor' });
+    const later = await aAdmin.post('/api/v1/devices', { id: 'oracle-id-1', kind: 'probe-sensor' });
+    expect([first.status, later.status]).toEqual([201, 201]);
+    expect(first.body.mqtt).toMatchObject({ username: 'tenant-b/oracle-id-1', clientId: 'tenant-b/oracle-id-1', telemetryTopic: 'tenants/tenant-b/devices/oracle-id-1/telemetry' });
+    expect(later.body.mqtt).toMatchObject({ username: 'tenant-a/oracle-id-1', clientId: 'tenant-a/oracle-id-1', telemetryTopic: 'tenants/tenant-a/devices/oracle-id-1/telemetry' });
+
+    const url = `mqtt://127.0.0.1:${h.platform.mqttPort}`;
+    /** The CONNACK return code (0: accepted). */
+    const attempt = async (clientId: string, username: string, secret: string) => {
+      try {
+        const c = await mqtt.connectAsync(url, { clientId, username, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
+        await c.endAsync(true);
+        return 0;
+      } catch (err) {
+        return (err as { code?: number }).code ?? -1;
+      }
+    };
+    for (const dev of [first, later]) {
+      const { id, tenantId } = dev.body.device as { id: string; tenantId: string };
+      const secret = dev.body.secret as string;
+      // The bare id with the device's own secret: refused like an unknown device, for both.
+      expect(await attempt(id, id, secret)).toBe(4);
+      expect(await attempt(id, `${tenantId}/${id}`, secret)).toBe(2);
+      expect(await attempt(`${tenantId}/${id}`, id, secret)).toBe(2);
+      expect(await attempt('oracle-id-2', 'oracle-id-2', secret)).toBe(4);
+      // The documented form works for both.
+      expect(await attempt(dev.body.mqtt.clientId, dev.body.mqtt.username, secret)).toBe(0);
     }
   });
 

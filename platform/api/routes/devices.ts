@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
-import { mqttIdentity, publicDevice } from '../../identity/devices.ts';
+import { commandsFilter, mqttIdentity, telemetryTopic } from '../../broker/topics.ts';
+import { publicDevice } from '../../identity/devices.ts';
 import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
@@ -57,10 +58,11 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
   return r;
 }
 
-// The tenant-qualified identity is unique platform-wide (platform/identity/devices.ts).
+// How the device connects: `<tenant>/<device>` as username and client id, the only form the
+// broker accepts (platform/identity/devices.ts), and its topics from the one topic scheme.
 const mqttHints = (tenantId: string, deviceId: string) => ({
   username: mqttIdentity(tenantId, deviceId),
   clientId: mqttIdentity(tenantId, deviceId),
-  telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
-  commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,
+  telemetryTopic: telemetryTopic(tenantId, deviceId),
+  commandsTopic: commandsFilter(tenantId, deviceId),
 });
