@@ -219,6 +219,41 @@ describe('revocation reaches live socket.io connections (ASVS 3.3.1, 3.3.3)', ()
     expect(await socketRefused(adminS.token!)).toBe('unauthorized');
     expect(bystander.connected).toBe(true);
   });
+
+  it("a suspended tenant's sessions and bearer tokens are refused by the REST API, audited, and work again after reactivation (ASVS 3.3.1, 4.1.1)", async () => {
+    const s = h.platform.services;
+    await s.tenants.create({ id: 'tenant-r', name: 'Test tenant-r', pilots: ['probe'] });
+    await user('rv-rest-admin', 'tenant-admin', 'tenant-r');
+    const bearer = await h.as('rv-rest-admin');
+    const cookie = await new ApiClient(h.url).loginWithCookie('rv-rest-admin', TEST_PASSWORD);
+    const bystander = await h.as(h.tenants.a.users['tenant-admin']);
+    expect((await bearer.get('/api/v1/devices')).status).toBe(200);
+    expect((await cookie.get('/api/v1/auth/me')).status).toBe(200);
+
+    const root = await h.as('root-admin');
+    expect((await root.patch('/api/v1/tenants/tenant-r', { status: 'suspended' })).status).toBe(200);
+    for (const [client, method, path] of [
+      [bearer, 'GET', '/api/v1/devices'],
+      [bearer, 'POST', '/api/v1/devices'],
+      [cookie, 'GET', '/api/v1/auth/me'],
+      [cookie, 'POST', '/api/v1/devices'],
+    ] as const) {
+      const res = await client.request(method, path, method === 'POST' ? { id: 'rv-rest-1', kind: 'probe-sensor' } : undefined);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.contentType).toMatch(/application\/problem\+json/);
+    }
+    // Nothing was created by the refused writes, and another tenant is untouched.
+    expect((await bystander.get('/api/v1/devices')).status).toBe(200);
+    const refusals = async () => (await s.audit.list('tenant-r', { action: 'api.tenant-suspended' })).entries;
+    for (let i = 0; i < 50 && (await refusals()).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await refusals()).map((e) => e.outcome)).toEqual(['denied', 'denied', 'denied', 'denied']);
+
+    expect((await root.patch('/api/v1/tenants/tenant-r', { status: 'active' })).status).toBe(200);
+    const after = await bearer.get('/api/v1/devices');
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).not.toContain('rv-rest-1');
+    expect((await cookie.get('/api/v1/auth/me')).status).toBe(200);
+  });
 });
 
 describe('client ids cannot be squatted across principals', () => {

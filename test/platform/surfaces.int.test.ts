@@ -3,7 +3,8 @@
 // X-Forwarded-For ignored unless a proxy is trusted, and answers that do not depend on whether
 // another tenant exists.
 import { Writable } from 'node:stream';
-import mqtt from 'mqtt';
+import { connect as netConnect } from 'node:net';
+import mqtt, { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/logger.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
@@ -175,18 +176,18 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     expect(first.body.mqtt).toMatchObject({ username: 'tenant-b/oracle-id-1', clientId: 'tenant-b/oracle-id-1', telemetryTopic: 'tenants/tenant-b/devices/oracle-id-1/telemetry' });
     expect(later.body.mqtt).toMatchObject({ username: 'tenant-a/oracle-id-1', clientId: 'tenant-a/oracle-id-1', telemetryTopic: 'tenants/tenant-a/devices/oracle-id-1/telemetry' });
 
-    const url = `mqtt://127.0.0.1:${h.platform.mqttPort}`;
-    /** The CONNACK return code (0: accepted). */
-    const attempt = async (clientId: string, username: string, secret: string) => {
-      try {
-        const c = await mqtt.connectAsync(url, { clientId, username, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
-        await c.endAsync(true);
-        return 0;
-      } catch (err) {
-        return (err as { code?: number }).code ?? -1;
-      }
-    };
-    for (const dev of [first, later]) {
+    /** The CONNACK return code (0: accepted), from a loopback address of its own per device so
+     *  that the per-address failure throttle treats both alike. */
+    const attemptFrom = (localAddress: string) => (clientId: string, username: string, secret: string) =>
+      new Promise<number>((resolve) => {
+        const c = new MqttClient(() => netConnect({ host: '127.0.0.1', port: h.platform.mqttPort, localAddress }), {
+          clientId, username, password: secret, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4,
+        });
+        c.once('connect', () => (c.end(true), resolve(0)));
+        c.once('error', (err) => (c.end(true), resolve((err as { code?: number }).code ?? -1)));
+      });
+    for (const [i, dev] of [first, later].entries()) {
+      const attempt = attemptFrom(`127.0.0.${61 + i}`);
       const { id, tenantId } = dev.body.device as { id: string; tenantId: string };
       const secret = dev.body.secret as string;
       // The bare id with the device's own secret: refused like an unknown device, for both.
