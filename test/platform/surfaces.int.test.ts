@@ -6,7 +6,9 @@ import { Writable } from 'node:stream';
 import { connect as netConnect } from 'node:net';
 import mqtt, { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Devices, type Device } from '../../platform/identity/devices.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
@@ -198,6 +200,26 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
       // The documented form works for both.
       expect(await attempt(dev.body.mqtt.clientId, dev.body.mqtt.username, secret)).toBe(0);
     }
+  });
+
+  it('a device record left under its bare id by an older version is found by its own tenant only, connects only as <tenant>/<id>, and moves to that key on its next write (ASVS 4.2.1)', async () => {
+    const admin = await h.as(h.tenants.a.users['tenant-admin']);
+    const made = await admin.post('/api/v1/devices', { id: 'legacy-id-1', kind: 'probe-sensor' });
+    expect(made.status).toBe(201);
+    // Move the record to the bare key, as the previous version stored it.
+    const records = await h.platform.services.scopes.records(PLATFORM_SCOPE);
+    const rec = await records.get<Device>('device', 'tenant-a/legacy-id-1');
+    await records.put('device', 'legacy-id-1', rec!.data, { tags: { tenant: 'tenant-a', kind: 'probe-sensor', status: 'active' } });
+    await records.delete('device', 'tenant-a/legacy-id-1');
+    const devices = new Devices(records); // a fresh registry: nothing cached from before the move
+
+    expect(await devices.get('tenant-b', 'legacy-id-1')).toBeNull();
+    expect(await devices.authenticate('legacy-id-1', made.body.secret)).toBeNull();
+    expect(await devices.authenticate('tenant-a/legacy-id-1', made.body.secret)).toMatchObject({ tenantId: 'tenant-a', deviceId: 'legacy-id-1' });
+    const { secret } = await devices.rotate('tenant-a', 'legacy-id-1');
+    expect(await records.get('device', 'legacy-id-1')).toBeNull();
+    expect((await records.get<Device>('device', 'tenant-a/legacy-id-1'))?.data.id).toBe('legacy-id-1');
+    expect(await devices.authenticate('tenant-a/legacy-id-1', secret)).toMatchObject({ deviceId: 'legacy-id-1' });
   });
 
   it('an agreement naming an unknown consumer tenant is answered like one naming a known tenant (ASVS 4.2.1; ETSI 5.6-2)', async () => {
