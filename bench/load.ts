@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
-import { telemetryTopic } from '../platform/broker/topics.ts';
+import { mqttIdentity, telemetryTopic } from '../platform/broker/topics.ts';
 import type { Credentials } from './credentials.ts';
 
 const specSchema = z.object({
@@ -100,8 +100,8 @@ function connectOne(index: number, id: string, secret: string): Promise<Device |
       port: spec.port,
       protocol: 'mqtt',
       protocolVersion: 4,
-      clientId: id,
-      username: id,
+      clientId: mqttIdentity(creds.tenantId, id),
+      username: mqttIdentity(creds.tenantId, id),
       password: secret,
       clean: true,
       keepalive: 60,

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { Broker } from './broker/index.ts';
 import type { BrokerDeps, ToolIdentity } from './broker/types.ts';
 import type { IdentityChange } from './events.ts';
-import { parseMqttIdentity } from './identity/devices.ts';
+import { isDeviceName } from './identity/devices.ts';
 import { hashToken } from './identity/secrets.ts';
 import { can } from './policy/roles.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -29,8 +29,9 @@ export async function brokerIdentityDeps(
       if (!tenant || tenant.status !== 'active') return null;
       return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy, tokenId: hashToken(token) };
     },
-    // Both device forms, the bare id and `<tenant>/<device>`, are outside the tools' namespace.
-    isDeviceId: (clientId) => parseMqttIdentity(clientId) !== null,
+    // Every form a device was ever named by, `<tenant>/<device>` and the older bare id, is outside
+    // the tools' namespace.
+    isDeviceId: isDeviceName,
     hashAddress: (address) => createHmac('sha256', key).update(address).digest('base64url').slice(0, 22),
   };
 }

@@ -37,9 +37,12 @@ const plaintextSealing: Sabotage = (p: Platform) => {
 const crossTenantDeviceIdentity: Sabotage = (p) => {
   const d = p.services.devices;
   const authenticate = d.authenticate.bind(d);
-  d.authenticate = async (id, secret) => {
-    const r = await authenticate(id, secret);
-    return r && r !== 'revoked' && r.tenantId === 'tenant-a' ? { ...r, tenantId: 'tenant-b' } : r;
+  // Authentication that ignores the tenant in the name: tenant A's device secret also opens
+  // `tenant-b/<its id>`, as a device of tenant B.
+  d.authenticate = async (name, secret) => {
+    const foreign = /^tenant-b\/(.+)$/.exec(name);
+    const r = await authenticate(foreign ? `tenant-a/${foreign[1]}` : name, secret);
+    return foreign && r && r !== 'revoked' ? { ...r, tenantId: 'tenant-b' } : r;
   };
 };
 

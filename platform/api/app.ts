@@ -77,7 +77,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     next();
   });
   api.use(authRoutes(s));
-  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins);
+  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants);
   api.use(auth);
   const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
   api.use((req, _res, next) => {

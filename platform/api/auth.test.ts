@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sessions } from '../identity/sessions.ts';
-import type { AuditSink } from '../services/audit-sink.ts';
 import { authenticate, CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 import { errorHandler } from './problem.ts';
 import { createLogger } from '../logger.ts';
@@ -12,13 +11,15 @@ import { createLogger } from '../logger.ts';
 // test/platform/auth.int.test.ts.
 const session = { userId: 'u1', username: 'op', role: 'operator', tenantId: 't1', csrfHash: 'x', createdAt: 0, expiresAt: Date.now() + 60_000 };
 const sessions = { resolve: async (t: string) => (t === 'cookie-token-0123456789' ? session : null) } as unknown as Sessions;
-const audit = { record: async () => undefined } as unknown as AuditSink;
+const audit = { record: async () => undefined, recordLimited: () => undefined } as never;
+// The session's tenant is active: these tests are about the Origin check.
+const tenants = { get: async (id: string) => ({ id, status: 'active' }) } as never;
 
 let server: Server;
 let base = '';
 beforeAll(async () => {
   const app = express();
-  app.use(authenticate(sessions, audit, []));
+  app.use(authenticate(sessions, audit, [], tenants));
   app.post('/w', (_req, res) => void res.json({ ok: true }));
   app.use(errorHandler(createLogger('silent'), audit));
   server = app.listen(0, '127.0.0.1');

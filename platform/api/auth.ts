@@ -1,13 +1,15 @@
 // Authentication and authorisation as named steps (STYLE.md): `authenticate` resolves the
-// session (cookie, or bearer token for tools), sets the tenant context from the principal —
-// never from the request — and checks CSRF for cookie-authenticated writes; `allow(permission)`
+// session (cookie, or bearer token for tools), refuses principals of a suspended tenant, sets the
+// tenant context from the principal — never from the request — and checks CSRF for
+// cookie-authenticated writes; `allow(permission)`
 // is the deny-by-default gate each route names on its own line.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../errors.ts';
 import { hashToken } from '../identity/secrets.ts';
 import type { Session, Sessions } from '../identity/sessions.ts';
 import { can, type Permission } from '../policy/roles.ts';
-import type { AuditSink } from '../services/audit-sink.ts';
+import type { AuditService } from '../services/index.ts';
+import type { TenantRegistry } from '../tenancy/tenants.ts';
 import { runInTenant, type Principal } from '../tenancy/context.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { asTenantId, type TenantId } from '../ids.ts';
@@ -62,7 +64,12 @@ function sameToken(a: string, b: string) {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function authenticate(sessions: Sessions, audit: AuditSink, allowedOrigins: string[]): RequestHandler {
+export function authenticate(
+  sessions: Sessions,
+  audit: Pick<AuditService, 'record' | 'recordLimited'>,
+  allowedOrigins: string[],
+  tenants: Pick<TenantRegistry, 'get'>,
+): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const bearer = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(req.headers.authorization ?? '')?.[1];
     const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
@@ -71,6 +78,19 @@ export function authenticate(sessions: Sessions, audit: AuditSink, allowedOrigin
     const session = await sessions.resolve(token);
     if (!session) return next(unauthorized('session expired or unknown; log in again'));
     const principal = principalOf(session);
+    // A suspended tenant acts no more (ASVS 3.3.1, 4.1.1): its sessions and bearer tokens are
+    // refused here as its sockets, devices and tools are cut off (docs/security.md "Revocation
+    // reaches live connections"). Audited through the rate limit per session, so a client
+    // polling with it cannot flood the log.
+    if (session.tenantId && (await tenants.get(session.tenantId))?.status !== 'active') {
+      audit.recordLimited(session.tenantId, `tenant-suspended:${hashToken(token)}`, {
+        actor: principal.label,
+        action: 'api.tenant-suspended',
+        target: `${req.method} ${req.path}`.slice(0, 200),
+        outcome: 'denied',
+      });
+      return next(forbidden('this tenant is suspended'));
+    }
     // CSRF (ASVS 4.2.2, 13.2.3): a cookie rides along with cross-site requests, a custom header
     // cannot; bearer tokens are never sent implicitly, so only cookie-authenticated writes are checked.
     if (!bearer && !SAFE.has(req.method)) {

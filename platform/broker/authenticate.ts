@@ -8,7 +8,7 @@ import { PLATFORM_SCOPE } from '../storage/port.ts';
 import { clientById, remoteAddressOf } from './aedes-adapter.ts';
 import { keyOf, aedesOf, type BrokerState } from './state.ts';
 import { backoffMs, createFailureThrottle } from './throttle.ts';
-import { isTopicLevel, type BrokerPrincipal } from './topics.ts';
+import { isTopicLevel, mqttIdentity, type BrokerPrincipal } from './topics.ts';
 import type { ToolIdentity } from './types.ts';
 
 /** Username with which an operator tool presents a scoped token instead of device credentials. */
@@ -142,15 +142,14 @@ export function createAuthentication(state: BrokerState): {
       return true;
     }
 
-    // The client id is the device id: one session per device, and a device cannot take over
-    // another's session by reusing its client id. Checked before the secret (no oracle).
+    // The client id is the username, `<tenant>/<device>`: one session per device, and a device
+    // cannot take over another's session by reusing its client id. Checked before the secret (no
+    // oracle). Any other name, a bare device id included, is refused like an unknown device.
     if (client.id !== claimed) return { reason: 'client-id-mismatch', code: RC.identifierRejected, counted: false };
     const result = await deps.authenticateDevice(claimed, secret);
     if (result === null) return { reason: 'bad-credentials', code: RC.badCredentials, counted: true };
     if (result === 'revoked') return { reason: 'revoked', code: RC.notAuthorized, counted: true };
-    // The claim names the device as `<tenant>/<device>` (or by its bare id, the older form).
-    const named = claimed === result.deviceId || claimed === `${result.tenantId}/${result.deviceId}`;
-    if (!named || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
+    if (claimed !== mqttIdentity(result.tenantId, result.deviceId) || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
       return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
     }

@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, stopBroker, type Broker } from './broker.ts';
 import { counterValue, createFakeWorld, waitFor, type FakeDevice, type FakeWorld } from './testing.ts';
-import { errorsTopic, eventsTopic, statusTopic, telemetryTopic } from './topics.ts';
+import { errorsTopic, eventsTopic, mqttIdentity, statusTopic, telemetryTopic } from './topics.ts';
 
 const secret = () => randomBytes(16).toString('hex');
 const dev = (tenantId: string, deviceId: string, kind: string, extra: Partial<FakeDevice> = {}): FakeDevice => ({
@@ -32,7 +32,10 @@ const viaWs = dev('city-a', 'lamp-005', 'lamp');
 const devices = [lamp1, lamp2, ox1, toaster, revoked, otherTenantLamp, flaky, noisy, viaWs];
 
 const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 3_000, protocolVersion: 4 };
-const creds = (d: FakeDevice): IClientOptions => ({ ...base, clientId: d.deviceId, username: d.deviceId, password: d.secret });
+const creds = (d: FakeDevice): IClientOptions => {
+  const name = mqttIdentity(d.tenantId, d.deviceId);
+  return { ...base, clientId: name, username: name, password: d.secret };
+};
 const reading = (dimLevel = 40) => JSON.stringify({ powerState: 'on', dimLevel });
 
 /** The CONNACK return code a connection attempt gets (0: accepted). */
@@ -93,11 +96,18 @@ describe('MQTT broker', () => {
     });
 
     it('refuses an unknown device with return code 4', async () => {
-      expect(await connackCode(url, { clientId: 'ghost-1', username: 'ghost-1', password: 'x' })).toBe(4);
+      expect(await connackCode(url, { clientId: 'city-a/ghost-1', username: 'city-a/ghost-1', password: 'x' })).toBe(4);
+    });
+
+    it('refuses a device named by its bare id, even with its own secret, like an unknown one (ASVS 4.2.1)', async () => {
+      expect(await connackCode(url, { ...creds(lamp1), clientId: lamp1.deviceId, username: lamp1.deviceId })).toBe(4);
+      expect(await connackCode(url, { ...creds(lamp1), clientId: lamp1.deviceId })).toBe(2);
+      const entry = world.audits.findLast((a) => a.event.actor === `mqtt:${lamp1.deviceId}`);
+      expect(entry?.event.details).toMatchObject({ reason: 'bad-credentials' });
     });
 
     it('refuses a device without credentials with return code 4', async () => {
-      expect(await connackCode(url, { clientId: 'lamp-001' })).toBe(4);
+      expect(await connackCode(url, { clientId: 'city-a/lamp-001' })).toBe(4);
     });
 
     it('refuses a revoked device with return code 5', async () => {
@@ -105,7 +115,7 @@ describe('MQTT broker', () => {
     });
 
     it('refuses a client id that is not the device id with return code 2', async () => {
-      expect(await connackCode(url, { ...creds(lamp1), clientId: 'lamp-002' })).toBe(2);
+      expect(await connackCode(url, { ...creds(lamp1), clientId: 'city-a/lamp-002' })).toBe(2);
     });
 
     it('refuses an operator token that does not exist', async () => {
@@ -323,6 +333,7 @@ describe('MQTT broker', () => {
 
     it('cannot push a connected device off by reusing its client id', async () => {
       const device = await connectDevice(lamp2);
+      expect(await connackCode(url, { clientId: 'city-a/lamp-002', username: 'token', password: 'tok-ops' })).toBe(2);
       expect(await connackCode(url, { clientId: 'lamp-002', username: 'token', password: 'tok-ops' })).toBe(2);
       expect(device.connected).toBe(true);
       await device.endAsync();

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, stopBroker, type Broker } from './broker.ts';
-import { commandAckTopic, commandsFilter, errorsTopic, statusTopic } from './topics.ts';
+import { commandAckTopic, commandsFilter, errorsTopic, mqttIdentity, statusTopic } from './topics.ts';
 import { createFakeWorld, waitFor, type FakeDevice, type FakeWorld } from './testing.ts';
 import type { CommandWire } from './types.ts';
 
@@ -15,7 +15,10 @@ const dev = (deviceId: string): FakeDevice => ({
   secret: randomBytes(16).toString('hex'),
 });
 const base: IClientOptions = { reconnectPeriod: 0, connectTimeout: 3_000, protocolVersion: 4 };
-const creds = (d: FakeDevice): IClientOptions => ({ ...base, clientId: d.deviceId, username: d.deviceId, password: d.secret });
+const creds = (d: FakeDevice): IClientOptions => {
+  const name = mqttIdentity(d.tenantId, d.deviceId);
+  return { ...base, clientId: name, username: name, password: d.secret };
+};
 const command = (id: string, dimLevel: number): CommandWire => ({
   id,
   name: 'dim',
@@ -216,8 +219,8 @@ describe('command delivery and presence', () => {
       const b = await startBroker(w.deps);
       const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${b.port}`, {
         ...base,
-        clientId: lamp.deviceId,
-        username: lamp.deviceId,
+        clientId: mqttIdentity(lamp.tenantId, lamp.deviceId),
+        username: mqttIdentity(lamp.tenantId, lamp.deviceId),
         password: lamp.secret,
       });
       await stopBroker(b);

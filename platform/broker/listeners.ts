@@ -1,12 +1,12 @@
 // The transports MQTT arrives on: TCP, TLS when configured, and WebSocket on the platform's HTTP
 // server. Every connection is tracked so that a stop can end the ones aedes leaves open.
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { pem } from '../pem.ts';
 import type { BrokerState } from './state.ts';
 
 export interface Listeners {
@@ -18,10 +18,6 @@ export interface Listeners {
   stopAccepting(): Promise<void>;
   /** Ends every connection still open. */
   destroyConnections(): void;
-}
-
-function pem(value: string): string {
-  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
 }
 
 function listen(server: NetServer, port: number, host: string): Promise<number> {

@@ -14,6 +14,7 @@ import type {
   CommandWire,
   ToolIdentity,
 } from './types.ts';
+import { mqttIdentity } from './topics.ts';
 
 export interface FakeDevice extends DeviceIdentity {
   secret: string;
@@ -58,7 +59,8 @@ export function createFakeWorld(opts: {
   config?: Partial<BrokerConfig>;
 }): FakeWorld {
   const registry = new Registry();
-  const byId = new Map(opts.devices.map((d) => [d.deviceId, d]));
+  // Devices are named `<tenant>/<device>` on MQTT, as on the platform.
+  const byName = new Map(opts.devices.map((d) => [mqttIdentity(d.tenantId, d.deviceId), d]));
   const world: Omit<FakeWorld, 'deps'> = {
     registry,
     stored: [],
@@ -81,8 +83,8 @@ export function createFakeWorld(opts: {
       ...opts.config,
     },
     logger: createLogger('silent'),
-    async authenticateDevice(deviceId, secret) {
-      const d = byId.get(deviceId);
+    async authenticateDevice(name, secret) {
+      const d = byName.get(name);
       if (!d || d.secret !== secret) return null;
       if (d.revoked) return 'revoked';
       return { tenantId: d.tenantId, deviceId: d.deviceId, kind: d.kind };
@@ -90,7 +92,7 @@ export function createFakeWorld(opts: {
     async authenticateToken(token) {
       return opts.tokens?.[token] ?? null;
     },
-    isDeviceId: (clientId) => /^[a-z0-9][a-z0-9-]{2,63}$/.test(clientId),
+    isDeviceId: (clientId) => /^([a-z0-9][a-z0-9-]{0,63}\/)?[a-z0-9][a-z0-9-]{2,63}$/.test(clientId),
     schemas: {
       telemetry: (kind) => FAKE_SCHEMAS[kind]?.telemetry,
       events: (kind) => FAKE_SCHEMAS[kind]?.events,

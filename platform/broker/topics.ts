@@ -34,6 +34,9 @@ export function isTopicLevel(s: string): boolean {
 /** Every topic of a tenant starts with this (the trailing slash keeps `acme` from matching `acme-2`). */
 export const tenantTopicPrefix = (tenantId: string) => `tenants/${tenantId}/`;
 export const topicPrefix = (tenantId: string, deviceId: string) => `${tenantTopicPrefix(tenantId)}devices/${deviceId}`;
+/** The MQTT identity of a device, its username and its client id alike: `<tenant>/<device>`,
+ *  unique platform-wide. The only form the broker accepts (docs/security.md "Client ids"). */
+export const mqttIdentity = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
 export const telemetryTopic = (t: string, d: string) => `${topicPrefix(t, d)}/telemetry`;
 export const eventsTopic = (t: string, d: string) => `${topicPrefix(t, d)}/events`;
 export const statusTopic = (t: string, d: string) => `${topicPrefix(t, d)}/status`;

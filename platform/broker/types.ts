@@ -108,8 +108,9 @@ export interface BrokerConfig {
 export interface BrokerDeps {
   config: BrokerConfig;
   logger: Logger;
-  /** Verifies a device's own secret. `'revoked'`: known device whose credentials were revoked. */
-  authenticateDevice(deviceId: string, secret: string): Promise<DeviceIdentity | 'revoked' | null>;
+  /** Verifies a device's own secret; `name` is its MQTT identity `<tenant>/<device>`.
+   *  `'revoked'`: known device whose credentials were revoked. */
+  authenticateDevice(name: string, secret: string): Promise<DeviceIdentity | 'revoked' | null>;
   /** Operator tools connect with username `token` and a scoped token as password. */
   authenticateToken?(token: string): Promise<ToolIdentity | null>;
   /** Whether a client id is in the devices' namespace (its shape only, no look-up): tools may

@@ -4,18 +4,18 @@
 // authenticate a device before it knows the tenant.
 //
 // Device ids are scoped to their tenant (ASVS 4.2.1): two tenants may both have a `lamp-1`, and
-// creating one answers the same whether or not another tenant has it. The MQTT identity of a
-// device is `<tenant>/<device>` (username and client id), which is unique platform-wide. A device
-// registered while its id was free platform-wide is stored under the bare id and may also connect
-// with the bare id (the form used before ids were scoped); a later device of another tenant with
-// the same id is stored under `<tenant>/<device>` and connects only with that form. Either way a
-// secret opens only its own device (docs/security.md).
+// creating one answers the same whether or not another tenant has it. Every device is stored under
+// `<tenant>/<device>`, which is also its MQTT identity (username and client id) and the only form
+// the broker accepts, so nothing a tenant can observe depends on another tenant's ids. Records
+// stored under a bare id by older versions are still found and move to the qualified key on their
+// next write; a bare id never authenticates (docs/security.md).
 import { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 import { isSafeLabel } from '../safe-text.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
+import { mqttIdentity } from '../broker/topics.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
 
 export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
@@ -49,16 +49,19 @@ export interface DeviceIdentity {
 const KIND = 'device';
 const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
 
-/** The platform-wide MQTT identity of a device: username and client id. */
-export const mqttIdentity = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+export { mqttIdentity };
 
-/** `<tenant>/<device>` or a bare device id; null when neither. */
-export function parseMqttIdentity(username: string): { tenantId: string | null; deviceId: string } | null {
+/** `<tenant>/<device>`; null for anything else, a bare device id included. */
+export function parseMqttIdentity(username: string): { tenantId: string; deviceId: string } | null {
   const parts = username.split('/');
-  if (parts.length === 1) return deviceIdSchema.safeParse(parts[0]).success ? { tenantId: null, deviceId: parts[0]! } : null;
   if (parts.length !== 2 || !TENANT_ID_PATTERN.test(parts[0]!) || !deviceIdSchema.safeParse(parts[1]).success) return null;
   return { tenantId: parts[0]!, deviceId: parts[1]! };
 }
+
+/** Any form a device has ever been named by on MQTT, the bare id included: operator tools'
+ *  client ids stay outside all of them (docs/security.md "Client ids"). */
+export const isDeviceName = (name: string): boolean =>
+  deviceIdSchema.safeParse(name).success || parseMqttIdentity(name) !== null;
 
 export class Devices {
   private cache = new Map<string, Device>();
@@ -82,9 +85,6 @@ export class Devices {
     if (input.label !== undefined && !isSafeLabel(input.label)) throw badRequest(UNSAFE_LABEL);
     // Only the caller's own tenant decides whether the id is taken.
     if (await this.locate(input.tenantId, id)) throw conflict(`device ${id} already exists`);
-    // The bare key when it is free platform-wide (the form older devices connect with), else the
-    // tenant-qualified one; the answer is the same either way.
-    const key = (await this.records.store.get(KIND, id)) ? mqttIdentity(input.tenantId, id) : id;
     const secret = newSecret();
     const salt = newSecret(16);
     const now = Date.now();
@@ -101,18 +101,24 @@ export class Devices {
       createdAt: now,
       rotatedAt: now,
     };
-    await this.save(key, device);
+    await this.save(null, device);
     return { device, secret };
   }
 
-  private async save(key: string, device: Device) {
+  /** Writes under the qualified key; a record found under an older bare key moves there. */
+  private async save(foundUnder: string | null, device: Device) {
+    const key = mqttIdentity(device.tenantId, device.id);
     await this.records.put(KIND, key, device, {
       tags: { tenant: device.tenantId, kind: device.kind, status: device.status },
     });
     this.cache.set(key, device);
+    if (foundUnder !== null && foundUnder !== key) {
+      await this.records.delete(KIND, foundUnder);
+      this.cache.delete(foundUnder);
+    }
   }
 
-  /** The record stored under one key (bare or tenant-qualified), cached. */
+  /** The record stored under one key, cached. */
   private async byKey(key: string): Promise<Device | null> {
     const cached = this.cache.get(key);
     if (cached) return cached;
@@ -121,7 +127,8 @@ export class Devices {
     return rec?.data ?? null;
   }
 
-  /** A tenant's device and the key it is stored under, or null. */
+  /** A tenant's device and the key it is stored under (qualified, or bare from an older
+   *  version), or null. */
   private async locate(tenantId: string, id: string): Promise<{ key: string; device: Device } | null> {
     const qualified = mqttIdentity(tenantId, id);
     const q = await this.byKey(qualified);
@@ -193,13 +200,13 @@ export class Devices {
     this.events?.publish({ type: 'device.removed', tenantId, deviceId: id });
   }
 
-  /** For the broker: the device's identity, 'revoked', or null (unknown or wrong secret).
-   *  `username` is `<tenant>/<device>`, or the bare id of a device stored under it. */
+  /** For the broker: the device's identity, 'revoked', or null (unknown, wrong secret, or not
+   *  named `<tenant>/<device>`: a bare id is refused like an unknown device, whoever holds it). */
   async authenticate(username: string, secret: string): Promise<DeviceIdentity | 'revoked' | null> {
     if (secret.length > 256) return null;
     const parsed = parseMqttIdentity(username);
     if (!parsed) return null;
-    const d = parsed.tenantId ? await this.get(parsed.tenantId, parsed.deviceId) : await this.byKey(parsed.deviceId);
+    const d = await this.get(parsed.tenantId, parsed.deviceId);
     if (!d) return null;
     if (!verifySecret(secret, d.secretSalt, d.secretHash)) return null;
     if (d.status === 'revoked') return 'revoked';

@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function setup(devices = [{ id: 'dev-1', secret: 's3cret-1' }]): Promise<TestBroker> {
+async function setup(devices = [{ tenantId: T, id: 'dev-1', secret: 's3cret-1' }]): Promise<TestBroker> {
   const broker = await startTestBroker({ devices });
   cleanup.push(() => broker.close());
   return broker;
@@ -37,7 +37,7 @@ describe('simulated device over MQTT', () => {
     expect(await d.waitConnected(3_000)).toBe(true);
     await d.publishTelemetry({ ts: 1, value: 42 });
     const status = await broker.waitFor((m) => m.topic === statusTopic(T, 'dev-1'));
-    expect(status).toMatchObject({ payload: 'online', retain: true, clientId: 'dev-1' });
+    expect(status).toMatchObject({ payload: 'online', retain: true, clientId: `${T}/dev-1` });
     const reading = await broker.waitFor((m) => m.topic === telemetryTopic(T, 'dev-1'));
     expect(JSON.parse(reading.payload)).toEqual({ ts: 1, value: 42 });
     expect(reading.qos).toBe(1);
@@ -48,8 +48,8 @@ describe('simulated device over MQTT', () => {
     const broker = await setup();
     const d = device(broker, { secret: 'wrong' });
     expect(await d.waitConnected(300)).toBe(false);
-    expect(broker.refused).toContain('dev-1');
-    expect(broker.received.filter((m) => m.clientId === 'dev-1')).toEqual([]);
+    expect(broker.refused).toContain(`${T}/dev-1`);
+    expect(broker.received.filter((m) => m.clientId === `${T}/dev-1`)).toEqual([]);
   });
 
   it('buffers while the broker is down and delivers everything in order after it restarts', async () => {

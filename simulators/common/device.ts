@@ -22,6 +22,7 @@ import {
   commandsFilter,
   errorsTopic,
   eventsTopic,
+  mqttIdentity,
   parseDeviceTopic,
   statusTopic,
   telemetryTopic,
@@ -184,8 +185,9 @@ export function createDevice(options: DeviceOptions): SimDevice {
   function openClient(): void {
     const gen = ++generation;
     const opts: IClientOptions = {
-      clientId: deviceId,
-      username: deviceId,
+      // The platform knows a device only by `<tenant>/<device>` (docs/security.md "Client ids").
+      clientId: mqttIdentity(tenantId, deviceId),
+      username: mqttIdentity(tenantId, deviceId),
       password: options.secret,
       clean: false,
       keepalive: options.keepalive ?? 30,

@@ -1,9 +1,9 @@
 // A bare aedes broker for the simulators' tests: checks device credentials (client id = username
-// = device id, password = secret), records every publish, can be stopped and restarted on the
+// = `<tenant>/<device>`, password = secret), records every publish, can be stopped and restarted on the
 // same port (a broker restart, sessions lost), and can send commands. No platform involved.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { commandsFilter, commandTopic } from '../../platform/broker/topics.ts';
+import { commandsFilter, commandTopic, mqttIdentity } from '../../platform/broker/topics.ts';
 import type { CommandWire } from '../../platform/broker/types.ts';
 
 export interface Received {
@@ -33,8 +33,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startTestBroker(opts: { devices: { id: string; secret: string }[]; port?: number }): Promise<TestBroker> {
-  const secrets = new Map(opts.devices.map((d) => [d.id, d.secret]));
+export async function startTestBroker(opts: { devices: { tenantId: string; id: string; secret: string }[]; port?: number }): Promise<TestBroker> {
+  const secrets = new Map(opts.devices.map((d) => [mqttIdentity(d.tenantId, d.id), d.secret]));
   const received: Received[] = [];
   const refused: string[] = [];
   const waiters = new Set<() => void>();

@@ -15,7 +15,7 @@ import {
   type TelemetryPayload,
   type VitalReading,
 } from '../../pilots/healthcare/domain/vitals.ts';
-import { commandAckTopic, eventsTopic, parseDeviceTopic } from '../../platform/broker/topics.ts';
+import { commandAckTopic, eventsTopic, mqttIdentity, parseDeviceTopic } from '../../platform/broker/topics.ts';
 import { loadFleet, writeFleet } from '../common/fleet.ts';
 import { startTestBroker, type Received, type TestBroker } from '../common/testing.ts';
 import { main } from './cli.ts';
@@ -155,7 +155,7 @@ describe('healthcare simulator', () => {
     await broker.waitFor((m) => m.topic === commandAckTopic(T, 'hc-p1-home-hub', 'cmd-off') && m.payload.includes('done'));
     const offAt = Date.now();
     for (const id of ['hc-p1-home-hub', 'hc-p1-pulse-oximeter']) {
-      await broker.waitFor((m) => m.clientId === id && m.topic.endsWith('/status') && m.payload === 'offline');
+      await broker.waitFor((m) => m.clientId === mqttIdentity(T, id) && m.topic.endsWith('/status') && m.payload === 'offline');
     }
     expect(sim.status().online).toBe(fleet.devices.length - 2);
     await waitUntil(() => sim.status().online === fleet.devices.length && allDelivered(sim));

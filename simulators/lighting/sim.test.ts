@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema, type LampModel } from '../../pilots/lighting/domain/model.ts';
 import { expectedPower } from '../../pilots/lighting/domain/power.ts';
 import { buildDemoInventory, fleetExtra } from '../../pilots/lighting/seed.ts';
-import { commandAckTopic, eventsTopic, parseDeviceTopic, statusTopic, telemetryTopic } from '../../platform/broker/topics.ts';
+import { commandAckTopic, eventsTopic, mqttIdentity, parseDeviceTopic, statusTopic, telemetryTopic } from '../../platform/broker/topics.ts';
 import { parseFleet } from '../common/fleet.ts';
 import { startTestBroker, type TestBroker } from '../common/testing.ts';
 import { main } from './cli.ts';
@@ -62,7 +62,7 @@ describe('lighting simulator', () => {
     const { broker } = await run(fleet);
     await waitUntil(() => new Set(broker.received.filter((m) => m.topic.endsWith('/telemetry')).map((m) => m.clientId)).size === 5);
     for (const m of broker.received.filter((x) => x.topic.endsWith('/telemetry'))) {
-      const schema = m.clientId === cabinetId ? cabinetTelemetrySchema : lampTelemetrySchema;
+      const schema = m.clientId === mqttIdentity(T, cabinetId) ? cabinetTelemetrySchema : lampTelemetrySchema;
       const parsed = schema.safeParse(JSON.parse(m.payload));
       expect(parsed.success, m.payload).toBe(true);
     }
@@ -116,7 +116,7 @@ describe('lighting simulator', () => {
     const cab = await broker.waitFor((m) => m.topic === telemetryTopic(T, cabinetId), 2_000, from);
     expect(JSON.parse(cab.payload)).toMatchObject({ mainsPresent: false, activePower: 0 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(broker.received.slice(from).filter((m) => parseDeviceTopic(m.topic)?.family === 'telemetry' && m.clientId !== cabinetId)).toEqual([]);
+    expect(broker.received.slice(from).filter((m) => parseDeviceTopic(m.topic)?.family === 'telemetry' && m.clientId !== mqttIdentity(T, cabinetId))).toEqual([]);
     expect(await sim.command(['restore', cabinetId])).toMatch(/restored/);
     await broker.waitFor((m) => m.topic === eventsTopic(T, cabinetId) && m.payload.includes('mains-restored'));
     await waitUntil(() => sim.status().online === 5);

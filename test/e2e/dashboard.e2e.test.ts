@@ -19,6 +19,7 @@ import { expectedPower } from '../../pilots/lighting/domain/power.ts';
 import type { LampModel } from '../../pilots/lighting/domain/model.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { deviceCreds } from '../../validation/support/mqtt-probe.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -73,9 +74,7 @@ async function deviceClient(d: ProvisionedDevice): Promise<MqttClient> {
   const known = connected.get(d.id);
   if (known) return known;
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-    clientId: d.id,
-    username: d.id,
-    password: d.secret,
+    ...deviceCreds(d),
     reconnectPeriod: 0,
   });
   clients.push(c);
@@ -328,6 +327,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
     await visible(secretDialog);
     const secret = (await secretDialog.getByTestId('device-secret').textContent()) ?? '';
     expect(secret.length).toBeGreaterThan(20);
+    // What the dialog tells the user to connect with is what the broker accepts.
+    const username = (await secretDialog.getByTestId('device-mqtt-username').textContent()) ?? '';
+    expect(username).toBe('tenant-a/lamp-spare-0001');
+    expect(await secretDialog.getByTestId('device-mqtt-client-id').textContent()).toBe(username);
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId: username, username, password: secret, reconnectPeriod: 0 });
+    await device.endAsync();
     await visible(secretDialog.getByRole('button', { name: 'Copy secret' }));
     await shot(page, 'device-secret-once', { fullPage: false });
     await secretDialog.getByRole('button', { name: 'I have stored the secret' }).click();

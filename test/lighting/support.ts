@@ -4,6 +4,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import type { Harness } from '../../validation/support/harness.ts';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 export const API = '/api/v1/pilots/lighting';
 
@@ -63,8 +64,8 @@ export interface TestDevice {
 export async function connectDevice(h: Harness, d: FleetDevice, opts: { ack?: boolean } = {}): Promise<TestDevice> {
   const prefix = `tenants/${d.tenantId}/devices/${d.id}`;
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-    clientId: d.id,
-    username: d.id,
+    clientId: mqttIdentity(d.tenantId, d.id),
+    username: mqttIdentity(d.tenantId, d.id),
     password: d.secret,
     reconnectPeriod: 0,
     connectTimeout: 5000,

@@ -45,7 +45,7 @@ it('restore drill: k = 2 of 4 targets, taken during ingest, one target lost and 
   const admin = await h.as(h.tenants.a.users['tenant-admin']);
   expect((await admin.post('/api/v1/devices', { id: 'drill-1', kind: 'probe-sensor' })).status).toBe(201);
   const dev = await admin.post('/api/v1/devices', { id: 'drill-2', kind: 'probe-sensor' });
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId: 'drill-2', username: 'drill-2', password: dev.body.secret, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId: 'tenant-a/drill-2', username: 'tenant-a/drill-2', password: dev.body.secret, reconnectPeriod: 0 });
   const topic = 'tenants/tenant-a/devices/drill-2/telemetry';
   const t0 = 1_700_000_000_000;
 

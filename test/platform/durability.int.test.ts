@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { bootHarness, testPostgresDatabase, testStores, type TestStore } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -70,8 +71,8 @@ async function killNineLosesNothing(store: TestStore): Promise<void> {
   if (db) cleanups.push(db.drop);
   const { child, info } = await startChild(dataDir, db?.url);
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${info.mqttPort}`, {
-    clientId: info.deviceId,
-    username: info.deviceId,
+    clientId: mqttIdentity(info.tenantId, info.deviceId),
+    username: mqttIdentity(info.tenantId, info.deviceId),
     password: info.secret,
     reconnectPeriod: 0,
   });

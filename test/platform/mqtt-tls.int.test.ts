@@ -29,8 +29,8 @@ describe.skipIf(!openssl)(`MQTT over TLS${openssl ? '' : ' — skipped: openssl 
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     const { body } = await admin.post('/api/v1/devices', { id: 'tls-dev-1', kind: 'probe-sensor' });
     const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, {
-      clientId: 'tls-dev-1',
-      username: 'tls-dev-1',
+      clientId: 'tenant-a/tls-dev-1',
+      username: 'tenant-a/tls-dev-1',
       password: body.secret,
       ca: readFileSync(cert),
       reconnectPeriod: 0,
@@ -41,7 +41,7 @@ describe.skipIf(!openssl)(`MQTT over TLS${openssl ? '' : ' — skipped: openssl 
     expect(n).toBe(1);
     // a client that does not trust the certificate is refused by its own TLS check
     await expect(
-      mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { clientId: 'tls-dev-1', username: 'tls-dev-1', password: body.secret, reconnectPeriod: 0, connectTimeout: 3000 }),
+      mqtt.connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { clientId: 'tenant-a/tls-dev-1', username: 'tenant-a/tls-dev-1', password: body.secret, reconnectPeriod: 0, connectTimeout: 3000 }),
     ).rejects.toThrow(/self.signed|certificate/i);
   });
 });

@@ -9,6 +9,7 @@ import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-the-mqtt-tests-0123456789';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 let h: Harness;
 let admin: ApiClient;
@@ -22,8 +23,8 @@ async function device(id: string): Promise<{ id: string; secret: string }> {
 }
 async function connect(d: { id: string; secret: string }, opts: mqtt.IClientOptions = {}) {
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-    clientId: d.id,
-    username: d.id,
+    clientId: mqttIdentity('tenant-a', d.id),
+    username: mqttIdentity('tenant-a', d.id),
     password: d.secret,
     reconnectPeriod: 0,
     ...opts,
@@ -195,7 +196,7 @@ describe('tenant quota', () => {
 describe('MQTT over WebSocket on the HTTP server', () => {
   it('a device connects at /mqtt beside socket.io and its reading is stored', async () => {
     const d = await device('mq-ws-1');
-    const c = await mqtt.connectAsync(`ws://127.0.0.1:${h.platform.httpPort}/mqtt`, { clientId: d.id, username: d.id, password: d.secret, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(`ws://127.0.0.1:${h.platform.httpPort}/mqtt`, { clientId: mqttIdentity('tenant-a', d.id), username: mqttIdentity('tenant-a', d.id), password: d.secret, reconnectPeriod: 0 });
     clients.push(c);
     await c.publishAsync(topic(d.id, 'telemetry'), JSON.stringify({ ts: Date.now(), value: 3 }), { qos: 1 });
     expect(await inA(() => h.platform.services.series.count(d.id))).toBe(1);

@@ -8,6 +8,7 @@ import { bootHarness, testPostgresDatabase, type Harness } from '../../validatio
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { startTcpRelay, viaRelay, type TcpRelay } from '../support/tcp-relay.ts';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 const reachable = (await findPostgres()) !== null;
 if (!reachable) console.warn(PG_SKIP_NOTICE);
@@ -45,8 +46,8 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
       h.platform.services.devices.register({ id: 'probe-1', tenantId: TENANT, kind: 'probe-sensor' }),
     );
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-      clientId: 'probe-1',
-      username: 'probe-1',
+      clientId: mqttIdentity(TENANT, 'probe-1'),
+      username: mqttIdentity(TENANT, 'probe-1'),
       password: secret,
       reconnectPeriod: 300,
     });

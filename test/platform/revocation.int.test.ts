@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
@@ -34,7 +35,10 @@ async function connect(opts: IClientOptions): Promise<MqttClient> {
   clients.push(c);
   return c;
 }
-const asDevice = (d: { id: string; secret: string }): IClientOptions => ({ clientId: d.id, username: d.id, password: d.secret });
+const asDevice = (d: { id: string; tenantId: string; secret: string }): IClientOptions => {
+  const name = mqttIdentity(d.tenantId, d.id);
+  return { clientId: name, username: name, password: d.secret };
+};
 /** The CONNACK return code an attempt gets (0: accepted). */
 async function connack(opts: IClientOptions): Promise<number | undefined> {
   try {
@@ -97,10 +101,10 @@ async function socketRefused(token: string): Promise<string> {
     sock.once('connect_error', (err) => resolve(err.message));
   });
 }
-async function device(admin: ApiClient, id: string): Promise<{ id: string; secret: string }> {
+async function device(admin: ApiClient, id: string): Promise<{ id: string; tenantId: string; secret: string }> {
   const res = await admin.post('/api/v1/devices', { id, kind: 'probe-sensor' });
   expect(res.status).toBe(201);
-  return { id, secret: res.body.secret };
+  return { id, tenantId: res.body.device.tenantId, secret: res.body.secret };
 }
 const stored = (tenantId: string, id: string) =>
   runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, () => h.platform.services.series.count(id));
@@ -149,7 +153,7 @@ describe('revocation reaches live MQTT connections (ETSI 5.1-1, ASVS 3.3.1)', ()
     expect(rotated.status).toBe(200);
     await closed.within(1_000);
     expect(await connack(asDevice(d))).toBe(4);
-    expect(await connack(asDevice({ id: d.id, secret: rotated.body.secret }))).toBe(0);
+    expect(await connack(asDevice({ ...d, secret: rotated.body.secret }))).toBe(0);
   });
 });
 
@@ -215,6 +219,41 @@ describe('revocation reaches live socket.io connections (ASVS 3.3.1, 3.3.3)', ()
     expect(await socketRefused(adminS.token!)).toBe('unauthorized');
     expect(bystander.connected).toBe(true);
   });
+
+  it("a suspended tenant's sessions and bearer tokens are refused by the REST API, audited, and work again after reactivation (ASVS 3.3.1, 4.1.1)", async () => {
+    const s = h.platform.services;
+    await s.tenants.create({ id: 'tenant-r', name: 'Test tenant-r', pilots: ['probe'] });
+    await user('rv-rest-admin', 'tenant-admin', 'tenant-r');
+    const bearer = await h.as('rv-rest-admin');
+    const cookie = await new ApiClient(h.url).loginWithCookie('rv-rest-admin', TEST_PASSWORD);
+    const bystander = await h.as(h.tenants.a.users['tenant-admin']);
+    expect((await bearer.get('/api/v1/devices')).status).toBe(200);
+    expect((await cookie.get('/api/v1/auth/me')).status).toBe(200);
+
+    const root = await h.as('root-admin');
+    expect((await root.patch('/api/v1/tenants/tenant-r', { status: 'suspended' })).status).toBe(200);
+    for (const [client, method, path] of [
+      [bearer, 'GET', '/api/v1/devices'],
+      [bearer, 'POST', '/api/v1/devices'],
+      [cookie, 'GET', '/api/v1/auth/me'],
+      [cookie, 'POST', '/api/v1/devices'],
+    ] as const) {
+      const res = await client.request(method, path, method === 'POST' ? { id: 'rv-rest-1', kind: 'probe-sensor' } : undefined);
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.contentType).toMatch(/application\/problem\+json/);
+    }
+    // Nothing was created by the refused writes, and another tenant is untouched.
+    expect((await bystander.get('/api/v1/devices')).status).toBe(200);
+    const refusals = async () => (await s.audit.list('tenant-r', { action: 'api.tenant-suspended' })).entries;
+    for (let i = 0; i < 50 && (await refusals()).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await refusals()).map((e) => e.outcome)).toEqual(['denied', 'denied', 'denied', 'denied']);
+
+    expect((await root.patch('/api/v1/tenants/tenant-r', { status: 'active' })).status).toBe(200);
+    const after = await bearer.get('/api/v1/devices');
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).not.toContain('rv-rest-1');
+    expect((await cookie.get('/api/v1/auth/me')).status).toBe(200);
+  });
 });
 
 describe('client ids cannot be squatted across principals', () => {
@@ -240,7 +279,7 @@ describe('client ids cannot be squatted across principals', () => {
     const victim = await device(adminB, 'rv-victim-2');
     const op = await h.as(h.tenants.a.users.operator);
     const tok = await op.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
-    const qualified = `tenant-b/${victim.id}`;
+    const qualified = mqttIdentity('tenant-b', victim.id);
     expect(await connackFrom('127.0.0.23', { clientId: qualified, username: 'token', password: tok.body.password })).toBe(2);
     expect(await connackFrom('127.0.0.23', { clientId: qualified, username: qualified, password: victim.secret })).toBe(0);
   });

@@ -3,9 +3,12 @@
 // X-Forwarded-For ignored unless a proxy is trusted, and answers that do not depend on whether
 // another tenant exists.
 import { Writable } from 'node:stream';
-import mqtt from 'mqtt';
+import { connect as netConnect } from 'node:net';
+import mqtt, { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Devices, type Device } from '../../platform/identity/devices.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
@@ -148,9 +151,9 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
 
     const url = `mqtt://127.0.0.1:${h.platform.mqttPort}`;
     const connect = (name: string, secret: string) => mqtt.connectAsync(url, { clientId: name, username: name, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
-    // Both devices online at once under their own identities; B's, registered first, also by its bare id.
+    // Both devices online at once under their own identities.
     const a = await connect('tenant-a/shared-id-1', taken.body.secret);
-    const b = await connect('shared-id-1', theirs.body.secret);
+    const b = await connect('tenant-b/shared-id-1', theirs.body.secret);
     await a.publishAsync('tenants/tenant-a/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
     await b.publishAsync('tenants/tenant-b/devices/shared-id-1/telemetry', JSON.stringify({ ts: Date.now(), value: 2 }), { qos: 1 });
     await a.endAsync();
@@ -164,6 +167,59 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     for (const [name, secret] of [['tenant-b/shared-id-1', taken.body.secret], ['shared-id-1', taken.body.secret], ['tenant-a/shared-id-1', theirs.body.secret]] as const) {
       await expect(connect(name, secret)).rejects.toThrow(/Bad username or password|Not authorized/i);
     }
+  });
+
+  it('no name form tells a tenant that another tenant had its device id first: the bare id is refused alike for the first and the later device, the qualified forms work (ASVS 4.2.1; ETSI 5.6-2)', async () => {
+    const aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
+    const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+    const first = await bAdmin.post('/api/v1/devices', { id: 'oracle-id-1', kind: 'probe-sensor' });
+    const later = await aAdmin.post('/api/v1/devices', { id: 'oracle-id-1', kind: 'probe-sensor' });
+    expect([first.status, later.status]).toEqual([201, 201]);
+    expect(first.body.mqtt).toMatchObject({ username: 'tenant-b/oracle-id-1', clientId: 'tenant-b/oracle-id-1', telemetryTopic: 'tenants/tenant-b/devices/oracle-id-1/telemetry' });
+    expect(later.body.mqtt).toMatchObject({ username: 'tenant-a/oracle-id-1', clientId: 'tenant-a/oracle-id-1', telemetryTopic: 'tenants/tenant-a/devices/oracle-id-1/telemetry' });
+
+    /** The CONNACK return code (0: accepted), from a loopback address of its own per device so
+     *  that the per-address failure throttle treats both alike. */
+    const attemptFrom = (localAddress: string) => (clientId: string, username: string, secret: string) =>
+      new Promise<number>((resolve) => {
+        const c = new MqttClient(() => netConnect({ host: '127.0.0.1', port: h.platform.mqttPort, localAddress }), {
+          clientId, username, password: secret, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4,
+        });
+        c.once('connect', () => (c.end(true), resolve(0)));
+        c.once('error', (err) => (c.end(true), resolve((err as { code?: number }).code ?? -1)));
+      });
+    for (const [i, dev] of [first, later].entries()) {
+      const attempt = attemptFrom(`127.0.0.${61 + i}`);
+      const { id, tenantId } = dev.body.device as { id: string; tenantId: string };
+      const secret = dev.body.secret as string;
+      // The bare id with the device's own secret: refused like an unknown device, for both.
+      expect(await attempt(id, id, secret)).toBe(4);
+      expect(await attempt(id, `${tenantId}/${id}`, secret)).toBe(2);
+      expect(await attempt(`${tenantId}/${id}`, id, secret)).toBe(2);
+      expect(await attempt('oracle-id-2', 'oracle-id-2', secret)).toBe(4);
+      // The documented form works for both.
+      expect(await attempt(dev.body.mqtt.clientId, dev.body.mqtt.username, secret)).toBe(0);
+    }
+  });
+
+  it('a device record left under its bare id by an older version is found by its own tenant only, connects only as <tenant>/<id>, and moves to that key on its next write (ASVS 4.2.1)', async () => {
+    const admin = await h.as(h.tenants.a.users['tenant-admin']);
+    const made = await admin.post('/api/v1/devices', { id: 'legacy-id-1', kind: 'probe-sensor' });
+    expect(made.status).toBe(201);
+    // Move the record to the bare key, as the previous version stored it.
+    const records = await h.platform.services.scopes.records(PLATFORM_SCOPE);
+    const rec = await records.get<Device>('device', 'tenant-a/legacy-id-1');
+    await records.put('device', 'legacy-id-1', rec!.data, { tags: { tenant: 'tenant-a', kind: 'probe-sensor', status: 'active' } });
+    await records.delete('device', 'tenant-a/legacy-id-1');
+    const devices = new Devices(records); // a fresh registry: nothing cached from before the move
+
+    expect(await devices.get('tenant-b', 'legacy-id-1')).toBeNull();
+    expect(await devices.authenticate('legacy-id-1', made.body.secret)).toBeNull();
+    expect(await devices.authenticate('tenant-a/legacy-id-1', made.body.secret)).toMatchObject({ tenantId: 'tenant-a', deviceId: 'legacy-id-1' });
+    const { secret } = await devices.rotate('tenant-a', 'legacy-id-1');
+    expect(await records.get('device', 'legacy-id-1')).toBeNull();
+    expect((await records.get<Device>('device', 'tenant-a/legacy-id-1'))?.data.id).toBe('legacy-id-1');
+    expect(await devices.authenticate('tenant-a/legacy-id-1', secret)).toMatchObject({ deviceId: 'legacy-id-1' });
   });
 
   it('an agreement naming an unknown consumer tenant is answered like one naming a known tenant (ASVS 4.2.1; ETSI 5.6-2)', async () => {

@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { TEST_PASSWORD } from '../support/harness.ts';
 import { listFiles, scanDir } from '../support/scan.ts';
 import { provisionProbes } from '../support/fleet.ts';
+import { deviceCreds } from '../support/mqtt-probe.ts';
 import { personNeedles, syntheticFaker, syntheticPerson } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';
 import { statSync } from 'node:fs';
@@ -47,9 +48,7 @@ export const encryptionScan: Scenario = {
     const notes = values.map(() => `${f.word.adjective()} ${f.word.noun()} ${f.string.alphanumeric(6)}`);
     needles.push(...values.map(String), ...notes);
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-      clientId: probe!.id,
-      username: probe!.id,
-      password: probe!.secret,
+      ...deviceCreds(probe!),
       reconnectPeriod: 0,
     });
     ctx.defer(() => client.endAsync(true));

@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { SERIES_COLLECTION } from '../../platform/crypto/collections.ts';
 import { ErasedError } from '../../platform/errors.ts';
 import type { Harness } from '../support/harness.ts';
+import { deviceCreds } from '../support/mqtt-probe.ts';
 import { syntheticFaker, syntheticPerson } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';
 
@@ -65,7 +66,7 @@ export const keysRotateShred: Scenario = {
         if (res.status !== 201) throw new Error(`enrolment failed: ${res.status} ${JSON.stringify(res.body)}`);
         subjects.push(res.body.id as string);
         const dev = (res.body.devices as { id: string; kind: string; secret: string }[]).find((d) => d.kind === 'thermometer')!;
-        const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId: dev.id, username: dev.id, password: dev.secret, reconnectPeriod: 0 });
+        const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { ...deviceCreds({ ...dev, tenantId: 'tenant-a' }), reconnectPeriod: 0 });
         ctx.defer(() => c.endAsync(true));
         sendReadings.push(async (round) => {
           for (let k = 0; k < 5; k++) {

@@ -3,7 +3,7 @@
 // secrets is slowed down (CONNACK 3, growing delay, platform/broker/throttle.ts), yet the right
 // secret still gets in: 256-bit secrets cannot be guessed, so locking a device out would only
 // hand its id to whoever wants it offline (ETSI EN 303 645 5.1-5, docs/security.md).
-import { tryConnect } from '../support/mqtt-probe.ts';
+import { deviceCreds, tryConnect } from '../support/mqtt-probe.ts';
 import { TEST_PASSWORD } from '../support/harness.ts';
 import { provisionProbes } from '../support/fleet.ts';
 import type { Scenario } from '../types.ts';
@@ -36,8 +36,8 @@ export const securityBruteForce: Scenario = {
     const [dev] = await provisionProbes(h, 'a', 'brute', 1);
     const port = h.platform.mqttPort;
     const codes: number[] = [];
-    for (let i = 1; i <= 8; i++) codes.push(await tryConnect(port, { clientId: dev!.id, username: dev!.id, password: `wrong-secret-${i}` }));
-    const rightSecret = await tryConnect(port, { clientId: dev!.id, username: dev!.id, password: dev!.secret });
+    for (let i = 1; i <= 8; i++) codes.push(await tryConnect(port, deviceCreds(dev!, `wrong-secret-${i}`)));
+    const rightSecret = await tryConnect(port, deviceCreds(dev!));
     const firstThrottled = codes.indexOf(3);
     const mqttLockedAfter = firstThrottled === -1 ? null : firstThrottled;
 

@@ -2,7 +2,7 @@
 // MQTT tool token tries tenant B's device id as client id — while the device is connected, and
 // while it is away. Tools have their own client-id namespace, so both are refused and the real
 // device keeps (or gets back) its connection and its readings are stored.
-import { connectDevice, connect, tryConnect, tryPublish } from '../support/mqtt-probe.ts';
+import { connectDevice, connect, deviceCreds, tryConnect, tryPublish } from '../support/mqtt-probe.ts';
 import { provisionProbes, storedValues } from '../support/fleet.ts';
 import type { Scenario } from '../types.ts';
 
@@ -22,29 +22,33 @@ export const securityClientId: Scenario = {
     const tok = await op.post('/api/v1/tokens/mqtt', { ttlMinutes: 5 });
     const asTool = (clientId: string) => ({ clientId, username: 'token', password: tok.body.password as string });
 
+    // The device's client id is `<tenant>/<device>`; the bare id is reserved for devices too.
+    const squatted = deviceCreds(v).clientId as string;
     const c = await connectDevice(port, v);
     ctx.defer(() => c.end(true));
-    const whileOnline = await tryConnect(port, asTool(v.id));
+    const whileOnline = await tryConnect(port, asTool(squatted));
     await new Promise((r) => setTimeout(r, 100));
     const stayed = c.connected;
     const published = await tryPublish(c, `tenants/tenant-b/devices/${v.id}/telemetry`, JSON.stringify({ ts: Date.now(), value: 7 }));
     await c.endAsync();
-    const whileAway = await tryConnect(port, asTool(v.id));
-    const deviceBack = await tryConnect(port, { clientId: v.id, username: v.id, password: v.secret });
+    const whileAway = await tryConnect(port, asTool(squatted));
+    const bare = await tryConnect(port, asTool(v.id));
+    const deviceBack = await tryConnect(port, deviceCreds(v));
     const control = await connect(port, asTool('ops_console-1')).then(
       async (t) => (await t.endAsync(), 0),
       (err: { code?: number }) => err.code ?? -1,
     );
     const stored = (await storedValues(h, 'tenant-b', [v.id])).get(v.id)?.size ?? 0;
 
-    const accepted = [whileOnline, whileAway].filter((code) => code === 0).length;
+    const accepted = [whileOnline, whileAway, bare].filter((code) => code === 0).length;
     return {
       measured: accepted,
-      pass: accepted === 0 && whileOnline === 2 && whileAway === 2 && stayed && published === 'acked' && stored === 1 && deviceBack === 0 && control === 0,
+      pass: accepted === 0 && whileOnline === 2 && whileAway === 2 && bare === 2 && stayed && published === 'acked' && stored === 1 && deviceBack === 0 && control === 0,
       evidence: {
         tokenStatus: tok.status,
         squatWhileDeviceOnline: whileOnline,
         squatWhileDeviceAway: whileAway,
+        squatBareDeviceId: bare,
         deviceStayedConnected: stayed,
         devicePublishAfterAttempt: published,
         storedReadings: stored,

@@ -2,7 +2,7 @@
 // above it, `$SYS` and other tenants' topics are denied and audited. An operator tool's token is
 // read-only and confined to presence topics of its tenant. Each forbidden attempt is made on its
 // own and must be refused; the allowed ones are the control.
-import { connectDevice, connect, tryPublish, trySubscribe } from '../support/mqtt-probe.ts';
+import { connectDevice, connect, deviceCreds, tryPublish, trySubscribe } from '../support/mqtt-probe.ts';
 import { provisionProbes, storedValues } from '../support/fleet.ts';
 import type { Scenario } from '../types.ts';
 
@@ -58,6 +58,16 @@ export const securityMqttAcl: Scenario = {
       ctx.defer(() => client.endAsync(true));
       pubs.push({ topic, outcome: await tryPublish(client, topic, payload), expected: 'closed' });
     }
+    // The device's own secret under another tenant's name for the same id: refused at CONNECT.
+    const foreignTopic = `tenants/tenant-b/devices/${dev!.id}/telemetry`;
+    const asForeign = await connect(port, deviceCreds({ ...dev!, tenantId: 'tenant-b' })).then(
+      async (client) => {
+        ctx.defer(() => client.endAsync(true));
+        return tryPublish(client, foreignTopic, payload);
+      },
+      () => 'refused',
+    );
+    pubs.push({ topic: `as tenant-b/${dev!.id}: ${foreignTopic}`, outcome: asForeign, expected: 'refused' });
     const okClient = await connectDevice(port, dev!);
     ctx.defer(() => okClient.endAsync(true));
     pubs.push({ topic: `${own}/telemetry`, outcome: await tryPublish(okClient, `${own}/telemetry`, payload), expected: 'acked' });
@@ -83,8 +93,8 @@ export const securityMqttAcl: Scenario = {
     const mqttDenials = log.filter((e) => e.action === 'mqtt.subscribe' || e.action === 'mqtt.publish');
 
     const wrong = [...subs.filter((s) => s.granted !== s.expected), ...pubs.filter((p) => p.outcome !== p.expected)];
-    const forbiddenAllowed = subs.filter((s) => !s.expected && s.granted).length + pubs.filter((p) => p.expected === 'closed' && p.outcome === 'acked').length;
-    const attempts = subs.filter((s) => !s.expected).length + pubs.filter((p) => p.expected === 'closed').length;
+    const forbiddenAllowed = subs.filter((s) => !s.expected && s.granted).length + pubs.filter((p) => p.expected !== 'acked' && p.outcome === 'acked').length;
+    const attempts = subs.filter((s) => !s.expected).length + pubs.filter((p) => p.expected !== 'acked').length;
     return {
       measured: forbiddenAllowed,
       unit: `of ${attempts} forbidden allowed`,

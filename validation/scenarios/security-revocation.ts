@@ -4,7 +4,7 @@
 // stays. Closing times are measured from the moment the REST call was answered.
 import { io, type Socket } from 'socket.io-client';
 import type { MqttClient } from 'mqtt';
-import { connectDevice, tryConnect, tryPublish } from '../support/mqtt-probe.ts';
+import { connectDevice, deviceCreds, tryConnect, tryPublish } from '../support/mqtt-probe.ts';
 import { provisionProbes, storedValues } from '../support/fleet.ts';
 import type { Scenario } from '../types.ts';
 
@@ -44,7 +44,7 @@ export const securityRevocation: Scenario = {
     const revoke = await admin.post(`/api/v1/devices/${d.id}/revoke`);
     const deviceCloseMs = await closesWithin(deviceClosed, LIMIT_MS);
     const after = c.connected ? await tryPublish(c, topic, JSON.stringify({ ts: Date.now(), value: 2 })) : 'closed';
-    const reconnect = await tryConnect(port, { clientId: d.id, username: d.id, password: d.secret });
+    const reconnect = await tryConnect(port, deviceCreds(d));
     await new Promise((r) => setTimeout(r, 200));
     const values = [...((await storedValues(h, 'tenant-a', [d.id])).get(d.id) ?? [])];
 

@@ -3,6 +3,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiClient } from './api-client.ts';
+import { deviceCreds } from './mqtt-probe.ts';
 import type { Harness } from './harness.ts';
 
 export const HC = '/api/v1/pilots/healthcare';
@@ -50,9 +51,7 @@ export class Device {
 
   static async connect(h: Harness, tenantId: string, d: EnrolledDevice): Promise<Device> {
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-      clientId: d.id,
-      username: d.id,
-      password: d.secret,
+      ...deviceCreds({ ...d, tenantId }),
       reconnectPeriod: 0,
       connectTimeout: 5000,
     });

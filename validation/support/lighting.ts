@@ -82,7 +82,7 @@ export interface LampNode {
 
 /** A lamp node: subscribes to its commands and acknowledges each as done, like the simulator's. */
 export async function connectLamp(port: number, tenantId: string, d: { id: string; secret: string }, clock: () => number = Date.now): Promise<LampNode> {
-  const client = await connectDevice(port, d);
+  const client = await connectDevice(port, { ...d, tenantId });
   const prefix = `tenants/${tenantId}/devices/${d.id}`;
   const node: LampNode = {
     id: d.id,

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 export const loadSimConfigSchema = z
   .object({
@@ -127,8 +128,8 @@ async function main(): Promise<void> {
 
   for (const d of cfg.devices) {
     const client = await mqtt.connectAsync(cfg.url, {
-      clientId: d.id,
-      username: d.id,
+      clientId: mqttIdentity(d.tenantId, d.id),
+      username: mqttIdentity(d.tenantId, d.id),
       password: d.secret,
       reconnectPeriod: 0,
       connectTimeout: 10_000,

@@ -2,18 +2,26 @@
 // 0x80, MQTT 3.1.1 §3.9.3), a publish acknowledged or answered by closing the connection
 // (aedes: no negative PUBACK in 3.1.1), a CONNECT accepted or refused with its return code.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 export interface Creds {
   id: string;
+  tenantId: string;
   secret: string;
 }
+
+/** A device's CONNECT credentials: username and client id `<tenant>/<device>`, its secret. */
+export const deviceCreds = (d: Creds, secret = d.secret): IClientOptions => {
+  const name = mqttIdentity(d.tenantId, d.id);
+  return { clientId: name, username: name, password: secret };
+};
 
 export function connect(port: number, opts: IClientOptions): Promise<MqttClient> {
   return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
 }
 
 export const connectDevice = (port: number, d: Creds, extra: IClientOptions = {}) =>
-  connect(port, { clientId: d.id, username: d.id, password: d.secret, ...extra });
+  connect(port, { ...deviceCreds(d), ...extra });
 
 /** CONNECT outcome: 0 when accepted, else the CONNACK return code (or -1 for another failure). */
 export async function tryConnect(port: number, opts: IClientOptions): Promise<number> {

@@ -1,6 +1,7 @@
 // Patients: the ward board, enrolment, one patient's record, and their settings.
 import type { Request, RequestHandler, Response } from 'express';
 import { body, params } from '../../../platform/api/validate.ts';
+import { commandsFilter, eventsTopic, mqttIdentity, telemetryTopic } from '../../../platform/broker/topics.ts';
 import { forbidden } from '../../../platform/errors.ts';
 import type { PilotContext } from '../../../platform/pilot.ts';
 import { can } from '../../../platform/policy/roles.ts';
@@ -56,13 +57,14 @@ export async function summarise(ctx: PilotContext, p: Patient, activeAlarms: num
   });
 }
 
-// A device's MQTT identity is tenant-qualified, unique platform-wide (docs/security.md).
+// How a device connects: `<tenant>/<device>` as username and client id, the only form the broker
+// accepts (docs/security.md "Client ids"), and its topics from the platform's topic scheme.
 const mqttHints = (tenantId: string, deviceId: string) => ({
-  username: `${tenantId}/${deviceId}`,
-  clientId: `${tenantId}/${deviceId}`,
-  telemetryTopic: `tenants/${tenantId}/devices/${deviceId}/telemetry`,
-  eventsTopic: `tenants/${tenantId}/devices/${deviceId}/events`,
-  commandsTopic: `tenants/${tenantId}/devices/${deviceId}/commands/+`,
+  username: mqttIdentity(tenantId, deviceId),
+  clientId: mqttIdentity(tenantId, deviceId),
+  telemetryTopic: telemetryTopic(tenantId, deviceId),
+  eventsTopic: eventsTopic(tenantId, deviceId),
+  commandsTopic: commandsFilter(tenantId, deviceId),
 });
 
 export function patientHandlers(ctx: PilotContext, rt: Runtime) {

@@ -1,9 +1,9 @@
 // Devices of the caller's tenant. A new or rotated secret is returned once and never again.
 import { Router } from 'express';
 import { z } from 'zod';
-import { commandsFilter, telemetryTopic } from '../../broker/topics.ts';
 import { badRequest } from '../../errors.ts';
-import { mqttIdentity, publicDevice } from '../../identity/devices.ts';
+import { commandsFilter, mqttIdentity, telemetryTopic } from '../../broker/topics.ts';
+import { publicDevice } from '../../identity/devices.ts';
 import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
@@ -58,7 +58,8 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
   return r;
 }
 
-// The tenant-qualified identity is unique platform-wide (platform/identity/devices.ts).
+// How the device connects: `<tenant>/<device>` as username and client id, the only form the
+// broker accepts (platform/identity/devices.ts), and its topics from the one topic scheme.
 const mqttHints = (tenantId: string, deviceId: string) => ({
   username: mqttIdentity(tenantId, deviceId),
   clientId: mqttIdentity(tenantId, deviceId),

@@ -23,6 +23,7 @@ function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onCl
       {issued ? (
         <>
           <Note tone="warning">Copy this secret now. It is not stored in readable form and cannot be shown again; if it is lost, rotate it.</Note>
+          <Note>The device connects with the username and client id below, exactly as shown (tenant, slash, device id); the device id alone is refused.</Note>
           <div className="secret">
             <code data-testid="device-secret">{issued.secret}</code>
             <CopyButton text={issued.secret} label="Copy secret" />
@@ -30,7 +31,8 @@ function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onCl
           <KeyValues
             items={[
               ['Device', <span className="mono">{issued.device.id}</span>],
-              ['MQTT username / client id', <span className="mono">{issued.mqtt.username}</span>],
+              ['MQTT username', <span className="mono" data-testid="device-mqtt-username">{issued.mqtt.username}</span>],
+              ['MQTT client id', <span className="mono" data-testid="device-mqtt-client-id">{issued.mqtt.clientId}</span>],
               ['Telemetry topic', <span className="mono break">{issued.mqtt.telemetryTopic}</span>],
               ['Commands topic', <span className="mono break">{issued.mqtt.commandsTopic}</span>],
             ]}
@@ -65,7 +67,7 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
       disabled={!id.trim() || !kind.trim()}
       error={create.error}
     >
-      <Field id="d-id" label="Device id" hint="Unique on the platform; it is the device’s MQTT username.">
+      <Field id="d-id" label="Device id" hint="Unique in this tenant; the device connects to MQTT as tenant/device-id.">
         <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder="e.g. hub-0042" />
       </Field>
       <Field id="d-kind" label="Kind">

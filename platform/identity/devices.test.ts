@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { isDeviceName, mqttIdentity, parseMqttIdentity } from './devices.ts';
+
+describe('device names on MQTT (ASVS 4.2.1, 4.1.3)', () => {
+  it('the MQTT identity is <tenant>/<device> and parses back', () => {
+    expect(mqttIdentity('tenant-a', 'lamp-001')).toBe('tenant-a/lamp-001');
+    expect(parseMqttIdentity(mqttIdentity('tenant-a', 'lamp-001'))).toEqual({ tenantId: 'tenant-a', deviceId: 'lamp-001' });
+  });
+
+  it.each([
+    ['a bare device id', 'lamp-001'],
+    ['three levels', 'tenant-a/lamp-001/x'],
+    ['an empty tenant', '/lamp-001'],
+    ['an empty device', 'tenant-a/'],
+    ['an upper-case device', 'tenant-a/Lamp-001'],
+    ['a tenant starting with a digit', '1tenant/lamp-001'],
+    ['a wildcard', 'tenant-a/+'],
+    ['the tool username', 'token'],
+  ])('%s is not a device identity the broker accepts', (_what, name) => {
+    expect(parseMqttIdentity(name)).toBeNull();
+  });
+
+  it.each([
+    ['the qualified identity', 'tenant-a/lamp-001', true],
+    ['a bare device id (the older form, still reserved)', 'lamp-001', true],
+    ['a tool client id with an underscore', 'ops_console-1', false],
+    ["mqtt.js's default client id", 'mqttjs_5f3a9c1e', false],
+    ['a qualified name with an underscore', 'tenant-a/ops_1', false],
+  ])('%s is in the devices\' client-id namespace: %s', (_what, name, expected) => {
+    expect(isDeviceName(name)).toBe(expected);
+  });
+});
