@@ -5,6 +5,7 @@
 // raw garbage; sequences start with a valid CONNECT or not.
 import fc, { type Arbitrary } from 'fast-check';
 import mqttPacket from 'mqtt-packet';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 
 export interface Credentials {
   id: string;
@@ -24,6 +25,9 @@ const awkwardText = fc.oneof(
 const messageId = fc.oneof(fc.constantFrom(0, 1, 65_535), fc.integer({ min: 1, max: 65_535 }));
 const version = fc.constantFrom(3, 4, 5);
 const qos = fc.constantFrom(0, 1, 2) as Arbitrary<0 | 1 | 2>;
+
+/** A device's MQTT identity, `<tenant>/<device>` (the bare id is generated too, and refused). */
+const mqttName = (c: Credentials) => mqttIdentity(c.tenantId, c.id);
 
 function topicFor(c: Credentials, family: string) {
   return `tenants/${c.tenantId}/devices/${c.id}/${family}`;
@@ -45,8 +49,8 @@ function packetArb(claims: Credentials[], targets: Credentials[]): Arbitrary<Rec
       protocolVersion: version,
       clean: fc.boolean(),
       keepalive: fc.constantFrom(0, 1, 60, 65_535),
-      clientId: fc.oneof(awkwardText, own.map((c) => c.id)),
-      username: fc.option(fc.oneof(awkwardText, own.map((c) => c.id)), { nil: undefined }),
+      clientId: fc.oneof(awkwardText, own.map(mqttName), own.map((c) => c.id)),
+      username: fc.option(fc.oneof(awkwardText, own.map(mqttName), own.map((c) => c.id)), { nil: undefined }),
       password: fc.option(fc.oneof(awkwardText, own.map((c) => c.secret)).map((s) => Buffer.from(s)), { nil: undefined }),
       will: fc.option(fc.record({ topic, payload: payload.map((p) => Buffer.from(p)), qos, retain: fc.boolean() }), { nil: undefined }),
     }),
@@ -124,7 +128,7 @@ function damaged(bytes: Arbitrary<Buffer>): Arbitrary<Buffer> {
 function validConnect(creds: Credentials[]): Arbitrary<Buffer> {
   // 3.1.1 and 3.1: the versions the broker speaks (a v5 CONNECT is among the generated packets).
   return fc.tuple(fc.constantFrom(...creds), fc.constantFrom(3, 4)).map(([c, v]) =>
-    generate({ cmd: 'connect', protocolId: v === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: v, clean: true, keepalive: 60, clientId: c.id, username: c.id, password: Buffer.from(c.secret) }, v),
+    generate({ cmd: 'connect', protocolId: v === 3 ? 'MQIsdp' : 'MQTT', protocolVersion: v, clean: true, keepalive: 60, clientId: mqttName(c), username: mqttName(c), password: Buffer.from(c.secret) }, v),
   );
 }
 

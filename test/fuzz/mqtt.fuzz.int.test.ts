@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mqttIdentity } from '../../platform/broker/topics.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -120,8 +121,8 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function connectHealthy(c: Credentials, clientId = c.id): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId, username: c.id, password: c.secret, reconnectPeriod: 0, connectTimeout: 10_000 });
+async function connectHealthy(c: Credentials, clientId = mqttIdentity(c.tenantId, c.id)): Promise<MqttClient> {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, { clientId, username: mqttIdentity(c.tenantId, c.id), password: c.secret, reconnectPeriod: 0, connectTimeout: 10_000 });
 }
 
 beforeAll(async () => {
@@ -175,7 +176,7 @@ describe('MQTT fuzzing (ETSI 5.13-1, ASVS 5.1.3)', () => {
       expect(await inA(() => h.platform.services.series.count(d.creds.id)), `${d.creds.id} readings stored`).toBe(HEALTHY_READINGS);
     }
     // The broker still takes a new device session.
-    const late = await connectHealthy(healthy[0]!.creds, `${healthy[0]!.creds.id}`);
+    const late = await connectHealthy(healthy[0]!.creds);
     expect(late.connected).toBe(true);
     late.end(true);
 
