@@ -8,13 +8,16 @@ import type { Device, DeviceIdentity } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
 import type { PlatformEvent } from './events.ts';
 import type { AlarmService } from './services/alarms.ts';
-import type { AuditSink } from './services/audit-sink.ts';
+import type { AuditEvent } from './services/audit-sink.ts';
 import type { CommandService } from './services/commands.ts';
-import type { SealedRecords } from './services/records.ts';
+import type { FindOptions, Opened, PutOptions } from './services/records.ts';
 import type { SeriesService } from './services/series.ts';
 import type { Principal } from './tenancy/context.ts';
 import type { Obligations, Operation, Purpose } from './policy/agreements.ts';
 import type { Sensitivity } from './policy/sharing-floors.ts';
+
+// Route guards and the tenant of a request, for a pilot's routes (pure; api/guards.ts).
+export { allow, allowAny, tenantOf } from './api/guards.ts';
 
 export interface DeviceKindSpec {
   kind: string;
@@ -41,6 +44,33 @@ export interface AcceptedReading {
 /** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
 export type IngestGate = (reading: Omit<AcceptedReading, 'id' | 'receivedAt'>) => Promise<{ allow: true } | { allow: false; reason: string }>;
 
+/** Sealed records of the tenant in context: what a pilot may do with them (the storage port
+ *  underneath stays the platform's). */
+export interface PilotRecords {
+  get<T>(kind: string, id: string): Promise<Opened<T> | null>;
+  /** Records whose subject was erased are left out. */
+  find<T>(kind: string, opts?: FindOptions): Promise<Opened<T>[]>;
+  count(kind: string, tags?: Record<string, string>): Promise<number>;
+  put<T>(kind: string, id: string, data: T, opts?: PutOptions): Promise<void>;
+  delete(kind: string, id: string): Promise<void>;
+  /** Several puts and deletes in one atomic commit, stamped `at` (default: now). */
+  commit(ops: { put?: { kind: string; id: string; data: unknown; opts?: PutOptions }[]; delete?: { kind: string; id: string }[] }, at?: number): Promise<void>;
+}
+
+/** Time series of the tenant in context (written by ingest, read by pilots). */
+export type PilotSeries = Pick<SeriesService, 'range' | 'latest' | 'count'>;
+
+/** Alarms of the tenant in context. Escalation hooks hear only tenants that enabled the pilot. */
+export type PilotAlarms = Pick<AlarmService, 'raise' | 'acknowledge' | 'clear' | 'findActive' | 'get' | 'require' | 'list' | 'onEscalation'>;
+
+/** Commands to devices of the tenant in context (delivery, expiry and other tenants stay the platform's). */
+export type PilotCommands = Pick<CommandService, 'create' | 'get' | 'require' | 'list'>;
+
+/** The audit chain of the tenant in context. */
+export interface PilotAudit {
+  record(event: AuditEvent): Promise<void>;
+}
+
 export interface PilotContext {
   readonly pilotId: string;
   readonly logger: Logger;
@@ -50,11 +80,11 @@ export interface PilotContext {
    *  reads with it, so no reading, however stored, pins them to the future. */
   readonly deviceClock: { maxSkewMs: number; maxAgeMs: number };
   /** Sealed records of the tenant in the current context. */
-  records(): Promise<SealedRecords>;
-  series: SeriesService;
-  alarms: AlarmService;
-  commands: CommandService;
-  audit: AuditSink;
+  records(): Promise<PilotRecords>;
+  series: PilotSeries;
+  alarms: PilotAlarms;
+  commands: PilotCommands;
+  audit: PilotAudit;
   /** Devices of the tenant in the current context. */
   devices: {
     list(filter?: { kind?: string }): Promise<Device[]>;
@@ -76,7 +106,8 @@ export interface PilotContext {
   principal(): Principal;
   /** Runs fn in the context of each tenant that enabled this pilot (for background jobs). */
   forEachTenant(fn: (tenantId: string) => Promise<void>): Promise<void>;
-  /** Runs fn in one tenant's context as this pilot's system principal. */
+  /** Runs fn in one tenant's context as this pilot's system principal; refuses (403) a tenant that
+   *  does not exist, is not active or has not enabled this pilot. */
   inTenant<T>(tenantId: string, fn: () => Promise<T>): Promise<T>;
 }
 

@@ -174,6 +174,7 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     bus,
     tenants: {
       list: async () => [{ id: tenantId, status: 'active', pilots: [pilotId] }],
+      get: async (id: string) => (id === tenantId ? { id: tenantId, status: 'active', pilots: [pilotId] } : null),
       require: async () => ({ id: tenantId, status: 'active', pilots: [pilotId], quotas: { maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 } }),
     },
   } as unknown as PlatformServices;

@@ -4,8 +4,7 @@
 // holds that tenant's inventory and live state; a background loop ticks every tenant that runs
 // the pilot. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
 import type { Request } from 'express';
-import { tenantOf } from '../../platform/api/auth.ts';
-import type { Pilot, PilotContext } from '../../platform/pilot.ts';
+import { tenantOf, type Pilot, type PilotContext } from '../../platform/pilot.ts';
 import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema } from './domain/index.ts';
 import { resolveOptions, type LightingOptions } from './options.ts';
 import { lightingRoutes } from './routes.ts';

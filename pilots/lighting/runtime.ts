@@ -436,7 +436,7 @@ export class TenantRuntime {
 
   /** Schedules switch public lighting: who changed which one is kept in the tenant's audit chain. */
   private auditSchedule(action: 'create' | 'update' | 'delete', s: Schedule) {
-    return this.ctx.audit.record(this.tenantId, {
+    return this.ctx.audit.record({
       actor: this.ctx.principal().label,
       action: `lighting.schedule.${action}`,
       target: `schedule:${s.id}`,
@@ -495,7 +495,7 @@ export class TenantRuntime {
       await this.inventory.save(records, inv, this.ctx.now());
       await this.book.saveSchedule(records, inv.schedule, new Set(this.inventory.groups.keys()));
       this.scheduler.resync(inv.schedule.assignedGroups);
-      await this.ctx.audit.record(this.tenantId, {
+      await this.ctx.audit.record({
         actor: this.ctx.principal().label,
         action: 'lighting.provision',
         target: `installation:${inv.installation.id}`,
