@@ -19,30 +19,36 @@ import type { Sensitivity } from './policy/sharing-floors.ts';
 // Route guards and the tenant of a request, for a pilot's routes (pure; api/guards.ts).
 export { allow, allowAny, tenantOf } from './api/guards.ts';
 
-export interface DeviceKindSpec {
+/** Payload types of a pilot's readings when it does not name its own. */
+export type AnyPayload = Record<string, unknown>;
+
+export interface DeviceKindSpec<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   kind: string;
   description: string;
   /** zod schema of a telemetry payload (validated at ingest; rejects are reported to the device) */
-  telemetry: ZodType;
+  telemetry: ZodType<TTelemetry>;
   /** zod schema of an event payload, if the kind sends events */
-  events?: ZodType;
+  events?: ZodType<TEvent>;
 }
 
-/** A reading the platform accepted and durably committed (after the device's PUBACK). */
-export interface AcceptedReading {
+interface ReadingBase {
   tenantId: string;
   deviceId: string;
   kind: string;
-  family: 'telemetry' | 'events';
   subject: string | null;
   id: string;
   ts: number;
   receivedAt: number;
-  data: Record<string, unknown>;
 }
 
+/** A reading the platform accepted and durably committed (after the device's PUBACK), its data
+ *  as the pilot's own schema for its family parsed it. */
+export type AcceptedReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
+  | (ReadingBase & { family: 'telemetry'; data: TTelemetry })
+  | (ReadingBase & { family: 'events'; data: TEvent });
+
 /** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
-export type IngestGate = (reading: Omit<AcceptedReading, 'id' | 'receivedAt'>) => Promise<{ allow: true } | { allow: false; reason: string }>;
+export type IngestGate = (reading: Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry' | 'events'; data: AnyPayload }) => Promise<{ allow: true } | { allow: false; reason: string }>;
 
 /** Sealed records of the tenant in context: what a pilot may do with them (the storage port
  *  underneath stays the platform's). */
@@ -134,21 +140,28 @@ export interface ShareProvider {
   ): Promise<{ rows: unknown[]; subjects: number; suppressed: number }>;
 }
 
-export interface Pilot {
+/** What a pilot declares: its device kinds (with their zod schemas, which type its readings),
+ *  what it can share, and `create`, which the platform calls once at start with the pilot's
+ *  context bound for good (docs/architecture.md "Pilots"). */
+export interface Pilot<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   id: string;
   title: string;
-  deviceKinds: DeviceKindSpec[];
+  deviceKinds: DeviceKindSpec<TTelemetry, TEvent>[];
+  /** Data categories this pilot can share under an agreement. */
+  shares?: ShareProvider[];
+  create(ctx: PilotContext): PilotInstance<TTelemetry, TEvent> | Promise<PilotInstance<TTelemetry, TEvent>>;
+}
+
+/** A running pilot: what the platform calls, each in the tenant's context. */
+export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   /** REST routes, mounted at /api/v1/pilots/<id> behind authentication. */
-  routes(ctx: PilotContext): Router;
+  routes?: Router;
   /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
   gate?: IngestGate;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
-  onReadings?(ctx: PilotContext, readings: AcceptedReading[]): Promise<void>;
-  onPresence?(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
-  start?(ctx: PilotContext): Promise<void>;
+  onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
+  onPresence?(device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
+  seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
   stop?(): Promise<void>;
-  /** Data categories this pilot can share under an agreement. */
-  shares?: ShareProvider[];
-  /** Creates the demo data of a tenant (idempotent: called only when the tenant is new). */
-  seedDemo?(ctx: PilotContext, opts: { seed: number; size: number }): Promise<DemoProvision>;
 }

@@ -15,8 +15,7 @@ import { vitalsShare } from './sharing.ts';
 export type { HealthcareOptions } from './options.ts';
 
 export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot {
-  const rt = new Runtime(resolveOptions(options));
-  const rules = createRules(rt);
+  const resolved = resolveOptions(options);
   return {
     id: PILOT_ID,
     title: 'Home healthcare telemonitoring',
@@ -26,24 +25,25 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
       telemetry: telemetrySchemas[kind],
       events: eventPayload,
     })),
-    routes(ctx) {
-      rt.ctx ??= ctx;
-      return healthcareRoutes(ctx, rt);
-    },
-    gate: createGate(rt),
-    onReadings: (ctx, readings) => rules.onReadings(ctx, readings),
-    onPresence: (ctx, device, online, at) => rules.onPresence(ctx, device, online, at),
-    async start(ctx) {
-      rt.reset(ctx);
+    shares: [vitalsShare],
+    create(ctx) {
+      const rt = new Runtime(resolved);
+      rt.reset();
+      const rules = createRules(rt);
       ctx.alarms.onEscalation((tenantId, alarm) =>
         rules.onEscalation(ctx, tenantId, alarm).catch((err: unknown) => ctx.logger.error({ err }, 'escalation hook failed')),
       );
+      return {
+        routes: healthcareRoutes(ctx, rt),
+        gate: createGate(ctx, rt),
+        onReadings: (readings) => rules.onReadings(ctx, readings),
+        onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),
+        seedDemo: (opts) => seedDemo(ctx, rt, opts),
+        async stop() {
+          rt.stop();
+        },
+      };
     },
-    async stop() {
-      rt.stop();
-    },
-    seedDemo: (ctx, opts) => seedDemo(ctx, rt, opts),
-    shares: [vitalsShare],
   };
 }
 

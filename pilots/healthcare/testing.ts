@@ -211,7 +211,7 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
 
 export function startedRuntime(fake: FakePlatform, options: Partial<HealthcareOptions> = {}): Runtime {
   const rt = new Runtime(resolveOptions(options));
-  rt.reset(fake.ctx);
+  rt.reset();
   return rt;
 }
 

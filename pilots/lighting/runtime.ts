@@ -3,7 +3,8 @@
 // request of one of its users, its background tick, or the ingest of its devices' readings).
 // Work that reads and then writes alarms or overrides goes through one queue per tenant, so two
 // readings of the same lamp never race to raise the same alarm.
-import type { AcceptedReading, PilotContext } from '../../platform/pilot.ts';
+import type { PilotContext } from '../../platform/pilot.ts';
+import type { LightingReading } from './index.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import {
   effectiveLevel,
@@ -175,7 +176,7 @@ export class TenantRuntime {
 
   // ---- device hooks -------------------------------------------------------------------------
 
-  async onReadings(readings: readonly AcceptedReading[]): Promise<void> {
+  async onReadings(readings: readonly LightingReading[]): Promise<void> {
     const heard = this.now();
     const lamps = new Set<string>();
     const cabinets = new Set<string>();
@@ -183,12 +184,12 @@ export class TenantRuntime {
       if (r.kind === 'lamp') {
         const live = this.state.lamp(r.deviceId, heard);
         if (r.family === 'telemetry') this.state.addReading(live, lampTelemetryOf(r.data), heard);
-        else this.state.addEvent(live, r.data as unknown as LightingEvent, heard);
+        else this.state.addEvent(live, r.data, heard);
         lamps.add(r.deviceId);
       } else if (r.kind === 'cabinet') {
         const live = this.state.cabinet(r.deviceId, heard);
         if (r.family === 'telemetry') this.state.addReading(live, cabinetTelemetryOf(r.data), heard);
-        else this.state.addEvent(live, r.data as unknown as LightingEvent, heard);
+        else this.state.addEvent(live, r.data, heard);
         cabinets.add(r.deviceId);
       }
     }
