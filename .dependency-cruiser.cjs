@@ -66,14 +66,14 @@ module.exports = {
         'A pilot reaches the platform only through the pilot interface (PILOT_INTERFACE in ' +
         '.dependency-cruiser.cjs), never platform internals. Type-only imports of the context types are allowed.',
       severity: 'error',
-      from: { path: '^pilots/', pathNot: `${TEST_FILE}|^pilots/[^/]+/testing\\.ts$` },
+      from: { path: '^(test/)?pilots/', pathNot: `${TEST_FILE}|^pilots/[^/]+/testing\\.ts$` },
       to: { path: '^platform/', pathNot: anyOf(PILOT_INTERFACE), dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'pilot-types-from-pilot-interface',
       comment: 'A pilot may name in type-only imports the pilot interface and the types PilotContext hands out, nothing else.',
       severity: 'error',
-      from: { path: '^pilots/', pathNot: `${TEST_FILE}|^pilots/[^/]+/testing\\.ts$` },
+      from: { path: '^(test/)?pilots/', pathNot: `${TEST_FILE}|^pilots/[^/]+/testing\\.ts$` },
       to: { path: '^platform/', pathNot: anyOf([...PILOT_INTERFACE, ...CONTEXT_TYPES]), dependencyTypes: ['type-only'] },
     },
     {
