@@ -6,7 +6,6 @@ import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Device, DeviceIdentity } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
-import type { PlatformEvent } from './events.ts';
 import type { AlarmService } from './services/alarms.ts';
 import type { AuditEvent } from './services/audit-sink.ts';
 import type { CommandService } from './services/commands.ts';
@@ -77,7 +76,25 @@ export interface PilotAudit {
   record(event: AuditEvent): Promise<void>;
 }
 
-export interface PilotContext {
+/** A pilot's realtime events, type → payload (its contract module declares them). */
+export type EventMap = Record<string, unknown>;
+
+/** One event of a pilot's map, as `publish` takes it. */
+export type PilotEvent<TEvents extends EventMap = EventMap> = {
+  [K in keyof TEvents & string]: {
+    type: K;
+    payload: TEvents[K];
+    /** Finer room inside the tenant (e.g. "patient:<id>"); absent: the tenant room. */
+    room?: string;
+    /** Batched per room (clients receive an array of payloads). */
+    batch?: boolean;
+  };
+}[keyof TEvents & string];
+
+// The default event map is `any` on purpose: a context typed by a pilot's own events and the
+// platform's untyped one must be assignable both ways (type arguments are compared by variance).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface PilotContext<TEvents extends EventMap = any> {
   readonly pilotId: string;
   readonly logger: Logger;
   now(): number;
@@ -107,7 +124,7 @@ export interface PilotContext {
     rotate(subject: string): Promise<number>;
   };
   /** Pushes an event to the current tenant's realtime room (or a finer room). */
-  publish(event: Omit<PlatformEvent, 'tenantId'>): void;
+  publish(event: PilotEvent<TEvents>): void;
   /** The principal of the current request or job. */
   principal(): Principal;
   /** Runs fn in the context of each tenant that enabled this pilot (for background jobs). */
@@ -143,13 +160,14 @@ export interface ShareProvider {
 /** What a pilot declares: its device kinds (with their zod schemas, which type its readings),
  *  what it can share, and `create`, which the platform calls once at start with the pilot's
  *  context bound for good (docs/architecture.md "Pilots"). */
-export interface Pilot<TTelemetry = AnyPayload, TEvent = AnyPayload> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Pilot<TTelemetry = AnyPayload, TEvent = AnyPayload, TEvents extends EventMap = any> {
   id: string;
   title: string;
   deviceKinds: DeviceKindSpec<TTelemetry, TEvent>[];
   /** Data categories this pilot can share under an agreement. */
   shares?: ShareProvider[];
-  create(ctx: PilotContext): PilotInstance<TTelemetry, TEvent> | Promise<PilotInstance<TTelemetry, TEvent>>;
+  create(ctx: PilotContext<TEvents>): PilotInstance<TTelemetry, TEvent> | Promise<PilotInstance<TTelemetry, TEvent>>;
 }
 
 /** A running pilot: what the platform calls, each in the tenant's context. */

@@ -1,7 +1,8 @@
 // The healthcare pilot (docs/architecture.md "Pilots"): home telemonitoring of synthetic patients — device
 // kinds and their schemas, the consent gate, NEWS2 rules and alarms, REST routes, demo seeding.
 // Everything goes through the PilotContext; nothing here touches storage, the broker or keys.
-import type { Pilot } from '../../platform/pilot.ts';
+import type { AnyPayload, Pilot } from '../../platform/pilot.ts';
+import type { HealthcareEvents } from './contract.ts';
 import { createGate } from './consent.ts';
 import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas } from './domain/vitals.ts';
 import { PILOT_ID } from './model.ts';
@@ -14,7 +15,7 @@ import { vitalsShare } from './sharing.ts';
 
 export type { HealthcareOptions } from './options.ts';
 
-export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot {
+export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot<AnyPayload, AnyPayload, HealthcareEvents> {
   const resolved = resolveOptions(options);
   return {
     id: PILOT_ID,
@@ -47,4 +48,4 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
   };
 }
 
-export const healthcarePilot: Pilot = createHealthcarePilot();
+export const healthcarePilot = createHealthcarePilot();

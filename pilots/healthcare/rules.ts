@@ -9,7 +9,8 @@
 // and a deployment that truly cannot may set `downgradeOnPartial`.
 import { randomUUID } from 'node:crypto';
 import type { DeviceIdentity } from '../../platform/identity/devices.ts';
-import type { AcceptedReading, PilotContext } from '../../platform/pilot.ts';
+import type { AcceptedReading, PilotContext as AnyContext } from '../../platform/pilot.ts';
+import type { HcVitalsEvent, HealthcareEvents } from './contract.ts';
 import type { Alarm, RaiseInput, Severity } from '../../platform/services/alarms.ts';
 import {
   batteryLow,
@@ -53,6 +54,9 @@ export function severityFor(level: AlarmLevel): Severity | null {
 export function news2Title(result: Pick<News2Result, 'total' | 'band' | 'partial'>): string {
   return `NEWS2 ${result.total} (${result.band}${result.partial ? ', partial set' : ''})`;
 }
+
+/** The context as this pilot's rules use it: its realtime events typed by its contract. */
+type PilotContext = AnyContext<HealthcareEvents>;
 
 export interface Breach {
   param: VitalKey;
@@ -222,7 +226,7 @@ export function createRules(rt: Runtime): Rules {
         await clearKnown(ctx, source, 'battery-low');
       }
     }
-    const values: Record<string, unknown> = {};
+    const values: HcVitalsEvent['values'] = {};
     for (const v of readingsFromTelemetry(data)) values[v.param] = v.value;
     ctx.publish({
       type: 'hc.vitals',

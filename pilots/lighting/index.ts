@@ -5,6 +5,7 @@
 // the pilot. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
 import { tenantOf, type AcceptedReading, type Pilot, type PilotContext } from '../../platform/pilot.ts';
 import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema, type CabinetTelemetry, type LampTelemetry, type LightingEvent } from './domain/index.ts';
+import type { LightingEvents } from './contract.ts';
 import { resolveOptions, type LightingOptions } from './options.ts';
 import { lightingRoutes } from './routes.ts';
 import { TenantRuntime } from './runtime.ts';
@@ -14,7 +15,7 @@ export const PILOT_ID = 'lighting';
 /** A reading of a lamp or cabinet, typed by the pilot's own schemas. */
 export type LightingReading = AcceptedReading<LampTelemetry | CabinetTelemetry, LightingEvent>;
 
-export function createLightingPilot(overrides: Partial<LightingOptions> = {}): Pilot<LampTelemetry | CabinetTelemetry, LightingEvent> {
+export function createLightingPilot(overrides: Partial<LightingOptions> = {}): Pilot<LampTelemetry | CabinetTelemetry, LightingEvent, LightingEvents> {
   const options = resolveOptions(overrides);
   return {
     id: PILOT_ID,
@@ -28,7 +29,7 @@ export function createLightingPilot(overrides: Partial<LightingOptions> = {}): P
 }
 
 /** One runtime per tenant, loaded once in that tenant's context, and the loop that ticks them all. */
-async function startLighting(ctx: PilotContext, options: LightingOptions) {
+async function startLighting(ctx: PilotContext<LightingEvents>, options: LightingOptions) {
   const runtimes = new Map<string, Promise<TenantRuntime>>();
   let running: Promise<void> | undefined;
   const clock = () => (options.now ?? ctx.now)();

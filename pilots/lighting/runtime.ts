@@ -3,7 +3,8 @@
 // request of one of its users, its background tick, or the ingest of its devices' readings).
 // Work that reads and then writes alarms or overrides goes through one queue per tenant, so two
 // readings of the same lamp never race to raise the same alarm.
-import type { PilotContext } from '../../platform/pilot.ts';
+import type { PilotContext as AnyContext } from '../../platform/pilot.ts';
+import type { LightingEvents } from './contract.ts';
 import type { LightingReading } from './index.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import {
@@ -65,6 +66,9 @@ export interface LampView {
 }
 
 const MARK_ID = 'mark';
+
+/** The context as the runtime uses it: its realtime events typed by the pilot's contract. */
+type PilotContext = AnyContext<LightingEvents>;
 
 export class TenantRuntime {
   private queue: Promise<unknown> = Promise.resolve();
