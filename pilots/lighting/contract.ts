@@ -2,12 +2,36 @@
 // events it publishes. The server side publishes through these types and the dashboard imports
 // them type-only, so both read one definition.
 import type { Schedule } from './domain/index.ts';
-import type { LampView, TenantRuntime } from './runtime.ts';
+import type { TenantRuntime } from './runtime.ts';
 import type { PlannedSwitch } from './scheduler.ts';
 
-export type { LampView, SimulateScenario } from './runtime.ts';
+export type { SimulateScenario } from './runtime.ts';
 export type { BatchStatus } from './commands.ts';
 export type { EnergyReport } from './energy-service.ts';
+
+/** GET /lamps items */
+export interface LampView {
+  id: string;
+  name: string | null;
+  groupId: string;
+  cabinetId: string;
+  modelId: string;
+  position: { x: number; y: number };
+  latitude: number;
+  longitude: number;
+  powerState: string;
+  dimLevel: number | null;
+  activePower: number | null;
+  /** Timestamp of the latest reading (the device's clock). */
+  ts: number | null;
+  commandedLevel: number | null;
+  status: string;
+  online: boolean;
+  /** Last time the platform heard from the device (connection or reading). */
+  lastSeen: number | null;
+  activeAlarm?: { id: string; type: string; severity: string };
+  override?: { level: number; until: number | null };
+}
 
 /** GET /installation */
 export type InstallationView = ReturnType<TenantRuntime['installation']>;

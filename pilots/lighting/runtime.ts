@@ -4,7 +4,7 @@
 // Work that reads and then writes alarms or overrides goes through one queue per tenant, so two
 // readings of the same lamp never race to raise the same alarm.
 import type { PilotContext as AnyContext } from '../../platform/pilot.ts';
-import type { LightingEvents } from './contract.ts';
+import type { LampView, LightingEvents } from './contract.ts';
 import type { LightingReading } from './index.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import {
@@ -35,35 +35,13 @@ import { Inventory, RECORD, type InstallationRecord, type Target } from './inven
 import type { LightingOptions } from './options.ts';
 import { ScheduleBook, overrideId, type OverrideScope, type StoredOverride } from './schedules.ts';
 import { Scheduler, type PlannedSwitch, type SchedulerSnapshot } from './scheduler.ts';
+import { registerFleet } from './provisioning.ts';
 import { buildDemoInventory, fleetExtra, type LightingProvision } from './seed.ts';
 import { LiveState, cabinetTelemetryOf, lampTelemetryOf } from './state.ts';
 
 export type SimulateScenario = 'lamp-failure' | 'driver-fault' | 'day-burner' | 'comms-loss' | 'mains-loss' | 'door-open' | 'restore';
 const LAMP_SCENARIOS: ReadonlySet<SimulateScenario> = new Set(['lamp-failure', 'driver-fault', 'day-burner', 'comms-loss', 'restore']);
 const CABINET_SCENARIOS: ReadonlySet<SimulateScenario> = new Set(['mains-loss', 'door-open', 'comms-loss', 'restore']);
-
-export interface LampView {
-  id: string;
-  name: string | null;
-  groupId: string;
-  cabinetId: string;
-  modelId: string;
-  position: { x: number; y: number };
-  latitude: number;
-  longitude: number;
-  powerState: string;
-  dimLevel: number | null;
-  activePower: number | null;
-  /** Timestamp of the latest reading (the device's clock). */
-  ts: number | null;
-  commandedLevel: number | null;
-  status: string;
-  online: boolean;
-  /** Last time the platform heard from the device (connection or reading). */
-  lastSeen: number | null;
-  activeAlarm?: { id: string; type: string; severity: string };
-  override?: { level: number; until: number | null };
-}
 
 const MARK_ID = 'mark';
 
@@ -485,17 +463,7 @@ export class TenantRuntime {
     return this.serial(async () => {
       if (this.inventory.installation) throw conflict('this tenant already has a lighting installation');
       const inv = buildDemoInventory({ tenantId: this.tenantId, ...o });
-      const devices: LightingProvision['devices'] = [];
-      for (const c of inv.cabinets) {
-        const attributes = { installationId: inv.installation.id, role: 'control-cabinet' };
-        const { secret } = await this.ctx.devices.register({ id: c.id, kind: 'cabinet', label: c.name, attributes });
-        devices.push({ id: c.id, kind: 'cabinet', secret, tenantId: this.tenantId, attributes, subject: null });
-      }
-      for (const l of inv.lamps) {
-        const attributes = { cabinetId: l.cabinetId, groupId: l.groupId, modelId: l.modelId };
-        const { secret } = await this.ctx.devices.register({ id: l.id, kind: 'lamp', label: l.name ?? l.id, attributes });
-        devices.push({ id: l.id, kind: 'lamp', secret, tenantId: this.tenantId, attributes, subject: null });
-      }
+      const devices = await registerFleet(this.ctx, this.tenantId, inv);
       const records = await this.ctx.records();
       await this.inventory.save(records, inv, this.ctx.now());
       await this.book.saveSchedule(records, inv.schedule, new Set(this.inventory.groups.keys()));
