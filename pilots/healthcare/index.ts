@@ -1,10 +1,10 @@
 // The healthcare pilot (docs/architecture.md "Pilots"): home telemonitoring of synthetic patients — device
 // kinds and their schemas, the consent gate, NEWS2 rules and alarms, REST routes, demo seeding.
 // Everything goes through the PilotContext; nothing here touches storage, the broker or keys.
-import type { AnyPayload, Pilot } from '../../platform/pilot.ts';
+import type { Pilot } from '../../platform/pilot.ts';
 import type { HealthcareEvents } from './contract.ts';
 import { createGate } from './consent.ts';
-import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas } from './domain/vitals.ts';
+import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas, type EventPayload, type TelemetryPayload } from './domain/vitals.ts';
 import { PILOT_ID } from './model.ts';
 import { resolveOptions, type HealthcareOptions } from './options.ts';
 import { healthcareRoutes } from './routes.ts';
@@ -15,7 +15,7 @@ import { vitalsShare } from './sharing.ts';
 
 export type { HealthcareOptions } from './options.ts';
 
-export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot<AnyPayload, AnyPayload, HealthcareEvents> {
+export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot<TelemetryPayload, EventPayload, HealthcareEvents> {
   const resolved = resolveOptions(options);
   return {
     id: PILOT_ID,

@@ -57,6 +57,8 @@ export function news2Title(result: Pick<News2Result, 'total' | 'band' | 'partial
 
 /** The context as this pilot's rules use it: its realtime events typed by its contract. */
 type PilotContext = AnyContext<HealthcareEvents>;
+/** A reading of this pilot's devices, typed by its own schemas. */
+export type HcReading = AcceptedReading<TelemetryPayload, EventPayload>;
 
 export interface Breach {
   param: VitalKey;
@@ -127,7 +129,7 @@ const TECHNICAL_TYPE: Record<'fault' | 'battery-low', string> = { fault: 'device
 // ---- the rules ------------------------------------------------------------------------------
 
 export interface Rules {
-  onReadings(ctx: PilotContext, readings: AcceptedReading[]): Promise<void>;
+  onReadings(ctx: PilotContext, readings: HcReading[]): Promise<void>;
   onPresence(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
   onEscalation(ctx: PilotContext, tenantId: string, alarm: Alarm): Promise<void>;
   /** Loads a patient's window from the stored series (also used after a restart). */
@@ -199,8 +201,8 @@ function vitalsOf(data: TelemetryPayload, deviceId: string, id: string) {
   return { vitals, bad };
 }
 
-async function onTelemetry(rt: Runtime, ctx: PilotContext, patient: Patient, r: AcceptedReading): Promise<VitalReading[]> {
-  const data = r.data as TelemetryPayload;
+async function onTelemetry(rt: Runtime, ctx: PilotContext, patient: Patient, r: Extract<HcReading, { family: 'telemetry' }>): Promise<VitalReading[]> {
+  const data = r.data;
   const { vitals, bad } = vitalsOf(data, r.deviceId, r.id);
   const source = deviceSource(r.deviceId);
   if (bad.length) {
@@ -244,8 +246,8 @@ async function onTelemetry(rt: Runtime, ctx: PilotContext, patient: Patient, r: 
   return vitals;
 }
 
-async function onEvent(rt: Runtime, ctx: PilotContext, patient: Patient, r: AcceptedReading) {
-  const event = r.data as EventPayload;
+async function onEvent(rt: Runtime, ctx: PilotContext, patient: Patient, r: Extract<HcReading, { family: 'events' }>) {
+  const event = r.data;
   const a = eventAlarm(event);
   if (a.kind === 'clinical') {
     await ctx.alarms.raise({
@@ -367,7 +369,7 @@ async function evaluate(rt: Runtime, ctx: PilotContext, patient: Patient, fresh:
   }
 }
 
-async function onPatientReadings(rt: Runtime, ctx: PilotContext, patientId: string, readings: AcceptedReading[]) {
+async function onPatientReadings(rt: Runtime, ctx: PilotContext, patientId: string, readings: HcReading[]) {
   const patient = await getPatient(ctx, patientId);
   if (!patient) return;
   const fresh: VitalReading[] = [];
@@ -381,10 +383,10 @@ async function onPatientReadings(rt: Runtime, ctx: PilotContext, patientId: stri
   if (fresh.some((v) => (NEWS2_PARAMS as readonly string[]).includes(v.param))) await evaluate(rt, ctx, patient, fresh);
 }
 
-async function onReadings(rt: Runtime, ctx: PilotContext, readings: AcceptedReading[]): Promise<void> {
+async function onReadings(rt: Runtime, ctx: PilotContext, readings: HcReading[]): Promise<void> {
   if (rt.stopping) return;
   const tenantId = tenantOf(ctx);
-  const byPatient = new Map<string, AcceptedReading[]>();
+  const byPatient = new Map<string, HcReading[]>();
   for (const r of readings) {
     if (!r.subject) continue;
     let list = byPatient.get(r.subject);
