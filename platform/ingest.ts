@@ -6,7 +6,7 @@ import { startBroker, type Broker } from './broker/index.ts';
 import { brokerIdentityDeps, closeRevokedConnections } from './broker-identity.ts';
 import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, CommandWire } from './broker/types.ts';
 import type { Config } from './config.ts';
-import type { AcceptedReading, Pilot, PilotContext } from './pilot.ts';
+import type { AcceptedReading, Pilot, PilotInstance } from './pilot.ts';
 import type { PlatformServices } from './services/index.ts';
 import type { OutgoingCommand } from './services/commands.ts';
 import type { Reading } from './services/series.ts';
@@ -31,7 +31,8 @@ export interface IngestOptions {
   config: Config;
   services: PlatformServices;
   pilots: Pilot[];
-  contexts: Map<string, PilotContext>;
+  /** The running pilots by id, read at each use (a pilot's hooks are looked up, never cached). */
+  instances: Map<string, PilotInstance>;
   http: HttpServer;
 }
 
@@ -51,7 +52,7 @@ const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal 
   label: `device:${id.deviceId}`,
 });
 
-export async function startIngest({ config, services: s, pilots, contexts, http }: IngestOptions): Promise<Ingest> {
+export async function startIngest({ config, services: s, pilots, instances, http }: IngestOptions): Promise<Ingest> {
   const kinds = new Map<string, { pilot: Pilot; telemetry: ZodType; events?: ZodType }>();
   for (const p of pilots) {
     for (const k of p.deviceKinds) {
@@ -106,9 +107,10 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       for (const m of batch) {
         const subject = await subjectOf(tenantId, m.deviceId);
         const pilot = kinds.get(m.kind)?.pilot;
-        if (pilot?.gate) {
+        const gate = pilot && instances.get(pilot.id)?.gate;
+        if (gate) {
           const verdict = await inTenant(tenantId, devicePrincipal(m), () =>
-            pilot.gate!({ tenantId, deviceId: m.deviceId, kind: m.kind, family: m.family, subject, ts: m.ts, data: m.data }),
+            gate({ tenantId, deviceId: m.deviceId, kind: m.kind, family: m.family, subject, ts: m.ts, data: m.data }),
           );
           if (!verdict.allow) {
             refused(m, verdict.reason);
@@ -209,7 +211,7 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
   async function dispatch(tenantId: string, list: AcceptedMessage[]) {
     const subjects = new Map<string, string | null>();
     for (const m of list) if (!subjects.has(m.deviceId)) subjects.set(m.deviceId, await subjectOf(tenantId, m.deviceId));
-    const readings: AcceptedReading[] = list.map((m) => ({
+    const readings = list.map((m) => ({
       tenantId,
       deviceId: m.deviceId,
       kind: m.kind,
@@ -219,16 +221,17 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
       ts: m.ts,
       receivedAt: m.receivedAt,
       data: m.data,
-    }));
+    }) as AcceptedReading);
     for (const r of readings) {
       s.bus.publish({ tenantId, type: 'reading', room: `device:${r.deviceId}`, batch: true, payload: { deviceId: r.deviceId, kind: r.kind, family: r.family, ts: r.ts, data: r.data } });
     }
     for (const p of pilots) {
-      if (!p.onReadings) continue;
+      const instance = instances.get(p.id);
+      if (!instance?.onReadings) continue;
       const mine = readings.filter((r) => kinds.get(r.kind)?.pilot === p);
       if (!mine.length) continue;
       try {
-        await inTenant(tenantId, systemPrincipal(p.id, tenantId), () => p.onReadings!(contexts.get(p.id)!, mine));
+        await inTenant(tenantId, systemPrincipal(p.id, tenantId), () => instance.onReadings!(mine));
       } catch (err) {
         s.logger.error({ err, pilot: p.id }, 'pilot rules failed');
       }
@@ -237,12 +240,11 @@ export async function startIngest({ config, services: s, pilots, contexts, http 
 
   async function presenceHook(id: BrokerIdentity, online: boolean, at: number) {
     const pilot = kinds.get(id.kind)?.pilot;
-    if (!pilot?.onPresence) return;
+    const instance = pilot && instances.get(pilot.id);
+    if (!pilot || !instance?.onPresence) return;
     try {
       const subject = await subjectOf(id.tenantId, id.deviceId);
-      await inTenant(id.tenantId, systemPrincipal(pilot.id, id.tenantId), () =>
-        pilot.onPresence!(contexts.get(pilot.id)!, { ...id, subject }, online, at),
-      );
+      await inTenant(id.tenantId, systemPrincipal(pilot.id, id.tenantId), () => instance.onPresence!({ ...id, subject }, online, at));
     } catch (err) {
       s.logger.error({ err, pilot: pilot.id }, 'presence hook failed');
     }

@@ -1,6 +1,7 @@
 // Builds the PilotContext a pilot receives: platform services narrowed to the tenant in context.
-import type { PilotContext } from './pilot.ts';
-import { badRequest } from './errors.ts';
+import type { PilotContext, PilotRecords } from './pilot.ts';
+import { badRequest, forbidden } from './errors.ts';
+import type { SealedRecords } from './services/records.ts';
 import type { PlatformServices } from './services/index.ts';
 import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
 
@@ -20,18 +21,48 @@ export function createPilotContext(
   deviceClock: PilotContext['deviceClock'] = DEFAULT_DEVICE_CLOCK,
 ): PilotContext {
   const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
-  const inTenant = <T>(tenantId: string, fn: () => Promise<T>) =>
+  const runAs = <T>(tenantId: string, fn: () => Promise<T>) =>
     runInTenant({ tenantId, principal: systemPrincipal(pilotId, tenantId) }, fn);
+  const enabled = async (tenantId: string) => {
+    const t = await s.tenants.get(tenantId);
+    return Boolean(t && t.status === 'active' && t.pilots.includes(pilotId));
+  };
+  // Each port is a fresh object of the methods a pilot may call, never the service itself: no
+  // cast reaches setDeliverer, stop, loadPending or another tenant's scope.
+  const { alarms, commands, series } = s;
   return {
     pilotId,
     logger: s.logger.child({ pilot: pilotId }),
     now,
     deviceClock,
-    records: () => s.scopes.current(`${pilotId} records`),
-    series: s.series,
-    alarms: s.alarms,
-    commands: s.commands,
-    audit: s.audit,
+    records: async () => recordsPort(await s.scopes.current(`${pilotId} records`), now),
+    series: {
+      range: (id, opts) => series.range(id, opts),
+      latest: (id) => series.latest(id),
+      count: (id) => series.count(id),
+    },
+    alarms: {
+      raise: (input) => alarms.raise(input),
+      acknowledge: (id, note) => alarms.acknowledge(id, note),
+      clear: (source, type) => alarms.clear(source, type),
+      findActive: (source, type) => alarms.findActive(source, type),
+      get: (id) => alarms.get(id),
+      require: (id) => alarms.require(id),
+      list: (filter) => alarms.list(filter),
+      onEscalation: (hook) =>
+        alarms.onEscalation(async (tenantId, alarm) => {
+          if (await enabled(tenantId)) await hook(tenantId, alarm);
+        }),
+    },
+    commands: {
+      create: (input) => commands.create(input),
+      get: (id) => commands.get(id),
+      require: (id) => commands.require(id),
+      list: (filter) => commands.list(filter),
+    },
+    audit: {
+      record: async (event) => void (await s.audit.record(tenant('audit.record'), event)),
+    },
     devices: {
       list: (filter = {}) => s.devices.list(tenant('devices.list'), filter),
       get: (id) => s.devices.requireInTenant(tenant('devices.get'), id),
@@ -74,9 +105,28 @@ export function createPilotContext(
     principal: () => currentTenant(`${pilotId}: principal`).principal,
     forEachTenant: async (fn) => {
       for (const t of await s.tenants.list()) {
-        if (t.status === 'active' && t.pilots.includes(pilotId)) await inTenant(t.id, () => fn(t.id));
+        if (t.status === 'active' && t.pilots.includes(pilotId)) await runAs(t.id, () => fn(t.id));
       }
     },
-    inTenant,
+    inTenant: async (tenantId, fn) => {
+      if (!(await enabled(tenantId))) throw forbidden(`tenant ${tenantId} does not run the ${pilotId} pilot`);
+      return runAs(tenantId, fn);
+    },
+  };
+}
+
+/** The pilot's view of a tenant's sealed records: no raw storage port. */
+function recordsPort(r: SealedRecords, now: () => number): PilotRecords {
+  return {
+    get: (kind, id) => r.get(kind, id),
+    find: (kind, opts) => r.find(kind, opts),
+    count: (kind, tags) => r.count(kind, tags),
+    put: (kind, id, data, opts) => r.put(kind, id, data, opts),
+    delete: (kind, id) => r.delete(kind, id),
+    commit: async (ops, at = now()) => {
+      const put = [];
+      for (const p of ops.put ?? []) put.push(await r.prepare(p.kind, p.id, p.data, p.opts ?? {}, at));
+      await r.store.commit({ put, delete: ops.delete ?? [] });
+    },
   };
 }

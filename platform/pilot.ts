@@ -6,42 +6,95 @@ import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Device, DeviceIdentity } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
-import type { PlatformEvent } from './events.ts';
 import type { AlarmService } from './services/alarms.ts';
-import type { AuditSink } from './services/audit-sink.ts';
+import type { AuditEvent } from './services/audit-sink.ts';
 import type { CommandService } from './services/commands.ts';
-import type { SealedRecords } from './services/records.ts';
+import type { FindOptions, Opened, PutOptions } from './services/records.ts';
 import type { SeriesService } from './services/series.ts';
 import type { Principal } from './tenancy/context.ts';
 import type { Obligations, Operation, Purpose } from './policy/agreements.ts';
 import type { Sensitivity } from './policy/sharing-floors.ts';
 
-export interface DeviceKindSpec {
+// Route guards and the tenant of a request, for a pilot's routes (pure; api/guards.ts).
+export { allow, allowAny, tenantOf } from './api/guards.ts';
+
+/** Payload types of a pilot's readings when it does not name its own. */
+export type AnyPayload = Record<string, unknown>;
+
+export interface DeviceKindSpec<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   kind: string;
   description: string;
   /** zod schema of a telemetry payload (validated at ingest; rejects are reported to the device) */
-  telemetry: ZodType;
+  telemetry: ZodType<TTelemetry>;
   /** zod schema of an event payload, if the kind sends events */
-  events?: ZodType;
+  events?: ZodType<TEvent>;
 }
 
-/** A reading the platform accepted and durably committed (after the device's PUBACK). */
-export interface AcceptedReading {
+interface ReadingBase {
   tenantId: string;
   deviceId: string;
   kind: string;
-  family: 'telemetry' | 'events';
   subject: string | null;
   id: string;
   ts: number;
   receivedAt: number;
-  data: Record<string, unknown>;
 }
 
-/** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
-export type IngestGate = (reading: Omit<AcceptedReading, 'id' | 'receivedAt'>) => Promise<{ allow: true } | { allow: false; reason: string }>;
+/** A reading the platform accepted and durably committed (after the device's PUBACK), its data
+ *  as the pilot's own schema for its family parsed it. */
+export type AcceptedReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
+  | (ReadingBase & { family: 'telemetry'; data: TTelemetry })
+  | (ReadingBase & { family: 'events'; data: TEvent });
 
-export interface PilotContext {
+/** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
+export type IngestGate = (reading: Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry' | 'events'; data: AnyPayload }) => Promise<{ allow: true } | { allow: false; reason: string }>;
+
+/** Sealed records of the tenant in context: what a pilot may do with them (the storage port
+ *  underneath stays the platform's). */
+export interface PilotRecords {
+  get<T>(kind: string, id: string): Promise<Opened<T> | null>;
+  /** Records whose subject was erased are left out. */
+  find<T>(kind: string, opts?: FindOptions): Promise<Opened<T>[]>;
+  count(kind: string, tags?: Record<string, string>): Promise<number>;
+  put<T>(kind: string, id: string, data: T, opts?: PutOptions): Promise<void>;
+  delete(kind: string, id: string): Promise<void>;
+  /** Several puts and deletes in one atomic commit, stamped `at` (default: now). */
+  commit(ops: { put?: { kind: string; id: string; data: unknown; opts?: PutOptions }[]; delete?: { kind: string; id: string }[] }, at?: number): Promise<void>;
+}
+
+/** Time series of the tenant in context (written by ingest, read by pilots). */
+export type PilotSeries = Pick<SeriesService, 'range' | 'latest' | 'count'>;
+
+/** Alarms of the tenant in context. Escalation hooks hear only tenants that enabled the pilot. */
+export type PilotAlarms = Pick<AlarmService, 'raise' | 'acknowledge' | 'clear' | 'findActive' | 'get' | 'require' | 'list' | 'onEscalation'>;
+
+/** Commands to devices of the tenant in context (delivery, expiry and other tenants stay the platform's). */
+export type PilotCommands = Pick<CommandService, 'create' | 'get' | 'require' | 'list'>;
+
+/** The audit chain of the tenant in context. */
+export interface PilotAudit {
+  record(event: AuditEvent): Promise<void>;
+}
+
+/** A pilot's realtime events, type → payload (its contract module declares them). */
+export type EventMap = Record<string, unknown>;
+
+/** One event of a pilot's map, as `publish` takes it. */
+export type PilotEvent<TEvents extends EventMap = EventMap> = {
+  [K in keyof TEvents & string]: {
+    type: K;
+    payload: TEvents[K];
+    /** Finer room inside the tenant (e.g. "patient:<id>"); absent: the tenant room. */
+    room?: string;
+    /** Batched per room (clients receive an array of payloads). */
+    batch?: boolean;
+  };
+}[keyof TEvents & string];
+
+// The default event map is `any` on purpose: a context typed by a pilot's own events and the
+// platform's untyped one must be assignable both ways (type arguments are compared by variance).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface PilotContext<TEvents extends EventMap = any> {
   readonly pilotId: string;
   readonly logger: Logger;
   now(): number;
@@ -50,11 +103,11 @@ export interface PilotContext {
    *  reads with it, so no reading, however stored, pins them to the future. */
   readonly deviceClock: { maxSkewMs: number; maxAgeMs: number };
   /** Sealed records of the tenant in the current context. */
-  records(): Promise<SealedRecords>;
-  series: SeriesService;
-  alarms: AlarmService;
-  commands: CommandService;
-  audit: AuditSink;
+  records(): Promise<PilotRecords>;
+  series: PilotSeries;
+  alarms: PilotAlarms;
+  commands: PilotCommands;
+  audit: PilotAudit;
   /** Devices of the tenant in the current context. */
   devices: {
     list(filter?: { kind?: string }): Promise<Device[]>;
@@ -71,12 +124,13 @@ export interface PilotContext {
     rotate(subject: string): Promise<number>;
   };
   /** Pushes an event to the current tenant's realtime room (or a finer room). */
-  publish(event: Omit<PlatformEvent, 'tenantId'>): void;
+  publish(event: PilotEvent<TEvents>): void;
   /** The principal of the current request or job. */
   principal(): Principal;
   /** Runs fn in the context of each tenant that enabled this pilot (for background jobs). */
   forEachTenant(fn: (tenantId: string) => Promise<void>): Promise<void>;
-  /** Runs fn in one tenant's context as this pilot's system principal. */
+  /** Runs fn in one tenant's context as this pilot's system principal; refuses (403) a tenant that
+   *  does not exist, is not active or has not enabled this pilot. */
   inTenant<T>(tenantId: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -103,21 +157,29 @@ export interface ShareProvider {
   ): Promise<{ rows: unknown[]; subjects: number; suppressed: number }>;
 }
 
-export interface Pilot {
+/** What a pilot declares: its device kinds (with their zod schemas, which type its readings),
+ *  what it can share, and `create`, which the platform calls once at start with the pilot's
+ *  context bound for good (docs/architecture.md "Pilots"). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Pilot<TTelemetry = AnyPayload, TEvent = AnyPayload, TEvents extends EventMap = any> {
   id: string;
   title: string;
-  deviceKinds: DeviceKindSpec[];
+  deviceKinds: DeviceKindSpec<TTelemetry, TEvent>[];
+  /** Data categories this pilot can share under an agreement. */
+  shares?: ShareProvider[];
+  create(ctx: PilotContext<TEvents>): PilotInstance<TTelemetry, TEvent> | Promise<PilotInstance<TTelemetry, TEvent>>;
+}
+
+/** A running pilot: what the platform calls, each in the tenant's context. */
+export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   /** REST routes, mounted at /api/v1/pilots/<id> behind authentication. */
-  routes(ctx: PilotContext): Router;
+  routes?: Router;
   /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
   gate?: IngestGate;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
-  onReadings?(ctx: PilotContext, readings: AcceptedReading[]): Promise<void>;
-  onPresence?(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
-  start?(ctx: PilotContext): Promise<void>;
+  onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
+  onPresence?(device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
+  seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
   stop?(): Promise<void>;
-  /** Data categories this pilot can share under an agreement. */
-  shares?: ShareProvider[];
-  /** Creates the demo data of a tenant (idempotent: called only when the tenant is new). */
-  seedDemo?(ctx: PilotContext, opts: { seed: number; size: number }): Promise<DemoProvision>;
 }

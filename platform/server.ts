@@ -3,7 +3,7 @@
 // `startPlatform` / `stopPlatform` are what `npm start`, the tests and the validation runner use.
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './api/app.ts';
@@ -11,7 +11,7 @@ import { answerClientError } from './api/client-error.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startIngest, type Ingest } from './ingest.ts';
-import type { Pilot, PilotContext } from './pilot.ts';
+import type { Pilot, PilotContext, PilotInstance } from './pilot.ts';
 import { createPilotContext } from './pilot-context.ts';
 import { startRealtime, type Realtime } from './realtime/realtime.ts';
 import { buildServices } from './services/build.ts';
@@ -47,6 +47,8 @@ export interface Platform {
   pilots: Pilot[];
   /** The context a pilot runs with (for provisioning and tests). */
   pilotContext(id: string): PilotContext;
+  /** The running instance of a pilot (its `create` result). */
+  pilotInstance(id: string): PilotInstance;
   /** Actual ports (the config may ask for 0 = any free port). */
   httpPort: number;
   mqttPort: number;
@@ -89,6 +91,10 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   };
   const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock)]));
 
+  // Each pilot is created once, its context bound for good; its hooks run in the tenant's context.
+  const instances = new Map<string, PilotInstance>();
+  for (const p of pilots) instances.set(p.id, await p.create(contexts.get(p.id)!));
+
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
   // HTTPS on the API/dashboard listener when a certificate is configured (ASVS 9.1.1, ETSI 5.5-1);
   // otherwise plain HTTP for loopback or behind a TLS-terminating proxy (docs/security.md).
@@ -98,7 +104,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const app = createApp(services, {
     agreements: new AgreementService(platformRecords, services.audit, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
-    pilotRouters: pilots.map((p) => ({ id: p.id, router: p.routes(contexts.get(p.id)!) })),
+    pilotRouters: pilots.map((p) => ({ id: p.id, router: instances.get(p.id)!.routes ?? Router() })),
     extraRouters: opts.routers?.(services) ?? [],
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
@@ -107,9 +113,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   http.on('request', app);
   http.on('clientError', answerClientError);
   const realtime = startRealtime(http, services, { batchMs: opts.realtimeBatchMs ?? 250 });
-  ingest = await startIngest({ config, services, pilots, contexts, http });
-
-  for (const p of pilots) await p.start?.(contexts.get(p.id)!);
+  ingest = await startIngest({ config, services, pilots, instances, http });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -131,6 +135,11 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
       if (!ctx) throw new Error(`no pilot ${id}`);
       return ctx;
     },
+    pilotInstance: (id) => {
+      const instance = instances.get(id);
+      if (!instance) throw new Error(`no pilot ${id}`);
+      return instance;
+    },
     httpPort,
     mqttPort: ingest.port,
     url: `${config.https ? 'https' : 'http'}://${config.http.host}:${httpPort}`,
@@ -146,7 +155,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   for (const pilot of [...p.pilots].reverse()) {
     // One pilot failing to stop must not keep the others, the broker and the stores running.
     try {
-      await pilot.stop?.();
+      await p.pilotInstance(pilot.id).stop?.();
     } catch (err) {
       services.logger.error({ err, pilot: pilot.id }, 'pilot failed to stop');
     }

@@ -25,11 +25,12 @@ export async function startDemoFleets(platform: Platform): Promise<Fleets> {
   await mkdir(join(config.dataDir, 'fleets'), { recursive: true, mode: 0o700 });
   for (const pilot of platform.pilots) {
     const tenant = DEMO_TENANTS.find((t) => t.pilots.includes(pilot.id));
-    if (!tenant || !pilot.seedDemo) continue;
+    const instance = platform.pilotInstance(pilot.id);
+    if (!tenant || !instance.seedDemo) continue;
     const file = fleetFile(config.dataDir, tenant.id, pilot.id);
     if (!existsSync(file)) {
       const ctx = platform.pilotContext(pilot.id);
-      const provision = await ctx.inTenant(tenant.id, () => pilot.seedDemo!(ctx, { seed: 42, size: DEMO_SIZE[pilot.id] ?? 10 }));
+      const provision = await ctx.inTenant(tenant.id, () => instance.seedDemo!({ seed: 42, size: DEMO_SIZE[pilot.id] ?? 10 }));
       await writeFile(file, JSON.stringify({ tenantId: tenant.id, pilot: pilot.id, ...provision }, null, 2), { mode: 0o600 });
       await chmod(file, 0o600);
     }

@@ -81,8 +81,7 @@ const revocationNotDelivered: Sabotage = (p) => {
 
 /** The healthcare pilot's consent gate is gone: every reading is stored. */
 const noConsentGate: Sabotage = (p) => {
-  const hc = p.pilots.find((x) => x.id === 'healthcare');
-  if (hc) delete hc.gate;
+  if (p.pilots.some((x) => x.id === 'healthcare')) delete p.pilotInstance('healthcare').gate;
 };
 
 /** The platform believes every device clock again: the skew bound, which ingest, the NEWS2 window

@@ -9,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootHarness, type Harness } from './support/harness.ts';
 import { probePilot } from './support/probe-pilot.ts';
+import type { Pilot } from '../platform/pilot.ts';
 import { CATALOGUE } from './catalogue.ts';
 import { availablePilots, createPilot } from './support/pilots.ts';
 import type { BootOptions, Profile, Sabotage, Scenario, ScenarioContext, ScenarioResult, ValidationReport } from './types.ts';
@@ -85,7 +86,7 @@ function createScope(s: Scenario, opts: RunOptions, pilots: readonly string[]): 
     availablePilots: pilots,
     async boot(bootOpts: BootOptions = {}): Promise<Harness> {
       const { pilots: ids = [], pilotOptions = {}, probe = false, ...rest } = bootOpts;
-      const instances = [...(probe ? [probePilot] : [])];
+      const instances: Pilot[] = probe ? [probePilot] : [];
       for (const id of ids) instances.push(await createPilot(id, pilotOptions[id] ?? {}));
       const h = await bootHarness({ ...rest, pilots: instances, tenantPilots: rest.tenantPilots ?? instances.map((p) => p.id) });
       if (keep && !kept.includes(h.config.dataDir)) kept.push(h.config.dataDir);

@@ -32,7 +32,7 @@ export async function auditPatient(
 ): Promise<void> {
   const principal = ctx.principal();
   if (!principal.tenantId) throw new Error(`${action}: no tenant in context`);
-  await ctx.audit.record(principal.tenantId, {
+  await ctx.audit.record({
     actor: principal.label,
     action,
     target,

@@ -50,7 +50,7 @@ describe('the ingest gate', () => {
   it('lets readings of a consenting patient through and refuses them once consent is withdrawn', async () => {
     const fake = createFakePlatform();
     const rt = startedRuntime(fake);
-    const gate = createGate(rt);
+    const gate = createGate(fake.ctx, rt);
     const patient = await enrolTestPatient(fake, rt);
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, patient.id)))).toEqual({ allow: true });
     await fake.asUser(() => recordConsent(fake.ctx, rt, patient.id, 'withdrawn', 'patient asked to stop'));
@@ -66,7 +66,7 @@ describe('the ingest gate', () => {
   it('refuses a patient enrolled without consent, and a device assigned to no patient', async () => {
     const fake = createFakePlatform();
     const rt = startedRuntime(fake);
-    const gate = createGate(rt);
+    const gate = createGate(fake.ctx, rt);
     const patient = await enrolTestPatient(fake, rt, {}, false);
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, patient.id)))).toEqual({ allow: false, reason: 'no-consent' });
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, null)))).toEqual({ allow: false, reason: 'no-patient' });
@@ -75,7 +75,7 @@ describe('the ingest gate', () => {
   it('reads consent from the store on a cold cache (after a restart)', async () => {
     const fake = createFakePlatform();
     const patient = await enrolTestPatient(fake, startedRuntime(fake));
-    const gate = createGate(startedRuntime(fake));
+    const gate = createGate(fake.ctx, startedRuntime(fake));
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, patient.id)))).toEqual({ allow: true });
   });
 
@@ -83,7 +83,7 @@ describe('the ingest gate', () => {
     const fake = createFakePlatform();
     const patient = await enrolTestPatient(fake, startedRuntime(fake));
     await fake.keyring.shred(fake.tenantId, patient.id);
-    const gate = createGate(startedRuntime(fake));
+    const gate = createGate(fake.ctx, startedRuntime(fake));
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, patient.id)))).toEqual({ allow: false, reason: 'no-consent' });
   });
 });

@@ -70,10 +70,8 @@ export function gateReason(subject: string | null, consentGiven: boolean): GateR
   return consentGiven ? null : 'no-consent';
 }
 
-export function createGate(rt: Runtime): IngestGate {
+export function createGate(ctx: PilotContext, rt: Runtime): IngestGate {
   return async (reading) => {
-    const ctx = rt.ctx;
-    if (!ctx) return { allow: false, reason: 'pilot-not-started' };
     const given = reading.subject === null ? false : await hasConsent(ctx, rt, reading.tenantId, reading.subject);
     const reason = gateReason(reading.subject, given);
     return reason ? { allow: false, reason } : { allow: true };

@@ -33,7 +33,7 @@ describe('erasure', () => {
     expect(await fake.asUser(() => getPatient(fake.ctx, other.id))).not.toBeNull();
     expect((await fake.asSystem(() => fake.alarms.list({ state: 'active' }))).map((a) => a.subject)).toEqual([other.id]);
 
-    const gate = createGate(rt);
+    const gate = createGate(fake.ctx, rt);
     const verdict = await fake.asSystem(() =>
       gate({ tenantId: fake.tenantId, deviceId: patient.deviceIds[1]!, kind: 'pulse-oximeter', family: 'telemetry', subject: null, ts: 1, data: {} }),
     );

@@ -2,8 +2,9 @@
 // kinds and their schemas, the consent gate, NEWS2 rules and alarms, REST routes, demo seeding.
 // Everything goes through the PilotContext; nothing here touches storage, the broker or keys.
 import type { Pilot } from '../../platform/pilot.ts';
+import type { HealthcareEvents } from './contract.ts';
 import { createGate } from './consent.ts';
-import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas } from './domain/vitals.ts';
+import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas, type EventPayload, type TelemetryPayload } from './domain/vitals.ts';
 import { PILOT_ID } from './model.ts';
 import { resolveOptions, type HealthcareOptions } from './options.ts';
 import { healthcareRoutes } from './routes.ts';
@@ -14,9 +15,8 @@ import { vitalsShare } from './sharing.ts';
 
 export type { HealthcareOptions } from './options.ts';
 
-export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot {
-  const rt = new Runtime(resolveOptions(options));
-  const rules = createRules(rt);
+export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}): Pilot<TelemetryPayload, EventPayload, HealthcareEvents> {
+  const resolved = resolveOptions(options);
   return {
     id: PILOT_ID,
     title: 'Home healthcare telemonitoring',
@@ -26,25 +26,26 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
       telemetry: telemetrySchemas[kind],
       events: eventPayload,
     })),
-    routes(ctx) {
-      rt.ctx ??= ctx;
-      return healthcareRoutes(ctx, rt);
-    },
-    gate: createGate(rt),
-    onReadings: (ctx, readings) => rules.onReadings(ctx, readings),
-    onPresence: (ctx, device, online, at) => rules.onPresence(ctx, device, online, at),
-    async start(ctx) {
-      rt.reset(ctx);
+    shares: [vitalsShare],
+    create(ctx) {
+      const rt = new Runtime(resolved);
+      rt.reset();
+      const rules = createRules(rt);
       ctx.alarms.onEscalation((tenantId, alarm) =>
         rules.onEscalation(ctx, tenantId, alarm).catch((err: unknown) => ctx.logger.error({ err }, 'escalation hook failed')),
       );
+      return {
+        routes: healthcareRoutes(ctx, rt),
+        gate: createGate(ctx, rt),
+        onReadings: (readings) => rules.onReadings(ctx, readings),
+        onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),
+        seedDemo: (opts) => seedDemo(ctx, rt, opts),
+        async stop() {
+          rt.stop();
+        },
+      };
     },
-    async stop() {
-      rt.stop();
-    },
-    seedDemo: (ctx, opts) => seedDemo(ctx, rt, opts),
-    shares: [vitalsShare],
   };
 }
 
-export const healthcarePilot: Pilot = createHealthcarePilot();
+export const healthcarePilot = createHealthcarePilot();

@@ -2,8 +2,7 @@
 // authentication. One route per line, the permission it needs on the same line (STYLE.md).
 // Patient-scoped routes answer 404 for an id of another tenant: it is not in this tenant's store.
 import { Router } from 'express';
-import { allow, allowAny } from '../../platform/api/auth.ts';
-import type { PilotContext } from '../../platform/pilot.ts';
+import { allow, allowAny, type PilotContext } from '../../platform/pilot.ts';
 import { assistHandlers } from './api/assist.ts';
 import { clinicalHandlers } from './api/clinical.ts';
 import { consentHandlers } from './api/consent.ts';

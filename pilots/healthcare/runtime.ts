@@ -2,12 +2,10 @@
 // on every start; nothing here is the source of truth (records and series are), so losing it
 // on a restart only costs a reload.
 import { KeyedQueue } from '../../platform/keyed-queue.ts';
-import type { PilotContext } from '../../platform/pilot.ts';
 import type { HealthcareOptions } from './options.ts';
 import { VitalWindow } from './window.ts';
 
 export class Runtime {
-  ctx: PilotContext | undefined;
   stopping = false;
   /** Consent status per tenant/patient, for the ingest gate (invalidated on every change). */
   readonly consent = new Map<string, boolean>();
@@ -24,9 +22,8 @@ export class Runtime {
 
   constructor(readonly options: HealthcareOptions) {}
 
-  reset(ctx: PilotContext): void {
+  reset(): void {
     this.stop();
-    this.ctx = ctx;
     this.stopping = false;
     this.consent.clear();
     this.erasing.clear();

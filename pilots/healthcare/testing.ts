@@ -6,7 +6,8 @@ import { ErasedError } from '../../platform/errors.ts';
 import { EventBus, type PlatformEvent } from '../../platform/events.ts';
 import { Devices } from '../../platform/identity/devices.ts';
 import { createLogger } from '../../platform/logger.ts';
-import type { AcceptedReading, PilotContext } from '../../platform/pilot.ts';
+import type { PilotContext } from '../../platform/pilot.ts';
+import type { HcReading } from './rules.ts';
 import { createPilotContext } from '../../platform/pilot-context.ts';
 import { AlarmService } from '../../platform/services/alarms.ts';
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
@@ -174,6 +175,7 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     bus,
     tenants: {
       list: async () => [{ id: tenantId, status: 'active', pilots: [pilotId] }],
+      get: async (id: string) => (id === tenantId ? { id: tenantId, status: 'active', pilots: [pilotId] } : null),
       require: async () => ({ id: tenantId, status: 'active', pilots: [pilotId], quotas: { maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 } }),
     },
   } as unknown as PlatformServices;
@@ -210,7 +212,7 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
 
 export function startedRuntime(fake: FakePlatform, options: Partial<HealthcareOptions> = {}): Runtime {
   const rt = new Runtime(resolveOptions(options));
-  rt.reset(fake.ctx);
+  rt.reset();
   return rt;
 }
 
@@ -246,7 +248,7 @@ export function accepted(
   suffix: 'hub' | 'ox' | 'bp' | 'temp' | 'wear' | 'scale' | 'gluc',
   data: Record<string, unknown>,
   family: 'telemetry' | 'events' = 'telemetry',
-): AcceptedReading {
+): HcReading {
   const deviceId = patient.deviceIds.find((d) => d.endsWith(`-${suffix}`));
   if (!deviceId) throw new Error(`patient has no ${suffix} device`);
   const kinds = { hub: 'home-hub', ox: 'pulse-oximeter', bp: 'bp-cuff', temp: 'thermometer', wear: 'wearable', scale: 'scale', gluc: 'glucometer' };
@@ -261,7 +263,7 @@ export function accepted(
     ts,
     receivedAt: ts,
     data: { ts, ...data },
-  };
+  } as HcReading; // as the ingest hands it over after the kind's schema accepted it
 }
 
 /** One full observation set (every NEWS2 parameter) at time ts. */
@@ -270,7 +272,7 @@ export function fullSet(
   patient: Patient,
   v: { rr: number; spo2: number; sys: number; hr: number; temp: number; avpu?: 'A' | 'C' | 'V' | 'P' | 'U'; o2?: boolean },
   ts = fake.clock.now,
-): AcceptedReading[] {
+): HcReading[] {
   return [
     accepted(fake, patient, 'wear', { ts, heartRate: v.hr, respiratoryRate: v.rr, movement: 0.2 }),
     accepted(fake, patient, 'ox', { ts, spo2: v.spo2, heartRate: v.hr }),

@@ -3,27 +3,39 @@
 // savings. It uses only its PilotContext (platform/pilot.ts). One runtime per tenant (runtime.ts)
 // holds that tenant's inventory and live state; a background loop ticks every tenant that runs
 // the pilot. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
-import type { Request } from 'express';
-import { tenantOf } from '../../platform/api/auth.ts';
-import type { Pilot, PilotContext } from '../../platform/pilot.ts';
-import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema } from './domain/index.ts';
+import { tenantOf, type AcceptedReading, type Pilot, type PilotContext } from '../../platform/pilot.ts';
+import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema, type CabinetTelemetry, type LampTelemetry, type LightingEvent } from './domain/index.ts';
+import type { LightingEvents } from './contract.ts';
 import { resolveOptions, type LightingOptions } from './options.ts';
 import { lightingRoutes } from './routes.ts';
 import { TenantRuntime } from './runtime.ts';
 
 export const PILOT_ID = 'lighting';
 
-export function createLightingPilot(overrides: Partial<LightingOptions> = {}): Pilot {
+/** A reading of a lamp or cabinet, typed by the pilot's own schemas. */
+export type LightingReading = AcceptedReading<LampTelemetry | CabinetTelemetry, LightingEvent>;
+
+export function createLightingPilot(overrides: Partial<LightingOptions> = {}): Pilot<LampTelemetry | CabinetTelemetry, LightingEvent, LightingEvents> {
   const options = resolveOptions(overrides);
-  let context: PilotContext | undefined;
-  let runtimes = new Map<string, Promise<TenantRuntime>>();
-  let timer: NodeJS.Timeout | undefined;
+  return {
+    id: PILOT_ID,
+    title: 'Smart public lighting',
+    deviceKinds: [
+      { kind: 'lamp', description: 'street lamp controller (LED driver, DALI-style dimming, power metering)', telemetry: lampTelemetrySchema, events: lightingEventSchema },
+      { kind: 'cabinet', description: 'control cabinet with energy meter, mains and door supervision', telemetry: cabinetTelemetrySchema, events: lightingEventSchema },
+    ],
+    create: (ctx) => startLighting(ctx, options),
+  };
+}
+
+/** One runtime per tenant, loaded once in that tenant's context, and the loop that ticks them all. */
+async function startLighting(ctx: PilotContext<LightingEvents>, options: LightingOptions) {
+  const runtimes = new Map<string, Promise<TenantRuntime>>();
   let running: Promise<void> | undefined;
+  const clock = () => (options.now ?? ctx.now)();
 
-  const clock = () => (options.now ?? context?.now ?? Date.now)();
-
-  /** The tenant's runtime, loaded once (in that tenant's context: the caller's). */
-  const runtime = (ctx: PilotContext, tenantId: string): Promise<TenantRuntime> => {
+  /** The tenant's runtime (the caller runs in that tenant's context). */
+  const runtime = (tenantId: string): Promise<TenantRuntime> => {
     let rt = runtimes.get(tenantId);
     if (!rt) {
       rt = TenantRuntime.load(ctx, options, clock, tenantId);
@@ -32,70 +44,49 @@ export function createLightingPilot(overrides: Partial<LightingOptions> = {}): P
     }
     return rt;
   };
+  const current = () => {
+    const tenantId = ctx.principal().tenantId;
+    if (!tenantId) throw new Error('lighting needs a tenant context');
+    return runtime(tenantId);
+  };
 
-  const tickAll = async (ctx: PilotContext) => {
-    await ctx.forEachTenant(async (tenantId) => {
+  const tickAll = () =>
+    ctx.forEachTenant(async (tenantId) => {
       try {
-        await (await runtime(ctx, tenantId)).tick();
+        await (await runtime(tenantId)).tick();
       } catch (err) {
         ctx.logger.error({ err, tenantId }, 'lighting tick failed');
       }
     });
-  };
+
+  await ctx.forEachTenant(async (tenantId) => void (await runtime(tenantId)));
+  const timer = setInterval(() => {
+    if (running) return; // a slow tick is never overlapped by the next one
+    running = tickAll().finally(() => (running = undefined));
+  }, options.tickMs);
+  timer.unref();
 
   return {
-    id: PILOT_ID,
-    title: 'Smart public lighting',
-    deviceKinds: [
-      { kind: 'lamp', description: 'street lamp controller (LED driver, DALI-style dimming, power metering)', telemetry: lampTelemetrySchema, events: lightingEventSchema },
-      { kind: 'cabinet', description: 'control cabinet with energy meter, mains and door supervision', telemetry: cabinetTelemetrySchema, events: lightingEventSchema },
-    ],
-
-    routes(ctx) {
-      context ??= ctx;
-      return lightingRoutes({
-        options,
-        now: clock,
-        // The platform lets only tenants that run the pilot reach these routes (platform/api/app.ts).
-        runtime: (req: Request) => runtime(ctx, tenantOf(req)),
-      });
+    routes: lightingRoutes({
+      options,
+      now: clock,
+      // The platform lets only tenants that run the pilot reach these routes (platform/api/app.ts).
+      runtime: (req) => runtime(tenantOf(req)),
+    }),
+    async onReadings(readings: LightingReading[]) {
+      if (readings.length) await (await current()).onReadings(readings);
     },
-
-    async onReadings(ctx, readings) {
-      const tenantId = readings[0]?.tenantId;
-      if (!tenantId) return;
-      await (await runtime(ctx, tenantId)).onReadings(readings);
+    async onPresence(device: { tenantId: string; deviceId: string; kind: string }, online: boolean) {
+      (await current()).onPresence(device.deviceId, device.kind, online);
     },
-
-    async onPresence(ctx, device, online) {
-      (await runtime(ctx, device.tenantId)).onPresence(device.deviceId, device.kind, online);
-    },
-
-    async start(ctx) {
-      context = ctx;
-      runtimes = new Map();
-      await ctx.forEachTenant(async (tenantId) => void (await runtime(ctx, tenantId)));
-      timer = setInterval(() => {
-        if (running) return; // a slow tick is never overlapped by the next one
-        running = tickAll(ctx).finally(() => (running = undefined));
-      }, options.tickMs);
-      timer.unref();
-    },
-
+    seedDemo: async ({ seed, size }: { seed: number; size: number }) => (await current()).provision({ seed, lamps: size }),
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      clearInterval(timer);
       await running;
-      runtimes = new Map();
-    },
-
-    async seedDemo(ctx, { seed, size }) {
-      const tenantId = ctx.principal().tenantId;
-      if (!tenantId) throw new Error('seedDemo needs a tenant context');
-      return (await runtime(ctx, tenantId)).provision({ seed, lamps: size });
+      runtimes.clear();
     },
   };
 }
 
 /** The pilot as a deployment runs it (platform clock, production intervals). */
-export const lightingPilot: Pilot = createLightingPilot();
+export const lightingPilot = createLightingPilot();

@@ -4,7 +4,7 @@
 // tenant is small (thousands of lamps at most) and read on every reading, so it is kept in memory
 // and written through.
 import { z } from 'zod';
-import type { SealedRecords } from '../../platform/services/records.ts';
+import type { PilotRecords } from '../../platform/pilot.ts';
 import { notFound } from '../../platform/errors.ts';
 import {
   cabinetSchema,
@@ -59,7 +59,7 @@ export class Inventory {
   private byGroup = new Map<string, Lamp[]>();
   private byCabinet = new Map<string, Lamp[]>();
 
-  static async load(records: SealedRecords): Promise<Inventory> {
+  static async load(records: PilotRecords): Promise<Inventory> {
     const inv = new Inventory();
     const [inst] = await records.find<InstallationRecord>(RECORD.installation, { limit: 1 });
     inv.installation = inst?.data ?? null;
@@ -72,25 +72,21 @@ export class Inventory {
   }
 
   /** Validates and writes parts of the inventory in one atomic commit, then updates the cache. */
-  async save(records: SealedRecords, parts: InventoryParts, now: number): Promise<void> {
+  async save(records: PilotRecords, parts: InventoryParts, now: number): Promise<void> {
     const installation = parts.installation ? installationRecordSchema.parse(parts.installation) : undefined;
     const cabinets = (parts.cabinets ?? []).map((c) => cabinetSchema.parse(c));
     const groups = (parts.groups ?? []).map((g) => groupSchema.parse(g));
     const models = (parts.models ?? []).map((m) => lampModelSchema.parse(m));
     const lamps = (parts.lamps ?? []).map((l) => lampSchema.parse(l));
-    const put = [];
-    if (installation) put.push(await records.prepare(RECORD.installation, installation.id, installation, {}, now));
-    for (const c of cabinets) put.push(await records.prepare(RECORD.cabinet, c.id, c, {}, now));
-    for (const g of groups) {
-      put.push(await records.prepare(RECORD.group, g.id, g, { tags: g.cabinetId ? { cabinet: g.cabinetId } : {} }, now));
-    }
-    for (const m of models) put.push(await records.prepare(RECORD.model, m.id, m, {}, now));
+    const put: Parameters<PilotRecords['commit']>[0]['put'] & object = [];
+    if (installation) put.push({ kind: RECORD.installation, id: installation.id, data: installation });
+    for (const c of cabinets) put.push({ kind: RECORD.cabinet, id: c.id, data: c });
+    for (const g of groups) put.push({ kind: RECORD.group, id: g.id, data: g, opts: { tags: g.cabinetId ? { cabinet: g.cabinetId } : {} } });
+    for (const m of models) put.push({ kind: RECORD.model, id: m.id, data: m });
     for (const l of lamps) {
-      put.push(
-        await records.prepare(RECORD.lamp, l.id, l, { tags: { group: l.groupId, cabinet: l.cabinetId, model: l.modelId } }, now),
-      );
+      put.push({ kind: RECORD.lamp, id: l.id, data: l, opts: { tags: { group: l.groupId, cabinet: l.cabinetId, model: l.modelId } } });
     }
-    if (put.length) await records.store.commit({ put });
+    if (put.length) await records.commit({ put }, now);
     if (installation) this.installation = installation;
     for (const c of cabinets) this.cabinets.set(c.id, c);
     for (const g of groups) this.groups.set(g.id, g);

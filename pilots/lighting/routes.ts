@@ -4,7 +4,7 @@
 // tenant data (operator); switching and schedules are commands (operator); provisioning creates
 // devices (tenant-admin). Evaluators and auditors have none of these.
 import { Router } from 'express';
-import { allow } from '../../platform/api/auth.ts';
+import { allow } from '../../platform/pilot.ts';
 import { handlers, type HandlerDeps } from './handlers.ts';
 
 export function lightingRoutes(deps: HandlerDeps): Router {

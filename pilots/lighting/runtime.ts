@@ -3,7 +3,9 @@
 // request of one of its users, its background tick, or the ingest of its devices' readings).
 // Work that reads and then writes alarms or overrides goes through one queue per tenant, so two
 // readings of the same lamp never race to raise the same alarm.
-import type { AcceptedReading, PilotContext } from '../../platform/pilot.ts';
+import type { PilotContext as AnyContext } from '../../platform/pilot.ts';
+import type { LampView, LightingEvents } from './contract.ts';
+import type { LightingReading } from './index.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import {
   effectiveLevel,
@@ -33,6 +35,7 @@ import { Inventory, RECORD, type InstallationRecord, type Target } from './inven
 import type { LightingOptions } from './options.ts';
 import { ScheduleBook, overrideId, type OverrideScope, type StoredOverride } from './schedules.ts';
 import { Scheduler, type PlannedSwitch, type SchedulerSnapshot } from './scheduler.ts';
+import { registerFleet } from './provisioning.ts';
 import { buildDemoInventory, fleetExtra, type LightingProvision } from './seed.ts';
 import { LiveState, cabinetTelemetryOf, lampTelemetryOf } from './state.ts';
 
@@ -40,30 +43,10 @@ export type SimulateScenario = 'lamp-failure' | 'driver-fault' | 'day-burner' | 
 const LAMP_SCENARIOS: ReadonlySet<SimulateScenario> = new Set(['lamp-failure', 'driver-fault', 'day-burner', 'comms-loss', 'restore']);
 const CABINET_SCENARIOS: ReadonlySet<SimulateScenario> = new Set(['mains-loss', 'door-open', 'comms-loss', 'restore']);
 
-export interface LampView {
-  id: string;
-  name: string | null;
-  groupId: string;
-  cabinetId: string;
-  modelId: string;
-  position: { x: number; y: number };
-  latitude: number;
-  longitude: number;
-  powerState: string;
-  dimLevel: number | null;
-  activePower: number | null;
-  /** Timestamp of the latest reading (the device's clock). */
-  ts: number | null;
-  commandedLevel: number | null;
-  status: string;
-  online: boolean;
-  /** Last time the platform heard from the device (connection or reading). */
-  lastSeen: number | null;
-  activeAlarm?: { id: string; type: string; severity: string };
-  override?: { level: number; until: number | null };
-}
-
 const MARK_ID = 'mark';
+
+/** The context as the runtime uses it: its realtime events typed by the pilot's contract. */
+type PilotContext = AnyContext<LightingEvents>;
 
 export class TenantRuntime {
   private queue: Promise<unknown> = Promise.resolve();
@@ -175,7 +158,7 @@ export class TenantRuntime {
 
   // ---- device hooks -------------------------------------------------------------------------
 
-  async onReadings(readings: readonly AcceptedReading[]): Promise<void> {
+  async onReadings(readings: readonly LightingReading[]): Promise<void> {
     const heard = this.now();
     const lamps = new Set<string>();
     const cabinets = new Set<string>();
@@ -183,12 +166,12 @@ export class TenantRuntime {
       if (r.kind === 'lamp') {
         const live = this.state.lamp(r.deviceId, heard);
         if (r.family === 'telemetry') this.state.addReading(live, lampTelemetryOf(r.data), heard);
-        else this.state.addEvent(live, r.data as unknown as LightingEvent, heard);
+        else this.state.addEvent(live, r.data, heard);
         lamps.add(r.deviceId);
       } else if (r.kind === 'cabinet') {
         const live = this.state.cabinet(r.deviceId, heard);
         if (r.family === 'telemetry') this.state.addReading(live, cabinetTelemetryOf(r.data), heard);
-        else this.state.addEvent(live, r.data as unknown as LightingEvent, heard);
+        else this.state.addEvent(live, r.data, heard);
         cabinets.add(r.deviceId);
       }
     }
@@ -436,7 +419,7 @@ export class TenantRuntime {
 
   /** Schedules switch public lighting: who changed which one is kept in the tenant's audit chain. */
   private auditSchedule(action: 'create' | 'update' | 'delete', s: Schedule) {
-    return this.ctx.audit.record(this.tenantId, {
+    return this.ctx.audit.record({
       actor: this.ctx.principal().label,
       action: `lighting.schedule.${action}`,
       target: `schedule:${s.id}`,
@@ -480,22 +463,12 @@ export class TenantRuntime {
     return this.serial(async () => {
       if (this.inventory.installation) throw conflict('this tenant already has a lighting installation');
       const inv = buildDemoInventory({ tenantId: this.tenantId, ...o });
-      const devices: LightingProvision['devices'] = [];
-      for (const c of inv.cabinets) {
-        const attributes = { installationId: inv.installation.id, role: 'control-cabinet' };
-        const { secret } = await this.ctx.devices.register({ id: c.id, kind: 'cabinet', label: c.name, attributes });
-        devices.push({ id: c.id, kind: 'cabinet', secret, tenantId: this.tenantId, attributes, subject: null });
-      }
-      for (const l of inv.lamps) {
-        const attributes = { cabinetId: l.cabinetId, groupId: l.groupId, modelId: l.modelId };
-        const { secret } = await this.ctx.devices.register({ id: l.id, kind: 'lamp', label: l.name ?? l.id, attributes });
-        devices.push({ id: l.id, kind: 'lamp', secret, tenantId: this.tenantId, attributes, subject: null });
-      }
+      const devices = await registerFleet(this.ctx, this.tenantId, inv);
       const records = await this.ctx.records();
       await this.inventory.save(records, inv, this.ctx.now());
       await this.book.saveSchedule(records, inv.schedule, new Set(this.inventory.groups.keys()));
       this.scheduler.resync(inv.schedule.assignedGroups);
-      await this.ctx.audit.record(this.tenantId, {
+      await this.ctx.audit.record({
         actor: this.ctx.principal().label,
         action: 'lighting.provision',
         target: `installation:${inv.installation.id}`,

@@ -3,7 +3,7 @@
 // at most (domain/schedule.ts assignmentConflicts); an override names a lamp, a group or a cabinet
 // and the newest one in force for a lamp wins.
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
-import type { SealedRecords } from '../../platform/services/records.ts';
+import type { PilotRecords } from '../../platform/pilot.ts';
 import { assignmentConflicts, scheduleSchema, type Override, type Schedule } from './domain/index.ts';
 import { RECORD } from './inventory.ts';
 
@@ -28,7 +28,7 @@ export class ScheduleBook {
   readonly schedules = new Map<string, Schedule>();
   readonly overrides = new Map<string, StoredOverride>();
 
-  static async load(records: SealedRecords): Promise<ScheduleBook> {
+  static async load(records: PilotRecords): Promise<ScheduleBook> {
     const book = new ScheduleBook();
     for (const r of await records.find<Schedule>(RECORD.schedule)) book.schedules.set(r.id, r.data);
     for (const r of await records.find<StoredOverride>(RECORD.override)) book.overrides.set(r.id, r.data);
@@ -47,7 +47,7 @@ export class ScheduleBook {
   }
 
   /** Creates or replaces a schedule; refuses unknown groups and groups another schedule drives. */
-  async saveSchedule(records: SealedRecords, input: Schedule, knownGroups: ReadonlySet<string>): Promise<Schedule> {
+  async saveSchedule(records: PilotRecords, input: Schedule, knownGroups: ReadonlySet<string>): Promise<Schedule> {
     const schedule = scheduleSchema.parse(input);
     const unknown = schedule.assignedGroups.filter((g) => !knownGroups.has(g));
     if (unknown.length) throw badRequest(`unknown groups: ${unknown.slice(0, 10).join(', ')}`);
@@ -62,22 +62,22 @@ export class ScheduleBook {
     return schedule;
   }
 
-  async deleteSchedule(records: SealedRecords, id: string): Promise<Schedule> {
+  async deleteSchedule(records: PilotRecords, id: string): Promise<Schedule> {
     const s = this.requireSchedule(id);
     await records.delete(RECORD.schedule, id);
     this.schedules.delete(id);
     return s;
   }
 
-  async putOverride(records: SealedRecords, o: StoredOverride): Promise<void> {
+  async putOverride(records: PilotRecords, o: StoredOverride): Promise<void> {
     await records.put(RECORD.override, o.id, o, { tags: { scope: o.scope, target: o.targetId } });
     this.overrides.set(o.id, o);
   }
 
-  async dropOverrides(records: SealedRecords, ids: readonly string[]): Promise<void> {
+  async dropOverrides(records: PilotRecords, ids: readonly string[]): Promise<void> {
     const present = ids.filter((id) => this.overrides.has(id));
     if (!present.length) return;
-    await records.store.commit({ delete: present.map((id) => ({ kind: RECORD.override, id })) });
+    await records.commit({ delete: present.map((id) => ({ kind: RECORD.override, id })) });
     for (const id of present) this.overrides.delete(id);
   }
 

@@ -7,18 +7,15 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../errors.ts';
 import { hashToken } from '../identity/secrets.ts';
 import type { Session, Sessions } from '../identity/sessions.ts';
-import { can, type Permission } from '../policy/roles.ts';
 import type { AuditService } from '../services/index.ts';
 import type { TenantRegistry } from '../tenancy/tenants.ts';
 import { runInTenant, type Principal } from '../tenancy/context.ts';
 import { timingSafeEqual } from 'node:crypto';
-import { asTenantId, type TenantId } from '../ids.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      principal?: Principal;
       session?: Session & { via: 'cookie' | 'bearer'; token: string };
     }
   }
@@ -119,29 +116,5 @@ export function authenticate(
   };
 }
 
-/** Deny-by-default gate: the principal's role must grant the permission. */
-export function allow(permission: Permission): RequestHandler {
-  return (req, _res, next) => {
-    if (!req.principal) return next(unauthorized());
-    if (!can(req.principal.role, permission)) return next(forbidden(`role ${req.principal.role} may not ${permission}`));
-    next();
-  };
-}
-
-/** Like `allow`, for routes two roles may use for different reasons (still deny by default). */
-export function allowAny(...permissions: Permission[]): RequestHandler {
-  return (req, _res, next) => {
-    if (!req.principal) return next(unauthorized());
-    if (!permissions.some((p) => can(req.principal!.role, p))) {
-      return next(forbidden(`role ${req.principal.role} may not ${permissions.join(' or ')}`));
-    }
-    next();
-  };
-}
-
-/** The caller's tenant id; routes under a tenant refuse principals without one (platform-admin). */
-export function tenantOf(req: Request): TenantId {
-  const t = req.principal?.tenantId;
-  if (!t) throw forbidden('this route belongs to a tenant; the platform operator has no tenant data');
-  return asTenantId(t);
-}
+// The deny-by-default route guards are pure and shared with the pilots (platform/pilot.ts re-exports them).
+export { allow, allowAny, tenantOf } from './guards.ts';

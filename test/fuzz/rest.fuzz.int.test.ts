@@ -275,7 +275,8 @@ beforeAll(async () => {
   // Real objects so that generated requests also reach the code behind the lookups.
   for (const p of h.platform.pilots) {
     const ctx = h.platform.pilotContext(p.id);
-    if (p.seedDemo) await ctx.inTenant(h.tenants.a.id, () => p.seedDemo!(ctx, { seed: 7, size: 2 }));
+    const instance = h.platform.pilotInstance(p.id);
+    if (instance.seedDemo) await ctx.inTenant(h.tenants.a.id, () => instance.seedDemo!({ seed: 7, size: 2 }));
   }
   // Learn ids from every list route, and each route's schemas from a first plain request per role.
   for (const r of routes.filter((x) => x.method === 'GET' && !x.path.includes(':'))) {

@@ -169,9 +169,9 @@ describe('lighting routes and tenants', () => {
   });
 
   it('seedDemo, as the demo start calls it, provisions a town in a new tenant under its own ids', async () => {
-    const pilot = h.platform.pilots.find((p) => p.id === 'lighting')!;
+    const lighting = h.platform.pilotInstance('lighting');
     const ctx = h.platform.pilotContext('lighting');
-    const seeded = await ctx.inTenant('tenant-b', () => pilot.seedDemo!(ctx, { seed: 42, size: 24 }));
+    const seeded = await ctx.inTenant('tenant-b', () => lighting.seedDemo!({ seed: 42, size: 24 }));
     expect(seeded.devices.map((d) => d.kind).sort()).toEqual([...Array(2).fill('cabinet'), ...Array(24).fill('lamp')]);
     expect(seeded.devices.every((d) => d.id.startsWith('tenant-b-') && d.tenantId === 'tenant-b')).toBe(true);
     const bOp = await h.as(h.tenants.b.users.operator);

@@ -14,7 +14,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const pilot = (id: string, stop: () => Promise<void>): Pilot => ({ id, title: id, deviceKinds: [], routes: () => Router(), stop });
+const pilot = (id: string, stop: () => Promise<void>): Pilot => ({ id, title: id, deviceKinds: [], create: () => ({ routes: Router(), stop }) });
 
 it('a pilot whose stop fails is logged with its id and the error, and shutdown goes on', async () => {
   const lines: { level: number; msg: string; pilot?: string; err?: { message?: string } }[] = [];

@@ -103,9 +103,10 @@ export const isolation: Scenario = {
     await bAdmin.post('/api/v1/devices', { id: 'iso-b-labelled', kind: 'probe-sensor', label: `${MARK} device label` });
     const seeded: Record<string, number> = {};
     for (const p of h.platform.pilots) {
-      if (!p.seedDemo) continue;
+      const instance = h.platform.pilotInstance(p.id);
+      if (!instance.seedDemo) continue;
       const pctx = h.platform.pilotContext(p.id);
-      const prov = await pctx.inTenant('tenant-b', () => p.seedDemo!(pctx, { seed: 11, size: 2 }));
+      const prov = await pctx.inTenant('tenant-b', () => instance.seedDemo!({ seed: 11, size: 2 }));
       seeded[p.id] = prov.devices.length;
     }
     const command = await bOperator.post('/api/v1/commands', { deviceId: bProbe!.id, name: 'ping', payload: { note: MARK } });

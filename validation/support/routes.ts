@@ -38,7 +38,8 @@ export function enumerateRoutes(platform: Platform): RouteInfo[] {
   if (!api?.handle?.stack) throw new Error('could not find the /api/v1 router');
   const routes = routesOf(api.handle.stack, '/api/v1');
   for (const pilot of platform.pilots) {
-    const router = pilot.routes(platform.pilotContext(pilot.id)) as Router & { stack: Layer[] };
+    const router = platform.pilotInstance(pilot.id).routes as (Router & { stack: Layer[] }) | undefined;
+    if (!router) continue;
     routes.push(...routesOf(router.stack, `/api/v1/pilots/${pilot.id}`));
   }
   return routes;

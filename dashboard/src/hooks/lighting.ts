@@ -2,7 +2,7 @@
 // switching commands tracked lamp by lamp from the platform's `command` events until every lamp
 // of the batch is final (done, failed or expired).
 import { useCallback, useRef, useState } from 'react';
-import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type LampEvent, type Progress } from '../lib/lighting.ts';
+import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
 import type { CommandStatus } from '../lib/types.ts';
 import { useOnReconnect, useRealtimeEvent } from './realtime.tsx';
 import { useResource } from './resource.ts';
@@ -11,7 +11,7 @@ import { useApi } from './session.tsx';
 export function useLamps(query = '') {
   const res = useResource<{ items: Lamp[] }>(`${LT}/lamps${query}`);
   const { mutate, reload } = res;
-  useRealtimeEvent('lt.lamp', (events) => mutate((prev) => (prev ? { items: applyLampEvents(prev.items, events as unknown as LampEvent[]) } : prev)));
+  useRealtimeEvent('lt.lamp', (events) => mutate((prev) => (prev ? { items: applyLampEvents(prev.items, events) } : prev)));
   useOnReconnect(reload);
   return res;
 }
@@ -20,7 +20,7 @@ export function useCabinets() {
   const res = useResource<{ items: Cabinet[] }>(`${LT}/cabinets`);
   const { mutate, reload } = res;
   useRealtimeEvent('lt.cabinet', (events) => {
-    const byId = new Map((events as unknown as Cabinet[]).map((c) => [c.id, c]));
+    const byId = new Map(events.map((c) => [c.id, c]));
     mutate((prev) => (prev ? { items: prev.items.map((c) => ({ ...c, ...(byId.get(c.id) ?? {}) })) } : prev));
   });
   useOnReconnect(reload);

@@ -1,36 +1,11 @@
 // Events the realtime link delivers (platform/realtime/realtime.ts and the pilots' publish
 // calls). Batched types arrive as arrays, the others one at a time.
+import type { HcEscalationEvent, HcNews2Event, HcVitalsEvent } from '../../../pilots/healthcare/contract.ts';
+import type { CabinetView, LampEvent, ScheduleEvent } from '../../../pilots/lighting/contract.ts';
 import type { Alarm, Command, Role } from './types.ts';
 
-export interface HcVitalsEvent {
-  patientId: string;
-  deviceId: string;
-  kind: string;
-  ts: number;
-  values: Record<string, number | string | boolean>;
-  implausible?: string[];
-}
-
-export interface HcNews2Event {
-  patientId: string;
-  at: number;
-  total: number;
-  band: string;
-  partial: boolean;
-  missing?: string[];
-  scale?: 1 | 2;
-  scores?: Record<string, number>;
-}
-
-export interface HcEscalationEvent {
-  alarmId: string;
-  patientId: string | null;
-  type: string;
-  severity: string;
-  title: string;
-  raisedAt: number;
-  escalatedAt: number;
-}
+// The pilots' event payloads come from their contract modules.
+export type { HcEscalationEvent, HcNews2Event, HcVitalsEvent };
 
 export interface PresenceEvent {
   deviceId: string;
@@ -57,9 +32,9 @@ export interface RealtimeEvents {
   'hc.vitals': HcVitalsEvent[];
   'hc.news2': HcNews2Event;
   'hc.escalation': HcEscalationEvent;
-  'lt.lamp': Record<string, unknown>[];
-  'lt.cabinet': Record<string, unknown>[];
-  'lt.schedule': Record<string, unknown>;
+  'lt.lamp': LampEvent[];
+  'lt.cabinet': CabinetView[];
+  'lt.schedule': ScheduleEvent;
 }
 
 export type RealtimeEventName = keyof RealtimeEvents;

@@ -1,15 +1,14 @@
 // Shapes of the healthcare pilot's API (pilots/healthcare/summary.ts, model.ts, api/*.ts), taken
 // type-only from the pilot, and the pure updates the ward board and the patient page apply when
 // live events arrive.
-import type { ConsentEntry, News2Record, Patient } from '../../../pilots/healthcare/model.ts';
-import type { LastVitals, PatientSummary as SummaryRecord } from '../../../pilots/healthcare/summary.ts';
+import type { ConsentEntry, LastVitals, News2Record, Patient, PatientSummary as SummaryRecord } from '../../../pilots/healthcare/contract.ts';
 import type { HcNews2Event, HcVitalsEvent, PresenceEvent } from './events.ts';
 import type { News2Band } from './news2.ts';
 import { appendWindow, type Point } from './series.ts';
 import type { CommandStatus } from './types.ts';
 
 export type { ConsentEntry, LastVitals };
-export type { DeviceSummary } from '../../../pilots/healthcare/summary.ts';
+export type { DeviceSummary } from '../../../pilots/healthcare/contract.ts';
 
 export const HC = '/pilots/healthcare';
 

@@ -2,11 +2,9 @@
 // commands.ts, energy-service.ts, domain/), and the pure helpers its views use: how a lamp looks
 // on the map, live updates, command progress, the schedule timeline and energy series. The group
 // command aggregate is the pilot's own pure function (domain/commands.ts has no imports).
-import type { BatchStatus } from '../../../pilots/lighting/commands.ts';
 import { aggregateGroupCommand, type CommandStatus as LampCommandStatus, type GroupCommandState } from '../../../pilots/lighting/domain/commands.ts';
 import type { AstroEvent, StepTime } from '../../../pilots/lighting/domain/schedule.ts';
-import type { EnergyReport } from '../../../pilots/lighting/energy-service.ts';
-import type { LampView, TenantRuntime } from '../../../pilots/lighting/runtime.ts';
+import type { BatchStatus, CabinetView, CommandAnswer as Answer, EnergyReport, GroupView, InstallationView, LampDetailView, LampEvent as LiveLamp, LampView, SchedulePreview as Preview } from '../../../pilots/lighting/contract.ts';
 import { furthest } from './commands.ts';
 import type { Command, CommandStatus } from './types.ts';
 
@@ -18,7 +16,7 @@ export type { BatchStatus, GroupCommandState };
 export const LT = '/pilots/lighting';
 
 /** GET /installation */
-export type Installation = ReturnType<TenantRuntime['installation']>;
+export type Installation = InstallationView;
 
 export type AlarmRef = NonNullable<LampView['activeAlarm']>;
 
@@ -26,22 +24,22 @@ export type AlarmRef = NonNullable<LampView['activeAlarm']>;
 export type Lamp = Omit<LampView, 'activeAlarm'> & { activeAlarm?: AlarmRef | null };
 
 /** GET /lamps/:id (the console does not draw the recent readings it carries). */
-export type LampDetail = Lamp & Omit<Awaited<ReturnType<TenantRuntime['lampDetail']>>, keyof LampView | 'recent'>;
+export type LampDetail = Lamp & Omit<LampDetailView, keyof LampView | 'recent'>;
 
 /** The `lt.lamp` event: the live part of a lamp. */
-export type LampEvent = Pick<Lamp, 'id' | 'powerState' | 'dimLevel' | 'activePower' | 'ts' | 'status' | 'online'> & { activeAlarm: AlarmRef | null };
+export type LampEvent = LiveLamp;
 
 /** GET /cabinets items */
-export type Cabinet = ReturnType<TenantRuntime['cabinetView']>;
+export type Cabinet = CabinetView;
 
 /** GET /groups items */
-export type Group = ReturnType<TenantRuntime['groups']>[number];
+export type Group = GroupView;
 
 /** GET /schedules/:id/preview */
-export type SchedulePreview = ReturnType<TenantRuntime['preview']>;
+export type SchedulePreview = Preview;
 
 /** POST /commands answer */
-export type CommandAnswer = Awaited<ReturnType<TenantRuntime['sendCommand']>>;
+export type CommandAnswer = Answer;
 
 // ---- how a lamp looks ----------------------------------------------------------------------
 

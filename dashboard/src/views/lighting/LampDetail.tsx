@@ -8,7 +8,7 @@ import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHead
 import { SeverityBadge } from '../../components/badges.tsx';
 import { ApiError, queryString } from '../../lib/api.ts';
 import { formatAgo, formatDayTime, formatNumber, titleCase } from '../../lib/format.ts';
-import { applyLampEvents, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail, type LampEvent } from '../../lib/lighting.ts';
+import { applyLampEvents, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail } from '../../lib/lighting.ts';
 import { alignSeries, appendWindow, type Point } from '../../lib/series.ts';
 import type { Severity } from '../../lib/types.ts';
 import { useSwitching } from '../../hooks/lighting.ts';
@@ -103,7 +103,7 @@ export function LampDetail({ id }: { id: string }) {
   const [live, setLive] = useState<Reading[]>([]);
   const { mutate } = res;
   useRealtimeEvent('lt.lamp', (events) => {
-    const mine = (events as unknown as LampEvent[]).filter((e) => e.id === id);
+    const mine = events.filter((e) => e.id === id);
     if (!mine.length) return;
     mutate((prev) => (prev ? { ...prev, ...applyLampEvents([prev], mine)[0]! } : prev));
     setLive((prev) => [...prev, ...mine.filter((e) => e.ts !== null).map((e) => ({ ts: e.ts!, dimLevel: e.dimLevel ?? undefined, activePower: e.activePower ?? undefined }) as Reading)].slice(-500));
