@@ -73,7 +73,22 @@ export const envSchema = z.object({
   CUSTODIA_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** Smallest group shared from personal or health data categories; only raises the floor of 5. */
   SHARING_MIN_GROUP_SIZE: z.coerce.number().int().min(5, 'can only raise the floor of 5').max(1000).default(5),
+  /** Residency (docs/architecture.md "Residency"): JSON mapping each region to its own storage
+   *  location and backup targets, e.g. {"eu-west":{"store":"/srv/west"},"eu-south":{"store":"postgres://…"}}. */
+  CUSTODIA_REGIONS: z.string().min(2).optional(),
 });
+
+const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+const regionLocationSchema = z
+  .object({
+    /** A directory (sqlite files) or a postgres:// / mongodb:// URL. */
+    store: z.string().min(1),
+    backupTargets: z.array(z.string().min(1)).max(16).default([]),
+  })
+  .strict();
+const regionsSchema = z
+  .record(z.string(), regionLocationSchema)
+  .refine((r) => Object.keys(r).length > 0, 'must name at least one region');
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function isProxySpec(p: string): boolean {
@@ -115,6 +130,16 @@ export interface Config {
   /** Master key file when the key is not given in the environment. */
   masterKeyFile?: string;
   sharing: { minGroupSize: number };
+  /** Residency: each region's own storage location; unset, every tenant lives in the default one. */
+  regions?: Record<string, RegionLocation>;
+}
+
+/** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
+export interface RegionLocation {
+  dataDir?: string;
+  storeUrl?: string;
+  mongodbUri?: string;
+  backupTargets: string[];
 }
 
 export class ConfigError extends Error {
@@ -174,7 +199,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
+    ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
   };
+}
+
+/** CUSTODIA_REGIONS: JSON, each store a directory or a database URL; two regions may not share a
+ *  location (that would put both regions' bytes in one place). */
+export function parseRegions(text: string): Record<string, RegionLocation> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('invalid configuration: CUSTODIA_REGIONS must be JSON, e.g. {"eu-west":{"store":"./data-west"}}');
+  }
+  const parsed = regionsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${issue.path.join('.')} ${issue.message}`.replace(/ {2,}/g, ' '));
+  }
+  const out: Record<string, RegionLocation> = {};
+  const seen = new Map<string, string>();
+  for (const [name, loc] of Object.entries(parsed.data)) {
+    if (!REGION_NAME.test(name)) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS region names are lowercase letters, digits and dashes (${JSON.stringify(name.slice(0, 40))})`);
+    const where = /^postgres(ql)?:\/\//.test(loc.store)
+      ? { storeUrl: loc.store }
+      : /^mongodb(\+srv)?:\/\//.test(loc.store)
+        ? { mongodbUri: loc.store }
+        : /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.store)
+          ? null
+          : { dataDir: resolve(loc.store) };
+    if (!where) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.store must be a directory or a postgres:// or mongodb:// URL`);
+    const key = where.dataDir ?? where.storeUrl ?? where.mongodbUri!;
+    const other = seen.get(key);
+    if (other) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${other} and ${name} share one storage location`);
+    seen.set(key, name);
+    out[name] = { ...where, backupTargets: loc.backupTargets.map((t) => resolve(t)) };
+  }
+  return out;
 }
 
 /** CUSTODIA_STORE_URL picks the adapter by its scheme; MONGODB_URI alone still selects MongoDB.

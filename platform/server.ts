@@ -161,6 +161,12 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     }),
   };
 
+  // Residency: every tenant placed in its region's location before any tenant store is opened;
+  // a tenant whose region has no location stops the start with one line.
+  await services.tenants.placeAll().catch(async (err: unknown) => {
+    await storage.close().catch(() => undefined);
+    throw err;
+  });
   // Deadlines that must survive a restart: escalations and command expiries.
   for (const t of await services.tenants.list()) {
     await services.alarms.loadPending(t.id);

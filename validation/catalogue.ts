@@ -10,6 +10,7 @@ import { healthcareDeterioration } from './scenarios/healthcare-deterioration.ts
 import { healthcareEscalation } from './scenarios/healthcare-escalation.ts';
 import { healthcareFutureReading } from './scenarios/healthcare-future-reading.ts';
 import { isolation } from './scenarios/isolation.ts';
+import { residencyPlacement } from './scenarios/residency-placement.ts';
 import { lightingAstroSchedule } from './scenarios/lighting-astro-schedule.ts';
 import { lightingEnergy } from './scenarios/lighting-energy.ts';
 import { lightingFailure } from './scenarios/lighting-failure.ts';
@@ -29,6 +30,7 @@ export type { Scenario, ScenarioInfo } from './types.ts';
 export const CATALOGUE: readonly Scenario[] = [
   isolation,
   encryptionScan,
+  residencyPlacement,
   encryptionMoved,
   keysRotateShred,
   durabilityKill9,

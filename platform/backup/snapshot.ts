@@ -6,6 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqliteExport } from '../storage/mongo/migration.ts';
+import type { StorageProvider } from '../storage/port.ts';
+import { SqliteStorage } from '../storage/sqlite/provider.ts';
 import {
   PLATFORM_SCOPE,
   TENANT_ID_PATTERN,
@@ -63,4 +65,10 @@ export function sqliteSnapshots(dataDir: string): SnapshotSource {
       };
     },
   };
+}
+
+/** The snapshot source of an opened provider, or null when its adapter offers none yet. */
+export function snapshotSourceOf(provider: StorageProvider): SnapshotSource | null {
+  if (provider instanceof SqliteStorage) return sqliteSnapshots(provider.dataDir);
+  return null;
 }

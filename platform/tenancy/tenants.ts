@@ -6,6 +6,7 @@ import type { Keyring } from '../crypto/types.ts';
 import type { IdentityEvents } from '../events.ts';
 import type { SealedRecords } from '../services/records.ts';
 import { TENANT_ID_PATTERN, type StorageProvider } from '../storage/port.ts';
+import { placementOf } from '../storage/regions.ts';
 
 export const quotasSchema = z
   .object({
@@ -56,6 +57,9 @@ export class TenantRegistry {
     const parsed = tenantInputSchema.parse(input);
     if (await this.records.store.get(KIND, parsed.id)) throw conflict(`tenant ${parsed.id} already exists`);
     const tenant: Tenant = { ...parsed, status: 'active', createdAt: Date.now() };
+    // Residency: placed before anything of the tenant is created, so its store, keys and audit
+    // chain exist only in its region's location (an unknown region is refused here).
+    placementOf(this.storage)?.place(tenant.id, tenant.region);
     await this.storage.tenant(tenant.id);
     await this.keyring.ensureTenant(tenant.id);
     await this.records.put(KIND, tenant.id, tenant, { tags: { status: tenant.status } });
@@ -79,6 +83,23 @@ export class TenantRegistry {
 
   async list(): Promise<Tenant[]> {
     return (await this.records.find<Tenant>(KIND)).map((r) => r.data);
+  }
+
+  /** At start-up, before any tenant store is opened: places every tenant in its region, and
+   *  refuses (throws NoRegionLocationError) when a tenant's region has no location. */
+  async placeAll(): Promise<void> {
+    const placement = placementOf(this.storage);
+    if (!placement) return;
+    for (const t of await this.list()) placement.place(t.id, t.region);
+  }
+
+  /** Records a completed region move (platform/tenancy/region-move.ts copies the data). */
+  async setRegion(id: string, region: string): Promise<Tenant> {
+    const current = await this.require(id);
+    const next: Tenant = { ...current, region };
+    await this.records.put(KIND, id, next, { tags: { status: next.status } });
+    this.cache.set(id, next);
+    return next;
   }
 
   async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>>): Promise<Tenant> {

@@ -2,9 +2,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { labelSchema } from '../../safe-text.ts';
-import { notFound } from '../../errors.ts';
+import { conflict, notFound } from '../../errors.ts';
 import { passwordSchema, usernameSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
+import { placementOf } from '../../storage/regions.ts';
+import { moveTenantRegion } from '../../tenancy/region-move.ts';
 import { quotasSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
 import { allow } from '../auth.ts';
 import { body, params } from '../validate.ts';
@@ -61,5 +63,21 @@ export function tenantRoutes(s: PlatformServices): Router {
     });
     res.json(next);
   });
+  // Residency: an explicit, audited move of a suspended tenant's data to another region.
+  r.post('/tenants/:id/region', allow('tenants:manage'), async (req, res) => {
+    const { id } = params(req, idParam);
+    const { region } = body(req, moveSchema);
+    const placement = placementOf(s.storage);
+    if (!placement) throw conflict('residency is not configured (CUSTODIA_REGIONS): every tenant lives in the one location');
+    const result = await moveTenantRegion(
+      { tenants: s.tenants, placement, audit: s.audit, forget: (t) => s.scopes.forget(t) },
+      id,
+      region,
+      req.principal!.label,
+    );
+    res.json(result);
+  });
   return r;
 }
+
+const moveSchema = z.object({ region: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) }).strict();
