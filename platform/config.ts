@@ -76,6 +76,14 @@ export const envSchema = z.object({
   /** Residency (docs/architecture.md "Residency"): JSON mapping each region to its own storage
    *  location and backup targets, e.g. {"eu-west":{"store":"/srv/west"},"eu-south":{"store":"postgres://…"}}. */
   CUSTODIA_REGIONS: z.string().min(2).optional(),
+  /** Scheduled backups (docs/backup.md): off unless an interval is set. */
+  BACKUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
+  /** How many backups each target keeps; older ones are pruned after a verified backup. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Comma-separated target directories, one shard each (1 to 16). */
+  BACKUP_TARGETS: z.string().optional(),
+  /** Targets needed to restore; default half of them, rounded up. */
+  BACKUP_K: z.coerce.number().int().min(1).max(16).optional(),
 });
 
 const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
@@ -132,6 +140,8 @@ export interface Config {
   sharing: { minGroupSize: number };
   /** Residency: each region's own storage location; unset, every tenant lives in the default one. */
   regions?: Record<string, RegionLocation>;
+  /** Scheduled backups of the default location; absent when BACKUP_INTERVAL_MINUTES is unset. */
+  backup?: { intervalMs: number; keep: number; targets: string[]; k: number };
 }
 
 /** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
@@ -200,7 +210,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
     ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
+    ...backupSchedule(e),
   };
+}
+
+function backupSchedule(e: Env): Pick<Config, 'backup'> {
+  const targets = (e.BACKUP_TARGETS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (e.BACKUP_INTERVAL_MINUTES === undefined) {
+    if (targets.length > 0) throw new ConfigError('invalid configuration: BACKUP_TARGETS is set but BACKUP_INTERVAL_MINUTES is not');
+    return {};
+  }
+  if (targets.length === 0 || targets.length > 16) throw new ConfigError('invalid configuration: BACKUP_TARGETS must list 1 to 16 directories, comma separated');
+  if (new Set(targets.map((t) => resolve(t))).size !== targets.length) throw new ConfigError('invalid configuration: BACKUP_TARGETS names the same directory twice');
+  const k = e.BACKUP_K ?? Math.ceil(targets.length / 2);
+  if (k > targets.length) throw new ConfigError(`invalid configuration: BACKUP_K must be at most the number of BACKUP_TARGETS (${targets.length})`);
+  return { backup: { intervalMs: e.BACKUP_INTERVAL_MINUTES * 60_000, keep: e.BACKUP_KEEP, targets: targets.map((t) => resolve(t)), k } };
 }
 
 /** CUSTODIA_REGIONS: JSON, each store a directory or a database URL; two regions may not share a

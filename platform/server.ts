@@ -31,6 +31,10 @@ import type { AuditService, PlatformServices } from './services/index.ts';
 import { Scopes } from './services/scopes.ts';
 import { SeriesService } from './services/series.ts';
 import { createStorage } from './storage/index.ts';
+import { RegionalStorage } from './storage/regions.ts';
+import { BackupScheduler } from './backup/scheduler.ts';
+import { snapshotSourceOf } from './backup/snapshot.ts';
+import { targetFor } from './backup/targets.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
@@ -161,6 +165,25 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     }),
   };
 
+  if (config.backup) {
+    const home = storage instanceof RegionalStorage ? storage.home : storage;
+    const source = snapshotSourceOf(home);
+    if (!source) {
+      await storage.close().catch(() => undefined);
+      throw new Error(`scheduled backups need a snapshot reader, which the ${home.kind} store has not yet (unset BACKUP_INTERVAL_MINUTES)`);
+    }
+    services.backups = new BackupScheduler({
+      source,
+      targets: config.backup.targets.map(targetFor),
+      k: config.backup.k,
+      keep: config.backup.keep,
+      intervalMs: config.backup.intervalMs,
+      master,
+      audit: auditService,
+      now,
+      onError: (err) => logger.error({ err }, 'scheduled backup failed'),
+    });
+  }
   // Residency: every tenant placed in its region's location before any tenant store is opened;
   // a tenant whose region has no location stops the start with one line.
   await services.tenants.placeAll().catch(async (err: unknown) => {
@@ -208,6 +231,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http.listen(config.http.port, config.http.host, () => resolve());
   });
   const httpPort = (http.address() as AddressInfo).port;
+  services.backups?.start();
   logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
@@ -239,6 +263,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await p.ingest.stop();
   services.alarms.stop();
   services.commands.stop();
+  await services.backups?.stop();
   await p.realtime.close();
   await new Promise<void>((resolve) => {
     if (!p.http.listening) return resolve();
