@@ -84,6 +84,8 @@ export const envSchema = z.object({
   BACKUP_TARGETS: z.string().optional(),
   /** Targets needed to restore; default half of them, rounded up. */
   BACKUP_K: z.coerce.number().int().min(1).max(16).optional(),
+  /** How often the retention job deletes readings past each tenant's retention period. */
+  RETENTION_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
 
 const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
@@ -142,6 +144,7 @@ export interface Config {
   regions?: Record<string, RegionLocation>;
   /** Scheduled backups of the default location; absent when BACKUP_INTERVAL_MINUTES is unset. */
   backup?: { intervalMs: number; keep: number; targets: string[]; k: number };
+  retention?: { checkMs: number };
 }
 
 /** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
     ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
     ...backupSchedule(e),
+    retention: { checkMs: e.RETENTION_CHECK_MINUTES * 60_000 },
   };
 }
 

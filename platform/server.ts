@@ -35,6 +35,7 @@ import { RegionalStorage } from './storage/regions.ts';
 import { BackupScheduler } from './backup/scheduler.ts';
 import { snapshotSourceOf } from './backup/snapshot.ts';
 import { targetFor } from './backup/targets.ts';
+import { RetentionJob } from './services/retention.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
@@ -184,6 +185,14 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
       onError: (err) => logger.error({ err }, 'scheduled backup failed'),
     });
   }
+  services.retention = new RetentionJob({
+    tenants: services.tenants,
+    storeFor: (t) => scopes.store(t),
+    audit: auditService,
+    intervalMs: config.retention?.checkMs ?? 3_600_000,
+    now,
+    onError: (err, tenant) => logger.error({ err, tenant }, 'retention job failed'),
+  });
   // Residency: every tenant placed in its region's location before any tenant store is opened;
   // a tenant whose region has no location stops the start with one line.
   await services.tenants.placeAll().catch(async (err: unknown) => {
@@ -232,6 +241,8 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   });
   const httpPort = (http.address() as AddressInfo).port;
   services.backups?.start();
+  services.retention.start();
+  void services.retention.runOnce().catch(() => undefined);
   logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
@@ -264,6 +275,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   services.alarms.stop();
   services.commands.stop();
   await services.backups?.stop();
+  await services.retention?.stop();
   await p.realtime.close();
   await new Promise<void>((resolve) => {
     if (!p.http.listening) return resolve();

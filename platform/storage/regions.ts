@@ -37,7 +37,7 @@ export function describeLocation(loc: RegionLocation): string {
 }
 
 const STORE_METHODS = [
-  'get', 'find', 'count', 'commit', 'range', 'latest', 'countPoints', 'listSeries', 'getKeys', 'putKey',
+  'get', 'find', 'count', 'commit', 'range', 'latest', 'countPoints', 'listSeries', 'deletePointsBefore', 'getKeys', 'putKey',
   'listKeyScopes', 'destroyKeys', 'appendAudit', 'readAudit', 'lastAudit', 'putCheckpoint', 'listCheckpoints', 'ping',
 ] as const satisfies readonly (keyof Store)[];
 

@@ -17,6 +17,8 @@ export const quotasSchema = z
   })
   .strict();
 
+export const retentionDaysSchema = z.number().int().min(1).max(36_500);
+
 export const tenantInputSchema = z
   .object({
     id: z.string().regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 2–40 characters, starting with a letter'),
@@ -26,6 +28,8 @@ export const tenantInputSchema = z
     quotas: quotasSchema.default({ maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 }),
     /** Pilots (applications) this tenant runs, e.g. ["healthcare"]. */
     pilots: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(20).default([]),
+    /** Readings older than this many days are deleted by the retention job (unset: kept). */
+    readingsRetentionDays: retentionDaysSchema.optional(),
   })
   .strict();
 
@@ -39,6 +43,7 @@ export interface Tenant {
   pilots: string[];
   status: 'active' | 'suspended';
   createdAt: number;
+  readingsRetentionDays?: number;
 }
 
 const KIND = 'tenant';
@@ -102,9 +107,13 @@ export class TenantRegistry {
     return next;
   }
 
-  async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>>): Promise<Tenant> {
+  async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>> & { readingsRetentionDays?: number | null }): Promise<Tenant> {
     const current = await this.require(id);
-    const next: Tenant = { ...current, ...patch };
+    const { readingsRetentionDays, ...rest } = patch;
+    const next: Tenant = { ...current, ...rest };
+    // null clears the retention period (readings kept); undefined leaves it as it is.
+    if (readingsRetentionDays === null) delete next.readingsRetentionDays;
+    else if (readingsRetentionDays !== undefined) next.readingsRetentionDays = readingsRetentionDays;
     await this.records.put(KIND, id, next, { tags: { status: next.status } });
     this.cache.set(id, next);
     if (next.status === 'suspended') this.events?.publish({ type: 'tenant.suspended', tenantId: id });

@@ -7,13 +7,19 @@ import { passwordSchema, usernameSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { placementOf } from '../../storage/regions.ts';
 import { moveTenantRegion } from '../../tenancy/region-move.ts';
-import { quotasSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
+import { quotasSchema, retentionDaysSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
 import { allow } from '../auth.ts';
 import { body, params } from '../validate.ts';
 
 const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
 const patchSchema = z
-  .object({ name: labelSchema(2, 120).optional(), status: z.enum(['active', 'suspended']).optional(), quotas: quotasSchema.partial().optional() })
+  .object({
+    name: labelSchema(2, 120).optional(),
+    status: z.enum(['active', 'suspended']).optional(),
+    quotas: quotasSchema.partial().optional(),
+    /** Days readings are kept (the retention job deletes older ones); null: kept. */
+    readingsRetentionDays: retentionDaysSchema.nullable().optional(),
+  })
   .strict();
 const createSchema = tenantInputSchema.extend({
   /** The tenant's first administrator; the platform operator never gets a tenant account. */
@@ -53,13 +59,14 @@ export function tenantRoutes(s: PlatformServices): Router {
       ...(patch.name ? { name: patch.name } : {}),
       ...(patch.status ? { status: patch.status } : {}),
       ...(patch.quotas ? { quotas: { ...current.quotas, ...patch.quotas } } : {}),
+      ...(patch.readingsRetentionDays !== undefined ? { readingsRetentionDays: patch.readingsRetentionDays } : {}),
     });
     await s.audit.record('_platform', {
       actor: req.principal!.label,
       action: 'tenant.update',
       target: `tenant:${id}`,
       outcome: 'success',
-      details: { fields: Object.keys(patch) },
+      details: { fields: Object.keys(patch), ...(patch.readingsRetentionDays !== undefined ? { readingsRetentionDays: patch.readingsRetentionDays } : {}) },
     });
     res.json(next);
   });
