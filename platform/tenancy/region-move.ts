@@ -48,7 +48,6 @@ export async function moveTenantRegion(deps: RegionMoveDeps, tenantId: string, t
     await deps.tenants.setRegion(tenantId, to);
     deps.placement.place(tenantId, to);
     deps.forget?.(tenantId);
-    if (target !== sourceProvider) await sourceProvider.dropTenant(tenantId);
   } catch (err) {
     await deps.audit.record('_platform', {
       actor,
@@ -61,7 +60,11 @@ export async function moveTenantRegion(deps: RegionMoveDeps, tenantId: string, t
   } finally {
     deps.placement.endMove(tenantId);
   }
-  const details = { from, to, ...result };
+  // The move is done once the registry says so: a failure to drop the old copy is reported in
+  // the audit entry (the operator removes it), not turned into a failed move.
+  let oldCopyDropped = true;
+  if (target !== sourceProvider) oldCopyDropped = await sourceProvider.dropTenant(tenantId).then(() => true, () => false);
+  const details = { from, to, ...result, oldCopyDropped };
   await deps.audit.record(tenantId, { actor, action: 'tenant.region.move', target: `tenant:${tenantId}`, outcome: 'success', details });
   await deps.audit.record('_platform', { actor, action: 'tenant.region.move', target: `tenant:${tenantId}`, outcome: 'success', details });
   return { tenant: tenantId, from, to, copied: result };
