@@ -73,7 +73,32 @@ export const envSchema = z.object({
   CUSTODIA_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** Smallest group shared from personal or health data categories; only raises the floor of 5. */
   SHARING_MIN_GROUP_SIZE: z.coerce.number().int().min(5, 'can only raise the floor of 5').max(1000).default(5),
+  /** Residency (docs/architecture.md "Residency"): JSON mapping each region to its own storage
+   *  location and backup targets, e.g. {"eu-west":{"store":"/srv/west"},"eu-south":{"store":"postgres://…"}}. */
+  CUSTODIA_REGIONS: z.string().min(2).optional(),
+  /** Scheduled backups (docs/backup.md): off unless an interval is set. */
+  BACKUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
+  /** How many backups each target keeps; older ones are pruned after a verified backup. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Comma-separated target directories, one shard each (1 to 16). */
+  BACKUP_TARGETS: z.string().optional(),
+  /** Targets needed to restore; default half of them, rounded up. */
+  BACKUP_K: z.coerce.number().int().min(1).max(16).optional(),
+  /** How often the retention job deletes readings past each tenant's retention period. */
+  RETENTION_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
+
+const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+const regionLocationSchema = z
+  .object({
+    /** A directory (sqlite files) or a postgres:// / mongodb:// URL. */
+    store: z.string().min(1),
+    backupTargets: z.array(z.string().min(1)).max(16).default([]),
+  })
+  .strict();
+const regionsSchema = z
+  .record(z.string(), regionLocationSchema)
+  .refine((r) => Object.keys(r).length > 0, 'must name at least one region');
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 function isProxySpec(p: string): boolean {
@@ -115,6 +140,19 @@ export interface Config {
   /** Master key file when the key is not given in the environment. */
   masterKeyFile?: string;
   sharing: { minGroupSize: number };
+  /** Residency: each region's own storage location; unset, every tenant lives in the default one. */
+  regions?: Record<string, RegionLocation>;
+  /** Scheduled backups of the default location; absent when BACKUP_INTERVAL_MINUTES is unset. */
+  backup?: { intervalMs: number; keep: number; targets: string[]; k: number };
+  retention?: { checkMs: number };
+}
+
+/** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
+export interface RegionLocation {
+  dataDir?: string;
+  storeUrl?: string;
+  mongodbUri?: string;
+  backupTargets: string[];
 }
 
 export class ConfigError extends Error {
@@ -174,7 +212,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
+    ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
+    ...backupSchedule(e),
+    retention: { checkMs: e.RETENTION_CHECK_MINUTES * 60_000 },
   };
+}
+
+function backupSchedule(e: Env): Pick<Config, 'backup'> {
+  const targets = (e.BACKUP_TARGETS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (e.BACKUP_INTERVAL_MINUTES === undefined) {
+    if (targets.length > 0) throw new ConfigError('invalid configuration: BACKUP_TARGETS is set but BACKUP_INTERVAL_MINUTES is not');
+    return {};
+  }
+  if (targets.length === 0 || targets.length > 16) throw new ConfigError('invalid configuration: BACKUP_TARGETS must list 1 to 16 directories, comma separated');
+  if (new Set(targets.map((t) => resolve(t))).size !== targets.length) throw new ConfigError('invalid configuration: BACKUP_TARGETS names the same directory twice');
+  const k = e.BACKUP_K ?? Math.ceil(targets.length / 2);
+  if (k > targets.length) throw new ConfigError(`invalid configuration: BACKUP_K must be at most the number of BACKUP_TARGETS (${targets.length})`);
+  return { backup: { intervalMs: e.BACKUP_INTERVAL_MINUTES * 60_000, keep: e.BACKUP_KEEP, targets: targets.map((t) => resolve(t)), k } };
+}
+
+/** CUSTODIA_REGIONS: JSON, each store a directory or a database URL; two regions may not share a
+ *  location (that would put both regions' bytes in one place). */
+export function parseRegions(text: string): Record<string, RegionLocation> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError('invalid configuration: CUSTODIA_REGIONS must be JSON, e.g. {"eu-west":{"store":"./data-west"}}');
+  }
+  const parsed = regionsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${issue.path.join('.')} ${issue.message}`.replace(/ {2,}/g, ' '));
+  }
+  const out: Record<string, RegionLocation> = {};
+  const seen = new Map<string, string>();
+  for (const [name, loc] of Object.entries(parsed.data)) {
+    if (!REGION_NAME.test(name)) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS region names are lowercase letters, digits and dashes (${JSON.stringify(name.slice(0, 40))})`);
+    const where = /^postgres(ql)?:\/\//.test(loc.store)
+      ? { storeUrl: loc.store }
+      : /^mongodb(\+srv)?:\/\//.test(loc.store)
+        ? { mongodbUri: loc.store }
+        : /^[a-z][a-z0-9+.-]*:\/\//i.test(loc.store)
+          ? null
+          : { dataDir: resolve(loc.store) };
+    if (!where) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.store must be a directory or a postgres:// or mongodb:// URL`);
+    const key = where.dataDir ?? where.storeUrl ?? where.mongodbUri!;
+    const other = seen.get(key);
+    if (other) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${other} and ${name} share one storage location`);
+    seen.set(key, name);
+    out[name] = { ...where, backupTargets: loc.backupTargets.map((t) => resolve(t)) };
+  }
+  return out;
 }
 
 /** CUSTODIA_STORE_URL picks the adapter by its scheme; MONGODB_URI alone still selects MongoDB.

@@ -77,6 +77,12 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const services = await buildServices({ config, logger, now, brokerReady: () => ingest?.ready() ?? false });
   const platformRecords = await services.scopes.records(PLATFORM_SCOPE);
 
+  // Residency: every tenant placed in its region's location before any tenant store is opened;
+  // a tenant whose region has no location stops the start with one line.
+  await services.tenants.placeAll().catch(async (err: unknown) => {
+    await services.storage.close().catch(() => undefined);
+    throw err;
+  });
   // Deadlines that must survive a restart: escalations and command expiries.
   for (const t of await services.tenants.list()) {
     await services.alarms.loadPending(t.id);
@@ -120,6 +126,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http.listen(config.http.port, config.http.host, () => resolve());
   });
   const httpPort = (http.address() as AddressInfo).port;
+  services.backups?.start();
+  services.retention?.start();
+  void services.retention?.runOnce().catch((err: unknown) => logger.error({ err }, 'retention job failed'));
   logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: services.storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
@@ -163,6 +172,8 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await p.ingest.stop();
   services.alarms.stop();
   services.commands.stop();
+  await services.backups?.stop();
+  await services.retention?.stop();
   await p.realtime.close();
   await new Promise<void>((resolve) => {
     if (!p.http.listening) return resolve();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { takeBackup } from '../platform/backup/backup.ts';
 import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
-import { sqliteSnapshots } from '../platform/backup/snapshot.ts';
+import { postgresSnapshots, sqliteSnapshots, type SnapshotSource } from '../platform/backup/snapshot.ts';
 import { targetFor } from '../platform/backup/targets.ts';
 import { TENANT_ID_PATTERN } from '../platform/storage/port.ts';
 
@@ -19,7 +19,8 @@ Options:
   --k <n>            shards needed to restore (default: half the targets, rounded up)
   --tenant <id>      back up this tenant only (default: the platform store and every tenant)
   --data-dir <dir>   data directory to read (default CUSTODIA_DATA_DIR or ./data); read-only,
-                     the platform may keep running
+                     the platform may keep running. With CUSTODIA_STORE_URL=postgres://… the
+                     stores are read from PostgreSQL (one REPEATABLE READ snapshot per store)
   --help             this text
 
 The master key (CUSTODIA_MASTER_KEY or <data-dir>/master.key) only unwraps the platform's audit
@@ -71,20 +72,33 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     return 2;
   }
   try {
-    if (env.MONGODB_URI) throw new Error('backups read the sqlite data directory; a consistent snapshot reader for MongoDB is not there yet');
+    const storeUrl = env.CUSTODIA_STORE_URL;
+    if (env.MONGODB_URI || /^mongodb/.test(storeUrl ?? '')) {
+      throw new Error('backups read sqlite or PostgreSQL; a consistent snapshot reader for MongoDB is not there yet');
+    }
     const dataDir = resolve(args.dataDir);
     const { key } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir });
     const targets = args.to.map(targetFor);
     const k = args.k ?? Math.ceil(targets.length / 2);
-    console.log(`backing up ${args.tenant ? `tenant ${args.tenant}` : 'the platform'} from ${dataDir} to ${targets.length} targets, any ${k} restore it`);
+    let source: SnapshotSource = sqliteSnapshots(dataDir);
+    let from = dataDir;
+    let closeSource = async () => undefined as void;
+    if (storeUrl && /^postgres(ql)?:\/\//.test(storeUrl)) {
+      const { createPostgresStorage } = await import('../platform/storage/postgres/index.ts');
+      const pg = await createPostgresStorage({ storeUrl });
+      source = postgresSnapshots(pg);
+      from = pg.url;
+      closeSource = () => pg.close();
+    }
+    console.log(`backing up ${args.tenant ? `tenant ${args.tenant}` : 'the platform'} from ${from} to ${targets.length} targets, any ${k} restore it`);
     const result = await takeBackup({
-      source: sqliteSnapshots(dataDir),
+      source,
       of: args.tenant ? { tenant: args.tenant } : { platform: true },
       targets,
       k,
       master: providerFor(key),
       onProgress: (line) => console.log(line),
-    });
+    }).finally(closeSource);
     key.fill(0);
     for (const t of result.targets) console.log(`  shard ${t.shard} (${t.bytes} bytes) → ${t.label}`);
     console.log(`backup ${result.manifest.id} written and read back in ${result.seconds.toFixed(1)} s`);

@@ -10,6 +10,8 @@ import { healthcareDeterioration } from './scenarios/healthcare-deterioration.ts
 import { healthcareEscalation } from './scenarios/healthcare-escalation.ts';
 import { healthcareFutureReading } from './scenarios/healthcare-future-reading.ts';
 import { isolation } from './scenarios/isolation.ts';
+import { residencyPlacement } from './scenarios/residency-placement.ts';
+import { backupRestoreDrill } from './scenarios/backup-restore-drill.ts';
 import { lightingAstroSchedule } from './scenarios/lighting-astro-schedule.ts';
 import { lightingEnergy } from './scenarios/lighting-energy.ts';
 import { lightingFailure } from './scenarios/lighting-failure.ts';
@@ -29,6 +31,8 @@ export type { Scenario, ScenarioInfo } from './types.ts';
 export const CATALOGUE: readonly Scenario[] = [
   isolation,
   encryptionScan,
+  residencyPlacement,
+  backupRestoreDrill,
   encryptionMoved,
   keysRotateShred,
   durabilityKill9,

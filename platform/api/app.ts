@@ -17,6 +17,7 @@ import { commandRoutes } from './routes/commands.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
@@ -86,6 +87,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     next();
   });
   api.use(tenantRoutes(s));
+  api.use(backupRoutes(s));
   api.use(userRoutes(s));
   api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
   api.use(alarmRoutes(s));

@@ -6,6 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqliteExport } from '../storage/mongo/migration.ts';
+import type { StorageProvider } from '../storage/port.ts';
+import { SqliteStorage } from '../storage/sqlite/provider.ts';
 import {
   PLATFORM_SCOPE,
   TENANT_ID_PATTERN,
@@ -63,4 +65,25 @@ export function sqliteSnapshots(dataDir: string): SnapshotSource {
       };
     },
   };
+}
+
+/** What the PostgreSQL adapter offers (platform/storage/postgres/snapshot.ts): typed here by
+ *  shape, so a sqlite deployment never loads pg. */
+export interface PostgresSnapshotCapable {
+  readonly kind: 'postgres';
+  openSnapshot(scope: string): Promise<StoreSnapshot>;
+  snapshotTenants(): Promise<string[]>;
+}
+
+/** Snapshots of a PostgreSQL store: one REPEATABLE READ, READ ONLY transaction per store. */
+export function postgresSnapshots(storage: PostgresSnapshotCapable): SnapshotSource {
+  return { tenants: () => storage.snapshotTenants(), open: (scope) => storage.openSnapshot(scope) };
+}
+
+/** The snapshot source of an opened provider, or null when its adapter offers none yet (MongoDB). */
+export function snapshotSourceOf(provider: StorageProvider): SnapshotSource | null {
+  if (provider instanceof SqliteStorage) return sqliteSnapshots(provider.dataDir);
+  const pg = provider as Partial<PostgresSnapshotCapable>;
+  if (provider.kind === 'postgres' && typeof pg.openSnapshot === 'function') return postgresSnapshots(pg as PostgresSnapshotCapable);
+  return null;
 }

@@ -2,7 +2,7 @@
 // Directory targets exist today; an S3-compatible target implements the same four methods
 // (put = PutObject, get = GetObject, list = ListObjectsV2 with a delimiter) — see docs/backup.md.
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -18,6 +18,8 @@ export interface BackupTarget {
   get(backupId: string, name: string): Promise<Buffer | null>;
   /** Backup ids present on this target, oldest first. */
   list(): Promise<string[]>;
+  /** Deletes one backup (scheduled pruning); targets that cannot delete leave it out. */
+  remove?(backupId: string): Promise<void>;
 }
 
 /** A directory (a local disk, a mounted volume or share). Files 0600, directories 0700: a backup
@@ -63,6 +65,11 @@ export class DirectoryTarget implements BackupTarget {
     if (!existsSync(this.root)) return [];
     const entries = await readdir(this.root, { withFileTypes: true });
     return entries.filter((e) => e.isDirectory() && BACKUP_ID.test(e.name)).map((e) => e.name).sort();
+  }
+
+  async remove(backupId: string): Promise<void> {
+    if (!BACKUP_ID.test(backupId)) throw new Error(`invalid backup id ${JSON.stringify(backupId)}`);
+    await rm(join(this.root, backupId), { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,11 @@
 // Builds the platform services once, for the composition root (platform/server.ts) and for the
 // tests that need the real services without HTTP or MQTT (test/support/services.ts): one wiring,
 // so a test cannot drift from what the server runs.
+import { BackupScheduler } from '../backup/scheduler.ts';
+import { snapshotSourceOf } from '../backup/snapshot.ts';
+import { targetFor } from '../backup/targets.ts';
+import { RegionalStorage } from '../storage/regions.ts';
+import { RetentionJob } from './retention.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAudit } from '../audit/log.ts';
 import { createAuditLimiter } from '../audit/limiter.ts';
@@ -80,12 +85,34 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     },
   };
 
+  let backups: BackupScheduler | undefined;
+  if (config.backup) {
+    const home = storage instanceof RegionalStorage ? storage.home : storage;
+    const source = snapshotSourceOf(home);
+    if (!source) {
+      await storage.close().catch(() => undefined);
+      throw new Error(`scheduled backups need a snapshot reader, which the ${home.kind} store has not yet (unset BACKUP_INTERVAL_MINUTES)`);
+    }
+    backups = new BackupScheduler({
+      source,
+      targets: config.backup.targets.map(targetFor),
+      k: config.backup.k,
+      keep: config.backup.keep,
+      intervalMs: config.backup.intervalMs,
+      master,
+      audit: auditService,
+      now,
+      onError: (err) => logger.error({ err }, 'scheduled backup failed'),
+    });
+  }
+
   const platformRecords = await scopes.records(PLATFORM_SCOPE);
   const bus = new EventBus();
   const identityEvents = new IdentityEvents();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const brokerReady = opts.brokerReady ?? (() => false);
+  const tenants = new TenantRegistry(platformRecords, storage, keyring, identityEvents);
   return {
     config,
     logger,
@@ -95,7 +122,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     audit: auditService,
     bus,
     identityEvents,
-    tenants: new TenantRegistry(platformRecords, storage, keyring, identityEvents),
+    tenants,
     users: new Users(platformRecords),
     sessions: new Sessions(platformRecords, config.session.ttlMs, now, identityEvents),
     loginGuard: new LoginGuard({
@@ -109,6 +136,15 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     series: new SeriesService(scopes, keyring),
     alarms: new AlarmService(scopes, auditService, bus, now),
     commands: new CommandService(scopes, auditService, bus, now),
+    ...(backups ? { backups } : {}),
+    retention: new RetentionJob({
+      tenants,
+      storeFor: (t) => scopes.store(t),
+      audit: auditService,
+      intervalMs: config.retention?.checkMs ?? 3_600_000,
+      now,
+      onError: (err, tenant) => logger.error({ err, tenant }, 'retention job failed'),
+    }),
     metrics,
     readiness: async () => ({
       storage: await platformStore.ping().catch(() => false),

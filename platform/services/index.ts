@@ -18,6 +18,8 @@ import type { AuditEvent, AuditSink } from './audit-sink.ts';
 import type { CommandService } from './commands.ts';
 import type { Scopes } from './scopes.ts';
 import type { SeriesService } from './series.ts';
+import type { BackupScheduler } from '../backup/scheduler.ts';
+import type { RetentionJob } from './retention.ts';
 
 /** The audit log as services and routes use it: platform/audit plus rate-limited recording. */
 export interface AuditService extends AuditSink, Omit<Audit, 'record'> {
@@ -45,6 +47,10 @@ export interface PlatformServices {
   alarms: AlarmService;
   commands: CommandService;
   metrics: Registry;
+  /** Scheduled backups, when BACKUP_INTERVAL_MINUTES is set (platform/backup/scheduler.ts). */
+  backups?: BackupScheduler;
+  /** Deletes readings past each tenant's retention period (platform/services/retention.ts). */
+  retention?: RetentionJob;
   /** Readiness of the parts /readyz reports on. */
   readiness(): Promise<Record<string, boolean>>;
 }

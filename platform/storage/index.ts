@@ -4,9 +4,10 @@
 // configured, so a sqlite deployment never loads pg or mongoose.
 import type { Config } from '../config.ts';
 import type { StorageProvider } from './port.ts';
+import { RegionalStorage } from './regions.ts';
 import { createSqliteStorage } from './sqlite/index.ts';
 
-export type StorageConfig = Pick<Config, 'dataDir' | 'mongodbUri'> & Partial<Pick<Config, 'storeUrl'>>;
+export type StorageConfig = Pick<Config, 'dataDir' | 'mongodbUri'> & Partial<Pick<Config, 'storeUrl' | 'regions'>>;
 
 interface MongoModule {
   createMongoStorage: (config: StorageConfig) => Promise<StorageProvider>;
@@ -33,6 +34,40 @@ const defaultLoadPostgres = (): Promise<unknown> => import(POSTGRES_MODULE);
 export const isPostgresUrl = (url: string | undefined): url is string => /^postgres(ql)?:\/\//.test(url ?? '');
 
 export async function createStorage(config: StorageConfig, deps: StorageFactoryDeps = {}): Promise<StorageProvider> {
+  if (config.regions) return createRegionalStorage(config, config.regions, deps);
+  return createOne(config, deps);
+}
+
+/** Residency: the default location keeps the platform store; each region opens its own provider
+ *  (a region whose location is the default one shares the default provider). */
+async function createRegionalStorage(
+  config: StorageConfig,
+  regions: NonNullable<Config['regions']>,
+  deps: StorageFactoryDeps,
+): Promise<RegionalStorage> {
+  const home = await createOne(config, deps);
+  const homeKey = config.storeUrl ?? config.mongodbUri ?? config.dataDir;
+  const byRegion = new Map<string, StorageProvider>();
+  try {
+    for (const [name, loc] of Object.entries(regions)) {
+      const key = loc.storeUrl ?? loc.mongodbUri ?? loc.dataDir;
+      if (key === homeKey) {
+        byRegion.set(name, home);
+        continue;
+      }
+      const regional: StorageConfig = loc.dataDir
+        ? { dataDir: loc.dataDir }
+        : { dataDir: config.dataDir, ...(loc.storeUrl ? { storeUrl: loc.storeUrl } : {}), ...(loc.mongodbUri ? { mongodbUri: loc.mongodbUri } : {}) };
+      byRegion.set(name, await createOne(regional, deps));
+    }
+  } catch (err) {
+    await Promise.allSettled([...new Set([home, ...byRegion.values()])].map((p) => p.close()));
+    throw err;
+  }
+  return new RegionalStorage(home, byRegion);
+}
+
+async function createOne(config: StorageConfig, deps: StorageFactoryDeps): Promise<StorageProvider> {
   if (isPostgresUrl(config.storeUrl)) {
     const create = await loadFactory<PostgresModule>(
       deps.loadPostgres ?? defaultLoadPostgres,

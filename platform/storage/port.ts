@@ -105,6 +105,9 @@ export interface Store {
   countPoints(series?: string): Promise<number>;
   /** Ids of every series with at least one point (for exports and migration). */
   listSeries(): Promise<string[]>;
+  /** Deletes every point of every series whose ts is strictly before `before` (retention);
+   *  returns how many were deleted. */
+  deletePointsBefore(before: number): Promise<number>;
 
   // keys (wrapped)
   getKeys(scope: string): Promise<StoredKey[]>;

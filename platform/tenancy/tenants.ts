@@ -6,6 +6,7 @@ import type { Keyring } from '../crypto/types.ts';
 import type { IdentityEvents } from '../events.ts';
 import type { SealedRecords } from '../services/records.ts';
 import { TENANT_ID_PATTERN, type StorageProvider } from '../storage/port.ts';
+import { placementOf } from '../storage/regions.ts';
 
 export const quotasSchema = z
   .object({
@@ -16,6 +17,8 @@ export const quotasSchema = z
   })
   .strict();
 
+export const retentionDaysSchema = z.number().int().min(1).max(36_500);
+
 export const tenantInputSchema = z
   .object({
     id: z.string().regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 2–40 characters, starting with a letter'),
@@ -25,6 +28,8 @@ export const tenantInputSchema = z
     quotas: quotasSchema.default({ maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 }),
     /** Pilots (applications) this tenant runs, e.g. ["healthcare"]. */
     pilots: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(20).default([]),
+    /** Readings older than this many days are deleted by the retention job (unset: kept). */
+    readingsRetentionDays: retentionDaysSchema.optional(),
   })
   .strict();
 
@@ -38,6 +43,7 @@ export interface Tenant {
   pilots: string[];
   status: 'active' | 'suspended';
   createdAt: number;
+  readingsRetentionDays?: number;
 }
 
 const KIND = 'tenant';
@@ -56,6 +62,9 @@ export class TenantRegistry {
     const parsed = tenantInputSchema.parse(input);
     if (await this.records.store.get(KIND, parsed.id)) throw conflict(`tenant ${parsed.id} already exists`);
     const tenant: Tenant = { ...parsed, status: 'active', createdAt: Date.now() };
+    // Residency: placed before anything of the tenant is created, so its store, keys and audit
+    // chain exist only in its region's location (an unknown region is refused here).
+    placementOf(this.storage)?.place(tenant.id, tenant.region);
     await this.storage.tenant(tenant.id);
     await this.keyring.ensureTenant(tenant.id);
     await this.records.put(KIND, tenant.id, tenant, { tags: { status: tenant.status } });
@@ -81,9 +90,30 @@ export class TenantRegistry {
     return (await this.records.find<Tenant>(KIND)).map((r) => r.data);
   }
 
-  async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>>): Promise<Tenant> {
+  /** At start-up, before any tenant store is opened: places every tenant in its region, and
+   *  refuses (throws NoRegionLocationError) when a tenant's region has no location. */
+  async placeAll(): Promise<void> {
+    const placement = placementOf(this.storage);
+    if (!placement) return;
+    for (const t of await this.list()) placement.place(t.id, t.region);
+  }
+
+  /** Records a completed region move (platform/tenancy/region-move.ts copies the data). */
+  async setRegion(id: string, region: string): Promise<Tenant> {
     const current = await this.require(id);
-    const next: Tenant = { ...current, ...patch };
+    const next: Tenant = { ...current, region };
+    await this.records.put(KIND, id, next, { tags: { status: next.status } });
+    this.cache.set(id, next);
+    return next;
+  }
+
+  async update(id: string, patch: Partial<Pick<Tenant, 'name' | 'status' | 'quotas'>> & { readingsRetentionDays?: number | null }): Promise<Tenant> {
+    const current = await this.require(id);
+    const { readingsRetentionDays, ...rest } = patch;
+    const next: Tenant = { ...current, ...rest };
+    // null clears the retention period (readings kept); undefined leaves it as it is.
+    if (readingsRetentionDays === null) delete next.readingsRetentionDays;
+    else if (readingsRetentionDays !== undefined) next.readingsRetentionDays = readingsRetentionDays;
     await this.records.put(KIND, id, next, { tags: { status: next.status } });
     this.cache.set(id, next);
     if (next.status === 'suspended') this.events?.publish({ type: 'tenant.suspended', tenantId: id });

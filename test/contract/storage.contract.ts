@@ -328,6 +328,16 @@ export function runStorageContract(name: string, open: OpenProvider): void {
         expect(await store.latest('dev-9')).toBeNull();
       });
 
+      it('deletePointsBefore deletes the points of every series strictly before the time, and counts them', async () => {
+        expect(await store.deletePointsBefore(T0 + 25)).toBe(2); // b (T0+10), c (T0+20); e is at T0+25
+        expect(ids(await store.range({ series: 'dev-1' }))).toEqual(['a', 'd']);
+        expect(ids(await store.range({ series: 'dev-2' }))).toEqual(['e']);
+        expect(await store.deletePointsBefore(T0 + 25)).toBe(0);
+        expect(await store.deletePointsBefore(T0 + 1000)).toBe(3);
+        expect(await store.countPoints()).toBe(0);
+        expect(await store.listSeries()).toEqual([]);
+      });
+
       it('countPoints counts one series or all, and listSeries names every series', async () => {
         expect(await store.countPoints('dev-1')).toBe(4);
         expect(await store.countPoints('dev-2')).toBe(1);

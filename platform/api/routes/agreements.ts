@@ -30,7 +30,20 @@ export interface ShareRegistry {
 export function agreementRoutes(s: PlatformServices, agreements: AgreementService, shares: ShareRegistry): Router {
   const r = Router();
   r.get('/agreements', allow('agreements:manage'), async (req, res) => {
-    res.json({ items: await agreements.listFor(tenantOf(req)) });
+    // `retention` shows both sides: how long the provider keeps its readings at all, and when
+    // the consumer must delete what it received.
+    const items = await agreements.listFor(tenantOf(req));
+    res.json({
+      items: await Promise.all(
+        items.map(async (a) => ({
+          ...a,
+          retention: {
+            providerReadingsDays: (await s.tenants.get(a.providerTenant))?.readingsRetentionDays ?? null,
+            consumerDeleteAfterDays: a.obligations.retentionDays,
+          },
+        })),
+      ),
+    });
   });
   r.post('/agreements', allow('agreements:manage'), async (req, res) => {
     const provider = tenantOf(req);

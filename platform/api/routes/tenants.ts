@@ -2,16 +2,24 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { labelSchema } from '../../safe-text.ts';
-import { notFound } from '../../errors.ts';
+import { conflict, notFound } from '../../errors.ts';
 import { passwordSchema, usernameSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
-import { quotasSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
+import { placementOf } from '../../storage/regions.ts';
+import { moveTenantRegion } from '../../tenancy/region-move.ts';
+import { quotasSchema, retentionDaysSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
 import { allow } from '../auth.ts';
 import { body, params } from '../validate.ts';
 
 const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
 const patchSchema = z
-  .object({ name: labelSchema(2, 120).optional(), status: z.enum(['active', 'suspended']).optional(), quotas: quotasSchema.partial().optional() })
+  .object({
+    name: labelSchema(2, 120).optional(),
+    status: z.enum(['active', 'suspended']).optional(),
+    quotas: quotasSchema.partial().optional(),
+    /** Days readings are kept (the retention job deletes older ones); null: kept. */
+    readingsRetentionDays: retentionDaysSchema.nullable().optional(),
+  })
   .strict();
 const createSchema = tenantInputSchema.extend({
   /** The tenant's first administrator; the platform operator never gets a tenant account. */
@@ -51,15 +59,32 @@ export function tenantRoutes(s: PlatformServices): Router {
       ...(patch.name ? { name: patch.name } : {}),
       ...(patch.status ? { status: patch.status } : {}),
       ...(patch.quotas ? { quotas: { ...current.quotas, ...patch.quotas } } : {}),
+      ...(patch.readingsRetentionDays !== undefined ? { readingsRetentionDays: patch.readingsRetentionDays } : {}),
     });
     await s.audit.record('_platform', {
       actor: req.principal!.label,
       action: 'tenant.update',
       target: `tenant:${id}`,
       outcome: 'success',
-      details: { fields: Object.keys(patch) },
+      details: { fields: Object.keys(patch), ...(patch.readingsRetentionDays !== undefined ? { readingsRetentionDays: patch.readingsRetentionDays } : {}) },
     });
     res.json(next);
   });
+  // Residency: an explicit, audited move of a suspended tenant's data to another region.
+  r.post('/tenants/:id/region', allow('tenants:manage'), async (req, res) => {
+    const { id } = params(req, idParam);
+    const { region } = body(req, moveSchema);
+    const placement = placementOf(s.storage);
+    if (!placement) throw conflict('residency is not configured (CUSTODIA_REGIONS): every tenant lives in the one location');
+    const result = await moveTenantRegion(
+      { tenants: s.tenants, placement, audit: s.audit, forget: (t) => s.scopes.forget(t) },
+      id,
+      region,
+      req.principal!.label,
+    );
+    res.json(result);
+  });
   return r;
 }
+
+const moveSchema = z.object({ region: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) }).strict();

@@ -108,6 +108,14 @@ export class MemoryStore implements Store {
     return series === undefined ? this.#points.length : this.#points.filter((p) => p.series === series).length;
   }
 
+  async deletePointsBefore(before: number): Promise<number> {
+    await this.#enter();
+    const kept = this.#points.filter((p) => p.ts >= before);
+    const deleted = this.#points.length - kept.length;
+    this.#points.splice(0, this.#points.length, ...kept);
+    return deleted;
+  }
+
   async listSeries(): Promise<string[]> {
     await this.#enter();
     return [...new Set(this.#points.map((p) => p.series))].sort(cmp);

@@ -192,6 +192,13 @@ export class MongoStore implements Store {
     return this.#points.countDocuments(series === undefined ? {} : { series: str('series', series) });
   }
 
+  async deletePointsBefore(before: number): Promise<number> {
+    this.#assertUsable();
+    if (typeof before !== 'number' || Number.isNaN(before)) throw new Error('before must be a number');
+    const { deletedCount } = await this.#points.deleteMany({ ts: { $lt: before } });
+    return deletedCount;
+  }
+
   async listSeries(): Promise<string[]> {
     this.#assertUsable();
     return ((await this.#points.distinct('series')) as string[]).sort(compareBytes);

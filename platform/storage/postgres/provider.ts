@@ -6,8 +6,9 @@
 // Sessions run with synchronous_commit = on (checked at start-up) and a search_path holding
 // no application schema, so only the schema-qualified statements of ./store.ts reach any table.
 import pg from 'pg';
-import { PLATFORM_SCOPE, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+import { PLATFORM_SCOPE, TENANT_ID_PATTERN, assertTenantId, type StorageProvider, type Store } from '../port.ts';
 import { DEFAULT_SCHEMA_PREFIX, assertSchemaPrefix, ensureSchema, schemaName, tablesOf } from './schema.ts';
+import { PgSnapshot } from './snapshot.ts';
 import { PgStore } from './store.ts';
 
 export interface PostgresStorageOptions {
@@ -145,6 +146,33 @@ export class PostgresStorage implements StorageProvider {
       `SELECT current_setting('synchronous_commit') AS sc, current_setting('search_path') AS sp`,
     );
     return { synchronousCommit: res.rows[0]!.sc, searchPath: res.rows[0]!.sp };
+  }
+
+  /** A consistent read-only view of one store (backups, region moves): ./snapshot.ts. */
+  async openSnapshot(scope: string): Promise<PgSnapshot> {
+    this.#assertOpen();
+    const schema = schemaName(scope, this.#prefix);
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    return PgSnapshot.begin(scope, client, tablesOf(schema), (err) => {
+      client.off('error', onError);
+      client.release(err ?? broken);
+    });
+  }
+
+  /** Tenants that have a schema, sorted (the tenant part of `<prefix>t_<id>`). */
+  async snapshotTenants(): Promise<string[]> {
+    this.#assertOpen();
+    const head = `${this.#prefix}t_`;
+    const res = await this.#pool.query<{ nspname: string }>(
+      'SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY nspname COLLATE "C"',
+      [head],
+    );
+    return res.rows.map((r) => r.nspname.slice(head.length)).filter((id) => TENANT_ID_PATTERN.test(id));
   }
 
   /** The schema a scope lives in (for operators and tests). */

@@ -209,6 +209,13 @@ export class PgStore implements Store {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async deletePointsBefore(before: number): Promise<number> {
+    this.#assertUsable();
+    checkNumber('before', before);
+    const res = await this.#pool.query(`DELETE FROM ${this.#t.points} WHERE ts < $1`, [before]);
+    return res.rowCount ?? 0;
+  }
+
   async listSeries(): Promise<string[]> {
     const rows = await this.#rows<{ series: string }>(
       `SELECT DISTINCT series FROM ${this.#t.points} ORDER BY series`,

@@ -44,6 +44,7 @@ export class SqliteStore implements Store {
   readonly #latest;
   readonly #countPointsAll;
   readonly #countPointsSeries;
+  readonly #deletePointsBefore;
   readonly #listSeries;
   readonly #getKeys;
   readonly #putKey;
@@ -95,6 +96,7 @@ export class SqliteStore implements Store {
     );
     this.#countPointsAll = db.prepare<[], number>('SELECT count(*) FROM points').pluck();
     this.#countPointsSeries = db.prepare<[string], number>('SELECT count(*) FROM points WHERE series = ?').pluck();
+    this.#deletePointsBefore = db.prepare<[number], void>('DELETE FROM points WHERE ts < ?');
     this.#listSeries = db.prepare<[], string>('SELECT DISTINCT series FROM points ORDER BY series').pluck();
     this.#getKeys = db.prepare<[string], KeyRow>(
       'SELECT scope, version, wrapped, wrapped_by, created_at FROM keys WHERE scope = ? ORDER BY version',
@@ -194,6 +196,11 @@ export class SqliteStore implements Store {
 
   async listSeries(): Promise<string[]> {
     return this.#listSeries.all();
+  }
+
+  async deletePointsBefore(before: number): Promise<number> {
+    checkNumber('before', before);
+    return this.#deletePointsBefore.run(before).changes;
   }
 
   // ---- keys ----

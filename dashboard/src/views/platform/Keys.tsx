@@ -1,6 +1,7 @@
 // Keys of the tenant: versions of the tenant data key and the index key (never key material),
 // when each was created, how many patients have their own key, and rotation.
 import { useState } from 'react';
+import { BackupStatus } from '../../components/BackupStatus.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ActionDialog, FormError } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
@@ -48,6 +49,7 @@ export function Keys() {
         <Stat label="Last rotation" value={current ? formatAgo(current.createdAt, now) : '—'} hint={current ? formatDateTime(current.createdAt) : undefined} />
         <Stat label="Per-patient keys" value={res.data?.subjectKeys.count ?? '—'} hint="Erasing a patient destroys their key" />
       </div>
+      <BackupStatus />
       {res.data ? (
         scopes.map((scope) => (
           <Card key={scope} title={SCOPE_LABEL[scope] ?? scope}>

@@ -6,6 +6,7 @@ import { tenantInputSchema } from '../../../../platform/tenancy/tenants.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { BackupStatus } from '../../components/BackupStatus.tsx';
 import { formatDate, formatNumber } from '../../lib/format.ts';
 import type { Tenant } from '../../lib/types.ts';
 import { checkBody } from '../../lib/validate.ts';
@@ -107,6 +108,7 @@ export function Tenants() {
         }
       />
       <ErrorNote error={res.error ?? toggle.error} onRetry={res.reload} />
+      <BackupStatus />
       <Card>
         {res.data ? (
           <DataTable columns={['Tenant', 'Services', 'Region', { label: 'Devices', className: 'num' }, 'Quotas', 'Status']} actions testId="tenants-table">
