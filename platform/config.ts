@@ -1,7 +1,7 @@
 // The one configuration loader: validates the environment at start-up, fills defaults and
 // fails with one clear line naming the offending variable. Tests use `testConfig()`.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -73,6 +73,10 @@ export const envSchema = z.object({
   CUSTODIA_MASTER_KEY_FILE: z.string().min(1).optional(),
   /** Smallest group shared from personal or health data categories; only raises the floor of 5. */
   SHARING_MIN_GROUP_SIZE: z.coerce.number().int().min(5, 'can only raise the floor of 5').max(1000).default(5),
+  /** Cluster mode (docs/architecture.md "Cluster mode"): a Redis URL plus a shared PostgreSQL store. */
+  CUSTODIA_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** This node's name in the cluster registry; default `<hostname>-<pid>`. */
+  CUSTODIA_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
 });
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -115,6 +119,8 @@ export interface Config {
   /** Master key file when the key is not given in the environment. */
   masterKeyFile?: string;
   sharing: { minGroupSize: number };
+  /** Set in cluster mode only; absent: the embedded single-process mode. */
+  cluster?: { redisUrl: string; nodeId: string };
 }
 
 export class ConfigError extends Error {
@@ -174,7 +180,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
+    ...clusterSelection(e.CUSTODIA_REDIS_URL, e.CUSTODIA_NODE_ID, store.storeUrl),
   };
+}
+
+/** Cluster mode needs Redis and a store every node shares; the embedded SQLite file is not one.
+ *  Leases live in PostgreSQL (platform/cluster/leases.ts), so MongoDB is refused for now. */
+function clusterSelection(redisUrl: string | undefined, nodeId: string | undefined, storeUrl: string | undefined): Pick<Config, 'cluster'> {
+  if (!redisUrl) {
+    if (nodeId) throw new ConfigError('invalid configuration: CUSTODIA_NODE_ID needs CUSTODIA_REDIS_URL (cluster mode)');
+    return {};
+  }
+  if (!storeUrl) {
+    throw new ConfigError('invalid configuration: CUSTODIA_REDIS_URL (cluster mode) needs a shared store: set CUSTODIA_STORE_URL to postgres://…, not the embedded SQLite');
+  }
+  if (!/^postgres(ql)?:\/\//.test(storeUrl)) {
+    throw new ConfigError('invalid configuration: CUSTODIA_REDIS_URL (cluster mode) needs CUSTODIA_STORE_URL=postgres://… (MongoDB cannot hold the cluster leases yet)');
+  }
+  return { cluster: { redisUrl, nodeId: nodeId ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) } };
 }
 
 /** CUSTODIA_STORE_URL picks the adapter by its scheme; MONGODB_URI alone still selects MongoDB.
