@@ -230,8 +230,9 @@ export class AlarmService {
     }
   }
 
-  /** Fires due escalations; called by the timer and by tests with an injected clock. */
-  async tick(): Promise<number> {
+  /** Fires due escalations; called by the timer and by tests with an injected clock. In cluster
+   *  mode `fence` throws unless this node still holds the deadlines lease (platform/cluster/). */
+  async tick(fence?: () => Promise<void>): Promise<number> {
     const due = this.deadlines.takeDue(this.now());
     for (const p of due) {
       await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
@@ -239,6 +240,7 @@ export class AlarmService {
         if (!alarm || alarm.state !== 'active-unacknowledged') return;
         const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
         delete next.escalateAt;
+        await fence?.();
         await this.save(await this.scopes.records(p.tenantId), next);
         await this.audit.record(p.tenantId, {
           actor: 'system:alarm-escalation',
