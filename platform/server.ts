@@ -36,6 +36,7 @@ import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { TenantRegistry } from './tenancy/tenants.ts';
 import { AgreementService } from './policy/agreement-service.ts';
+import { startClusterNode, type ClusterNode, type ClusterTimings } from './cluster/node.ts';
 
 export interface PlatformOptions {
   pilots?: Pilot[];
@@ -52,6 +53,8 @@ export interface PlatformOptions {
   tickMs?: number;
   /** Extra API routers built from the services (mounted under /api/v1 behind authentication). */
   routers?: (services: PlatformServices) => Router[];
+  /** Cluster mode timings (tests shorten the lease); used only when `config.cluster` is set. */
+  cluster?: ClusterTimings;
 }
 
 export interface Platform {
@@ -60,6 +63,8 @@ export interface Platform {
   http: HttpServer;
   realtime: Realtime;
   ingest: Ingest;
+  /** Set in cluster mode: Redis, the node registry and the leases (platform/cluster/). */
+  cluster?: ClusterNode;
   pilots: Pilot[];
   /** The context a pilot runs with (for provisioning and tests). */
   pilotContext(id: string): PilotContext;
@@ -88,6 +93,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const pilots = opts.pilots ?? [];
 
   const storage = await createStorage(config);
+  const cluster = config.cluster ? await startClusterNode(config, logger, opts.cluster) : undefined;
   const master = await createMasterKeyProvider(config);
   if (!config.masterKeyHex && keyBesideData(masterKeyPath(config), config.dataDir)) {
     logger.warn(
@@ -143,7 +149,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     tenants: new TenantRegistry(platformRecords, storage, keyring, identityEvents),
     users: new Users(platformRecords),
     sessions: new Sessions(platformRecords, config.session.ttlMs, now, identityEvents),
-    loginGuard: new LoginGuard({
+    loginGuard: cluster?.loginGuard ?? new LoginGuard({
       maxFailures: config.login.maxFailures,
       lockoutMs: config.login.lockoutMs,
       perAddressPerMinute: config.login.rateLimitPerMinute,
@@ -158,6 +164,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     readiness: async () => ({
       storage: await platformStore.ping().catch(() => false),
       broker: ingest?.ready() ?? false,
+      ...(cluster ? await cluster.readiness() : {}),
     }),
   };
 
@@ -166,8 +173,13 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     await services.alarms.loadPending(t.id);
     await services.commands.loadPending(t.id);
   }
-  services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
-  services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
+  if (cluster) {
+    // Once across the cluster: only the holder of the deadlines lease ticks (platform/cluster/jobs.ts).
+    cluster.startJobs(services, (err) => logger.error({ err }, 'deadline check failed'));
+  } else {
+    services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
+    services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
+  }
 
   let ingest: Ingest | undefined;
   const presence = {
@@ -192,7 +204,10 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
   });
   http.on('request', app);
-  const realtime = startRealtime(http, services, { batchMs: opts.realtimeBatchMs ?? 250 });
+  const realtime = startRealtime(http, services, {
+    batchMs: opts.realtimeBatchMs ?? 250,
+    ...(cluster ? { adapter: cluster.realtimeAdapter } : {}),
+  });
   ingest = await startIngest({ config, services, pilots, contexts, http });
 
   for (const p of pilots) await p.start?.(contexts.get(p.id)!);
@@ -202,6 +217,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http.listen(config.http.port, config.http.host, () => resolve());
   });
   const httpPort = (http.address() as AddressInfo).port;
+  cluster?.describe({ http: httpPort, mqtt: ingest.port });
   logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
@@ -211,6 +227,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http,
     realtime,
     ingest,
+    ...(cluster ? { cluster } : {}),
     pilots,
     pilotContext: (id) => {
       const ctx = contexts.get(id);
@@ -234,6 +251,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   services.alarms.stop();
   services.commands.stop();
   await p.realtime.close();
+  await p.cluster?.stop();
   await new Promise<void>((resolve) => {
     if (!p.http.listening) return resolve();
     p.http.close(() => resolve());

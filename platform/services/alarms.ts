@@ -237,7 +237,9 @@ export class AlarmService {
     for (const p of due) {
       await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
         const alarm = await this.get(p.id);
-        if (!alarm || alarm.state !== 'active-unacknowledged') return;
+        // The stored alarm decides, not the armed copy: in cluster mode another node may have
+        // escalated it already, or a severity rise may have moved its deadline.
+        if (!alarm || alarm.state !== 'active-unacknowledged' || !alarm.escalateAt || alarm.escalateAt > this.now()) return;
         const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
         delete next.escalateAt;
         await fence?.();
