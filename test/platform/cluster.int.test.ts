@@ -65,6 +65,15 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     }
   });
 
+  it('audit appends from three nodes form one linear chain that verifies (ASVS 7.3.3)', async () => {
+    // The failures above were recorded on the tenant's chain by all three nodes in turn.
+    const verdict = await nodes[2]!.platform.services.audit.verify(TENANT);
+    expect(verdict.ok).toBe(true);
+    const page = await nodes[0]!.platform.services.audit.list(TENANT, { action: 'auth.login', limit: 1000 });
+    const failures = page.entries.filter((e) => e.outcome === 'failure');
+    expect(failures.length).toBeGreaterThanOrEqual(2 * nodes[0]!.config.login.maxFailures - 2);
+  });
+
   it('an alarm raised on node C reaches a clinician socket connected to node B', async () => {
     // The lock-out test above locked tenant-a-operator; the tenant admin sees alarms too.
     const reader = await new ApiClient(nodes[1]!.url).login('tenant-a-tenant-admin', TEST_PASSWORD);
