@@ -202,6 +202,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
+    ...(cluster && opts.apiRateLimitPerMinute !== 0 ? { sharedApiLimit: cluster.apiLimit(opts.apiRateLimitPerMinute ?? 6000) } : {}),
   });
   http.on('request', app);
   const realtime = startRealtime(http, services, {

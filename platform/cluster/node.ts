@@ -11,7 +11,7 @@ import type { RealtimeOptions } from '../realtime/realtime.ts';
 import { startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
-import { RedisLoginGuard } from './redis-limits.ts';
+import { RedisLoginGuard, sharedApiLimit } from './redis-limits.ts';
 
 /** The lease the escalation and command-expiry ticker runs under. */
 export const DEADLINES_LEASE = 'platform.deadlines';
@@ -34,6 +34,8 @@ export interface ClusterNode {
   deadlines: LeaseKeeper;
   lease(name: string): LeaseKeeper;
   loginGuard: RedisLoginGuard;
+  /** The API's per-principal limit across nodes, for `createApp`'s `sharedApiLimit`. */
+  apiLimit(perMinute: number): (principalId: string) => Promise<number | null>;
   realtimeAdapter: NonNullable<RealtimeOptions['adapter']>;
   /** Starts the deadlines ticker over the services (after they loaded). */
   startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
@@ -100,6 +102,7 @@ export async function startClusterNode(
       lockoutMs: config.login.lockoutMs,
       perAddressPerMinute: config.login.rateLimitPerMinute,
     }),
+    apiLimit: (perMinute) => sharedApiLimit(redis, perMinute),
     realtimeAdapter: createAdapter(adapterClient),
     startJobs(services, onError) {
       jobs = startClusterJobs(deadlines, services, { ...(timings.tickMs ? { tickMs: timings.tickMs } : {}), onError });

@@ -1,4 +1,4 @@
-// Cluster-wide login defence (ASVS 2.2.1) on Redis with rate-limiter-flexible: the per-address
+// Cluster-wide limits on Redis with rate-limiter-flexible. Login defence (ASVS 2.2.1): the per-address
 // rate limit and the per-account failure count live in Redis, so failures spread over any
 // number of nodes lock an account at the same count as on one. While Redis is unreachable each
 // node falls back to an in-memory limiter of the same shape (the insurance limiter): limits then
@@ -60,4 +60,19 @@ export class RedisLoginGuard implements LoginGuardPort {
   async succeeded(username: string): Promise<void> {
     await this.failures.delete(canonicalUsername(username));
   }
+}
+
+/** The API's per-principal request limit, counted across nodes: resolves to the seconds to wait
+ *  when the principal is over its limit in the current minute, null otherwise. */
+export function sharedApiLimit(redis: Redis, perMinute: number): (principalId: string) => Promise<number | null> {
+  const perPrincipal = limiter(redis, 'custodia:api', perMinute, 60);
+  return async (principalId) => {
+    try {
+      await perPrincipal.consume(principalId);
+      return null;
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      return seconds(err.msBeforeNext);
+    }
+  };
 }

@@ -17,6 +17,7 @@ const skip = !pgReachable ? PG_SKIP_NOTICE : !redisInstalled ? REDIS_SKIP_NOTICE
 if (skip) console.warn(skip);
 
 const TENANT = 'tenant-a';
+const API_LIMIT = 30;
 const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
 
 (skip ? describe.skip : describe)(`cluster mode: three nodes on Redis and PostgreSQL${skip ? ` — ${skip}` : ''}`, () => {
@@ -30,6 +31,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
       provision,
       config: { storeUrl: db.url, masterKeyHex: masterKey, cluster: { redisUrl: redis.url, nodeId: id } },
       cluster: { leaseTtlMs: 1500, heartbeatMs: 300, tickMs: 100 },
+      apiRateLimitPerMinute: API_LIMIT,
     });
   const masterKey = randomBytes(32).toString('hex');
 
@@ -72,6 +74,20 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     const page = await nodes[0]!.platform.services.audit.list(TENANT, { action: 'auth.login', limit: 1000 });
     const failures = page.entries.filter((e) => e.outcome === 'failure');
     expect(failures.length).toBeGreaterThanOrEqual(2 * nodes[0]!.config.login.maxFailures - 2);
+  });
+
+  it('the API rate limit of a principal holds across nodes, not per node (ASVS 11.1.4)', async () => {
+    const token = (await new ApiClient(nodes[0]!.url).login('tenant-a-evaluator', TEST_PASSWORD)).token;
+    const call = async (i: number) => {
+      const c = new ApiClient(nodes[i % 3]!.url);
+      c.token = token;
+      return (await c.get('/api/v1/alarms')).status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < API_LIMIT; i++) statuses.push(await call(i));
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    // One node has seen only a third of them; the cluster has seen them all.
+    for (const i of [0, 1, 2]) expect(await call(i)).toBe(429);
   });
 
   it('an alarm raised on node C reaches a clinician socket connected to node B', async () => {
