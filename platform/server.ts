@@ -135,6 +135,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const platformRecords = await scopes.records(PLATFORM_SCOPE);
   const bus = new EventBus();
   const identityEvents = new IdentityEvents();
+  await cluster?.relayIdentity(identityEvents);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const services: PlatformServices = {

@@ -5,9 +5,11 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
+import type { IdentityEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { PlatformServices } from '../services/index.ts';
 import type { RealtimeOptions } from '../realtime/realtime.ts';
+import { relayIdentityChanges } from './identity-relay.ts';
 import { startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
@@ -39,6 +41,8 @@ export interface ClusterNode {
   realtimeAdapter: NonNullable<RealtimeOptions['adapter']>;
   /** Starts the deadlines ticker over the services (after they loaded). */
   startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
+  /** Relays identity changes between this node and the others (./identity-relay.ts). */
+  relayIdentity(events: IdentityEvents): Promise<void>;
   readiness(): Promise<{ redis: boolean; cluster: boolean }>;
   /** Extra facts for the registry row (ports), refreshed on each heartbeat. */
   describe(info: Record<string, unknown>): void;
@@ -90,6 +94,9 @@ export async function startClusterNode(
   heartbeat.unref();
 
   let jobs: ClusterJobs | undefined;
+  let stopRelay: (() => Promise<void>) | undefined;
+  const relayClient = new Redis(redisUrl, { lazyConnect: true });
+  relayClient.on('error', () => undefined); // reported once above
   logger.info({ nodeId }, 'cluster mode: node registered');
   return {
     nodeId,
@@ -108,6 +115,16 @@ export async function startClusterNode(
       jobs = startClusterJobs(deadlines, services, { ...(timings.tickMs ? { tickMs: timings.tickMs } : {}), onError });
       return jobs;
     },
+    async relayIdentity(events) {
+      await relayClient.connect();
+      stopRelay = await relayIdentityChanges({
+        events,
+        publisher: redis,
+        subscriber: relayClient,
+        nodeId,
+        onError: (err) => logger.warn({ err }, 'identity change relay failed'),
+      });
+    },
     async readiness() {
       return { redis: redis.status === 'ready', cluster: await store.ping() };
     },
@@ -117,6 +134,8 @@ export async function startClusterNode(
     },
     async stop() {
       jobs?.stop();
+      await stopRelay?.();
+      relayClient.disconnect();
       clearInterval(heartbeat);
       // Hand the leases over at once rather than making the next holder wait for their expiry.
       for (const k of keepers) await k.release();

@@ -109,6 +109,22 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     }
   });
 
+  it('a logout on node A ends the socket opened with that session on node B (ASVS 3.3.1)', async () => {
+    const user = await new ApiClient(nodes[0]!.url).login('tenant-a-auditor', TEST_PASSWORD);
+    const sock: Socket = io(nodes[1]!.url, { auth: { token: user.token }, transports: ['websocket'], reconnection: false });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        sock.once('hello', () => resolve());
+        sock.once('connect_error', reject);
+      });
+      const closed = new Promise<string>((resolve) => sock.once('disconnect', (reason) => resolve(reason)));
+      expect((await user.post('/api/v1/auth/logout')).status).toBeLessThan(300);
+      expect(await closed).toBe('io server disconnect');
+    } finally {
+      sock.close();
+    }
+  });
+
   it('an escalation due on any node fires exactly once, and once more after the lease holder leaves', async () => {
     const escalations = async () =>
       (await runInTenant(ctx, () => nodes[1]!.platform.services.audit.list(TENANT, { action: 'alarm.escalation', limit: 100 }))).entries.length;
