@@ -211,6 +211,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ...(cluster ? { adapter: cluster.realtimeAdapter } : {}),
   });
   ingest = await startIngest({ config, services, pilots, contexts, http });
+  await cluster?.routeCommands(services.commands, ingest.broker);
 
   for (const p of pilots) await p.start?.(contexts.get(p.id)!);
 

@@ -9,7 +9,10 @@ import type { IdentityEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { PlatformServices } from '../services/index.ts';
 import type { RealtimeOptions } from '../realtime/realtime.ts';
+import { routeCommandsAcrossNodes } from './command-router.ts';
 import { relayIdentityChanges } from './identity-relay.ts';
+import type { Broker } from '../broker/broker.ts';
+import type { CommandService } from '../services/commands.ts';
 import { startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
@@ -43,6 +46,8 @@ export interface ClusterNode {
   startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
   /** Relays identity changes between this node and the others (./identity-relay.ts). */
   relayIdentity(events: IdentityEvents): Promise<void>;
+  /** Commands issued here reach devices connected to other nodes (./command-router.ts). */
+  routeCommands(commands: CommandService, broker: Pick<Broker, 'deliver' | 'isOnline'>): Promise<void>;
   readiness(): Promise<{ redis: boolean; cluster: boolean }>;
   /** Extra facts for the registry row (ports), refreshed on each heartbeat. */
   describe(info: Record<string, unknown>): void;
@@ -95,6 +100,7 @@ export async function startClusterNode(
 
   let jobs: ClusterJobs | undefined;
   let stopRelay: (() => Promise<void>) | undefined;
+  let stopRouting: (() => Promise<void>) | undefined;
   const relayClient = new Redis(redisUrl, { lazyConnect: true });
   relayClient.on('error', () => undefined); // reported once above
   logger.info({ nodeId }, 'cluster mode: node registered');
@@ -125,6 +131,15 @@ export async function startClusterNode(
         onError: (err) => logger.warn({ err }, 'identity change relay failed'),
       });
     },
+    async routeCommands(commands, broker) {
+      stopRouting = await routeCommandsAcrossNodes({
+        redisUrl,
+        nodeId,
+        commands,
+        broker,
+        onError: (err) => logger.warn({ err }, 'cross-node command routing failed'),
+      });
+    },
     async readiness() {
       return { redis: redis.status === 'ready', cluster: await store.ping() };
     },
@@ -135,6 +150,7 @@ export async function startClusterNode(
     async stop() {
       jobs?.stop();
       await stopRelay?.();
+      await stopRouting?.();
       relayClient.disconnect();
       clearInterval(heartbeat);
       // Hand the leases over at once rather than making the next holder wait for their expiry.

@@ -3,11 +3,13 @@
 // across nodes, an alarm raised on one node reaches a socket on another, escalations fire once
 // on the deadlines lease holder (and once after it leaves), and /readyz reports Redis.
 import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
+import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
 
@@ -29,6 +31,8 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     bootHarness({
       store: 'postgres',
       provision,
+      pilots: [probePilot],
+      tenantPilots: ['probe'],
       config: { storeUrl: db.url, masterKeyHex: masterKey, cluster: { redisUrl: redis.url, nodeId: id } },
       cluster: { leaseTtlMs: 1500, heartbeatMs: 300, tickMs: 100 },
       apiRateLimitPerMinute: API_LIMIT,
@@ -122,6 +126,38 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
       expect(await closed).toBe('io server disconnect');
     } finally {
       sock.close();
+    }
+  });
+
+  it('a command issued on node A reaches the device connected to node C, once, and is reported delivered', async () => {
+    const { secret } = await runInTenant(ctx, () =>
+      nodes[0]!.platform.services.devices.register({ id: 'probe-x', tenantId: TENANT, kind: 'probe-sensor' }),
+    );
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${nodes[2]!.platform.mqttPort}`, {
+      clientId: 'probe-x',
+      username: 'probe-x',
+      password: secret,
+      reconnectPeriod: 0,
+    });
+    device.on('error', () => undefined);
+    try {
+      const received: string[] = [];
+      device.on('message', (topic) => received.push(topic));
+      await device.subscribeAsync(`tenants/${TENANT}/devices/probe-x/commands/+`, { qos: 1 });
+      await expect.poll(() => nodes[2]!.platform.ingest.isOnline(TENANT, 'probe-x')).toBe(true);
+      expect(nodes[0]!.platform.ingest.isOnline(TENANT, 'probe-x')).toBe(false);
+      const cmd = await runInTenant(ctx, () =>
+        nodes[0]!.platform.services.commands.create({ deviceId: 'probe-x', name: 'ping', payload: { n: 1 }, ttlMs: 60_000 }),
+      );
+      await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
+      expect(received[0]).toBe(`tenants/${TENANT}/devices/probe-x/commands/${cmd.id}`);
+      await expect
+        .poll(async () => (await runInTenant(ctx, () => nodes[1]!.platform.services.commands.get(cmd.id)))?.status, { timeout: 10_000 })
+        .toBe('delivered');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(received).toHaveLength(1);
+    } finally {
+      device.end(true);
     }
   });
 
