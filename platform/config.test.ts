@@ -72,6 +72,20 @@ describe('configuration', () => {
     expect(loadConfig({ CUSTODIA_STORE_URL: mongoUrl, MONGODB_URI: mongoUrl }).mongodbUri).toBe(mongoUrl);
   });
 
+  it('cluster mode: a Redis URL plus a shared PostgreSQL store; without them nothing changes; SQLite refused in one line', () => {
+    expect(loadConfig({}).cluster).toBeUndefined();
+    const pgUrl = 'postgres://app:pw@db.internal:5432/custodia';
+    const c = loadConfig({ CUSTODIA_REDIS_URL: 'redis://127.0.0.1:6379', CUSTODIA_STORE_URL: pgUrl, CUSTODIA_NODE_ID: 'node-a' });
+    expect(c.cluster).toEqual({ redisUrl: 'redis://127.0.0.1:6379', nodeId: 'node-a' });
+    expect(loadConfig({ CUSTODIA_REDIS_URL: 'redis://r:6379', CUSTODIA_STORE_URL: pgUrl }).cluster?.nodeId).toMatch(/-\d+$/);
+    for (const env of [{ CUSTODIA_REDIS_URL: 'redis://r:6379' }, { CUSTODIA_REDIS_URL: 'redis://r:6379', CUSTODIA_STORE_URL: 'sqlite:' }]) {
+      expect(() => loadConfig(env)).toThrow(/^invalid configuration: CUSTODIA_REDIS_URL \(cluster mode\) needs a shared store[^\n]*$/);
+    }
+    expect(() => loadConfig({ CUSTODIA_REDIS_URL: 'redis://r:6379', CUSTODIA_STORE_URL: 'mongodb://m:27017' })).toThrow(/MongoDB cannot hold/);
+    expect(() => loadConfig({ CUSTODIA_REDIS_URL: 'http://r' })).toThrow(/CUSTODIA_REDIS_URL must start with redis:\/\//);
+    expect(() => loadConfig({ CUSTODIA_NODE_ID: 'a' })).toThrow(/CUSTODIA_NODE_ID needs CUSTODIA_REDIS_URL/);
+  });
+
   it('the test variant uses a fresh temporary directory and free ports', () => {
     const a = testConfig();
     const b = testConfig();

@@ -1,7 +1,7 @@
 // The one configuration loader: validates the environment at start-up, fills defaults and
 // fails with one clear line naming the offending variable. Tests use `testConfig()`.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -86,6 +86,10 @@ export const envSchema = z.object({
   BACKUP_K: z.coerce.number().int().min(1).max(16).optional(),
   /** How often the retention job deletes readings past each tenant's retention period. */
   RETENTION_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Cluster mode (docs/architecture.md "Cluster mode"): a Redis URL plus a shared PostgreSQL store. */
+  CUSTODIA_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** This node's name in the cluster registry; default `<hostname>-<pid>`. */
+  CUSTODIA_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
 });
 
 const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
@@ -145,6 +149,8 @@ export interface Config {
   /** Scheduled backups of the default location; absent when BACKUP_INTERVAL_MINUTES is unset. */
   backup?: { intervalMs: number; keep: number; targets: string[]; k: number };
   retention?: { checkMs: number };
+  /** Set in cluster mode only; absent: the embedded single-process mode. */
+  cluster?: { redisUrl: string; nodeId: string };
 }
 
 /** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
@@ -215,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
     ...backupSchedule(e),
     retention: { checkMs: e.RETENTION_CHECK_MINUTES * 60_000 },
+    ...clusterSelection(e.CUSTODIA_REDIS_URL, e.CUSTODIA_NODE_ID, store.storeUrl),
   };
 }
 
@@ -264,6 +271,22 @@ export function parseRegions(text: string): Record<string, RegionLocation> {
     out[name] = { ...where, backupTargets: loc.backupTargets.map((t) => resolve(t)) };
   }
   return out;
+}
+
+/** Cluster mode needs Redis and a store every node shares; the embedded SQLite file is not one.
+ *  Leases live in PostgreSQL (platform/cluster/leases.ts), so MongoDB is refused for now. */
+function clusterSelection(redisUrl: string | undefined, nodeId: string | undefined, storeUrl: string | undefined): Pick<Config, 'cluster'> {
+  if (!redisUrl) {
+    if (nodeId) throw new ConfigError('invalid configuration: CUSTODIA_NODE_ID needs CUSTODIA_REDIS_URL (cluster mode)');
+    return {};
+  }
+  if (!storeUrl) {
+    throw new ConfigError('invalid configuration: CUSTODIA_REDIS_URL (cluster mode) needs a shared store: set CUSTODIA_STORE_URL to postgres://…, not the embedded SQLite');
+  }
+  if (!/^postgres(ql)?:\/\//.test(storeUrl)) {
+    throw new ConfigError('invalid configuration: CUSTODIA_REDIS_URL (cluster mode) needs CUSTODIA_STORE_URL=postgres://… (MongoDB cannot hold the cluster leases yet)');
+  }
+  return { cluster: { redisUrl, nodeId: nodeId ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) } };
 }
 
 /** CUSTODIA_STORE_URL picks the adapter by its scheme; MONGODB_URI alone still selects MongoDB.

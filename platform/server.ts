@@ -20,6 +20,7 @@ import { acquireDataLock } from './data-lock.ts';
 import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { AgreementService } from './policy/agreement-service.ts';
+import { startClusterNode, type ClusterNode, type ClusterTimings } from './cluster/node.ts';
 
 export interface PlatformOptions {
   pilots?: Pilot[];
@@ -36,6 +37,8 @@ export interface PlatformOptions {
   tickMs?: number;
   /** Extra API routers built from the services (mounted under /api/v1 behind authentication). */
   routers?: (services: PlatformServices) => Router[];
+  /** Cluster mode timings (tests shorten the lease); used only when `config.cluster` is set. */
+  cluster?: ClusterTimings;
 }
 
 export interface Platform {
@@ -44,6 +47,8 @@ export interface Platform {
   http: HttpServer;
   realtime: Realtime;
   ingest: Ingest;
+  /** Set in cluster mode: Redis, the node registry and the leases (platform/cluster/). */
+  cluster?: ClusterNode;
   pilots: Pilot[];
   /** The context a pilot runs with (for provisioning and tests). */
   pilotContext(id: string): PilotContext;
@@ -74,7 +79,15 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   const pilots = opts.pilots ?? [];
 
   let ingest: Ingest | undefined;
-  const services = await buildServices({ config, logger, now, brokerReady: () => ingest?.ready() ?? false });
+  const cluster = config.cluster ? await startClusterNode(config, logger, opts.cluster) : undefined;
+  const services = await buildServices({
+    config,
+    logger,
+    now,
+    brokerReady: () => ingest?.ready() ?? false,
+    ...(cluster ? { loginGuard: cluster.loginGuard, readiness: () => cluster.readiness() } : {}),
+  });
+  await cluster?.relayIdentity(services.identityEvents);
   const platformRecords = await services.scopes.records(PLATFORM_SCOPE);
 
   // Residency: every tenant placed in its region's location before any tenant store is opened;
@@ -88,8 +101,13 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     await services.alarms.loadPending(t.id);
     await services.commands.loadPending(t.id);
   }
-  services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
-  services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
+  if (cluster) {
+    // Once across the cluster: only the holder of the deadlines lease ticks (platform/cluster/jobs.ts).
+    cluster.startJobs(services, (err) => logger.error({ err }, 'deadline check failed'));
+  } else {
+    services.alarms.start(opts.tickMs, (err) => logger.error({ err }, 'alarm escalation check failed'));
+    services.commands.start(opts.tickMs, (err) => logger.error({ err }, 'command expiry check failed'));
+  }
 
   const presence = {
     isOnline: (t: string, d: string) => ingest?.isOnline(t, d) ?? false,
@@ -115,11 +133,16 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
+    ...(cluster && opts.apiRateLimitPerMinute !== 0 ? { sharedApiLimit: cluster.apiLimit(opts.apiRateLimitPerMinute ?? 6000) } : {}),
   });
   http.on('request', app);
   http.on('clientError', answerClientError);
-  const realtime = startRealtime(http, services, { batchMs: opts.realtimeBatchMs ?? 250 });
+  const realtime = startRealtime(http, services, {
+    batchMs: opts.realtimeBatchMs ?? 250,
+    ...(cluster ? { adapter: cluster.realtimeAdapter } : {}),
+  });
   ingest = await startIngest({ config, services, pilots, instances, http });
+  await cluster?.routeCommands(services.commands, ingest.broker);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -129,6 +152,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   services.backups?.start();
   services.retention?.start();
   void services.retention?.runOnce().catch((err: unknown) => logger.error({ err }, 'retention job failed'));
+  cluster?.describe({ http: httpPort, mqtt: ingest.port });
   logger.info({ http: httpPort, mqtt: ingest.port, dataDir: config.dataDir, store: services.storage.kind }, 'custodia platform started');
 
   let stopping: Promise<void> | undefined;
@@ -138,6 +162,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     http,
     realtime,
     ingest,
+    ...(cluster ? { cluster } : {}),
     pilots,
     pilotContext: (id) => {
       const ctx = contexts.get(id);
@@ -175,6 +200,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await services.backups?.stop();
   await services.retention?.stop();
   await p.realtime.close();
+  await p.cluster?.stop();
   await new Promise<void>((resolve) => {
     if (!p.http.listening) return resolve();
     p.http.close(() => resolve());

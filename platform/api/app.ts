@@ -34,6 +34,9 @@ export interface AppOptions {
   extraRouters?: Router[];
   /** Requests per minute per principal (0: unlimited, e.g. in load tests). */
   apiRateLimitPerMinute?: number;
+  /** Cluster mode: the per-principal limit counted across nodes (platform/cluster/redis-limits.ts);
+   *  resolves to the seconds to wait when over the limit, null otherwise. */
+  sharedApiLimit?: (principalId: string) => Promise<number | null>;
 }
 
 export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
@@ -81,8 +84,12 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants);
   api.use(auth);
   const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
-  api.use((req, _res, next) => {
+  api.use(async (req, _res, next) => {
     if (opts.apiRateLimitPerMinute === 0) return next();
+    if (opts.sharedApiLimit) {
+      const retryAfter = await opts.sharedApiLimit(req.principal!.id);
+      return next(retryAfter === null ? undefined : tooMany('API rate limit reached', retryAfter));
+    }
     if (!perPrincipal.hit(req.principal!.id)) return next(tooMany('API rate limit reached', perPrincipal.retryAfter()));
     next();
   });

@@ -197,6 +197,13 @@ interface Chain {
   flushScheduled: boolean;
 }
 
+const MAX_CONFLICT_RETRIES = 20;
+/** A duplicate sequence number: PostgreSQL unique violation or MongoDB duplicate key. */
+const isChainConflict = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 11000;
+};
+
 export function createAudit(options: CreateAuditOptions): Audit {
   const { storeFor, signer, now = Date.now, onError = () => {} } = options;
   const checkpointEvery = options.checkpointEvery ?? 100;
@@ -275,6 +282,7 @@ export function createAudit(options: CreateAuditOptions): Audit {
 
   /** Writes every pending entry, in groups that end exactly on checkpoint boundaries. */
   async function drain(chain: Chain): Promise<void> {
+    let conflicts = 0;
     while (chain.pending.length > 0) {
       let group: Pending[] = [];
       try {
@@ -305,6 +313,12 @@ export function createAudit(options: CreateAuditOptions): Audit {
       } catch (err) {
         // The store's state is unknown now: reload the head before the next append.
         chain.head = undefined;
+        if (group.length > 0 && isChainConflict(err) && conflicts++ < MAX_CONFLICT_RETRIES) {
+          // Another node appended to this chain first (cluster mode): re-chain the same events
+          // on the new head. The store's unique sequence keeps the chain linear, never forked.
+          chain.pending.unshift(...group);
+          continue;
+        }
         const failed = group.length > 0 ? group : chain.pending.splice(0);
         failed.forEach((p) => p.reject(err));
         continue;

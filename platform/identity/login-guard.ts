@@ -13,7 +13,16 @@ export interface LoginGuardOptions {
 
 export type LoginVerdict = { allowed: true } | { allowed: false; reason: 'locked' | 'rate-limited'; retryAfter: number };
 
-export class LoginGuard {
+/** What the login routes use: this in-memory guard on one node, or the cluster-wide one on
+ *  Redis (platform/cluster/redis-limits.ts) in cluster mode. */
+export interface LoginGuardPort {
+  check(username: string, address: string): LoginVerdict | Promise<LoginVerdict>;
+  /** Records a failure; true when this failure locked the account. */
+  failed(username: string): boolean | Promise<boolean>;
+  succeeded(username: string): void | Promise<void>;
+}
+
+export class LoginGuard implements LoginGuardPort {
   private failures = new Map<string, { count: number; lockedUntil: number }>();
   private readonly perAddress: WindowLimiter;
   private readonly now: () => number;

@@ -3,7 +3,7 @@
 // request. Asking for another tenant's room is refused and audited. Readings are batched per
 // room a few times a second; alarms and command statuses go at once (docs/architecture.md "Realtime").
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { SESSION_COOKIE, parseCookies, principalOf } from '../api/auth.ts';
 import type { IdentityChange, PlatformEvent } from '../events.ts';
@@ -50,11 +50,18 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function startRealtime(http: HttpServer, s: PlatformServices, opts: { batchMs?: number } = {}): Realtime {
+export interface RealtimeOptions {
+  batchMs?: number;
+  /** Cluster mode: socket.io's Redis streams adapter, so an emit reaches sockets on every node. */
+  adapter?: ServerOptions['adapter'];
+}
+
+export function startRealtime(http: HttpServer, s: PlatformServices, opts: RealtimeOptions = {}): Realtime {
   const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(http, {
     serveClient: false,
     maxHttpBufferSize: 16 * 1024,
     cors: { origin: false },
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
 
   // Identity changes, numbered: a socket whose session was withdrawn while the handshake was
@@ -134,7 +141,8 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: { bat
   const unsubscribe = s.bus.subscribe((e: PlatformEvent) => {
     const room = e.room ? subRoom(e.tenantId, e.room) : tenantRoom(e.tenantId);
     // Nobody watching this room: skip the work (readings of a fleet with no dashboard open).
-    if (e.batch && !io.sockets.adapter.rooms.get(room)?.size) return;
+    // Other nodes' sockets are not visible here: in cluster mode the batch always goes out.
+    if (e.batch && !opts.adapter && !io.sockets.adapter.rooms.get(room)?.size) return;
     if (!e.batch) {
       const rooms = !e.room && OPS_EVENTS.has(e.type) ? [room, opsRoom(e.tenantId)] : [room];
       io.to(rooms).emit(e.type, e.payload);

@@ -251,14 +251,15 @@ export class AlarmService {
     }
   }
 
-  /** Fires due escalations; called by the timer and by tests with an injected clock. */
-  async tick(): Promise<number> {
+  /** Fires due escalations; called by the timer and by tests with an injected clock. In cluster
+   *  mode `fence` throws unless this node still holds the deadlines lease (platform/cluster/). */
+  async tick(fence?: () => Promise<void>): Promise<number> {
     const due = this.deadlines.takeDue(this.now());
     for (const p of due) {
       await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
         const found = await this.get(p.id);
         if (!found) return;
-        const next = await this.writes.run(alarmKey(p.tenantId, found.source, found.type), () => this.escalateNow(p.tenantId, p.id));
+        const next = await this.writes.run(alarmKey(p.tenantId, found.source, found.type), () => this.escalateNow(p.tenantId, p.id, fence));
         // Hooks run outside the queue: a hook may raise or clear alarms of the same source and type.
         if (next) for (const hook of this.hooks) await hook(p.tenantId, next);
       });
@@ -266,11 +267,15 @@ export class AlarmService {
     return due.length;
   }
 
-  private async escalateNow(tenantId: string, id: string): Promise<Alarm | null> {
+  private async escalateNow(tenantId: string, id: string, fence?: () => Promise<void>): Promise<Alarm | null> {
     const alarm = await this.get(id);
-    if (!alarm || alarm.state !== 'active-unacknowledged') return null;
+    // The stored alarm decides, not the armed copy: in cluster mode another node may have
+    // escalated it already, or a severity rise may have moved its deadline.
+    if (!alarm || alarm.state !== 'active-unacknowledged' || !alarm.escalateAt || alarm.escalateAt > this.now()) return null;
     const next: Alarm = { ...alarm, escalatedAt: this.now(), updatedAt: this.now() };
     delete next.escalateAt;
+    // A node that lost the deadlines lease writes nothing (platform/cluster/leases.ts).
+    await fence?.();
     await this.save(await this.scopes.records(tenantId), next);
     await this.audit.record(tenantId, {
       actor: 'system:alarm-escalation',

@@ -16,7 +16,7 @@ import { createMasterKeyProvider, keyBesideData, masterKeyPath } from '../crypto
 import type { MasterKeyProvider } from '../crypto/types.ts';
 import { EventBus, IdentityEvents } from '../events.ts';
 import { Devices } from '../identity/devices.ts';
-import { LoginGuard } from '../identity/login-guard.ts';
+import { LoginGuard, type LoginGuardPort } from '../identity/login-guard.ts';
 import { Sessions } from '../identity/sessions.ts';
 import { Users } from '../identity/users.ts';
 import { ToolTokens } from '../identity/tool-tokens.ts';
@@ -41,6 +41,10 @@ export interface BuildServicesOptions {
   master?: MasterKeyProvider;
   /** Whether the broker accepts connections, for /readyz (default: not ready). */
   brokerReady?: () => boolean;
+  /** Cluster mode: the lock-out shared by every node instead of this process's own. */
+  loginGuard?: LoginGuardPort;
+  /** Cluster mode: more states for /readyz (Redis, the node registry). */
+  readiness?: () => Promise<Record<string, boolean>>;
 }
 
 export async function buildServices(opts: BuildServicesOptions): Promise<PlatformServices> {
@@ -125,7 +129,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     tenants,
     users: new Users(platformRecords),
     sessions: new Sessions(platformRecords, config.session.ttlMs, now, identityEvents),
-    loginGuard: new LoginGuard({
+    loginGuard: opts.loginGuard ?? new LoginGuard({
       maxFailures: config.login.maxFailures,
       lockoutMs: config.login.lockoutMs,
       perAddressPerMinute: config.login.rateLimitPerMinute,
@@ -149,6 +153,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     readiness: async () => ({
       storage: await platformStore.ping().catch(() => false),
       broker: brokerReady(),
+      ...(opts.readiness ? await opts.readiness() : {}),
     }),
   };
 }

@@ -205,10 +205,12 @@ export class CommandService {
     }
   }
 
-  /** Expires overdue commands; called by the timer and by tests with an injected clock. */
-  async tick(): Promise<number> {
+  /** Expires overdue commands; called by the timer and by tests with an injected clock. In
+   *  cluster mode `fence` throws unless this node still holds the deadlines lease. */
+  async tick(fence?: () => Promise<void>): Promise<number> {
     const due = this.expiries.takeDue(this.now());
     for (const e of due) {
+      await fence?.();
       await runInTenant({ tenantId: e.tenantId, principal: systemPrincipal('command-expiry', e.tenantId) }, () =>
         this.transition(e.id, 'expired', 'time to live passed'),
       );

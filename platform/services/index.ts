@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Keyring } from '../crypto/types.ts';
 import type { EventBus, IdentityEvents } from '../events.ts';
 import type { Devices } from '../identity/devices.ts';
-import type { LoginGuard } from '../identity/login-guard.ts';
+import type { LoginGuardPort } from '../identity/login-guard.ts';
 import type { Sessions } from '../identity/sessions.ts';
 import type { Users } from '../identity/users.ts';
 import type { ToolTokens } from '../identity/tool-tokens.ts';
@@ -40,7 +40,7 @@ export interface PlatformServices {
   tenants: TenantRegistry;
   users: Users;
   sessions: Sessions;
-  loginGuard: LoginGuard;
+  loginGuard: LoginGuardPort;
   devices: Devices;
   toolTokens: ToolTokens;
   series: SeriesService;

@@ -22,7 +22,7 @@ export function authRoutes(s: PlatformServices): Router {
   async function attemptLogin(req: Request) {
     const { username, password } = body(req, loginSchema);
     const address = req.ip ?? 'unknown';
-    const verdict = s.loginGuard.check(username, address);
+    const verdict = await s.loginGuard.check(username, address);
     if (!verdict.allowed) {
       s.audit.recordLimited('_platform', `login:${verdict.reason}:${address}`, {
         actor: 'anonymous',
@@ -42,7 +42,7 @@ export function authRoutes(s: PlatformServices): Router {
     // Same work whether or not the user exists (ASVS 2.2.1: no account enumeration by timing).
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.disabled) {
-      const locked = s.loginGuard.failed(username);
+      const locked = await s.loginGuard.failed(username);
       await s.audit.record(user?.tenantId ?? '_platform', {
         actor: user ? `user:${user.username}` : 'anonymous',
         action: locked ? 'auth.lockout' : 'auth.login',
@@ -52,7 +52,7 @@ export function authRoutes(s: PlatformServices): Router {
       });
       throw unauthorized('wrong username or password');
     }
-    s.loginGuard.succeeded(username);
+    await s.loginGuard.succeeded(username);
     const issued = await s.sessions.issue(user);
     await s.audit.record(user.tenantId ?? '_platform', {
       actor: `user:${user.username}`,

@@ -1,0 +1,53 @@
+// The platform's once-across-the-cluster jobs (escalation deadlines and command expiry) run on
+// the node holding the `platform.deadlines` lease only. A node that gains the lease first
+// re-reads every tenant's pending deadlines from the shared store (catching up on what the
+// previous holder left), then rescans every `rescanMs` for deadlines armed on other nodes.
+// Each write is fenced: a stale holder's tick fails with StaleLeaseError and writes nothing.
+import type { PlatformServices } from '../services/index.ts';
+import type { LeaseKeeper } from './lease-keeper.ts';
+import { StaleLeaseError } from './leases.ts';
+
+export interface ClusterJobs {
+  /** One pass (the timer's body); returns the number of deadlines handled. */
+  tick(): Promise<number>;
+  stop(): void;
+}
+
+export function startClusterJobs(
+  keeper: LeaseKeeper,
+  services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>,
+  opts: { tickMs?: number; rescanMs?: number; onError?: (err: unknown) => void } = {},
+): ClusterJobs {
+  const rescanMs = opts.rescanMs ?? 5_000;
+  let loadedGeneration = -1;
+  let lastScan = 0;
+  let running: Promise<number> | undefined;
+  const fence = () => keeper.fence();
+
+  async function pass(): Promise<number> {
+    if (!keeper.held()) return 0;
+    if (keeper.generation !== loadedGeneration || Date.now() - lastScan >= rescanMs) {
+      const generation = keeper.generation;
+      for (const t of await services.tenants.list()) {
+        await services.alarms.loadPending(t.id);
+        await services.commands.loadPending(t.id);
+      }
+      loadedGeneration = generation;
+      lastScan = Date.now();
+    }
+    return (await services.alarms.tick(fence)) + (await services.commands.tick(fence));
+  }
+
+  const tick = () => (running ??= pass().finally(() => (running = undefined)));
+  const timer = setInterval(
+    () =>
+      void tick().catch((err: unknown) => {
+        // A lost lease is the normal end of a holder's turn; the next holder catches up.
+        if (err instanceof StaleLeaseError) loadedGeneration = -1;
+        else opts.onError?.(err);
+      }),
+    opts.tickMs ?? 1000,
+  );
+  timer.unref();
+  return { tick, stop: () => clearInterval(timer) };
+}
