@@ -11,5 +11,6 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    setupFiles: ['./test/support/setup.ts'],
   },
 });

@@ -2,12 +2,12 @@
 // with one user per role, and hands out logged-in API clients. The validation runner boots one
 // per scenario, and every integration test uses it.
 import { rm } from 'node:fs/promises';
-import { afterAll } from 'vitest';
 import { testConfig, type Config } from '../../platform/config.ts';
 import type { Pilot } from '../../platform/pilot.ts';
 import { startPlatform, type Platform, type PlatformOptions } from '../../platform/server.ts';
 import type { Role } from '../../platform/tenancy/context.ts';
 import { ApiClient } from './api-client.ts';
+import { keptDatabases, ownedDatabases } from './harness-databases.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from './postgres.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple-1';
@@ -58,17 +58,6 @@ export async function testPostgresDatabase(): Promise<TestDatabase> {
   if (!adminUrl) throw new Error(PG_SKIP_NOTICE);
   return createTestDatabase(adminUrl);
 }
-
-/** PostgreSQL databases of harnesses closed with keepData, by data directory. */
-const keptDatabases = new Map<string, TestDatabase>();
-/** Every database a harness created in this test file: whatever a test left (a restart test
- *  that removed the data directory itself, a failure) is dropped when the file ends. */
-const ownedDatabases = new Set<TestDatabase>();
-afterAll(async () => {
-  for (const db of ownedDatabases) await db.drop();
-  ownedDatabases.clear();
-  keptDatabases.clear();
-});
 
 const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
 
