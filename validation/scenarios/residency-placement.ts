@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import mqtt from 'mqtt';
 import { sqliteSnapshots } from '../../platform/backup/snapshot.ts';
+import { mqttIdentity, telemetryTopic } from '../../platform/broker/topics.ts';
 import { TEST_PASSWORD, type Harness } from '../support/harness.ts';
 import { listFiles, scanDir } from '../support/scan.ts';
 import { syntheticFaker } from '../support/synthetic.ts';
@@ -46,14 +47,14 @@ async function activity(h: Harness, tenant: string, admin: string, operator: str
   const created = await api.post('/api/v1/devices', { id: deviceId, kind: 'probe-sensor' });
   if (created.status !== 201) throw new Error(`device ${deviceId}: ${created.status} ${JSON.stringify(created.body)}`);
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
-    clientId: deviceId,
-    username: deviceId,
+    clientId: mqttIdentity(tenant, deviceId),
+    username: mqttIdentity(tenant, deviceId),
     password: created.body.secret as string,
     reconnectPeriod: 0,
   });
   try {
     for (const value of values) {
-      await client.publishAsync(`tenants/${tenant}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), value }), { qos: 1 });
+      await client.publishAsync(telemetryTopic(tenant, deviceId), JSON.stringify({ ts: Date.now(), value }), { qos: 1 });
     }
   } finally {
     await client.endAsync(true);
