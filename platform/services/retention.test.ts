@@ -66,4 +66,22 @@ describe('RetentionJob', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('a scheduled pass that cannot list the tenants reports the failure instead of swallowing it', async () => {
+    const errors: unknown[] = [];
+    const job = new RetentionJob({
+      tenants: { list: async () => Promise.reject(new Error('store unavailable')) },
+      storeFor: () => Promise.reject(new Error('not reached')),
+      audit: { record: async () => undefined },
+      intervalMs: 10,
+      onError: (err) => void errors.push(err),
+    });
+    job.start();
+    try {
+      await expect.poll(() => errors.length, { timeout: 2000 }).toBeGreaterThan(0);
+      expect((errors[0] as Error).message).toBe('store unavailable');
+    } finally {
+      await job.stop();
+    }
+  });
 });

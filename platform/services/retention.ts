@@ -26,7 +26,8 @@ export interface RetentionJobOptions {
   audit: Pick<AuditSink, 'record'>;
   intervalMs: number;
   now?: () => number;
-  onError?: (err: unknown, tenantId: string) => void;
+  /** `tenantId` is absent when the pass failed before reaching a tenant (the tenant list). */
+  onError?: (err: unknown, tenantId?: string) => void;
 }
 
 export class RetentionJob {
@@ -37,7 +38,8 @@ export class RetentionJob {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => void this.runOnce().catch(() => undefined), this.opts.intervalMs);
+    // A pass that fails as a whole (the tenant list unreadable) is reported, not swallowed.
+    this.#timer = setInterval(() => void this.runOnce().catch((err: unknown) => this.opts.onError?.(err)), this.opts.intervalMs);
     this.#timer.unref();
   }
 
