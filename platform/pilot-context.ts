@@ -66,6 +66,7 @@ export function createPilotContext(
     devices: {
       list: (filter = {}) => s.devices.list(tenant('devices.list'), filter),
       get: (id) => s.devices.requireInTenant(tenant('devices.get'), id),
+      find: (id) => s.devices.get(tenant('devices.find'), id),
       register: async (input) => {
         const tenantId = tenant('devices.register');
         const t = await s.tenants.require(tenantId);

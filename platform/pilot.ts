@@ -112,6 +112,8 @@ export interface PilotContext<TEvents extends EventMap = any> {
   devices: {
     list(filter?: { kind?: string }): Promise<Device[]>;
     get(id: string): Promise<Device>;
+    /** The device, or null when the tenant has none by that id; a failing store still throws. */
+    find(id: string): Promise<Device | null>;
     register(input: { id: string; kind: string; label?: string; subject?: string | null; attributes?: Device['attributes'] }): Promise<{ device: Device; secret: string }>;
     update(id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>): Promise<Device>;
     isOnline(id: string): boolean;

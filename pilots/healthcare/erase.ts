@@ -22,7 +22,7 @@ export async function erasePatient(ctx: PilotContext, rt: Runtime, patient: Pati
     // 1. The ingest gate now refuses this patient's readings; detached devices stay refused.
     const detached: string[] = [];
     for (const id of patient.deviceIds) {
-      const d = await ctx.devices.get(id).catch(() => null);
+      const d = await ctx.devices.find(id);
       if (d && d.subject === patient.id) {
         await ctx.devices.update(id, { subject: null });
         detached.push(id);

@@ -168,7 +168,7 @@ async function clearKnown(rt: Runtime, ctx: PilotContext, source: string, type: 
  *  an erased subject cannot be sealed, and must not be attempted. */
 async function attachedTo(rt: Runtime, ctx: PilotContext, deviceId: string, subject: string): Promise<boolean> {
   if (rt.erasing.has(patientKey(tenantOf(ctx), subject))) return false;
-  const current = await ctx.devices.get(deviceId).catch(() => null);
+  const current = await ctx.devices.find(deviceId);
   if (current?.subject !== subject) return false;
   return !(await ctx.subjects.isErased(subject));
 }

@@ -19,7 +19,7 @@ export function fhirHandler(ctx: PilotContext, rt: Runtime): RequestHandler {
     const range = resolveRange(q, now, rt.options.exportRangeMs);
     const devices: { id: string; kind: string; label: string }[] = [];
     for (const deviceId of patient.deviceIds) {
-      const d = await ctx.devices.get(deviceId).catch(() => null);
+      const d = await ctx.devices.find(deviceId);
       if (d) devices.push({ id: d.id, kind: d.kind, label: d.label });
     }
     const readings = await patientReadings(ctx, patient, range, rt.options.maxPointsPerDevice);

@@ -29,7 +29,7 @@ async function deviceSummaries(ctx: PilotContext, p: Patient): Promise<{ devices
   const devices: DeviceSummary[] = [];
   const latest: { ts: number; data: unknown }[] = [];
   for (const id of p.deviceIds) {
-    const device = await ctx.devices.get(id).catch(() => null);
+    const device = await ctx.devices.find(id);
     if (!device) continue;
     // Not `series.latest`: a reading dated in the far future would pin "last vitals" for ever.
     const [last] = await ctx.series.range<Record<string, unknown>>(id, { to: ctx.now() + ctx.deviceClock.maxSkewMs, desc: true, limit: 1 });
