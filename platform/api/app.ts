@@ -22,6 +22,11 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
 import { userRoutes } from './routes/users.ts';
+import { z } from 'zod';
+import { mountContract, platformVersion } from './openapi.ts';
+import { doc } from './route-doc.ts';
+
+const readySchema = z.object({ status: z.enum(['ready', 'not-ready']), parts: z.record(z.string(), z.boolean()) });
 
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
@@ -61,15 +66,16 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     }),
   );
 
-  app.get('/healthz', (_req, res) => {
+  mountContract(app, { version: platformVersion() });
+  app.get('/healthz', doc({ summary: 'liveness', public: true, tags: ['health'], responses: { 200: z.object({ status: z.literal('ok') }) } }), (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', doc({ summary: 'readiness of each part', public: true, tags: ['health'], responses: { 200: readySchema, 503: readySchema } }), async (_req, res) => {
     const parts = await s.readiness();
     const ready = Object.values(parts).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', parts });
   });
-  app.get('/metrics', metricsHandler(s.metrics, s.config.metrics));
+  app.get('/metrics', doc({ summary: 'Prometheus metrics (bearer METRICS_TOKEN, not a user token)', public: true, tags: ['health'], responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain', schema: z.string() } } }), metricsHandler(s.metrics, s.config.metrics));
 
   const api = Router();
   api.use(express.json({ limit: '64kb', strict: true }));

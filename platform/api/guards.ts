@@ -7,6 +7,7 @@ import { forbidden, unauthorized } from '../errors.ts';
 import { can, type Permission } from '../policy/roles.ts';
 import type { Principal } from '../tenancy/context.ts';
 import { asTenantId, type TenantId } from '../ids.ts';
+import { withPermissions } from './route-doc.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -17,22 +18,23 @@ declare global {
   }
 }
 
+// Each guard is marked with its permissions so the API contract names them (api/openapi.ts).
 export function allow(permission: Permission): RequestHandler {
-  return (req, _res, next) => {
+  return withPermissions((req, _res, next) => {
     if (!req.principal) return next(unauthorized());
     if (!can(req.principal.role, permission)) return next(forbidden(`role ${req.principal.role} may not ${permission}`));
     next();
-  };
+  }, [permission]);
 }
 
 export function allowAny(...permissions: Permission[]): RequestHandler {
-  return (req, _res, next) => {
+  return withPermissions((req, _res, next) => {
     if (!req.principal) return next(unauthorized());
     if (!permissions.some((p) => can(req.principal!.role, p))) {
       return next(forbidden(`role ${req.principal.role} may not ${permissions.join(' or ')}`));
     }
     next();
-  };
+  }, permissions);
 }
 
 /** The caller's tenant id; routes under a tenant refuse principals without one (platform-admin). */

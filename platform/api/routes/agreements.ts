@@ -10,6 +10,7 @@ import type { AgreementService } from '../../policy/agreement-service.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
+import { anyObject, doc, itemsOf } from '../route-doc.ts';
 
 const idParam = z.object({ id: z.uuid() });
 const shareParams = z.object({ id: z.uuid(), category: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/) });
@@ -29,7 +30,7 @@ export interface ShareRegistry {
 
 export function agreementRoutes(s: PlatformServices, agreements: AgreementService, shares: ShareRegistry): Router {
   const r = Router();
-  r.get('/agreements', allow('agreements:manage'), async (req, res) => {
+  r.get('/agreements', allow('agreements:manage'), doc({ summary: 'sharing agreements the tenant is a party to', responses: { 200: itemsOf(anyObject) } }), async (req, res) => {
     // `retention` shows both sides: how long the provider keeps its readings at all, and when
     // the consumer must delete what it received.
     const items = await agreements.listFor(tenantOf(req));
@@ -45,7 +46,7 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
       ),
     });
   });
-  r.post('/agreements', allow('agreements:manage'), async (req, res) => {
+  r.post('/agreements', allow('agreements:manage'), doc({ summary: 'proposes a sharing agreement', body: agreementInputSchema, responses: { 201: anyObject } }), async (req, res) => {
     const provider = tenantOf(req);
     const input = body(req, agreementInputSchema);
     // No existence check of the consumer (ASVS 4.2.1): an unknown tenant is answered like a known
@@ -53,14 +54,14 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
     for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
     res.status(201).json(await agreements.propose(provider, input, req.principal!));
   });
-  r.post('/agreements/:id/accept', allow('agreements:manage'), async (req, res) => {
+  r.post('/agreements/:id/accept', allow('agreements:manage'), doc({ summary: 'accepts an agreement (consumer)', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
     res.json(await agreements.accept(params(req, idParam).id, tenantOf(req), req.principal!));
   });
-  r.post('/agreements/:id/revoke', allow('agreements:manage'), async (req, res) => {
+  r.post('/agreements/:id/revoke', allow('agreements:manage'), doc({ summary: 'revokes an agreement (either party)', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
     res.json(await agreements.revoke(params(req, idParam).id, tenantOf(req), req.principal!));
   });
 
-  r.get('/sharing/:id/:category', allow('sharing:consume'), async (req, res) => {
+  r.get('/sharing/:id/:category', allow('sharing:consume'), doc({ summary: 'shared data under an agreement, decided at query time', params: shareParams, query: shareQuery, responses: { 200: anyObject } }), async (req, res) => {
     const consumer = tenantOf(req);
     const { id, category } = params(req, shareParams);
     const q = query(req, shareQuery);

@@ -5,6 +5,8 @@ import { ackSchema } from '../../services/alarms.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
+import { doc, itemsOf } from '../route-doc.ts';
+import { alarmResponse } from '../response-schemas.ts';
 
 const idParam = z.object({ id: z.uuid() });
 const listQuery = z
@@ -17,14 +19,14 @@ const listQuery = z
 
 export function alarmRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.get('/alarms', allow('alarms:read'), async (req, res) => {
+  r.get('/alarms', allow('alarms:read'), doc({ summary: 'alarms of the tenant', query: listQuery, responses: { 200: itemsOf(alarmResponse) } }), async (req, res) => {
     const q = query(req, listQuery);
     res.json({ items: await s.alarms.list(q) });
   });
-  r.get('/alarms/:id', allow('alarms:read'), async (req, res) => {
+  r.get('/alarms/:id', allow('alarms:read'), doc({ summary: 'one alarm', params: idParam, responses: { 200: alarmResponse } }), async (req, res) => {
     res.json(await s.alarms.require(params(req, idParam).id));
   });
-  r.post('/alarms/:id/ack', allow('alarms:ack'), async (req, res) => {
+  r.post('/alarms/:id/ack', allow('alarms:ack'), doc({ summary: 'acknowledges an alarm with a note', params: idParam, body: ackSchema, responses: { 200: alarmResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
     const { note } = body(req, ackSchema);
     res.json(await s.alarms.acknowledge(id, note));

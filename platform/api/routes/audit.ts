@@ -5,6 +5,7 @@ import { forbidden } from '../../errors.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { query } from '../validate.ts';
+import { anyObject, doc } from '../route-doc.ts';
 
 const listQuery = z
   .object({
@@ -28,14 +29,14 @@ function chainOf(req: Request): string {
 
 export function auditRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.get('/audit', allow('audit:verify'), async (req, res) => {
+  r.get('/audit', allow('audit:verify'), doc({ summary: "entries of the caller's audit chain", query: listQuery, responses: { 200: z.object({ chain: z.string(), items: z.array(anyObject), nextFromSeq: z.number().int().nullable() }) } }), async (req, res) => {
     const scope = chainOf(req);
     const q = query(req, listQuery);
     const page = await s.audit.list(scope, q);
     await s.audit.record(scope, { actor: req.principal!.label, action: 'audit.read', target: `chain:${scope}`, outcome: 'success', details: { count: page.entries.length } });
     res.json({ chain: scope, items: page.entries, nextFromSeq: page.nextFromSeq });
   });
-  r.post('/audit/verify', allow('audit:verify'), async (req, res) => {
+  r.post('/audit/verify', allow('audit:verify'), doc({ summary: "verifies the caller's audit chain", responses: { 200: z.looseObject({ chain: z.string(), ok: z.boolean() }) } }), async (req, res) => {
     const scope = chainOf(req);
     await s.audit.checkpoint(scope);
     const result = await s.audit.verify(scope);

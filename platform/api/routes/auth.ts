@@ -8,6 +8,8 @@ import { permissionsOf } from '../../policy/roles.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, authenticate } from '../auth.ts';
 import { body } from '../validate.ts';
+import { doc, noContent } from '../route-doc.ts';
+import { loginResponse, meResponse, tokenResponse } from '../response-schemas.ts';
 
 export const loginSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) })
@@ -63,7 +65,7 @@ export function authRoutes(s: PlatformServices): Router {
     return { user, issued };
   }
 
-  r.post('/auth/login', async (req, res) => {
+  r.post('/auth/login', doc({ summary: 'browser login: sets the session cookie, returns the CSRF token', public: true, body: loginSchema, responses: { 200: loginResponse } }), async (req, res) => {
     const { user, issued } = await attemptLogin(req);
     const maxAge = issued.session.expiresAt - issued.session.createdAt;
     // ASVS 3.4.1–3.4.3: HttpOnly, SameSite=Strict, Secure when served over TLS.
@@ -79,12 +81,12 @@ export function authRoutes(s: PlatformServices): Router {
 
   // Tools and scripts: the same check, but the session token comes back in the body for an
   // Authorization: Bearer header, and no cookie is set (so no CSRF exposure).
-  r.post('/auth/token', async (req, res) => {
+  r.post('/auth/token', doc({ summary: 'tool login: returns a bearer token', public: true, body: loginSchema, responses: { 200: tokenResponse } }), async (req, res) => {
     const { user, issued } = await attemptLogin(req);
     res.json({ token: issued.token, tokenType: 'Bearer', role: user.role, expiresAt: issued.session.expiresAt });
   });
 
-  r.post('/auth/logout', auth, async (req, res) => {
+  r.post('/auth/logout', auth, doc({ summary: 'ends the session', responses: { 204: noContent } }), async (req, res) => {
     await s.sessions.revoke(req.session!.token);
     await s.audit.record(req.principal!.tenantId ?? '_platform', {
       actor: req.principal!.label,
@@ -97,7 +99,7 @@ export function authRoutes(s: PlatformServices): Router {
     res.status(204).end();
   });
 
-  r.get('/auth/me', auth, async (req: Request, res: Response) => {
+  r.get('/auth/me', auth, doc({ summary: 'the caller, their tenant and permissions', responses: { 200: meResponse } }), async (req: Request, res: Response) => {
     const user = await s.users.get(req.principal!.id);
     if (!user) throw unauthorized();
     const tenant = user.tenantId ? await s.tenants.get(user.tenantId) : null;

@@ -5,10 +5,12 @@ import { Router } from 'express';
 import { forbidden, notFound } from '../../errors.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
+import { z } from 'zod';
+import { doc } from '../route-doc.ts';
 
 export function backupRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.get('/backups/last', allow('backups:read'), (req, res) => {
+  r.get('/backups/last', allow('backups:read'), doc({ summary: 'the last scheduled backup and its verification', responses: { 200: z.looseObject({ startedAt: z.number(), ok: z.boolean(), k: z.number().int(), n: z.number().int() }) } }), (req, res) => {
     const p = req.principal!;
     if (!s.backups) throw notFound('scheduled backups are off (BACKUP_INTERVAL_MINUTES is not set)');
     const run = s.backups.last();

@@ -7,6 +7,8 @@ import { COMMAND_STATUSES } from '../../services/commands.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
+import { doc, itemsOf } from '../route-doc.ts';
+import { commandResponse } from '../response-schemas.ts';
 
 export const commandInputSchema = z
   .object({
@@ -31,7 +33,7 @@ const listQuery = z
 
 export function commandRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.post('/commands', allow('commands:send'), async (req, res) => {
+  r.post('/commands', allow('commands:send'), doc({ summary: 'sends a command to one device or a batch', body: commandInputSchema, responses: { 202: z.union([commandResponse, z.object({ batchId: z.string(), items: z.array(commandResponse) })]) } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const input = body(req, commandInputSchema);
     const ids = input.deviceIds ?? [input.deviceId!];
@@ -44,10 +46,10 @@ export function commandRoutes(s: PlatformServices): Router {
     }
     res.status(202).json(batchId ? { batchId, items } : items[0]);
   });
-  r.get('/commands', allow('commands:read'), async (req, res) => {
+  r.get('/commands', allow('commands:read'), doc({ summary: 'commands of the tenant', query: listQuery, responses: { 200: itemsOf(commandResponse) } }), async (req, res) => {
     res.json({ items: await s.commands.list(query(req, listQuery)) });
   });
-  r.get('/commands/:id', allow('commands:read'), async (req, res) => {
+  r.get('/commands/:id', allow('commands:read'), doc({ summary: 'one command and its history', params: idParam, responses: { 200: commandResponse } }), async (req, res) => {
     res.json(await s.commands.require(params(req, idParam).id));
   });
   return r;

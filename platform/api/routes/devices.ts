@@ -8,21 +8,23 @@ import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } 
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
+import { doc, itemsOf, noContent } from '../route-doc.ts';
+import { deviceResponse, deviceSecretResponse } from '../response-schemas.ts';
 
 const idParam = z.object({ id: deviceIdSchema });
 const listQuery = z.object({ kind: deviceKindSchema.optional() }).strict();
 
 export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): Router {
   const r = Router();
-  r.get('/devices', allow('devices:read'), async (req, res) => {
+  r.get('/devices', allow('devices:read'), doc({ summary: 'devices of the tenant', query: listQuery, responses: { 200: itemsOf(deviceResponse) } }), async (req, res) => {
     const q = query(req, listQuery);
     res.json({ items: (await s.devices.list(tenantOf(req), q)).map(publicDevice) });
   });
-  r.get('/devices/:id', allow('devices:read'), async (req, res) => {
+  r.get('/devices/:id', allow('devices:read'), doc({ summary: 'one device', params: idParam, responses: { 200: deviceResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
     res.json(publicDevice(await s.devices.requireInTenant(tenantOf(req), id)));
   });
-  r.post('/devices', allow('devices:manage'), async (req, res) => {
+  r.post('/devices', allow('devices:manage'), doc({ summary: 'registers a device; its secret is shown once', body: createSchema, responses: { 201: deviceSecretResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const input = body(req, createSchema);
     if (!knownKinds().includes(input.kind)) {
@@ -34,21 +36,21 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.create', target: `device:${device.id}`, outcome: 'success', details: { kind: device.kind } });
     res.status(201).json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, device.id) });
   });
-  r.post('/devices/:id/rotate', allow('devices:manage'), async (req, res) => {
+  r.post('/devices/:id/rotate', allow('devices:manage'), doc({ summary: 'new secret for a device, shown once', params: idParam, responses: { 200: deviceSecretResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     const { device, secret } = await s.devices.rotate(tenantId, id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.rotate-secret', target: `device:${id}`, outcome: 'success' });
     res.json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, id) });
   });
-  r.post('/devices/:id/revoke', allow('devices:manage'), async (req, res) => {
+  r.post('/devices/:id/revoke', allow('devices:manage'), doc({ summary: 'revokes a device (closes its connection)', params: idParam, responses: { 200: deviceResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     const device = await s.devices.revoke(tenantId, id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.revoke', target: `device:${id}`, outcome: 'success' });
     res.json(publicDevice(device));
   });
-  r.delete('/devices/:id', allow('devices:manage'), async (req, res) => {
+  r.delete('/devices/:id', allow('devices:manage'), doc({ summary: 'deletes a device', params: idParam, responses: { 204: noContent } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     await s.devices.remove(tenantId, id);

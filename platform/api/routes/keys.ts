@@ -2,10 +2,12 @@
 import { Router } from 'express';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
+import { z } from 'zod';
+import { anyObject, doc } from '../route-doc.ts';
 
 export function keyRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.get('/keys', allow('keys:manage'), async (req, res) => {
+  r.get('/keys', allow('keys:manage'), doc({ summary: 'key versions of the tenant (never key material)', responses: { 200: z.object({ items: z.array(anyObject), subjectKeys: z.object({ count: z.number().int() }) }) } }), async (req, res) => {
     const infos = await s.keyring.describe(tenantOf(req));
     // Subject key scopes name patients' ids: report counts, not the list.
     const subjects = infos.filter((k) => k.scope.startsWith('subject:'));
@@ -14,7 +16,7 @@ export function keyRoutes(s: PlatformServices): Router {
       subjectKeys: { count: new Set(subjects.map((k) => k.scope)).size },
     });
   });
-  r.post('/keys/rotate', allow('keys:manage'), async (req, res) => {
+  r.post('/keys/rotate', allow('keys:manage'), doc({ summary: 'rotates the tenant key', responses: { 200: z.object({ scope: z.literal('tenant'), version: z.number().int() }) } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const version = await s.keyring.rotateTenantKey(tenantId);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'key.rotate', target: 'key:tenant', outcome: 'success', details: { version } });

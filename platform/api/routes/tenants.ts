@@ -10,6 +10,8 @@ import { moveTenantRegion } from '../../tenancy/region-move.ts';
 import { quotasSchema, retentionDaysSchema, tenantInputSchema } from '../../tenancy/tenants.ts';
 import { allow } from '../auth.ts';
 import { body, params } from '../validate.ts';
+import { anyObject, doc, itemsOf } from '../route-doc.ts';
+import { tenantResponse } from '../response-schemas.ts';
 
 const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
 const patchSchema = z
@@ -28,11 +30,11 @@ const createSchema = tenantInputSchema.extend({
 
 export function tenantRoutes(s: PlatformServices): Router {
   const r = Router();
-  r.get('/tenants', allow('tenants:manage'), async (_req, res) => {
+  r.get('/tenants', allow('tenants:manage'), doc({ summary: 'every tenant (metadata only)', responses: { 200: itemsOf(tenantResponse) } }), async (_req, res) => {
     const list = await s.tenants.list();
     res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countFor(t.id) }))) });
   });
-  r.post('/tenants', allow('tenants:manage'), async (req, res) => {
+  r.post('/tenants', allow('tenants:manage'), doc({ summary: 'creates a tenant, optionally with its first tenant-admin', body: createSchema, responses: { 201: tenantResponse } }), async (req, res) => {
     const { admin, ...input } = body(req, createSchema);
     const tenant = await s.tenants.create(input);
     if (admin) await s.users.create({ ...admin, role: 'tenant-admin', tenantId: tenant.id });
@@ -45,13 +47,13 @@ export function tenantRoutes(s: PlatformServices): Router {
     });
     res.status(201).json(tenant);
   });
-  r.get('/tenants/:id', allow('tenants:manage'), async (req, res) => {
+  r.get('/tenants/:id', allow('tenants:manage'), doc({ summary: 'one tenant', params: idParam, responses: { 200: tenantResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
     const t = await s.tenants.get(id);
     if (!t) throw notFound(`no tenant ${id}`);
     res.json({ ...t, devices: await s.devices.countFor(id) });
   });
-  r.patch('/tenants/:id', allow('tenants:manage'), async (req, res) => {
+  r.patch('/tenants/:id', allow('tenants:manage'), doc({ summary: 'changes a tenant (name, status, quotas, retention)', params: idParam, body: patchSchema, responses: { 200: tenantResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
     const patch = body(req, patchSchema);
     const current = await s.tenants.require(id);
@@ -71,7 +73,7 @@ export function tenantRoutes(s: PlatformServices): Router {
     res.json(next);
   });
   // Residency: an explicit, audited move of a suspended tenant's data to another region.
-  r.post('/tenants/:id/region', allow('tenants:manage'), async (req, res) => {
+  r.post('/tenants/:id/region', allow('tenants:manage'), doc({ summary: "moves a suspended tenant's data to another region", params: idParam, body: moveSchema, responses: { 200: anyObject } }), async (req, res) => {
     const { id } = params(req, idParam);
     const { region } = body(req, moveSchema);
     const placement = placementOf(s.storage);

@@ -7,6 +7,8 @@ import { userCreateSchema as createSchema, userPatchSchema as patchSchema } from
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params } from '../validate.ts';
+import { doc, itemsOf, noContent } from '../route-doc.ts';
+import { userResponse } from '../response-schemas.ts';
 
 const idParam = z.object({ id: z.uuid() });
 
@@ -17,10 +19,10 @@ export function userRoutes(s: PlatformServices): Router {
     if (!u || u.tenantId !== tenantId) throw notFound(`no user ${id}`);
     return u;
   };
-  r.get('/users', allow('users:manage'), async (req, res) => {
+  r.get('/users', allow('users:manage'), doc({ summary: 'users of the tenant', responses: { 200: itemsOf(userResponse) } }), async (req, res) => {
     res.json({ items: (await s.users.list(tenantOf(req))).map(publicUser) });
   });
-  r.post('/users', allow('users:manage'), async (req, res) => {
+  r.post('/users', allow('users:manage'), doc({ summary: 'creates a user', body: createSchema, responses: { 201: userResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const input = body(req, createSchema);
     const tenant = await s.tenants.require(tenantId);
@@ -29,7 +31,7 @@ export function userRoutes(s: PlatformServices): Router {
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.create', target: `user:${user.id}`, outcome: 'success', details: { role: user.role } });
     res.status(201).json(publicUser(user));
   });
-  r.patch('/users/:id', allow('users:manage'), async (req, res) => {
+  r.patch('/users/:id', allow('users:manage'), doc({ summary: 'changes a user (ends their sessions on password, role or status change)', params: idParam, body: patchSchema, responses: { 200: userResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     await own(tenantId, id);
@@ -40,7 +42,7 @@ export function userRoutes(s: PlatformServices): Router {
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.update', target: `user:${id}`, outcome: 'success', details: { fields: Object.keys(patch) } });
     res.json(publicUser(user));
   });
-  r.delete('/users/:id', allow('users:manage'), async (req, res) => {
+  r.delete('/users/:id', allow('users:manage'), doc({ summary: 'deletes a user', params: idParam, responses: { 204: noContent } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     await own(tenantId, id);

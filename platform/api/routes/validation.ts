@@ -12,6 +12,7 @@ import { conflict, notFound } from '../../errors.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
+import { anyObject, doc } from '../route-doc.ts';
 
 export interface ValidationRunRequest {
   profile: 'fast';
@@ -107,27 +108,27 @@ export function validationRoutes(s: PlatformServices, opts: ValidationRouteOptio
   const r = Router();
   let current: RunState = { state: 'idle' };
 
-  r.get('/validation/runs', allow('validation:read'), async (req, res) => {
+  r.get('/validation/runs', allow('validation:read'), doc({ summary: 'validation reports', query: listQuery, responses: { 200: z.object({ items: z.array(anyObject), canRun: z.boolean() }) } }), async (req, res) => {
     const { limit } = query(req, listQuery);
     res.json({ items: (await listReports(opts.reportsDir)).slice(0, limit), canRun: Boolean(opts.runValidation) });
   });
-  r.get('/validation/runs/:id', allow('validation:read'), async (req, res) => {
+  r.get('/validation/runs/:id', allow('validation:read'), doc({ summary: 'one validation report (JSON)', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
     const { id } = params(req, idParam);
     const report = await readReport(opts.reportsDir, id);
     if (!report) throw notFound(`no validation report ${id}`);
     res.json(report.raw);
   });
-  r.get('/validation/runs/:id/html', allow('validation:read'), async (req, res) => {
+  r.get('/validation/runs/:id/html', allow('validation:read'), doc({ summary: 'one validation report (HTML)', params: idParam, responses: { 200: { description: 'the report page', contentType: 'text/html', schema: z.string() } } }), async (req, res) => {
     const { id } = params(req, idParam);
     const file = join(opts.reportsDir, `${id}.html`);
     if (!existsSync(file)) throw notFound(`no HTML report ${id}`);
     res.type('text/html; charset=utf-8').setHeader('Content-Disposition', `inline; filename="${id}.html"`);
     res.send(await readFile(file, 'utf8'));
   });
-  r.get('/validation/current', allow('validation:read'), (_req, res) => {
+  r.get('/validation/current', allow('validation:read'), doc({ summary: 'the state of the current run', responses: { 200: z.looseObject({ state: z.enum(['idle', 'running', 'finished', 'failed']) }) } }), (_req, res) => {
     res.json(current);
   });
-  r.post('/validation/runs', allow('validation:run'), async (req, res) => {
+  r.post('/validation/runs', allow('validation:run'), doc({ summary: 'starts a fast validation run', body: runSchema, responses: { 202: z.looseObject({ state: z.literal('running') }) } }), async (req, res) => {
     const input = body(req, runSchema);
     if (!opts.runValidation) throw notFound('starting validation runs is not enabled on this platform; use npm run validate');
     if (current.state === 'running') throw conflict('a validation run is already in progress');
