@@ -3,6 +3,7 @@
 // goes through PilotContext. Adding a pilot must not touch platform/ (docs/architecture.md
 // "Layout and boundaries").
 import type { Router } from 'express';
+import type { ErrorWriter } from './api/problem.ts';
 import type { ZodType } from 'zod';
 import type { Device, DeviceIdentity } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
@@ -17,6 +18,10 @@ import type { Sensitivity } from './policy/sharing-floors.ts';
 
 // Route guards and the tenant of a request, for a pilot's routes (pure; api/guards.ts).
 export { allow, allowAny, tenantOf } from './api/guards.ts';
+// What a route declares for the API contract (api/route-doc.ts), on the route's own line.
+export { anyObject, doc, itemsOf, noContent, type RouteDoc } from './api/route-doc.ts';
+/** Writes an error answer (status, title, detail) in a mount's own format. */
+export type { ErrorWriter } from './api/problem.ts';
 
 /** Payload types of a pilot's readings when it does not name its own. */
 export type AnyPayload = Record<string, unknown>;
@@ -172,10 +177,23 @@ export interface Pilot<TTelemetry = AnyPayload, TEvent = AnyPayload, TEvents ext
   create(ctx: PilotContext<TEvents>): PilotInstance<TTelemetry, TEvent> | Promise<PilotInstance<TTelemetry, TEvent>>;
 }
 
+
+/** Routes a pilot serves under a root path of its own, outside /api/v1, for a standard another
+ *  system speaks (e.g. `/fhir/R4`). The platform puts the same authentication, rate limit and
+ *  pilot-enabled check in front as for `routes`, and writes every error of the mount with
+ *  `sendError` (default: problem+json). The path must not collide with the platform's own. */
+export interface PilotMount {
+  path: string;
+  router: Router;
+  sendError?: ErrorWriter;
+}
+
 /** A running pilot: what the platform calls, each in the tenant's context. */
 export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   /** REST routes, mounted at /api/v1/pilots/<id> behind authentication. */
   routes?: Router;
+  /** Routes under root paths of the pilot's own (see PilotMount). */
+  mounts?: PilotMount[];
   /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
   gate?: IngestGate;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */

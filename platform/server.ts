@@ -129,6 +129,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     agreements: new AgreementService(platformRecords, services.audit, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
     pilotRouters: pilots.map((p) => ({ id: p.id, router: instances.get(p.id)!.routes ?? Router() })),
+    pilotMounts: pilots.flatMap((p) => (instances.get(p.id)!.mounts ?? []).map((m) => ({ ...m, pilotId: p.id }))),
     extraRouters: opts.routers?.(services) ?? [],
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),

@@ -16,6 +16,8 @@ export type PatientAction =
   | 'vitals.read'
   | 'news2.read'
   | 'fhir.export'
+  | 'fhir.read'
+  | 'fhir.search'
   | 'message.send'
   | 'message.read'
   | 'simulate.send'

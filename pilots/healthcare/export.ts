@@ -51,10 +51,24 @@ function unique<T extends Resource>(resources: T[]): T[] {
   });
 }
 
-export function patientBundle(input: ExportInput): Bundle {
-  const { patient: p } = input;
-  const ref = `Patient/${p.id}`;
-  const patient = patientResource({
+/** The patient's vital-sign and NEWS2 Observations, oldest first (the export's and the FHIR
+ *  Observation search's one source). */
+export function patientObservations(patientId: string, readings: ExportInput['readings'], news2: News2Record[]): Observation[] {
+  const ref = `Patient/${patientId}`;
+  const vitals: VitalReading[] = [];
+  for (const r of readings) {
+    const data = r.data as TelemetryPayload;
+    const bad = implausibleFields(data);
+    for (const v of readingsFromTelemetry(data, r.deviceId)) if (!bad.includes(v.param)) vitals.push({ ...v, ts: r.ts } as VitalReading);
+  }
+  vitals.sort((a, b) => a.ts - b.ts);
+  const observations: Observation[] = unique(vitalObservations(vitals, ref));
+  const scores = unique(news2.map((n) => news2Observation(news2ResultOf(n), ref, { at: n.at, id: n.id })));
+  return [...observations, ...scores];
+}
+
+export function fhirPatient(p: Patient) {
+  return patientResource({
     id: p.id,
     identifier: p.identifier,
     givenName: p.givenName,
@@ -63,17 +77,17 @@ export function patientBundle(input: ExportInput): Bundle {
     sex: p.sex,
     ...(p.address ? { address: p.address } : {}),
   });
-  const devices = input.devices.map((d) =>
-    deviceResource({ id: d.id, kind: d.kind as DeviceKind, ...(d.label ? { label: d.label } : {}), patientRef: ref }),
-  );
-  const vitals: VitalReading[] = [];
-  for (const r of input.readings) {
-    const data = r.data as TelemetryPayload;
-    const bad = implausibleFields(data);
-    for (const v of readingsFromTelemetry(data, r.deviceId)) if (!bad.includes(v.param)) vitals.push({ ...v, ts: r.ts } as VitalReading);
-  }
-  vitals.sort((a, b) => a.ts - b.ts);
-  const observations: Observation[] = unique(vitalObservations(vitals, ref));
-  const scores = unique(input.news2.map((n) => news2Observation(news2ResultOf(n), ref, { at: n.at, id: n.id })));
-  return bundle([patient, ...devices, ...observations, ...scores], 'collection', { at: input.at });
+}
+
+export function fhirDevice(d: { id: string; kind: string; label?: string }, patientId: string | null) {
+  return deviceResource({ id: d.id, kind: d.kind as DeviceKind, ...(d.label ? { label: d.label } : {}), ...(patientId ? { patientRef: `Patient/${patientId}` } : {}) });
+}
+
+/** The export: a `collection` Bundle by default, or a `transaction` of POST entries a FHIR
+ *  server imports as resources (Patient and Devices created only if their identifier is new). */
+export function patientBundle(input: ExportInput, type: 'collection' | 'transaction' = 'collection'): Bundle {
+  const { patient: p } = input;
+  const devices = input.devices.map((d) => fhirDevice(d, p.id));
+  const observations = patientObservations(p.id, input.readings, input.news2);
+  return bundle([fhirPatient(p), ...devices, ...observations], type, { at: input.at });
 }

@@ -7,6 +7,7 @@ import { createGate } from './consent.ts';
 import { DEVICE_KIND_DISPLAY, DEVICE_KINDS, eventPayload, telemetrySchemas, type EventPayload, type TelemetryPayload } from './domain/vitals.ts';
 import { PILOT_ID } from './model.ts';
 import { resolveOptions, type HealthcareOptions } from './options.ts';
+import { fhirMount } from './fhir-routes.ts';
 import { healthcareRoutes } from './routes.ts';
 import { createRules } from './rules.ts';
 import { Runtime } from './runtime.ts';
@@ -36,6 +37,7 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
       );
       return {
         routes: healthcareRoutes(ctx, rt),
+        mounts: [fhirMount(ctx, rt)],
         gate: createGate(ctx, rt),
         onReadings: (readings) => rules.onReadings(ctx, readings),
         onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),

@@ -209,6 +209,8 @@ export const instant = z
   });
 
 export const rangeQuery = z.object({ from: instant.optional(), to: instant.optional() }).strict();
+/** The export: today's `collection` Bundle by default, or a `transaction` a FHIR server imports. */
+export const exportQuery = rangeQuery.extend({ type: z.enum(['collection', 'transaction']).default('collection') }).strict();
 export const vitalsQuery = z
   .object({ from: instant.optional(), to: instant.optional(), param: z.enum(VITAL_KEYS).optional() })
   .strict();

@@ -2,7 +2,8 @@
 // authentication. One route per line, the permission it needs on the same line (STYLE.md).
 // Patient-scoped routes answer 404 for an id of another tenant: it is not in this tenant's store.
 import { Router } from 'express';
-import { allow, allowAny, type PilotContext } from '../../platform/pilot.ts';
+import { z } from 'zod';
+import { allow, allowAny, anyObject, doc, itemsOf, type PilotContext } from '../../platform/pilot.ts';
 import { assistHandlers } from './api/assist.ts';
 import { clinicalHandlers } from './api/clinical.ts';
 import { consentHandlers } from './api/consent.ts';
@@ -11,7 +12,12 @@ import { eraseHandler } from './api/erase.ts';
 import { fhirHandler } from './api/fhir.ts';
 
 import { patientHandlers } from './api/patients.ts';
+import { FHIR_CONTENT_TYPE } from './export.ts';
+import { consentSchema, createPatientSchema, eraseSchema, exportQuery, messageSchema, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
 import type { Runtime } from './runtime.ts';
+
+const consentEntry = z.object({ status: z.enum(['given', 'withdrawn']), at: z.number(), recordedBy: z.string(), note: z.string(), purposes: z.array(z.string()).optional() });
+const consentAnswer = z.object({ patientId: z.string(), status: z.enum(['given', 'withdrawn', 'none']), current: consentEntry.nullable(), history: z.array(consentEntry) });
 
 export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   const patients = patientHandlers(ctx, rt);
@@ -19,22 +25,22 @@ export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   const consent = consentHandlers(ctx, rt);
   const assist = assistHandlers(ctx, rt);
   const r = Router();
-  r.get('/patients', allow('data:read'), patients.list);
-  r.post('/patients', allowAny('consent:manage', 'devices:manage'), patients.create);
-  r.get('/patients/:id', allow('data:read'), patients.read);
+  r.get('/patients', allow('data:read'), doc({ summary: 'the ward board: every patient with their summary, most urgent first', responses: { 200: itemsOf(anyObject) } }), patients.list);
+  r.post('/patients', allowAny('consent:manage', 'devices:manage'), doc({ summary: 'enrols a patient and registers their devices (secrets shown once)', body: createPatientSchema, responses: { 201: anyObject } }), patients.create);
+  r.get('/patients/:id', allow('data:read'), doc({ summary: 'one patient and their summary', params: patientIdParam, responses: { 200: z.object({ patient: anyObject, summary: anyObject }) } }), patients.read);
   // Settings tune the patient's alarms: who may see the data and handle its alarms may set them.
-  r.patch('/patients/:id/settings', allow('data:read'), allow('alarms:ack'), patients.updateSettings);
-  r.get('/patients/:id/vitals', allow('data:read'), clinical.vitals);
-  r.get('/patients/:id/news2', allow('data:read'), clinical.news2);
-  r.get('/patients/:id/alarms', allow('alarms:read'), clinical.alarms);
-  r.post('/patients/:id/alarms/:alarmId/resolve', allow('alarms:ack'), clinical.resolve);
-  r.get('/patients/:id/consent', allow('data:read'), consent.read);
-  r.post('/patients/:id/consent', allow('consent:manage'), consent.record);
-  r.get('/patients/:id/messages', allow('data:read'), assist.list);
-  r.post('/patients/:id/messages', allow('commands:send'), assist.send);
-  r.post('/patients/:id/simulate', allow('commands:send'), assist.simulate);
-  r.get('/patients/:id/fhir', allow('export:fhir'), fhirHandler(ctx, rt));
-  r.post('/patients/:id/erase', allow('consent:manage'), eraseHandler(ctx, rt));
-  r.post('/demo/provision', allow('devices:manage'), provisionHandler(ctx, rt));
+  r.patch('/patients/:id/settings', allow('data:read'), allow('alarms:ack'), doc({ summary: "changes the patient's NEWS2 scale, thresholds and monitoring", params: patientIdParam, body: settingsPatchSchema, responses: { 200: z.object({ id: z.string(), settings: anyObject }) } }), patients.updateSettings);
+  r.get('/patients/:id/vitals', allow('data:read'), doc({ summary: 'vital signs per parameter in a range', params: patientIdParam, query: vitalsQuery, responses: { 200: z.looseObject({ patientId: z.string(), from: z.number(), to: z.number(), series: anyObject }) } }), clinical.vitals);
+  r.get('/patients/:id/news2', allow('data:read'), doc({ summary: 'NEWS2 results in a range', params: patientIdParam, query: rangeQuery, responses: { 200: z.object({ patientId: z.string(), from: z.number(), to: z.number(), items: z.array(anyObject) }) } }), clinical.news2);
+  r.get('/patients/:id/alarms', allow('alarms:read'), doc({ summary: "the patient's alarms", params: patientIdParam, responses: { 200: itemsOf(anyObject) } }), clinical.alarms);
+  r.post('/patients/:id/alarms/:alarmId/resolve', allow('alarms:ack'), doc({ summary: 'resolves an acknowledged event or device alarm', params: resolveParams, responses: { 200: anyObject } }), clinical.resolve);
+  r.get('/patients/:id/consent', allow('data:read'), doc({ summary: "the patient's consent and its history", params: patientIdParam, responses: { 200: consentAnswer } }), consent.read);
+  r.post('/patients/:id/consent', allow('consent:manage'), doc({ summary: 'records consent given or withdrawn', params: patientIdParam, body: consentSchema, responses: { 201: consentAnswer } }), consent.record);
+  r.get('/patients/:id/messages', allow('data:read'), doc({ summary: 'messages and reminders sent to the hub', params: patientIdParam, responses: { 200: itemsOf(anyObject) } }), assist.list);
+  r.post('/patients/:id/messages', allow('commands:send'), doc({ summary: "sends a message or reminder to the patient's hub", params: patientIdParam, body: messageSchema, responses: { 201: anyObject } }), assist.send);
+  r.post('/patients/:id/simulate', allow('commands:send'), doc({ summary: 'asks the simulator for a scenario (demo patients)', params: patientIdParam, body: simulateSchema, responses: { 202: anyObject } }), assist.simulate);
+  r.get('/patients/:id/fhir', allow('export:fhir'), doc({ summary: "the patient's record as a FHIR R4 Bundle (collection, or transaction with ?type=transaction)", params: patientIdParam, query: exportQuery, responses: { 200: { description: 'a FHIR Bundle', contentType: FHIR_CONTENT_TYPE, schema: z.looseObject({ resourceType: z.literal('Bundle'), type: z.enum(['collection', 'transaction']) }) } } }), fhirHandler(ctx, rt));
+  r.post('/patients/:id/erase', allow('consent:manage'), doc({ summary: 'erases the patient (crypto-shredding)', params: patientIdParam, body: eraseSchema, responses: { 200: anyObject } }), eraseHandler(ctx, rt));
+  r.post('/demo/provision', allow('devices:manage'), doc({ summary: 'creates demo patients (secrets shown once)', body: provisionSchema, responses: { 201: anyObject } }), provisionHandler(ctx, rt));
   return r;
 }

@@ -2,7 +2,7 @@
 // one error handler last. Routers are lists of routes with the permission on each line.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { PlatformServices } from '../services/index.ts';
 import { WindowLimiter } from '../tenancy/rate-limit.ts';
@@ -10,6 +10,7 @@ import { forbidden, notFound, tooMany } from '../errors.ts';
 import { authenticate } from './auth.ts';
 import { metricsHandler } from './metrics.ts';
 import { errorHandler, notFoundHandler, sendProblem } from './problem.ts';
+import type { PilotMount } from '../pilot.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -31,6 +32,8 @@ const readySchema = z.object({ status: z.enum(['ready', 'not-ready']), parts: z.
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
   pilotRouters?: { id: string; router: Router }[];
+  /** Pilots' routers under root paths of their own (e.g. /fhir/R4), behind the same checks. */
+  pilotMounts?: (PilotMount & { pilotId: string })[];
   knownDeviceKinds?: () => string[];
   dashboardDir?: string;
   agreements?: AgreementService;
@@ -90,7 +93,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants);
   api.use(auth);
   const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
-  api.use(async (req, _res, next) => {
+  const limit: RequestHandler = async (req, _res, next) => {
     if (opts.apiRateLimitPerMinute === 0) return next();
     if (opts.sharedApiLimit) {
       const retryAfter = await opts.sharedApiLimit(req.principal!.id);
@@ -98,7 +101,15 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     }
     if (!perPrincipal.hit(req.principal!.id)) return next(tooMany('API rate limit reached', perPrincipal.retryAfter()));
     next();
-  });
+  };
+  api.use(limit);
+  // A pilot's routes exist only for tenants that run it.
+  const pilotEnabled = (id: string): RequestHandler => async (req, _res, next) => {
+    if (!req.principal?.tenantId) return next(forbidden('pilot routes belong to tenants; the platform operator has no tenant data'));
+    const t = await s.tenants.get(req.principal.tenantId);
+    if (!t?.pilots.includes(id)) return next(notFound(`pilot ${id} is not enabled for this tenant`));
+    next();
+  };
   api.use(tenantRoutes(s));
   api.use(backupRoutes(s));
   api.use(userRoutes(s));
@@ -110,17 +121,10 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(tokenRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
-  for (const p of opts.pilotRouters ?? []) {
-    // A pilot's routes exist only for tenants that run it.
-    api.use(`/pilots/${p.id}`, async (req, _res, next) => {
-      if (!req.principal?.tenantId) return next(forbidden('pilot routes belong to tenants; the platform operator has no tenant data'));
-      const t = await s.tenants.get(req.principal.tenantId);
-      if (!t?.pilots.includes(p.id)) return next(notFound(`pilot ${p.id} is not enabled for this tenant`));
-      next();
-    }, p.router);
-  }
+  for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, pilotEnabled(p.id), p.router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
+  for (const m of opts.pilotMounts ?? []) app.use(m.path, pilotMount(m, [auth, limit, pilotEnabled(m.pilotId)], s));
 
   const dist = opts.dashboardDir;
   if (dist && existsSync(join(dist, 'index.html'))) {
@@ -131,4 +135,25 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(s.logger, s.audit));
   return app;
+}
+
+// Root paths the platform serves itself; a pilot mount may not take one (or a path inside one).
+const RESERVED = ['/api', '/socket.io', '/mqtt', '/healthz', '/readyz', '/metrics', '/assets'];
+
+export function checkMountPath(path: string): void {
+  if (!/^(\/[a-zA-Z0-9][a-zA-Z0-9._-]*)+$/.test(path)) throw new Error(`pilot mount path ${path} must be /segment[/segment…]`);
+  const lower = path.toLowerCase();
+  if (RESERVED.some((r) => lower === r || lower.startsWith(`${r}/`))) throw new Error(`pilot mount path ${path} collides with a platform path`);
+}
+
+/** A pilot's mount: the checks in front, its router, and every error — unknown paths included —
+ *  in the mount's own format. */
+function pilotMount(m: PilotMount, checks: RequestHandler[], s: PlatformServices): Router {
+  checkMountPath(m.path);
+  const send = m.sendError ?? sendProblem;
+  const r = Router();
+  r.use(...checks, m.router);
+  r.use((req, res) => send(res, 404, 'Not Found', `no route ${req.method} ${req.path}`));
+  r.use(errorHandler(s.logger, s.audit, send));
+  return r;
 }

@@ -27,7 +27,10 @@ interface HttpishError {
   expose?: boolean;
 }
 
-export function errorHandler(logger: Logger, audit: AuditSink): ErrorRequestHandler {
+export type ErrorWriter = (res: Response, status: number, title: string, detail: string, extra?: Record<string, unknown>) => void;
+
+/** `send` writes the answer: problem+json by default, a pilot mount's own format otherwise. */
+export function errorHandler(logger: Logger, audit: AuditSink, send: ErrorWriter = sendProblem): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next) => {
     if (res.headersSent) return;
     if (err instanceof AppError) {
@@ -45,9 +48,9 @@ export function errorHandler(logger: Logger, audit: AuditSink): ErrorRequestHand
           // The refusal stands either way; a failing audit store must still be seen.
           .catch((auditErr: unknown) => logger.error({ err: auditErr, action: 'api.refused' }, 'audit record failed'));
       }
-      return sendProblem(res, err.status, err.title, err.detail, err.extra);
+      return send(res, err.status, err.title, err.detail, err.extra);
     }
-    if (err instanceof ZodError) return sendProblem(res, 400, 'Bad Request', zodDetail(err));
+    if (err instanceof ZodError) return send(res, 400, 'Bad Request', zodDetail(err));
     const h = err as HttpishError;
     const status = h.status ?? h.statusCode;
     if (status && status >= 400 && status < 500) {
@@ -59,9 +62,9 @@ export function errorHandler(logger: Logger, audit: AuditSink): ErrorRequestHand
             : h.type === 'encoding.unsupported' || h.type === 'charset.unsupported'
               ? 'unsupported request encoding'
               : 'malformed request';
-      return sendProblem(res, status, status === 413 ? 'Content Too Large' : 'Bad Request', detail);
+      return send(res, status, status === 413 ? 'Content Too Large' : 'Bad Request', detail);
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    sendProblem(res, 500, 'Internal Server Error', 'the request could not be completed; the error was logged');
+    send(res, 500, 'Internal Server Error', 'the request could not be completed; the error was logged');
   };
 }

@@ -102,7 +102,7 @@ export interface BundleEntry {
   fullUrl: string;
   resource: Resource;
   search?: { mode: 'match' };
-  request?: { method: 'POST'; url: string };
+  request?: { method: 'POST'; url: string; ifNoneExist?: string };
 }
 export interface Bundle {
   resourceType: 'Bundle';
@@ -435,7 +435,12 @@ export function bundle(resources: readonly Resource[], type: BundleType = 'colle
     rewriteReferences(resource, urls);
     const e: BundleEntry = { fullUrl: urls.get(`${r.resourceType}/${r.id}`)!, resource };
     if (type === 'searchset') e.search = { mode: 'match' };
-    if (type === 'transaction') e.request = { method: 'POST', url: r.resourceType };
+    if (type === 'transaction') {
+      e.request = { method: 'POST', url: r.resourceType };
+      // A conditional create: importing the same patient or device twice makes no duplicate.
+      const id = r.resourceType === 'Observation' ? undefined : r.identifier[0];
+      if (id) e.request.ifNoneExist = `identifier=${encodeURIComponent(id.system)}|${encodeURIComponent(id.value)}`;
+    }
     return e;
   });
   const at = opts.at ?? Date.now();
