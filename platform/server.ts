@@ -3,7 +3,7 @@
 // `startPlatform` / `stopPlatform` are what `npm start`, the tests and the validation runner use.
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { Router } from 'express';
+import { Router, type Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './api/app.ts';
@@ -45,6 +45,8 @@ export interface Platform {
   config: Config;
   services: PlatformServices;
   http: HttpServer;
+  /** The express app the HTTP server serves (its router is what the API contract is built from). */
+  app: Express;
   realtime: Realtime;
   ingest: Ingest;
   /** Set in cluster mode: Redis, the node registry and the leases (platform/cluster/). */
@@ -161,6 +163,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     config,
     services,
     http,
+    app,
     realtime,
     ingest,
     ...(cluster ? { cluster } : {}),

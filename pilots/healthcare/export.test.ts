@@ -37,7 +37,7 @@ const news2: News2Record = {
   set: { respiratoryRate: 26, spo2: 97 },
 };
 
-function build() {
+function build(type?: 'collection' | 'transaction') {
   return patientBundle({
     patient,
     devices: [
@@ -53,7 +53,7 @@ function build() {
     ],
     news2: [news2],
     at: T + 60_000,
-  });
+  }, type);
 }
 
 describe('FHIR export bundle', () => {
@@ -107,5 +107,24 @@ describe('FHIR export bundle', () => {
       valueQuantity: { value: 3, system: UCUM, code: '{score}' },
       note: [{ text: 'Partial observation set; missing: temperature' }],
     });
+  });
+});
+
+describe('FHIR export as a transaction', () => {
+  it('makes every entry a POST a FHIR server imports, patient and devices created only when their identifier is new', () => {
+    const t = build('transaction');
+    const c = build();
+    expect(t.type).toBe('transaction');
+    // The same resources and references as the collection: only the requests are added.
+    expect(t.entry.map((e) => e.resource)).toEqual(c.entry.map((e) => e.resource));
+    expect(c.entry.every((e) => e.request === undefined)).toBe(true);
+    for (const e of t.entry) expect(e.request).toMatchObject({ method: 'POST', url: e.resource.resourceType });
+    const byType = (type: string) => t.entry.filter((e) => e.resource.resourceType === type).map((e) => e.request!.ifNoneExist);
+    expect(byType('Patient')).toEqual([`identifier=${encodeURIComponent('https://custodia.example/fhir/NamingSystem/patient-identifier')}|SYN-004242`]);
+    expect(byType('Device')).toEqual([
+      `identifier=${encodeURIComponent('https://custodia.example/fhir/NamingSystem/device-id')}|hc-6d4a4c1e-ox`,
+      `identifier=${encodeURIComponent('https://custodia.example/fhir/NamingSystem/device-id')}|hc-6d4a4c1e-bp`,
+    ]);
+    expect(new Set(byType('Observation'))).toEqual(new Set([undefined]));
   });
 });

@@ -35,6 +35,9 @@ export function datePeriod(value: string): { prefix: string; start: number; end:
   if (!m) throw new SearchError(`date ${value}: expected [prefix]YYYY[-MM[-DD[Thh:mm[:ss[.sss]](Z|±hh:mm)]]]`);
   const [, prefix = 'eq', y, mo, d, hh, mi, ss, ms, tz] = m;
   const year = Number(y);
+  // Date.UTC rolls 2025-13-01 over into 2026: check the calendar first.
+  if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) throw new SearchError(`date ${value}: no month ${mo}`);
+  if (d !== undefined && (Number(d) < 1 || Number(d) > new Date(Date.UTC(year, Number(mo), 0)).getUTCDate())) throw new SearchError(`date ${value}: no day ${d} in that month`);
   let start: number;
   let end: number;
   if (hh !== undefined) {
