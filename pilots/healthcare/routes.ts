@@ -12,12 +12,10 @@ import { eraseHandler } from './api/erase.ts';
 import { fhirHandler } from './api/fhir.ts';
 
 import { patientHandlers } from './api/patients.ts';
+import { consentAnswer, patientSummarySchema } from './api-schemas.ts';
 import { FHIR_CONTENT_TYPE } from './export.ts';
 import { consentSchema, createPatientSchema, eraseSchema, exportQuery, messageSchema, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
 import type { Runtime } from './runtime.ts';
-
-const consentEntry = z.object({ status: z.enum(['given', 'withdrawn']), at: z.number(), recordedBy: z.string(), note: z.string(), purposes: z.array(z.string()).optional() });
-const consentAnswer = z.object({ patientId: z.string(), status: z.enum(['given', 'withdrawn', 'none']), current: consentEntry.nullable(), history: z.array(consentEntry) });
 
 export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   const patients = patientHandlers(ctx, rt);
@@ -25,9 +23,9 @@ export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   const consent = consentHandlers(ctx, rt);
   const assist = assistHandlers(ctx, rt);
   const r = Router();
-  r.get('/patients', allow('data:read'), doc({ summary: 'the ward board: every patient with their summary, most urgent first', responses: { 200: itemsOf(anyObject) } }), patients.list);
+  r.get('/patients', allow('data:read'), doc({ summary: 'the ward board: every patient with their summary, most urgent first', responses: { 200: itemsOf(patientSummarySchema) } }), patients.list);
   r.post('/patients', allowAny('consent:manage', 'devices:manage'), doc({ summary: 'enrols a patient and registers their devices (secrets shown once)', body: createPatientSchema, responses: { 201: anyObject } }), patients.create);
-  r.get('/patients/:id', allow('data:read'), doc({ summary: 'one patient and their summary', params: patientIdParam, responses: { 200: z.object({ patient: anyObject, summary: anyObject }) } }), patients.read);
+  r.get('/patients/:id', allow('data:read'), doc({ summary: 'one patient and their summary', params: patientIdParam, responses: { 200: z.object({ patient: anyObject, summary: patientSummarySchema }) } }), patients.read);
   // Settings tune the patient's alarms: who may see the data and handle its alarms may set them.
   r.patch('/patients/:id/settings', allow('data:read'), allow('alarms:ack'), doc({ summary: "changes the patient's NEWS2 scale, thresholds and monitoring", params: patientIdParam, body: settingsPatchSchema, responses: { 200: z.object({ id: z.string(), settings: anyObject }) } }), patients.updateSettings);
   r.get('/patients/:id/vitals', allow('data:read'), doc({ summary: 'vital signs per parameter in a range', params: patientIdParam, query: vitalsQuery, responses: { 200: z.looseObject({ patientId: z.string(), from: z.number(), to: z.number(), series: anyObject }) } }), clinical.vitals);

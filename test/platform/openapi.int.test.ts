@@ -134,6 +134,7 @@ describe('real answers conform to the document', () => {
     const p = await enrol(op);
     expectConforms('GET', '/api/v1/pilots/healthcare/patients/{id}/consent', await op.get(`${HC}/patients/${p.id}/consent`));
     expectConforms('GET', '/api/v1/pilots/healthcare/patients/{id}', await op.get(`${HC}/patients/${p.id}`));
+    expectConforms('GET', '/api/v1/pilots/healthcare/patients', await op.get(`${HC}/patients`));
     expectConforms('GET', '/api/v1/pilots/healthcare/patients/{id}/news2', await op.get(`${HC}/patients/${p.id}/news2`));
     expectConforms('GET', '/api/v1/pilots/healthcare/patients/{id}/fhir', await op.get(`${HC}/patients/${p.id}/fhir?type=transaction`));
     expectConforms('GET', '/fhir/R4/metadata', await op.get('/fhir/R4/metadata'));
