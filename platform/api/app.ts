@@ -22,6 +22,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
 import { userRoutes } from './routes/users.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
@@ -102,6 +103,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(auditRoutes(s));
   api.use(keyRoutes(s));
   api.use(tokenRoutes(s));
+  api.use(notificationRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) {
