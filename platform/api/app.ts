@@ -23,6 +23,7 @@ import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
 import { userRoutes } from './routes/users.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { exportRoutes } from './routes/exports.ts';
 
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
@@ -104,6 +105,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(keyRoutes(s));
   api.use(tokenRoutes(s));
   api.use(notificationRoutes(s));
+  api.use(exportRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) {
