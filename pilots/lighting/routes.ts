@@ -24,6 +24,7 @@ export function lightingRoutes(deps: HandlerDeps): Router {
   r.delete('/schedules/:id', allow('commands:send'), h.deleteSchedule);
   r.get('/schedules/:id/preview', allow('data:read'), h.preview);
   r.get('/energy', allow('data:read'), h.energy);
+  r.get('/energy.csv', allow('data:read'), h.energyCsv);
   r.get('/meters', allow('data:read'), h.meters);
   r.post('/demo/provision', allow('devices:manage'), h.provision);
   r.post('/demo/simulate', allow('commands:send'), h.simulate);
