@@ -3,6 +3,8 @@
 // retry, the on-call escalation of a critical alarm by e-mail, and the SSRF guard of the default
 // configuration.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -115,7 +117,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     );
   };
 
-  it('signs each webhook with HMAC-SHA256 over timestamp and body, and sends ids only (ASVS 8.3.4)', async () => {
+  it('signs each webhook with HMAC-SHA256 over timestamp and body, sends ids only, keeps the secret sealed (ASVS 8.3.4, 6.1.1)', async () => {
     const r = await receiver(() => 204);
     const created = await admin.post('/api/v1/notifications/subscriptions', {
       channel: 'webhook',
@@ -149,6 +151,13 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ outcome: 'success', target: `subscription:${created.body.subscription.id}`, details: { attempt: 1, status: 204 } });
     expect(JSON.stringify(mine[0])).not.toContain(secret);
+
+    // Sealed at rest under the tenant's key: neither the secret nor the URL is in the store's bytes.
+    const dir = join(h.config.dataDir, 'tenants');
+    const bytes = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith(h.tenants.a.id)).map((f) => readFileSync(join(dir, f))));
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes.includes(secret)).toBe(false);
+    expect(bytes.includes(r.url)).toBe(false);
 
     expect((await admin.delete(`/api/v1/notifications/subscriptions/${created.body.subscription.id}`)).status).toBe(204);
     r.server.close();
