@@ -5,69 +5,24 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.ts';
 import { verifySignature } from '../../platform/notify/signature.ts';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** An HTTP receiver answering each request with the next status of `statuses` (the last repeats). */
-async function receiver(statuses: () => number): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.statusCode = statuses();
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got, server };
-}
-
-async function until(what: string, cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { eventually } from '../../validation/support/healthcare-steps.ts';
+import { startReceiver as receiver, startSmtp } from '../support/receivers.ts';
 
 describe('outbound alarm notifications (webhook and e-mail)', () => {
   let h: Harness;
   let admin: ApiClient;
   let auditor: ApiClient;
-  let smtp: SMTPServer;
-  const mails: { to: string[]; raw: string }[] = [];
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
   const base = loadConfig({}).notify;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString()));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtp();
     h = await bootHarness({
       pilots: [createHealthcarePilot()],
       tenantPilots: ['healthcare'],
@@ -78,7 +33,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
           retryBaseMs: 30,
           maxAttempts: 3,
           timeoutMs: 2000,
-          smtp: { url: `smtp://127.0.0.1:${smtpPort}`, from: 'Custodia <alarms@custodia.test>' },
+          smtp: { url: smtp.url, from: 'Custodia <alarms@custodia.test>' },
           publicUrl: 'https://care.example.org',
         },
       },
@@ -89,7 +44,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
 
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   /** The tenant's audit entries of one action, details parsed (the API stores them as JSON text). */
@@ -135,7 +90,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
 
     await raise({ severity: 'minor' }); // filtered out by severity
     const alarm = await raise({ severity: 'critical' });
-    await until('the webhook', () => r.got.length >= 1);
+    await eventually(() => r.got.length >= 1, 'the webhook');
     await h.platform.services.notifications.idle();
     expect(r.got).toHaveLength(1);
     const [hit] = r.got;
@@ -168,7 +123,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     const r = await receiver(() => (++n <= 2 ? 503 : 200));
     const { body } = await admin.post('/api/v1/notifications/subscriptions', { channel: 'webhook', name: 'flaky', url: r.url, events: ['raised'] });
     const alarm = await raise({ severity: 'critical' });
-    await until('three attempts', () => r.got.length >= 3);
+    await eventually(() => r.got.length >= 3, 'three attempts');
     await h.platform.services.notifications.idle();
     expect(r.got).toHaveLength(3);
     expect(new Set(r.got.map((g) => g.headers['x-custodia-delivery'])).size).toBe(1);
@@ -190,7 +145,7 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     const r = await receiver(() => status);
     const { body } = await admin.post('/api/v1/notifications/subscriptions', { channel: 'webhook', name: 'down', url: r.url, events: ['raised'] });
     const alarm = await raise({ severity: 'critical' });
-    await until('the dead letter', () => r.got.length >= 3);
+    await eventually(() => r.got.length >= 3, 'the dead letter');
     await h.platform.services.notifications.idle();
     const dead = await admin.get('/api/v1/notifications/dead-letters');
     expect(dead.body.items).toHaveLength(1);
@@ -230,8 +185,8 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     expect(status).toBe(201);
     expect(body).not.toHaveProperty('secret');
     const alarm = await raise({ severity: 'critical', escalateAfterMs: 150 });
-    await until('the e-mail', () => mails.some((m) => m.raw.includes(alarm.id)));
-    const mail = mails.find((m) => m.raw.includes(alarm.id))!;
+    await eventually(() => smtp.mails.some((m) => m.raw.includes(alarm.id)), 'the e-mail');
+    const mail = smtp.mails.find((m) => m.raw.includes(alarm.id))!;
     expect(mail.to).toEqual(['on-call@care.example.org']);
     expect(mail.raw).toContain('Subject: [Custodia] critical alarm escalated (healthcare)');
     expect(mail.raw).toContain('unacknowledged past its deadline');
