@@ -73,12 +73,9 @@ export class NotificationService implements AlarmNotifier {
   }
 
   private async dispatch(tenantId: string, notice: AlarmNotice): Promise<void> {
-    const subs = await this.list(tenantId);
-    for (const sub of subs) {
-      if (!matches(sub, notice)) continue;
-      const message = messageOf(sub, notice, tenantId, this.d.config.publicUrl, randomUUID());
-      await this.attemptAndFollowUp(tenantId, sub, message, 1);
-    }
+    const subs = (await this.list(tenantId)).filter((sub) => matches(sub, notice));
+    // Side by side: a slow receiver does not hold up the others.
+    await Promise.all(subs.map((sub) => this.attemptAndFollowUp(tenantId, sub, messageOf(sub, notice, tenantId, this.d.config.publicUrl, randomUUID()), 1)));
   }
 
   private async attemptAndFollowUp(tenantId: string, sub: Subscription, message: NotificationMessage, attempt: number): Promise<void> {
@@ -233,6 +230,16 @@ export class NotificationService implements AlarmNotifier {
     await (await this.d.scopes.records(tenantId)).put(SUB, id, next, { tags: { channel: next.channel } });
     await this.d.audit.record(tenantId, { actor, action: 'notification.subscription.update', target: `subscription:${id}`, outcome: 'success', details: { fields: Object.keys(patch) } });
     return next;
+  }
+
+  /** A new signing secret for a webhook, returned once; the old one stops signing at once. */
+  async rotateSecret(tenantId: string, id: string, actor: string): Promise<string> {
+    const sub = await this.require(tenantId, id);
+    if (sub.channel !== 'webhook') throw badRequest('only webhook subscriptions have a signing secret');
+    const secret = randomBytes(32).toString('base64url');
+    await (await this.d.scopes.records(tenantId)).put(SUB, id, { ...sub, secret, updatedAt: this.now() }, { tags: { channel: sub.channel } });
+    await this.d.audit.record(tenantId, { actor, action: 'notification.subscription.rotate-secret', target: `subscription:${id}`, outcome: 'success' });
+    return secret;
   }
 
   async remove(tenantId: string, id: string, actor: string): Promise<void> {

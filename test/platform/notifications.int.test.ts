@@ -114,6 +114,17 @@ describe('outbound alarm notifications (webhook and e-mail)', () => {
     expect(bytes.includes(secret)).toBe(false);
     expect(bytes.includes(r.url)).toBe(false);
 
+    // A rotated secret signs the next delivery; the old one no longer verifies.
+    const rotated = await admin.post(`/api/v1/notifications/subscriptions/${created.body.subscription.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secret);
+    const second = await raise({ severity: 'critical' });
+    await eventually(() => r.got.some((g) => g.body.includes(second.id)), 'the webhook after rotation');
+    const after = r.got.find((g) => g.body.includes(second.id))!;
+    const ts2 = String(after.headers['x-custodia-timestamp']);
+    expect(verifySignature(rotated.body.secret, ts2, after.body, String(after.headers['x-custodia-signature']), Date.now())).toBe(true);
+    expect(verifySignature(secret, ts2, after.body, String(after.headers['x-custodia-signature']), Date.now())).toBe(false);
+
     expect((await admin.delete(`/api/v1/notifications/subscriptions/${created.body.subscription.id}`)).status).toBe(204);
     r.server.close();
   });

@@ -29,6 +29,10 @@ export function notificationRoutes(s: PlatformServices): Router {
     const patch = body(req, subscriptionPatchSchema);
     res.json(publicSubscription(await n.update(tenantOf(req), id, patch, req.principal!.label)));
   });
+  r.post('/notifications/subscriptions/:id/rotate-secret', allow('notifications:manage'), async (req, res) => {
+    const { id } = params(req, idParam);
+    res.json({ secret: await n.rotateSecret(tenantOf(req), id, req.principal!.label) });
+  });
   r.delete('/notifications/subscriptions/:id', allow('notifications:manage'), async (req, res) => {
     await n.remove(tenantOf(req), params(req, idParam).id, req.principal!.label);
     res.status(204).end();
