@@ -89,6 +89,16 @@ export const envSchema = z.object({
   /** Cluster mode (docs/architecture.md "Cluster mode"): a Redis URL plus a shared PostgreSQL store. */
   CUSTODIA_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** This node's name in the cluster registry; default `<hostname>-<pid>`. */
+  /** Outbound notifications (docs/integration.md): webhooks may reach loopback/private addresses
+   *  and plain http only when this is set (development and tests); otherwise refused (SSRF). */
+  NOTIFY_ALLOW_LOCAL_TARGETS: bool.default(false),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_FROM: z.string().min(3).max(254).default('Custodia <no-reply@localhost>'),
+  /** The platform's public origin, for links in notifications (default: the HTTP listener). */
+  CUSTODIA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   CUSTODIA_NODE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional(),
 });
 
@@ -151,6 +161,17 @@ export interface Config {
   retention?: { checkMs: number };
   /** Set in cluster mode only; absent: the embedded single-process mode. */
   cluster?: { redisUrl: string; nodeId: string };
+  /** Outbound alarm notifications (platform/notify/). */
+  notify: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  allowLocalTargets: boolean;
+  maxAttempts: number;
+  retryBaseMs: number;
+  timeoutMs: number;
+  smtp?: { url: string; from: string };
+  publicUrl: string;
 }
 
 /** Where one region's tenants are stored: exactly one of dataDir / storeUrl / mongodbUri. */
@@ -222,6 +243,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...backupSchedule(e),
     retention: { checkMs: e.RETENTION_CHECK_MINUTES * 60_000 },
     ...clusterSelection(e.CUSTODIA_REDIS_URL, e.CUSTODIA_NODE_ID, store.storeUrl),
+    notify: {
+      allowLocalTargets: e.NOTIFY_ALLOW_LOCAL_TARGETS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+      timeoutMs: e.NOTIFY_TIMEOUT_MS,
+      ...(e.SMTP_URL ? { smtp: { url: e.SMTP_URL, from: e.SMTP_FROM } } : {}),
+      publicUrl: e.CUSTODIA_PUBLIC_URL ?? `${e.HTTPS_CERT ? 'https' : 'http'}://${e.HTTP_HOST}:${e.HTTP_PORT}`,
+    },
   };
 }
 

@@ -42,7 +42,8 @@ export function createPilotContext(
       count: (id) => series.count(id),
     },
     alarms: {
-      raise: (input) => alarms.raise(input),
+      // The alarm carries its pilot, so notification subscriptions can filter by it.
+      raise: (input) => alarms.raise({ ...input, pilot: pilotId }),
       acknowledge: (id, note) => alarms.acknowledge(id, note),
       clear: (source, type) => alarms.clear(source, type),
       findActive: (source, type) => alarms.findActive(source, type),

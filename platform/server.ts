@@ -201,6 +201,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await p.ingest.stop();
   services.alarms.stop();
   services.commands.stop();
+  await services.notifications.stop();
   await services.backups?.stop();
   await services.retention?.stop();
   await p.realtime.close();

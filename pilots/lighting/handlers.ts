@@ -10,6 +10,7 @@ import { addDays, localDate, scheduleSchema, startOfLocalDay } from './domain/in
 import { commandRequestSchema } from './commands.ts';
 import type { LightingOptions } from './options.ts';
 import type { TenantRuntime } from './runtime.ts';
+import { energyCsv } from './energy-csv.ts';
 
 export interface HandlerDeps {
   /** The runtime of the caller's tenant. */
@@ -77,6 +78,16 @@ export const simulateInput = z.strictObject({
 });
 
 export function handlers(d: HandlerDeps) {
+  const energyOf = async (req: Request, rt: TenantRuntime) => {
+    const q = query(req, energyQuery);
+    const tz = rt.inventory.requireInstallation().timeZone;
+    const now = d.now();
+    const to = q.to ? toInstant(q.to, tz, 'to') : now;
+    // Default: the last seven local days, today included.
+    const from = q.from ? toInstant(q.from, tz, 'from') : startOfLocalDay(addDays(localDate(now, tz), -6), tz);
+    span(from, to);
+    return rt.energy({ by: q.by, period: q.period, from, to });
+  };
   const h = (fn: (req: Request, rt: TenantRuntime) => Promise<{ status?: number; body?: unknown }>): RequestHandler =>
     async (req, res) => {
       const out = await fn(req, await d.runtime(req));
@@ -117,16 +128,12 @@ export function handlers(d: HandlerDeps) {
       return { status: 204 };
     }),
     preview: h(async (req, rt) => ({ body: rt.preview(params(req, idParams).id, query(req, previewQuery).hours) })),
-    energy: h(async (req, rt) => {
-      const q = query(req, energyQuery);
-      const tz = rt.inventory.requireInstallation().timeZone;
-      const now = d.now();
-      const to = q.to ? toInstant(q.to, tz, 'to') : now;
-      // Default: the last seven local days, today included.
-      const from = q.from ? toInstant(q.from, tz, 'from') : startOfLocalDay(addDays(localDate(now, tz), -6), tz);
-      span(from, to);
-      return { body: await rt.energy({ by: q.by, period: q.period, from, to }) };
-    }),
+    energy: h(async (req, rt) => ({ body: await energyOf(req, rt) })),
+    // The same report as a CSV file.
+    energyCsv: (async (req, res) => {
+      const report = await energyOf(req, await d.runtime(req));
+      res.type('text/csv').attachment(`energy-${report.by}-${report.period}-${report.from}-${report.to}.csv`).send(energyCsv(report));
+    }) as RequestHandler,
     meters: h(async (req, rt) => {
       const q = query(req, metersQuery);
       const tz = rt.inventory.requireInstallation().timeZone;

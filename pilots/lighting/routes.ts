@@ -26,6 +26,7 @@ export function lightingRoutes(deps: HandlerDeps): Router {
   r.delete('/schedules/:id', allow('commands:send'), doc({ summary: 'deletes a schedule', params: idParams, responses: { 204: noContent } }), h.deleteSchedule);
   r.get('/schedules/:id/preview', allow('data:read'), doc({ summary: 'what a schedule will do in the next hours', params: idParams, query: previewQuery, responses: { 200: anyObject } }), h.preview);
   r.get('/energy', allow('data:read'), doc({ summary: 'energy per lamp, group or cabinet per local day or month', query: energyQuery, responses: { 200: anyObject } }), h.energy);
+  r.get('/energy.csv', allow('data:read'), doc({ summary: 'energy per lamp, group or cabinet as a CSV file', query: energyQuery, responses: { 200: { description: 'CSV, one line per entity and period', contentType: 'text/csv' } } }), h.energyCsv);
   r.get('/meters', allow('data:read'), doc({ summary: 'cabinet meter readings in a range', query: metersQuery, responses: { 200: z.object({ from: z.number(), to: z.number(), items: z.array(anyObject) }) } }), h.meters);
   r.post('/demo/provision', allow('devices:manage'), doc({ summary: 'creates a demo fleet (secrets shown once)', body: provisionInput, responses: { 201: anyObject } }), h.provision);
   r.post('/demo/simulate', allow('commands:send'), doc({ summary: 'simulates a lamp fault', body: simulateInput, responses: { 202: anyObject } }), h.simulate);

@@ -28,6 +28,8 @@ import { mountContract, platformVersion } from './openapi.ts';
 import { doc } from './route-doc.ts';
 
 const readySchema = z.object({ status: z.enum(['ready', 'not-ready']), parts: z.record(z.string(), z.boolean()) });
+import { notificationRoutes } from './routes/notifications.ts';
+import { exportRoutes } from './routes/exports.ts';
 
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
@@ -119,6 +121,8 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(auditRoutes(s));
   api.use(keyRoutes(s));
   api.use(tokenRoutes(s));
+  api.use(notificationRoutes(s));
+  api.use(exportRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, pilotEnabled(p.id), p.router);

@@ -30,3 +30,35 @@ describe('device names on MQTT (ASVS 4.2.1, 4.1.3)', () => {
     expect(isDeviceName(name)).toBe(expected);
   });
 });
+
+describe('registering many devices at once', () => {
+  it('commits all of them or none: a failing commit leaves no device and no cached one', async () => {
+    const { serviceRig } = await import('../../test/support/services.ts');
+    const { PLATFORM_SCOPE } = await import('../storage/port.ts');
+    const rig = await serviceRig();
+    try {
+      const devices = rig.services.devices;
+      const store = await rig.services.scopes.store(PLATFORM_SCOPE);
+      const commit = store.commit.bind(store);
+      let commits = 0;
+      store.commit = async (batch) => {
+        commits++;
+        if (commits === 1) throw new Error('disk full');
+        return commit(batch);
+      };
+      const rows = Array.from({ length: 20 }, (_, i) => ({ id: `lamp-${String(i).padStart(3, '0')}`, kind: 'lamp' }));
+      await expect(devices.registerMany('tenant-a', rows)).rejects.toThrow('disk full');
+      expect(await devices.list('tenant-a')).toEqual([]);
+      expect(await devices.get('tenant-a', 'lamp-000')).toBeNull();
+      const made = await devices.registerMany('tenant-a', rows);
+      expect(commits).toBe(2); // one commit for twenty devices
+      expect(made).toHaveLength(20);
+      expect((await devices.list('tenant-a')).map((d) => d.id).sort()).toEqual(rows.map((r) => r.id));
+      expect(await devices.authenticate('tenant-a/lamp-007', made[7]!.secret)).toMatchObject({ deviceId: 'lamp-007' });
+      await expect(devices.registerMany('tenant-a', [{ id: 'lamp-999', kind: 'lamp' }, { id: 'lamp-003', kind: 'lamp' }])).rejects.toMatchObject({ status: 409 });
+      expect(await devices.get('tenant-a', 'lamp-999')).toBeNull();
+    } finally {
+      await rig.close();
+    }
+  });
+});

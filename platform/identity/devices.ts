@@ -63,6 +63,26 @@ export function parseMqttIdentity(username: string): { tenantId: string; deviceI
 export const isDeviceName = (name: string): boolean =>
   deviceIdSchema.safeParse(name).success || parseMqttIdentity(name) !== null;
 
+function newDevice(input: { id: string; tenantId: string; kind: string; label?: string; subject?: string | null; attributes?: Device['attributes'] }): { device: Device; secret: string } {
+  const secret = newSecret();
+  const salt = newSecret(16);
+  const now = Date.now();
+  const device: Device = {
+    id: input.id,
+    tenantId: input.tenantId,
+    kind: input.kind,
+    label: input.label ?? input.id,
+    subject: input.subject ?? null,
+    attributes: input.attributes ?? {},
+    status: 'active',
+    secretSalt: salt,
+    secretHash: hashSecret(secret, salt),
+    createdAt: now,
+    rotatedAt: now,
+  };
+  return { device, secret };
+}
+
 export class Devices {
   private cache = new Map<string, Device>();
   constructor(
@@ -85,24 +105,35 @@ export class Devices {
     if (input.label !== undefined && !isSafeLabel(input.label)) throw badRequest(UNSAFE_LABEL);
     // Only the caller's own tenant decides whether the id is taken.
     if (await this.locate(input.tenantId, id)) throw conflict(`device ${id} already exists`);
-    const secret = newSecret();
-    const salt = newSecret(16);
-    const now = Date.now();
-    const device: Device = {
-      id,
-      tenantId: input.tenantId,
-      kind: input.kind,
-      label: input.label ?? id,
-      subject: input.subject ?? null,
-      attributes: input.attributes ?? {},
-      status: 'active',
-      secretSalt: salt,
-      secretHash: hashSecret(secret, salt),
-      createdAt: now,
-      rotatedAt: now,
-    };
+    const { device, secret } = newDevice({ ...input, id });
     await this.save(null, device);
     return { device, secret };
+  }
+
+  /** Registers many devices of one tenant in one atomic commit of the registry's store: all are
+   *  created or none. The caller checked the rows (platform/identity/bulk.ts); ids already taken
+   *  are refused here as well. */
+  async registerMany(tenantId: string, inputs: Omit<Parameters<Devices['register']>[0], 'tenantId'>[]): Promise<{ device: Device; secret: string }[]> {
+    const made: { device: Device; secret: string }[] = [];
+    for (const input of inputs) {
+      const id = deviceIdSchema.parse(input.id);
+      deviceKindSchema.parse(input.kind);
+      if (input.label !== undefined && !isSafeLabel(input.label)) throw badRequest(UNSAFE_LABEL);
+      if (await this.locate(tenantId, id)) throw conflict(`device ${id} already exists`);
+      made.push(newDevice({ ...input, id, tenantId }));
+    }
+    const put = [];
+    for (const { device } of made) put.push(await this.records.prepare(KIND, mqttIdentity(tenantId, device.id), device, { tags: { tenant: tenantId, kind: device.kind, status: device.status } }));
+    await this.records.store.commit({ put });
+    for (const { device } of made) this.cache.set(mqttIdentity(tenantId, device.id), device);
+    return made;
+  }
+
+  /** Which of these ids the tenant already has. */
+  async taken(tenantId: string, ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const id of ids) if (await this.locate(tenantId, id)) out.add(id);
+    return out;
   }
 
   /** Writes under the qualified key; a record found under an older bare key moves there. */

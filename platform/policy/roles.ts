@@ -23,12 +23,13 @@ export type Permission =
   | 'audit:verify'
   | 'validation:run'
   | 'validation:read'
-  | 'backups:read'; // the last scheduled backup and its verification
+  | 'backups:read' // the last scheduled backup and its verification
+  | 'notifications:manage'; // alarm notification subscriptions and their dead letters
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   // The platform operator manages tenants but never reads tenant data (docs/architecture.md promise 1).
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify', 'backups:read'],
-  'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read'],
+  'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read', 'notifications:manage'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],
   auditor: ['audit:read', 'audit:verify'],
   // Evaluators see validation runs and aggregate indicators, never personal data.

@@ -57,6 +57,30 @@ describe('alarm lifecycle', () => {
     expect(rig.audited.filter((e) => e.action === 'alarm.escalation')).toHaveLength(1);
   });
 
+  it('tells the notifier of every change after it is saved: raised, escalated (severity, deadline), acknowledged, resolved', async () => {
+    const heard: string[] = [];
+    rig.alarms.setNotifier({ alarmEvent: (t, n) => void heard.push(`${t} ${n.event}${n.reason ? `/${n.reason}` : ''} ${n.alarm.severity} ${n.alarm.state}`) });
+    await rig.inTenant('t-one', async () => {
+      await rig.alarms.raise({ source: 's', type: 'x', severity: 'major', title: 't', escalateAfterMs: 1000 });
+      await rig.alarms.raise({ source: 's', type: 'x', severity: 'major', title: 'same' });
+      await rig.alarms.raise({ source: 's', type: 'x', severity: 'critical', title: 'worse', escalateAfterMs: 1000 });
+    });
+    rig.advance(1000);
+    await rig.alarms.tick();
+    await rig.inTenant('t-one', async () => {
+      const active = (await rig.alarms.findActive('s', 'x'))!;
+      await rig.alarms.acknowledge(active.id);
+      await rig.alarms.clear('s', 'x');
+    });
+    expect(heard).toEqual([
+      't-one raised major active-unacknowledged',
+      't-one escalated/severity critical active-unacknowledged',
+      't-one escalated/unacknowledged critical active-unacknowledged',
+      't-one acknowledged critical active-acknowledged',
+      't-one resolved critical cleared',
+    ]);
+  });
+
   it('alarms of one tenant are invisible to another', async () => {
     await rig.inTenant('t-one', () => rig.alarms.raise({ source: 's', type: 'x', severity: 'minor', title: 't' }));
     expect(await rig.inTenant('t-two', () => rig.alarms.list())).toEqual([]);

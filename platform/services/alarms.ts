@@ -9,6 +9,7 @@ import { conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
 import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import type { AlarmNotice, AlarmNotifier } from '../notify/message.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
@@ -37,6 +38,8 @@ export interface Alarm {
   clearedBy?: string;
   escalateAt?: number;
   escalatedAt?: number;
+  /** The pilot that raised it (set by the pilot's context); absent for the platform's own. */
+  pilot?: string;
 }
 
 export const ackSchema = z.object({ note: noteSchema(500).default('') }).strict();
@@ -56,6 +59,8 @@ export interface RaiseInput {
   subject?: string | null;
   /** Escalate when still unacknowledged this long after raising (or after a severity rise). */
   escalateAfterMs?: number;
+  /** Set by the pilot context, never by a pilot itself. */
+  pilot?: string;
 }
 
 export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<void>;
@@ -64,6 +69,7 @@ export class AlarmService {
   private deadlines = new Deadlines();
   private hooks: EscalationHook[] = [];
   private readonly writes = new KeyedQueue();
+  private notifier: AlarmNotifier | undefined;
 
   constructor(
     private readonly scopes: Scopes,
@@ -74,6 +80,15 @@ export class AlarmService {
 
   onEscalation(hook: EscalationHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Outbound notifications (platform/notify/): told of every change, after it is saved. */
+  setNotifier(notifier: AlarmNotifier): void {
+    this.notifier = notifier;
+  }
+
+  private notify(tenantId: string, notice: Omit<AlarmNotice, 'at'>): void {
+    this.notifier?.alarmEvent(tenantId, { ...notice, at: this.now() });
   }
 
   /** Raises an alarm, or updates the active one of the same source and type (severity only rises).
@@ -108,6 +123,7 @@ export class AlarmService {
         details: { type: next.type, source: next.source, from: active.severity, to: next.severity },
       });
       this.announce(tenantId, next);
+      this.notify(tenantId, { event: 'escalated', reason: 'severity', alarm: next });
       return { alarm: next, change: 'escalated' };
     }
     const alarm: Alarm = {
@@ -123,6 +139,7 @@ export class AlarmService {
       raisedAt: at,
       updatedAt: at,
       ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
+      ...(input.pilot ? { pilot: input.pilot } : {}),
     };
     await this.save(records, alarm);
     await this.audit.record(tenantId, {
@@ -133,6 +150,7 @@ export class AlarmService {
       details: { type: alarm.type, source: alarm.source, severity: alarm.severity },
     });
     this.announce(tenantId, alarm);
+    this.notify(tenantId, { event: 'raised', alarm });
     return { alarm, change: 'raised' };
   }
 
@@ -159,6 +177,7 @@ export class AlarmService {
       details: { type: alarm.type, severity: alarm.severity },
     });
     this.announce(tenantId, next);
+    this.notify(tenantId, { event: 'acknowledged', alarm: next });
     return next;
   }
 
@@ -184,6 +203,7 @@ export class AlarmService {
       details: { type, source },
     });
     this.announce(tenantId, next);
+    this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
   }
 
@@ -286,6 +306,7 @@ export class AlarmService {
     });
     this.bus.publish({ tenantId, type: 'alarm.escalation', payload: next });
     this.announce(tenantId, next);
+    this.notify(tenantId, { event: 'escalated', reason: 'unacknowledged', alarm: next });
     return next;
   }
 

@@ -29,6 +29,7 @@ import { CommandService } from './commands.ts';
 import type { AuditService, PlatformServices } from './index.ts';
 import { Scopes } from './scopes.ts';
 import { SeriesService } from './series.ts';
+import { NotificationService } from '../notify/service.ts';
 
 export interface BuildServicesOptions {
   config: Config;
@@ -117,6 +118,15 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
   collectDefaultMetrics({ register: metrics });
   const brokerReady = opts.brokerReady ?? (() => false);
   const tenants = new TenantRegistry(platformRecords, storage, keyring, identityEvents);
+  const alarms = new AlarmService(scopes, auditService, bus, now);
+  const notifications = new NotificationService({
+    scopes,
+    audit: auditService,
+    logger,
+    config: config.notify,
+    now,
+  });
+  alarms.setNotifier(notifications);
   return {
     config,
     logger,
@@ -138,7 +148,8 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     devices: new Devices(platformRecords, identityEvents),
     toolTokens: new ToolTokens(platformRecords, now, identityEvents),
     series: new SeriesService(scopes, keyring),
-    alarms: new AlarmService(scopes, auditService, bus, now),
+    alarms,
+    notifications,
     commands: new CommandService(scopes, auditService, bus, now),
     ...(backups ? { backups } : {}),
     retention: new RetentionJob({

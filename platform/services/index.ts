@@ -20,6 +20,7 @@ import type { Scopes } from './scopes.ts';
 import type { SeriesService } from './series.ts';
 import type { BackupScheduler } from '../backup/scheduler.ts';
 import type { RetentionJob } from './retention.ts';
+import type { NotificationService } from '../notify/service.ts';
 
 /** The audit log as services and routes use it: platform/audit plus rate-limited recording. */
 export interface AuditService extends AuditSink, Omit<Audit, 'record'> {
@@ -46,6 +47,8 @@ export interface PlatformServices {
   series: SeriesService;
   alarms: AlarmService;
   commands: CommandService;
+  /** Outbound alarm notifications: webhooks and e-mail (platform/notify/). */
+  notifications: NotificationService;
   metrics: Registry;
   /** Scheduled backups, when BACKUP_INTERVAL_MINUTES is set (platform/backup/scheduler.ts). */
   backups?: BackupScheduler;

@@ -149,5 +149,18 @@ describe('energy', () => {
     expect(byGroup.total.kWh).toBeCloseTo(kWh, 9);
     expect((await operator.get(`${API}/energy?by=street`)).status).toBe(400);
     expect((await operator.get(`${API}/energy?from=2026-01-15&to=2026-01-14`)).status).toBe(400);
+
+    // The same report as a CSV file: the lamp's line carries the figures of the JSON report.
+    const csv = await operator.get(`${API}/energy.csv?by=lamp&period=day&from=2026-01-14&to=2026-01-14`);
+    expect(csv.status).toBe(200);
+    expect(csv.contentType).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toContain('attachment');
+    const lines = (csv.body as string).trim().split('\r\n');
+    expect(lines[0]).toBe('lamp,period,kWh,litKWh,baselineKWh,savedKWh,savedPercent,savedCO2kg,burningHours');
+    const cells = lines.find((l) => l.startsWith(`${id},2026-01-14,`))!.split(',');
+    expect(Number(cells[2])).toBeCloseTo(kWh, 9);
+    expect(Number(cells[4])).toBeCloseTo(baseline, 9);
+    expect(lines.at(-1)!.startsWith('all,total,')).toBe(true);
+    expect((await operator.get(`${API}/energy.csv?by=street`)).status).toBe(400);
   });
 });

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly retryAfter?: number,
+    /** The problem document's other members (e.g. `errors` by line of a bulk upload). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(detail || title || `request failed (${status})`);
     this.name = 'ApiError';
@@ -43,7 +45,7 @@ export async function problemFrom(res: Response): Promise<ApiError> {
       const body = (await res.json()) as { title?: unknown; detail?: unknown };
       const title = typeof body.title === 'string' ? body.title : res.statusText;
       const detail = typeof body.detail === 'string' ? body.detail : title;
-      return new ApiError(res.status, title, detail, retryAfter);
+      return new ApiError(res.status, title, detail, retryAfter, body && typeof body === 'object' ? (body as Record<string, unknown>) : {});
     } catch {
       // fall through: a broken body still has a status
     }

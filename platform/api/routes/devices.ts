@@ -10,6 +10,8 @@ import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
 import { doc, itemsOf, noContent } from '../route-doc.ts';
 import { deviceResponse, deviceSecretResponse } from '../response-schemas.ts';
+import { attributesOf, bulkUploadSchema, parseBulk, secretsCsv, type LineError } from '../../identity/bulk.ts';
+import { randomUUID } from 'node:crypto';
 
 const idParam = z.object({ id: deviceIdSchema });
 const listQuery = z.object({ kind: deviceKindSchema.optional() }).strict();
@@ -35,6 +37,44 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
     const { device, secret } = await s.devices.register({ ...input, tenantId });
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.create', target: `device:${device.id}`, outcome: 'success', details: { kind: device.kind } });
     res.status(201).json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, device.id) });
+  });
+  // Bulk provisioning (docs/integration.md): every row checked first, errors by line and nothing
+  // created, or all created in one commit; the secrets come back once, as a CSV file.
+  r.post('/devices/bulk', allow('devices:manage'), doc({ summary: 'registers devices from a CSV or JSON file: all or none; the secrets once as a CSV file', body: bulkUploadSchema, responses: { 201: { description: 'CSV of the new devices and their secrets (JSON when asked for)', contentType: 'text/csv' } } }), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const parsed = parseBulk(body(req, bulkUploadSchema));
+    const refuse = (errors: LineError[]) => {
+      throw badRequest(`${errors.length} error(s) in the file; no device was created`, { errors: errors.slice(0, 200) });
+    };
+    if (!parsed.ok) refuse(parsed.errors);
+    const rows = parsed.ok ? parsed.rows : [];
+    const kinds = knownKinds();
+    const taken = await s.devices.taken(tenantId, rows.map((r) => r.row.id));
+    const errors: LineError[] = [];
+    for (const { line, row } of rows) {
+      if (!kinds.includes(row.kind)) errors.push({ line, message: `kind: unknown device kind ${row.kind}; known: ${kinds.join(', ')}` });
+      if (taken.has(row.id)) errors.push({ line, message: `id: device ${row.id} already exists` });
+    }
+    const tenant = await s.tenants.require(tenantId);
+    const count = await s.devices.countFor(tenantId);
+    if (count + rows.length > tenant.quotas.maxDevices) errors.push({ line: rows.at(-1)!.line, message: `the file would exceed the tenant's device quota (${count} of ${tenant.quotas.maxDevices} used)` });
+    if (errors.length) refuse(errors);
+    const made = await s.devices.registerMany(
+      tenantId,
+      rows.map(({ row }) => ({ id: row.id, kind: row.kind, ...(row.label ? { label: row.label } : {}), subject: row.patient ?? null, attributes: attributesOf(row) })),
+    );
+    const batch = randomUUID();
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.bulk-create', target: `batch:${batch}`, outcome: 'success', details: { count: made.length } });
+    for (const { device } of made) {
+      await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.create', target: `device:${device.id}`, outcome: 'success', details: { kind: device.kind, batch } });
+    }
+    const secrets = made.map(({ device, secret }) => ({ id: device.id, username: mqttIdentity(tenantId, device.id), secret }));
+    res.status(201).set('cache-control', 'no-store');
+    if (req.accepts(['text/csv', 'application/json']) === 'application/json') {
+      res.json({ created: made.length, batch, devices: made.map(({ device }) => publicDevice(device)), secrets });
+      return;
+    }
+    res.type('text/csv').attachment(`device-secrets-${batch}.csv`).send(secretsCsv(secrets));
   });
   r.post('/devices/:id/rotate', allow('devices:manage'), doc({ summary: 'new secret for a device, shown once', params: idParam, responses: { 200: deviceSecretResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);

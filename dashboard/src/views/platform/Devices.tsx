@@ -14,6 +14,7 @@ import { checkBody } from '../../lib/validate.ts';
 import { deviceCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi } from '../../hooks/session.tsx';
+import { BulkUpload } from './BulkUpload.tsx';
 
 const KIND_LABEL: Record<string, string> = { ...DEVICE_LABEL, lamp: 'Lamp controller', cabinet: 'Control cabinet' };
 
@@ -94,6 +95,7 @@ export function Devices() {
   const res = useResource<{ items: Device[] }>(`/devices${queryString({ kind })}`);
   const all = useResource<{ items: Device[] }>('/devices');
   const [registering, setRegistering] = useState(false);
+  const [bulk, setBulk] = useState(false);
   const [issued, setIssued] = useState<DeviceWithSecret | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState<Device | null>(null);
   const kinds = useMemo(() => [...new Set([...Object.keys(KIND_LABEL), ...(all.data?.items ?? []).map((d) => d.kind)])].sort(), [all.data]);
@@ -117,9 +119,12 @@ export function Devices() {
         title="Devices"
         subtitle="Every device authenticates with its own secret and may publish only under its own topic prefix."
         actions={
-          <Button variant="primary" onClick={() => setRegistering(true)}>
-            Register device…
-          </Button>
+          <>
+            <Button onClick={() => setBulk(true)}>Register from file…</Button>
+            <Button variant="primary" onClick={() => setRegistering(true)}>
+              Register device…
+            </Button>
+          </>
         }
       />
       <ErrorNote error={res.error ?? rotate.error ?? revoke.error} onRetry={res.reload} />
@@ -179,6 +184,14 @@ export function Devices() {
           setRegistering(false);
           setIssued(r);
           res.mutate((prev) => ({ items: [...(prev?.items ?? []), r.device] }));
+          all.reload();
+        }}
+      />
+      <BulkUpload
+        open={bulk}
+        onClose={() => setBulk(false)}
+        onCreated={() => {
+          res.reload();
           all.reload();
         }}
       />
