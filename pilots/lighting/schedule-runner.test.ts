@@ -6,18 +6,13 @@
 // node reaches the holder. The real lease and store are test/lighting/cluster.int.test.ts.
 import { describe, expect, it } from 'vitest';
 import { StaleLeaseError } from '../../platform/errors.ts';
-import { createLogger } from '../../platform/logger.ts';
-import type { PilotRecords, PilotSingleton } from '../../platform/pilot.ts';
+import type { PilotSingleton } from '../../platform/pilot.ts';
 import { sunEvents, zonedTimeToUtc, type Schedule } from './domain/index.ts';
-import { AlarmBook } from './detection.ts';
-import { Inventory, RECORD } from './inventory.ts';
-import { resolveOptions } from './options.ts';
+import { RECORD } from './inventory.ts';
 import { ScheduleRunner, changedGroups, stepAction, type StepMarker } from './schedule-runner.ts';
 import type { PlannedSwitch } from './scheduler.ts';
-import { ScheduleBook } from './schedules.ts';
-import { DEMO_SITE, buildDemoInventory } from './seed.ts';
-import { LiveState } from './state.ts';
-import type { LightingContext, TenantParts } from './tenant-parts.ts';
+import { DEMO_SITE } from './seed.ts';
+import { testTenant } from './testing.ts';
 
 const DAY = '2026-01-15';
 const local = (hhmm: string) => {
@@ -67,48 +62,6 @@ describe('changedGroups', () => {
 
 // ---- two runners over one store ----------------------------------------------------------------
 
-function memoryRecords(): PilotRecords {
-  const kinds = new Map<string, Map<string, unknown>>();
-  const of = (kind: string) => kinds.get(kind) ?? kinds.set(kind, new Map()).get(kind)!;
-  const opened = <T>(id: string, data: unknown) => ({ id, data: structuredClone(data) as T, subject: null, tags: {}, createdAt: 0, updatedAt: 0 });
-  return {
-    get: async <T,>(kind: string, id: string) => (of(kind).has(id) ? opened<T>(id, of(kind).get(id)) : null),
-    find: async <T,>(kind: string) => [...of(kind)].map(([id, d]) => opened<T>(id, d)),
-    count: async (kind) => of(kind).size,
-    put: async (kind, id, data) => void of(kind).set(id, structuredClone(data)),
-    delete: async (kind, id) => void of(kind).delete(id),
-    commit: async (ops) => {
-      for (const p of ops.put ?? []) of(p.kind).set(p.id, structuredClone(p.data));
-      for (const d of ops.delete ?? []) of(d.kind).delete(d.id);
-    },
-  };
-}
-
-interface SentCommand {
-  deviceId: string;
-  level: number;
-  batchId: string;
-}
-
-/** The platform's commands, shared by both nodes; `failAfter` makes creation fail (a node dying mid-batch). */
-function memoryCommands() {
-  const sent: SentCommand[] = [];
-  let failAfter = Infinity;
-  return {
-    sent,
-    failAfter: (n: number) => void (failAfter = sent.length + n),
-    port: {
-      create: async (input: { deviceId: string; payload: Record<string, unknown>; batchId?: string | null }) => {
-        if (sent.length >= failAfter) throw new Error('node stopped');
-        const c = { deviceId: input.deviceId, level: input.payload.level as number, batchId: input.batchId! };
-        sent.push(c);
-        return { id: `c${sent.length}`, status: 'pending', ...c };
-      },
-      list: async (f: { batchId: string }) => sent.filter((c) => c.batchId === f.batchId),
-    },
-  };
-}
-
 /** A job driven by hand: held or not, a new epoch on each gain, stale when the store moved on. */
 function handJob(shared: boolean) {
   const s = { held: false, epoch: 0, stale: false };
@@ -132,41 +85,16 @@ function handJob(shared: boolean) {
 }
 
 async function world() {
-  const records = memoryRecords();
-  const commands = memoryCommands();
-  const inv = buildDemoInventory({ tenantId: 'tenant-a', seed: 1, lamps: 6 });
-  const clock = { t: local('13:00'), platform: 0 };
-  await new Inventory().save(records, inv, clock.t);
-  await new ScheduleBook().saveSchedule(records, inv.schedule, new Set(inv.groups.map((g) => g.id)));
-  const opts = resolveOptions({ now: () => clock.t, clusterRescanMs: 100, commsLossIntervals: 0 });
-
+  const t = await testTenant({ start: local('13:00'), options: { clusterRescanMs: 100 } });
   async function node(shared = true) {
     const hand = handJob(shared);
-    const ctx = {
-      records: async () => records,
-      commands: commands.port,
-      logger: createLogger('silent'),
-      now: () => clock.platform,
-      publish: () => undefined,
-    } as unknown as LightingContext;
-    let queue: Promise<unknown> = Promise.resolve();
-    const parts: TenantParts = {
-      tenantId: 'tenant-a',
-      ctx,
-      opts,
-      now: () => clock.t,
-      inventory: await Inventory.load(records),
-      book: await ScheduleBook.load(records),
-      state: new LiveState(4, 120_000),
-      alarms: new AlarmBook({ raise: async () => Promise.reject(new Error('no alarms here')), clear: async () => null, list: async () => [] }),
-      serial: (fn) => (queue = queue.then(fn, fn)) as never,
-    };
-    const runner = await ScheduleRunner.start(parts, hand.job, clock.t);
+    const parts = await t.parts();
+    const runner = await ScheduleRunner.start(parts, hand.job, t.clock.t);
     return { ...hand, runner, parts };
   }
-  const lamps = inv.lamps.map((l) => l.id).sort();
-  const sentAt = (level: number) => commands.sent.filter((c) => c.level === level).map((c) => c.deviceId).sort();
-  return { records, commands, inv, clock, node, lamps, sentAt };
+  const lamps = t.inv.lamps.map((l) => l.id).sort();
+  const sentAt = (level: number) => t.commands.sent.filter((c) => c.payload.level === level).map((c) => c.deviceId).sort();
+  return { ...t, node, lamps, sentAt };
 }
 
 describe('ScheduleRunner across two nodes', () => {
@@ -236,7 +164,7 @@ describe('ScheduleRunner across two nodes', () => {
     w.commands.failAfter(Infinity);
     b.gain();
     await b.runner.tick();
-    const dusk = w.commands.sent.filter((c) => c.level === 100);
+    const dusk = w.commands.sent.filter((c) => c.payload.level === 100);
     expect(dusk.map((c) => c.deviceId).sort()).toEqual(w.lamps);
     // One batch per group, the one the marker named.
     const markers = await w.records.find<StepMarker>(RECORD.scheduleStep);
