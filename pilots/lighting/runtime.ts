@@ -6,6 +6,7 @@
 // the tenant's context (a request of one of its users, its background tick, or the ingest of its
 // devices' readings). Work that reads and then writes alarms, overrides or schedules goes through
 // one queue per tenant.
+import { KeyedQueue } from '../../platform/keyed-queue.ts';
 import type { PilotSingleton } from '../../platform/pilot.ts';
 import { AlarmBook } from './detection.ts';
 import { FailureChecks } from './failure-checks.ts';
@@ -49,7 +50,7 @@ export class TenantRuntime {
     const state = new LiveState(opts.recentReadings, 2 * opts.reportIntervalMs);
     const start = now();
     await state.refresh(ctx.series, devicesOf(inventory), start, ctx.deviceClock.maxSkewMs);
-    let queue: Promise<unknown> = Promise.resolve();
+    const queue = new KeyedQueue();
     const parts: TenantParts = {
       tenantId,
       ctx,
@@ -59,11 +60,7 @@ export class TenantRuntime {
       book,
       state,
       alarms,
-      serial: <T>(fn: () => Promise<T>) => {
-        const next = queue.then(fn, fn);
-        queue = next.catch(() => undefined);
-        return next;
-      },
+      serial: (fn) => queue.run(tenantId, fn),
     };
     return new TenantRuntime(parts, await ScheduleRunner.start(parts, job, start));
   }

@@ -1,6 +1,7 @@
 // In-memory stand-ins for the unit tests of the lighting runtime's modules (the layer above the
 // pilot context): records, commands and alarms ports, and one tenant's parts built over them.
 // The real platform under the same modules is test/lighting/*.int.test.ts.
+import { KeyedQueue } from '../../platform/keyed-queue.ts';
 import type { PilotRecords, PilotSingleton } from '../../platform/pilot.ts';
 import type { Alarm } from '../../platform/services/alarms.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -141,7 +142,7 @@ export async function testTenant(o: { lamps?: number; start: number; options?: P
     events,
     audit,
     async parts() {
-      let queue: Promise<unknown> = Promise.resolve();
+      const queue = new KeyedQueue();
       return {
         tenantId: TEST_TENANT,
         ctx,
@@ -151,11 +152,7 @@ export async function testTenant(o: { lamps?: number; start: number; options?: P
         book: await ScheduleBook.load(records),
         state: new LiveState(opts.recentReadings, 2 * opts.reportIntervalMs),
         alarms: await AlarmBook.load(alarms),
-        serial: <T>(fn: () => Promise<T>) => {
-          const next = queue.then(fn, fn);
-          queue = next.catch(() => undefined);
-          return next;
-        },
+        serial: (fn) => queue.run(TEST_TENANT, fn),
       };
     },
   };
