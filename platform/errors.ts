@@ -41,3 +41,9 @@ export class NoTenantContextError extends Error {
     super(`${what} needs a tenant context; none is active`);
   }
 }
+
+/** A write by a node whose lease on a once-across-the-cluster job has passed to another node
+ *  (fencing, docs/architecture.md "Cluster mode"): nothing was written; the new holder carries on. */
+export class StaleLeaseError extends Error {
+  override name = 'StaleLeaseError';
+}

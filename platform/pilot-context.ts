@@ -1,5 +1,6 @@
 // Builds the PilotContext a pilot receives: platform services narrowed to the tenant in context.
-import type { PilotContext, PilotRecords } from './pilot.ts';
+import type { PilotContext, PilotRecords, PilotSingleton } from './pilot.ts';
+import { checkJobName, embeddedSingleton, leasedSingleton, type LeaseView } from './pilot-singleton.ts';
 import { badRequest, forbidden } from './errors.ts';
 import type { SealedRecords } from './services/records.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -19,6 +20,8 @@ export function createPilotContext(
   presence: PresenceView,
   now: () => number = Date.now,
   deviceClock: PilotContext['deviceClock'] = DEFAULT_DEVICE_CLOCK,
+  /** Cluster mode: a lease of the shared store by name (cluster/node.ts `lease`); absent, embedded. */
+  lease?: (name: string) => LeaseView,
 ): PilotContext {
   const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
   const runAs = <T>(tenantId: string, fn: () => Promise<T>) =>
@@ -30,6 +33,15 @@ export function createPilotContext(
   // Each port is a fresh object of the methods a pilot may call, never the service itself: no
   // cast reaches setDeliverer, stop, loadPending or another tenant's scope.
   const { alarms, commands, series } = s;
+  const singletons = new Map<string, PilotSingleton>();
+  const singleton = (name: string) => {
+    let job = singletons.get(checkJobName(name));
+    if (!job) {
+      job = lease ? leasedSingleton(name, lease(`pilot.${pilotId}.${name}`)) : embeddedSingleton(name);
+      singletons.set(name, job);
+    }
+    return job;
+  };
   return {
     pilotId,
     logger: s.logger.child({ pilot: pilotId }),
@@ -103,6 +115,7 @@ export function createPilotContext(
         return version;
       },
     },
+    singleton,
     publish: (event) => s.bus.publish({ ...event, tenantId: tenant('publish') }),
     principal: () => currentTenant(`${pilotId}: principal`).principal,
     forEachTenant: async (fn) => {

@@ -81,6 +81,27 @@ export interface PilotAudit {
   record(event: AuditEvent): Promise<void>;
 }
 
+/** A job of the pilot that must run on one node at a time across a cluster (a scheduler). In
+ *  embedded mode (one process) it is always held; in cluster mode it is a lease with a fencing
+ *  token in the shared store, passed to another node when its holder stops or dies
+ *  (docs/architecture.md "Cluster mode"). */
+export interface PilotSingleton {
+  readonly name: string;
+  /** True when other nodes run this pilot too: what a node caches of the tenants' records may be
+   *  stale, so the holder re-reads what its job depends on. False in embedded mode. */
+  readonly shared: boolean;
+  /** Whether this node may run the job now. */
+  held(): boolean;
+  /** Changes each time this node gains the job (a new fencing token): the job then resumes from
+   *  what the store says was done, not from what this node remembers. */
+  epoch(): number;
+  /** Hears gains (true) and losses (false); returns the function that stops listening. */
+  onChange(listener: (held: boolean) => void): () => void;
+  /** Runs `write` only while this node's token is still the job's current one; otherwise throws
+   *  StaleLeaseError (platform/errors.ts) and writes nothing. */
+  fence<T>(write: () => Promise<T>): Promise<T>;
+}
+
 /** A pilot's realtime events, type → payload (its contract module declares them). */
 export type EventMap = Record<string, unknown>;
 
@@ -136,6 +157,8 @@ export interface PilotContext<TEvents extends EventMap = any> {
   principal(): Principal;
   /** Runs fn in the context of each tenant that enabled this pilot (for background jobs). */
   forEachTenant(fn: (tenantId: string) => Promise<void>): Promise<void>;
+  /** The job `name` of this pilot that runs once across the cluster (the same handle on every call). */
+  singleton(name: string): PilotSingleton;
   /** Runs fn in one tenant's context as this pilot's system principal; refuses (403) a tenant that
    *  does not exist, is not active or has not enabled this pilot. */
   inTenant<T>(tenantId: string, fn: () => Promise<T>): Promise<T>;

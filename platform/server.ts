@@ -115,7 +115,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     isOnline: (t: string, d: string) => ingest?.isOnline(t, d) ?? false,
     lastSeen: (t: string, d: string) => ingest?.lastSeen(t, d) ?? null,
   };
-  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock)]));
+  // In cluster mode a pilot's once-only jobs are leases of the shared store (pilot-singleton.ts).
+  const lease = cluster ? (name: string) => cluster.lease(name) : undefined;
+  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock, lease)]));
 
   // Each pilot is created once, its context bound for good; its hooks run in the tenant's context.
   const instances = new Map<string, PilotInstance>();

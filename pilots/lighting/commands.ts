@@ -57,14 +57,14 @@ export interface CommandSink {
   create(input: { deviceId: string; name: string; payload: Record<string, unknown>; ttlMs: number; batchId?: string | null }): Promise<Command>;
 }
 
-/** One command per lamp, sharing a new batch id. */
+/** One command per lamp, sharing a batch id (a new one unless the caller names it). */
 export async function fanOut(
   sink: CommandSink,
   lampIds: readonly string[],
   command: LightingCommand,
   ttlMs: number,
+  batchId: string = randomUUID(),
 ): Promise<{ batchId: string; commands: Command[] }> {
-  const batchId = randomUUID();
   const commands: Command[] = [];
   for (const deviceId of lampIds) {
     commands.push(await sink.create({ deviceId, name: SWITCH_COMMAND, payload: { ...command }, ttlMs, batchId }));

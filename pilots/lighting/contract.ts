@@ -2,10 +2,12 @@
 // events it publishes. The server side publishes through these types and the dashboard imports
 // them type-only, so both read one definition.
 import type { Schedule } from './domain/index.ts';
-import type { TenantRuntime } from './runtime.ts';
+import type { ScheduleAdmin } from './schedule-admin.ts';
 import type { PlannedSwitch } from './scheduler.ts';
+import type { Switching } from './switching.ts';
+import type { LightingViews } from './views.ts';
 
-export type { SimulateScenario } from './runtime.ts';
+export type { SimulateScenario } from './switching.ts';
 export type { BatchStatus } from './commands.ts';
 export type { EnergyReport } from './energy-service.ts';
 
@@ -34,17 +36,17 @@ export interface LampView {
 }
 
 /** GET /installation */
-export type InstallationView = ReturnType<TenantRuntime['installation']>;
+export type InstallationView = ReturnType<LightingViews['installation']>;
 /** GET /lamps/:id */
-export type LampDetailView = Awaited<ReturnType<TenantRuntime['lampDetail']>>;
+export type LampDetailView = Awaited<ReturnType<LightingViews['lampDetail']>>;
 /** GET /cabinets items, and the `lt.cabinet` event */
-export type CabinetView = ReturnType<TenantRuntime['cabinetView']>;
+export type CabinetView = ReturnType<LightingViews['cabinetView']>;
 /** GET /groups items */
-export type GroupView = ReturnType<TenantRuntime['groups']>[number];
+export type GroupView = ReturnType<LightingViews['groups']>[number];
 /** GET /schedules/:id/preview */
-export type SchedulePreview = ReturnType<TenantRuntime['preview']>;
+export type SchedulePreview = ReturnType<ScheduleAdmin['preview']>;
 /** POST /commands answer */
-export type CommandAnswer = Awaited<ReturnType<TenantRuntime['sendCommand']>>;
+export type CommandAnswer = Awaited<ReturnType<Switching['sendCommand']>>;
 
 /** `lt.lamp` (batched): the live part of a lamp. */
 export type LampEvent = Pick<LampView, 'id' | 'powerState' | 'dimLevel' | 'activePower' | 'ts' | 'status' | 'online'> & {

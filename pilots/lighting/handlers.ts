@@ -86,7 +86,7 @@ export function handlers(d: HandlerDeps) {
     // Default: the last seven local days, today included.
     const from = q.from ? toInstant(q.from, tz, 'from') : startOfLocalDay(addDays(localDate(now, tz), -6), tz);
     span(from, to);
-    return rt.energy({ by: q.by, period: q.period, from, to });
+    return rt.views.energy({ by: q.by, period: q.period, from, to });
   };
   const h = (fn: (req: Request, rt: TenantRuntime) => Promise<{ status?: number; body?: unknown }>): RequestHandler =>
     async (req, res) => {
@@ -95,39 +95,39 @@ export function handlers(d: HandlerDeps) {
       else res.status(out.status ?? 200).json(out.body);
     };
   return {
-    installation: h(async (_req, rt) => ({ body: rt.installation() })),
-    cabinets: h(async (_req, rt) => ({ body: { items: rt.cabinets() } })),
-    groups: h(async (_req, rt) => ({ body: { items: rt.groups() } })),
-    lamps: h(async (req, rt) => ({ body: { items: rt.lamps(query(req, lampsQuery)) } })),
-    lamp: h(async (req, rt) => ({ body: await rt.lampDetail(params(req, idParams).id) })),
+    installation: h(async (_req, rt) => ({ body: rt.views.installation() })),
+    cabinets: h(async (_req, rt) => ({ body: { items: rt.views.cabinets() } })),
+    groups: h(async (_req, rt) => ({ body: { items: rt.views.groups() } })),
+    lamps: h(async (req, rt) => ({ body: { items: rt.views.lamps(query(req, lampsQuery)) } })),
+    lamp: h(async (req, rt) => ({ body: await rt.views.lampDetail(params(req, idParams).id) })),
     readings: h(async (req, rt) => {
       const { id } = params(req, idParams);
       const q = query(req, readingsQuery);
       const tz = rt.site?.timeZone ?? 'UTC';
       return {
-        body: await rt.readings(id, {
+        body: await rt.views.readings(id, {
           ...(q.from ? { from: toInstant(q.from, tz, 'from') } : {}),
           ...(q.to ? { to: toInstant(q.to, tz, 'to') } : {}),
           limit: q.limit,
         }),
       };
     }),
-    sendCommand: h(async (req, rt) => ({ status: 202, body: await rt.sendCommand(body(req, commandRequestSchema)) })),
-    batch: h(async (req, rt) => ({ body: await rt.batch(params(req, batchParams).batchId) })),
-    schedules: h(async (_req, rt) => ({ body: { items: rt.schedules() } })),
+    sendCommand: h(async (req, rt) => ({ status: 202, body: await rt.switching.sendCommand(body(req, commandRequestSchema)) })),
+    batch: h(async (req, rt) => ({ body: await rt.switching.batch(params(req, batchParams).batchId) })),
+    schedules: h(async (_req, rt) => ({ body: { items: rt.schedules.list() } })),
     createSchedule: h(async (req, rt) => {
       const input = body(req, scheduleInput);
-      return { status: 201, body: await rt.saveSchedule({ ...input, id: `sch-${randomUUID().slice(0, 8)}` }, 'create') };
+      return { status: 201, body: await rt.schedules.save({ ...input, id: `sch-${randomUUID().slice(0, 8)}` }, 'create') };
     }),
     replaceSchedule: h(async (req, rt) => {
       const { id } = params(req, idParams);
-      return { body: await rt.saveSchedule({ ...body(req, scheduleInput), id }, 'replace') };
+      return { body: await rt.schedules.save({ ...body(req, scheduleInput), id }, 'replace') };
     }),
     deleteSchedule: h(async (req, rt) => {
-      await rt.deleteSchedule(params(req, idParams).id);
+      await rt.schedules.delete(params(req, idParams).id);
       return { status: 204 };
     }),
-    preview: h(async (req, rt) => ({ body: rt.preview(params(req, idParams).id, query(req, previewQuery).hours) })),
+    preview: h(async (req, rt) => ({ body: rt.schedules.preview(params(req, idParams).id, query(req, previewQuery).hours) })),
     energy: h(async (req, rt) => ({ body: await energyOf(req, rt) })),
     // The same report as a CSV file.
     energyCsv: (async (req, res) => {
@@ -140,7 +140,7 @@ export function handlers(d: HandlerDeps) {
       const to = q.to ? toInstant(q.to, tz, 'to') : d.now();
       const from = q.from ? toInstant(q.from, tz, 'from') : to - 86_400_000;
       span(from, to);
-      return { body: { from, to, items: await rt.meters({ from, to }) } };
+      return { body: { from, to, items: await rt.views.meters({ from, to }) } };
     }),
     provision: h(async (req, rt) => {
       if (!d.options.demoRoutes) throw notFound('demo provisioning is turned off on this platform');
@@ -152,7 +152,7 @@ export function handlers(d: HandlerDeps) {
     simulate: h(async (req, rt) => {
       if (!d.options.demoRoutes) throw notFound('fault simulation is turned off on this platform');
       const input = body(req, simulateInput);
-      return { status: 202, body: await rt.simulate(input.deviceId, input.scenario) };
+      return { status: 202, body: await rt.switching.simulate(input.deviceId, input.scenario) };
     }),
   };
 }

@@ -2,7 +2,7 @@
 // an astronomical clock, switching commands with manual overrides, failure detection, energy and
 // savings. It uses only its PilotContext (platform/pilot.ts). One runtime per tenant (runtime.ts)
 // holds that tenant's inventory and live state; a background loop ticks every tenant that runs
-// the pilot. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
+// the pilot, and issues schedule steps only on the node that holds the pilot's scheduler job. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
 import { tenantOf, type AcceptedReading, type Pilot, type PilotContext } from '../../platform/pilot.ts';
 import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema, type CabinetTelemetry, type LampTelemetry, type LightingEvent } from './domain/index.ts';
 import type { LightingEvents } from './contract.ts';
@@ -33,12 +33,17 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
   const runtimes = new Map<string, Promise<TenantRuntime>>();
   let running: Promise<void> | undefined;
   const clock = () => (options.now ?? ctx.now)();
+  // The scheduler runs on one node of a cluster at a time (schedule-runner.ts); embedded, here.
+  const job = ctx.singleton('scheduler');
+  const unwatch = job.onChange((held) =>
+    ctx.logger.info({ job: job.name }, held ? 'lighting scheduler runs on this node' : 'lighting scheduler passed to another node'),
+  );
 
   /** The tenant's runtime (the caller runs in that tenant's context). */
   const runtime = (tenantId: string): Promise<TenantRuntime> => {
     let rt = runtimes.get(tenantId);
     if (!rt) {
-      rt = TenantRuntime.load(ctx, options, clock, tenantId);
+      rt = TenantRuntime.load(ctx, options, clock, tenantId, job);
       runtimes.set(tenantId, rt);
       rt.catch(() => runtimes.delete(tenantId));
     }
@@ -74,14 +79,15 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
       runtime: (req) => runtime(tenantOf(req)),
     }),
     async onReadings(readings: LightingReading[]) {
-      if (readings.length) await (await current()).onReadings(readings);
+      if (readings.length) await (await current()).checks.onReadings(readings);
     },
     async onPresence(device: { tenantId: string; deviceId: string; kind: string }, online: boolean) {
-      (await current()).onPresence(device.deviceId, device.kind, online);
+      (await current()).checks.onPresence(device.deviceId, device.kind, online);
     },
     seedDemo: async ({ seed, size }: { seed: number; size: number }) => (await current()).provision({ seed, lamps: size }),
     async stop() {
       clearInterval(timer);
+      unwatch();
       await running;
       runtimes.clear();
     },

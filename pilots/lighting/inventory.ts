@@ -28,6 +28,8 @@ export const RECORD = {
   schedule: 'lt.schedule',
   override: 'lt.override',
   schedulerMark: 'lt.scheduler',
+  /** The last step the scheduler issued to a group (schedule-runner.ts). */
+  scheduleStep: 'lt.schedule-step',
 } as const;
 
 /** Extent of the offline SVG layout, in its own units. */

@@ -26,6 +26,9 @@ export interface LightingOptions {
   demoRoutes: boolean;
   /** Largest scheduler catch-up after a restart: switch points older than this are not replayed. */
   maxCatchUpMs: number;
+  /** Cluster mode only: how often (platform clock) a node re-reads the inventory and schedules
+   *  other nodes may have changed (schedule-runner.ts). */
+  clusterRescanMs: number;
 }
 
 export const DEFAULT_OPTIONS: Omit<LightingOptions, 'now'> = {
@@ -39,11 +42,12 @@ export const DEFAULT_OPTIONS: Omit<LightingOptions, 'now'> = {
   recentReadings: 4,
   demoRoutes: true,
   maxCatchUpMs: 24 * 3_600_000,
+  clusterRescanMs: 10_000,
 };
 
 export function resolveOptions(overrides: Partial<LightingOptions> = {}): LightingOptions {
   const o: LightingOptions = { ...DEFAULT_OPTIONS, ...overrides };
-  for (const key of ['tickMs', 'reportIntervalMs', 'commandTtlMs', 'simulateTtlMs', 'maxCatchUpMs'] as const) {
+  for (const key of ['tickMs', 'reportIntervalMs', 'commandTtlMs', 'simulateTtlMs', 'maxCatchUpMs', 'clusterRescanMs'] as const) {
     if (!(o[key] > 0)) throw new RangeError(`${key} must be positive`);
   }
   if (!(o.overrideDefaultMinutes >= 0)) throw new RangeError('overrideDefaultMinutes must not be negative');

@@ -94,8 +94,9 @@ export function planTick(snap: SchedulerSnapshot, from: number, to: number, resy
 export interface SchedulerDeps {
   now(): number;
   snapshot(): SchedulerSnapshot;
-  /** The command sink: one command per lamp of the switch, sharing a batch id. */
-  issue(sw: PlannedSwitch): Promise<void>;
+  /** The command sink: one command per lamp of the switch, sharing a batch id; false when the
+   *  switch needed no new command (an earlier run had issued it). */
+  issue(sw: PlannedSwitch): Promise<boolean | void>;
   dropOverrides(ids: readonly string[]): Promise<void>;
   /** Persists how far the schedule has been carried out (restart catch-up). */
   saveMark?(at: number): Promise<void>;
@@ -135,8 +136,7 @@ export class Scheduler {
     const issued: PlannedSwitch[] = [];
     for (const sw of plan.switches) {
       try {
-        await this.deps.issue(sw);
-        issued.push(sw);
+        if ((await this.deps.issue(sw)) !== false) issued.push(sw);
       } catch (err) {
         this.deps.onError?.(err, sw);
       }

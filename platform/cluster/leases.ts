@@ -24,9 +24,8 @@ export interface NodeInfo {
   info: Record<string, unknown>;
 }
 
-export class StaleLeaseError extends Error {
-  override name = 'StaleLeaseError';
-}
+// Declared beside the HTTP errors so pilots can recognise it through the pilot interface.
+export { StaleLeaseError } from '../errors.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ${LEASE_TABLE} (

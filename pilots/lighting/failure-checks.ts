@@ -1,0 +1,120 @@
+// Failure detection wired to one tenant: readings and presence update the live state, then the
+// pure checks of detection.ts judge each lamp and cabinet heard from (against the level in force
+// at the reading's time) and the alarm book raises or clears their alarms; the background loop
+// sweeps for devices gone silent. Alarm updates run in the tenant's serial queue, so two readings
+// of the same lamp never race to raise the same alarm.
+import type { LevelSource, Lamp } from './domain/index.ts';
+import { effectiveLevel, levelAt } from './domain/index.ts';
+import { CABINET_READING_CHECKS, LAMP_READING_CHECKS, cabinetFindings, commsSweep, lampFindings, sourceOf } from './detection.ts';
+import type { LightingReading } from './index.ts';
+import { cabinetTelemetryOf, lampTelemetryOf } from './state.ts';
+import type { TenantParts } from './tenant-parts.ts';
+import type { LightingViews } from './views.ts';
+
+export class FailureChecks {
+  constructor(
+    private readonly p: TenantParts,
+    private readonly views: LightingViews,
+  ) {}
+
+  async onReadings(readings: readonly LightingReading[]): Promise<void> {
+    const { state } = this.p;
+    const heard = this.p.now();
+    const lamps = new Set<string>();
+    const cabinets = new Set<string>();
+    for (const r of readings) {
+      if (r.kind === 'lamp') {
+        const live = state.lamp(r.deviceId, heard);
+        if (r.family === 'telemetry') state.addReading(live, lampTelemetryOf(r.data), heard);
+        else state.addEvent(live, r.data, heard);
+        lamps.add(r.deviceId);
+      } else if (r.kind === 'cabinet') {
+        const live = state.cabinet(r.deviceId, heard);
+        if (r.family === 'telemetry') state.addReading(live, cabinetTelemetryOf(r.data), heard);
+        else state.addEvent(live, r.data, heard);
+        cabinets.add(r.deviceId);
+      }
+    }
+    await this.p.serial(async () => {
+      for (const id of lamps) await this.checkLamp(id, heard);
+      for (const id of cabinets) await this.checkCabinet(id, heard);
+    });
+  }
+
+  /** A device that connects is talking again: its silence is counted from now. */
+  onPresence(deviceId: string, kind: string, online: boolean): void {
+    if (!online) return;
+    const at = this.p.now();
+    if (kind === 'lamp') this.p.state.lamp(deviceId, at).lastHeard = at;
+    if (kind === 'cabinet') this.p.state.cabinet(deviceId, at).lastHeard = at;
+  }
+
+  /** Level in force for a lamp at a reading's time: last commanded, else its schedule with overrides. */
+  levelSource(lamp: Lamp): LevelSource {
+    const { inventory, book, state } = this.p;
+    const site = inventory.installation;
+    const schedule = book.scheduleOfGroup(lamp.groupId);
+    const live = state.lamps.get(lamp.id);
+    return (ts: number) => {
+      const commanded = state.commandedLevelAt(lamp.id, ts);
+      if (commanded !== undefined) return commanded;
+      const override = book.overrideFor(lamp, ts);
+      if (site && schedule) return effectiveLevel({ scheduledLevel: levelAt(schedule, site, ts), override }, ts).level;
+      if (override) return override.level;
+      // Nothing says what the lamp should do: judge it by what it reports.
+      return live?.recent.find((r) => r.ts === ts)?.dimLevel ?? 0;
+    };
+  }
+
+  /** Devices silent for too many reporting intervals get a comms-loss alarm (run in the queue). */
+  async sweepComms(): Promise<void> {
+    const { opts, inventory: inv, alarms, state } = this.p;
+    if (opts.commsLossIntervals === 0) return;
+    const at = this.p.now();
+    const mainsLost = new Set([...inv.cabinets.keys()].filter((id) => alarms.isActive(sourceOf('cabinet', id), 'cabinetMainsLoss')));
+    const found = commsSweep({
+      lamps: [...inv.lamps.values()].map((l) => ({ id: l.id, cabinetId: l.cabinetId, lastHeard: state.lamp(l.id, at).lastHeard })),
+      cabinets: [...inv.cabinets.keys()].map((id) => ({ id, lastHeard: state.cabinet(id, at).lastHeard })),
+      mainsLost,
+      now: at,
+      intervalMs: opts.reportIntervalMs,
+      missedIntervals: opts.commsLossIntervals,
+    });
+    for (const [source, f] of found) {
+      if (!f && !alarms.isActive(source, 'commsLoss')) continue;
+      await alarms.reconcile(source, ['commsLoss'], f ? [f] : []);
+    }
+  }
+
+  private async checkLamp(id: string, at: number) {
+    const { inventory, state, alarms, opts } = this.p;
+    const lamp = inventory.lamps.get(id);
+    const live = state.lamps.get(id);
+    if (!lamp || !live) return;
+    const model = inventory.modelOf(lamp);
+    if (model) {
+      const findings = lampFindings({ lamp, model, live, level: this.levelSource(lamp), now: at, intervalMs: opts.reportIntervalMs });
+      await alarms.reconcile(sourceOf('lamp', id), LAMP_READING_CHECKS, findings, { lampId: id, groupId: lamp.groupId, cabinetId: lamp.cabinetId });
+    }
+    const v = this.views.lampView(lamp);
+    this.p.ctx.publish({
+      type: 'lt.lamp',
+      batch: true,
+      payload: { id, powerState: v.powerState, dimLevel: v.dimLevel, activePower: v.activePower, ts: v.ts, status: v.status, online: v.online, activeAlarm: v.activeAlarm ?? null },
+    });
+  }
+
+  private async checkCabinet(id: string, at: number) {
+    const { inventory, state, alarms, opts, ctx } = this.p;
+    const cabinet = inventory.cabinets.get(id);
+    const live = state.cabinets.get(id);
+    if (!cabinet || !live) return;
+    await alarms.reconcile(sourceOf('cabinet', id), CABINET_READING_CHECKS, cabinetFindings(id, live, at, opts.reportIntervalMs), { cabinetId: id });
+    const mainsPresent = !alarms.isActive(sourceOf('cabinet', id), 'cabinetMainsLoss');
+    const doorOpen = alarms.isActive(sourceOf('cabinet', id), 'doorOpen');
+    if (cabinet.mainsPresent !== mainsPresent || cabinet.doorOpen !== doorOpen) {
+      await inventory.save(await ctx.records(), { cabinets: [{ ...cabinet, mainsPresent, doorOpen }] }, ctx.now());
+    }
+    ctx.publish({ type: 'lt.cabinet', batch: true, payload: this.views.cabinetView(this.p.inventory.cabinets.get(id)!) });
+  }
+}
