@@ -39,7 +39,8 @@ export const haproxyConfigSchema = z
     rise: z.number().int().min(1).max(10).default(2),
     /** Idle limit of an MQTT connection through the front; must exceed the devices' keep-alive. */
     mqttIdleTimeoutS: z.number().int().min(10).max(86_400).default(900),
-    maxConnections: z.number().int().min(100).max(1_000_000).default(20_000),
+    /** Each connection needs two file descriptors: raise `ulimit -n` with it. */
+    maxConnections: z.number().int().min(100).max(1_000_000).default(4000),
     /** Set the sticky cookie Secure (the front terminates TLS, or a TLS proxy is ahead of it). */
     secureCookie: z.boolean().default(false),
   })
