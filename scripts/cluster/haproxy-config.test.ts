@@ -73,7 +73,7 @@ describe('haproxyConfig', () => {
       name: 'failed nodes are redispatched',
       input: base,
       header: 'defaults',
-      has: ['option redispatch', 'timeout tunnel 1h'],
+      has: ['option redispatch', 'timeout tunnel 1h', 'timeout check 3000ms'],
     },
   ];
   for (const c of cases) {

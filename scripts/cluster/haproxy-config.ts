@@ -35,6 +35,9 @@ export const haproxyConfigSchema = z
     mqttPort: z.number().int().min(1).max(65535),
     /** Health check interval in ms; a node is down after `fall` failures, up after `rise` passes. */
     checkIntervalMs: z.number().int().min(100).max(60_000).default(2000),
+    /** How long one check may take: a node busy with a reconnect wave answers /readyz late,
+     *  and marking it down for that would cut all its devices (shutdown-sessions). */
+    checkTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
     fall: z.number().int().min(1).max(10).default(2),
     rise: z.number().int().min(1).max(10).default(2),
     /** Idle limit of an MQTT connection through the front; must exceed the devices' keep-alive. */
@@ -71,6 +74,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     '  timeout server 60s',
     // A WebSocket (socket.io, MQTT over ws) lives as long as the client keeps it.
     '  timeout tunnel 1h',
+    `  timeout check ${c.checkTimeoutMs}ms`,
     '  option redispatch',
     '  retries 2',
     '',

@@ -158,7 +158,11 @@ export async function startHaproxy(dir: string, input: Omit<HaproxyConfigInput, 
   writeSecret(configFile, haproxyConfig({ ...input, httpPort, mqttPort }));
   const child = spawn(bin, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+  child.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-2000);
+    // Servers going down or up: what an operator (and a failing test) needs to see.
+    if (process.env['HAPROXY_VERBOSE'] === '1') process.stderr.write(`haproxy: ${d.toString()}`);
+  });
   const died = exited(child).then(() => {
     throw new Error(`haproxy exited: ${err.slice(-500)}`);
   });

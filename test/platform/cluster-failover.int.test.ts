@@ -4,11 +4,19 @@
 // through HAProxy. One node is killed with SIGKILL mid-stream, then Redis is restarted under
 // load, then PostgreSQL becomes unreachable; after each, the devices' evidence (every PUBACKed
 // reading, every command received) is compared with the store.
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../validation/support/api-client.ts';
 import type { ClusterFleetReport } from '../../validation/support/cluster-fleet.ts';
-import { clusterSkipReason, spawnClusterFleet, startClusterRig, type ClusterRig, type NodeProcess } from '../../validation/support/cluster-rig.ts';
+import {
+  clusterSkipReason,
+  devicesByNode,
+  lostReadings as lostIn,
+  percentile,
+  spawnClusterFleet,
+  startClusterRig,
+  type ClusterRig,
+  type NodeProcess,
+  watchNode,
+} from '../../validation/support/cluster-rig.ts';
 import { startTcpRelay, viaRelay, type TcpRelay } from '../support/tcp-relay.ts';
 
 const skip = await clusterSkipReason();
@@ -18,21 +26,9 @@ const TENANT = 'cluster-t';
 const DEVICES = 300;
 const RATE = 600;
 
-/** Acknowledged sequence numbers missing from the store, per device. */
-async function lostReadings(node: NodeProcess, report: ClusterFleetReport): Promise<{ acked: number; lost: string[] }> {
-  const ids = Object.keys(report.ackedSeqs);
-  const { stored } = await node.call<{ stored: Record<string, number[]> }>('stored', { tenantId: TENANT, deviceIds: ids }, 120_000);
-  const lost: string[] = [];
-  let acked = 0;
-  for (const id of ids) {
-    const have = new Set(stored[id] ?? []);
-    for (const seq of report.ackedSeqs[id]!) {
-      acked++;
-      if (!have.has(seq)) lost.push(`${id}#${seq}`);
-    }
-  }
-  return { acked, lost };
-}
+const t0 = Date.now();
+/** Milestones with their time since the file started, so a slow run shows where it spent it. */
+const step = (what: string) => console.info(`[cluster-failover +${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
 
 const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.ackedSeqs).flat()) + 1_000;
 
@@ -44,31 +40,10 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
   let firstSeq = 1;
   const fleetConfig = () => ({ url: `mqtt://127.0.0.1:${rig.haproxy.mqttPort}`, tenantId: TENANT, devices, rate: RATE, window: 20, firstSeq });
 
-  const nodeOf = async (ids: string[]) => {
-    const where = new Map<string, NodeProcess>();
-    for (const n of rig.nodes.filter((x) => x.alive)) {
-      const { online } = await n.call<{ online: string[] }>('online', { tenantId: TENANT, deviceIds: ids });
-      for (const d of online) where.set(d, n);
-    }
-    return where;
-  };
+  const nodeOf = (ids: string[]) => devicesByNode(rig.nodes, TENANT, ids);
+  const lostReadings = (node: NodeProcess, report: ClusterFleetReport) => lostIn(node, TENANT, report);
 
-  const watch = async (node: NodeProcess, rooms: string[]) => {
-    const session = await new ApiClient(`http://127.0.0.1:${node.httpPort}`).login(user.username, user.password);
-    const sock: Socket = io(`http://127.0.0.1:${node.httpPort}`, { auth: { token: session.token }, transports: ['websocket'], reconnection: false });
-    await new Promise<void>((resolve, reject) => {
-      sock.once('hello', () => resolve());
-      sock.once('connect_error', reject);
-    });
-    for (const room of rooms) await sock.emitWithAck('subscribe', { room });
-    const readings: number[] = [];
-    const alarms: string[] = [];
-    let disconnected = false;
-    sock.on('reading', (items: unknown[]) => readings.push(...items.map(() => Date.now())));
-    sock.on('alarm', (a: { title: string }) => alarms.push(a.title));
-    sock.on('disconnect', () => (disconnected = true));
-    return { sock, readings, alarms, disconnected: () => disconnected };
-  };
+  const watch = (node: NodeProcess, rooms: string[]) => watchNode(node, user, rooms);
 
   beforeAll(async () => {
     rig = await startClusterRig({
@@ -80,8 +55,10 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
         return viaRelay(url, relay);
       },
     });
+    step('3 nodes, Redis, PostgreSQL and HAProxy up');
     ({ devices, user } = await rig.nodes[0]!.call<{ devices: typeof devices; user: typeof user }>('provision', { tenantId: TENANT, devices: DEVICES }, 120_000));
-  }, 120_000);
+    step(`${DEVICES} devices provisioned`);
+  }, 240_000);
 
   afterAll(async () => {
     if (relay && !relay.listening) await relay.restore();
@@ -93,6 +70,7 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
     const fleet = spawnClusterFleet(fleetConfig());
     try {
       await fleet.ready;
+      step('fleet connected through HAProxy');
       const ids = devices.map((d) => d.id);
       const where = await nodeOf(ids);
       expect(where.size).toBe(DEVICES);
@@ -122,21 +100,22 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
       const readingsAtKill = watcher.readings.length;
       const killedAt = Date.now();
       await victim.kill9();
+      step(`${victim.name} killed with ${onVictim.length} devices`);
       // During: commands to the victim's (now disconnected) devices and to others.
       const during = await Promise.all([...onVictim.slice(10, 20), ...elsewhere.slice(10, 15)].map(command));
 
       await fleet.until((p) => p.connected === DEVICES && p.disconnects >= onVictim.length, 30_000);
       const recoveredMs = Date.now() - killedAt;
+      step('every device connected again');
       const ackedAtRecovery = fleet.progress().acked;
       await fleet.until((p) => p.acked >= ackedAtRecovery + RATE * 2, 30_000);
       const report = await fleet.finish();
       firstSeq = nextSeqAfter(report);
 
       // Reconnection through HAProxy, measured by the devices themselves.
-      const sorted = [...report.reconnectMs].sort((a, b) => a - b);
-      const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-      console.info(
-        `node loss: ${onVictim.length} devices moved, reconnect p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${sorted.at(-1)} ms; ` +
+      const r = report.reconnectMs;
+      step(
+        `node loss: ${onVictim.length} devices moved, reconnect p50 ${percentile(r, 0.5)} ms, p99 ${percentile(r, 0.99)} ms, max ${Math.max(...r)} ms; ` +
           `all connected ${recoveredMs} ms after the kill`,
       );
       expect(report.reconnectMs.length).toBeGreaterThanOrEqual(onVictim.length);

@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { io, type Socket } from 'socket.io-client';
 import { exited, findBinary, freePort, missingClusterPackages, startHaproxy, startRedisServer, stopChild, waitReady, type HaproxyFront, type RedisServer } from '../../scripts/cluster/rig.ts';
+import { ApiClient } from './api-client.ts';
 import type { ClusterFleetConfig, ClusterFleetProgress, ClusterFleetReport } from './cluster-fleet.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from './postgres.ts';
 
@@ -131,10 +133,10 @@ export async function startClusterRig(opts: ClusterRigOptions): Promise<ClusterR
     const masterKeyHex = randomBytes(32).toString('hex');
     const nodes: NodeProcess[] = [];
     cleanups.push(async () => {
-      await Promise.all(nodes.map((n) => n.stop()));
+      await Promise.all(nodes.filter(Boolean).map((n) => n.stop()));
     });
-    // One after the other: the first node creates the schema.
-    for (let i = 1; i <= opts.nodes; i++) {
+    // The first node creates the schema; the others then start side by side.
+    const startNode = async (i: number) => {
       const name = `node-${i}`;
       const [httpPort, mqttPort] = [await freePort(), await freePort()];
       const dataDir = join(dir, name);
@@ -156,14 +158,16 @@ export async function startClusterRig(opts: ClusterRigOptions): Promise<ClusterR
         ...opts.env,
       });
       const node = new NodeProcess(name, child, httpPort, mqttPort);
-      nodes.push(node);
+      nodes[i - 1] = node;
       await Promise.race([
-        waitReady(httpPort, 60_000),
+        waitReady(httpPort, 120_000),
         node.exited.then(() => {
           throw new Error(`${name} exited before it was ready`);
         }),
       ]);
-    }
+    };
+    await startNode(1);
+    await Promise.all(Array.from({ length: opts.nodes - 1 }, (_, k) => startNode(k + 2)));
     const haproxy = await startHaproxy(dir, {
       nodes: nodes.map((n) => ({ name: n.name, host: '127.0.0.1', httpPort: n.httpPort, mqttPort: n.mqttPort })),
       checkIntervalMs: 500,
@@ -237,4 +241,62 @@ export function spawnClusterFleet(config: ClusterFleetConfig): FleetHandle {
     },
     kill: () => stopChild(child, 2000),
   };
+}
+
+/** Acknowledged sequence numbers missing from the store (`device#seq`), read through `node`. */
+export async function lostReadings(node: NodeProcess, tenantId: string, report: ClusterFleetReport): Promise<{ acked: number; lost: string[] }> {
+  const ids = Object.keys(report.ackedSeqs);
+  const { stored } = await node.call<{ stored: Record<string, number[]> }>('stored', { tenantId, deviceIds: ids }, 120_000);
+  const lost: string[] = [];
+  let acked = 0;
+  for (const id of ids) {
+    const have = new Set(stored[id] ?? []);
+    for (const seq of report.ackedSeqs[id]!) {
+      acked++;
+      if (!have.has(seq)) lost.push(`${id}#${seq}`);
+    }
+  }
+  return { acked, lost };
+}
+
+/** Which live node holds each device's MQTT connection. */
+export async function devicesByNode(nodes: NodeProcess[], tenantId: string, ids: string[]): Promise<Map<string, NodeProcess>> {
+  const where = new Map<string, NodeProcess>();
+  for (const n of nodes.filter((x) => x.alive)) {
+    const { online } = await n.call<{ online: string[] }>('online', { tenantId, deviceIds: ids });
+    for (const d of online) where.set(d, n);
+  }
+  return where;
+}
+
+/** Percentile of a list of numbers (nearest rank). */
+export function percentile(values: number[], q: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+}
+
+export interface Watcher {
+  sock: Socket;
+  /** Arrival time of every reading pushed to the socket. */
+  readings: number[];
+  alarms: string[];
+  disconnected(): boolean;
+}
+
+/** A dashboard socket (WebSocket transport) opened on one node, subscribed to `rooms`. */
+export async function watchNode(node: NodeProcess, user: { username: string; password: string }, rooms: string[]): Promise<Watcher> {
+  const session = await new ApiClient(`http://127.0.0.1:${node.httpPort}`).login(user.username, user.password);
+  const sock: Socket = io(`http://127.0.0.1:${node.httpPort}`, { auth: { token: session.token }, transports: ['websocket'], reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('hello', () => resolve());
+    sock.once('connect_error', reject);
+  });
+  for (const room of rooms) await sock.emitWithAck('subscribe', { room });
+  const w = { sock, readings: [] as number[], alarms: [] as string[], disconnected: () => disconnected };
+  let disconnected = false;
+  sock.on('reading', (items: unknown[]) => w.readings.push(...items.map(() => Date.now())));
+  sock.on('alarm', (a: { title: string }) => w.alarms.push(a.title));
+  sock.on('disconnect', () => (disconnected = true));
+  return w;
 }
