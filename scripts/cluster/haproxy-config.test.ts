@@ -26,7 +26,7 @@ describe('haproxyConfig', () => {
       has: ['mode tcp', 'bind 127.0.0.1:1883', 'timeout client 900s', 'default_backend mqtt_nodes'],
     },
     {
-      name: 'MQTT nodes by least connections, checked on their HTTP /readyz, sessions cut when down',
+      name: 'MQTT nodes by least connections, checked on their HTTP /readyz, sessions kept when merely unready',
       input: base,
       header: 'backend mqtt_nodes',
       has: [
@@ -34,10 +34,10 @@ describe('haproxyConfig', () => {
         'balance leastconn',
         'http-check send meth GET uri /readyz',
         'http-check expect status 200',
-        'default-server on-marked-down shutdown-sessions',
-        'server node-1 127.0.0.1:9101 check inter 2000 fall 2 rise 2 port 9001',
-        'server node-3 127.0.0.1:9103 check inter 2000 fall 2 rise 2 port 9003',
+        'server node-1 127.0.0.1:9101 check inter 2000 fall 3 rise 2 port 9001',
+        'server node-3 127.0.0.1:9103 check inter 2000 fall 3 rise 2 port 9003',
       ],
+      hasNot: ['default-server on-marked-down shutdown-sessions'],
     },
     {
       name: 'HTTP in HTTP mode with X-Forwarded-For',
@@ -53,7 +53,7 @@ describe('haproxyConfig', () => {
         'mode http',
         'cookie CUSTODIA_NODE insert indirect nocache httponly attr "SameSite=Strict"',
         'http-check send meth GET uri /readyz',
-        'server node-2 127.0.0.1:9002 cookie node-2 check inter 2000 fall 2 rise 2',
+        'server node-2 127.0.0.1:9002 cookie node-2 check inter 2000 fall 3 rise 2',
       ],
       hasNot: ['cookie CUSTODIA_NODE insert indirect nocache httponly secure attr "SameSite=Strict"'],
     },
@@ -73,7 +73,7 @@ describe('haproxyConfig', () => {
       name: 'failed nodes are redispatched',
       input: base,
       header: 'defaults',
-      has: ['option redispatch', 'timeout tunnel 1h', 'timeout check 3000ms'],
+      has: ['option redispatch', 'timeout tunnel 1h', 'timeout check 5000ms'],
     },
   ];
   for (const c of cases) {

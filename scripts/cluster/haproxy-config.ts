@@ -11,9 +11,11 @@
 //
 // MQTT: TCP mode with leastconn (connections are long-lived, so round-robin at connect time would
 // pile a reconnect wave onto whichever node came back first). Health is checked on the node's
-// HTTP port (/readyz says store, Redis and broker are ready), and `on-marked-down
-// shutdown-sessions` cuts the devices of a node that stops being ready, so they reconnect to a
-// healthy one instead of publishing into a node that cannot make their readings durable.
+// HTTP port (/readyz says store, Redis and broker are ready): a node that is not ready gets no
+// new devices. Its connected devices are left alone (no `on-marked-down shutdown-sessions`): a
+// node that dies closes them anyway, and one that only answers late during a load spike would
+// otherwise have all its devices cut and thrown onto the others, a reconnect storm that makes
+// the spike worse. A node that cannot commit withholds PUBACKs, so nothing is lost meanwhile.
 import { z } from 'zod';
 
 export const haproxyNodeSchema = z
@@ -35,10 +37,9 @@ export const haproxyConfigSchema = z
     mqttPort: z.number().int().min(1).max(65535),
     /** Health check interval in ms; a node is down after `fall` failures, up after `rise` passes. */
     checkIntervalMs: z.number().int().min(100).max(60_000).default(2000),
-    /** How long one check may take: a node busy with a reconnect wave answers /readyz late,
-     *  and marking it down for that would cut all its devices (shutdown-sessions). */
-    checkTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
-    fall: z.number().int().min(1).max(10).default(2),
+    /** How long one check may take: a node busy with a reconnect wave answers /readyz late. */
+    checkTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    fall: z.number().int().min(1).max(10).default(3),
     rise: z.number().int().min(1).max(10).default(2),
     /** Idle limit of an MQTT connection through the front; must exceed the devices' keep-alive. */
     mqttIdleTimeoutS: z.number().int().min(10).max(86_400).default(900),
@@ -91,7 +92,6 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     '  option httpchk',
     '  http-check send meth GET uri /readyz',
     '  http-check expect status 200',
-    '  default-server on-marked-down shutdown-sessions',
     ...c.nodes.map((n) => `  server ${n.name} ${n.host}:${n.mqttPort} ${check} port ${n.httpPort}`),
     '',
     'frontend http_in',

@@ -171,7 +171,7 @@ export async function startClusterRig(opts: ClusterRigOptions): Promise<ClusterR
     const haproxy = await startHaproxy(dir, {
       nodes: nodes.map((n) => ({ name: n.name, host: '127.0.0.1', httpPort: n.httpPort, mqttPort: n.mqttPort })),
       checkIntervalMs: 500,
-      fall: 2,
+      fall: 3,
       rise: 2,
     });
     cleanups.push(() => haproxy.stop());
