@@ -64,7 +64,7 @@ async function handle(o: Op): Promise<Record<string, unknown>> {
         }
       });
       const user = { username: `${o.tenantId}-watcher`, password: randomBytes(18).toString('base64url') };
-      await s.users.create({ ...user, role: 'tenant-admin', tenantId: o.tenantId });
+      await s.users.create({ ...user, role: 'operator', tenantId: o.tenantId });
       return { devices, user };
     }
     case 'raise': {

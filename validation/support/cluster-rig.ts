@@ -292,7 +292,10 @@ export async function watchNode(node: NodeProcess, user: { username: string; pas
     sock.once('hello', () => resolve());
     sock.once('connect_error', reject);
   });
-  for (const room of rooms) await sock.emitWithAck('subscribe', { room });
+  for (const room of rooms) {
+    const ack = (await sock.emitWithAck('subscribe', { room })) as { ok: boolean; error?: string };
+    if (!ack.ok) throw new Error(`subscription to ${room} refused: ${ack.error}`);
+  }
   const w = { sock, readings: [] as number[], alarms: [] as string[], disconnected: () => disconnected };
   let disconnected = false;
   sock.on('reading', (items: unknown[]) => w.readings.push(...items.map(() => Date.now())));
