@@ -463,7 +463,7 @@ async function main(): Promise<number> {
   };
   process.stderr.write(
     `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
-      `window ${opts.window}, ${opts.loadProcs} load process(es), targets ${targets.join(", ")}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
+      `window ${opts.window}, ${opts.loadProcs} load process(es), targets ${targets.join(', ')}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
   );
 
   const pressure = cpuPressureNow();
