@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, findPostgres } from '../validation/support/postgres.ts';
 import { CLUSTER_USAGE, parseClusterOptions, type ClusterOptions } from './cluster/options.ts';
-import { freePort, missingClusterPackages, startHaproxy, startRedisServer, stopChild, waitReady, type HaproxyFront, type RedisServer } from './cluster/rig.ts';
+import { exited, freePort, missingClusterPackages, startHaproxy, startRedisServer, waitReady, type HaproxyFront, type RedisServer } from './cluster/rig.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const MARKER = '.custodia-cluster';
@@ -101,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${why}: stopping ${children.length} node(s), HAProxy and Redis…`);
-    await Promise.all(children.map((c) => stopChild(c, 10_000)));
+    // Each node runs in its own process group with its simulators: the group goes together.
+    await Promise.all(children.map((c) => stopGroup(c, 10_000)));
     await front?.stop();
     await redis?.stop();
   };
@@ -123,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       const demo = opts.demo && i === 0;
       const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
         cwd: root,
+        detached: true,
         stdio: ['ignore', i === 0 ? 'inherit' : 'ignore', 'inherit'],
         env: {
           ...process.env,
@@ -160,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
         `  MQTT (devices)      mqtt://127.0.0.1:${front.mqttPort}   (HAProxy, TCP)`,
         `  Redis               127.0.0.1:${redis.port}   (password in ${join(secrets, 'redis', 'redis.conf')})`,
         `  store               PostgreSQL${store.created ? ' (fresh database; URL in ' + join(secrets, 'store-url') + ')' : ''}`,
-        `  data and secrets    ${dir}   (demo accounts in ${join(dir, 'node-1', 'demo-accounts.txt')})`,
+        `  data and secrets    ${dir}   (demo accounts in ${join(dir, 'node-1', 'demo-credentials.txt')})`,
         `  simulators          ${opts.demo ? 'both demo fleets, through HAProxy' : 'off (--no-demo)'}`,
         '  Stop with Ctrl+C. Start afresh with --reset.',
         '',
@@ -173,6 +175,24 @@ async function main(argv: string[]): Promise<number> {
     await stopAll('error');
     return 1;
   }
+}
+
+/** SIGTERM to a node's process group (the node and its simulators), SIGKILL after the grace. */
+async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+    await exited(child);
+    clearTimeout(timer);
+  }
+  signal('SIGKILL');
 }
 
 const readdirNonEmpty = (dir: string) => readdirSync(dir).length > 0;
