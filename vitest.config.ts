@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Unit tests live beside the code; dashboard/src/lib holds the UI's pure helpers.
-    include: ['{platform,pilots,simulators,validation,test,bench}/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
+    include: ['{platform,pilots,simulators,validation,test,bench,scripts}/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dashboard/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

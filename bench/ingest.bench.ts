@@ -19,7 +19,8 @@ import { arch, cpus, platform as osPlatform, release, tmpdir, totalmem, loadavg 
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BENCH_TENANT, writePlaceholderCredentials } from './credentials.ts';
-import { TARGETS, USAGE, defaultReportPath, parseOptions, type BenchOptions, type TargetName } from './options.ts';
+import { USAGE, benchTargets, defaultReportPath, parseOptions, type BenchOptions, type TargetName } from './options.ts';
+import { startHaproxy, startRedisServer } from '../scripts/cluster/rig.ts';
 import {
   cpuPressureNow,
   cpuSeconds,
@@ -51,6 +52,29 @@ import { randomBytes } from 'node:crypto';
 const BENCH_METRICS_TOKEN = randomBytes(24).toString('base64url');
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from '../validation/support/postgres.ts';
 import { verifyStore } from './verify-store.ts';
+import { missingClusterPackages } from '../scripts/cluster/rig.ts';
+
+/** The comparison lines of --nodes and --store postgres: each variant against its baseline. */
+function renderVariants(results: TargetResult[], opts: BenchOptions): string[] {
+  const pairs: [TargetName, TargetName, string][] = [
+    ['custodia-pg', 'custodia', 'PostgreSQL vs SQLite, one node'],
+    ['custodia-cluster', 'custodia-pg', `${opts.nodes} nodes through HAProxy vs one node, both on PostgreSQL`],
+  ];
+  const out: string[] = [];
+  for (const [a, b, what] of pairs) {
+    const ra = results.find((r) => r.target === a && r.status === 'ok');
+    const rb = results.find((r) => r.target === b && r.status === 'ok');
+    if (!ra || !rb) continue;
+    out.push(`${what}:`);
+    for (const phase of ['fixed', 'max'] as PhaseName[]) {
+      const pa = ra.phases.find((p) => p.phase === phase);
+      const pb = rb.phases.find((p) => p.phase === phase);
+      if (!pa || !pb) continue;
+      out.push(`  ${phase.padEnd(5)} ${a} ${pa.ackedPerS}/s p99 ${pa.latencyMs.p99} ms   ${b} ${pb.ackedPerS}/s p99 ${pb.latencyMs.p99} ms   ratio ${pb.ackedPerS ? (pa.ackedPerS / pb.ackedPerS).toFixed(2) : '?'}`);
+    }
+  }
+  return out;
+}
 
 const root = resolve(import.meta.dirname, '..');
 const node = process.execPath;
@@ -60,13 +84,24 @@ const TITLES: Record<TargetName, string> = {
   aedes: 'bare aedes 1.x, allow-all, in-memory persistence, no pipeline',
   mosquitto: 'mosquitto, anonymous, QoS 1 without persistence',
   custodia: 'Custodia: auth, ACL, validation, sealing, group commit, PUBACK after commit',
+  'custodia-pg': 'Custodia, one node on PostgreSQL',
+  'custodia-cluster': 'Custodia cluster: N nodes on PostgreSQL and Redis, devices through HAProxy',
 };
+
+/** The targets that run the real platform (and get the SIGKILL-and-count store check). */
+const isCustodia = (t: TargetName) => t === 'custodia' || t === 'custodia-pg' || t === 'custodia-cluster';
 
 const DRAIN_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 180_000;
 
 interface Server {
   child: Child;
+  /** Every process of the server under test (a cluster's nodes), for its CPU figures. */
+  pids: number[];
+  /** The store the data directory's platform uses (PostgreSQL targets). */
+  storeUrl?: string;
+  /** Stops what else the server needed (a cluster's other nodes, HAProxy, Redis, its database). */
+  cleanup?: () => Promise<void>;
   port: number;
   /** Custodia's HTTP port, for its /metrics. */
   httpPort?: number;
@@ -86,8 +121,8 @@ function findOnPath(command: string): string | null {
   return null;
 }
 
-/** The options plus the PostgreSQL database created for `--store postgres`. */
-type RunOptions = BenchOptions & { storeUrl?: string };
+/** The options plus the PostgreSQL server's admin URL for the PostgreSQL targets. */
+type RunOptions = BenchOptions & { pgAdminUrl?: string; databases: TestDatabase[] };
 
 async function startServer(target: TargetName, opts: RunOptions, runDir: string): Promise<Server | { skipped: string }> {
   const credsFile = join(runDir, `${target}-credentials.json`);
@@ -98,7 +133,7 @@ async function startServer(target: TargetName, opts: RunOptions, runDir: string)
       env: { ...process.env, MQTT_PORT: '0' },
     });
     const ready = await child.next<{ mqttPort: number }>((m) => m['ready'] === true, 60_000);
-    return { child, port: ready.mqttPort, credsFile };
+    return { child, pids: [child.pid], port: ready.mqttPort, credsFile };
   }
   if (target === 'mosquitto') {
     const bin = findOnPath('mosquitto');
@@ -113,9 +148,11 @@ async function startServer(target: TargetName, opts: RunOptions, runDir: string)
     );
     const child = spawnChild('mosquitto', bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'inherit'] });
     await waitForPort(port, 10_000);
-    return { child, port, credsFile };
+    return { child, pids: [child.pid], port, credsFile };
   }
-  const dataDir = join(runDir, 'custodia-data');
+  if (target === 'custodia-cluster') return startCluster(opts, runDir, credsFile);
+  const dataDir = join(runDir, `${target}-data`);
+  const storeUrl = target === 'custodia-pg' ? (await newDatabase(opts)).url : undefined;
   const profileDir = resolve(root, 'reports/profiles');
   if (opts.profile) mkdirSync(profileDir, { recursive: true });
   const child = spawnChild(
@@ -127,7 +164,7 @@ async function startServer(target: TargetName, opts: RunOptions, runDir: string)
       env: {
         ...process.env,
         CUSTODIA_DATA_DIR: dataDir,
-        CUSTODIA_STORE_URL: opts.storeUrl ?? 'sqlite:',
+        CUSTODIA_STORE_URL: storeUrl ?? 'sqlite:',
         MONGODB_URI: '',
         HTTP_PORT: '0',
         MQTT_PORT: '0',
@@ -140,7 +177,82 @@ async function startServer(target: TargetName, opts: RunOptions, runDir: string)
     },
   );
   const ready = await child.next<{ mqttPort: number; httpPort: number; provisionMs: number }>((m) => m['ready'] === true, 180_000);
-  return { child, port: ready.mqttPort, httpPort: ready.httpPort, credsFile, dataDir, provisionMs: ready.provisionMs };
+  return { child, pids: [child.pid], port: ready.mqttPort, httpPort: ready.httpPort, credsFile, dataDir, provisionMs: ready.provisionMs, ...(storeUrl ? { storeUrl } : {}) };
+}
+
+async function newDatabase(opts: RunOptions): Promise<TestDatabase> {
+  if (!opts.pgAdminUrl) throw new Error(PG_SKIP_NOTICE);
+  const db = await createTestDatabase(opts.pgAdminUrl);
+  opts.databases.push(db);
+  return db;
+}
+
+function platformChild(name: string, env: Record<string, string>): Child {
+  return spawnChild(name, node, [...tsx, join(root, 'bench/platform-server.ts')], {
+    cwd: root,
+    env: { ...process.env, MONGODB_URI: '', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error', CUSTODIA_DEMO: '0', ...env },
+  });
+}
+
+/** --nodes N: N platform processes on one PostgreSQL database and one redis-server, the devices
+ *  connected through HAProxy (leastconn), as `npm run cluster` runs them. */
+async function startCluster(opts: RunOptions, runDir: string, credsFile: string): Promise<Server> {
+  const dir = join(runDir, 'cluster');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const db = await newDatabase(opts);
+  const redis = await startRedisServer(dir);
+  const nodes: Child[] = [];
+  const ports: { httpPort: number; mqttPort: number }[] = [];
+  const cleanup = async () => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    await front?.stop();
+    await redis.stop();
+  };
+  let front: Awaited<ReturnType<typeof startHaproxy>> | undefined;
+  try {
+    const dataDir = (i: number) => join(dir, `node-${i}`);
+    mkdirSync(dataDir(1), { recursive: true, mode: 0o700 });
+    const masterKeyFile = join(dataDir(1), 'master.key');
+    writeFileSync(masterKeyFile, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+    const start = async (i: number) => {
+      const child = platformChild(`custodia-node-${i}`, {
+        CUSTODIA_DATA_DIR: dataDir(i),
+        CUSTODIA_STORE_URL: db.url,
+        CUSTODIA_REDIS_URL: redis.url,
+        CUSTODIA_NODE_ID: `bench-node-${i}`,
+        CUSTODIA_MASTER_KEY_FILE: masterKeyFile,
+        BENCH_PROVISION: i === 1 ? '1' : '0',
+        BENCH_DEVICES: String(opts.devices),
+        BENCH_CREDS_FILE: credsFile,
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      });
+      nodes[i - 1] = child;
+      const ready = await child.next<{ mqttPort: number; httpPort: number; provisionMs: number }>((m) => m['ready'] === true, 180_000);
+      ports[i - 1] = ready;
+      return ready;
+    };
+    const first = await start(1);
+    await Promise.all(Array.from({ length: opts.nodes - 1 }, (_, k) => start(k + 2)));
+    front = await startHaproxy(dir, {
+      nodes: ports.map((p, i) => ({ name: `node-${i + 1}`, host: '127.0.0.1', httpPort: p.httpPort, mqttPort: p.mqttPort })),
+      checkIntervalMs: 2000,
+    });
+    return {
+      child: nodes[0]!,
+      pids: nodes.map((n) => n.pid),
+      port: front.mqttPort,
+      credsFile,
+      dataDir: dataDir(1),
+      storeUrl: db.url,
+      provisionMs: first.provisionMs,
+      cleanup: async () => {
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }
 
 // ---- load ------------------------------------------------------------------------------------
@@ -197,7 +309,10 @@ async function runPhase(
   const edgeWait = warmupMs + measureMs + 30_000;
   const lead = loads[0]!;
   const sample = (): WindowSample => ({
-    serverCpu: cpuSeconds(server.child.pid),
+    serverCpu: server.pids.reduce<number | null>((n, pid) => {
+      const c = cpuSeconds(pid);
+      return n === null || c === null ? null : n + c;
+    }, 0),
     machineBusy: machineBusySeconds(),
     cpuStall: cpuStallSeconds(),
   });
@@ -250,7 +365,7 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
     }
 
     const ackedFiles = loads.map((_, i) => join(runDir, `${target}-acked-${i}.json`));
-    loads.forEach((l, i) => l.send({ cmd: 'finish', ...(target === 'custodia' ? { ackedFile: ackedFiles[i] } : {}) }));
+    loads.forEach((l, i) => l.send({ cmd: 'finish', ...(isCustodia(target) ? { ackedFile: ackedFiles[i] } : {}) }));
     await Promise.all(loads.map((l) => l.next((m) => m['type'] === 'done', 30_000)));
     result.peakRssBytes = peakRssBytes(server.child.pid);
     if (server.httpPort !== undefined) {
@@ -258,17 +373,19 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
       if (metrics) result.metrics = metrics;
     }
 
-    if (target === 'custodia' && server.dataDir) {
+    if (isCustodia(target) && server.dataDir) {
       // SIGKILL: what is in the store now is what was durably committed, with no drain at exit.
       // A profiled run stops gracefully instead, so that V8 writes the profile.
       await server.child.kill(opts.profile ? 'SIGTERM' : 'SIGKILL');
+      await server.cleanup?.();
       log('checking every acknowledged reading in the store');
-      result.store = await verifyStore(server.dataDir, BENCH_TENANT, ackedFiles, opts.storeUrl);
+      result.store = await verifyStore(server.dataDir, BENCH_TENANT, ackedFiles, server.storeUrl);
       log(`store: ${result.store.stored} readings, ${result.store.lost} lost (checked in ${result.store.durationMs} ms)`);
     }
     return result;
   } finally {
     await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
+    await server.cleanup?.();
   }
 }
 
@@ -319,28 +436,34 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let database: TestDatabase | undefined;
-  if (options.store === 'postgres') {
-    const adminUrl = await findPostgres();
-    if (!adminUrl) {
-      process.stderr.write(`--store postgres: ${PG_SKIP_NOTICE.replace(/^skipped: /, '')}\n`);
+  const targets = benchTargets(options);
+  let pgAdminUrl: string | null = null;
+  if (targets.some((t) => t === 'custodia-pg' || t === 'custodia-cluster')) {
+    pgAdminUrl = await findPostgres();
+    if (!pgAdminUrl) {
+      process.stderr.write(`--store postgres / --nodes: ${PG_SKIP_NOTICE.replace(/^skipped: /, '')}\n`);
       return 2;
     }
-    database = await createTestDatabase(adminUrl);
   }
-  const opts: RunOptions = { ...options, ...(database ? { storeUrl: database.url } : {}) };
+  if (targets.includes('custodia-cluster')) {
+    const missing = missingClusterPackages();
+    if (missing.length) {
+      process.stderr.write(`--nodes: needs the Debian package${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} (apt-get install ${missing.join(' ')})\n`);
+      return 2;
+    }
+  }
+  const opts: RunOptions = { ...options, ...(pgAdminUrl ? { pgAdminUrl } : {}), databases: [] };
   const startedAt = new Date();
   const jsonPath = resolve(root, opts.json ?? defaultReportPath(startedAt));
   const runDir = mkdtempSync(join(tmpdir(), 'custodia-bench-'));
   const info = machine();
-  const targets = opts.only ? [opts.only] : [...TARGETS];
   const batch = {
     INGEST_BATCH_SIZE: process.env['INGEST_BATCH_SIZE'] ?? '(default)',
     INGEST_BATCH_MS: process.env['INGEST_BATCH_MS'] ?? '(default)',
   };
   process.stderr.write(
     `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
-      `window ${opts.window}, ${opts.loadProcs} load process(es), store ${opts.store}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
+      `window ${opts.window}, ${opts.loadProcs} load process(es), targets ${targets.join(', ')}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
   );
 
   const pressure = cpuPressureNow();
@@ -364,10 +487,10 @@ async function main(): Promise<number> {
     }
   } finally {
     if (opts.keep) {
-      process.stderr.write(`data kept in ${runDir}${database ? ` and PostgreSQL database ${database.name}` : ''}\n`);
+      process.stderr.write(`data kept in ${runDir}${opts.databases.length ? ` and PostgreSQL database(s) ${opts.databases.map((d) => d.name).join(', ')}` : ''}\n`);
     } else {
       rmSync(runDir, { recursive: true, force: true });
-      await database?.drop();
+      for (const db of opts.databases) await db.drop().catch(() => undefined);
     }
   }
 
@@ -379,6 +502,7 @@ async function main(): Promise<number> {
     const bound = baseline && baseline.loadCpuPct >= 90 ? `; ${r.against} limited by the load generator, its ceiling is higher` : '';
     out.push(`custodia / ${r.against}: ${r.ratio.toFixed(2)} (${r.custodiaPerS}/s vs ${r.baselinePerS}/s, max phase${bound})`);
   }
+  out.push(...renderVariants(results, opts));
   const ingestLines = renderIngest(results);
   if (ingestLines.length) out.push('', ...ingestLines);
   out.push('', renderGoals(goals), '');
@@ -398,7 +522,7 @@ async function main(): Promise<number> {
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         // The options as given: the database URL (with its password) stays out of the report.
-        parameters: { ...options, json: jsonPath, drainMs: DRAIN_MS, ...batch, qos: 1, mqtt: '3.1.1', host: '127.0.0.1' },
+        parameters: { ...options, targets, json: jsonPath, drainMs: DRAIN_MS, ...batch, qos: 1, mqtt: '3.1.1', host: '127.0.0.1' },
         machine: { ...info, cpuPressureAtStart: pressure },
         targets: results,
         ratios: versus,

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 export const TARGETS = ['aedes', 'mosquitto', 'custodia'] as const;
-export type TargetName = (typeof TARGETS)[number];
+/** Custodia on PostgreSQL (one node), and N nodes on PostgreSQL and Redis behind HAProxy. */
+export const VARIANTS = ['custodia-pg', 'custodia-cluster'] as const;
+export type TargetName = (typeof TARGETS)[number] | (typeof VARIANTS)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -22,7 +24,9 @@ export const optionsSchema = z.object({
   /** Load-generator processes; they share the machine's cores with the server. */
   loadProcs: int(1, 8).default(1),
   json: z.string().min(1).optional(),
-  only: z.enum(TARGETS).optional(),
+  only: z.enum([...TARGETS, ...VARIANTS]).optional(),
+  /** Nodes of the custodia-cluster target; 2 or more runs it beside one node on PostgreSQL. */
+  nodes: int(1, 8).default(1),
   keep: z.boolean().default(false),
   /** Custodia's store: the embedded SQLite, or a fresh PostgreSQL database (dropped after). */
   store: z.enum(['sqlite', 'postgres']).default('sqlite'),
@@ -48,9 +52,12 @@ process, driven by real mqtt.js clients in separate load-generator processes.
   --window N        QoS 1 messages in flight per device, the saturation depth (default 16)
   --load-procs N    load-generator processes (default 1: the server keeps the other core)
   --json FILE       where to write the JSON report (default reports/bench-<date>.json)
-  --only NAME       one target: aedes | custodia | mosquitto
-  --store NAME      Custodia's store: sqlite (default) | postgres (a fresh database on the server
-                    named by CUSTODIA_TEST_PG_URL, or the local test role; dropped after)
+  --only NAME       one target: aedes | custodia | mosquitto | custodia-pg | custodia-cluster
+  --store NAME      sqlite (default) | postgres: Custodia on a fresh PostgreSQL database (on the
+                    server named by CUSTODIA_TEST_PG_URL, or the local test role; dropped after)
+                    beside Custodia on SQLite, in one run
+  --nodes N         2 or more: N Custodia nodes on PostgreSQL and Redis behind HAProxy beside one
+                    node on PostgreSQL, in one run (needs redis-server and haproxy)
   --keep            keep the temporary data directory (prints its path)
   --profile         CPU-profile the Custodia server (.cpuprofile under reports/profiles/)
   --help            this text
@@ -79,6 +86,7 @@ export function parseOptions(argv: string[]): ParsedOptions {
         only: { type: 'string' },
         keep: { type: 'boolean' },
         store: { type: 'string' },
+        nodes: { type: 'string' },
         profile: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,6 +109,7 @@ export function parseOptions(argv: string[]): ParsedOptions {
     only: values['only'],
     keep: values['keep'],
     store: values['store'],
+    nodes: values['nodes'],
     profile: values['profile'],
     help: values['help'],
   });
@@ -110,6 +119,15 @@ export function parseOptions(argv: string[]): ParsedOptions {
     return { ok: false, error: `--${flag}: ${issue.message}` };
   }
   return { ok: true, options: parsed.data };
+}
+
+/** The targets of one run: --only, or the comparison --nodes / --store postgres asks for, or
+ *  the three brokers. */
+export function benchTargets(o: Pick<BenchOptions, 'only' | 'nodes' | 'store'>): TargetName[] {
+  if (o.only) return [o.only];
+  if (o.nodes > 1) return ['custodia-pg', 'custodia-cluster'];
+  if (o.store === 'postgres') return ['custodia', 'custodia-pg'];
+  return [...TARGETS];
 }
 
 /** `reports/bench-2025-01-31T10-20-30.json`: sortable, and valid on every file system. */

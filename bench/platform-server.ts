@@ -20,24 +20,29 @@ const platform = await startPlatform(config, { pilots: [probePilot] });
 const s = platform.services;
 
 const started = performance.now();
-// The tenant's ingest quota (readings per second, over which readings are acknowledged but
-// refused) is set to its ceiling: the benchmark measures the ingest path, not the quota.
-await s.tenants.create({
-  id: BENCH_TENANT,
-  name: 'Ingest benchmark',
-  pilots: [probePilot.id],
-  quotas: { maxDevices: Math.max(10_000, env.BENCH_DEVICES), ingestPerSecond: 1_000_000 },
-});
-const devices: Credentials['devices'] = [];
-await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
-  for (let i = 0; i < env.BENCH_DEVICES; i++) {
-    const id = benchDeviceId(i);
-    const { secret } = await s.devices.register({ id, tenantId: BENCH_TENANT, kind: 'probe-sensor' });
-    devices.push({ id, secret });
-  }
-});
-const creds: Credentials = { tenantId: BENCH_TENANT, devices };
-writeFileSync(env.BENCH_CREDS_FILE, JSON.stringify(creds), { mode: 0o600 });
+// Cluster nodes after the first (BENCH_PROVISION=0) find the tenant and devices in the shared store.
+if (process.env['BENCH_PROVISION'] !== '0') await provision();
+
+async function provision(): Promise<void> {
+  // The tenant's ingest quota (readings per second, over which readings are acknowledged but
+  // refused) is set to its ceiling: the benchmark measures the ingest path, not the quota.
+  await s.tenants.create({
+    id: BENCH_TENANT,
+    name: 'Ingest benchmark',
+    pilots: [probePilot.id],
+    quotas: { maxDevices: Math.max(10_000, env.BENCH_DEVICES), ingestPerSecond: 1_000_000 },
+  });
+  const devices: Credentials['devices'] = [];
+  await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
+    for (let i = 0; i < env.BENCH_DEVICES; i++) {
+      const id = benchDeviceId(i);
+      const { secret } = await s.devices.register({ id, tenantId: BENCH_TENANT, kind: 'probe-sensor' });
+      devices.push({ id, secret });
+    }
+  });
+  const creds: Credentials = { tenantId: BENCH_TENANT, devices };
+  writeFileSync(env.BENCH_CREDS_FILE, JSON.stringify(creds), { mode: 0o600 });
+}
 
 process.stdout.write(
   JSON.stringify({

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   /** Start the demo simulators with `npm start` (set 0 to run the platform alone). */
   CUSTODIA_DEMO: bool.default(true),
   CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
+  /** Where the demo simulators connect (a cluster's front, `npm run cluster`); default this node. */
+  CUSTODIA_DEMO_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must start with mqtt:// or mqtts://').optional(),
   /** Public origin(s) allowed for cookie-authenticated writes, comma separated. */
   CUSTODIA_ALLOWED_ORIGINS: z.string().optional(),
   /** Proxies whose X-Forwarded-* headers are believed: comma-separated IPs, CIDRs or
@@ -145,7 +147,7 @@ export interface Config {
   /** Bounds on device clocks (docs/security.md "Device clocks"). */
   deviceClock: { maxSkewMs: number; maxAgeMs: number };
   audit: { checkpointEvery: number };
-  demo: { enabled: boolean; speed: number };
+  demo: { enabled: boolean; speed: number; mqttUrl?: string };
   allowedOrigins: string[];
   /** Express `trust proxy` list; empty: X-Forwarded-For is ignored. */
   trustProxy: string[];
@@ -226,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
     deviceClock: { maxSkewMs: e.INGEST_MAX_CLOCK_SKEW_SECONDS * 1000, maxAgeMs: e.INGEST_MAX_READING_AGE_DAYS * 86_400_000 },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY },
-    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED },
+    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED, ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}) },
     allowedOrigins: (e.CUSTODIA_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

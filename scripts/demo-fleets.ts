@@ -36,9 +36,10 @@ export async function startDemoFleets(platform: Platform): Promise<Fleets> {
     }
     const cli = join(root, 'simulators', pilot.id, 'cli.ts');
     if (!existsSync(cli)) continue;
+    const mqttUrl = config.demo.mqttUrl ?? `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${platform.mqttPort}`;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${platform.mqttPort}`, '--speed', String(config.demo.speed), '--quiet'],
+      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', mqttUrl, '--speed', String(config.demo.speed), '--quiet'],
       { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
     );
     children.push({ name: pilot.id, child });

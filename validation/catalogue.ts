@@ -2,6 +2,8 @@
 // and success criterion. One scenario per file under ./scenarios; the order here is the order of
 // a run and of the report.
 import { auditTamper } from './scenarios/audit-tamper.ts';
+import { clusterNodeLoss } from './scenarios/cluster-node-loss.ts';
+import { clusterRedisLoss } from './scenarios/cluster-redis-loss.ts';
 import { durabilityKill9 } from './scenarios/durability-kill9.ts';
 import { encryptionMoved } from './scenarios/encryption-moved.ts';
 import { encryptionScan } from './scenarios/encryption-scan.ts';
@@ -36,6 +38,8 @@ export const CATALOGUE: readonly Scenario[] = [
   encryptionMoved,
   keysRotateShred,
   durabilityKill9,
+  clusterNodeLoss,
+  clusterRedisLoss,
   auditTamper,
   securityMqttAcl,
   securityBruteForce,
@@ -56,7 +60,7 @@ export const CATALOGUE: readonly Scenario[] = [
 
 /** The catalogue without the code: what the --list flag and the API show. */
 export function describeCatalogue(list: readonly Scenario[] = CATALOGUE): ScenarioInfo[] {
-  return list.map(({ run: _run, ...info }) => info);
+  return list.map(({ run: _run, unavailable: _unavailable, ...info }) => info);
 }
 
 export function scenarioById(id: string, list: readonly Scenario[] = CATALOGUE): Scenario | undefined {

@@ -121,12 +121,14 @@ function createScope(s: Scenario, opts: RunOptions, pilots: readonly string[]): 
 }
 
 export async function runScenario(s: Scenario, opts: RunOptions, pilots: readonly string[]): Promise<ScenarioResult> {
-  const { run: _run, ...info } = s;
+  const { run: _run, unavailable: _unavailable, ...info } = s;
   const started = Date.now();
   const missing = (s.needs ?? []).filter((p) => !pilots.includes(p));
   if (missing.length) {
     return { ...info, status: 'not-run', measured: null, evidence: {}, reason: `pilot ${missing.join(', ')} is not part of this build`, durationMs: 0 };
   }
+  const absent = await s.unavailable?.();
+  if (absent) return { ...info, status: 'not-run', measured: null, evidence: {}, reason: absent, durationMs: 0 };
   const scope = createScope(s, opts, pilots);
   const limit = (s.timeoutMs ?? DEFAULT_TIMEOUT_MS) * (opts.timeoutScale ?? 1);
   let result: ScenarioResult;

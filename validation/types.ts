@@ -46,6 +46,9 @@ export interface ScenarioInfo {
 }
 
 export interface Scenario extends ScenarioInfo {
+  /** Why the scenario cannot run here (a missing package or server), or null: it is then
+   *  reported not-run with that reason, never passed. */
+  unavailable?(): Promise<string | null>;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }
 

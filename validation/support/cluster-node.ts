@@ -1,0 +1,133 @@
+// One cluster node as its own process, for the failure tests and scenarios (kill -9 must kill a
+// real process): the platform from the environment like `npm start` (cluster settings included)
+// with the probe pilot, shortened cluster timings from CLUSTER_* variables, and a JSON-line
+// control channel on stdin so that the test can act on this node's services:
+//   {"id":1,"op":"provision","tenantId":"t","devices":300}   → {"reply":1,"devices":[{id,secret}],"user":{username,password}}
+//   {"id":2,"op":"raise","tenantId":"t","title":"x","escalateAfterMs":1500} → {"reply":2,"alarmId":"…"}
+//   {"id":3,"op":"command","tenantId":"t","deviceId":"d","name":"ping"}      → {"reply":3,"commandId":"…"}
+//   {"id":4,"op":"escalations","tenantId":"t"} · "verify" · "holder" · "online" · "stored" · "commandStatus"
+// Prints {"ready":true,httpPort,mqttPort,nodeId} once listening.
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { loadConfig } from '../../platform/config.ts';
+import { startPlatform } from '../../platform/server.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { probePilot } from './probe-pilot.ts';
+
+const timings = z
+  .object({
+    CLUSTER_LEASE_TTL_MS: z.coerce.number().int().positive().optional(),
+    CLUSTER_HEARTBEAT_MS: z.coerce.number().int().positive().optional(),
+    CLUSTER_TICK_MS: z.coerce.number().int().positive().optional(),
+  })
+  .parse(process.env);
+
+const config = loadConfig();
+const platform = await startPlatform(config, {
+  pilots: [probePilot],
+  cluster: {
+    ...(timings.CLUSTER_LEASE_TTL_MS ? { leaseTtlMs: timings.CLUSTER_LEASE_TTL_MS } : {}),
+    ...(timings.CLUSTER_HEARTBEAT_MS ? { heartbeatMs: timings.CLUSTER_HEARTBEAT_MS } : {}),
+    ...(timings.CLUSTER_TICK_MS ? { tickMs: timings.CLUSTER_TICK_MS } : {}),
+  },
+  // The failure tests drive many API calls from one principal; the limit is tested elsewhere.
+  apiRateLimitPerMinute: 0,
+});
+const s = platform.services;
+
+const op = z.discriminatedUnion('op', [
+  z.object({ id: z.number(), op: z.literal('provision'), tenantId: z.string(), devices: z.number().int().min(1).max(10_000) }),
+  z.object({ id: z.number(), op: z.literal('raise'), tenantId: z.string(), title: z.string(), escalateAfterMs: z.number().int().positive() }),
+  z.object({ id: z.number(), op: z.literal('command'), tenantId: z.string(), deviceId: z.string(), name: z.string() }),
+  z.object({ id: z.number(), op: z.literal('commandStatus'), tenantId: z.string(), commandIds: z.array(z.string()) }),
+  z.object({ id: z.number(), op: z.literal('escalations'), tenantId: z.string() }),
+  z.object({ id: z.number(), op: z.literal('verify'), tenantIds: z.array(z.string()) }),
+  z.object({ id: z.number(), op: z.literal('holder') }),
+  z.object({ id: z.number(), op: z.literal('online'), tenantId: z.string(), deviceIds: z.array(z.string()) }),
+  z.object({ id: z.number(), op: z.literal('stored'), tenantId: z.string(), deviceIds: z.array(z.string()) }),
+]);
+type Op = z.infer<typeof op>;
+
+const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('cluster-test', tenantId) }, fn);
+
+async function handle(o: Op): Promise<Record<string, unknown>> {
+  switch (o.op) {
+    case 'provision': {
+      await s.tenants.create({ id: o.tenantId, name: 'Cluster test', pilots: [probePilot.id], quotas: { maxDevices: 10_000, ingestPerSecond: 1_000_000 } });
+      const devices: { id: string; secret: string }[] = [];
+      await inTenant(o.tenantId, async () => {
+        for (let i = 0; i < o.devices; i++) {
+          const id = `probe-${String(i).padStart(4, '0')}`;
+          const { secret } = await s.devices.register({ id, tenantId: o.tenantId, kind: 'probe-sensor' });
+          devices.push({ id, secret });
+        }
+      });
+      const user = { username: `${o.tenantId}-watcher`, password: randomBytes(18).toString('base64url') };
+      await s.users.create({ ...user, role: 'operator', tenantId: o.tenantId });
+      return { devices, user };
+    }
+    case 'raise': {
+      const { alarm } = await inTenant(o.tenantId, () =>
+        s.alarms.raise({ source: `device:${o.title}`, type: o.title, severity: 'major', title: o.title, escalateAfterMs: o.escalateAfterMs }),
+      );
+      return { alarmId: alarm.id };
+    }
+    case 'command': {
+      const cmd = await inTenant(o.tenantId, () => s.commands.create({ deviceId: o.deviceId, name: o.name, payload: {}, ttlMs: 120_000 }));
+      return { commandId: cmd.id };
+    }
+    case 'commandStatus': {
+      const statuses: Record<string, string | null> = {};
+      await inTenant(o.tenantId, async () => {
+        for (const id of o.commandIds) statuses[id] = (await s.commands.get(id))?.status ?? null;
+      });
+      return { statuses };
+    }
+    case 'escalations': {
+      const page = await inTenant(o.tenantId, () => s.audit.list(o.tenantId, { action: 'alarm.escalation', limit: 1000 }));
+      return { targets: page.entries.map((e) => e.target) };
+    }
+    case 'verify': {
+      const verdicts: Record<string, boolean> = {};
+      for (const t of o.tenantIds) verdicts[t] = (await s.audit.verify(t)).ok;
+      return { verdicts };
+    }
+    case 'holder':
+      return { holder: platform.cluster?.deadlines.held() != null };
+    case 'online':
+      return { online: o.deviceIds.filter((d) => platform.ingest.isOnline(o.tenantId, d)) };
+    case 'stored': {
+      // The sequence number of every stored reading, per device (the fleet puts it in `note`).
+      const stored: Record<string, number[]> = {};
+      await inTenant(o.tenantId, async () => {
+        for (const d of o.deviceIds) {
+          const points = await s.series.range<{ note?: string }>(d, { limit: 1_000_000 });
+          stored[d] = points.map((p) => Number(p.data.note));
+        }
+      });
+      return { stored };
+    }
+  }
+}
+
+const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
+out({ ready: true, httpPort: platform.httpPort, mqttPort: platform.mqttPort, nodeId: config.cluster?.nodeId ?? null });
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  let parsed: Op;
+  try {
+    parsed = op.parse(JSON.parse(line));
+  } catch (err) {
+    out({ reply: -1, error: (err as Error).message.slice(0, 300) });
+    return;
+  }
+  handle(parsed).then(
+    (r) => out({ reply: parsed.id, ...r }),
+    (err: unknown) => out({ reply: parsed.id, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
+// Orphaned (the test runner died): stdin closes, and the node goes.
+rl.on('close', () => void platform.stop().then(() => process.exit(0)));
+process.once('SIGTERM', () => void platform.stop().then(() => process.exit(0)));
