@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../errors.ts';
 import { hashToken } from '../identity/secrets.ts';
 import type { Session, Sessions } from '../identity/sessions.ts';
+import type { Logger } from '../logger.ts';
 import type { AuditService } from '../services/index.ts';
 import type { TenantRegistry } from '../tenancy/tenants.ts';
 import { runInTenant, type Principal } from '../tenancy/context.ts';
