@@ -139,7 +139,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     toolTokens: new ToolTokens(platformRecords, now, identityEvents),
     series: new SeriesService(scopes, keyring),
     alarms: new AlarmService(scopes, auditService, bus, now),
-    commands: new CommandService(scopes, auditService, bus, now),
+    commands: new CommandService(scopes, auditService, bus, now, logger),
     ...(backups ? { backups } : {}),
     retention: new RetentionJob({
       tenants,

@@ -1,6 +1,7 @@
 // Commands to devices, persisted with their delivery lifecycle:
 // queued → sent → delivered → done | failed, or expired when the time to live passes first.
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
+import type { Logger } from '../logger.ts';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
@@ -64,6 +65,7 @@ export class CommandService {
     private readonly audit: AuditSink,
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
 
   setDeliverer(d: Deliverer): void {
@@ -104,7 +106,12 @@ export class CommandService {
     });
     this.announce(tenantId, cmd);
     if (this.deliverer) {
-      await this.deliverer(tenantId, cmd.deviceId, toOutgoing(cmd)).catch(() => false);
+      // A failed delivery leaves the command queued (the device gets it when it subscribes), but
+      // the failure is an operator's to see.
+      await this.deliverer(tenantId, cmd.deviceId, toOutgoing(cmd)).catch((err: unknown) => {
+        this.logger?.warn({ err, tenantId, command: cmd.id }, 'command delivery failed; left queued');
+        return false;
+      });
     }
     return (await this.get(cmd.id)) ?? cmd;
   }
