@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { startBroker, type Broker } from './broker/index.ts';
 import { brokerIdentityDeps, closeRevokedConnections } from './broker-identity.ts';
-import type { AcceptedMessage, DeviceIdentity as BrokerIdentity, CommandWire } from './broker/types.ts';
+import type { AcceptedMessage, CommandWire, DeviceIdentity } from './broker/types.ts';
 import type { Config } from './config.ts';
 import type { AcceptedReading, Pilot, PilotInstance } from './pilot.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -84,7 +84,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
       if (!r || r === 'revoked') return r;
       const tenant = await s.tenants.get(r.tenantId);
       if (!tenant || tenant.status !== 'active') return 'revoked';
-      return { tenantId: r.tenantId, deviceId: r.deviceId, kind: r.kind };
+      return r;
     },
     ...(await brokerIdentityDeps(s)),
     schemas: {
@@ -238,7 +238,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
     }
   }
 
-  async function presenceHook(id: BrokerIdentity, online: boolean, at: number) {
+  async function presenceHook(id: DeviceIdentity, online: boolean, at: number) {
     const pilot = kinds.get(id.kind)?.pilot;
     const instance = pilot && instances.get(pilot.id);
     if (!pilot || !instance?.onPresence) return;

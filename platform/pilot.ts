@@ -4,7 +4,7 @@
 // "Layout and boundaries").
 import type { Router } from 'express';
 import type { ZodType } from 'zod';
-import type { Device, DeviceIdentity } from './identity/devices.ts';
+import type { Device, DeviceWithSubject } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
 import type { AlarmService } from './services/alarms.ts';
 import type { AuditEvent } from './services/audit-sink.ts';
@@ -180,7 +180,8 @@ export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   gate?: IngestGate;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
   onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
-  onPresence?(device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  /** A device of this pilot's kinds came online or went offline; `subject` is its data subject now. */
+  onPresence?(device: DeviceWithSubject, online: boolean, at: number): Promise<void>;
   /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
   seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
   stop?(): Promise<void>;

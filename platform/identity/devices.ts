@@ -39,12 +39,21 @@ export interface Device {
 export type PublicDevice = Omit<Device, 'secretSalt' | 'secretHash'>;
 export const publicDevice = ({ secretSalt: _s, secretHash: _h, ...rest }: Device): PublicDevice => rest;
 
+/** A device as authenticated by its own credentials (ETSI EN 303 645 provision 5.1): the one
+ *  identity shape of the broker, ingest and the pilots. */
 export interface DeviceIdentity {
   tenantId: string;
+  /** Unique within its tenant; `<tenant>/<device>` is its MQTT client id. */
   deviceId: string;
+  /** Device kind declared by a pilot; selects the telemetry and event schemas. */
   kind: string;
-  subject: string | null;
 }
+
+/** A device's identity and the data subject it measures (null: none), as pilots' presence hooks get it. */
+export type DeviceWithSubject = DeviceIdentity & { subject: string | null };
+
+/** The one mapping from a registry record to the identity. */
+export const deviceIdentity = (d: Pick<Device, 'tenantId' | 'id' | 'kind'>): DeviceIdentity => ({ tenantId: d.tenantId, deviceId: d.id, kind: d.kind });
 
 const KIND = 'device';
 const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
@@ -210,6 +219,6 @@ export class Devices {
     if (!d) return null;
     if (!verifySecret(secret, d.secretSalt, d.secretHash)) return null;
     if (d.status === 'revoked') return 'revoked';
-    return { tenantId: d.tenantId, deviceId: d.id, kind: d.kind, subject: d.subject };
+    return deviceIdentity(d);
   }
 }
