@@ -10,6 +10,7 @@ import type { AcceptedReading, Pilot, PilotInstance } from './pilot.ts';
 import type { PlatformServices } from './services/index.ts';
 import type { OutgoingCommand } from './services/commands.ts';
 import type { Reading } from './services/series.ts';
+import { storedReadingData } from './reading-data.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
 import { Counter } from 'prom-client';
@@ -122,7 +123,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
           id: m.id,
           ts: m.ts,
           subject,
-          data: { ...m.data, kind: m.kind, receivedAt: m.receivedAt },
+          data: storedReadingData(m.data, { kind: m.kind, receivedAt: m.receivedAt }),
         });
       }
       if (readings.length === 0) return;

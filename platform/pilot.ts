@@ -17,6 +17,8 @@ import type { Sensitivity } from './policy/sharing-floors.ts';
 
 // Route guards and the tenant of a request, for a pilot's routes (pure; api/guards.ts).
 export { allow, allowAny, tenantOf } from './api/guards.ts';
+// A stored reading's payload without the platform's stamps, for the pilot's schema to parse (pure).
+export { storedPayload } from './reading-data.ts';
 
 /** Payload types of a pilot's readings when it does not name its own. */
 export type AnyPayload = Record<string, unknown>;
@@ -46,8 +48,16 @@ export type AcceptedReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
   | (ReadingBase & { family: 'telemetry'; data: TTelemetry })
   | (ReadingBase & { family: 'events'; data: TEvent });
 
+/** A reading before it is stored, as a gate judges it: its data typed by the pilot's own schema
+ *  for its family, like an accepted reading's. */
+export type GateReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
+  | (Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry'; data: TTelemetry })
+  | (Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'events'; data: TEvent });
+
 /** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
-export type IngestGate = (reading: Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry' | 'events'; data: AnyPayload }) => Promise<{ allow: true } | { allow: false; reason: string }>;
+export type IngestGate<TTelemetry = AnyPayload, TEvent = AnyPayload> = (
+  reading: GateReading<TTelemetry, TEvent>,
+) => Promise<{ allow: true } | { allow: false; reason: string }>;
 
 /** Sealed records of the tenant in context: what a pilot may do with them (the storage port
  *  underneath stays the platform's). */
@@ -177,7 +187,9 @@ export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   /** REST routes, mounted at /api/v1/pilots/<id> behind authentication. */
   routes?: Router;
   /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
-  gate?: IngestGate;
+  // Method syntax, like onReadings: a pilot typed by its own schemas stays a `Pilot` the platform
+  // can hold (parameters of methods are compared bivariantly).
+  gate?(reading: GateReading<TTelemetry, TEvent>): ReturnType<IngestGate>;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
   onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
   /** A device of this pilot's kinds came online or went offline; `subject` is its data subject now. */

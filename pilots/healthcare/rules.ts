@@ -9,6 +9,7 @@
 // and a deployment that truly cannot may set `downgradeOnPartial`.
 import { randomUUID } from 'node:crypto';
 import type { DeviceWithSubject } from '../../platform/identity/devices.ts';
+import { telemetryRows } from './stored.ts';
 import type { AcceptedReading, PilotContext as AnyContext } from '../../platform/pilot.ts';
 import type { HcVitalsEvent, HealthcareEvents } from './contract.ts';
 import type { Alarm, RaiseInput, Severity } from '../../platform/services/alarms.ts';
@@ -182,13 +183,13 @@ async function loadWindow(rt: Runtime, ctx: PilotContext, patient: Patient, at: 
   for (const deviceId of patient.deviceIds) {
     // Bounded above too: a stored far-future reading would otherwise take the place of the
     // 500 newest real ones and survive every restart.
-    const rows = await ctx.series.range<TelemetryPayload>(deviceId, {
+    const rows = await ctx.series.range(deviceId, {
       from: at - rt.options.windowMs,
       to: now + ctx.deviceClock.maxSkewMs,
       desc: true,
       limit: 500,
     });
-    for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
+    for (const row of telemetryRows(rows)) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
   }
   return w;
 }

@@ -56,7 +56,7 @@ export function createAuthentication(state: BrokerState): {
 
   const refuse = (
     reason: string,
-    code: number,
+    code: (typeof RC)[keyof typeof RC],
     claimed: string,
     address: string,
     countFailure: boolean,
@@ -80,9 +80,8 @@ export function createAuthentication(state: BrokerState): {
       },
       `mqtt-auth:${addressHash}`,
     );
-    const err = new Error(`connection refused: ${reason}`) as Error & { returnCode: number };
-    err.returnCode = code;
-    return err as unknown as AuthError;
+    const err: AuthError = Object.assign(new Error(`connection refused: ${reason}`), { returnCode: code });
+    return err;
   };
 
   async function checkCredentials(
@@ -108,7 +107,7 @@ export function createAuthentication(state: BrokerState): {
     return refuse(reason, code, claimed, address, counted);
   }
 
-  type Failure = { reason: string; code: number; counted: boolean };
+  type Failure = { reason: string; code: (typeof RC)[keyof typeof RC]; counted: boolean };
 
   async function verify(
     client: Client,
