@@ -53,6 +53,7 @@ const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal 
   label: `device:${id.deviceId}`,
 });
 
+// size: the broker's dependency table, one entry per hook, built in one place so the wiring reads top to bottom; the helpers it calls are inner functions held to the limit
 export async function startIngest({ config, services: s, pilots, instances, http }: IngestOptions): Promise<Ingest> {
   const kinds = new Map<string, { pilot: Pilot; telemetry: ZodType; events?: ZodType }>();
   for (const p of pilots) {

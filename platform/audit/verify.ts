@@ -39,6 +39,8 @@ export interface VerifyChainInput {
   publicKey: KeyObject | string | Buffer;
 }
 
+// size: one pass over the chain whose checks (sequence, links, hashes, checkpoints) share the
+// running state and must read in the order they are applied
 export function verifyChain(input: VerifyChainInput): ChainVerdict {
   const { scope, entries } = input;
   const key = toEd25519PublicKey(input.publicKey);

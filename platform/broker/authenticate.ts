@@ -36,6 +36,7 @@ export function takeoverAllowed(prev: BrokerPrincipal | undefined, next: BrokerP
   return prev.kind === 'tool' && prev.tool.tenantId === next.tool.tenantId && prev.tool.label === next.tool.label;
 }
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createAuthentication(state: BrokerState): {
   preConnect: PreConnectHandler;
   authenticate: AuthenticateHandler;
