@@ -17,40 +17,13 @@ import type { IdentityEvents } from '../events.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
 import { mqttIdentity } from '../broker/topics.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
+import type { Device, PublicDevice, DeviceIdentity, DeviceWithSubject } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { Device, PublicDevice, DeviceIdentity, DeviceWithSubject } from '../contract.ts';
 
 export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 
-export interface Device {
-  id: string;
-  tenantId: string;
-  kind: string;
-  label: string;
-  /** Optional data subject the device measures (e.g. a patient id): readings seal under its key. */
-  subject: string | null;
-  /** Pilot-defined, non-personal attributes (group, cabinet, model…). */
-  attributes: Record<string, string | number | boolean>;
-  status: 'active' | 'revoked';
-  secretSalt: string;
-  secretHash: string;
-  createdAt: number;
-  rotatedAt: number;
-}
-
-export type PublicDevice = Omit<Device, 'secretSalt' | 'secretHash'>;
 export const publicDevice = ({ secretSalt: _s, secretHash: _h, ...rest }: Device): PublicDevice => rest;
-
-/** A device as authenticated by its own credentials (ETSI EN 303 645 provision 5.1): the one
- *  identity shape of the broker, ingest and the pilots. */
-export interface DeviceIdentity {
-  tenantId: string;
-  /** Unique within its tenant; `<tenant>/<device>` is its MQTT client id. */
-  deviceId: string;
-  /** Device kind declared by a pilot; selects the telemetry and event schemas. */
-  kind: string;
-}
-
-/** A device's identity and the data subject it measures (null: none), as pilots' presence hooks get it. */
-export type DeviceWithSubject = DeviceIdentity & { subject: string | null };
 
 /** The one mapping from a registry record to the identity. */
 export const deviceIdentity = (d: Pick<Device, 'tenantId' | 'id' | 'kind'>): DeviceIdentity => ({ tenantId: d.tenantId, deviceId: d.id, kind: d.kind });

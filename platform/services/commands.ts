@@ -10,9 +10,12 @@ import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
+import type { CommandStatus, Command } from '../contract.ts';
+import { COMMAND_STATUSES } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { CommandStatus, Command } from '../contract.ts';
+export { COMMAND_STATUSES } from '../contract.ts';
 
-export const COMMAND_STATUSES = ['queued', 'sent', 'delivered', 'accepted', 'done', 'failed', 'expired'] as const;
-export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 const FINAL: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
 
 /** Allowed transitions; a late or duplicate report never moves a command backwards. */
@@ -25,23 +28,6 @@ const NEXT: Record<CommandStatus, readonly CommandStatus[]> = {
   failed: [],
   expired: [],
 };
-
-export interface Command {
-  id: string;
-  deviceId: string;
-  name: string;
-  payload: Record<string, unknown>;
-  status: CommandStatus;
-  /** Commands sent together (to a group of devices) share a batch id. */
-  batchId: string | null;
-  /** Data subject the command concerns (e.g. a message to a patient): sealed under its key. */
-  subject?: string | null;
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt: number;
-  history: { status: CommandStatus; at: number; detail?: string }[];
-}
 
 export interface OutgoingCommand {
   id: string;
