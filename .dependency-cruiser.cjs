@@ -21,6 +21,8 @@ const PILOT_INTERFACE = [
   'platform/broker/topics.ts', // the device topic scheme (pure functions)
   'platform/keyed-queue.ts', // per-key serial queue (pure utility)
   'platform/safe-text.ts', // the safe-text schemas every label, name and note field uses (pure)
+  'platform/contract.ts', // the platform's records as the API answers them (types and constants, pure)
+  'platform/reading-data.ts', // a stored reading's payload apart from the platform's stamps (pure)
 ];
 
 // The types PilotContext hands out are declared beside their services: a pilot may name them in

@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import type { ErrorWriter } from './api/problem.ts';
 import type { ZodType } from 'zod';
-import type { Device, DeviceIdentity } from './identity/devices.ts';
+import type { Device, DeviceWithSubject } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
 import type { AlarmService } from './services/alarms.ts';
 import type { AuditEvent } from './services/audit-sink.ts';
@@ -22,6 +22,8 @@ export { allow, allowAny, tenantOf } from './api/guards.ts';
 export { anyObject, doc, itemsOf, noContent, type RouteDoc } from './api/route-doc.ts';
 /** Writes an error answer (status, title, detail) in a mount's own format. */
 export type { ErrorWriter } from './api/problem.ts';
+// A stored reading's payload without the platform's stamps, for the pilot's schema to parse (pure).
+export { storedPayload } from './reading-data.ts';
 
 /** Payload types of a pilot's readings when it does not name its own. */
 export type AnyPayload = Record<string, unknown>;
@@ -51,8 +53,16 @@ export type AcceptedReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
   | (ReadingBase & { family: 'telemetry'; data: TTelemetry })
   | (ReadingBase & { family: 'events'; data: TEvent });
 
+/** A reading before it is stored, as a gate judges it: its data typed by the pilot's own schema
+ *  for its family, like an accepted reading's. */
+export type GateReading<TTelemetry = AnyPayload, TEvent = AnyPayload> =
+  | (Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry'; data: TTelemetry })
+  | (Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'events'; data: TEvent });
+
 /** Decides whether a reading may be stored (e.g. consent); runs before the durable commit. */
-export type IngestGate = (reading: Omit<ReadingBase, 'id' | 'receivedAt'> & { family: 'telemetry' | 'events'; data: AnyPayload }) => Promise<{ allow: true } | { allow: false; reason: string }>;
+export type IngestGate<TTelemetry = AnyPayload, TEvent = AnyPayload> = (
+  reading: GateReading<TTelemetry, TEvent>,
+) => Promise<{ allow: true } | { allow: false; reason: string }>;
 
 /** Sealed records of the tenant in context: what a pilot may do with them (the storage port
  *  underneath stays the platform's). */
@@ -218,10 +228,13 @@ export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   /** Routes under root paths of the pilot's own (see PilotMount). */
   mounts?: PilotMount[];
   /** May refuse a reading before it is stored (e.g. no consent); the device is told why. */
-  gate?: IngestGate;
+  // Method syntax, like onReadings: a pilot typed by its own schemas stays a `Pilot` the platform
+  // can hold (parameters of methods are compared bivariantly).
+  gate?(reading: GateReading<TTelemetry, TEvent>): ReturnType<IngestGate>;
   /** Rules run on accepted readings of this pilot's device kinds, in the tenant's context. */
   onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
-  onPresence?(device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  /** A device of this pilot's kinds came online or went offline; `subject` is its data subject now. */
+  onPresence?(device: DeviceWithSubject, online: boolean, at: number): Promise<void>;
   /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
   seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
   stop?(): Promise<void>;

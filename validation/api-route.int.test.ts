@@ -66,7 +66,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'validation-2026-01-29T10-00-00-000Z.json'), '{ not json');
   const app = express();
   app.use(express.json());
-  app.use(authenticate(s.sessions, s.audit, [], s.tenants));
+  app.use(authenticate(s.sessions, s.audit, [], s.tenants, s.logger));
   app.use(
     validationRoutes(s, {
       reportsDir: dir,

@@ -6,6 +6,7 @@ import type { IngestGate, PilotContext } from '../../platform/pilot.ts';
 import { auditPatient, patientTarget } from './audit.ts';
 import { KINDS, type ConsentEntry, type ConsentRecord, type ConsentStatus, type SecondaryPurpose } from './model.ts';
 import { patientKey, type Runtime } from './runtime.ts';
+import type { EventPayload, TelemetryPayload } from './domain/vitals.ts';
 
 /** The consent record after recording an entry; every entry is kept, even a repeat. */
 export function applyConsent(prev: ConsentRecord | null, patientId: string, entry: ConsentEntry): ConsentRecord {
@@ -70,7 +71,7 @@ export function gateReason(subject: string | null, consentGiven: boolean): GateR
   return consentGiven ? null : 'no-consent';
 }
 
-export function createGate(ctx: PilotContext, rt: Runtime): IngestGate {
+export function createGate(ctx: PilotContext, rt: Runtime): IngestGate<TelemetryPayload, EventPayload> {
   return async (reading) => {
     const given = reading.subject === null ? false : await hasConsent(ctx, rt, reading.tenantId, reading.subject);
     const reason = gateReason(reading.subject, given);

@@ -35,7 +35,7 @@ describe('erasure', () => {
 
     const gate = createGate(fake.ctx, rt);
     const verdict = await fake.asSystem(() =>
-      gate({ tenantId: fake.tenantId, deviceId: patient.deviceIds[1]!, kind: 'pulse-oximeter', family: 'telemetry', subject: null, ts: 1, data: {} }),
+      gate({ tenantId: fake.tenantId, deviceId: patient.deviceIds[1]!, kind: 'pulse-oximeter', family: 'telemetry', subject: null, ts: 1, data: { ts: 1, spo2: 97, heartRate: 70 } }),
     );
     expect(verdict).toEqual({ allow: false, reason: 'no-patient' });
     const actions = fake.audit.map((a) => a.action);

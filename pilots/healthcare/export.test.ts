@@ -45,7 +45,7 @@ function build(type?: 'collection' | 'transaction') {
       { id: 'hc-6d4a4c1e-bp', kind: 'bp-cuff' },
     ],
     readings: [
-      { deviceId: 'hc-6d4a4c1e-ox', ts: T, data: { ts: T, spo2: 97, heartRate: 71, kind: 'pulse-oximeter', receivedAt: T } },
+      { deviceId: 'hc-6d4a4c1e-ox', ts: T, data: { ts: T, spo2: 97, heartRate: 71 } },
       // The same reading twice (a retried publish): exported once.
       { deviceId: 'hc-6d4a4c1e-ox', ts: T, data: { ts: T, spo2: 97, heartRate: 71 } },
       { deviceId: 'hc-6d4a4c1e-ox', ts: T + 1000, data: { ts: T + 1000, spo2: 20, heartRate: 72 } },

@@ -20,9 +20,9 @@ export const FHIR_CONTENT_TYPE = 'application/fhir+json';
 
 export interface ExportInput {
   patient: Patient;
-  devices: { id: string; kind: string; label?: string }[];
-  /** Stored telemetry of the patient's devices. */
-  readings: { deviceId: string; ts: number; data: unknown }[];
+  devices: { id: string; kind: DeviceKind; label?: string }[];
+  /** Stored telemetry of the patient's devices, parsed by their kinds' schemas (stored.ts). */
+  readings: { deviceId: string; ts: number; data: TelemetryPayload }[];
   news2: News2Record[];
   at: number;
 }
@@ -57,9 +57,8 @@ export function patientObservations(patientId: string, readings: ExportInput['re
   const ref = `Patient/${patientId}`;
   const vitals: VitalReading[] = [];
   for (const r of readings) {
-    const data = r.data as TelemetryPayload;
-    const bad = implausibleFields(data);
-    for (const v of readingsFromTelemetry(data, r.deviceId)) if (!bad.includes(v.param)) vitals.push({ ...v, ts: r.ts } as VitalReading);
+    const bad = implausibleFields(r.data);
+    for (const v of readingsFromTelemetry(r.data, r.deviceId)) if (!bad.includes(v.param)) vitals.push({ ...v, ts: r.ts });
   }
   vitals.sort((a, b) => a.ts - b.ts);
   const observations: Observation[] = unique(vitalObservations(vitals, ref));
@@ -79,8 +78,8 @@ export function fhirPatient(p: Patient) {
   });
 }
 
-export function fhirDevice(d: { id: string; kind: string; label?: string }, patientId: string | null) {
-  return deviceResource({ id: d.id, kind: d.kind as DeviceKind, ...(d.label ? { label: d.label } : {}), ...(patientId ? { patientRef: `Patient/${patientId}` } : {}) });
+export function fhirDevice(d: { id: string; kind: DeviceKind; label?: string }, patientId: string | null) {
+  return deviceResource({ id: d.id, kind: d.kind, ...(d.label ? { label: d.label } : {}), ...(patientId ? { patientRef: `Patient/${patientId}` } : {}) });
 }
 
 /** The export: a `collection` Bundle by default, or a `transaction` of POST entries a FHIR

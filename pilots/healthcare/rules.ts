@@ -8,7 +8,8 @@
 // or oxygen would then keep an alarm up for ever; the demo hub reports both (ACVPU 'A', on air),
 // and a deployment that truly cannot may set `downgradeOnPartial`.
 import { randomUUID } from 'node:crypto';
-import type { DeviceIdentity } from '../../platform/identity/devices.ts';
+import type { DeviceWithSubject } from '../../platform/identity/devices.ts';
+import { telemetryRows } from './stored.ts';
 import type { AcceptedReading, PilotContext as AnyContext } from '../../platform/pilot.ts';
 import type { HcVitalsEvent, HealthcareEvents } from './contract.ts';
 import type { Alarm, RaiseInput, Severity } from '../../platform/services/alarms.ts';
@@ -130,7 +131,7 @@ const TECHNICAL_TYPE: Record<'fault' | 'battery-low', string> = { fault: 'device
 
 export interface Rules {
   onReadings(ctx: PilotContext, readings: HcReading[]): Promise<void>;
-  onPresence(ctx: PilotContext, device: DeviceIdentity, online: boolean, at: number): Promise<void>;
+  onPresence(ctx: PilotContext, device: DeviceWithSubject, online: boolean, at: number): Promise<void>;
   onEscalation(ctx: PilotContext, tenantId: string, alarm: Alarm): Promise<void>;
   /** Loads a patient's window from the stored series (also used after a restart). */
   loadWindow(ctx: PilotContext, patient: Patient, at: number): Promise<VitalWindow>;
@@ -182,13 +183,13 @@ async function loadWindow(rt: Runtime, ctx: PilotContext, patient: Patient, at: 
   for (const deviceId of patient.deviceIds) {
     // Bounded above too: a stored far-future reading would otherwise take the place of the
     // 500 newest real ones and survive every restart.
-    const rows = await ctx.series.range<TelemetryPayload>(deviceId, {
+    const rows = await ctx.series.range(deviceId, {
       from: at - rt.options.windowMs,
       to: now + ctx.deviceClock.maxSkewMs,
       desc: true,
       limit: 500,
     });
-    for (const row of rows) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
+    for (const row of telemetryRows(rows)) w.add(vitalsOf(row.data, deviceId, row.id).vitals, now);
   }
   return w;
 }
@@ -403,7 +404,7 @@ async function onReadings(rt: Runtime, ctx: PilotContext, readings: HcReading[])
   }
 }
 
-async function onPresence(rt: Runtime, ctx: PilotContext, device: DeviceIdentity, online: boolean): Promise<void> {
+async function onPresence(rt: Runtime, ctx: PilotContext, device: DeviceWithSubject, online: boolean): Promise<void> {
   if (rt.stopping || !device.subject) return;
   const key = `${device.tenantId}/${device.deviceId}`;
   const source = deviceSource(device.deviceId);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { News2Record, Patient } from './model.ts';
+import type { TelemetryPayload } from './domain/vitals.ts';
 import { ageOn, byUrgency, lastVitals, patientSummary, seriesByParam, type PatientSummary } from './summary.ts';
 
 const day = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
@@ -17,10 +18,10 @@ describe('ward board shaping', () => {
 
   it('last vitals take the newest value of each parameter across devices', () => {
     const v = lastVitals([
-      { ts: 100, data: { ts: 100, spo2: 95, heartRate: 80, kind: 'pulse-oximeter', receivedAt: 101 } },
+      { ts: 100, data: { ts: 100, spo2: 95, heartRate: 80 } },
       { ts: 200, data: { ts: 200, systolic: 130, diastolic: 80, heartRate: 76 } },
       { ts: 150, data: { ts: 150, battery: 50, connectivity: 'wifi', consciousness: 'A' } },
-    ]);
+    ] satisfies { ts: number; data: TelemetryPayload }[]);
     expect(v).toEqual({ at: 200, spo2: 95, heartRate: 76, systolic: 130, diastolic: 80 });
     expect(lastVitals([])).toEqual({ at: null });
   });
@@ -29,8 +30,8 @@ describe('ward board shaping', () => {
     const rows = [
       { ts: 300, data: { ts: 300, spo2: 94, heartRate: 90 } },
       { ts: 100, data: { ts: 100, spo2: 97, heartRate: 70 } },
-      { ts: 200, data: { ts: 200, consciousness: 'A', battery: 80 } },
-    ];
+      { ts: 200, data: { ts: 200, consciousness: 'A', battery: 80, connectivity: 'wifi' } },
+    ] satisfies { ts: number; data: TelemetryPayload }[];
     expect(seriesByParam(rows)).toEqual({
       spo2: [
         [100, 97],

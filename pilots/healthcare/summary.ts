@@ -17,11 +17,11 @@ export const LAST_VITAL_KEYS = ['heartRate', 'respiratoryRate', 'spo2', 'tempera
 export type LastVitals = Partial<Record<(typeof LAST_VITAL_KEYS)[number], number>> & { at: number | null };
 
 /** The newest value of each numeric vital over the latest reading of every device. */
-export function lastVitals(latest: readonly { ts: number; data: unknown }[]): LastVitals {
+export function lastVitals(latest: readonly { ts: number; data: TelemetryPayload }[]): LastVitals {
   const best = new Map<string, { ts: number; value: number }>();
   let at: number | null = null;
   for (const r of latest) {
-    for (const v of readingsFromTelemetry(r.data as TelemetryPayload)) {
+    for (const v of readingsFromTelemetry(r.data)) {
       if (!(LAST_VITAL_KEYS as readonly string[]).includes(v.param) || typeof v.value !== 'number') continue;
       const prev = best.get(v.param);
       if (!prev || r.ts >= prev.ts) best.set(v.param, { ts: r.ts, value: v.value });
@@ -57,7 +57,7 @@ export interface PatientSummary {
 export function patientSummary(input: {
   patient: Patient;
   news2: News2Record | null;
-  latestReadings: readonly { ts: number; data: unknown }[];
+  latestReadings: readonly { ts: number; data: TelemetryPayload }[];
   consent: ConsentStatus | null;
   activeAlarms: number;
   devices: DeviceSummary[];
@@ -92,12 +92,12 @@ export type SeriesPoint = [number, number | string | boolean];
 
 /** Stored readings of several devices → one chart series per vital, sorted by time. */
 export function seriesByParam(
-  rows: readonly { ts: number; data: unknown }[],
+  rows: readonly { ts: number; data: TelemetryPayload }[],
   param?: VitalKey,
 ): Partial<Record<VitalKey, SeriesPoint[]>> {
   const out: Partial<Record<VitalKey, SeriesPoint[]>> = {};
   for (const r of rows) {
-    for (const v of readingsFromTelemetry(r.data as TelemetryPayload)) {
+    for (const v of readingsFromTelemetry(r.data)) {
       if (param && v.param !== param) continue;
       (out[v.param] ??= []).push([r.ts, v.value]);
     }

@@ -9,6 +9,7 @@ import { createLogger } from '../../platform/logger.ts';
 import type { PilotContext } from '../../platform/pilot.ts';
 import type { HcReading } from './rules.ts';
 import { createPilotContext } from '../../platform/pilot-context.ts';
+import { storedReadingData } from '../../platform/reading-data.ts';
 import { AlarmService } from '../../platform/services/alarms.ts';
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
 import { CommandService } from '../../platform/services/commands.ts';
@@ -202,9 +203,11 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     asSystem: (fn) => runInTenant({ tenantId, principal: systemPrincipal(pilotId, tenantId) }, fn),
     asUser: (fn, role = 'operator') => runInTenant({ tenantId, principal: user(role) }, fn),
     appendTelemetry: (deviceId, subject, ts, data, id) =>
-      runInTenant({ tenantId, principal: systemPrincipal('ingest', tenantId) }, () =>
-        series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data }]),
-      ),
+      runInTenant({ tenantId, principal: systemPrincipal('ingest', tenantId) }, async () => {
+        // Stamped as ingest stores it (platform/reading-data.ts), with the registered device's kind.
+        const kind = (await devices.get(tenantId, deviceId))?.kind ?? 'unknown';
+        await series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data: storedReadingData(data, { kind, receivedAt: ts }) }]);
+      }),
   };
 }
 

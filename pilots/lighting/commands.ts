@@ -13,6 +13,10 @@ import {
   type LightingCommand,
 } from './domain/index.ts';
 
+import type { BatchStatus } from './contract.ts';
+
+export type { BatchStatus } from './contract.ts';
+
 const refId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/);
 export const targetSchema = z.union([
   z.strictObject({ lampId: refId }),
@@ -70,16 +74,6 @@ export async function fanOut(
     commands.push(await sink.create({ deviceId, name: SWITCH_COMMAND, payload: { ...command }, ttlMs, batchId }));
   }
   return { batchId, commands };
-}
-
-export interface BatchStatus {
-  batchId: string;
-  name: string;
-  payload: Record<string, unknown>;
-  createdAt: number;
-  createdBy: string;
-  lamps: { lampId: string; commandId: string; status: CommandStatus; updatedAt: number }[];
-  aggregate: GroupCommandAggregate;
 }
 
 /** The platform's 'accepted' (the node took it, not yet applied) counts as delivered here. */

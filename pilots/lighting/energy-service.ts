@@ -18,6 +18,10 @@ import {
   type Segment,
 } from './domain/index.ts';
 
+import type { EnergyFigures, EnergyReport, EnergyRow } from './contract.ts';
+
+export type { EnergyFigures, EnergyReport, EnergyRow } from './contract.ts';
+
 export interface SeriesReader {
   range<T>(series: string, opts: { from?: number; to?: number; limit?: number }): Promise<Reading<T>[]>;
 }
@@ -42,36 +46,6 @@ export interface EnergyOptions {
   now: number;
   /** Most readings read per lamp (bounds one report's cost). */
   maxPointsPerLamp?: number;
-}
-
-export interface EnergyFigures {
-  /** All energy drawn, standby included. */
-  kWh: number;
-  /** Energy while burning: what the savings compare with the baseline. */
-  litKWh: number;
-  /** The same burning hours at full output. */
-  baselineKWh: number;
-  savedKWh: number;
-  savedPercent: number;
-  savedCO2kg: number;
-  burningHours: number;
-}
-
-export interface EnergyRow {
-  key: string;
-  periods: ({ period: string } & EnergyFigures)[];
-  total: EnergyFigures;
-}
-
-export interface EnergyReport {
-  by: EnergyQuery['by'];
-  period: EnergyQuery['period'];
-  from: number;
-  to: number;
-  timeZone: string;
-  co2KgPerKWh: number;
-  rows: EnergyRow[];
-  total: EnergyFigures;
 }
 
 type Sums = { kWh: number; litKWh: number; baselineKWh: number; burningHours: number };

@@ -92,7 +92,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     next();
   });
   api.use(authRoutes(s));
-  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants);
+  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants, s.logger);
   api.use(auth);
   const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
   const limit: RequestHandler = async (req, _res, next) => {

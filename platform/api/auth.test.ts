@@ -19,7 +19,7 @@ let server: Server;
 let base = '';
 beforeAll(async () => {
   const app = express();
-  app.use(authenticate(sessions, audit, [], tenants));
+  app.use(authenticate(sessions, audit, [], tenants, createLogger('silent')));
   app.post('/w', (_req, res) => void res.json({ ok: true }));
   app.use(errorHandler(createLogger('silent'), audit));
   server = app.listen(0, '127.0.0.1');
@@ -36,5 +36,35 @@ describe('Origin check of cookie-authenticated writes (ASVS 4.2.2, 5.1.3)', () =
     });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('a CSRF refusal whose audit write fails (ASVS 7.1.3)', () => {
+  it('is still refused, and the lost audit entry is logged without personal data', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const failing = { record: async () => Promise.reject(new Error('audit store unavailable')), recordLimited: () => undefined } as never;
+    const app = express();
+    app.use(authenticate(sessions, failing, [], tenants, logger));
+    app.post('/patients/:id', (_req, res) => void res.json({ ok: true }));
+    app.use(errorHandler(createLogger('silent'), audit));
+    const srv = app.listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/patients/p-123`, {
+        method: 'POST',
+        headers: { cookie: `${SESSION_COOKIE}=cookie-token-0123456789`, [CSRF_HEADER]: 'wrong' },
+      });
+      expect(res.status).toBe(403);
+      await new Promise((r) => setTimeout(r, 50));
+      const logged = lines.filter((l) => l.msg === 'audit of a CSRF refusal failed');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ level: 50, scope: 't1', action: 'api.csrf-rejected', method: 'POST' });
+      expect((logged[0]!.err as { message: string }).message).toBe('audit store unavailable');
+      // Neither the user's name nor the path (which names a patient) reaches the log.
+      expect(JSON.stringify(logged[0])).not.toMatch(/user:op|p-123/);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 });

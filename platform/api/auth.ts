@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../errors.ts';
 import { hashToken } from '../identity/secrets.ts';
 import type { Session, Sessions } from '../identity/sessions.ts';
+import type { Logger } from '../logger.ts';
 import type { AuditService } from '../services/index.ts';
 import type { TenantRegistry } from '../tenancy/tenants.ts';
 import { runInTenant, type Principal } from '../tenancy/context.ts';
@@ -66,6 +67,7 @@ export function authenticate(
   audit: Pick<AuditService, 'record' | 'recordLimited'>,
   allowedOrigins: string[],
   tenants: Pick<TenantRegistry, 'get'>,
+  logger: Pick<Logger, 'error'>,
 ): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const bearer = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(req.headers.authorization ?? '')?.[1];
@@ -97,14 +99,17 @@ export function authenticate(
         !origin || allowedOrigins.includes(origin) || (host !== undefined && originHost(origin) === host);
       const header = req.headers[CSRF_HEADER];
       if (!originOk || typeof header !== 'string' || !sameToken(header, session.csrfHash)) {
+        const scope = session.tenantId ?? '_platform';
+        // The refusal stands either way; a lost audit entry must reach the operator's log (the
+        // scope and method only: the user's name and the path may be personal data).
         void audit
-          .record(session.tenantId ?? '_platform', {
+          .record(scope, {
             actor: principal.label,
             action: 'api.csrf-rejected',
             target: `${req.method} ${req.path}`.slice(0, 200),
             outcome: 'denied',
           })
-          .catch(() => undefined);
+          .catch((err: unknown) => logger.error({ err, scope, action: 'api.csrf-rejected', method: req.method }, 'audit of a CSRF refusal failed'));
         return next(forbidden('missing or invalid CSRF token (send the X-CSRF-Token header from the login response)'));
       }
     }

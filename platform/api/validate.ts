@@ -1,17 +1,12 @@
 // zod at every boundary: bodies, params and query strings are parsed, never trusted.
 import type { Request } from 'express';
-import type { ZodError, ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { badRequest } from '../errors.ts';
+import { zodDetail } from './zod-detail.ts';
 
-export function zodDetail(err: ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => {
-      const where = i.path.length ? i.path.join('.') : '(root)';
-      return `${where}: ${i.message}`;
-    })
-    .join('; ');
-}
+// Pure, shared with the dashboard's forms.
+export { zodDetail } from './zod-detail.ts';
+
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: string): T {
   const r = schema.safeParse(value);

@@ -204,6 +204,7 @@ const isChainConflict = (err: unknown) => {
   return code === '23505' || code === 11000;
 };
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createAudit(options: CreateAuditOptions): Audit {
   const { storeFor, signer, now = Date.now, onError = () => {} } = options;
   const checkpointEvery = options.checkpointEvery ?? 100;

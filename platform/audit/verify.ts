@@ -5,30 +5,9 @@
 import { KeyObject, createPublicKey, verify as verifySignature } from 'node:crypto';
 import type { StoredAuditEntry, StoredCheckpoint } from '../storage/port.ts';
 import { GENESIS_HASH, checkpointPayload, entryHash } from './hash.ts';
-
-export type ChainBreak = 'edited' | 'deleted' | 'reordered' | 'truncated' | 'bad-checkpoint';
-
-export interface ChainVerified {
-  ok: true;
-  /** Number of entries verified. */
-  entries: number;
-  /** Number of checkpoints whose signature and head hash verified. */
-  checkpoints: number;
-  headSeq: number;
-  headHash: string;
-}
-
-export interface ChainBroken {
-  ok: false;
-  /** Lowest sequence number at which the chain is no longer what was recorded. */
-  firstBrokenSeq: number;
-  reason: ChainBreak;
-  detail: string;
-  /** Entries that verified before the break. */
-  entriesChecked: number;
-}
-
-export type ChainVerdict = ChainVerified | ChainBroken;
+import type { ChainBreak, ChainVerified, ChainBroken, ChainVerdict } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { ChainBreak, ChainVerified, ChainBroken, ChainVerdict } from '../contract.ts';
 
 export interface VerifyChainInput {
   scope: string;
@@ -39,6 +18,8 @@ export interface VerifyChainInput {
   publicKey: KeyObject | string | Buffer;
 }
 
+// size: one pass over the chain whose checks (sequence, links, hashes, checkpoints) share the
+// running state and must read in the order they are applied
 export function verifyChain(input: VerifyChainInput): ChainVerdict {
   const { scope, entries } = input;
   const key = toEd25519PublicKey(input.publicKey);

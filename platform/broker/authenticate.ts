@@ -36,6 +36,7 @@ export function takeoverAllowed(prev: BrokerPrincipal | undefined, next: BrokerP
   return prev.kind === 'tool' && prev.tool.tenantId === next.tool.tenantId && prev.tool.label === next.tool.label;
 }
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createAuthentication(state: BrokerState): {
   preConnect: PreConnectHandler;
   authenticate: AuthenticateHandler;
@@ -56,7 +57,7 @@ export function createAuthentication(state: BrokerState): {
 
   const refuse = (
     reason: string,
-    code: number,
+    code: (typeof RC)[keyof typeof RC],
     claimed: string,
     address: string,
     countFailure: boolean,
@@ -80,9 +81,8 @@ export function createAuthentication(state: BrokerState): {
       },
       `mqtt-auth:${addressHash}`,
     );
-    const err = new Error(`connection refused: ${reason}`) as Error & { returnCode: number };
-    err.returnCode = code;
-    return err as unknown as AuthError;
+    const err: AuthError = Object.assign(new Error(`connection refused: ${reason}`), { returnCode: code });
+    return err;
   };
 
   async function checkCredentials(
@@ -108,7 +108,7 @@ export function createAuthentication(state: BrokerState): {
     return refuse(reason, code, claimed, address, counted);
   }
 
-  type Failure = { reason: string; code: number; counted: boolean };
+  type Failure = { reason: string; code: (typeof RC)[keyof typeof RC]; counted: boolean };
 
   async function verify(
     client: Client,

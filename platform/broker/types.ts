@@ -4,16 +4,11 @@
 import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
 import type { AuditEvent } from '../audit/log.ts';
+import type { DeviceIdentity } from '../identity/devices.ts';
 import type { Logger } from '../logger.ts';
 
-/** A device as authenticated by its own credentials (ETSI EN 303 645 provision 5.1). */
-export interface DeviceIdentity {
-  tenantId: string;
-  /** Unique across the platform: it is also the MQTT client id. */
-  deviceId: string;
-  /** Device kind declared by a pilot; selects the telemetry and event schemas. */
-  kind: string;
-}
+// The one device identity (platform/identity/devices.ts); a type only, the broker stays free of the registry.
+export type { DeviceIdentity } from '../identity/devices.ts';
 
 /** An operator tool authenticated with a scoped token: read-only, within one tenant. */
 export interface ToolIdentity {

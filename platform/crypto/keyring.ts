@@ -80,6 +80,7 @@ interface SubjectKeys {
   current: number;
 }
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createKeyring(options: KeyringOptions): Keyring {
   const { master, storeFor } = options;
   const now = options.now ?? Date.now;

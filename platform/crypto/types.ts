@@ -1,6 +1,9 @@
 // The keyring's public shape. Implementation: ./keyring.ts; master-key providers: ./master-key.ts.
 // Hierarchy (docs/architecture.md "Keys and sealing"): master key → wraps tenant data keys and the tenant's
 // blind-index key → tenant key wraps subject keys. Sealed value layout: see ./sealed-format.ts.
+import type { KeyInfo } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { KeyInfo } from '../contract.ts';
 
 /** Where the master key comes from. A KMS implements the same interface: the master key itself
  *  never leaves the provider, only wrap/unwrap are asked of it. */
@@ -19,14 +22,6 @@ export interface SealRef {
   id: string;
   /** Data subject (e.g. a patient id) whose own key seals the value; absent: the tenant key. */
   subject?: string | null;
-}
-
-export interface KeyInfo {
-  scope: string; // "tenant" | "index" | "subject:<id>"
-  version: number;
-  createdAt: number;
-  wrappedBy: string;
-  current: boolean;
 }
 
 export interface Keyring {

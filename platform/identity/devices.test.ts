@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeviceName, mqttIdentity, parseMqttIdentity } from './devices.ts';
+import { deviceIdentity, isDeviceName, mqttIdentity, parseMqttIdentity, type Device } from './devices.ts';
 
 describe('device names on MQTT (ASVS 4.2.1, 4.1.3)', () => {
   it('the MQTT identity is <tenant>/<device> and parses back', () => {
@@ -60,5 +60,15 @@ describe('registering many devices at once', () => {
     } finally {
       await rig.close();
     }
+  });
+});
+
+describe('the device identity', () => {
+  it('is mapped from a registry record in one place, with nothing beyond tenant, id and kind', () => {
+    const d: Device = {
+      id: 'lamp-1', tenantId: 'city-a', kind: 'lamp', label: 'Lamp 1', subject: 'p-1', attributes: {}, status: 'active',
+      secretSalt: 's', secretHash: 'h', createdAt: 1, rotatedAt: 1,
+    };
+    expect(deviceIdentity(d)).toStrictEqual({ tenantId: 'city-a', deviceId: 'lamp-1', kind: 'lamp' });
   });
 });

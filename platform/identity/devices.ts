@@ -17,34 +17,16 @@ import type { IdentityEvents } from '../events.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
 import { mqttIdentity } from '../broker/topics.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
+import type { Device, PublicDevice, DeviceIdentity, DeviceWithSubject } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { Device, PublicDevice, DeviceIdentity, DeviceWithSubject } from '../contract.ts';
 
 export { deviceIdSchema, deviceKindSchema } from './schemas.ts';
 
-export interface Device {
-  id: string;
-  tenantId: string;
-  kind: string;
-  label: string;
-  /** Optional data subject the device measures (e.g. a patient id): readings seal under its key. */
-  subject: string | null;
-  /** Pilot-defined, non-personal attributes (group, cabinet, model…). */
-  attributes: Record<string, string | number | boolean>;
-  status: 'active' | 'revoked';
-  secretSalt: string;
-  secretHash: string;
-  createdAt: number;
-  rotatedAt: number;
-}
-
-export type PublicDevice = Omit<Device, 'secretSalt' | 'secretHash'>;
 export const publicDevice = ({ secretSalt: _s, secretHash: _h, ...rest }: Device): PublicDevice => rest;
 
-export interface DeviceIdentity {
-  tenantId: string;
-  deviceId: string;
-  kind: string;
-  subject: string | null;
-}
+/** The one mapping from a registry record to the identity. */
+export const deviceIdentity = (d: Pick<Device, 'tenantId' | 'id' | 'kind'>): DeviceIdentity => ({ tenantId: d.tenantId, deviceId: d.id, kind: d.kind });
 
 const KIND = 'device';
 const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
@@ -241,6 +223,6 @@ export class Devices {
     if (!d) return null;
     if (!verifySecret(secret, d.secretSalt, d.secretHash)) return null;
     if (d.status === 'revoked') return 'revoked';
-    return { tenantId: d.tenantId, deviceId: d.id, kind: d.kind, subject: d.subject };
+    return deviceIdentity(d);
   }
 }

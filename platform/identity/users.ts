@@ -7,22 +7,11 @@ import type { Role } from '../tenancy/context.ts';
 import { passwordSchema, usernameSchema } from './schemas.ts';
 import { hashPassword } from './passwords.ts';
 import { canonicalUsername } from './username.ts';
+import type { User, PublicUser } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { User, PublicUser } from '../contract.ts';
 
 export { passwordSchema, roleSchema, usernameSchema } from './schemas.ts';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  /** null only for platform-admin */
-  tenantId: string | null;
-  passwordHash: string;
-  disabled: boolean;
-  createdAt: number;
-}
-
-export type PublicUser = Omit<User, 'passwordHash'>;
 
 export const publicUser = ({ passwordHash: _omit, ...rest }: User): PublicUser => rest;
 

@@ -1,6 +1,6 @@
 // Least privilege per role (ASVS 4.1.3, 4.1.5): one table says what each role may do; every
 // route names the permission it needs. Deny by default: a permission not listed is refused.
-import type { Role } from '../tenancy/context.ts';
+import type { Role } from './role-names.ts';
 
 export type Permission =
   | 'tenants:manage' // create, list, suspend tenants (platform only)

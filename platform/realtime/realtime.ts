@@ -165,7 +165,7 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: Realt
   });
 
   return {
-    io: io as unknown as Server,
+    io,
     flush,
     async close() {
       clearInterval(timer);

@@ -13,34 +13,11 @@ import type { AlarmNotice, AlarmNotifier } from '../notify/message.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
-
-export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export type AlarmState = 'active-unacknowledged' | 'active-acknowledged' | 'cleared';
-
-export interface Alarm {
-  id: string;
-  source: string;
-  type: string;
-  category: string;
-  severity: Severity;
-  state: AlarmState;
-  title: string;
-  /** Non-personal description; clinical values live in the pilot's own records. */
-  detail: Record<string, unknown>;
-  subject: string | null;
-  raisedAt: number;
-  updatedAt: number;
-  acknowledgedBy?: string;
-  acknowledgedAt?: number;
-  note?: string;
-  clearedAt?: number;
-  clearedBy?: string;
-  escalateAt?: number;
-  escalatedAt?: number;
-  /** The pilot that raised it (set by the pilot's context); absent for the platform's own. */
-  pilot?: string;
-}
+import type { Severity, AlarmState, Alarm } from '../contract.ts';
+import { SEVERITIES } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { Severity, AlarmState, Alarm } from '../contract.ts';
+export { SEVERITIES } from '../contract.ts';
 
 export const ackSchema = z.object({ note: noteSchema(500).default('') }).strict();
 

@@ -150,7 +150,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     series: new SeriesService(scopes, keyring),
     alarms,
     notifications,
-    commands: new CommandService(scopes, auditService, bus, now),
+    commands: new CommandService(scopes, auditService, bus, now, logger),
     ...(backups ? { backups } : {}),
     retention: new RetentionJob({
       tenants,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceRig } from '../../test/support/services.ts';
+import { CommandService } from './commands.ts';
 
 let rig: Awaited<ReturnType<typeof serviceRig>>;
 beforeEach(async () => {
@@ -66,5 +67,22 @@ describe('command lifecycle', () => {
     });
     expect(rig.audited.map((e) => e.action)).toEqual(['command.create', 'command.sent']);
     expect(rig.events.filter((e) => e.type === 'command').map((e) => (e.payload as { status: string }).status)).toEqual(['queued', 'sent']);
+  });
+});
+
+describe('a delivery that fails', () => {
+  it('leaves the command queued and is logged, not swallowed (ASVS 7.1.3)', async () => {
+    const warned: { obj: Record<string, unknown>; msg: string }[] = [];
+    const logger = { warn: (obj: Record<string, unknown>, msg?: string) => void warned.push({ obj, msg: msg ?? '' }) } as never;
+    const commands = new CommandService(rig.scopes, rig.services.audit, rig.services.bus, rig.now, logger);
+    commands.setDeliverer(async () => Promise.reject(new Error('broker is stopping')));
+    try {
+      const c = await rig.inTenant('t-one', () => commands.create({ deviceId: 'dev-1', name: 'dim', payload: { level: 5 }, ttlMs: 60_000 }));
+      expect(c.status).toBe('queued');
+      expect(warned).toEqual([{ obj: expect.objectContaining({ tenantId: 't-one', command: c.id }), msg: 'command delivery failed; left queued' }]);
+      expect((warned[0]!.obj.err as Error).message).toBe('broker is stopping');
+    } finally {
+      commands.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Commands to devices, persisted with their delivery lifecycle:
 // queued → sent → delivered → done | failed, or expired when the time to live passes first.
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
+import type { Logger } from '../logger.ts';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
@@ -9,9 +10,12 @@ import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
+import type { CommandStatus, Command } from '../contract.ts';
+import { COMMAND_STATUSES } from '../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { CommandStatus, Command } from '../contract.ts';
+export { COMMAND_STATUSES } from '../contract.ts';
 
-export const COMMAND_STATUSES = ['queued', 'sent', 'delivered', 'accepted', 'done', 'failed', 'expired'] as const;
-export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 const FINAL: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
 
 /** Allowed transitions; a late or duplicate report never moves a command backwards. */
@@ -24,23 +28,6 @@ const NEXT: Record<CommandStatus, readonly CommandStatus[]> = {
   failed: [],
   expired: [],
 };
-
-export interface Command {
-  id: string;
-  deviceId: string;
-  name: string;
-  payload: Record<string, unknown>;
-  status: CommandStatus;
-  /** Commands sent together (to a group of devices) share a batch id. */
-  batchId: string | null;
-  /** Data subject the command concerns (e.g. a message to a patient): sealed under its key. */
-  subject?: string | null;
-  createdBy: string;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt: number;
-  history: { status: CommandStatus; at: number; detail?: string }[];
-}
 
 export interface OutgoingCommand {
   id: string;
@@ -64,6 +51,7 @@ export class CommandService {
     private readonly audit: AuditSink,
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
 
   setDeliverer(d: Deliverer): void {
@@ -104,7 +92,12 @@ export class CommandService {
     });
     this.announce(tenantId, cmd);
     if (this.deliverer) {
-      await this.deliverer(tenantId, cmd.deviceId, toOutgoing(cmd)).catch(() => false);
+      // A failed delivery leaves the command queued (the device gets it when it subscribes), but
+      // the failure is an operator's to see.
+      await this.deliverer(tenantId, cmd.deviceId, toOutgoing(cmd)).catch((err: unknown) => {
+        this.logger?.warn({ err, tenantId, command: cmd.id }, 'command delivery failed; left queued');
+        return false;
+      });
     }
     return (await this.get(cmd.id)) ?? cmd;
   }

@@ -80,7 +80,7 @@ export class RetentionJob {
         this.opts.onError?.(err, t.id);
         await this.opts
           .audit.record(t.id, { actor: 'system:retention', action: 'retention.enforce', target: 'series:*', outcome: 'failure', details: { before: cutoff, days } })
-          .catch(() => undefined);
+          .catch((auditErr: unknown) => this.opts.onError?.(auditErr, t.id));
       }
     }
     return out;

@@ -5,46 +5,11 @@ import { conflict, notFound } from '../errors.ts';
 import type { Keyring } from '../crypto/types.ts';
 import type { IdentityEvents } from '../events.ts';
 import type { SealedRecords } from '../services/records.ts';
-import { TENANT_ID_PATTERN, type StorageProvider } from '../storage/port.ts';
+import type { StorageProvider } from '../storage/port.ts';
 import { placementOf } from '../storage/regions.ts';
+import { quotasSchema, retentionDaysSchema, tenantInputSchema, type Tenant, type TenantInput } from './tenant-schema.ts';
 
-export const quotasSchema = z
-  .object({
-    maxDevices: z.number().int().positive().max(1_000_000).default(10_000),
-    maxUsers: z.number().int().positive().max(100_000).default(200),
-    /** Sustained readings per second accepted from this tenant's devices. */
-    ingestPerSecond: z.number().int().positive().max(1_000_000).default(20_000),
-  })
-  .strict();
-
-export const retentionDaysSchema = z.number().int().min(1).max(36_500);
-
-export const tenantInputSchema = z
-  .object({
-    id: z.string().regex(TENANT_ID_PATTERN, 'lowercase letters, digits and dashes, 2–40 characters, starting with a letter'),
-    name: labelSchema(2, 120),
-    /** Where the tenant's data resides (disclosed to the tenant; EU by default). */
-    region: z.enum(['eu-west', 'eu-central', 'eu-south', 'eu-north']).default('eu-west'),
-    quotas: quotasSchema.default({ maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 }),
-    /** Pilots (applications) this tenant runs, e.g. ["healthcare"]. */
-    pilots: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(20).default([]),
-    /** Readings older than this many days are deleted by the retention job (unset: kept). */
-    readingsRetentionDays: retentionDaysSchema.optional(),
-  })
-  .strict();
-
-export type TenantInput = z.input<typeof tenantInputSchema>;
-
-export interface Tenant {
-  id: string;
-  name: string;
-  region: string;
-  quotas: z.infer<typeof quotasSchema>;
-  pilots: string[];
-  status: 'active' | 'suspended';
-  createdAt: number;
-  readingsRetentionDays?: number;
-}
+export { quotasSchema, retentionDaysSchema, tenantInputSchema, type Tenant, type TenantInput } from './tenant-schema.ts';
 
 const KIND = 'tenant';
 

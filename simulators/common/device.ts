@@ -135,6 +135,7 @@ interface Entry {
 const RECENT_COMMANDS = 256;
 const noop = () => {};
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createDevice(options: DeviceOptions): SimDevice {
   const { tenantId, deviceId } = options;
   const bufferLimit = options.bufferLimit ?? 10_000;

@@ -83,6 +83,7 @@ export const STDIN_COMMANDS = [
   '<patient> is a 0-based index, a patient id, or `all`',
 ];
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
   const speed = opts.speed ?? 1;
   const log = opts.logger;

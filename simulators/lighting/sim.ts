@@ -106,6 +106,7 @@ export interface LightingSim extends SimulatorHandle {
   lamp(id: string): Readonly<LampState> | undefined;
 }
 
+// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createLightingSim(opts: LightingSimOptions): LightingSim {
   const speed = opts.speed ?? 1;
   const log = opts.logger;

@@ -91,6 +91,7 @@ export const isolation: Scenario = {
   criterion: '0 leaks over every route × every A role and the platform operator, every B room and every B topic probed; B’s own listeners hear the traffic (control)',
   profile: 'fast',
   timeoutMs: 120_000,
+  // size: one scenario, every surface probed in the order the report lists them; the probes are helpers
   async run(ctx) {
     const h = await ctx.boot({ probe: true, pilots: [...ctx.availablePilots], apiRateLimitPerMinute: 0 });
     const s = h.platform.services;

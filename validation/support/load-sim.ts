@@ -83,6 +83,7 @@ export function malformedPayload(i: number): string | Buffer {
   }
 }
 
+// size: the child process's whole protocol (configuration, issuing, progress, report) in the order it speaks it
 async function main(): Promise<void> {
   // The first line is the configuration; a later line `stop` ends issuing early.
   let stopAsked = false;

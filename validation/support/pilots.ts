@@ -27,9 +27,10 @@ async function importPilotModule(id: string): Promise<Record<string, unknown> | 
 export async function availablePilots(): Promise<string[]> {
   const registry = (await import(pathToFileURL(join(ROOT, 'pilots', 'index.ts')).href)) as { loadPilots(): Promise<Pilot[]> };
   const listed = (await registry.loadPilots()).map((p) => p.id);
-  // A pilot whose module exists but is not listed yet still counts: the list is edited last.
+  // A pilot whose module exists but is not listed yet still counts: the list is edited last. A
+  // module that exists but fails to load is an error, not an absent pilot.
   for (const id of Object.keys(FACTORIES)) {
-    if (!listed.includes(id) && (await importPilotModule(id).catch(() => null))?.[FACTORIES[id]!]) listed.push(id);
+    if (!listed.includes(id) && (await importPilotModule(id))?.[FACTORIES[id]!]) listed.push(id);
   }
   return listed;
 }

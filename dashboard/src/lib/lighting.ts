@@ -1,5 +1,5 @@
-// Shapes of the lighting pilot's API, taken type-only from the pilot (pilots/lighting/runtime.ts,
-// commands.ts, energy-service.ts, domain/), and the pure helpers its views use: how a lamp looks
+// Shapes of the lighting pilot's API, taken type-only from the pilot's pure modules (contract.ts,
+// domain/), and the pure helpers its views use: how a lamp looks
 // on the map, live updates, command progress, the schedule timeline and energy series. The group
 // command aggregate is the pilot's own pure function (domain/commands.ts has no imports).
 import { aggregateGroupCommand, type CommandStatus as LampCommandStatus, type GroupCommandState } from '../../../pilots/lighting/domain/commands.ts';
@@ -10,7 +10,7 @@ import type { Command, CommandStatus } from './types.ts';
 
 export type { SunEvents } from '../../../pilots/lighting/domain/astro.ts';
 export type { AstroEvent, Schedule, ScheduleException, ScheduleStep, StepTime, SwitchPoint } from '../../../pilots/lighting/domain/schedule.ts';
-export type { EnergyFigures, EnergyReport } from '../../../pilots/lighting/energy-service.ts';
+export type { EnergyFigures, EnergyReport } from '../../../pilots/lighting/contract.ts';
 export type { BatchStatus, GroupCommandState };
 
 export const LT = '/pilots/lighting';

@@ -1,16 +1,13 @@
 // Shapes of what the platform API and its realtime link return, as the console uses them. They are
-// the server's own types, imported type-only (erased at build, so no server code reaches the
-// browser bundle); where the console sees a JSON answer or a public subset, it is derived here.
-import type { ChainVerdict } from '../../../platform/audit/verify.ts';
-import type { PublicDevice } from '../../../platform/identity/devices.ts';
-import type { PublicUser } from '../../../platform/identity/users.ts';
+// the server's own types from its pure contract modules (platform/contract.ts and the like: no Node
+// or express import, so the dashboard's tsconfig checks them), imported type-only; where the
+// console sees a JSON answer or a public subset, it is derived here.
+import type { ChainVerdict, PublicDevice, PublicUser } from '../../../platform/contract.ts';
 import type { Permission } from '../../../platform/policy/roles.ts';
-import type { Role } from '../../../platform/tenancy/context.ts';
-import type { Tenant as TenantRecord } from '../../../platform/tenancy/tenants.ts';
+import type { Role } from '../../../platform/policy/role-names.ts';
+import type { Tenant as TenantRecord } from '../../../platform/tenancy/tenant-schema.ts';
 
-export type { Alarm, AlarmState, Severity } from '../../../platform/services/alarms.ts';
-export type { Command, CommandStatus } from '../../../platform/services/commands.ts';
-export type { KeyInfo } from '../../../platform/crypto/types.ts';
+export type { Alarm, AlarmState, Severity, Command, CommandStatus, KeyInfo } from '../../../platform/contract.ts';
 export type { Permission, PublicUser, Role };
 
 export const ROLE_LABEL: Record<Role, string> = {
@@ -50,8 +47,8 @@ export interface DeviceWithSecret {
 /** GET /tenants items: the registry entry and its device count (platform/api/routes/tenants.ts). */
 export type Tenant = TenantRecord & { devices?: number };
 
-/** GET /audit items: platform/storage/port.ts StoredAuditEntry (details is canonical JSON). */
-export type { StoredAuditEntry as AuditEntry } from '../../../platform/storage/port.ts';
+/** GET /audit items (details is canonical JSON). */
+export type { AuditEntry } from '../../../platform/contract.ts';
 
 /** POST /audit/verify: platform/audit/verify.ts ChainVerdict plus the chain's name. */
 export type VerifyResult = { chain: string } & ChainVerdict;

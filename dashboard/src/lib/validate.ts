@@ -3,7 +3,7 @@
 // so a person reads the same message whether the browser or the server caught it.
 import type { ZodType } from 'zod';
 import { scheduleSchema } from '../../../pilots/lighting/domain/schedule.ts';
-import { zodDetail } from '../../../platform/api/validate.ts';
+import { zodDetail } from '../../../platform/api/zod-detail.ts';
 
 /** Throws the API's "invalid body: …" error when `value` does not satisfy `schema`. */
 export function checkBody(schema: ZodType, value: unknown): void {

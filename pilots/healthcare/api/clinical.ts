@@ -7,7 +7,9 @@ import { auditPatient, patientTarget } from '../audit.ts';
 import { KINDS, patientIdParam, rangeQuery, resolveParams, vitalsQuery, type News2Record, type Patient } from '../model.ts';
 import { requirePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
+import { telemetryRows } from '../stored.ts';
 import { seriesByParam } from '../summary.ts';
+import type { TelemetryPayload } from '../domain/vitals.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -18,12 +20,13 @@ export function resolveRange(q: { from?: number; to?: number }, now: number, def
   return { from, to };
 }
 
-/** Telemetry of all the patient's devices in a range; the newest points when over the cap. */
+/** Telemetry of all the patient's devices in a range, parsed by their kinds' schemas; the newest
+ *  points when over the cap. */
 export async function patientReadings(ctx: PilotContext, p: Patient, range: { from: number; to: number }, maxPerDevice: number) {
-  const out: { deviceId: string; ts: number; data: unknown }[] = [];
+  const out: { deviceId: string; ts: number; data: TelemetryPayload }[] = [];
   for (const deviceId of p.deviceIds) {
     const rows = await ctx.series.range(deviceId, { ...range, desc: true, limit: maxPerDevice });
-    for (const r of rows.reverse()) out.push({ deviceId, ts: r.ts, data: r.data });
+    for (const r of telemetryRows(rows.reverse())) out.push({ deviceId, ts: r.ts, data: r.data });
   }
   return out;
 }

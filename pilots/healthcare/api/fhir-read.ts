@@ -21,7 +21,7 @@ import {
   searchset,
   SearchError,
 } from '../domain/fhir-server.ts';
-import { DEVICE_KINDS, type DeviceKind } from '../domain/vitals.ts';
+import { isDeviceKind } from '../domain/vitals.ts';
 import { FHIR_CONTENT_TYPE, fhirDevice, fhirPatient, patientObservations } from '../export.ts';
 import { findByIdentifier, getPatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
@@ -151,11 +151,11 @@ export function fhirReadHandlers(ctx: PilotContext, rt: Runtime) {
     const { id } = params(req, fhirIdParam);
     query(req, readQuery);
     const device = await ctx.devices.find(id);
-    if (!device || !DEVICE_KINDS.includes(device.kind as DeviceKind)) throw notFound(`Device/${id} is not known`);
+    if (!device || !isDeviceKind(device.kind)) throw notFound(`Device/${id} is not known`);
     // The patient reference only while the patient exists (not erased).
     const patientId = device.subject && (await getPatient(ctx, device.subject)) ? device.subject : null;
     await auditPatient(ctx, 'fhir.read', `device:${id}`, { resource: 'Device', ...(patientId ? { patient: patientId } : {}) });
-    send(res, fhirDevice(device, patientId));
+    send(res, fhirDevice({ id: device.id, kind: device.kind, ...(device.label ? { label: device.label } : {}) }, patientId));
   };
 
   return { metadata, readPatient, searchPatients, searchObservations, readDevice };

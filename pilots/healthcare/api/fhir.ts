@@ -5,7 +5,8 @@ import type { RequestHandler } from 'express';
 import { params, query } from '../../../platform/api/validate.ts';
 import type { PilotContext } from '../../../platform/pilot.ts';
 import { auditPatient, patientTarget } from '../audit.ts';
-import { FHIR_CONTENT_TYPE, patientBundle } from '../export.ts';
+import { FHIR_CONTENT_TYPE, patientBundle, type ExportInput } from '../export.ts';
+import { isDeviceKind } from '../domain/vitals.ts';
 import { exportQuery, patientIdParam } from '../model.ts';
 import { requirePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
@@ -18,10 +19,10 @@ export function fhirHandler(ctx: PilotContext, rt: Runtime): RequestHandler {
     const patient = await requirePatient(ctx, id);
     const now = ctx.now();
     const range = resolveRange(q, now, rt.options.exportRangeMs);
-    const devices: { id: string; kind: string; label: string }[] = [];
+    const devices: ExportInput['devices'] = [];
     for (const deviceId of patient.deviceIds) {
       const d = await ctx.devices.find(deviceId);
-      if (d) devices.push({ id: d.id, kind: d.kind, label: d.label });
+      if (d && isDeviceKind(d.kind)) devices.push({ id: d.id, kind: d.kind, label: d.label });
     }
     const readings = await patientReadings(ctx, patient, range, rt.options.maxPointsPerDevice);
     const news2 = await news2InRange(ctx, id, range);

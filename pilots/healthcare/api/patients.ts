@@ -18,6 +18,8 @@ import {
 } from '../model.ts';
 import { enrolPatient, listPatients, requirePatient, savePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
+import { telemetryRows } from '../stored.ts';
+import type { TelemetryPayload } from '../domain/vitals.ts';
 import { byUrgency, patientSummary, type DeviceSummary, type PatientSummary } from '../summary.ts';
 
 export async function latestNews2(ctx: PilotContext, patientId: string): Promise<News2Record | null> {
@@ -25,16 +27,16 @@ export async function latestNews2(ctx: PilotContext, patientId: string): Promise
   return rows[0]?.data ?? null;
 }
 
-async function deviceSummaries(ctx: PilotContext, p: Patient): Promise<{ devices: DeviceSummary[]; latest: { ts: number; data: unknown }[] }> {
+async function deviceSummaries(ctx: PilotContext, p: Patient): Promise<{ devices: DeviceSummary[]; latest: { ts: number; data: TelemetryPayload }[] }> {
   const devices: DeviceSummary[] = [];
-  const latest: { ts: number; data: unknown }[] = [];
+  const latest: { ts: number; data: TelemetryPayload }[] = [];
   for (const id of p.deviceIds) {
     const device = await ctx.devices.find(id);
     if (!device) continue;
     // Not `series.latest`: a reading dated in the far future would pin "last vitals" for ever.
-    const [last] = await ctx.series.range<Record<string, unknown>>(id, { to: ctx.now() + ctx.deviceClock.maxSkewMs, desc: true, limit: 1 });
+    const [last] = telemetryRows(await ctx.series.range(id, { to: ctx.now() + ctx.deviceClock.maxSkewMs, desc: true, limit: 1 }), device.kind);
     if (last) latest.push({ ts: last.ts, data: last.data });
-    const battery = last && typeof last.data.battery === 'number' ? { battery: last.data.battery } : {};
+    const battery = last && 'battery' in last.data && typeof last.data.battery === 'number' ? { battery: last.data.battery } : {};
     devices.push({ id, kind: device.kind, online: ctx.devices.isOnline(id), ...battery });
   }
   return { devices, latest };

@@ -255,6 +255,7 @@ export const DEVICE_KINDS = [
   'home-hub',
 ] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
+export const isDeviceKind = (k: unknown): k is DeviceKind => (DEVICE_KINDS as readonly unknown[]).includes(k);
 
 export const DEVICE_KIND_DISPLAY: Record<DeviceKind, string> = {
   'pulse-oximeter': 'Pulse oximeter',

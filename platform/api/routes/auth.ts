@@ -17,7 +17,7 @@ export const loginSchema = z
 
 export function authRoutes(s: PlatformServices): Router {
   const r = Router();
-  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants);
+  const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants, s.logger);
   const secure = (req: Request) => req.secure;
 
   // Shared by the cookie login (browsers) and the bearer-token login (tools, scripts).

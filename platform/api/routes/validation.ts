@@ -13,6 +13,9 @@ import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
 import { anyObject, doc } from '../route-doc.ts';
+import type { ValidationRunSummary, RunState } from '../../contract.ts';
+// The wire types live in the pure contract module (the dashboard reads them without Node types).
+export type { ValidationRunSummary, RunState } from '../../contract.ts';
 
 export interface ValidationRunRequest {
   profile: 'fast';
@@ -49,18 +52,6 @@ const reportHead = z.object({
   results: z.array(z.object({ id: z.string(), status: z.enum(['pass', 'fail', 'not-run']) }).loose()),
 });
 
-export interface ValidationRunSummary {
-  id: string;
-  profile: 'fast' | 'full';
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  summary: { total: number; pass: number; fail: number; notRun: number };
-  /** Scenario ids that failed. */
-  failed: string[];
-  html: boolean;
-}
-
 async function readReport(dir: string, id: string): Promise<{ raw: unknown; head: z.infer<typeof reportHead> } | null> {
   const file = join(dir, `${id}.json`);
   if (!existsSync(file)) return null;
@@ -96,13 +87,6 @@ export async function listReports(dir: string): Promise<ValidationRunSummary[]> 
   }
   return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }
-
-/** GET /validation/current and the answer of POST /validation/runs. */
-export type RunState =
-  | { state: 'idle' }
-  | { state: 'running'; startedAt: number; startedBy: string }
-  | { state: 'finished'; startedAt: number; finishedAt: number; reportId: string }
-  | { state: 'failed'; startedAt: number; finishedAt: number; error: string };
 
 export function validationRoutes(s: PlatformServices, opts: ValidationRouteOptions): Router {
   const r = Router();

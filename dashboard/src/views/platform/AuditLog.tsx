@@ -60,6 +60,7 @@ function outcomeTone(o: AuditEntry['outcome']) {
   return o === 'success' ? 'ok' : o === 'denied' ? 'bad' : 'warn';
 }
 
+// size: one page: its filters, paging and table share the query state; the rows and badges are components
 export function AuditLog() {
   const api = useApi();
   const me = useMe();

@@ -2,7 +2,7 @@
 // their quotas; create a tenant (with its first administrator) and suspend or reactivate one.
 // The operator sees tenant metadata only, never tenant data (docs/architecture.md promise 1).
 import { useState } from 'react';
-import { tenantInputSchema } from '../../../../platform/tenancy/tenants.ts';
+import { tenantInputSchema } from '../../../../platform/tenancy/tenant-schema.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';

@@ -3,8 +3,8 @@
 // the measured value; the HTML report; and, where the platform allows it, starting a fast run.
 // When the platform does not serve runs at all, the page says how to produce a report.
 import { useEffect, useState } from 'react';
-import type { RunState, ValidationRunSummary } from '../../../../platform/api/routes/validation.ts';
-import type { ScenarioResult, ValidationReport } from '../../../../validation/types.ts';
+import type { RunState, ValidationRunSummary } from '../../../../platform/contract.ts';
+import type { ScenarioResult, ValidationReport } from '../../../../validation/report-types.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
