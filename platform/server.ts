@@ -141,8 +141,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     batchMs: opts.realtimeBatchMs ?? 250,
     ...(cluster ? { adapter: cluster.realtimeAdapter } : {}),
   });
-  ingest = await startIngest({ config, services, pilots, instances, http });
+  ingest = await startIngest({ config, services, pilots, instances, http, ...(cluster ? { cluster: cluster.ingest } : {}) });
   await cluster?.routeCommands(services.commands, ingest.broker);
+  if (cluster) cluster.observe(nodeFigures(ingest.broker));
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -181,6 +182,18 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     releaseDataDir: () => lock.release(),
   };
   return platform;
+}
+
+/** What a node's registry row carries for the platform-admin's node view, sampled per heartbeat. */
+function nodeFigures(broker: Ingest['broker']): () => Record<string, unknown> {
+  let last = { at: Date.now(), accepted: broker.stats().accepted };
+  return () => {
+    const stats = broker.stats();
+    const at = Date.now();
+    const readingsPerSecond = at > last.at ? Math.round(((stats.accepted - last.accepted) * 1000) / (at - last.at)) : 0;
+    last = { at, accepted: stats.accepted };
+    return { mqttConnections: stats.connected, devicesOnline: stats.devicesOnline, readingsPerSecond, accepted: stats.accepted };
+  };
 }
 
 /** Stops in reverse order: devices first (their last readings commit), then readers, then the store. */

@@ -16,7 +16,11 @@ import type { CommandService } from '../services/commands.ts';
 import { startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
-import { RedisLoginGuard, sharedApiLimit } from './redis-limits.ts';
+import { PresenceDirectory } from './presence-directory.ts';
+import { RedisLoginGuard, redisFailureCounter, redisIngestQuota, sharedApiLimit } from './redis-limits.ts';
+import { sharedBrokerParts } from './shared-broker.ts';
+import { DEFAULT_AUTH_THROTTLE } from '../broker/index.ts';
+import type { IngestCluster } from '../ingest.ts';
 
 /** The lease the escalation and command-expiry ticker runs under. */
 export const DEADLINES_LEASE = 'platform.deadlines';
@@ -46,11 +50,16 @@ export interface ClusterNode {
   startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
   /** Relays identity changes between this node and the others (./identity-relay.ts). */
   relayIdentity(events: IdentityEvents): Promise<void>;
+  /** What the node's broker and ingest share with the other nodes: the aedes emitter and
+   *  persistence, presence, the connect throttle and the ingest quota (../ingest.ts). */
+  ingest: IngestCluster;
   /** Commands issued here reach devices connected to other nodes (./command-router.ts). */
   routeCommands(commands: CommandService, broker: Pick<Broker, 'deliver' | 'isOnline'>): Promise<void>;
   readiness(): Promise<{ redis: boolean; cluster: boolean }>;
   /** Extra facts for the registry row (ports), refreshed on each heartbeat. */
   describe(info: Record<string, unknown>): void;
+  /** Live figures for the registry row (connections, throughput), sampled on each heartbeat. */
+  observe(sample: () => Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -91,9 +100,24 @@ export async function startClusterNode(
   };
   const deadlines = lease(DEADLINES_LEASE);
 
+  const onError = (what: string) => (err: unknown) => logger.warn({ err }, what);
+  const shared = sharedBrokerParts(redisUrl, nodeId, onError('shared broker emitter or persistence failed'));
+  const presenceClient = new Redis(redisUrl, { lazyConnect: true });
+  presenceClient.on('error', () => undefined); // reported once above
+  await presenceClient.connect();
+  const presence = new PresenceDirectory(redis, presenceClient, nodeId, onError('cluster presence failed'));
+  await presence.start();
+
   let info: Record<string, unknown> = {};
-  const beat = () =>
-    store.heartbeat(nodeId, heartbeatMs * 3, info).catch((err: unknown) => logger.warn({ err }, 'cluster heartbeat failed'));
+  let sample: () => Record<string, unknown> = () => ({});
+  const beat = async () => {
+    try {
+      await store.heartbeat(nodeId, heartbeatMs * 3, { ...info, ...sample() });
+      presence.setLiveNodes((await store.liveNodes()).map((n) => n.id));
+    } catch (err) {
+      logger.warn({ err }, 'cluster heartbeat failed');
+    }
+  };
   await beat();
   const heartbeat = setInterval(() => void beat(), heartbeatMs);
   heartbeat.unref();
@@ -116,6 +140,12 @@ export async function startClusterNode(
       perAddressPerMinute: config.login.rateLimitPerMinute,
     }),
     apiLimit: (perMinute) => sharedApiLimit(redis, perMinute),
+    ingest: {
+      shared,
+      presence,
+      connectFailures: redisFailureCounter(redis, DEFAULT_AUTH_THROTTLE.maxFailures, DEFAULT_AUTH_THROTTLE.windowMs),
+      quota: redisIngestQuota(redis),
+    },
     realtimeAdapter: createAdapter(adapterClient),
     startJobs(services, onError) {
       jobs = startClusterJobs(deadlines, services, { ...(timings.tickMs ? { tickMs: timings.tickMs } : {}), onError });
@@ -133,7 +163,7 @@ export async function startClusterNode(
     },
     async routeCommands(commands, broker) {
       stopRouting = await routeCommandsAcrossNodes({
-        redisUrl,
+        mq: shared.mq,
         nodeId,
         commands,
         broker,
@@ -147,11 +177,16 @@ export async function startClusterNode(
       info = next;
       void beat();
     },
+    observe(next) {
+      sample = next;
+    },
     async stop() {
       jobs?.stop();
       await stopRelay?.();
       await stopRouting?.();
       relayClient.disconnect();
+      presenceClient.disconnect();
+      shared.close();
       clearInterval(heartbeat);
       // Hand the leases over at once rather than making the next holder wait for their expiry.
       for (const k of keepers) await k.release();
