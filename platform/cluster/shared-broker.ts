@@ -12,6 +12,9 @@ import { Redis } from 'ioredis';
 import MQEmitterRedis from 'mqemitter-redis';
 import type { SharedBrokerParts } from '../broker/types.ts';
 
+/** The releases ./shared-broker.int.test.ts pins beside aedes (PINNED_AEDES_VERSION). */
+export const PINNED_CLUSTER_PARTS = { 'mqemitter-redis': '7.2.1', 'aedes-persistence-redis': '11.2.2' } as const;
+
 type Streams = AsyncIterable<unknown> | Iterable<unknown>;
 interface RedisPersistence {
   setup(broker: unknown): Promise<void>;
@@ -52,7 +55,10 @@ export interface SharedBroker extends SharedBrokerParts {
 }
 
 export function sharedBrokerParts(redisUrl: string, brokerId: string, onError: (err: unknown) => void): SharedBroker {
-  const mq = MQEmitterRedis({ connectionString: redisUrl });
+  // Its connections are made here: left to itself it opens them with another ioredis release
+  // whose ready check runs INFO on the subscriber connection, refused there, and the emitter's
+  // first subscriptions are lost (seen in ./shared-broker.int.test.ts).
+  const mq = MQEmitterRedis({ subConn: new Redis(redisUrl), pubConn: new Redis(redisUrl) } as unknown as Parameters<typeof MQEmitterRedis>[0]);
   // mqemitter-redis reports connection errors on `state`; unheard, an 'error' event would throw.
   (mq as unknown as { state: { on(e: 'error', fn: (err: Error) => void): void } }).state.on('error', onError);
   const conn = new Redis(redisUrl);
