@@ -13,7 +13,7 @@ import { routeCommandsAcrossNodes } from './command-router.ts';
 import { relayIdentityChanges } from './identity-relay.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { CommandService } from '../services/commands.ts';
-import { startClusterJobs, type ClusterJobs } from './jobs.ts';
+import { startCheckpointJob, startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
 import { PresenceDirectory } from './presence-directory.ts';
@@ -24,6 +24,8 @@ import type { IngestCluster } from '../ingest.ts';
 
 /** The lease the escalation and command-expiry ticker runs under. */
 export const DEADLINES_LEASE = 'platform.deadlines';
+/** The lease the interval audit checkpoints run under. */
+export const CHECKPOINTS_LEASE = 'platform.audit-checkpoints';
 
 export interface ClusterTimings {
   /** Lease lifetime: a dead holder is replaced within about this long (default 10 s). */
@@ -32,6 +34,8 @@ export interface ClusterTimings {
   heartbeatMs?: number;
   /** Deadline ticker interval (default 1 s). */
   tickMs?: number;
+  /** Interval audit checkpoints (default 60 s, as on a single node). */
+  checkpointMs?: number;
 }
 
 export interface ClusterNode {
@@ -41,13 +45,17 @@ export interface ClusterNode {
   /** The deadlines lease; a pilot scheduler that must run once per cluster may guard its steps
    *  with a keeper of its own (`lease(name)`), fencing each write with `fence()`. */
   deadlines: LeaseKeeper;
+  /** The audit checkpoint lease (./jobs.ts `startCheckpointJob`). */
+  checkpoints: LeaseKeeper;
+  /** The checkpoint job, once started (tests run a pass with `tick`). */
+  checkpointJob(): ClusterJobs | undefined;
   lease(name: string): LeaseKeeper;
   loginGuard: RedisLoginGuard;
   /** The API's per-principal limit across nodes, for `createApp`'s `sharedApiLimit`. */
   apiLimit(perMinute: number): (principalId: string) => Promise<number | null>;
   realtimeAdapter: NonNullable<RealtimeOptions['adapter']>;
   /** Starts the deadlines ticker over the services (after they loaded). */
-  startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
+  startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands' | 'audit'>, onError: (err: unknown) => void): ClusterJobs;
   /** Relays identity changes between this node and the others (./identity-relay.ts). */
   relayIdentity(events: IdentityEvents): Promise<void>;
   /** What the node's broker and ingest share with the other nodes: the aedes emitter and
@@ -99,6 +107,7 @@ export async function startClusterNode(
     return k;
   };
   const deadlines = lease(DEADLINES_LEASE);
+  const checkpoints = lease(CHECKPOINTS_LEASE);
 
   const onError = (what: string) => (err: unknown) => logger.warn({ err }, what);
   const shared = sharedBrokerParts(redisUrl, nodeId, onError('shared broker emitter or persistence failed'));
@@ -123,6 +132,7 @@ export async function startClusterNode(
   heartbeat.unref();
 
   let jobs: ClusterJobs | undefined;
+  let checkpointJob: ClusterJobs | undefined;
   let stopRelay: (() => Promise<void>) | undefined;
   let stopRouting: (() => Promise<void>) | undefined;
   const relayClient = new Redis(redisUrl, { lazyConnect: true });
@@ -133,6 +143,8 @@ export async function startClusterNode(
     redis,
     store,
     deadlines,
+    checkpoints,
+    checkpointJob: () => checkpointJob,
     lease,
     loginGuard: new RedisLoginGuard(redis, {
       maxFailures: config.login.maxFailures,
@@ -149,6 +161,7 @@ export async function startClusterNode(
     realtimeAdapter: createAdapter(adapterClient),
     startJobs(services, onError) {
       jobs = startClusterJobs(deadlines, services, { ...(timings.tickMs ? { tickMs: timings.tickMs } : {}), onError });
+      checkpointJob = startCheckpointJob(checkpoints, services, { ...(timings.checkpointMs ? { everyMs: timings.checkpointMs } : {}), onError });
       return jobs;
     },
     async relayIdentity(events) {
@@ -182,6 +195,7 @@ export async function startClusterNode(
     },
     async stop() {
       jobs?.stop();
+      checkpointJob?.stop();
       await stopRelay?.();
       await stopRouting?.();
       relayClient.disconnect();

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
 import { DEFAULT_AUTH_THROTTLE } from '../../platform/broker/index.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
-import { bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
+import { ApiClient } from '../../validation/support/api-client.ts';
+import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
@@ -36,7 +37,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
       pilots: [probePilot],
       tenantPilots: ['probe'],
       config: { storeUrl: db.url, masterKeyHex: masterKey, cluster: { redisUrl: redis.url, nodeId: id } },
-      cluster: { leaseTtlMs: 1500, heartbeatMs: 300, tickMs: 100 },
+      cluster: { leaseTtlMs: 1500, heartbeatMs: 300, tickMs: 100, checkpointMs: 400 },
     });
 
   const register = async (id: string) =>
@@ -174,5 +175,46 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     // One window, or two if the loop crossed a second boundary; per node it would be 30.
     expect(admitted).toBeGreaterThanOrEqual(rate);
     expect(admitted).toBeLessThanOrEqual(2 * rate);
+  });
+
+  it('the platform operator lists the nodes with their MQTT connections and throughput; /readyz reports the broker', async () => {
+    const secret = await register('count-1');
+    await connect(2, 'count-1', secret);
+    const admin = await new ApiClient(nodes[0]!.url).login('root-admin', TEST_PASSWORD);
+    const listed = async () => ((await admin.get('/api/v1/platform/nodes')).body as { nodes: { id: string; mqttConnections: number; readingsPerSecond: number }[] }).nodes;
+    await expect.poll(async () => (await listed()).find((n) => n.id === 'node-c')?.mqttConnections ?? 0, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    const all = await listed();
+    expect(all.map((n) => n.id)).toEqual(['node-a', 'node-b', 'node-c']);
+    for (const n of all) expect(n.readingsPerSecond).toBeGreaterThanOrEqual(0);
+    // Tenant roles do not see the platform's nodes.
+    const tenantAdmin = await new ApiClient(nodes[0]!.url).login('tenant-a-tenant-admin', TEST_PASSWORD);
+    expect((await tenantAdmin.get('/api/v1/platform/nodes')).status).toBe(403);
+    const ready = await nodes[1]!.anonymous().get('/readyz');
+    expect(ready.body.parts).toMatchObject({ broker: true, redis: true, cluster: true });
+  });
+
+  it('interval audit checkpoints are signed by the checkpoint lease holder only, on the head other nodes appended, and fenced (ASVS 7.3.3)', async () => {
+    const holder = nodes.findIndex((n) => n.platform.cluster!.checkpoints.held() !== null);
+    expect(holder).toBeGreaterThanOrEqual(0);
+    expect(nodes.filter((n) => n.platform.cluster!.checkpoints.held() !== null)).toHaveLength(1);
+    const other = nodes[(holder + 1) % 3]!;
+    // Appended on a node that does not hold the lease; the holder signs that head within its interval.
+    const entry = (await other.platform.services.audit.record(TENANT, { actor: 'test', action: 'test.checkpoint', target: 'x', outcome: 'success' })) as { seq: number };
+    const checkpoints = async () => (await (await nodes[0]!.platform.services.scopes.store(TENANT)).listCheckpoints()).map((c) => c.seq);
+    await expect.poll(async () => Math.max(0, ...(await checkpoints())), { timeout: 5_000 }).toBeGreaterThanOrEqual(entry.seq);
+    expect((await nodes[0]!.platform.services.audit.verify(TENANT)).ok).toBe(true);
+    // A node without the lease signs nothing.
+    await other.platform.services.audit.record(TENANT, { actor: 'test', action: 'test.checkpoint', target: 'y', outcome: 'success' });
+    expect(await other.platform.cluster!.checkpointJob()!.tick()).toBe(0);
+    // A holder whose lease was granted elsewhere behind its back (a paused process) is fenced off.
+    const keeper = nodes[holder]!.platform.cluster!.checkpoints;
+    const store = nodes[holder]!.platform.cluster!.store;
+    keeper.stop(); // no renewal: it still believes it holds the lease until its local deadline
+    const grant = keeper.held()!;
+    await store.release(grant);
+    expect(await store.acquire(grant.name, 'intruder', 60_000)).not.toBeNull();
+    const before = await checkpoints();
+    await expect(nodes[holder]!.platform.cluster!.checkpointJob()!.tick()).rejects.toThrow(/no longer held/);
+    expect(await checkpoints()).toEqual(before);
   });
 });
