@@ -40,7 +40,8 @@ export function NodeStatus() {
               <td className="num">{n.mqttConnections}</td>
               <td className="num">{n.devicesOnline}</td>
               <td className="num">{n.readingsPerSecond}</td>
-              <td>{formatAgo(n.heartbeatAt, now)}</td>
+              {/* Never "in 5 s": the page's clock ticks behind the server's and may differ from it. */}
+              <td>{formatAgo(Math.min(n.heartbeatAt, now), now)}</td>
             </tr>
           ))}
         </DataTable>
