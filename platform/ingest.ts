@@ -4,7 +4,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { startBroker, type Broker } from './broker/index.ts';
 import { brokerIdentityDeps, closeRevokedConnections } from './broker-identity.ts';
-import type { AcceptedMessage, CommandWire, DeviceIdentity } from './broker/types.ts';
+import type { AcceptedMessage, CommandWire, DeviceIdentity, FailureCounter, SharedBrokerParts } from './broker/types.ts';
 import type { Config } from './config.ts';
 import type { AcceptedReading, Pilot, PilotInstance } from './pilot.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -14,7 +14,7 @@ import { storedReadingData } from './reading-data.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
 import { Counter } from 'prom-client';
-import { TokenBucket } from './tenancy/ingest-quota.ts';
+import { localIngestQuota, type IngestQuota } from './tenancy/ingest-quota.ts';
 
 /** Longest a batch may wait for its tenant's quota before its readings are refused. */
 const MAX_QUOTA_WAIT_MS = 5_000;
@@ -35,6 +35,21 @@ export interface IngestOptions {
   /** The running pilots by id, read at each use (a pilot's hooks are looked up, never cached). */
   instances: Map<string, PilotInstance>;
   http: HttpServer;
+  /** Cluster mode (platform/cluster/): the shared broker parts, presence across nodes, and the
+   *  connect throttle and ingest quota counted in Redis. */
+  cluster?: IngestCluster;
+}
+
+export interface IngestCluster {
+  shared: SharedBrokerParts;
+  presence: {
+    online(tenantId: string, deviceId: string, at: number): void;
+    offline(tenantId: string, deviceId: string, at: number, lastSeen: number): void;
+    isOnline(tenantId: string, deviceId: string): boolean;
+    lastSeen(tenantId: string, deviceId: string): number | null;
+  };
+  connectFailures: FailureCounter;
+  quota: IngestQuota;
 }
 
 /** The one mapping from a command awaiting delivery to what the device receives. */
@@ -54,7 +69,7 @@ const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal 
 });
 
 // size: the broker's dependency table, one entry per hook, built in one place so the wiring reads top to bottom; the helpers it calls are inner functions held to the limit
-export async function startIngest({ config, services: s, pilots, instances, http }: IngestOptions): Promise<Ingest> {
+export async function startIngest({ config, services: s, pilots, instances, http, cluster }: IngestOptions): Promise<Ingest> {
   const kinds = new Map<string, { pilot: Pilot; telemetry: ZodType; events?: ZodType }>();
   for (const p of pilots) {
     for (const k of p.deviceKinds) {
@@ -67,6 +82,8 @@ export async function startIngest({ config, services: s, pilots, instances, http
   const subjectOf = async (tenantId: string, deviceId: string) => (await s.devices.get(tenantId, deviceId))?.subject ?? null;
 
   let broker: Broker | undefined;
+  // Per node, or counted across the cluster in Redis (platform/cluster/redis-limits.ts).
+  const quota = cluster?.quota ?? localIngestQuota();
   const inTenant = <T>(tenantId: string, principal: Principal, fn: () => Promise<T>) =>
     runInTenant({ tenantId, principal }, fn);
 
@@ -80,6 +97,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
       batchMs: config.ingest.batchMs,
       clock: config.deviceClock,
     },
+    ...(cluster ? { shared: cluster.shared, connectFailures: cluster.connectFailures } : {}),
     logger: s.logger.child({ component: 'broker' }),
     authenticateDevice: async (deviceId, secret) => {
       const r = await s.devices.authenticate(deviceId, secret);
@@ -98,14 +116,11 @@ export async function startIngest({ config, services: s, pilots, instances, http
       // Tenant quota: one tenant's fleet cannot starve the others. Over it, the batch waits for
       // its tokens (its PUBACKs come later, which slows QoS1 devices down); only a backlog of
       // more than MAX_QUOTA_WAIT_MS is refused.
-      const bucket = await quotaBucket(tenantId);
-      const wait = bucket.reserve(batch.length);
-      if (wait > MAX_QUOTA_WAIT_MS) {
-        bucket.refund(batch.length);
+      const rate = (await s.tenants.get(tenantId))?.quotas.ingestPerSecond ?? Number.MAX_SAFE_INTEGER;
+      if (!(await quota.take(tenantId, rate, batch.length, MAX_QUOTA_WAIT_MS))) {
         for (const m of batch) refused(m, 'quota-exceeded');
         return;
       }
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       for (const m of batch) {
         const subject = await subjectOf(tenantId, m.deviceId);
         const pilot = kinds.get(m.kind)?.pilot;
@@ -149,10 +164,12 @@ export async function startIngest({ config, services: s, pilots, instances, http
     presence: {
       online: (id, at) => {
         lastSeen.set(key(id.tenantId, id.deviceId), at);
+        cluster?.presence.online(id.tenantId, id.deviceId, at);
         s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: true, at } });
         void presenceHook(id, true, at);
       },
       offline: (id, at, reason) => {
+        cluster?.presence.offline(id.tenantId, id.deviceId, at, lastSeen.get(key(id.tenantId, id.deviceId)) ?? at);
         s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: false, at, reason } });
         void presenceHook(id, false, at);
       },
@@ -176,13 +193,6 @@ export async function startIngest({ config, services: s, pilots, instances, http
   );
 
   const refusedIds = new Set<string>();
-  const buckets = new Map<string, { rate: number; bucket: TokenBucket }>();
-  async function quotaBucket(tenantId: string): Promise<TokenBucket> {
-    const rate = (await s.tenants.get(tenantId))?.quotas.ingestPerSecond ?? Number.MAX_SAFE_INTEGER;
-    let entry = buckets.get(tenantId);
-    if (!entry || entry.rate !== rate) buckets.set(tenantId, (entry = { rate, bucket: new TokenBucket(rate) }));
-    return entry.bucket;
-  }
   const refusedCounter = new Counter({
     name: 'custodia_ingest_refused_total',
     help: 'Valid readings acknowledged but not stored: refused by a pilot gate (e.g. no consent) or over the tenant quota',
@@ -255,9 +265,15 @@ export async function startIngest({ config, services: s, pilots, instances, http
   return {
     port: broker.port,
     broker,
-    ready: () => Boolean(broker),
-    isOnline: (t, d) => broker?.isOnline(t, d) ?? false,
-    lastSeen: (t, d) => (broker?.isOnline(t, d) ? Date.now() : (lastSeen.get(key(t, d)) ?? null)),
+    ready: () => Boolean(broker?.accepting()),
+    // Cluster mode: a device online on any node is online; otherwise the latest last-seen known.
+    isOnline: (t, d) => (broker?.isOnline(t, d) ?? false) || (cluster?.presence.isOnline(t, d) ?? false),
+    lastSeen: (t, d) => {
+      if (broker?.isOnline(t, d)) return Date.now();
+      const here = lastSeen.get(key(t, d)) ?? null;
+      const anywhere = cluster?.presence.lastSeen(t, d) ?? null;
+      return here === null ? anywhere : anywhere === null ? here : Math.max(here, anywhere);
+    },
     stop: async () => {
       stopRevoking();
       await broker?.stop();

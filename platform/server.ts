@@ -11,6 +11,7 @@ import { answerClientError } from './api/client-error.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startIngest, type Ingest } from './ingest.ts';
+import type { NodeView } from './api/routes/nodes.ts';
 import type { Pilot, PilotContext, PilotInstance } from './pilot.ts';
 import { createPilotContext } from './pilot-context.ts';
 import { startRealtime, type Realtime } from './realtime/realtime.ts';
@@ -139,6 +140,10 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
     ...(cluster && opts.apiRateLimitPerMinute !== 0 ? { sharedApiLimit: cluster.apiLimit(opts.apiRateLimitPerMinute ?? 6000) } : {}),
+    nodes: async () => {
+      if (cluster) return (await cluster.store.liveNodes()).map((n) => nodeView(n.id, n.startedAt, n.heartbeatAt, n.info));
+      return ingest ? [nodeView('local', null, Date.now(), localFigures())] : [];
+    },
   });
   http.on('request', app);
   http.on('clientError', answerClientError);
@@ -146,8 +151,11 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     batchMs: opts.realtimeBatchMs ?? 250,
     ...(cluster ? { adapter: cluster.realtimeAdapter } : {}),
   });
-  ingest = await startIngest({ config, services, pilots, instances, http });
+  let localFigures: () => Record<string, unknown> = () => ({});
+  ingest = await startIngest({ config, services, pilots, instances, http, ...(cluster ? { cluster: cluster.ingest } : {}) });
   await cluster?.routeCommands(services.commands, ingest.broker);
+  if (cluster) cluster.observe(nodeFigures(ingest.broker));
+  else localFigures = nodeFigures(ingest.broker);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -187,6 +195,30 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     releaseDataDir: () => lock.release(),
   };
   return platform;
+}
+
+/** What a node's registry row carries for the platform-admin's node view, sampled per heartbeat. */
+function nodeFigures(broker: Ingest['broker']): () => Record<string, unknown> {
+  let last = { at: Date.now(), accepted: broker.stats().accepted };
+  return () => {
+    const stats = broker.stats();
+    const at = Date.now();
+    const readingsPerSecond = at > last.at ? Math.round(((stats.accepted - last.accepted) * 1000) / (at - last.at)) : 0;
+    last = { at, accepted: stats.accepted };
+    return { mqttConnections: stats.connected, devicesOnline: stats.devicesOnline, readingsPerSecond, accepted: stats.accepted };
+  };
+}
+
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+function nodeView(id: string, startedAt: number | null, heartbeatAt: number, info: Record<string, unknown>): NodeView {
+  return {
+    id,
+    startedAt,
+    heartbeatAt,
+    mqttConnections: count(info.mqttConnections),
+    devicesOnline: count(info.devicesOnline),
+    readingsPerSecond: count(info.readingsPerSecond),
+  };
 }
 
 /** Stops in reverse order: devices first (their last readings commit), then readers, then the store. */

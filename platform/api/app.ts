@@ -19,6 +19,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { backupRoutes } from './routes/backups.ts';
+import { nodeRoutes, type NodeView } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   /** Cluster mode: the per-principal limit counted across nodes (platform/cluster/redis-limits.ts);
    *  resolves to the seconds to wait when over the limit, null otherwise. */
   sharedApiLimit?: (principalId: string) => Promise<number | null>;
+  /** The platform nodes with their figures, for the operator (./routes/nodes.ts). */
+  nodes?: () => Promise<NodeView[]>;
 }
 
 export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
@@ -114,6 +117,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   };
   api.use(tenantRoutes(s));
   api.use(backupRoutes(s));
+  if (opts.nodes) api.use(nodeRoutes(opts.nodes));
   api.use(userRoutes(s));
   api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
   api.use(alarmRoutes(s));

@@ -49,7 +49,7 @@ export interface Audit {
   /** Appends one entry to the scope's chain and resolves with it once it is stored. */
   record(scope: string, event: AuditEvent): Promise<StoredAuditEntry>;
   /** Signs and stores a checkpoint at the current head; null when the head is already signed. */
-  checkpoint(scope: string): Promise<StoredCheckpoint | null>;
+  checkpoint(scope: string, opts?: CheckpointOptions): Promise<StoredCheckpoint | null>;
   list(scope: string, query?: AuditListQuery): Promise<AuditPage>;
   /** Reads the whole chain and its checkpoints and verifies them (./verify.ts). */
   verify(scope: string): Promise<ChainVerdict>;
@@ -57,12 +57,20 @@ export interface Audit {
   close(): Promise<void>;
 }
 
+export interface CheckpointOptions {
+  /** Re-read the head from the store first: other nodes may have appended (cluster mode). */
+  reload?: boolean;
+  /** Runs right before the checkpoint is stored; throwing stops it (a lease's fence). */
+  fence?: () => Promise<void>;
+}
+
 export interface CreateAuditOptions {
   storeFor: (scope: string) => Promise<AuditStore>;
   signer: Pick<AuditSigner, 'keyId' | 'sign' | 'publicKeyPem'>;
   /** Sign a checkpoint every this many entries per chain. */
   checkpointEvery?: number;
-  /** Sign chains that moved at this interval (ms). */
+  /** Sign chains that moved at this interval (ms); 0: no timer (in cluster mode the holder of
+   *  the checkpoint lease signs every chain instead, platform/cluster/jobs.ts). */
   checkpointIntervalMs?: number;
   now?: () => number;
   /** Failures of background work (timer checkpoints); records report their own failures. */
@@ -265,9 +273,10 @@ export function createAudit(options: CreateAuditOptions): Audit {
     return head;
   }
 
-  async function writeCheckpoint(chain: Chain): Promise<StoredCheckpoint | null> {
+  async function writeCheckpoint(chain: Chain, fence?: () => Promise<void>): Promise<StoredCheckpoint | null> {
     const head = await loadHead(chain);
     if (head.seq === 0 || head.seq <= chain.lastCheckpointSeq) return null;
+    await fence?.();
     const ts = now();
     const cp: StoredCheckpoint = {
       seq: head.seq,
@@ -343,14 +352,17 @@ export function createAudit(options: CreateAuditOptions): Audit {
     });
   }
 
-  const timer = setInterval(() => {
-    for (const chain of chains.values()) {
-      if (chain.head && chain.head.seq > chain.lastCheckpointSeq) {
-        audit.checkpoint(chain.scope).catch((err: unknown) => onError(err, chain.scope));
-      }
-    }
-  }, checkpointIntervalMs);
-  timer.unref();
+  const timer =
+    checkpointIntervalMs > 0
+      ? setInterval(() => {
+          for (const chain of chains.values()) {
+            if (chain.head && chain.head.seq > chain.lastCheckpointSeq) {
+              audit.checkpoint(chain.scope).catch((err: unknown) => onError(err, chain.scope));
+            }
+          }
+        }, checkpointIntervalMs)
+      : undefined;
+  timer?.unref();
 
   const audit: Audit = {
     async record(scope, event) {
@@ -364,11 +376,12 @@ export function createAudit(options: CreateAuditOptions): Audit {
       return stored;
     },
 
-    checkpoint(scope) {
+    checkpoint(scope, opts = {}) {
       const chain = chainOf(scope);
       return exclusive(chain, async () => {
         await drain(chain);
-        return writeCheckpoint(chain);
+        if (opts.reload) chain.head = undefined;
+        return writeCheckpoint(chain, opts.fence);
       });
     },
 

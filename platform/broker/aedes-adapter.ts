@@ -49,3 +49,19 @@ export function onPuback(aedes: Aedes, fn: (client: Client, messageId: number | 
     return clearMessageId(client, packet);
   };
 }
+
+interface Emitter {
+  on(topic: string, fn: (packet: { topic: string; payload: Buffer | string }, done: () => void) => void, done?: () => void): void;
+}
+
+/** Calls `fn` when another broker on the shared emitter registers a client id: aedes announces
+ *  each registration on `$SYS/<brokerId>/new/clients` and every other broker then closes its own
+ *  client of that id (aedes.js `closeSameClients`). Subscribed before `listen()`, so `fn` runs
+ *  before aedes closes the local client and can name the reason. */
+export function onClientRegisteredElsewhere(mq: unknown, brokerId: string, fn: (clientId: string, otherBroker: string) => void): void {
+  (mq as Emitter).on('$SYS/+/new/clients', (packet, done) => {
+    const other = packet.topic.split('/')[1] ?? '';
+    if (other !== brokerId) fn(packet.payload.toString(), other);
+    done();
+  });
+}

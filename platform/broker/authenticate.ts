@@ -7,9 +7,9 @@ import type { AedesOptions, Client } from 'aedes';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
 import { clientById, remoteAddressOf } from './aedes-adapter.ts';
 import { keyOf, aedesOf, type BrokerState } from './state.ts';
-import { backoffMs, createFailureThrottle } from './throttle.ts';
+import { DEFAULT_AUTH_THROTTLE, backoffMs, createFailureThrottle, memoryFailureCounter } from './throttle.ts';
 import { isTopicLevel, mqttIdentity, type BrokerPrincipal } from './topics.ts';
-import type { ToolIdentity } from './types.ts';
+import type { BrokerConfig, ToolIdentity } from './types.ts';
 
 /** Username with which an operator tool presents a scoped token instead of device credentials. */
 export const TOKEN_USERNAME = 'token';
@@ -42,9 +42,9 @@ export function createAuthentication(state: BrokerState): {
   authenticate: AuthenticateHandler;
 } {
   const { deps, log, metrics, counts, principals, sessions, online } = state;
-  const throttleCfg = state.cfg.authThrottle ?? { maxFailures: 5, windowMs: 60_000 };
+  const throttleCfg: NonNullable<BrokerConfig['authThrottle']> = state.cfg.authThrottle ?? DEFAULT_AUTH_THROTTLE;
   const maxDelayMs = throttleCfg.maxDelayMs ?? 2_000;
-  const throttle = createFailureThrottle(throttleCfg);
+  const failures = deps.connectFailures ?? memoryFailureCounter(createFailureThrottle(throttleCfg));
   // Without a platform key, a per-broker random one: entries stay unlinkable to the address.
   const fallbackKey = randomBytes(32);
   const hashAddress =
@@ -60,13 +60,11 @@ export function createAuthentication(state: BrokerState): {
     code: (typeof RC)[keyof typeof RC],
     claimed: string,
     address: string,
-    countFailure: boolean,
     /** What the throttled attempt would have been refused for. */
     cause?: string,
   ): AuthError => {
     counts.authFailures++;
     metrics.authFailures.inc({ reason });
-    if (countFailure) throttle.fail(`addr:${address}`, Date.now());
     // The address is personal data: the entry holds a keyed hash of it, and the rate limit of
     // the audit service bounds how many entries one address can cause (a connect storm).
     const addressHash = hashAddress(address);
@@ -97,15 +95,16 @@ export function createAuthentication(state: BrokerState): {
     const verdict = await verify(client, claimed, address, isTool, password);
     if (verdict === true) return true;
     const { reason, code, counted } = verdict;
+    if (!counted) return refuse(reason, code, claimed, address);
     // An address over its limit: its failures are answered late and as "server unavailable"
     // (MQTT 3.1.1 has no "too many attempts"; 3 tells a client to back off). Its valid
     // credentials were still checked above and let in.
-    const failures = throttle.count(`addr:${address}`, Date.now());
-    if (counted && failures >= throttleCfg.maxFailures) {
-      await sleep(backoffMs(failures, throttleCfg.maxFailures, maxDelayMs));
-      return refuse('throttled', RC.serverUnavailable, claimed, address, true, reason);
+    const before = (await failures.fail(`addr:${address}`)) - 1;
+    if (before >= throttleCfg.maxFailures) {
+      await sleep(backoffMs(before, throttleCfg.maxFailures, maxDelayMs));
+      return refuse('throttled', RC.serverUnavailable, claimed, address, reason);
     }
-    return refuse(reason, code, claimed, address, counted);
+    return refuse(reason, code, claimed, address);
   }
 
   type Failure = { reason: string; code: (typeof RC)[keyof typeof RC]; counted: boolean };
@@ -184,7 +183,7 @@ export function createAuthentication(state: BrokerState): {
         (r) => (r === true ? done(null, true) : done(r, false)),
         (err: unknown) => {
           log.error({ err }, 'authentication failed with an error');
-          done(refuse('error', RC.serverUnavailable, '', remoteAddressOf(client), false), false);
+          done(refuse('error', RC.serverUnavailable, '', remoteAddressOf(client)), false);
         },
       );
     },

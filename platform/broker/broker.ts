@@ -23,6 +23,7 @@ import { createRevocations, type DisconnectMatch } from './disconnect.ts';
 import { createPublishDispatcher } from './handlers/index.ts';
 import { createRefusal, type DeviceNotice } from './handlers/refuse.ts';
 import { startListeners } from './listeners.ts';
+import { onClientRegisteredElsewhere } from './aedes-adapter.ts';
 import { createPresence } from './presence.ts';
 import { createBrokerState } from './state.ts';
 import type { BrokerDeps, BrokerStats, CommandWire } from './types.ts';
@@ -41,6 +42,8 @@ export interface Broker {
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
   deliver(tenantId: string, deviceId: string, command: CommandWire): Promise<boolean>;
   isOnline(tenantId: string, deviceId: string): boolean;
+  /** False once the broker stops accepting connections (for /readyz). */
+  accepting(): boolean;
   /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
   tellDevice(tenantId: string, deviceId: string, notice: DeviceNotice): void;
   /** Closes every live connection that matches, at once (revocation, rotation, suspension);
@@ -61,7 +64,10 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
   const commands = createCommands(state);
   const presence = createPresence(state, commands);
 
+  const shared = deps.shared;
   const aedes = new Aedes({
+    // Cluster mode: one emitter and one persistence for all nodes (docs/architecture.md "Cluster mode").
+    ...(shared ? { id: shared.brokerId, mq: shared.mq, persistence: shared.persistence } : {}),
     concurrency: cfg.concurrency ?? 1000,
     drainTimeout: cfg.drainTimeoutMs ?? 30_000,
     connectTimeout: cfg.connectTimeoutMs ?? 10_000,
@@ -78,6 +84,9 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     },
   });
   state.aedes = aedes;
+  // The newer connection of a client id wins across the cluster: aedes closes the older one when
+  // another node registers the id; the session learns why before it goes (./presence.ts audits).
+  if (shared) onClientRegisteredElsewhere(shared.mq, shared.brokerId, (clientId, other) => presence.replacedElsewhere(clientId, other));
   await aedes.listen();
 
   // aedes emits 'error' when its persistence fails; an unlistened 'error' would crash the process.
@@ -115,6 +124,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     attachWebSocket: listeners.attachWebSocket,
     deliver: commands.deliver,
     isOnline: presence.isOnline,
+    accepting: () => !state.stopping,
     tellDevice: refusal.tellDevice,
     disconnect: revocations.disconnect,
     stats: () => ({

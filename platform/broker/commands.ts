@@ -36,6 +36,18 @@ export function createCommands(state: BrokerState): Commands {
   // receive no other QoS 1 traffic, so these ids cannot collide with ids aedes allocates.
   const numberCommandPacket = (client: Client, packet: AedesPublishPacket) => {
     const principal = state.principals.get(client);
+    if (principal?.kind === 'device' && packet.qos > 0 && packet.messageId !== undefined) {
+      // A persistent session's unacknowledged command, replayed by aedes from its persistence
+      // (on another node in cluster mode) before the device is ready: tracked under its packet id,
+      // and not pushed a second time from the store (deliverPending skips what was sent here).
+      const session = sessions.get(client);
+      const commandId = parseDeviceTopic(packet.topic)?.commandId;
+      if (session && commandId && !session.awaitingPuback.has(packet.messageId)) {
+        session.awaitingPuback.set(packet.messageId, commandId);
+        session.sentHere.add(commandId);
+      }
+      return;
+    }
     if (principal?.kind === 'device' && packet.qos > 0 && packet.messageId === undefined) {
       const session = sessions.get(client);
       const commandId = parseDeviceTopic(packet.topic)?.commandId;

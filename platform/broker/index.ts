@@ -3,6 +3,7 @@
 export { startBroker, stopBroker, TOKEN_USERNAME, type Broker, type DisconnectMatch } from './broker.ts';
 export { createGroupCommitter, type GroupCommitter, type GroupCommitOptions, type BatchInfo } from './group-commit.ts';
 export { REJECT_REASONS, type RejectReason } from './ingest.ts';
+export { DEFAULT_AUTH_THROTTLE } from './throttle.ts';
 export {
   authorizePublishTopic,
   authorizeSubscribeTopic,

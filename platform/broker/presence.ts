@@ -1,7 +1,7 @@
 // Online/offline bookkeeping of devices, with the reason a device went offline. Presence follows
 // the connection, not the device's own `status` messages (./handlers/status.ts).
 import type { Aedes } from 'aedes';
-import { disconnectedCleanly } from './aedes-adapter.ts';
+import { clientById, disconnectedCleanly } from './aedes-adapter.ts';
 import type { Commands } from './commands.ts';
 import { keyOf, type BrokerState } from './state.ts';
 import type { OfflineReason } from './types.ts';
@@ -9,6 +9,8 @@ import type { OfflineReason } from './types.ts';
 export interface Presence {
   isOnline(tenantId: string, deviceId: string): boolean;
   attach(aedes: Aedes): void;
+  /** A newer connection of `clientId` registered on broker `other`: the local one is about to close. */
+  replacedElsewhere(clientId: string, other: string): void;
 }
 
 export function createPresence(state: BrokerState, commands: Pick<Commands, 'deliverPending'>): Presence {
@@ -56,12 +58,32 @@ export function createPresence(state: BrokerState, commands: Pick<Commands, 'del
       const reason: OfflineReason = state.stopping
         ? 'shutdown'
         : (s.offlineReason ?? (cleanly ? 'disconnect' : 'connection-lost'));
+      if (reason === 'takeover') {
+        // One device, one live connection (MQTT-3.1.4-2), across the cluster too: the closed
+        // older connection is on the tenant's record, with the node that took it over.
+        state.audit(s.identity.tenantId, {
+          actor: `device:${s.identity.deviceId}`,
+          action: 'mqtt.session.replaced',
+          target: `device:${s.identity.deviceId}`,
+          outcome: 'success',
+          details: { ...(s.replacedOn ? { byNode: s.replacedOn } : { byNode: 'same' }) },
+        });
+      }
       safe('presence.offline', () => deps.presence.offline(s.identity, Date.now(), reason));
     });
+  };
+
+  const replacedElsewhere = (clientId: string, other: string) => {
+    const client = state.aedes ? clientById(state.aedes, clientId) : undefined;
+    const s = client && sessions.get(client);
+    if (!s) return;
+    s.offlineReason ??= 'takeover';
+    s.replacedOn = other;
   };
 
   return {
     isOnline: (tenantId, deviceId) => online.get(keyOf(tenantId, deviceId))?.online === true,
     attach,
+    replacedElsewhere,
   };
 }

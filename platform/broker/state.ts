@@ -21,6 +21,8 @@ export interface DeviceSession {
   /** CONNACK sent and queued messages flushed: publishes may go to the device. */
   ready: boolean;
   offlineReason: OfflineReason | null;
+  /** Set when a newer connection of the same device registered on another node (cluster mode). */
+  replacedOn?: string;
   /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK. */
   awaitingPuback: Map<number, string>;
   nextMessageId: number;

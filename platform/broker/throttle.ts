@@ -3,6 +3,11 @@
 // and with CONNACK 3, but still checks the credentials it presents and lets valid ones in, so
 // an attacker behind the same NAT cannot lock good devices out (ASVS 4.0.3 V2.2.1, ETSI EN 303
 // 645 5.1-5; reasoning in docs/security.md). Fixed windows from the first failure; memory bounded.
+// In cluster mode the same count lives in Redis (platform/cluster/redis-limits.ts).
+import type { FailureCounter } from './types.ts';
+
+/** The broker's default: 5 failed CONNECTs per address in a minute. */
+export const DEFAULT_AUTH_THROTTLE = { maxFailures: 5, windowMs: 60_000 } as const;
 
 export interface FailureThrottleOptions {
   maxFailures: number;
@@ -82,4 +87,15 @@ export function createFailureThrottle(opts: FailureThrottleOptions): FailureThro
 export function backoffMs(failures: number, maxFailures: number, maxDelayMs: number): number {
   if (failures < maxFailures) return 0;
   return Math.min(maxDelayMs, 50 * 2 ** Math.min(20, failures - maxFailures));
+}
+
+/** The in-memory throttle as the broker's failure counter (one process). */
+export function memoryFailureCounter(throttle: FailureThrottle, now: () => number = Date.now): FailureCounter {
+  return {
+    fail: async (key) => {
+      const t = now();
+      throttle.fail(key, t);
+      return throttle.count(key, t);
+    },
+  };
 }

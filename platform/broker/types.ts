@@ -136,6 +136,27 @@ export interface BrokerDeps {
     acked(id: DeviceIdentity, commandId: string, status: CommandAckStatus, detail?: string): void;
   };
   metrics: Registry;
+  /** Cluster mode: the aedes ecosystem's shared emitter (mqemitter-redis) and persistence
+   *  (aedes-persistence-redis), made by platform/cluster/shared-broker.ts. Routing, client ids and
+   *  persistent sessions then span the nodes; `brokerId` names this node on the emitter. */
+  shared?: SharedBrokerParts;
+  /** Counts failed CONNECTs per address across the cluster (platform/cluster/redis-limits.ts);
+   *  absent, the broker counts them in memory (./throttle.ts). */
+  connectFailures?: FailureCounter;
+}
+
+/** Failures per key inside a fixed window from the key's first failure. */
+export interface FailureCounter {
+  /** Records one failure; resolves to the key's failures in its window, this one included. */
+  fail(key: string): Promise<number>;
+}
+
+export interface SharedBrokerParts {
+  brokerId: string;
+  /** An mqemitter (aedes' `mq` option); the broker closes it when it stops. */
+  mq: unknown;
+  /** An aedes persistence with an async `setup` (aedes' `persistence` option). */
+  persistence: unknown;
 }
 
 export interface BrokerStats {

@@ -1,14 +1,15 @@
 // A command issued on one node reaches its device connected to another: when the local broker
-// does not hold the device, the command goes out on the aedes ecosystem's shared emitter
-// (mqemitter-redis) and the node that holds the device delivers it through its own broker,
+// does not hold the device, the command goes out on the emitter the brokers share
+// (mqemitter-redis, ./shared-broker.ts) and the node that holds the device delivers it through its own broker,
 // which then reports "sent" and "delivered" to the shared store as for a local device. A device
 // online nowhere keeps its command queued; it is pushed when the device subscribes, on any node.
-import MQEmitterRedis from 'mqemitter-redis';
 import { z } from 'zod';
 import type { Broker } from '../broker/broker.ts';
 import type { CommandService, OutgoingCommand } from '../services/commands.ts';
+import type { SharedEmitter } from './shared-broker.ts';
 
-export const COMMANDS_TOPIC = 'custodia/commands';
+// Under `$SYS`: no device or tool can publish there, and no subscription filter of theirs matches it.
+export const COMMANDS_TOPIC = '$SYS/custodia/commands';
 
 const id = z.string().min(1).max(200);
 const routedSchema = z.object({
@@ -23,15 +24,13 @@ const routedSchema = z.object({
 const toBroker = (c: OutgoingCommand) => ({ id: c.id, name: c.name, params: c.payload, issuedAt: Date.now(), expiresAt: c.expiresAt });
 
 export async function routeCommandsAcrossNodes(opts: {
-  redisUrl: string;
+  mq: SharedEmitter;
   nodeId: string;
   commands: CommandService;
   broker: Pick<Broker, 'deliver' | 'isOnline'>;
   onError: (err: unknown) => void;
 }): Promise<() => Promise<void>> {
-  const { nodeId, broker, onError } = opts;
-  const mq = MQEmitterRedis({ connectionString: opts.redisUrl });
-  (mq as unknown as { on(event: 'error', fn: (err: Error) => void): void }).on('error', onError);
+  const { nodeId, broker, onError, mq } = opts;
   const listener = (raw: Record<string, unknown>, done: () => void) => {
     const parsed = routedSchema.safeParse(raw);
     if (!parsed.success) {
@@ -54,8 +53,10 @@ export async function routeCommandsAcrossNodes(opts: {
     mq.emit({ topic: COMMANDS_TOPIC, from: nodeId, tenantId, deviceId, command }, (err) => err && onError(err));
     return false; // queued until the holding node reports it sent
   });
+  // The emitter belongs to the broker, which closes it when it stops.
   return () =>
     new Promise<void>((resolve) => {
-      mq.removeListener(COMMANDS_TOPIC, listener, () => mq.close(() => resolve()));
+      if ((mq as { closed?: boolean }).closed) return resolve();
+      mq.removeListener(COMMANDS_TOPIC, listener, () => resolve());
     });
 }

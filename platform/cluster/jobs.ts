@@ -4,6 +4,7 @@
 // previous holder left), then rescans every `rescanMs` for deadlines armed on other nodes.
 // Each write is fenced: a stale holder's tick fails with StaleLeaseError and writes nothing.
 import type { PlatformServices } from '../services/index.ts';
+import { PLATFORM_SCOPE } from '../storage/port.ts';
 import type { LeaseKeeper } from './lease-keeper.ts';
 import { StaleLeaseError } from './leases.ts';
 
@@ -47,6 +48,40 @@ export function startClusterJobs(
         else opts.onError?.(err);
       }),
     opts.tickMs ?? 1000,
+  );
+  timer.unref();
+  return { tick, stop: () => clearInterval(timer) };
+}
+
+/** Interval audit checkpoints, once across the cluster: the holder of the checkpoint lease signs
+ *  the current head of every chain (the platform's and each tenant's) that moved since its last
+ *  checkpoint, re-reading each head from the store (other nodes append too) and fencing each
+ *  write. Checkpoints every N entries stay with the appending node (platform/audit/log.ts). */
+export function startCheckpointJob(
+  keeper: LeaseKeeper,
+  services: Pick<PlatformServices, 'tenants' | 'audit'>,
+  opts: { everyMs?: number; onError?: (err: unknown) => void } = {},
+): ClusterJobs {
+  let running: Promise<number> | undefined;
+  const fence = () => keeper.fence();
+
+  async function pass(): Promise<number> {
+    if (!keeper.held()) return 0;
+    let signed = 0;
+    const scopes = [PLATFORM_SCOPE, ...(await services.tenants.list()).map((t) => t.id)];
+    for (const scope of scopes) {
+      if (await services.audit.checkpoint(scope, { reload: true, fence })) signed++;
+    }
+    return signed;
+  }
+
+  const tick = () => (running ??= pass().finally(() => (running = undefined)));
+  const timer = setInterval(
+    () =>
+      void tick().catch((err: unknown) => {
+        if (!(err instanceof StaleLeaseError)) opts.onError?.(err);
+      }),
+    opts.everyMs ?? 60_000,
   );
   timer.unref();
   return { tick, stop: () => clearInterval(timer) };

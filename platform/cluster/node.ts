@@ -13,13 +13,19 @@ import { routeCommandsAcrossNodes } from './command-router.ts';
 import { relayIdentityChanges } from './identity-relay.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { CommandService } from '../services/commands.ts';
-import { startClusterJobs, type ClusterJobs } from './jobs.ts';
+import { startCheckpointJob, startClusterJobs, type ClusterJobs } from './jobs.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { ClusterStore } from './leases.ts';
-import { RedisLoginGuard, sharedApiLimit } from './redis-limits.ts';
+import { PresenceDirectory } from './presence-directory.ts';
+import { RedisLoginGuard, redisFailureCounter, redisIngestQuota, sharedApiLimit } from './redis-limits.ts';
+import { sharedBrokerParts } from './shared-broker.ts';
+import { DEFAULT_AUTH_THROTTLE } from '../broker/index.ts';
+import type { IngestCluster } from '../ingest.ts';
 
 /** The lease the escalation and command-expiry ticker runs under. */
 export const DEADLINES_LEASE = 'platform.deadlines';
+/** The lease the interval audit checkpoints run under. */
+export const CHECKPOINTS_LEASE = 'platform.audit-checkpoints';
 
 export interface ClusterTimings {
   /** Lease lifetime: a dead holder is replaced within about this long (default 10 s). */
@@ -28,6 +34,8 @@ export interface ClusterTimings {
   heartbeatMs?: number;
   /** Deadline ticker interval (default 1 s). */
   tickMs?: number;
+  /** Interval audit checkpoints (default 60 s, as on a single node). */
+  checkpointMs?: number;
 }
 
 export interface ClusterNode {
@@ -37,20 +45,29 @@ export interface ClusterNode {
   /** The deadlines lease; a pilot scheduler that must run once per cluster may guard its steps
    *  with a keeper of its own (`lease(name)`), fencing each write with `fence()`. */
   deadlines: LeaseKeeper;
+  /** The audit checkpoint lease (./jobs.ts `startCheckpointJob`). */
+  checkpoints: LeaseKeeper;
+  /** The checkpoint job, once started (tests run a pass with `tick`). */
+  checkpointJob(): ClusterJobs | undefined;
   lease(name: string): LeaseKeeper;
   loginGuard: RedisLoginGuard;
   /** The API's per-principal limit across nodes, for `createApp`'s `sharedApiLimit`. */
   apiLimit(perMinute: number): (principalId: string) => Promise<number | null>;
   realtimeAdapter: NonNullable<RealtimeOptions['adapter']>;
   /** Starts the deadlines ticker over the services (after they loaded). */
-  startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands'>, onError: (err: unknown) => void): ClusterJobs;
+  startJobs(services: Pick<PlatformServices, 'tenants' | 'alarms' | 'commands' | 'audit'>, onError: (err: unknown) => void): ClusterJobs;
   /** Relays identity changes between this node and the others (./identity-relay.ts). */
   relayIdentity(events: IdentityEvents): Promise<void>;
+  /** What the node's broker and ingest share with the other nodes: the aedes emitter and
+   *  persistence, presence, the connect throttle and the ingest quota (../ingest.ts). */
+  ingest: IngestCluster;
   /** Commands issued here reach devices connected to other nodes (./command-router.ts). */
   routeCommands(commands: CommandService, broker: Pick<Broker, 'deliver' | 'isOnline'>): Promise<void>;
   readiness(): Promise<{ redis: boolean; cluster: boolean }>;
   /** Extra facts for the registry row (ports), refreshed on each heartbeat. */
   describe(info: Record<string, unknown>): void;
+  /** Live figures for the registry row (connections, throughput), sampled on each heartbeat. */
+  observe(sample: () => Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -90,15 +107,32 @@ export async function startClusterNode(
     return k;
   };
   const deadlines = lease(DEADLINES_LEASE);
+  const checkpoints = lease(CHECKPOINTS_LEASE);
+
+  const onError = (what: string) => (err: unknown) => logger.warn({ err }, what);
+  const shared = sharedBrokerParts(redisUrl, nodeId, onError('shared broker emitter or persistence failed'));
+  const presenceClient = new Redis(redisUrl, { lazyConnect: true });
+  presenceClient.on('error', () => undefined); // reported once above
+  await presenceClient.connect();
+  const presence = new PresenceDirectory(redis, presenceClient, nodeId, onError('cluster presence failed'));
+  await presence.start();
 
   let info: Record<string, unknown> = {};
-  const beat = () =>
-    store.heartbeat(nodeId, heartbeatMs * 3, info).catch((err: unknown) => logger.warn({ err }, 'cluster heartbeat failed'));
+  let sample: () => Record<string, unknown> = () => ({});
+  const beat = async () => {
+    try {
+      await store.heartbeat(nodeId, heartbeatMs * 3, { ...info, ...sample() });
+      presence.setLiveNodes((await store.liveNodes()).map((n) => n.id));
+    } catch (err) {
+      logger.warn({ err }, 'cluster heartbeat failed');
+    }
+  };
   await beat();
   const heartbeat = setInterval(() => void beat(), heartbeatMs);
   heartbeat.unref();
 
   let jobs: ClusterJobs | undefined;
+  let checkpointJob: ClusterJobs | undefined;
   let stopRelay: (() => Promise<void>) | undefined;
   let stopRouting: (() => Promise<void>) | undefined;
   const relayClient = new Redis(redisUrl, { lazyConnect: true });
@@ -109,6 +143,8 @@ export async function startClusterNode(
     redis,
     store,
     deadlines,
+    checkpoints,
+    checkpointJob: () => checkpointJob,
     lease,
     loginGuard: new RedisLoginGuard(redis, {
       maxFailures: config.login.maxFailures,
@@ -116,9 +152,16 @@ export async function startClusterNode(
       perAddressPerMinute: config.login.rateLimitPerMinute,
     }),
     apiLimit: (perMinute) => sharedApiLimit(redis, perMinute),
+    ingest: {
+      shared,
+      presence,
+      connectFailures: redisFailureCounter(redis, DEFAULT_AUTH_THROTTLE.maxFailures, DEFAULT_AUTH_THROTTLE.windowMs),
+      quota: redisIngestQuota(redis),
+    },
     realtimeAdapter: createAdapter(adapterClient),
     startJobs(services, onError) {
       jobs = startClusterJobs(deadlines, services, { ...(timings.tickMs ? { tickMs: timings.tickMs } : {}), onError });
+      checkpointJob = startCheckpointJob(checkpoints, services, { ...(timings.checkpointMs ? { everyMs: timings.checkpointMs } : {}), onError });
       return jobs;
     },
     async relayIdentity(events) {
@@ -133,7 +176,7 @@ export async function startClusterNode(
     },
     async routeCommands(commands, broker) {
       stopRouting = await routeCommandsAcrossNodes({
-        redisUrl,
+        mq: shared.mq,
         nodeId,
         commands,
         broker,
@@ -147,11 +190,17 @@ export async function startClusterNode(
       info = next;
       void beat();
     },
+    observe(next) {
+      sample = next;
+    },
     async stop() {
       jobs?.stop();
+      checkpointJob?.stop();
       await stopRelay?.();
       await stopRouting?.();
       relayClient.disconnect();
+      presenceClient.disconnect();
+      shared.close();
       clearInterval(heartbeat);
       // Hand the leases over at once rather than making the next holder wait for their expiry.
       for (const k of keepers) await k.release();

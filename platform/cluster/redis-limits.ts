@@ -5,7 +5,9 @@
 // hold per node rather than not at all, and logins keep working.
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { FailureCounter } from '../broker/types.ts';
 import type { LoginGuardOptions, LoginGuardPort, LoginVerdict } from '../identity/login-guard.ts';
+import type { IngestQuota } from '../tenancy/ingest-quota.ts';
 import { canonicalUsername } from '../identity/username.ts';
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -74,5 +76,59 @@ export function sharedApiLimit(redis: Redis, perMinute: number): (principalId: s
       if (!(err instanceof RateLimiterRes)) throw err;
       return seconds(err.msBeforeNext);
     }
+  };
+}
+
+/** Failed MQTT CONNECTs per address, counted across nodes over a fixed window from the first
+ *  failure (the broker's throttle, platform/broker/throttle.ts; ASVS 2.2.1, ETSI 5.1-5). */
+export function redisFailureCounter(redis: Redis, maxFailures: number, windowMs: number): FailureCounter {
+  const counter = limiter(redis, 'custodia:mqtt:connfail', maxFailures, seconds(windowMs));
+  return {
+    async fail(key) {
+      try {
+        return (await counter.consume(key)).consumedPoints;
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        return err.consumedPoints; // over the limit: still counted, the broker slows it down
+      }
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A tenant's ingest quota counted across nodes: one-second windows of `rate` readings in Redis.
+ *  A batch takes its readings window by window (at most `rate` from one); when a window is used
+ *  up it waits for the next, and is refused once the wait would pass `maxWaitMs`. The window
+ *  differs from the single node's token bucket in shape, not in rate. */
+export function redisIngestQuota(redis: Redis): IngestQuota {
+  const limiters = new Map<number, RateLimiterRedis>();
+  const forRate = (rate: number) => {
+    let l = limiters.get(rate);
+    if (!l) limiters.set(rate, (l = limiter(redis, `custodia:ingest:${rate}`, rate, 1)));
+    return l;
+  };
+  return {
+    async take(tenantId, rate, n, maxWaitMs) {
+      if (rate >= Number.MAX_SAFE_INTEGER) return true; // no quota
+      const l = forRate(rate);
+      const started = Date.now();
+      let left = n;
+      while (left > 0) {
+        const chunk = Math.min(left, rate);
+        try {
+          await l.consume(tenantId, chunk);
+          left -= chunk;
+        } catch (err) {
+          if (!(err instanceof RateLimiterRes)) throw err;
+          // The refused points stay counted in the window unless given back.
+          await l.reward(tenantId, chunk).catch(() => undefined);
+          // Readings taken from windows already past stay counted there: they cannot be given back.
+          if (Date.now() - started + err.msBeforeNext > maxWaitMs) return false;
+          await sleep(Math.max(1, err.msBeforeNext));
+        }
+      }
+      return true;
+    },
   };
 }

@@ -72,12 +72,14 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     storeFor: (scope) => scopes.store(scope),
     signer,
     checkpointEvery: config.audit.checkpointEvery,
+    // Cluster mode: interval checkpoints only on the lease holder (platform/cluster/jobs.ts).
+    ...(config.cluster ? { checkpointIntervalMs: 0 } : {}),
     onError: (err, scope) => logger.error({ err, scope }, 'audit checkpoint failed'),
   });
   const limiter = createAuditLimiter(audit);
   const auditService: AuditService = {
     record: (scope, event) => audit.record(scope, event),
-    checkpoint: (scope) => audit.checkpoint(scope),
+    checkpoint: (scope, opts) => audit.checkpoint(scope, opts),
     list: (scope, q) => audit.list(scope, q),
     verify: (scope) => audit.verify(scope),
     close: async () => {

@@ -29,3 +29,27 @@ export class TokenBucket {
     this.tokens = Math.min(this.ratePerSecond, this.tokens + n);
   }
 }
+
+/** Admits a batch of `n` readings of a tenant under its rate: resolves true once they may commit
+ *  (after waiting for their tokens), false when the wait would exceed `maxWaitMs` (refused). */
+export interface IngestQuota {
+  take(tenantId: string, ratePerSecond: number, n: number, maxWaitMs: number): Promise<boolean>;
+}
+
+/** The quota of one process: a token bucket per tenant, rebuilt when the tenant's rate changes. */
+export function localIngestQuota(now: () => number = Date.now): IngestQuota {
+  const buckets = new Map<string, { rate: number; bucket: TokenBucket }>();
+  return {
+    async take(tenantId, rate, n, maxWaitMs) {
+      let entry = buckets.get(tenantId);
+      if (!entry || entry.rate !== rate) buckets.set(tenantId, (entry = { rate, bucket: new TokenBucket(rate, now) }));
+      const wait = entry.bucket.reserve(n);
+      if (wait > maxWaitMs) {
+        entry.bucket.refund(n);
+        return false;
+      }
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return true;
+    },
+  };
+}

@@ -232,6 +232,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
       const page = await signIn(c.user);
       expect(await navItems(page), c.user).toEqual(c.nav);
       await seeText(page.getByTestId('connection'), 'Live');
+      // The platform operator sees the nodes: the one process, with its MQTT connections.
+      if (c.user === 'root-admin') await seeText(page.getByTestId('nodes-table'), 'local');
       if (c.user !== a.operator) await shot(page, c.shot, { fullPage: false });
       // A view outside the role is refused even when its address is typed.
       if (c.user === a.evaluator) {

@@ -7,6 +7,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { BackupStatus } from '../../components/BackupStatus.tsx';
+import { NodeStatus } from '../../components/NodeStatus.tsx';
 import { formatDate, formatNumber } from '../../lib/format.ts';
 import type { Tenant } from '../../lib/types.ts';
 import { checkBody } from '../../lib/validate.ts';
@@ -109,6 +110,7 @@ export function Tenants() {
       />
       <ErrorNote error={res.error ?? toggle.error} onRetry={res.reload} />
       <BackupStatus />
+      <NodeStatus />
       <Card>
         {res.data ? (
           <DataTable columns={['Tenant', 'Services', 'Region', { label: 'Devices', className: 'num' }, 'Quotas', 'Status']} actions testId="tenants-table">
