@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { takeBackup } from '../platform/backup/backup.ts';
 import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
 import { postgresSnapshots, sqliteSnapshots, type SnapshotSource } from '../platform/backup/snapshot.ts';
+import { snapshotsOf } from '../platform/storage/snapshot.ts';
 import { targetFor } from '../platform/backup/targets.ts';
 import { TENANT_ID_PATTERN } from '../platform/storage/port.ts';
 
@@ -20,7 +21,9 @@ Options:
   --tenant <id>      back up this tenant only (default: the platform store and every tenant)
   --data-dir <dir>   data directory to read (default CUSTODIA_DATA_DIR or ./data); read-only,
                      the platform may keep running. With CUSTODIA_STORE_URL=postgres://… the
-                     stores are read from PostgreSQL (one REPEATABLE READ snapshot per store)
+                     stores are read from PostgreSQL (one REPEATABLE READ snapshot per store);
+                     with mongodb://… (or MONGODB_URI) from MongoDB (one snapshot session per
+                     store on a replica set; page by page on a standalone server)
   --help             this text
 
 The master key (CUSTODIA_MASTER_KEY or <data-dir>/master.key) only unwraps the platform's audit
@@ -73,9 +76,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   }
   try {
     const storeUrl = env.CUSTODIA_STORE_URL;
-    if (env.MONGODB_URI || /^mongodb/.test(storeUrl ?? '')) {
-      throw new Error('backups read sqlite or PostgreSQL; a consistent snapshot reader for MongoDB is not there yet');
-    }
+    const mongoUri = env.MONGODB_URI ?? (/^mongodb(\+srv)?:\/\//.test(storeUrl ?? '') ? storeUrl : undefined);
     const dataDir = resolve(args.dataDir);
     const { key } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir });
     const targets = args.to.map(targetFor);
@@ -89,6 +90,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       source = postgresSnapshots(pg);
       from = pg.url;
       closeSource = () => pg.close();
+    } else if (mongoUri) {
+      // A replica set gives one point-in-time snapshot per store; a standalone mongod reads per
+      // page, so pause ingest while backing one up (docs/backup.md).
+      const { createMongoStorage, redactUri } = await import('../platform/storage/mongo/index.ts');
+      const mongo = await createMongoStorage({ dataDir, mongodbUri: mongoUri });
+      source = snapshotsOf(mongo);
+      from = `${redactUri(mongoUri)} (${mongo.server.mode})`;
+      closeSource = () => mongo.close();
     }
     console.log(`backing up ${args.tenant ? `tenant ${args.tenant}` : 'the platform'} from ${from} to ${targets.length} targets, any ${k} restore it`);
     const result = await takeBackup({

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { AUDIT_SIGNING_SCOPE, loadOrCreateAuditSigner, type AuditSigner } from '../audit/signer.ts';
 import type { MasterKeyProvider } from '../crypto/types.ts';
-import { keysDigest } from '../storage/mongo/migration.ts';
+import { keysDigest } from '../storage/migration/compare.ts';
 import { PLATFORM_SCOPE, type StoredKey } from '../storage/port.ts';
 import { reedSolomon, type ErasureCodec } from './erasure.ts';
 import { BACKUP_FORMAT, SectionWriter, newBackupId, packBundle, sha256, signManifest, type Manifest, type StoreSummary } from './format.ts';

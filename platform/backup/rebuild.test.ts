@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTarget, openRig } from '../../validation/support/backup-rig.ts';
 import { EnvMasterKeyProvider } from '../crypto/master-key.ts';
 import { takeBackup } from './backup.ts';
-import { keysDigest } from '../storage/mongo/migration.ts';
+import { keysDigest } from '../storage/migration/compare.ts';
 import { SectionWriter, packBundle, parseSignedManifest, signManifest, unpackBundle } from './format.ts';
 import { rebuildBackup } from './rebuild.ts';
 import { sqliteSnapshots } from './snapshot.ts';

@@ -10,7 +10,7 @@ import { createKeyring } from '../crypto/keyring.ts';
 import type { MasterKeyProvider } from '../crypto/types.ts';
 import { ErasedError } from '../errors.ts';
 import { SERIES_COLLECTION } from '../crypto/collections.ts';
-import { Reservoir, keysDigest, readOnlyKeyStore, targetHoldsData } from '../storage/mongo/migration.ts';
+import { Reservoir, keysDigest, readOnlyKeyStore, targetHoldsData } from '../storage/migration/compare.ts';
 import { PLATFORM_SCOPE, type StorageProvider, type Store, type StoredAuditEntry } from '../storage/port.ts';
 import type { StoreSection, StoreSummary } from './format.ts';
 import type { RebuiltBackup, TargetVerdict } from './rebuild.ts';

@@ -1,89 +1,37 @@
-// Where a backup reads from: a consistent, read-only view of one store at a time. This is the one
-// capability the Store port lacks (it cannot list record kinds nor pin a snapshot), so it is kept
-// here as a small separate interface that each adapter can offer; the sqlite one below is built on
-// the read-only snapshot reader the MongoDB migration already uses (one read transaction per
-// store: the platform keeps ingesting while the backup reads what was committed when it began).
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { SqliteExport } from '../storage/mongo/migration.ts';
+// Where a backup reads from: a consistent, read-only view of one store at a time
+// (../storage/snapshot.ts). Every adapter offers one through its provider's `openSnapshot`:
+// sqlite (a read transaction on its own read-only connection), PostgreSQL (REPEATABLE READ, READ
+// ONLY), MongoDB (a snapshot session on a replica set; per page on a standalone server) and the
+// in-memory store of unit tests. The platform keeps ingesting while a backup reads what was
+// committed when each store's snapshot began.
+import { SqliteSnapshot, sqliteTenants } from '../storage/sqlite/snapshot.ts';
 import type { StorageProvider } from '../storage/port.ts';
-import { SqliteStorage } from '../storage/sqlite/provider.ts';
-import {
-  PLATFORM_SCOPE,
-  TENANT_ID_PATTERN,
-  type StoredAuditEntry,
-  type StoredCheckpoint,
-  type StoredKey,
-  type StoredPoint,
-  type StoredRecord,
-} from '../storage/port.ts';
+import { providerSnapshots, snapshotsOf, type SnapshotCapable, type SnapshotSource } from '../storage/snapshot.ts';
 
-type Pages<T> = Iterable<T[]> | AsyncIterable<T[]>;
+export type { Pages, SnapshotCapable, SnapshotSource, StoreSnapshot } from '../storage/snapshot.ts';
 
-/** Every read sees the same committed state of one store. */
-export interface StoreSnapshot {
-  readonly scope: string;
-  keys(): Promise<StoredKey[]>;
-  records(pageSize: number): Pages<StoredRecord>;
-  points(pageSize: number): Pages<StoredPoint>;
-  audit(pageSize: number): Pages<StoredAuditEntry>;
-  checkpoints(): Promise<StoredCheckpoint[]>;
-  close(): Promise<void>;
-}
-
-export interface SnapshotSource {
-  /** Tenants that have a store, in a stable order. */
-  tenants(): Promise<string[]>;
-  /** PLATFORM_SCOPE or a tenant id. */
-  open(scope: string): Promise<StoreSnapshot>;
-}
-
-/** Snapshots of the sqlite data directory, opened read-only beside a running platform. */
+/** Snapshots of the sqlite data directory, opened read-only beside a running platform (no
+ *  provider needed: the CLI reads a data directory the platform may be writing). */
 export function sqliteSnapshots(dataDir: string): SnapshotSource {
   return {
-    async tenants() {
-      const files = await readdir(join(dataDir, 'tenants')).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return [] as string[];
-        throw err;
-      });
-      return files
-        .filter((f) => f.endsWith('.db'))
-        .map((f) => f.slice(0, -3))
-        .filter((id) => TENANT_ID_PATTERN.test(id))
-        .sort();
-    },
-    async open(scope) {
-      const source = SqliteExport.open(dataDir, scope === PLATFORM_SCOPE ? PLATFORM_SCOPE : scope);
-      return {
-        scope,
-        keys: async () => source.keys(),
-        records: (n) => source.records(n),
-        points: (n) => source.points(n),
-        audit: (n) => source.audit(n),
-        checkpoints: async () => source.checkpoints(),
-        close: async () => source.close(),
-      };
-    },
+    tenants: () => sqliteTenants(dataDir),
+    open: async (scope) => SqliteSnapshot.open(dataDir, scope),
   };
 }
 
 /** What the PostgreSQL adapter offers (platform/storage/postgres/snapshot.ts): typed here by
  *  shape, so a sqlite deployment never loads pg. */
-export interface PostgresSnapshotCapable {
+export interface PostgresSnapshotCapable extends SnapshotCapable {
   readonly kind: 'postgres';
-  openSnapshot(scope: string): Promise<StoreSnapshot>;
-  snapshotTenants(): Promise<string[]>;
 }
 
 /** Snapshots of a PostgreSQL store: one REPEATABLE READ, READ ONLY transaction per store. */
 export function postgresSnapshots(storage: PostgresSnapshotCapable): SnapshotSource {
-  return { tenants: () => storage.snapshotTenants(), open: (scope) => storage.openSnapshot(scope) };
+  return snapshotsOf(storage);
 }
 
-/** The snapshot source of an opened provider, or null when its adapter offers none yet (MongoDB). */
+/** The snapshot source of an opened provider (every adapter offers one; null for a provider
+ *  that does not, such as a test double). */
 export function snapshotSourceOf(provider: StorageProvider): SnapshotSource | null {
-  if (provider instanceof SqliteStorage) return sqliteSnapshots(provider.dataDir);
-  const pg = provider as Partial<PostgresSnapshotCapable>;
-  if (provider.kind === 'postgres' && typeof pg.openSnapshot === 'function') return postgresSnapshots(pg as PostgresSnapshotCapable);
-  return null;
+  return providerSnapshots(provider);
 }

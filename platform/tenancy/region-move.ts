@@ -2,12 +2,16 @@
 // platform operator, audited in the platform chain and the tenant's own chain. The tenant must be
 // suspended (no device or user writes); while the copy runs every use of its store is refused.
 // Its stored rows are copied as they are (sealed bodies, wrapped keys, the audit chain with its
-// signed checkpoints) from a snapshot of the old location, counted again in the new one, and only
-// then is the tenant placed in the new region and its old store dropped.
+// signed checkpoints) from a snapshot of the old location by the migration tool's copy, checked
+// row by row in the new one, and only then is the tenant placed in the new region and its old
+// store dropped.
 import { conflict, unavailable } from '../errors.ts';
 import { snapshotSourceOf } from '../backup/snapshot.ts';
 import type { AuditService } from '../services/index.ts';
-import type { StorageProvider, Store } from '../storage/port.ts';
+import { copyScope, snapshotIsEmpty, type CopiedScope } from '../storage/migration/copy.ts';
+import { verifyScope } from '../storage/migration/verify.ts';
+import type { StorageProvider } from '../storage/port.ts';
+import type { StoreSnapshot } from '../storage/snapshot.ts';
 import type { TenantPlacement } from '../storage/regions.ts';
 import type { Tenant, TenantRegistry } from './tenants.ts';
 
@@ -78,64 +82,37 @@ function providerOrRefuse(placement: TenantPlacement, tenantId: string, region: 
   return placement.providerOf(region);
 }
 
-async function isEmpty(store: Store): Promise<boolean> {
-  return (
-    (await store.lastAudit()) === null &&
-    (await store.listKeyScopes('')).length === 0 &&
-    (await store.listSeries()).length === 0 &&
-    (await store.listCheckpoints()).length === 0
-  );
-}
-
-/** Copies one tenant store as stored, then checks the copy's counts against what was read. */
+/** Copies one tenant store as stored (platform/storage/migration), then checks the copy row by
+ *  row against what was read; any difference drops the copy and keeps the tenant where it was. */
 async function copyTenant(from: StorageProvider, to: StorageProvider, tenantId: string): Promise<RegionMoveResult['copied']> {
   const source = snapshotSourceOf(from);
-  if (!source) throw unavailable(`moving tenants out of a ${from.kind} location is not supported yet`);
+  const readBack = snapshotSourceOf(to);
+  if (!source || !readBack) throw unavailable(`moving tenants between ${from.kind} and ${to.kind} locations is not supported`);
   const dest = await to.tenant(tenantId);
-  if (!(await isEmpty(dest))) throw conflict(`the destination region already holds data of tenant ${tenantId}; nothing was copied`);
-  const snapshot = await source.open(tenantId);
-  const kinds = new Map<string, number>();
-  const series = new Map<string, number>();
-  const copied = { keys: 0, records: 0, points: 0, audit: 0, checkpoints: 0 };
-  let lastSeq: number | undefined;
-  let lastHash: string | undefined;
+  if (!(await isEmpty(await readBack.open(tenantId)))) throw conflict(`the destination region already holds data of tenant ${tenantId}; nothing was copied`);
   try {
-    for (const key of await snapshot.keys()) {
-      await dest.putKey(key);
-      copied.keys++;
+    const snapshot = await source.open(tenantId);
+    let copied: CopiedScope;
+    try {
+      copied = await copyScope(snapshot, dest, { batchSize: 500, sample: 0 });
+    } finally {
+      await snapshot.close();
     }
-    for await (const page of snapshot.records(500)) {
-      await dest.commit({ put: page });
-      for (const r of page) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
-      copied.records += page.length;
-    }
-    for await (const page of snapshot.points(1000)) {
-      await dest.commit({ points: page });
-      for (const p of page) series.set(p.series, (series.get(p.series) ?? 0) + 1);
-      copied.points += page.length;
-    }
-    for await (const page of snapshot.audit(1000)) {
-      await dest.appendAudit(page);
-      copied.audit += page.length;
-      lastSeq = page.at(-1)?.seq ?? lastSeq;
-      lastHash = page.at(-1)?.hash ?? lastHash;
-    }
-    for (const cp of await snapshot.checkpoints()) {
-      await dest.putCheckpoint(cp);
-      copied.checkpoints++;
-    }
-    const mismatches: string[] = [];
-    for (const [kind, n] of kinds) if ((await dest.count(kind)) !== n) mismatches.push(`records of kind ${kind}`);
-    for (const [s, n] of series) if ((await dest.countPoints(s)) !== n) mismatches.push(`points of series ${s}`);
-    const head = await dest.lastAudit();
-    if (head?.hash !== lastHash || head?.seq !== lastSeq) mismatches.push('audit head');
-    if ((await dest.listCheckpoints()).length !== copied.checkpoints) mismatches.push('checkpoints');
+    const written = await readBack.open(tenantId);
+    const checks = await verifyScope(copied, dest, written).finally(() => written.close());
+    const mismatches = checks.filter((c) => !c.ok).map((c) => c.check);
     if (mismatches.length > 0) throw new Error(`the copy in the new region differs from the original (${mismatches.join(', ')}); the tenant stays where it was`);
+    return { keys: copied.keys.length, records: copied.records.size, points: copied.points.size, audit: copied.audit.size, checkpoints: copied.checkpoints };
   } catch (err) {
     await to.dropTenant(tenantId).catch(() => undefined);
     throw err;
+  }
+}
+
+async function isEmpty(snapshot: StoreSnapshot): Promise<boolean> {
+  try {
+    return await snapshotIsEmpty(snapshot);
   } finally {
     await snapshot.close();
   }
-  return copied;
 }

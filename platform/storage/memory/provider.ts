@@ -1,45 +1,42 @@
 // The in-memory storage provider: one MemoryStore per scope, gone when closed. For unit tests
 // of the layers above storage only (docs/architecture.md "Storage port"); it is never chosen by
-// configuration.
-import { PLATFORM_SCOPE, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+// configuration. The per-scope cache and open checks come from ../shared/provider-base.ts.
+import { ScopedStorage } from '../shared/provider-base.ts';
+import { MemorySnapshot } from './snapshot.ts';
 import { MemoryStore } from './store.ts';
 
-export class MemoryStorage implements StorageProvider {
+export class MemoryStorage extends ScopedStorage<MemoryStore> {
   readonly kind = 'memory' as const;
-  readonly #tenants = new Map<string, MemoryStore>();
-  readonly #platform = new MemoryStore(PLATFORM_SCOPE);
-  #closed = false;
+  readonly #tenantIds = new Set<string>();
 
-  async platform(): Promise<Store> {
-    this.#assertOpen();
-    return this.#platform;
+  protected openStore(scope: string): MemoryStore {
+    if (scope !== '_platform') this.#tenantIds.add(scope);
+    return new MemoryStore(scope);
   }
 
-  async tenant(tenantId: string): Promise<Store> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    let store = this.#tenants.get(tenantId);
-    if (!store) this.#tenants.set(tenantId, (store = new MemoryStore(tenantId)));
-    return store;
-  }
-
-  async dropTenant(tenantId: string): Promise<void> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
+  protected detachStore(store: MemoryStore): void {
     // Stores already handed out fail from now on, as with the file and server adapters.
-    this.#tenants.get(tenantId)?.close();
-    this.#tenants.delete(tenantId);
+    store.close();
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const store of [...this.#tenants.values(), this.#platform]) store.close();
-    this.#tenants.clear();
+  protected removeTenant(tenantId: string): void {
+    this.#tenantIds.delete(tenantId);
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new Error('memory storage is closed');
+  protected closeEngine(stores: MemoryStore[]): void {
+    for (const store of stores) store.close();
+    this.#tenantIds.clear();
+  }
+
+  /** A copy of one store taken now (../../backup/snapshot.ts `StoreSnapshot`). */
+  async openSnapshot(scope: string): Promise<MemorySnapshot> {
+    return MemorySnapshot.of(await this.storeOf(scope));
+  }
+
+  /** Tenants that have a store, sorted. */
+  async snapshotTenants(): Promise<string[]> {
+    this.assertOpen();
+    return [...this.#tenantIds].sort();
   }
 }
 

@@ -13,6 +13,7 @@ import type {
   StoredRecord,
   WriteBatch,
 } from '../port.ts';
+import { checkBatch, checkLimit, checkNumber } from '../shared/checks.ts';
 
 const recordKey = (kind: string, id: string): string => `${kind}\0${id}`;
 const yieldOnce = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -20,6 +21,14 @@ const yieldOnce = (): Promise<void> => new Promise((resolve) => setImmediate(res
 const copyRecord = (r: StoredRecord): StoredRecord => ({ ...r, index: { ...r.index }, body: Buffer.from(r.body) });
 const copyPoint = (p: StoredPoint): StoredPoint => ({ ...p, body: Buffer.from(p.body) });
 const copyKey = (k: StoredKey): StoredKey => ({ ...k, wrapped: Buffer.from(k.wrapped) });
+
+export interface MemoryDump {
+  keys: StoredKey[];
+  records: StoredRecord[];
+  points: StoredPoint[];
+  audit: StoredAuditEntry[];
+  checkpoints: StoredCheckpoint[];
+}
 
 export class MemoryStore implements Store {
   readonly #records = new Map<string, StoredRecord>();
@@ -197,6 +206,22 @@ export class MemoryStore implements Store {
 
   // ---- lifecycle (the provider owns it) ----
 
+  /** A copy of everything this store holds, taken in one turn (./snapshot.ts). */
+  dump(): MemoryDump {
+    if (this.#closed) throw new Error(`memory store ${this.scope} is closed`);
+    const keys = [...this.#keys.values()].flatMap((versions) => [...versions.values()].map(copyKey));
+    keys.sort((a, b) => cmp(a.scope, b.scope) || a.version - b.version);
+    const records = [...this.#records.values()].map(copyRecord);
+    records.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+    return {
+      keys,
+      records,
+      points: this.#points.map(copyPoint),
+      audit: this.#audit.map((e) => ({ ...e })),
+      checkpoints: this.#checkpoints.map((c) => ({ ...c })),
+    };
+  }
+
   /** Drops the data; every later call fails, like a closed connection. */
   close(): void {
     this.#closed = true;
@@ -229,28 +254,3 @@ export class MemoryStore implements Store {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  return limit;
-}
-
-function checkNumber(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
-}
-
-function checkBatch(batch: WriteBatch): void {
-  for (const r of batch.put ?? []) {
-    if (!Buffer.isBuffer(r.body)) throw new TypeError(`body of ${r.kind}/${r.id} must be a Buffer`);
-    checkNumber('createdAt', r.createdAt);
-    checkNumber('updatedAt', r.updatedAt);
-    for (const [name, value] of Object.entries(r.index)) {
-      if (typeof value !== 'string') throw new TypeError(`index ${name} of ${r.kind}/${r.id} must be a string`);
-    }
-  }
-  for (const p of batch.points ?? []) {
-    if (!Buffer.isBuffer(p.body)) throw new TypeError(`body of point ${p.id} must be a Buffer`);
-    checkNumber('ts', p.ts);
-  }
-}

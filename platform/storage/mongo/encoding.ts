@@ -2,6 +2,10 @@
 // shape of index entries, query filters, batch checks, and the one-line start-up errors.
 // Nothing here talks to a server, so all of it is unit-tested in ./encoding.test.ts.
 import { PLATFORM_SCOPE, assertTenantId, type StoredAuditEntry, type WriteBatch } from '../port.ts';
+import { checkBytes, checkLimit, checkNumber, str } from '../shared/checks.ts';
+
+// The checks every adapter shares; re-exported for this adapter's store and tests.
+export { checkBytes, checkLimit, checkNumber, str };
 
 // ---- database names
 
@@ -53,11 +57,6 @@ export function decodeIndex(entries: readonly IndexEntry[] | undefined): Record<
 // ---- filters (every caller-supplied value is checked to be a string: an object here would be
 // read by the server as a query operator such as {$ne: null})
 
-export function str(what: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
-  return value;
-}
-
 export type RecordFilter = Record<string, unknown>;
 
 /** kind, every `where` entry (AND, each matched on one array element) and optionally subject. */
@@ -98,26 +97,6 @@ export function duplicates(values: Iterable<string>): string[] {
   return [...repeated];
 }
 
-export function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  return limit;
-}
-
-export function checkNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
-  return value;
-}
-
-/** Only bytes reach the body fields: a string would be stored as a BSON string, and would most
- *  likely be a value that skipped the keyring. */
-export function checkBytes(what: string, value: unknown): Buffer {
-  if (!Buffer.isBuffer(value)) throw new TypeError(`${what} must be a Buffer`);
-  return value;
-}
-
-/** Same checks as the sqlite adapter, plus the in-batch duplicate point id check that makes the
- *  whole batch fail before anything is written (port: commit is all or nothing). */
 /** Bodies come back as BSON Binary; anything else (a string written by another program, say) is
  *  refused rather than handed to the keyring. Checked by _bsontype rather than instanceof, which
  *  holds across copies of the bson package; the copy detaches the bytes from the driver's buffer. */
@@ -128,6 +107,9 @@ export function toBuffer(value: unknown): Buffer {
   throw new TypeError('stored body is not binary');
 }
 
+/** Same checks as the sqlite adapter, plus string kinds, ids and subjects (an object would be an
+ *  operator here), and the in-batch duplicate point id check that makes the whole batch fail
+ *  before anything is written (port: commit is all or nothing). */
 export function checkBatch(batch: WriteBatch): void {
   for (const r of batch.put ?? []) {
     str('kind', r.kind);

@@ -1,37 +1,20 @@
 // The MongoDB adapter against a real server: the shared storage contract (twice: with
 // transactions, and with the standalone write path forced), a raw scan of the stored documents,
 // and the adapter's own lifecycle rules. A server is found this way:
-//   MONGODB_URI set            → that server (each run uses its own database prefix, dropped after)
-//   MONGOMS_SYSTEM_BINARY set  → a one-member replica set from mongodb-memory-server on that binary
-//   neither                    → the suites are registered as skipped, with the reason in their name
+// test/support/mongo.ts (MONGODB_URI, or MONGOMS_SYSTEM_BINARY for a one-member replica set);
+// without one the suites are registered as skipped, with the reason in their name.
 import { randomBytes } from 'node:crypto';
 import mongoose, { mongo, type Connection } from 'mongoose';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runSnapshotContract } from '../../../test/contract/snapshot.contract.ts';
 import { runStorageContract, type OpenProvider } from '../../../test/contract/storage.contract.ts';
+import { MONGO_SKIP_NOTICE, findMongo } from '../../../test/support/mongo.ts';
 import { createKeyring } from '../../crypto/keyring.ts';
 import { EnvMasterKeyProvider } from '../../crypto/master-key.ts';
 import type { StoredRecord } from '../port.ts';
 import { createMongoStorage, type MongoStorage, type MongoStorageOptions } from './provider.ts';
 
-const SKIP_REASON = 'skipped: no MongoDB reachable (set MONGODB_URI or MONGOMS_SYSTEM_BINARY)';
-
-interface Target {
-  uri: string;
-  stop: () => Promise<void>;
-}
-
-async function findMongo(): Promise<Target | null> {
-  const uri = process.env.MONGODB_URI;
-  if (uri) return { uri, stop: async () => undefined };
-  if (process.env.MONGOMS_SYSTEM_BINARY) {
-    // mongodb-memory-server reads MONGOMS_SYSTEM_BINARY itself; wiredTiger because transactions
-    // and journaled writes are what is being tested.
-    const { MongoMemoryReplSet } = await import('mongodb-memory-server');
-    const rs = await MongoMemoryReplSet.create({ replSet: { count: 1, storageEngine: 'wiredTiger' } });
-    return { uri: rs.getUri(), stop: async () => void (await rs.stop()) };
-  }
-  return null;
-}
+const SKIP_REASON = MONGO_SKIP_NOTICE;
 
 const target = await findMongo();
 if (!target) console.warn(SKIP_REASON);
@@ -101,6 +84,10 @@ describe('mongo adapter start-up', () => {
 if (target) {
   runStorageContract('mongo', contractOpener());
   runStorageContract('mongo (standalone write path)', contractOpener({ forceStandaloneWrites: true }));
+  runSnapshotContract('mongo', async () => {
+    const { provider, cleanup } = await contractOpener()();
+    return { provider: provider as MongoStorage, cleanup };
+  });
 
   describe('mongo adapter', () => {
     let prefix: string;

@@ -6,9 +6,11 @@
 // mongoose supplies the connection, its per-database handles (useDb) and its connection state;
 // the stores use the driver's collections directly (./store.ts), because they move opaque sealed
 // bytes and need exact control of sessions and write concerns, which model casting would only
-// get in the way of.
+// get in the way of. The per-scope cache, open checks and drop order come from
+// ../shared/provider-base.ts.
 import mongoose, { type Connection, type mongo } from 'mongoose';
-import { PLATFORM_SCOPE, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+import { PLATFORM_SCOPE, TENANT_ID_PATTERN } from '../port.ts';
+import { ScopedStorage } from '../shared/provider-base.ts';
 import {
   DEFAULT_DB_PREFIX,
   assertDbPrefix,
@@ -21,6 +23,7 @@ import {
   type ServerMode,
 } from './encoding.ts';
 import { ensureSchema } from './schema.ts';
+import { MongoSnapshot } from './snapshot.ts';
 import { MongoStore, writeConcernFor, type WriteMode } from './store.ts';
 
 export interface MongoStorageOptions {
@@ -46,18 +49,17 @@ export interface MongoServerInfo {
 /** Oldest server the bundled driver speaks to (mongodb 7.x driver: MongoDB 4.4). */
 const MIN_SERVER_VERSION: [number, number] = [4, 4];
 
-export class MongoStorage implements StorageProvider {
+export class MongoStorage extends ScopedStorage<MongoStore> {
   readonly kind = 'mongo' as const;
   readonly #conn: Connection;
   readonly #prefix: string;
-  readonly #stores = new Map<string, Promise<MongoStore>>();
-  #closed = false;
 
   private constructor(
     conn: Connection,
     prefix: string,
     readonly server: MongoServerInfo,
   ) {
+    super();
     this.#conn = conn;
     this.#prefix = prefix;
   }
@@ -99,72 +101,7 @@ export class MongoStorage implements StorageProvider {
     }
   }
 
-  async platform(): Promise<Store> {
-    this.#assertOpen();
-    return this.#store(PLATFORM_SCOPE);
-  }
-
-  async tenant(tenantId: string): Promise<Store> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    return this.#store(tenantId);
-  }
-
-  /** A tenant's MongoStore (with the extras the migration tool needs, e.g. listKinds). */
-  async tenantStore(tenantId: string): Promise<MongoStore> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    return this.#store(tenantId);
-  }
-
-  async platformStore(): Promise<MongoStore> {
-    this.#assertOpen();
-    return this.#store(PLATFORM_SCOPE);
-  }
-
-  async dropTenant(tenantId: string): Promise<void> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    const pending = this.#stores.get(tenantId);
-    this.#stores.delete(tenantId);
-    // Stores already handed out fail from now on instead of recreating an unindexed database.
-    const store = await pending?.catch(() => undefined);
-    store?.markDropped();
-    await this.#db(tenantId).dropDatabase({ writeConcern: writeConcernFor(this.server.writes) });
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#stores.clear();
-    await this.#conn.close();
-  }
-
-  /** The database a scope lives in (for operators and tests). */
-  databaseName(scope: string): string {
-    return databaseName(scope, this.#prefix);
-  }
-
-  /** False while the driver has no usable server: mongoose tracks it from the driver's
-   *  server and topology events (readyState 1 = connected). */
-  isConnected(): boolean {
-    return !this.#closed && this.#conn.readyState === mongoose.ConnectionStates.connected;
-  }
-
-  #store(scope: string): Promise<MongoStore> {
-    // The promise is cached before any await: concurrent callers share one schema set-up.
-    let store = this.#stores.get(scope);
-    if (!store) {
-      store = this.#openStore(scope);
-      this.#stores.set(scope, store);
-      store.catch(() => {
-        if (this.#stores.get(scope) === store) this.#stores.delete(scope);
-      });
-    }
-    return store;
-  }
-
-  async #openStore(scope: string): Promise<MongoStore> {
+  protected async openStore(scope: string): Promise<MongoStore> {
     const db = this.#db(scope);
     await ensureSchema(db, scope, writeConcernFor(this.server.writes));
     return new MongoStore({
@@ -176,6 +113,50 @@ export class MongoStorage implements StorageProvider {
     });
   }
 
+  /** After dropTenant, a handed-out store fails instead of recreating an unindexed database. */
+  protected detachStore(store: MongoStore): void {
+    store.markDropped();
+  }
+
+  protected async removeTenant(tenantId: string): Promise<void> {
+    await this.#db(tenantId).dropDatabase({ writeConcern: writeConcernFor(this.server.writes) });
+  }
+
+  protected async closeEngine(): Promise<void> {
+    await this.#conn.close();
+  }
+
+  /** A read-only view of one store for backups, region moves and migration (./snapshot.ts):
+   *  point-in-time on a replica set, per page on a standalone server. */
+  async openSnapshot(scope: string): Promise<MongoSnapshot> {
+    const store = await this.storeOf(scope); // checks the scope and that the database is ours
+    return MongoSnapshot.begin(store.scope, this.#db(scope), this.#conn.getClient(), this.server.writes);
+  }
+
+  /** Tenants that have a database, sorted (the tenant part of `<prefix>t_<id>`). */
+  async snapshotTenants(): Promise<string[]> {
+    this.assertOpen();
+    const head = `${this.#prefix}t_`;
+    const { databases } = await this.#conn.getClient().db('admin').admin().listDatabases({ nameOnly: true });
+    return databases
+      .map((d) => d.name)
+      .filter((name) => name.startsWith(head))
+      .map((name) => name.slice(head.length))
+      .filter((id) => TENANT_ID_PATTERN.test(id))
+      .sort();
+  }
+
+  /** The database a scope lives in (for operators and tests). */
+  databaseName(scope: string): string {
+    return databaseName(scope, this.#prefix);
+  }
+
+  /** False while the driver has no usable server: mongoose tracks it from the driver's
+   *  server and topology events (readyState 1 = connected). */
+  isConnected(): boolean {
+    return !this.closed && this.#conn.readyState === mongoose.ConnectionStates.connected;
+  }
+
   #db(scope: string): mongo.Db {
     const name = databaseName(scope, this.#prefix);
     // useDb shares the base connection's pool; useCache keeps one handle per database name.
@@ -183,10 +164,6 @@ export class MongoStorage implements StorageProvider {
     // directly covers a moment of disconnection (the handle is the same either way).
     const child = this.#conn.useDb(name, { useCache: true });
     return child.db ?? this.#conn.getClient().db(name);
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new Error('mongo storage is closed');
   }
 }
 

@@ -209,13 +209,7 @@ export class MongoStore implements Store {
   async getKeys(scope: string): Promise<StoredKey[]> {
     this.#assertUsable();
     const docs = await this.#keys.find({ scope: str('scope', scope) }, NO_ID).sort({ version: 1 }).toArray();
-    return docs.map((k) => ({
-      scope: k.scope,
-      version: k.version,
-      wrapped: toBuffer(k.wrapped),
-      wrappedBy: k.wrappedBy,
-      createdAt: k.createdAt,
-    }));
+    return docs.map(toKey);
   }
 
   async putKey(key: StoredKey): Promise<void> {
@@ -310,7 +304,7 @@ export class MongoStore implements Store {
     this.#assertUsable();
     // _id (an ObjectId, increasing per process) breaks seq ties in insertion order, like sqlite's rowid.
     const docs = await this.#checkpoints.find({}).sort({ seq: 1, _id: 1 }).toArray();
-    return docs.map((c) => ({ seq: c.seq, headHash: c.headHash, ts: c.ts, signature: c.signature, keyId: c.keyId }));
+    return docs.map(toCheckpoint);
   }
 
   // ---- health
@@ -444,7 +438,7 @@ function translateWriteError(err: unknown, what: string): unknown {
   return new DuplicateIdError(what, value === undefined ? ['(already stored)'] : [String(value)], { cause: err });
 }
 
-function toRecord(doc: RecordDoc): StoredRecord {
+export function toRecord(doc: RecordDoc): StoredRecord {
   return {
     kind: doc.kind,
     id: doc.id,
@@ -456,11 +450,11 @@ function toRecord(doc: RecordDoc): StoredRecord {
   };
 }
 
-function toPoint(doc: PointDoc): StoredPoint {
+export function toPoint(doc: PointDoc): StoredPoint {
   return { series: doc.series, id: doc.id, ts: doc.ts, subject: doc.subject ?? null, body: toBuffer(doc.body) };
 }
 
-function toAudit(doc: AuditDoc): StoredAuditEntry {
+export function toAudit(doc: AuditDoc): StoredAuditEntry {
   return {
     seq: doc.seq,
     ts: doc.ts,
@@ -472,4 +466,12 @@ function toAudit(doc: AuditDoc): StoredAuditEntry {
     prevHash: doc.prevHash,
     hash: doc.hash,
   };
+}
+
+export function toKey(doc: KeyDoc): StoredKey {
+  return { scope: doc.scope, version: doc.version, wrapped: toBuffer(doc.wrapped), wrappedBy: doc.wrappedBy, createdAt: doc.createdAt };
+}
+
+export function toCheckpoint(doc: CheckpointDoc): StoredCheckpoint {
+  return { seq: doc.seq, headHash: doc.headHash, ts: doc.ts, signature: doc.signature, keyId: doc.keyId };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runSnapshotContract } from '../../../test/contract/snapshot.contract.ts';
 import { runStorageContract, type OpenProvider } from '../../../test/contract/storage.contract.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from '../../../validation/support/postgres.ts';
 import { startTcpRelay, viaRelay, type TcpRelay } from '../../../test/support/tcp-relay.ts';
@@ -89,6 +90,10 @@ if (adminUrl) {
     };
   };
   runStorageContract('postgres', contractOpener);
+  runSnapshotContract('postgres', async () => {
+    const { provider, cleanup } = await contractOpener();
+    return { provider: provider as PostgresStorage, cleanup };
+  });
 
   describe('postgres adapter', () => {
     let prefix: string;

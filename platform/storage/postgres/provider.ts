@@ -5,8 +5,10 @@
 //   <prefix>t_<tenantId>    one per tenant, created on first use and cached
 // Sessions run with synchronous_commit = on (checked at start-up) and a search_path holding
 // no application schema, so only the schema-qualified statements of ./store.ts reach any table.
+// The per-scope cache, open checks and drop order come from ../shared/provider-base.ts.
 import pg from 'pg';
-import { PLATFORM_SCOPE, TENANT_ID_PATTERN, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+import { PLATFORM_SCOPE, TENANT_ID_PATTERN } from '../port.ts';
+import { ScopedStorage } from '../shared/provider-base.ts';
 import { DEFAULT_SCHEMA_PREFIX, assertSchemaPrefix, ensureSchema, schemaName, tablesOf } from './schema.ts';
 import { PgSnapshot } from './snapshot.ts';
 import { PgStore } from './store.ts';
@@ -25,12 +27,10 @@ export interface PostgresStorageOptions {
 /** Oldest server the DDL runs on (EXECUTE FUNCTION in triggers: PostgreSQL 11). */
 const MIN_SERVER_MAJOR = 11;
 
-export class PostgresStorage implements StorageProvider {
+export class PostgresStorage extends ScopedStorage<PgStore> {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #prefix: string;
-  readonly #stores = new Map<string, Promise<PgStore>>();
-  #closed = false;
 
   private constructor(
     pool: pg.Pool,
@@ -39,6 +39,7 @@ export class PostgresStorage implements StorageProvider {
     readonly url: string,
     readonly serverVersion: string,
   ) {
+    super();
     this.#pool = pool;
     this.#prefix = prefix;
   }
@@ -88,36 +89,17 @@ export class PostgresStorage implements StorageProvider {
     }
   }
 
-  async platform(): Promise<Store> {
-    this.#assertOpen();
-    return this.#store(PLATFORM_SCOPE);
+  protected async openStore(scope: string): Promise<PgStore> {
+    const schema = schemaName(scope, this.#prefix);
+    await this.#withClient((client) => ensureSchema(client, schema, scope));
+    return new PgStore({ scope, tables: tablesOf(schema), pool: this.#pool, isOpen: () => !this.closed });
   }
 
-  async tenant(tenantId: string): Promise<Store> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    return this.#store(tenantId);
+  protected detachStore(store: PgStore): void {
+    store.markDropped();
   }
 
-  /** A tenant's PgStore (with the extras the migration tool needs, e.g. listKinds). */
-  async tenantStore(tenantId: string): Promise<PgStore> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    return this.#store(tenantId);
-  }
-
-  async platformStore(): Promise<PgStore> {
-    this.#assertOpen();
-    return this.#store(PLATFORM_SCOPE);
-  }
-
-  async dropTenant(tenantId: string): Promise<void> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    const pending = this.#stores.get(tenantId);
-    this.#stores.delete(tenantId);
-    // Stores already handed out fail from now on instead of writing into a recreated schema.
-    (await pending?.catch(() => undefined))?.markDropped();
+  protected async removeTenant(tenantId: string): Promise<void> {
     const schema = schemaName(tenantId, this.#prefix);
     await this.#withClient(async (client) => {
       await client.query('BEGIN');
@@ -132,16 +114,13 @@ export class PostgresStorage implements StorageProvider {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#stores.clear();
+  protected async closeEngine(): Promise<void> {
     await this.#pool.end();
   }
 
   /** The settings a pooled session runs with (for /readyz diagnostics and tests). */
   async sessionSettings(): Promise<{ synchronousCommit: string; searchPath: string }> {
-    this.#assertOpen();
+    this.assertOpen();
     const res = await this.#pool.query<{ sc: string; sp: string }>(
       `SELECT current_setting('synchronous_commit') AS sc, current_setting('search_path') AS sp`,
     );
@@ -150,7 +129,7 @@ export class PostgresStorage implements StorageProvider {
 
   /** A consistent read-only view of one store (backups, region moves): ./snapshot.ts. */
   async openSnapshot(scope: string): Promise<PgSnapshot> {
-    this.#assertOpen();
+    this.assertOpen();
     const schema = schemaName(scope, this.#prefix);
     const client = await this.#pool.connect();
     let broken: Error | undefined;
@@ -166,7 +145,7 @@ export class PostgresStorage implements StorageProvider {
 
   /** Tenants that have a schema, sorted (the tenant part of `<prefix>t_<id>`). */
   async snapshotTenants(): Promise<string[]> {
-    this.#assertOpen();
+    this.assertOpen();
     const head = `${this.#prefix}t_`;
     const res = await this.#pool.query<{ nspname: string }>(
       'SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY nspname COLLATE "C"',
@@ -178,25 +157,6 @@ export class PostgresStorage implements StorageProvider {
   /** The schema a scope lives in (for operators and tests). */
   schemaName(scope: string): string {
     return schemaName(scope, this.#prefix);
-  }
-
-  #store(scope: string): Promise<PgStore> {
-    // The promise is cached before any await: concurrent callers share one schema set-up.
-    let store = this.#stores.get(scope);
-    if (!store) {
-      store = this.#openStore(scope);
-      this.#stores.set(scope, store);
-      store.catch(() => {
-        if (this.#stores.get(scope) === store) this.#stores.delete(scope);
-      });
-    }
-    return store;
-  }
-
-  async #openStore(scope: string): Promise<PgStore> {
-    const schema = schemaName(scope, this.#prefix);
-    await this.#withClient((client) => ensureSchema(client, schema, scope));
-    return new PgStore({ scope, tables: tablesOf(schema), pool: this.#pool, isOpen: () => !this.#closed });
   }
 
   /** One checked-out connection; a socket error meanwhile destroys it instead of crashing the
@@ -214,10 +174,6 @@ export class PostgresStorage implements StorageProvider {
       client.off('error', onError);
       client.release(broken);
     }
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new Error('postgres storage is closed');
   }
 }
 

@@ -1,66 +1,9 @@
-// Pure helpers of the PostgreSQL store (./store.ts): row shapes and their mapping to the port's
-// types, the merge of a batch's puts, and the cheap argument checks run before any statement.
-import type { StoredAuditEntry, StoredPoint, StoredRecord, WriteBatch } from '../port.ts';
-
-export interface RecordRow {
-  kind: string;
-  id: string;
-  subject: string | null;
-  body: Buffer;
-  idx: Record<string, string>;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface PointRow {
-  series: string;
-  id: string;
-  ts: number;
-  subject: string | null;
-  body: Buffer;
-}
-
-export interface AuditRow {
-  seq: string;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: StoredAuditEntry['outcome'];
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
-
-export function toRecord(row: RecordRow): StoredRecord {
-  return {
-    kind: row.kind,
-    id: row.id,
-    subject: row.subject,
-    index: row.idx,
-    body: row.body,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-export function toPoint(row: PointRow): StoredPoint {
-  return { series: row.series, id: row.id, ts: row.ts, subject: row.subject, body: row.body };
-}
-
-export function toAudit(row: AuditRow): StoredAuditEntry {
-  return {
-    seq: Number(row.seq),
-    ts: row.ts,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    outcome: row.outcome,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+// Pure helpers of the PostgreSQL store (./store.ts): the merge of a batch's puts, connection
+// error detection, and the batch check (the shared one, plus string kinds and ids: a number
+// would be bound as text and stored under a different key). Row shapes and their mapping are
+// shared with SQLite (../shared/rows.ts).
+import type { StoredRecord, WriteBatch } from '../port.ts';
+import { checkBatch as checkCommonBatch, str } from '../shared/checks.ts';
 
 /** Puts of one batch applied in order, as SQLite does one by one: a later put of the same
  *  (kind, id) wins, but an insert's createdAt is the first one's (an update keeps createdAt).
@@ -84,39 +27,10 @@ export function isConnectionError(err: unknown): boolean {
   return err instanceof Error && /Connection terminated|not queryable|timeout/i.test(err.message);
 }
 
-export function str(what: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string`);
-  return value;
-}
-
-export function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  return limit;
-}
-
-export function checkNumber(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
-}
-
-/** Only bytes reach the body columns (a string would be a value that skipped the keyring). */
-export function checkBytes(what: string, value: unknown): void {
-  if (!Buffer.isBuffer(value)) throw new TypeError(`${what} must be a Buffer`);
-}
-
 export function checkBatch(batch: WriteBatch): void {
   for (const r of batch.put ?? []) {
     str('kind', r.kind);
     str('id', r.id);
-    checkBytes(`body of ${r.kind}/${r.id}`, r.body);
-    checkNumber('createdAt', r.createdAt);
-    checkNumber('updatedAt', r.updatedAt);
-    for (const [name, value] of Object.entries(r.index)) {
-      if (typeof value !== 'string') throw new TypeError(`index ${name} of ${r.kind}/${r.id} must be a string`);
-    }
   }
-  for (const p of batch.points ?? []) {
-    checkBytes(`body of point ${p.id}`, p.body);
-    checkNumber('ts', p.ts);
-  }
+  checkCommonBatch(batch);
 }

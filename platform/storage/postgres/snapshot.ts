@@ -5,7 +5,7 @@
 // audit by seq), never OFFSET.
 import type pg from 'pg';
 import type { StoredAuditEntry, StoredCheckpoint, StoredKey, StoredPoint, StoredRecord } from '../port.ts';
-import { toAudit, toPoint, toRecord, type AuditRow, type PointRow, type RecordRow } from './rows.ts';
+import { AUDIT_COLUMNS, CHECKPOINT_COLUMNS, KEY_COLUMNS, POINT_COLUMNS, toAudit, toCheckpoint, toKey, toPoint, toRecord, type AuditRow, type CheckpointRow, type KeyRow, type PointRow, type RecordRow } from '../shared/rows.ts';
 import type { Tables } from './schema.ts';
 
 export class PgSnapshot {
@@ -31,10 +31,8 @@ export class PgSnapshot {
   }
 
   async keys(): Promise<StoredKey[]> {
-    const res = await this.client.query<{ scope: string; version: number; wrapped: Buffer; wrapped_by: string; created_at: number }>(
-      `SELECT scope, version, wrapped, wrapped_by, created_at FROM ${this.t.keys} ORDER BY scope, version`,
-    );
-    return res.rows.map((r) => ({ scope: r.scope, version: Number(r.version), wrapped: r.wrapped, wrappedBy: r.wrapped_by, createdAt: r.created_at }));
+    const res = await this.client.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${this.t.keys} ORDER BY scope, version`);
+    return res.rows.map(toKey);
   }
 
   async *records(pageSize: number): AsyncIterable<StoredRecord[]> {
@@ -57,7 +55,7 @@ export class PgSnapshot {
     let after = '0';
     for (;;) {
       const res = await this.client.query<PointRow & { n: string }>(
-        `SELECT n, series, id, ts, subject, body FROM ${this.t.points} WHERE n > $1 ORDER BY n LIMIT $2`,
+        `SELECT n, ${POINT_COLUMNS} FROM ${this.t.points} WHERE n > $1 ORDER BY n LIMIT $2`,
         [after, pageSize],
       );
       if (res.rows.length === 0) return;
@@ -71,22 +69,22 @@ export class PgSnapshot {
     let after = '0';
     for (;;) {
       const res = await this.client.query<AuditRow>(
-        `SELECT seq, ts, actor, action, target, outcome, details, prev_hash, hash FROM ${this.t.audit}
+        `SELECT ${AUDIT_COLUMNS} FROM ${this.t.audit}
           WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, pageSize],
       );
       if (res.rows.length === 0) return;
       yield res.rows.map(toAudit);
-      after = res.rows.at(-1)!.seq;
+      after = String(res.rows.at(-1)!.seq);
       if (res.rows.length < pageSize) return;
     }
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
-    const res = await this.client.query<{ seq: string; head_hash: string; ts: number; signature: string; key_id: string }>(
-      `SELECT seq, head_hash, ts, signature, key_id FROM ${this.t.checkpoints} ORDER BY seq ASC, n ASC`,
+    const res = await this.client.query<CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM ${this.t.checkpoints} ORDER BY seq ASC, n ASC`,
     );
-    return res.rows.map((r) => ({ seq: Number(r.seq), headHash: r.head_hash, ts: r.ts, signature: r.signature, keyId: r.key_id }));
+    return res.rows.map(toCheckpoint);
   }
 
   async close(): Promise<void> {

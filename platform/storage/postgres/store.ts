@@ -16,27 +16,28 @@ import type {
   StoredRecord,
   WriteBatch,
 } from '../port.ts';
+import { checkBytes, checkLimit, checkNumber, str } from '../shared/checks.ts';
 import {
-  checkBatch,
-  checkBytes,
-  checkLimit,
-  checkNumber,
-  isConnectionError,
-  mergePuts,
-  str,
+  AUDIT_COLUMNS,
+  CHECKPOINT_COLUMNS,
+  KEY_COLUMNS,
+  POINT_COLUMNS,
   toAudit,
+  toCheckpoint,
+  toKey,
   toPoint,
   toRecord,
   type AuditRow,
+  type CheckpointRow,
+  type KeyRow,
   type PointRow,
   type RecordRow,
-} from './rows.ts';
+} from '../shared/rows.ts';
+import { checkBatch, isConnectionError, mergePuts } from './rows.ts';
 import type { Tables } from './schema.ts';
 
 
 const RECORD_COLUMNS = 'r.kind, r.id, r.subject, r.body, r.idx, r.created_at, r.updated_at';
-const POINT_COLUMNS = 'series, id, ts, subject, body';
-const AUDIT_COLUMNS = 'seq, ts, actor, action, target, outcome, details, prev_hash, hash';
 
 export interface PgStoreOptions {
   scope: string;
@@ -227,11 +228,11 @@ export class PgStore implements Store {
   // ---- keys ----
 
   async getKeys(scope: string): Promise<StoredKey[]> {
-    const rows = await this.#rows<{ scope: string; version: number; wrapped: Buffer; wrapped_by: string; created_at: number }>(
-      `SELECT scope, version, wrapped, wrapped_by, created_at FROM ${this.#t.keys} WHERE scope = $1 ORDER BY version`,
+    const rows = await this.#rows<KeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM ${this.#t.keys} WHERE scope = $1 ORDER BY version`,
       [str('key scope', scope)],
     );
-    return rows.map((k) => ({ scope: k.scope, version: k.version, wrapped: k.wrapped, wrappedBy: k.wrapped_by, createdAt: k.created_at }));
+    return rows.map(toKey);
   }
 
   async listKeyScopes(prefix: string): Promise<string[]> {
@@ -311,11 +312,11 @@ export class PgStore implements Store {
   }
 
   async listCheckpoints(): Promise<StoredCheckpoint[]> {
-    const rows = await this.#rows<{ seq: string; head_hash: string; ts: number; signature: string; key_id: string }>(
-      `SELECT seq, head_hash, ts, signature, key_id FROM ${this.#t.checkpoints} ORDER BY seq ASC, n ASC`,
+    const rows = await this.#rows<CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM ${this.#t.checkpoints} ORDER BY seq ASC, n ASC`,
       [],
     );
-    return rows.map((c) => ({ seq: Number(c.seq), headHash: c.head_hash, ts: c.ts, signature: c.signature, keyId: c.key_id }));
+    return rows.map(toCheckpoint);
   }
 
   /** True when a connection answers and this scope's schema is there. */

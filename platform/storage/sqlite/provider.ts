@@ -3,10 +3,13 @@
 //   <dataDir>/platform.db            platform store (scope "_platform")
 //   <dataDir>/tenants/<tenantId>.db  one per tenant, opened lazily and cached
 // Tenant files sit in a 0700 directory and are 0600 (with their -wal and -shm companions).
+// The per-scope cache, open checks and drop order come from ../shared/provider-base.ts.
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PLATFORM_SCOPE, assertTenantId, type StorageProvider, type Store } from '../port.ts';
+import { PLATFORM_SCOPE, assertTenantId } from '../port.ts';
+import { ScopedStorage } from '../shared/provider-base.ts';
 import { DIR_MODE, openDatabase } from './schema.ts';
+import { SqliteSnapshot, sqliteTenants } from './snapshot.ts';
 import { SqliteStore } from './store.ts';
 
 export interface SqliteStorageOptions {
@@ -17,20 +20,16 @@ export interface SqliteStorageOptions {
 
 const DB_SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
 
-export class SqliteStorage implements StorageProvider {
+export class SqliteStorage extends ScopedStorage<SqliteStore> {
   readonly kind = 'sqlite' as const;
-  readonly #tenants = new Map<string, SqliteStore>();
   readonly #tenantsDir: string;
-  readonly #platform: SqliteStore;
-  #closed = false;
 
   private constructor(
     readonly dataDir: string,
     readonly busyTimeoutMs: number,
-    platform: SqliteStore,
   ) {
+    super();
     this.#tenantsDir = join(dataDir, 'tenants');
-    this.#platform = platform;
   }
 
   /** Use `createSqliteStorage`. Opens the platform file at once so a bad data dir fails at start-up. */
@@ -42,63 +41,57 @@ export class SqliteStorage implements StorageProvider {
     const tenantsDir = join(dataDir, 'tenants');
     mkdirSync(tenantsDir, { recursive: true, mode: DIR_MODE });
     chmodSync(tenantsDir, DIR_MODE);
-    const file = join(dataDir, 'platform.db');
-    const platform = new SqliteStore(PLATFORM_SCOPE, file, openDatabase(file, PLATFORM_SCOPE, { busyTimeoutMs }));
-    return new SqliteStorage(dataDir, busyTimeoutMs, platform);
+    const storage = new SqliteStorage(dataDir, busyTimeoutMs);
+    storage.seed(PLATFORM_SCOPE, storage.openStore(PLATFORM_SCOPE));
+    return storage;
   }
 
-  async platform(): Promise<Store> {
-    this.#assertOpen();
-    return this.#platform;
+  /** Synchronous: two concurrent callers cannot open the same file twice. */
+  protected openStore(scope: string): SqliteStore {
+    const file = scope === PLATFORM_SCOPE ? join(this.dataDir, 'platform.db') : this.tenantFile(scope);
+    return new SqliteStore(scope, file, openDatabase(file, scope, { busyTimeoutMs: this.busyTimeoutMs }));
   }
 
-  async tenant(tenantId: string): Promise<Store> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    // Synchronous from here to the map insert: two concurrent callers cannot open the file twice.
-    let store = this.#tenants.get(tenantId);
-    if (!store) {
-      const file = this.tenantFile(tenantId);
-      store = new SqliteStore(tenantId, file, openDatabase(file, tenantId, { busyTimeoutMs: this.busyTimeoutMs }));
-      this.#tenants.set(tenantId, store);
-    }
-    return store;
+  protected detachStore(store: SqliteStore): void {
+    // Its connection is closed: stores already handed out fail from now on.
+    store.closeForDrop();
   }
 
-  async dropTenant(tenantId: string): Promise<void> {
-    this.#assertOpen();
-    assertTenantId(tenantId);
-    const store = this.#tenants.get(tenantId);
-    this.#tenants.delete(tenantId);
-    // Stores already handed out fail from now on (their connection is closed).
-    store?.closeForDrop();
+  protected removeTenant(tenantId: string): void {
     const file = this.tenantFile(tenantId);
     for (const suffix of DB_SUFFIXES) rmSync(file + suffix, { force: true });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected closeEngine(stores: SqliteStore[]): void {
     const errors: unknown[] = [];
-    for (const store of [...this.#tenants.values(), this.#platform]) {
+    // Tenants first, the platform file last.
+    const ordered = [...stores.filter((s) => s.scope !== PLATFORM_SCOPE), ...stores.filter((s) => s.scope === PLATFORM_SCOPE)];
+    for (const store of ordered) {
       try {
         store.close();
       } catch (err) {
         errors.push(err);
       }
     }
-    this.#tenants.clear();
     if (errors.length > 0) throw new AggregateError(errors, 'closing sqlite stores failed');
+  }
+
+  /** A consistent read-only view of one store, through its own connection (./snapshot.ts). */
+  async openSnapshot(scope: string): Promise<SqliteSnapshot> {
+    this.assertOpen();
+    return SqliteSnapshot.open(this.dataDir, scope);
+  }
+
+  /** Tenants that have a file, sorted. */
+  async snapshotTenants(): Promise<string[]> {
+    this.assertOpen();
+    return sqliteTenants(this.dataDir);
   }
 
   /** Path of a tenant's database file (the tenant id was validated: no path tricks possible). */
   tenantFile(tenantId: string): string {
     assertTenantId(tenantId);
     return join(this.#tenantsDir, `${tenantId}.db`);
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new Error('sqlite storage is closed');
   }
 }
 

@@ -15,14 +15,26 @@ import type {
   WriteBatch,
 } from '../port.ts';
 
-import { toAudit, toPoint, toRecord, type AuditRow, type CheckpointRow, type KeyRow, type PointRow, type RecordRow } from './rows.ts';
+import { checkBatch, checkBytes, checkLimit, checkNumber } from '../shared/checks.ts';
+import {
+  AUDIT_COLUMNS,
+  POINT_COLUMNS,
+  toAudit,
+  toCheckpoint,
+  toKey,
+  toPoint,
+  toRecord,
+  type AuditRow,
+  type CheckpointRow,
+  type KeyRow,
+  type PointRow,
+  type RecordRow,
+} from '../shared/rows.ts';
 
 type Db = Database.Database;
 
 const RECORD_COLUMNS = `r.kind, r.id, r.subject, r.body, r.created_at, r.updated_at,
   (SELECT json_group_object(i.name, i.value) FROM record_index i WHERE i.kind = r.kind AND i.id = r.id) AS idx`;
-const POINT_COLUMNS = 'series, id, ts, subject, body';
-const AUDIT_COLUMNS = 'seq, ts, actor, action, target, outcome, details, prev_hash, hash';
 
 /** Dynamic queries (find/count with a varying number of index terms) are cached by their SQL;
  *  the number of shapes is small, this bound only guards against pathological callers. */
@@ -206,13 +218,7 @@ export class SqliteStore implements Store {
   // ---- keys ----
 
   async getKeys(scope: string): Promise<StoredKey[]> {
-    return this.#getKeys.all(scope).map((k) => ({
-      scope: k.scope,
-      version: k.version,
-      wrapped: k.wrapped,
-      wrappedBy: k.wrapped_by,
-      createdAt: k.created_at,
-    }));
+    return this.#getKeys.all(scope).map(toKey);
   }
 
   async listKeyScopes(prefix: string): Promise<string[]> {
@@ -263,13 +269,7 @@ export class SqliteStore implements Store {
   }
 
   async listCheckpoints(): Promise<StoredCheckpoint[]> {
-    return this.#listCheckpoints.all().map((c) => ({
-      seq: c.seq,
-      headHash: c.head_hash,
-      ts: c.ts,
-      signature: c.signature,
-      keyId: c.key_id,
-    }));
+    return this.#listCheckpoints.all().map(toCheckpoint);
   }
 
   async ping(): Promise<boolean> {
@@ -349,35 +349,4 @@ function recordFilter(
     params.push(subject);
   }
   return { sql, params };
-}
-
-function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  return limit;
-}
-
-function checkNumber(name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite number`);
-}
-
-/** Only bytes reach the body columns: a string here would be stored as TEXT (and likely be a
- *  value that skipped the keyring). Cheap checks, run before the transaction opens. */
-function checkBytes(what: string, value: unknown): void {
-  if (!Buffer.isBuffer(value)) throw new TypeError(`${what} must be a Buffer`);
-}
-
-function checkBatch(batch: WriteBatch): void {
-  for (const r of batch.put ?? []) {
-    checkBytes(`body of ${r.kind}/${r.id}`, r.body);
-    checkNumber('createdAt', r.createdAt);
-    checkNumber('updatedAt', r.updatedAt);
-    for (const [name, value] of Object.entries(r.index)) {
-      if (typeof value !== 'string') throw new TypeError(`index ${name} of ${r.kind}/${r.id} must be a string`);
-    }
-  }
-  for (const p of batch.points ?? []) {
-    checkBytes(`body of point ${p.id}`, p.body);
-    checkNumber('ts', p.ts);
-  }
 }
