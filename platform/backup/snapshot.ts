@@ -87,3 +87,18 @@ export function snapshotSourceOf(provider: StorageProvider): SnapshotSource | nu
   if (provider.kind === 'postgres' && typeof pg.openSnapshot === 'function') return postgresSnapshots(pg as PostgresSnapshotCapable);
   return null;
 }
+
+/** Residency (docs/backup.md "Backups per region"): the platform store read from the default
+ *  location, the tenant stores from a region's own location, narrowed to the tenants that belong
+ *  to the backup. A region's backup reads only the platform's signing key from the first. */
+export function composeSnapshots(opts: { platform: SnapshotSource; tenants: SnapshotSource; include?: (tenant: string) => boolean }): SnapshotSource {
+  const include = opts.include ?? (() => true);
+  return {
+    tenants: async () => (await opts.tenants.tenants()).filter(include),
+    open: (scope) => {
+      if (scope === PLATFORM_SCOPE) return opts.platform.open(scope);
+      if (!include(scope)) return Promise.reject(new Error(`tenant ${scope} does not belong to this backup's location`));
+      return opts.tenants.open(scope);
+    },
+  };
+}
