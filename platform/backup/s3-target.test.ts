@@ -50,7 +50,7 @@ describe('s3:// target spec', () => {
     expect(error?.message).not.toMatch(/wJalrSECRET|AKIAEXAMPLE/);
   });
 
-  it('refuses a shared credentials file readable by others (secrets 0600)', () => {
+  it('refuses a shared credentials file readable by others (secrets 0600, ASVS 2.10.4)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'custodia-s3cred-'));
     const file = join(dir, 'credentials');
     writeFileSync(file, '[provider-b]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n', { mode: 0o644 });
@@ -114,7 +114,7 @@ describe('S3 targets on a local S3-protocol server', () => {
     expect(err?.message).not.toContain(S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY + ' ');
   });
 
-  it('restore drill over 2 directories and 3 S3 buckets (k = 2): a missing, a truncated and an altered object are named and tolerated', { timeout: 60_000 }, async () => {
+  it('restore drill over 2 directories and 3 S3 buckets (k = 2): a missing, a truncated and an altered object are named and tolerated (ASVS 8.1.5)', { timeout: 60_000 }, async () => {
     const rig = await openRig();
     try {
       await rig.fill('acme', 'a', 8);

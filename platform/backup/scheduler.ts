@@ -107,6 +107,8 @@ export class BackupScheduler {
       if (region && (await this.opts.source.tenants()).length === 0) run.ok = true;
       else await this.#backup(run, of, now);
     } catch (err) {
+      // Also a verified backup whose pruning failed: targets that cannot delete fill up.
+      run.ok = false;
       run.error = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
     }
     return this.#finish(run, now, startedAt);

@@ -78,7 +78,7 @@ it('takes, verifies, prunes and audits backups on the interval; the last one is 
   }
 });
 
-it('the last backup and its verification are shown at once after a restart, before any new run', { timeout: 120_000 }, async () => {
+it('the last backup and its verification are shown at once after a restart, before any new run (ASVS 8.1.5)', { timeout: 120_000 }, async () => {
   const targets = ['r1', 'r2'].map((t) => join(root, t));
   const dataDir = join(root, 'restart-data');
   const config = { backup: { intervalMs: 3_600_000, keep: 3, targets, k: 1 } };
