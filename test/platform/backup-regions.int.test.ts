@@ -7,14 +7,11 @@ import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { providerFor, readMasterKey } from '../../platform/backup/master-key-source.ts';
-import { rebuildBackup } from '../../platform/backup/rebuild.ts';
-import { sqliteSnapshots } from '../../platform/backup/snapshot.ts';
-import { closeTargets, targetFor } from '../../platform/backup/targets.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
 import { main as backupMain } from '../../scripts/backup.ts';
 import { main as restoreMain } from '../../scripts/restore.ts';
+import { decodedBackups, hitsIn, tenantNeedles } from '../../validation/support/backup-scan.ts';
 import { bootHarness } from '../../validation/support/harness.ts';
 import { startLocalS3, useS3rverCredentials, type LocalS3 } from '../../validation/support/s3-server.ts';
 import { scanDir } from '../../validation/support/scan.ts';
@@ -45,44 +42,6 @@ async function run(main: (argv: string[], env: NodeJS.ProcessEnv) => Promise<num
     err.mockRestore();
   }
 }
-
-/** What identifies a tenant's data: its id, the last 24 bytes of each sealed body and wrapped key, its audit hashes. */
-async function needlesOf(dir: string, tenant: string): Promise<(string | Buffer)[]> {
-  const snapshot = await sqliteSnapshots(dir).open(tenant);
-  const out: (string | Buffer)[] = [tenant];
-  try {
-    for (const k of await snapshot.keys()) out.push(k.wrapped.subarray(-24));
-    for await (const page of snapshot.records(500)) for (const r of page) out.push(r.body.subarray(-24));
-    for await (const page of snapshot.points(500)) for (const p of page) out.push(p.body.subarray(-24));
-    for await (const page of snapshot.audit(500)) for (const e of page) out.push(e.hash);
-  } finally {
-    await snapshot.close();
-  }
-  return out;
-}
-
-/** Every backup on these targets rebuilt and laid out as bytes (sections as JSON, bodies raw). */
-async function decodedBackups(locations: string[], masterDir: string): Promise<{ scopes: string[]; bytes: Buffer }> {
-  const { key } = await readMasterKey({ dataDir: masterDir });
-  const targets = locations.map(targetFor);
-  try {
-    const ids = [...new Set((await Promise.all(targets.map((t) => t.list()))).flat())];
-    const scopes: string[] = [];
-    const parts: Buffer[] = [];
-    for (const backupId of ids) {
-      const backup = await rebuildBackup({ targets, master: providerFor(key), backupId });
-      for (const s of backup.sections) {
-        scopes.push(s.scope);
-        parts.push(Buffer.from(JSON.stringify(s)), ...s.keys.map((k) => k.wrapped), ...s.records.map((r) => r.body), ...s.points.map((p) => p.body));
-      }
-    }
-    return { scopes, bytes: Buffer.concat(parts) };
-  } finally {
-    closeTargets(targets);
-  }
-}
-
-const hitsIn = (bytes: Buffer, needles: (string | Buffer)[]) => needles.filter((n) => bytes.includes(typeof n === 'string' ? Buffer.from(n) : n)).length;
 
 it('a tenant is backed up to its own region\'s targets only, and restored and verified per region (GDPR art. 44, ASVS 8.1.5)', { timeout: 120_000 }, async () => {
   const west = join(root, 'west');
@@ -140,17 +99,22 @@ it('a tenant is backed up to its own region\'s targets only, and restored and ve
 
     // Raw scan: nothing of the south tenant in west's targets, the default targets, or in west's
     // rebuilt backups; the same scan finds it in south's (control).
-    const needles = await needlesOf(south, SOUTH);
+    const needles = await tenantNeedles(south, SOUTH);
     expect(needles.length).toBeGreaterThan(30);
     for (const dir of [...westDirs, join(s3.directory, 'west-bucket'), ...homeTargets]) expect(scanDir(dir, needles)).toEqual([]);
     const westDecoded = await decodedBackups(westTargets, home);
     expect(westDecoded.scopes.length).toBeGreaterThan(0);
     expect(westDecoded.scopes).not.toContain(SOUTH);
     expect(hitsIn(westDecoded.bytes, needles)).toBe(0);
+    // The default backup is the platform store, which names every tenant (registry, platform
+    // audit) but holds none of their data.
+    const homeDecoded = await decodedBackups(homeTargets, home);
+    expect(homeDecoded.scopes).toEqual(['_platform']);
+    expect(hitsIn(homeDecoded.bytes, needles.filter((n) => n !== SOUTH))).toBe(0);
     const southDecoded = await decodedBackups(southTargets, home);
     expect(new Set(southDecoded.scopes)).toEqual(new Set([SOUTH]));
     expect(hitsIn(southDecoded.bytes, needles)).toBe(needles.length);
-    expect(hitsIn(westDecoded.bytes, await needlesOf(west, 'tenant-a'))).toBeGreaterThan(0); // control for west
+    expect(hitsIn(westDecoded.bytes, await tenantNeedles(west, 'tenant-a'))).toBeGreaterThan(0); // control for west
   } finally {
     await h.close({ keepData: true });
   }
