@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { takeBackup } from '../platform/backup/backup.ts';
-import { foreignTargets, homeTenantsIncluded, openLocation, regionAt, regionHolding, type Location } from '../platform/backup/locations.ts';
+import { foreignTargets, homeTenantsIncluded, locationKey, openLocation, regionAt, regionHolding, type Location, type OpenedLocation } from '../platform/backup/locations.ts';
 import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
 import { composeSnapshots } from '../platform/backup/snapshot.ts';
 import { closeTargets, targetFor } from '../platform/backup/targets.ts';
@@ -105,7 +105,10 @@ async function plan(args: BackupArgs, config: Config, home: Location) {
     throw new Error(`--region ${args.region}: CUSTODIA_REGIONS names ${regions ? Object.keys(regions).sort().join(', ') : 'no regions'}`);
   }
   const region = args.region ?? (regions && args.tenant ? ((await regionHolding(regions, args.tenant)) ?? regionAt(regions, home)) : undefined);
-  const to = args.to.length > 0 ? args.to : region ? regions![region]!.backupTargets : (config.backup?.targets ?? []);
+  // A region stored in the default location and without targets of its own uses BACKUP_TARGETS.
+  const own = region ? regions![region]!.backupTargets : [];
+  const shared = !region || (own.length === 0 && locationKey(regions![region]!) === locationKey(home));
+  const to = args.to.length > 0 ? args.to : shared ? (config.backup?.targets ?? []) : own;
   if (to.length === 0) throw new Error(`--to needs at least one target${region ? ` (region ${region} names no backupTargets)` : ' (BACKUP_TARGETS is not set)'}`);
   const foreign = regions ? foreignTargets(regions, region, to) : [];
   if (foreign.length > 0) {
@@ -120,15 +123,14 @@ async function backup(args: BackupArgs, env: NodeJS.ProcessEnv): Promise<number>
   const dataDir = resolve(args.dataDir);
   const home: Location = config.storeUrl ? { storeUrl: config.storeUrl, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) } : { dataDir };
   const { region, to, location } = await plan(args, config, home);
-  const { key } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir });
   const targets = to.map(targetFor);
   const k = args.k ?? Math.ceil(targets.length / 2);
-  const platform = await openLocation(home);
-  const opened = region && location !== home ? await openLocation(location).catch(async (err: unknown) => {
-    await platform.close();
-    throw err;
-  }) : platform;
+  const { key } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir });
+  let platform: OpenedLocation | undefined;
+  let opened: OpenedLocation | undefined;
   try {
+    platform = await openLocation(home);
+    opened = region && location !== home ? await openLocation(location) : platform;
     const source = composeSnapshots({
       platform: platform.source,
       tenants: opened.source,
@@ -151,8 +153,8 @@ async function backup(args: BackupArgs, env: NodeJS.ProcessEnv): Promise<number>
   } finally {
     key.fill(0);
     closeTargets(targets);
-    if (opened !== platform) await opened.close();
-    await platform.close();
+    if (opened && opened !== platform) await opened.close();
+    await platform?.close();
   }
 }
 
