@@ -94,3 +94,34 @@ describe('configuration', () => {
     expect(a.demo.enabled).toBe(false);
   });
 });
+
+describe('backup targets and residency', () => {
+  const s3 = 's3://custodia-backups/site-a?endpoint=http://127.0.0.1:9000&region=eu-west-3';
+  const on = { BACKUP_INTERVAL_MINUTES: '60', CUSTODIA_DATA_DIR: '/srv/home' };
+  const regions = (r: object) => JSON.stringify(r);
+
+  it('keeps an s3:// target as written and makes directories absolute', () => {
+    expect(loadConfig({ ...on, BACKUP_TARGETS: `/mnt/a,${s3}` }).backup?.targets).toEqual(['/mnt/a', s3]);
+    expect(loadConfig({ CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/srv/west', backupTargets: [s3, '/mnt/w'], backupK: 2 } }) }).regions?.['eu-west']).toEqual({
+      dataDir: '/srv/west',
+      backupTargets: [s3, '/mnt/w'],
+      backupK: 2,
+    });
+  });
+
+  it.each([
+    [{ ...on, BACKUP_TARGETS: `${s3},${s3}` }, 'BACKUP_TARGETS names the same target twice'],
+    [{ CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/w', backupTargets: ['/t'] }, 'eu-south': { store: '/s', backupTargets: ['/t'] } }) }, 'eu-west and eu-south share a backup target'],
+    [{ CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/w', backupTargets: ['/t'], backupK: 2 } }) }, 'eu-west.backupK must be at most'],
+    [{ ...on, BACKUP_TARGETS: '/t', CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/w', backupTargets: ['/t'] } }) }, 'eu-west.backupTargets shares a target with BACKUP_TARGETS'],
+    [{ ...on, BACKUP_TARGETS: '/t', CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/w' } }) }, 'eu-west.backupTargets is empty, but scheduled backups are on'],
+  ])('refuses a backup layout that would put one region on another\'s targets or leave it out: %#', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('a region stored in the default location may use the default targets', () => {
+    const config = loadConfig({ ...on, BACKUP_TARGETS: '/t', CUSTODIA_REGIONS: regions({ 'eu-west': { store: '/srv/home' }, 'eu-south': { store: '/s', backupTargets: ['/u'] } }) });
+    expect(config.regions?.['eu-west']?.backupTargets).toEqual([]);
+  });
+});

@@ -82,7 +82,7 @@ export const envSchema = z.object({
   BACKUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
   /** How many backups each target keeps; older ones are pruned after a verified backup. */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
-  /** Comma-separated target directories, one shard each (1 to 16). */
+  /** Comma-separated targets (directories or s3:// specs), one shard each (1 to 16). */
   BACKUP_TARGETS: z.string().optional(),
   /** Targets needed to restore; default half of them, rounded up. */
   BACKUP_K: z.coerce.number().int().min(1).max(16).optional(),
@@ -110,6 +110,8 @@ const regionLocationSchema = z
     /** A directory (sqlite files) or a postgres:// / mongodb:// URL. */
     store: z.string().min(1),
     backupTargets: z.array(z.string().min(1)).max(16).default([]),
+    /** Shards needed to restore a backup of this region (default half its targets, rounded up). */
+    backupK: z.number().int().min(1).max(16).optional(),
   })
   .strict();
 const regionsSchema = z
@@ -182,6 +184,7 @@ export interface RegionLocation {
   storeUrl?: string;
   mongodbUri?: string;
   backupTargets: string[];
+  backupK?: number;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.HTTPS_CERT) !== Boolean(e.HTTPS_KEY)) {
     throw new ConfigError('invalid configuration: HTTPS_CERT and HTTPS_KEY must be set together');
   }
+  const regions = e.CUSTODIA_REGIONS ? parseRegions(e.CUSTODIA_REGIONS) : undefined;
+  const backup = backupSchedule(e);
+  if (regions && backup.backup) checkBackupResidency(regions, backup.backup.targets, store.storeUrl ?? resolve(e.CUSTODIA_DATA_DIR));
   return {
     dataDir: resolve(e.CUSTODIA_DATA_DIR),
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
@@ -241,8 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
-    ...(e.CUSTODIA_REGIONS ? { regions: parseRegions(e.CUSTODIA_REGIONS) } : {}),
-    ...backupSchedule(e),
+    ...(regions ? { regions } : {}),
+    ...backup,
     retention: { checkMs: e.RETENTION_CHECK_MINUTES * 60_000 },
     ...clusterSelection(e.CUSTODIA_REDIS_URL, e.CUSTODIA_NODE_ID, store.storeUrl),
     notify: {
@@ -262,12 +268,16 @@ function backupSchedule(e: Env): Pick<Config, 'backup'> {
     if (targets.length > 0) throw new ConfigError('invalid configuration: BACKUP_TARGETS is set but BACKUP_INTERVAL_MINUTES is not');
     return {};
   }
-  if (targets.length === 0 || targets.length > 16) throw new ConfigError('invalid configuration: BACKUP_TARGETS must list 1 to 16 directories, comma separated');
-  if (new Set(targets.map((t) => resolve(t))).size !== targets.length) throw new ConfigError('invalid configuration: BACKUP_TARGETS names the same directory twice');
+  if (targets.length === 0 || targets.length > 16) throw new ConfigError('invalid configuration: BACKUP_TARGETS must list 1 to 16 directories or s3:// targets, comma separated');
+  if (new Set(targets.map(backupLocation)).size !== targets.length) throw new ConfigError('invalid configuration: BACKUP_TARGETS names the same target twice');
   const k = e.BACKUP_K ?? Math.ceil(targets.length / 2);
   if (k > targets.length) throw new ConfigError(`invalid configuration: BACKUP_K must be at most the number of BACKUP_TARGETS (${targets.length})`);
-  return { backup: { intervalMs: e.BACKUP_INTERVAL_MINUTES * 60_000, keep: e.BACKUP_KEEP, targets: targets.map((t) => resolve(t)), k } };
+  return { backup: { intervalMs: e.BACKUP_INTERVAL_MINUTES * 60_000, keep: e.BACKUP_KEEP, targets: targets.map(backupLocation), k } };
 }
+
+/** A backup target as configured: a directory made absolute, or an s3:// spec kept as written
+ *  (platform/backup/s3-target.ts parses it; credentials never go in it). */
+export const backupLocation = (t: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : resolve(t));
 
 /** CUSTODIA_REGIONS: JSON, each store a directory or a database URL; two regions may not share a
  *  location (that would put both regions' bytes in one place). */
@@ -299,9 +309,32 @@ export function parseRegions(text: string): Record<string, RegionLocation> {
     const other = seen.get(key);
     if (other) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${other} and ${name} share one storage location`);
     seen.set(key, name);
-    out[name] = { ...where, backupTargets: loc.backupTargets.map((t) => resolve(t)) };
+    if (loc.backupK !== undefined && loc.backupK > loc.backupTargets.length) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.backupK must be at most the number of its backupTargets`);
+    out[name] = { ...where, backupTargets: loc.backupTargets.map(backupLocation), ...(loc.backupK ? { backupK: loc.backupK } : {}) };
+  }
+  const owner = new Map<string, string>();
+  for (const [name, loc] of Object.entries(out)) {
+    if (new Set(loc.backupTargets).size !== loc.backupTargets.length) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.backupTargets names the same target twice`);
+    for (const t of loc.backupTargets) {
+      const other = owner.get(t);
+      if (other) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${other} and ${name} share a backup target`);
+      owner.set(t, name);
+    }
   }
   return out;
+}
+
+/** Residency of backups: a region's tenants are backed up to its own targets only, so no target
+ *  may serve both a region and the default schedule (BACKUP_TARGETS), and a region stored apart
+ *  from the default location needs targets of its own (its tenants would not be backed up). */
+function checkBackupResidency(regions: Record<string, RegionLocation>, defaults: string[], home: string): void {
+  for (const [name, loc] of Object.entries(regions)) {
+    const where = loc.storeUrl ?? loc.mongodbUri ?? loc.dataDir;
+    if (loc.backupTargets.length === 0 && where !== home) {
+      throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.backupTargets is empty, but scheduled backups are on and ${name} is stored apart from the default location`);
+    }
+    if (loc.backupTargets.some((t) => defaults.includes(t))) throw new ConfigError(`invalid configuration: CUSTODIA_REGIONS ${name}.backupTargets shares a target with BACKUP_TARGETS`);
+  }
 }
 
 /** Cluster mode needs Redis and a store every node shares; the embedded SQLite file is not one.

@@ -1,6 +1,7 @@
-// `npm run audit:verify`: verifies every audit chain in the data directory — the platform's and
-// each tenant's — against the published Ed25519 public key (audit-signing.pub.pem), so the check
-// needs no signing secret. Prints one line per chain; exits 1 when any chain is broken.
+// `npm run audit:verify`: verifies every audit chain of the platform — the platform's and each
+// tenant's, each read from its region's location under CUSTODIA_REGIONS — against the published
+// Ed25519 public key (audit-signing.pub.pem), so the check needs no signing secret. Prints one
+// line per chain; exits 1 when any chain is broken.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { createStorage } from '../platform/storage/index.ts';
 import { PLATFORM_SCOPE, type Store, type StoredAuditEntry } from '../platform/storage/port.ts';
 import { TenantRegistry } from '../platform/tenancy/tenants.ts';
 
-const flagsSchema = z.object({ tenant: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/).optional(), json: z.boolean().default(false), help: z.boolean().default(false) }).strict();
+const flagsSchema = z.object({ tenant: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/).optional(), region: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/).optional(), json: z.boolean().default(false), help: z.boolean().default(false) }).strict();
 
 async function readAll(store: Store): Promise<StoredAuditEntry[]> {
   const out: StoredAuditEntry[] = [];
@@ -27,14 +28,29 @@ async function readAll(store: Store): Promise<StoredAuditEntry[]> {
   }
 }
 
-export async function verifyAll(dataDir: string, only?: string) {
-  const config = { ...loadConfig(), dataDir };
+/** Chains to verify: all, one tenant's, or those of one region's tenants (with the platform's). */
+export interface VerifySelection {
+  tenant?: string;
+  region?: string;
+}
+
+export async function verifyAll(dataDir: string, only: string | VerifySelection = {}, env: NodeJS.ProcessEnv = process.env) {
+  const select: VerifySelection = typeof only === 'string' ? { tenant: only } : only;
+  const config = { ...loadConfig(env), dataDir };
+  if (select.region && !config.regions?.[select.region]) {
+    throw new Error(`--region ${select.region}: CUSTODIA_REGIONS names ${config.regions ? Object.keys(config.regions).sort().join(', ') : 'no regions'}`);
+  }
   const storage = await createStorage(config);
   try {
     const publicKey = await readFile(join(dataDir, PUBLIC_KEY_FILE), 'utf8');
     const scopes: Scopes = new Scopes(storage, createKeyring({ master: await createMasterKeyProvider(config), storeFor: (s) => scopes.store(s) }));
     const tenants = new TenantRegistry(await scopes.records(PLATFORM_SCOPE), storage, scopes.keyring);
-    const chains = only ? [only] : [PLATFORM_SCOPE, ...(await tenants.list()).map((t) => t.id)];
+    // Residency: each tenant's chain is read in its region's location, as the platform does.
+    await tenants.placeAll();
+    const all = await tenants.list();
+    const chains = select.tenant
+      ? [select.tenant]
+      : [PLATFORM_SCOPE, ...all.filter((t) => !select.region || t.region === select.region).map((t) => t.id)];
     const results = [];
     for (const scope of chains) {
       const store = await scopes.store(scope);
@@ -51,17 +67,19 @@ export async function verifyAll(dataDir: string, only?: string) {
 async function main() {
   let flags: z.infer<typeof flagsSchema>;
   try {
-    const { values } = parseArgs({ options: { tenant: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({ options: { tenant: { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
     flags = flagsSchema.parse(values);
   } catch (err) {
     console.error(`audit:verify: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (see --help)`);
     process.exit(2);
   }
   if (flags.help) {
-    console.log('npm run audit:verify [-- --tenant ID] [--json]\n  Verifies the audit hash chains and signed checkpoints in CUSTODIA_DATA_DIR (default ./data).\n  --tenant ID   only this tenant\'s chain\n  --json        machine-readable output');
+    console.log(
+      'npm run audit:verify [-- --tenant ID | --region NAME] [--json]\n  Verifies the audit hash chains and signed checkpoints in CUSTODIA_DATA_DIR (default ./data),\n  each tenant\'s read from its region\'s location when CUSTODIA_REGIONS is set.\n  --tenant ID     only this tenant\'s chain (found in its region)\n  --region NAME   the platform\'s chain and those of this region\'s tenants\n  --json          machine-readable output',
+    );
     return;
   }
-  const results = await verifyAll(loadConfig().dataDir, flags.tenant);
+  const results = await verifyAll(loadConfig().dataDir, { ...(flags.tenant ? { tenant: flags.tenant } : {}), ...(flags.region ? { region: flags.region } : {}) });
   if (flags.json) console.log(JSON.stringify(results, null, 2));
   else
     for (const r of results) {

@@ -1,6 +1,7 @@
-// `npm run restore -- --from DIR DIR…`: rebuilds a backup from any k of its targets into an empty
+// `npm run restore -- --from TARGET…`: rebuilds a backup from any k of its targets into an empty
 // data directory (or MongoDB database), whole platform or one tenant, verifies it and prints a
-// report (platform/backup/rebuild.ts and restore.ts; docs/backup.md).
+// report (platform/backup/rebuild.ts and restore.ts; docs/backup.md). A backup of a region's
+// tenants is restored into that region's location (CUSTODIA_REGIONS) and nowhere else.
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,9 @@ import { z } from 'zod';
 import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
 import { rebuildBackup } from '../platform/backup/rebuild.ts';
 import { formatRestoreReport, restoreBackup } from '../platform/backup/restore.ts';
-import { targetFor } from '../platform/backup/targets.ts';
+import { closeTargets, targetFor } from '../platform/backup/targets.ts';
+import type { Manifest } from '../platform/backup/format.ts';
+import { loadConfig, type RegionLocation } from '../platform/config.ts';
 import { MASTER_KEY_FILE } from '../platform/crypto/master-key.ts';
 import { acquireDataLock } from '../platform/data-lock.ts';
 import { createStorage } from '../platform/storage/index.ts';
@@ -21,10 +24,13 @@ Usage:
   npm run restore -- --from <dir> [<dir>…] [options]
 
 Options:
-  --from <dir>…            the backup's targets; damaged or missing ones are reported and skipped
+  --from <target>…         the backup's targets (directories or s3:// specs, see backup --help);
+                           damaged or missing ones are reported and skipped
   --to-data-dir <dir>      data directory to restore into (default CUSTODIA_DATA_DIR or ./data);
                            the stores restored must be empty there (with MONGODB_URI: that database)
   --tenant <id>            restore this tenant only, leaving every other store untouched
+  --region <name>          require the backup to be of this region (CUSTODIA_REGIONS); a region's
+                           backup is always restored into its region's location
   --id <backup id>         which backup (default: the newest on any target)
   --master-key-file <f>    the master key as a file (64 hex characters); or CUSTODIA_MASTER_KEY;
   --shares <file>…         or custodian share files (npm run keys:escrow), enough of them
@@ -39,6 +45,7 @@ const argsSchema = z
     from: z.array(z.string().min(1)).min(1, 'needs at least one target'),
     dataDir: z.string().min(1),
     tenant: z.string().regex(TENANT_ID_PATTERN, 'must be 2-40 of a-z, 0-9 and "-", starting with a letter').optional(),
+    region: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'is not a region name').optional(),
     id: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$/, 'is not a backup id').optional(),
     masterKeyFile: z.string().min(1).optional(),
     shares: z.array(z.string().min(1)).optional(),
@@ -52,6 +59,7 @@ const FLAGS = {
   from: { type: 'string', multiple: true },
   'to-data-dir': { type: 'string' },
   tenant: { type: 'string' },
+  region: { type: 'string' },
   id: { type: 'string' },
   'master-key-file': { type: 'string' },
   shares: { type: 'string', multiple: true },
@@ -79,6 +87,7 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): RestoreArgs | '
     from: lists.from,
     dataDir: values['to-data-dir'] ?? env.CUSTODIA_DATA_DIR ?? './data',
     tenant: values.tenant,
+    region: values.region,
     id: values.id,
     masterKeyFile: values['master-key-file'],
     shares: lists.shares.length ? lists.shares : undefined,
@@ -117,22 +126,29 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
   const { key, from } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, keyFile: args.masterKeyFile, shareFiles: args.shares, dataDir, offerFlags: true });
   const master = providerFor(key);
   console.log(`master key from ${from}`);
+  const targets = args.from.map(targetFor);
   const backup = await rebuildBackup({
-    targets: args.from.map(targetFor),
+    targets,
     master,
     ...(args.id ? { backupId: args.id } : {}),
     ...(args.publicKey ? { publicKeyPem: await readFile(args.publicKey, 'utf8') } : {}),
-  });
-  const whole = args.tenant === undefined && 'platform' in backup.manifest.of;
-  console.log(`restoring ${args.tenant ? `tenant ${args.tenant}` : 'platform' in backup.manifest.of ? 'the platform' : `tenant ${backup.manifest.of.tenant}`} from backup ${backup.manifest.id} into ${env.MONGODB_URI ? 'MongoDB' : dataDir}`);
+  }).finally(() => closeTargets(targets));
+  const { of } = backup.manifest;
+  const region = destinationRegion(of, args.region, env);
+  const whole = args.tenant === undefined && 'platform' in of;
+  const where: Omit<RegionLocation, 'backupTargets'> = region ? region.location : { dataDir, ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}) };
+  const into = where.storeUrl ?? (where.mongodbUri ? 'MongoDB' : where.dataDir);
+  const what = args.tenant ? `tenant ${args.tenant}` : 'platform' in of ? 'the platform' : 'tenant' in of ? `tenant ${of.tenant}` : `the tenants of region ${of.region}`;
+  console.log(`restoring ${what} from backup ${backup.manifest.id} into ${region ? `region ${region.name}: ` : ''}${into}`);
 
   const keyFile = join(dataDir, MASTER_KEY_FILE);
   if (whole && !env.CUSTODIA_MASTER_KEY && existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim().toLowerCase() !== key.toString('hex')) {
     throw new Error(`${keyFile} holds another master key; the restored data needs the backup's (restore into an empty data directory)`);
   }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const lock = await acquireDataLock(dataDir);
-  const storage = await createStorage({ dataDir, mongodbUri: env.MONGODB_URI });
+  const lockDir = where.dataDir ?? dataDir;
+  await mkdir(lockDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireDataLock(lockDir);
+  const storage = await createStorage(region ? { dataDir: where.dataDir ?? dataDir, mongodbUri: where.mongodbUri, ...(where.storeUrl ? { storeUrl: where.storeUrl } : {}) } : { dataDir, mongodbUri: env.MONGODB_URI });
   try {
     const report = await restoreBackup({
       backup,
@@ -156,6 +172,18 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
     await storage.close();
     await lock.release();
   }
+}
+
+/** Residency: a backup that names a region goes back into that region's location only. */
+function destinationRegion(of: Manifest['of'], asked: string | undefined, env: NodeJS.ProcessEnv): { name: string; location: RegionLocation } | undefined {
+  const region = 'region' in of ? of.region : undefined;
+  if (asked !== undefined && asked !== region) {
+    throw new Error(`the backup is ${region ? `of region ${region}` : 'of the default location'}; it is not restored into region ${asked}`);
+  }
+  if (!region) return undefined;
+  const location = loadConfig(env).regions?.[region];
+  if (!location) throw new Error(`the backup holds tenants of region ${region}, and CUSTODIA_REGIONS names no location for it`);
+  return { name: region, location };
 }
 
 async function writeKeyFile(file: string, key: Buffer): Promise<void> {

@@ -14,6 +14,7 @@ import { healthcareFutureReading } from './scenarios/healthcare-future-reading.t
 import { isolation } from './scenarios/isolation.ts';
 import { residencyPlacement } from './scenarios/residency-placement.ts';
 import { backupRestoreDrill } from './scenarios/backup-restore-drill.ts';
+import { backupRegionResidency } from './scenarios/backup-region-residency.ts';
 import { lightingAstroSchedule } from './scenarios/lighting-astro-schedule.ts';
 import { lightingEnergy } from './scenarios/lighting-energy.ts';
 import { lightingFailure } from './scenarios/lighting-failure.ts';
@@ -35,6 +36,7 @@ export const CATALOGUE: readonly Scenario[] = [
   encryptionScan,
   residencyPlacement,
   backupRestoreDrill,
+  backupRegionResidency,
   encryptionMoved,
   keysRotateShred,
   durabilityKill9,

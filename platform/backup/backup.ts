@@ -15,7 +15,7 @@ import { MANIFEST_FILE, shardFile, type BackupTarget } from './targets.ts';
 
 export interface BackupOptions {
   source: SnapshotSource;
-  of: { platform: true } | { tenant: string };
+  of: Manifest['of'];
   targets: readonly BackupTarget[];
   k: number;
   master: MasterKeyProvider;
@@ -72,7 +72,10 @@ export async function takeBackup(opts: BackupOptions): Promise<BackupResult> {
   } finally {
     await platformSnapshot.close();
   }
-  const tenants = 'platform' in opts.of ? await opts.source.tenants() : [opts.of.tenant];
+  // A region's backup holds its tenants' stores only: the platform store stays with the default
+  // location's backups, and its key above only signs the manifest.
+  const tenants = 'tenant' in opts.of ? [opts.of.tenant] : await opts.source.tenants();
+  if (tenants.length === 0 && !('platform' in opts.of)) throw new Error(`region ${'region' in opts.of ? opts.of.region : ''} holds no tenant store to back up`);
   for (const tenant of tenants) {
     const snapshot = await opts.source.open(tenant);
     try {

@@ -44,11 +44,19 @@ export const storeSummarySchema = z.object({
 });
 export type StoreSummary = z.infer<typeof storeSummarySchema>;
 
+const REGION_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+
 export const manifestSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
   id: z.string().regex(/^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$/),
   createdAt: count,
-  of: z.union([z.object({ platform: z.literal(true) }), z.object({ tenant: z.string().regex(TENANT_ID_PATTERN) })]),
+  /** The platform (its store and the tenants of the default location), one tenant, or the
+   *  tenants of one region (residency: a region's backups go to its own targets only). */
+  of: z.union([
+    z.object({ platform: z.literal(true) }),
+    z.object({ tenant: z.string().regex(TENANT_ID_PATTERN), region: z.string().regex(REGION_NAME).optional() }),
+    z.object({ region: z.string().regex(REGION_NAME) }),
+  ]),
   /** The master key that wraps the keys inside (fingerprint only). */
   masterKeyId: z.string(),
   stores: z.array(storeSummarySchema).min(1),

@@ -5,7 +5,7 @@
 // in-memory store of unit tests. The platform keeps ingesting while a backup reads what was
 // committed when each store's snapshot began.
 import { SqliteSnapshot, sqliteTenants } from '../storage/sqlite/snapshot.ts';
-import type { StorageProvider } from '../storage/port.ts';
+import { PLATFORM_SCOPE, type StorageProvider } from '../storage/port.ts';
 import { providerSnapshots, snapshotsOf, type SnapshotCapable, type SnapshotSource } from '../storage/snapshot.ts';
 
 export type { Pages, SnapshotCapable, SnapshotSource, StoreSnapshot } from '../storage/snapshot.ts';
@@ -34,4 +34,19 @@ export function postgresSnapshots(storage: PostgresSnapshotCapable): SnapshotSou
  *  that does not, such as a test double). */
 export function snapshotSourceOf(provider: StorageProvider): SnapshotSource | null {
   return providerSnapshots(provider);
+}
+
+/** Residency (docs/backup.md "Backups per region"): the platform store read from the default
+ *  location, the tenant stores from a region's own location, narrowed to the tenants that belong
+ *  to the backup. A region's backup reads only the platform's signing key from the first. */
+export function composeSnapshots(opts: { platform: SnapshotSource; tenants: SnapshotSource; include?: (tenant: string) => boolean }): SnapshotSource {
+  const include = opts.include ?? (() => true);
+  return {
+    tenants: async () => (await opts.tenants.tenants()).filter(include),
+    open: (scope) => {
+      if (scope === PLATFORM_SCOPE) return opts.platform.open(scope);
+      if (!include(scope)) return Promise.reject(new Error(`tenant ${scope} does not belong to this backup's location`));
+      return opts.tenants.open(scope);
+    },
+  };
 }

@@ -1,13 +1,13 @@
-// Where backup shards go. A target holds, per backup id, the signed manifest and one shard.
-// Directory targets exist today; an S3-compatible target implements the same four methods
-// (put = PutObject, get = GetObject, list = ListObjectsV2 with a delimiter) — see docs/backup.md.
+// Where backup shards go. A target holds, per backup id, the signed manifest and one shard:
+// a directory (below) or S3-compatible object storage (./s3-target.ts); docs/backup.md.
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { S3Target, checkCredentialsFile, parseS3Target } from './s3-target.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const shardFile = (index: number) => `shard-${index}.bin`;
-const BACKUP_ID = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$/;
+export const BACKUP_ID = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$/;
 
 export interface BackupTarget {
   /** How reports name this target (a path or a URL, never a credential). */
@@ -73,15 +73,26 @@ export class DirectoryTarget implements BackupTarget {
   }
 }
 
-function checkNames(backupId: string, name: string): void {
+export function checkNames(backupId: string, name: string): void {
   if (!BACKUP_ID.test(backupId)) throw new Error(`invalid backup id ${JSON.stringify(backupId)}`);
   if (name !== MANIFEST_FILE && !/^shard-\d{1,3}\.bin$/.test(name)) throw new Error(`invalid backup object ${JSON.stringify(name)}`);
 }
 
-/** A target from a command-line location. Only directories today. */
+export const isUrlTarget = (location: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+
+/** A target from a location: `s3://bucket/prefix?…` or a directory. */
 export function targetFor(location: string): BackupTarget {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new Error(`${location}: only directory targets are supported so far (S3-compatible targets are planned)`);
+  if (/^s3:\/\//i.test(location)) {
+    checkCredentialsFile();
+    return new S3Target(parseS3Target(location));
+  }
+  if (isUrlTarget(location)) {
+    throw new Error(`${location.split(':')[0]}:// targets are not supported: a target is a directory or s3://bucket/prefix`);
   }
   return new DirectoryTarget(location);
+}
+
+/** Releases a target's connections (S3 clients keep sockets open). */
+export function closeTargets(targets: readonly BackupTarget[]): void {
+  for (const t of targets) (t as { close?: () => void }).close?.();
 }

@@ -1,10 +1,7 @@
 // Builds the platform services once, for the composition root (platform/server.ts) and for the
 // tests that need the real services without HTTP or MQTT (test/support/services.ts): one wiring,
 // so a test cannot drift from what the server runs.
-import { BackupScheduler } from '../backup/scheduler.ts';
-import { snapshotSourceOf } from '../backup/snapshot.ts';
-import { targetFor } from '../backup/targets.ts';
-import { RegionalStorage } from '../storage/regions.ts';
+import { buildSchedules, type BackupSchedules } from '../backup/schedules.ts';
 import { RetentionJob } from './retention.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAudit } from '../audit/log.ts';
@@ -92,28 +89,16 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     },
   };
 
-  let backups: BackupScheduler | undefined;
-  if (config.backup) {
-    const home = storage instanceof RegionalStorage ? storage.home : storage;
-    const source = snapshotSourceOf(home);
-    if (!source) {
-      await storage.close().catch(() => undefined);
-      throw new Error(`scheduled backups need a snapshot reader, which the ${home.kind} store has not yet (unset BACKUP_INTERVAL_MINUTES)`);
-    }
-    backups = new BackupScheduler({
-      source,
-      targets: config.backup.targets.map(targetFor),
-      k: config.backup.k,
-      keep: config.backup.keep,
-      intervalMs: config.backup.intervalMs,
-      master,
-      audit: auditService,
-      now,
-      onError: (err) => logger.error({ err }, 'scheduled backup failed'),
-    });
-  }
-
   const platformRecords = await scopes.records(PLATFORM_SCOPE);
+  let backups: BackupSchedules | undefined;
+  try {
+    backups = buildSchedules({ config, storage, master, audit: auditService, records: platformRecords, now, onError: (err) => logger.error({ err }, 'scheduled backup failed') }) ?? undefined;
+    // The last runs saved before a restart are shown at once (GET /api/v1/backups/last).
+    await backups?.loadLast();
+  } catch (err) {
+    await storage.close().catch(() => undefined);
+    throw err;
+  }
   const bus = new EventBus();
   const identityEvents = new IdentityEvents();
   const metrics = new Registry();

@@ -18,7 +18,7 @@ import type { AuditEvent, AuditSink } from './audit-sink.ts';
 import type { CommandService } from './commands.ts';
 import type { Scopes } from './scopes.ts';
 import type { SeriesService } from './series.ts';
-import type { BackupScheduler } from '../backup/scheduler.ts';
+import type { BackupSchedules } from '../backup/schedules.ts';
 import type { RetentionJob } from './retention.ts';
 import type { NotificationService } from '../notify/service.ts';
 
@@ -50,8 +50,9 @@ export interface PlatformServices {
   /** Outbound alarm notifications: webhooks and e-mail (platform/notify/). */
   notifications: NotificationService;
   metrics: Registry;
-  /** Scheduled backups, when BACKUP_INTERVAL_MINUTES is set (platform/backup/scheduler.ts). */
-  backups?: BackupScheduler;
+  /** Scheduled backups, when BACKUP_INTERVAL_MINUTES is set: the default location's and one per
+   *  region with backup targets (platform/backup/schedules.ts). */
+  backups?: BackupSchedules;
   /** Deletes readings past each tenant's retention period (platform/services/retention.ts). */
   retention?: RetentionJob;
   /** Readiness of the parts /readyz reports on. */

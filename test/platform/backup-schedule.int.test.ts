@@ -78,6 +78,34 @@ it('takes, verifies, prunes and audits backups on the interval; the last one is 
   }
 });
 
+it('the last backup and its verification are shown at once after a restart, before any new run (ASVS 8.1.5)', { timeout: 120_000 }, async () => {
+  const targets = ['r1', 'r2'].map((t) => join(root, t));
+  const dataDir = join(root, 'restart-data');
+  const config = { backup: { intervalMs: 3_600_000, keep: 3, targets, k: 1 } };
+  const first = await bootHarness({ store: 'sqlite', dataDir, config });
+  let run;
+  try {
+    run = await first.platform.services.backups!.runOnce();
+    expect(run.ok).toBe(true);
+  } finally {
+    await first.close({ keepData: true });
+  }
+  const again = await bootHarness({ store: 'sqlite', dataDir, provision: false, config });
+  try {
+    const full = await (await again.as('root-admin')).get('/api/v1/backups/last');
+    expect(full.status).toBe(200);
+    expect(full.body).toMatchObject({ id: run.id, startedAt: run.startedAt, ok: true, verification: { ok: true, at: run.verification!.at }, stores: ['_platform', 'tenant-a', 'tenant-b'] });
+    expect(full.body.targets.map((t: { label: string }) => t.label)).toEqual(targets);
+    const narrowed = await (await again.as(again.tenants.a.users['tenant-admin'])).get('/api/v1/backups/last');
+    expect(narrowed.body).toMatchObject({ id: run.id, includesTenant: true, verification: { ok: true } });
+    // Kept sealed in the platform store, like every record there.
+    const raw = await (await again.platform.services.storage.platform()).get('backup.last-run', 'default');
+    expect(raw?.body.includes(Buffer.from(run.id!))).toBe(false);
+  } finally {
+    await again.close();
+  }
+});
+
 it('GET /api/v1/backups/last is a 404 problem when scheduling is off', async () => {
   const h = await bootHarness({ store: 'sqlite' });
   try {
