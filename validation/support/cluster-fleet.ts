@@ -59,6 +59,7 @@ export interface ClusterFleetReport {
   latencyP99Ms: number;
 }
 
+// size: one child process's whole life (read the plan, connect the fleet, publish, report on request) kept in one closure so the counters it reports are the ones the handlers update
 async function main(): Promise<void> {
   const rl = createInterface({ input: process.stdin });
   const line = await new Promise<string>((resolve, reject) => {
