@@ -381,5 +381,5 @@ describe('REST fuzzing (ASVS 5.1.3, 13.2.5)', () => {
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(200);
     expect(unhandled).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
