@@ -60,6 +60,36 @@ describe.skipIf(!module)('Pkcs11MasterKeyProvider (SoftHSM2)', () => {
     }
   });
 
+  it('refuses a key planted under its label that could leave the token (ETSI 5.4-1; ASVS 6.4.1)', async () => {
+    const lib = new pkcs11js.PKCS11();
+    lib.load(module!);
+    try {
+      lib.C_Initialize();
+    } catch (err) {
+      if (!(err as Error).message.includes('CKR_CRYPTOKI_ALREADY_INITIALIZED')) throw err;
+    }
+    const t = tokens['unit-b']!;
+    const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === t.label)!;
+    const session = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    try {
+      lib.C_Login(session, pkcs11js.CKU_USER, t.pin);
+      lib.C_GenerateKey(session, { mechanism: pkcs11js.CKM_AES_KEY_GEN }, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_SECRET_KEY },
+        { type: pkcs11js.CKA_VALUE_LEN, value: 32 },
+        { type: pkcs11js.CKA_LABEL, value: 'planted' },
+        { type: pkcs11js.CKA_ID, value: randomBytes(8) },
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_SENSITIVE, value: false },
+        { type: pkcs11js.CKA_EXTRACTABLE, value: true },
+        { type: pkcs11js.CKA_ENCRYPT, value: true },
+        { type: pkcs11js.CKA_DECRYPT, value: true },
+      ]);
+    } finally {
+      lib.C_CloseSession(session);
+    }
+    await expect(Pkcs11MasterKeyProvider.open(t.settings('planted'))).rejects.toThrow(/extractable or not sensitive; refusing/);
+  });
+
   it('wraps inside the token with AES-GCM bound to its context, in a versioned format; the same key is found again on the next start (ASVS 6.2.1)', async () => {
     const first = await openProvider(tokens['unit-a']!.settings());
     const plain = randomBytes(32);
