@@ -132,6 +132,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     logger,
     storage,
     keyring,
+    ...(opts.master ? {} : { ownedMaster: master }),
     scopes,
     audit: auditService,
     bus,
