@@ -36,7 +36,7 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('a copy of the whole data directory opens nothing without the token, and opens with it (ETSI 5.4-1; ASVS 6.4.1, 6.2.1)', async () => {
+  it('a copy of the whole data directory opens nothing without the token (nor with a wrong PIN), and opens with it (ETSI 5.4-1; ASVS 6.4.1, 6.2.1)', async () => {
     const hsm = tokens['hsm-main']!.settings();
     const h = await bootHarness({ config: { hsm } });
     dirs.push(h.config.dataDir);
@@ -69,6 +69,10 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
     await expect(bootHarness({ dataDir: copy, provision: false, config: { hsm: tokens['hsm-other']!.settings() } })).rejects.toThrow(
       /wrapped by master key pkcs11:/,
     );
+    // The token with a wrong PIN: one clear line at start.
+    await expect(
+      bootHarness({ dataDir: copy, provision: false, config: { hsm: { ...hsm, pinFile: undefined, pin: `${tokens['hsm-main']!.pin}0` } } }),
+    ).rejects.toThrow(/PKCS#11 login to token "hsm-main" failed: wrong PIN/);
     // With the token: everything, on the copy as on the original.
     const again = await bootHarness({ dataDir: copy, provision: false, config: { hsm } });
     await inA(async () => {
