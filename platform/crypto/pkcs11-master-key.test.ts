@@ -1,7 +1,10 @@
 // The PKCS#11 master-key provider against a real SoftHSM2 token (skipped visibly without it).
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
-import * as pkcs11js from 'pkcs11js';
+import { join } from 'node:path';
+// Default import: under Node's ESM loader the namespace form misses the module's constants.
+import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSoftHsmTokens, softHsmModule, SOFTHSM_SKIP_NOTICE, type TestToken } from '../../validation/support/softhsm.ts';
 import { Pkcs11MasterKeyProvider, PKCS11_WRAP_V1 } from './pkcs11-master-key.ts';
@@ -117,6 +120,24 @@ describe.skipIf(!module)('Pkcs11MasterKeyProvider (SoftHSM2)', () => {
     const wrapped = await a.wrap(randomBytes(32), 'ctx');
     await expect(b.unwrap(wrapped, 'ctx', a.keyId)).rejects.toThrow(/wrapped by master key pkcs11:/);
   });
+
+  it('works under the plain Node ESM loader that npm start uses, not only inside the test runner', () => {
+    // The loader differs from vitest's in how a CommonJS binding's exports are seen.
+    const settings = tokens['unit-b']!.settings('esm-check');
+    const script =
+      `const { Pkcs11MasterKeyProvider } = await import('./platform/crypto/pkcs11-master-key.ts');` +
+      `const p = await Pkcs11MasterKeyProvider.open(${JSON.stringify(settings)});` +
+      `const w = await p.wrap(Buffer.alloc(32, 7), 'ctx'); const back = await p.unwrap(w, 'ctx', p.keyId);` +
+      `console.log(back.equals(Buffer.alloc(32, 7)) ? 'round-trip' : 'mismatch'); await p.close();`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, VITEST: '', VITEST_WORKER_ID: '', VITEST_POOL_ID: '' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('round-trip');
+  }, 90_000);
 
   it('a wrong PIN is a clear error at start; a PIN file readable by others is refused (ASVS 6.4.1)', async () => {
     const t = tokens['unit-pin']!;

@@ -10,7 +10,8 @@
 //   rest       ciphertext || tag, as the token returns them
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import * as pkcs11js from 'pkcs11js';
+// Default import: under Node's ESM loader the namespace form misses the module's constants.
+import pkcs11js from 'pkcs11js';
 import { KEY_BYTES } from './aead.ts';
 import type { MasterKeyProvider } from './types.ts';
 
