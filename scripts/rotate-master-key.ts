@@ -6,7 +6,8 @@
 // before the next start. With CUSTODIA_MASTER_KEY_PROVIDER=pkcs11: the key file's keys move into
 // the HSM token (docs/keys.md): each is re-wrapped by the token and checked before it is stored;
 // the key file then opens nothing and is removed with --remove-file-key. Every run is audited
-// in the platform scope.
+// in the platform scope. Inside the token: `-- --to-key-label <new>` generates a new key there and
+// moves every key to it.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
@@ -30,12 +31,23 @@ export interface RotationResult {
   newKeyHex?: string;
   /** File → HSM: the key file that no longer wraps anything, and whether it was removed. */
   fileKey?: { path: string; removed: boolean };
+  /** HSM → HSM: the label to configure as CUSTODIA_PKCS11_KEY_LABEL from now on. */
+  newKeyLabel?: string;
 }
 
-export async function rotateMasterKey(config: Config, opts: { removeFileKey?: boolean } = {}): Promise<RotationResult> {
+export interface RotationOptions {
+  /** File → HSM: delete the key file once every key is re-wrapped by the token and checked. */
+  removeFileKey?: boolean;
+  /** HSM → HSM: the label of the token key to move to (generated when missing); set
+   *  CUSTODIA_PKCS11_KEY_LABEL to it before the next start. */
+  toKeyLabel?: string;
+}
+
+export async function rotateMasterKey(config: Config, opts: RotationOptions = {}): Promise<RotationResult> {
   const lock = await acquireDataLock(config.dataDir);
   const storage = await createStorage(config);
   try {
+    if (config.hsm && opts.toKeyLabel) return await rotateInsideHsm({ ...config, hsm: config.hsm }, storage, opts.toKeyLabel);
     if (config.hsm) return await moveIntoHsm(config, storage, opts);
     const nextFile = nextKeyPath(masterKeyPath(config));
     let nextHex: string;
@@ -68,7 +80,7 @@ async function moveIntoHsm(config: Config, storage: Storage, opts: { removeFileK
   if (!existsSync(keyFile)) {
     throw new Error(
       `CUSTODIA_MASTER_KEY_PROVIDER=pkcs11 moves the key file's keys into the token, but there is no key file at ${keyFile}; ` +
-        'nothing to move (a rotation inside the token is not supported yet)',
+        'nothing to move (to replace the token key itself, pass --to-key-label <new label>)',
     );
   }
   const from = await createMasterKeyProvider({ dataDir: config.dataDir, masterKeyFile: keyFile }, { allowPendingRotation: true });
@@ -80,6 +92,22 @@ async function moveIntoHsm(config: Config, storage: Storage, opts: { removeFileK
     return { ...report, fileKey: { path: keyFile, removed: Boolean(opts.removeFileKey) } };
   } finally {
     await to.close?.();
+  }
+}
+
+/** HSM → HSM: a new key in the same token replaces the configured one. */
+async function rotateInsideHsm(config: Config & { hsm: NonNullable<Config['hsm']> }, storage: Storage, toKeyLabel: string): Promise<RotationResult> {
+  if (toKeyLabel === config.hsm.keyLabel) throw new Error(`--to-key-label must name a new key, not the current one (${toKeyLabel})`);
+  const from = await createMasterKeyProvider(config);
+  try {
+    const to = await createMasterKeyProvider({ ...config, hsm: { ...config.hsm, keyLabel: toKeyLabel } });
+    try {
+      return { ...(await rewrapAll(storage, from, to)), newKeyLabel: toKeyLabel };
+    } finally {
+      await to.close?.();
+    }
+  } finally {
+    await from.close?.();
   }
 }
 
@@ -107,11 +135,14 @@ async function rewrapAll(storage: Storage, from: MasterKeyProvider, to: MasterKe
 }
 
 if (process.argv[1]?.endsWith('rotate-master-key.ts')) {
-  rotateMasterKey(loadConfig(), { removeFileKey: process.argv.includes('--remove-file-key') })
+  const labelAt = process.argv.indexOf('--to-key-label');
+  const toKeyLabel = labelAt > 0 ? process.argv[labelAt + 1] : undefined;
+  rotateMasterKey(loadConfig(), { removeFileKey: process.argv.includes('--remove-file-key'), ...(toKeyLabel ? { toKeyLabel } : {}) })
     .then((r) => {
       console.log(`master key rotated: ${r.rewrapped} keys re-wrapped${r.alreadyNew ? `, ${r.alreadyNew} already under the new key` : ''}; no data was re-encrypted`);
       if (r.newKeyHex) console.log(`set CUSTODIA_MASTER_KEY=${r.newKeyHex} before the next start (shown once)`);
       if (r.fileKey?.removed) console.log(`the key file ${r.fileKey.path} opened nothing any more and was removed`);
+      if (r.newKeyLabel) console.log(`set CUSTODIA_PKCS11_KEY_LABEL=${r.newKeyLabel} before the next start; the old token key then opens nothing and can be destroyed`);
       else if (r.fileKey) console.log(`every key is now wrapped in the token; remove ${r.fileKey.path} (and its copies) or rerun with --remove-file-key`);
     })
     .catch((err: unknown) => {

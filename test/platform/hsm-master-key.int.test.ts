@@ -127,6 +127,28 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
     // The file provider (a fresh key file) opens nothing any more.
     await expect(bootHarness({ dataDir: h.config.dataDir, provision: false })).rejects.toThrow(/master key/);
   });
+
+  it('keys:rotate-master --to-key-label replaces the token key by a new one in the token; the old label opens nothing after (ASVS 6.4.2; ETSI 5.4-1)', async () => {
+    const hsm = tokens['hsm-main']!.settings('inside-1');
+    const h = await bootHarness({ config: { hsm } });
+    dirs.push(h.config.dataDir);
+    await inA(async () => (await h.platform.services.scopes.current()).put('note', 'n1', { v: 'moved inside the token' }));
+    await h.close({ keepData: true });
+
+    const report = await rotateMasterKey({ ...h.config, hsm }, { toKeyLabel: 'inside-2' });
+    expect(report.rewrapped).toBeGreaterThanOrEqual(2 * 3 + 1);
+    expect(report.newKeyLabel).toBe('inside-2');
+    await expect(rotateMasterKey({ ...h.config, hsm }, { toKeyLabel: 'inside-1' })).rejects.toThrow(/must name a new key/);
+
+    await expect(bootHarness({ dataDir: h.config.dataDir, provision: false, config: { hsm } })).rejects.toThrow(/wrapped by master key pkcs11:/);
+    const again = await bootHarness({ dataDir: h.config.dataDir, provision: false, config: { hsm: { ...hsm, keyLabel: 'inside-2' } } });
+    await inA(async () => {
+      const r = await again.platform.services.scopes.current();
+      expect((await r.get<{ v: string }>('note', 'n1'))?.data.v).toBe('moved inside the token');
+    });
+    expect((await again.platform.services.audit.verify(PLATFORM_SCOPE)).ok).toBe(true);
+    await again.close({ keepData: true });
+  });
 });
 
 function readRecord(dbFile: string, id: string): Buffer {
