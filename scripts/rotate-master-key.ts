@@ -142,7 +142,7 @@ if (process.argv[1]?.endsWith('rotate-master-key.ts')) {
       console.log(`master key rotated: ${r.rewrapped} keys re-wrapped${r.alreadyNew ? `, ${r.alreadyNew} already under the new key` : ''}; no data was re-encrypted`);
       if (r.newKeyHex) console.log(`set CUSTODIA_MASTER_KEY=${r.newKeyHex} before the next start (shown once)`);
       if (r.fileKey?.removed) console.log(`the key file ${r.fileKey.path} opened nothing any more and was removed`);
-      if (r.newKeyLabel) console.log(`set CUSTODIA_PKCS11_KEY_LABEL=${r.newKeyLabel} before the next start; the old token key then opens nothing and can be destroyed`);
+      else if (r.newKeyLabel) console.log(`set CUSTODIA_PKCS11_KEY_LABEL=${r.newKeyLabel} before the next start; the old token key then opens nothing and can be destroyed`);
       else if (r.fileKey) console.log(`every key is now wrapped in the token; remove ${r.fileKey.path} (and its copies) or rerun with --remove-file-key`);
     })
     .catch((err: unknown) => {
