@@ -28,6 +28,13 @@ describe('configuration', () => {
     [{ HTTPS_CERT: 'cert.pem' }, 'HTTPS_KEY'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ SHARING_MIN_GROUP_SIZE: '2' }, 'SHARING_MIN_GROUP_SIZE'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'kms' }, 'CUSTODIA_MASTER_KEY_PROVIDER'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11', CUSTODIA_PKCS11_PIN_FILE: 'pin' }, 'CUSTODIA_PKCS11_MODULE'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11', CUSTODIA_PKCS11_MODULE: 'm.so' }, 'CUSTODIA_PKCS11_PIN_FILE'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11', CUSTODIA_PKCS11_MODULE: 'm.so', CUSTODIA_PKCS11_PIN: '123456', CUSTODIA_PKCS11_PIN_FILE: 'pin' }, 'CUSTODIA_PKCS11_PIN'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11', CUSTODIA_PKCS11_MODULE: 'm.so', CUSTODIA_PKCS11_PIN_FILE: 'pin', CUSTODIA_MASTER_KEY: 'ab'.repeat(32) }, 'CUSTODIA_MASTER_KEY'],
+    [{ CUSTODIA_PKCS11_MODULE: 'm.so' }, 'CUSTODIA_MASTER_KEY_PROVIDER'],
+    [{ CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11', CUSTODIA_PKCS11_MODULE: 'm.so', CUSTODIA_PKCS11_PIN: '12' }, 'CUSTODIA_PKCS11_PIN'],
   ])('an invalid %o stops start-up with one line naming %s', (env, name) => {
     let err: unknown;
     try {
@@ -41,6 +48,17 @@ describe('configuration', () => {
     expect(message.split('\n')).toHaveLength(1);
     // the offending secret value is never echoed
     if (name === 'CUSTODIA_MASTER_KEY') expect(message).not.toContain('abc');
+  });
+
+  it('CUSTODIA_MASTER_KEY_PROVIDER=pkcs11 selects the HSM token: module, token, PIN file and key label (ETSI 5.4-1)', () => {
+    expect(loadConfig({}).hsm).toBeUndefined();
+    const c = loadConfig({
+      CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11',
+      CUSTODIA_PKCS11_MODULE: '/opt/hsm/lib.so',
+      CUSTODIA_PKCS11_TOKEN_LABEL: 'custodia',
+      CUSTODIA_PKCS11_PIN_FILE: '/etc/custodia/hsm.pin',
+    });
+    expect(c.hsm).toEqual({ module: '/opt/hsm/lib.so', tokenLabel: 'custodia', pinFile: '/etc/custodia/hsm.pin', keyLabel: 'custodia-master' });
   });
 
   it('device clocks: 5 minutes of skew and a year of age by default, both configurable', () => {

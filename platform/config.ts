@@ -5,6 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { Pkcs11Settings } from './crypto/pkcs11-master-key.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -73,6 +74,19 @@ export const envSchema = z.object({
   METRICS_TENANT_LABELS: bool.default(false),
   /** Master key file; default `<data>/master.key`. Keep it off the disk that holds the data. */
   CUSTODIA_MASTER_KEY_FILE: z.string().min(1).optional(),
+  /** Where the master key lives: `file` (the key file or CUSTODIA_MASTER_KEY) or `pkcs11` (an HSM
+   *  token; the key never leaves it, docs/keys.md). */
+  CUSTODIA_MASTER_KEY_PROVIDER: z.enum(['file', 'pkcs11']).default('file'),
+  /** PKCS#11 module (the HSM vendor's library, or libsofthsm2.so). */
+  CUSTODIA_PKCS11_MODULE: z.string().min(1).optional(),
+  /** Token by label (preferred) or by slot index among the slots holding a token. */
+  CUSTODIA_PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
+  CUSTODIA_PKCS11_SLOT: z.coerce.number().int().min(0).max(1024).optional(),
+  /** User PIN: a 0600 file (first line), or the value itself. */
+  CUSTODIA_PKCS11_PIN_FILE: z.string().min(1).optional(),
+  CUSTODIA_PKCS11_PIN: z.string().min(4).max(255).optional(),
+  /** Label of the master key object, generated in the token on first start. */
+  CUSTODIA_PKCS11_KEY_LABEL: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('custodia-master'),
   /** Smallest group shared from personal or health data categories; only raises the floor of 5. */
   SHARING_MIN_GROUP_SIZE: z.coerce.number().int().min(5, 'can only raise the floor of 5').max(1000).default(5),
   /** Residency (docs/architecture.md "Residency"): JSON mapping each region to its own storage
@@ -157,6 +171,8 @@ export interface Config {
   metrics: { token?: string; tenantLabels: boolean };
   /** Master key file when the key is not given in the environment. */
   masterKeyFile?: string;
+  /** CUSTODIA_MASTER_KEY_PROVIDER=pkcs11: the master key lives in this HSM token. */
+  hsm?: Pkcs11Settings;
   sharing: { minGroupSize: number };
   /** Residency: each region's own storage location; unset, every tenant lives in the default one. */
   regions?: Record<string, RegionLocation>;
@@ -246,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.HTTPS_CERT && e.HTTPS_KEY ? { https: { cert: e.HTTPS_CERT, key: e.HTTPS_KEY } } : {}),
     metrics: { ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}), tenantLabels: e.METRICS_TENANT_LABELS },
     ...(e.CUSTODIA_MASTER_KEY_FILE ? { masterKeyFile: resolve(e.CUSTODIA_MASTER_KEY_FILE) } : {}),
+    ...hsmSelection(e),
     sharing: { minGroupSize: e.SHARING_MIN_GROUP_SIZE },
     ...(regions ? { regions } : {}),
     ...backup,
@@ -339,6 +356,31 @@ function checkBackupResidency(regions: Record<string, RegionLocation>, defaults:
 
 /** Cluster mode needs Redis and a store every node shares; the embedded SQLite file is not one.
  *  Leases live in PostgreSQL (platform/cluster/leases.ts), so MongoDB is refused for now. */
+/** CUSTODIA_MASTER_KEY_PROVIDER=pkcs11 needs a module, a PIN source, and no key in the
+ *  environment (two master keys would be ambiguous). */
+function hsmSelection(e: Env): Pick<Config, 'hsm'> {
+  const pkcs11Set = Object.keys(e).some((k) => k.startsWith('CUSTODIA_PKCS11_') && k !== 'CUSTODIA_PKCS11_KEY_LABEL' && e[k as keyof Env] !== undefined);
+  if (e.CUSTODIA_MASTER_KEY_PROVIDER !== 'pkcs11') {
+    if (pkcs11Set) throw new ConfigError('invalid configuration: CUSTODIA_PKCS11_* is set but CUSTODIA_MASTER_KEY_PROVIDER is not pkcs11');
+    return {};
+  }
+  const fail = (what: string) => new ConfigError(`invalid configuration: CUSTODIA_MASTER_KEY_PROVIDER=pkcs11 ${what}`);
+  if (!e.CUSTODIA_PKCS11_MODULE) throw fail('needs CUSTODIA_PKCS11_MODULE');
+  if (!e.CUSTODIA_PKCS11_PIN_FILE === !e.CUSTODIA_PKCS11_PIN) throw fail('needs exactly one of CUSTODIA_PKCS11_PIN_FILE and CUSTODIA_PKCS11_PIN');
+  if (e.CUSTODIA_PKCS11_TOKEN_LABEL !== undefined && e.CUSTODIA_PKCS11_SLOT !== undefined) throw fail('takes CUSTODIA_PKCS11_TOKEN_LABEL or CUSTODIA_PKCS11_SLOT, not both');
+  if (e.CUSTODIA_MASTER_KEY) throw fail('cannot be combined with CUSTODIA_MASTER_KEY (run keys:rotate-master to move that key into the token)');
+  return {
+    hsm: {
+      module: resolve(e.CUSTODIA_PKCS11_MODULE),
+      ...(e.CUSTODIA_PKCS11_TOKEN_LABEL !== undefined ? { tokenLabel: e.CUSTODIA_PKCS11_TOKEN_LABEL } : {}),
+      ...(e.CUSTODIA_PKCS11_SLOT !== undefined ? { slot: e.CUSTODIA_PKCS11_SLOT } : {}),
+      ...(e.CUSTODIA_PKCS11_PIN_FILE ? { pinFile: resolve(e.CUSTODIA_PKCS11_PIN_FILE) } : {}),
+      ...(e.CUSTODIA_PKCS11_PIN ? { pin: e.CUSTODIA_PKCS11_PIN } : {}),
+      keyLabel: e.CUSTODIA_PKCS11_KEY_LABEL,
+    },
+  };
+}
+
 function clusterSelection(redisUrl: string | undefined, nodeId: string | undefined, storeUrl: string | undefined): Pick<Config, 'cluster'> {
   if (!redisUrl) {
     if (nodeId) throw new ConfigError('invalid configuration: CUSTODIA_NODE_ID needs CUSTODIA_REDIS_URL (cluster mode)');

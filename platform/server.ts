@@ -248,6 +248,7 @@ export async function stopPlatform(p: Platform): Promise<void> {
   await services.audit.close();
   services.keyring.clearCache();
   await services.storage.close();
+  await services.ownedMaster?.close?.();
   await p.releaseDataDir();
   services.logger.info('custodia platform stopped');
 }

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { KEY_BYTES, toKeyObject, unwrapKey, wrapKey } from './aead.ts';
+import type { Pkcs11Settings } from './pkcs11-master-key.ts';
 import type { MasterKeyProvider } from './types.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
@@ -109,11 +110,17 @@ export function keyBesideData(keyPath: string, dataDir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The environment key when configured, otherwise the key file. */
+/** The HSM token when configured (CUSTODIA_MASTER_KEY_PROVIDER=pkcs11), else the environment key,
+ *  otherwise the key file. */
 export async function createMasterKeyProvider(
-  config: { dataDir: string; masterKeyHex?: string; masterKeyFile?: string },
+  config: { dataDir: string; masterKeyHex?: string; masterKeyFile?: string; hsm?: Pkcs11Settings },
   opts: { allowPendingRotation?: boolean } = {},
 ): Promise<MasterKeyProvider> {
+  if (config.hsm) {
+    // Loaded on demand: the native PKCS#11 binding is only needed by deployments that use it.
+    const { Pkcs11MasterKeyProvider } = await import('./pkcs11-master-key.ts');
+    return Pkcs11MasterKeyProvider.open(config.hsm);
+  }
   if (config.masterKeyHex) return new EnvMasterKeyProvider(config.masterKeyHex);
   return FileMasterKeyProvider.open(config.dataDir, { ...opts, path: masterKeyPath(config) });
 }

@@ -9,7 +9,7 @@ import { INDEX_SCOPE, TENANT_SCOPE, keyWrapContext } from './keyring.ts';
 import type { MasterKeyProvider } from './types.ts';
 
 const fingerprint = (keyId: string) => keyId.slice(keyId.indexOf(':') + 1);
-const isMasterWrapped = (wrappedBy: string) => /^(file|env):/.test(wrappedBy);
+const isMasterWrapped = (wrappedBy: string) => /^(file|env|pkcs11):/.test(wrappedBy);
 
 export interface RewrapReport {
   rewrapped: number;
@@ -39,6 +39,12 @@ export async function rewrapUnderNewMaster(opts: {
         const plain = await opts.from.unwrap(key.wrapped, context(key.version), key.wrappedBy);
         try {
           const rewrapped = await opts.to.wrap(plain, context(key.version));
+          // Verified before it replaces the old wrapping: a key the new provider cannot give back
+          // is never stored (an HSM mechanism quirk must not cost a tenant its data).
+          const back = await opts.to.unwrap(rewrapped, context(key.version), opts.to.keyId);
+          const same = back.equals(plain);
+          back.fill(0);
+          if (!same) throw new Error(`re-wrapped ${keyScope} v${key.version} of ${owner} did not unwrap to the same key; nothing replaced`);
           await store.putKey({ ...key, wrapped: rewrapped, wrappedBy: opts.to.keyId });
           report.rewrapped++;
         } finally {

@@ -13,6 +13,8 @@ export interface MasterKeyProvider {
   wrap(plainKey: Buffer, context: string): Promise<Buffer>;
   /** `keyId` is the id recorded when the key was wrapped (allows master-key rotation). */
   unwrap(wrapped: Buffer, context: string, keyId: string): Promise<Buffer>;
+  /** Releases what the provider holds open (an HSM session); absent for in-memory keys. */
+  close?(): Promise<void>;
 }
 
 /** Binds a sealed value to its place: moved to another tenant, collection or record it won't open. */

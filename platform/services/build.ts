@@ -50,7 +50,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
   const now = opts.now ?? Date.now;
   const storage = opts.storage ?? (await createStorage(config));
   const master = opts.master ?? (await createMasterKeyProvider(config));
-  if (!opts.master && !config.masterKeyHex && keyBesideData(masterKeyPath(config), config.dataDir)) {
+  if (!opts.master && !config.masterKeyHex && !config.hsm && keyBesideData(masterKeyPath(config), config.dataDir)) {
     logger.warn(
       { keyFile: masterKeyPath(config) },
       'the master key file sits in the data directory it protects: a copy of the directory opens its data; set CUSTODIA_MASTER_KEY_FILE to a path on another volume (or CUSTODIA_MASTER_KEY)',
@@ -119,6 +119,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     logger,
     storage,
     keyring,
+    ...(opts.master ? {} : { ownedMaster: master }),
     scopes,
     audit: auditService,
     bus,

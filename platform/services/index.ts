@@ -2,7 +2,7 @@
 // the realtime layer, the broker glue and the pilots.
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import type { Keyring } from '../crypto/types.ts';
+import type { Keyring, MasterKeyProvider } from '../crypto/types.ts';
 import type { EventBus, IdentityEvents } from '../events.ts';
 import type { Devices } from '../identity/devices.ts';
 import type { LoginGuardPort } from '../identity/login-guard.ts';
@@ -33,6 +33,8 @@ export interface PlatformServices {
   logger: Logger;
   storage: StorageProvider;
   keyring: Keyring;
+  /** The master-key provider this build opened (not one passed in); closed at stop (an HSM session). */
+  ownedMaster?: MasterKeyProvider;
   scopes: Scopes;
   audit: AuditService;
   bus: EventBus;
