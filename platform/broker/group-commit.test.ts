@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { createGroupCommitter, type BatchInfo } from './group-commit.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,26 +28,80 @@ function fakeStore(opts: { delayMs?: number; failWhen?: (items: number[]) => boo
   return { commit, commits, maxInFlight: () => maxInFlight };
 }
 
+/** A store whose commits stay open until the test releases them, oldest first. */
+function heldStore() {
+  const batches: number[][] = [];
+  const open: (() => void)[] = [];
+  const watchers: { n: number; resolve(): void }[] = [];
+  const commit = (_key: string, items: number[]) =>
+    new Promise<void>((resolve) => {
+      batches.push(items);
+      open.push(resolve);
+      for (const w of watchers.filter((x) => batches.length >= x.n)) w.resolve();
+    });
+  return {
+    commit,
+    batches,
+    release: () => open.shift()?.(),
+    /** Resolves once `n` commits have started. */
+    started: (n: number) =>
+      batches.length >= n ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ n, resolve })),
+  };
+}
+
 describe('group commit', () => {
-  it('flushes as soon as batchSize items wait, without waiting for the timer', async () => {
-    const store = fakeStore();
-    const gc = createGroupCommitter({ batchSize: 3, batchMs: 10_000, commit: store.commit });
-    const t0 = Date.now();
-    await Promise.all([gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 3)]);
-    expect(Date.now() - t0).toBeLessThan(1000);
-    expect(store.commits.map((c) => c.items)).toEqual([[1, 2, 3]]);
+  it('commits a lone reading on an idle lane at once, without waiting for the window', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore();
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 5, commit: store.commit, now: () => Date.now() });
+      const done = gc.add('t1', 1);
+      await vi.advanceTimersByTimeAsync(0); // microtasks only: no clock time passes
+      expect(store.commits.map((c) => c.items)).toEqual([[1]]);
+      await done;
+      // Long after the burst, the lane is idle again: the next lone reading does not wait either.
+      await vi.advanceTimersByTimeAsync(1000);
+      const next = gc.add('t1', 2);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.commits.map((c) => c.items)).toEqual([[1], [2]]);
+      await next;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('flushes a partial batch once batchMs has passed since the first item', async () => {
-    const store = fakeStore();
-    const gc = createGroupCommitter({ batchSize: 100, batchMs: 40, commit: store.commit });
-    const t0 = Date.now();
-    const done = Promise.all([gc.add('t1', 1), gc.add('t1', 2)]);
-    await sleep(10);
-    expect(store.commits).toHaveLength(0);
-    await done;
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
-    expect(store.commits.map((c) => c.items)).toEqual([[1, 2]]);
+  it('gathers what arrives while a commit is in flight and commits it as soon as the batch is full', async () => {
+    const held = heldStore();
+    const gc = createGroupCommitter({ batchSize: 3, batchMs: 60_000, commit: held.commit });
+    const first = gc.add('t1', 0);
+    await Promise.resolve();
+    const rest = [1, 2, 3].map((n) => gc.add('t1', n));
+    expect(held.batches).toEqual([[0]]);
+    held.release();
+    await first;
+    await held.started(2);
+    expect(held.batches).toEqual([[0], [1, 2, 3]]);
+    held.release();
+    await Promise.all(rest);
+  });
+
+  it('waits batchMs since the oldest item when readings arrive faster than a commit takes', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore({ delayMs: 2 });
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 40, commit: store.commit, now: () => Date.now() });
+      const done = Promise.all([1, 2, 3, 4].map((n) => gc.add('t1', n)));
+      await vi.advanceTimersByTimeAsync(2); // the lone first item's commit ends; 2..4 arrived meanwhile
+      expect(store.commits.map((c) => c.items)).toEqual([[1]]);
+      await vi.advanceTimersByTimeAsync(37);
+      expect(store.commits).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.commits.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+      await vi.advanceTimersByTimeAsync(2);
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps one commit in flight per key while the next batch accumulates', async () => {
@@ -82,9 +136,10 @@ describe('group commit', () => {
   it('rejects every item of a failed batch and carries on with the next one', async () => {
     const store = fakeStore({ delayMs: 20, failWhen: (items) => items.includes(2) });
     const gc = createGroupCommitter({ batchSize: 2, batchMs: 1, commit: store.commit });
+    // Batches [1] (an idle lane commits at once), [2, 3] (gathered during that commit), [4].
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => gc.add('t1', n)));
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
-    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
     const next = await Promise.allSettled([gc.add('t1', 5)]);
     expect(next[0]!.status).toBe('fulfilled');
   });
@@ -116,15 +171,15 @@ describe('group commit', () => {
   it('reports each batch size, duration and outcome', async () => {
     const seen: BatchInfo[] = [];
     const store = fakeStore({ delayMs: 15, failWhen: (items) => items.includes(9) });
-    // A long batch window and an explicit drain: with a 1 ms window a millisecond ticking over
-    // between the first add and its check would (rightly) flush item 1 alone under load.
+    // Item 1 finds the lane idle and is committed alone; 2 and 9 gather behind it and the drain
+    // commits them without waiting for the long window.
     const gc = createGroupCommitter({ batchSize: 2, batchMs: 60_000, commit: store.commit, onBatch: (b) => seen.push(b) });
     const adds = [gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 9)];
     await gc.drain();
     await Promise.allSettled(adds);
     expect(seen.map((b) => [b.size, b.ok])).toEqual([
-      [2, true],
-      [1, false],
+      [1, true],
+      [2, false],
     ]);
     expect(seen[0]!.durationMs).toBeGreaterThanOrEqual(10);
   });
