@@ -5,6 +5,7 @@
 //                 sealing (AES-256-GCM), group commit to sqlite, PUBACK only after the commit
 // Each target runs in its own child process on a free 127.0.0.1 port and is driven by real
 // mqtt.js clients in a separate load-generator process (./load.ts), phase by phase:
+//   light  an open-loop schedule at --light-rate readings/s: latency on a nearly idle platform
 //   fixed  an open-loop schedule at --rate readings/s: latency at a given load
 //   max    every device keeps --window messages in flight: the sustained maximum
 // For Custodia the server is then killed with SIGKILL and its data directory reopened: every
@@ -45,6 +46,8 @@ import {
   type WindowSample,
 } from './report.ts';
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
+import { cpuRatios, renderCpuRatios } from './cpu-per-reading.ts';
+import { lightLoad, renderLightLoad } from './light-load.ts';
 import { randomBytes } from 'node:crypto';
 
 /** /metrics needs a scrape token; the bench's platform child gets this one. */
@@ -147,7 +150,7 @@ async function startServer(target: TargetName, opts: RunOptions, runDir: string)
 
 function startLoads(target: TargetName, opts: BenchOptions, server: Server): Child[] {
   const perPhaseMs = (opts.warmup + opts.seconds) * 1000 + DRAIN_MS + 5_000;
-  const lifetime = CONNECT_TIMEOUT_MS + 2 * perPhaseMs + 120_000;
+  const lifetime = CONNECT_TIMEOUT_MS + 3 * perPhaseMs + 120_000;
   const procs = Math.min(opts.loadProcs, opts.devices);
   return Array.from({ length: procs }, (_, i) => {
     const from = Math.floor((opts.devices * i) / procs);
@@ -185,8 +188,8 @@ async function runPhase(
     l.send({
       cmd: 'phase',
       name: phase,
-      mode: phase === 'fixed' ? 'rate' : 'saturate',
-      ...(phase === 'fixed' ? { rate: (opts.rate * clients[i]!) / total } : {}),
+      mode: phase === 'max' ? 'saturate' : 'rate',
+      ...(phase === 'max' ? {} : { rate: ((phase === 'light' ? opts.lightRate : opts.rate) * clients[i]!) / total }),
       startAt,
       warmupMs,
       measureMs,
@@ -242,7 +245,8 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
     if (failures.length) log(`connection failures, e.g. ${failures.join('; ')}`);
     if (result.connected === 0) throw new Error('no device could connect');
 
-    for (const phase of ['fixed', ...(opts.maxRate ? ['max'] : [])] as PhaseName[]) {
+    const phases: PhaseName[] = [...(opts.lightRate > 0 ? ['light' as const] : []), 'fixed', ...(opts.maxRate ? ['max' as const] : [])];
+    for (const phase of phases) {
       log(`${phase} phase (${opts.warmup} s warm-up + ${opts.seconds} s measured)`);
       const figures = await runPhase(phase, opts, server, loads, clients);
       result.phases.push(figures);
@@ -339,7 +343,7 @@ async function main(): Promise<number> {
     INGEST_BATCH_MS: process.env['INGEST_BATCH_MS'] ?? '(default)',
   };
   process.stderr.write(
-    `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
+    `ingest benchmark: ${opts.devices} devices, light ${opts.lightRate}/s, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
       `window ${opts.window}, ${opts.loadProcs} load process(es), store ${opts.store}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
   );
 
@@ -379,6 +383,9 @@ async function main(): Promise<number> {
     const bound = baseline && baseline.loadCpuPct >= 90 ? `; ${r.against} limited by the load generator, its ceiling is higher` : '';
     out.push(`custodia / ${r.against}: ${r.ratio.toFixed(2)} (${r.custodiaPerS}/s vs ${r.baselinePerS}/s, max phase${bound})`);
   }
+  const cpuPerReading = cpuRatios(results);
+  const light = lightLoad(results);
+  out.push(...renderCpuRatios(cpuPerReading), ...renderLightLoad(light));
   const ingestLines = renderIngest(results);
   if (ingestLines.length) out.push('', ...ingestLines);
   out.push('', renderGoals(goals), '');
@@ -402,6 +409,8 @@ async function main(): Promise<number> {
         machine: { ...info, cpuPressureAtStart: pressure },
         targets: results,
         ratios: versus,
+        cpuPerReading,
+        lightLoad: light,
         goals,
       },
       null,
