@@ -16,16 +16,16 @@ const view = (v: Partial<LaneView>): LaneView => ({
 describe('batching policy (commit delay that adapts)', () => {
   it.each<[string, Partial<LaneView>, ReturnType<typeof decideBatch>]>([
     ['nothing waits', { waiting: 0 }, { kind: 'idle' }],
-    ['first reading ever, idle lane', {}, { kind: 'commit' }],
-    ['idle lane, readings slower than a commit', { arrivalGapMs: 5, commitMs: 1 }, { kind: 'commit' }],
-    ['idle lane, no commit measured yet', { arrivalGapMs: 0.1 }, { kind: 'commit' }],
+    ['first reading ever, idle lane', {}, { kind: 'commit-this-turn' }],
+    ['idle lane, readings slower than a commit', { arrivalGapMs: 5, commitMs: 1 }, { kind: 'commit-this-turn' }],
+    ['idle lane, no commit measured yet', { arrivalGapMs: 0.1 }, { kind: 'commit-this-turn' }],
     ['readings faster than a commit: gather', { arrivalGapMs: 0.2, commitMs: 1, waitedMs: 1 }, { kind: 'wait', ms: 4 }],
     ['gathering, window over', { arrivalGapMs: 0.2, commitMs: 1, waitedMs: 5 }, { kind: 'commit' }],
     ['gathering, batch full', { arrivalGapMs: 0.2, commitMs: 1, waiting: 10 }, { kind: 'commit' }],
     ['gathering, forced (drain or timer)', { arrivalGapMs: 0.2, commitMs: 1, force: true }, { kind: 'commit' }],
     ['commit in flight', { inFlight: true }, { kind: 'await-commit' }],
     ['commit in flight, batch full', { inFlight: true, waiting: 50, force: true }, { kind: 'await-commit' }],
-    ['gap equal to commit time counts as idle', { arrivalGapMs: 1, commitMs: 1 }, { kind: 'commit' }],
+    ['gap equal to commit time counts as idle', { arrivalGapMs: 1, commitMs: 1 }, { kind: 'commit-this-turn' }],
   ])('%s', (_name, v, expected) => {
     expect(decideBatch(view(v), limits)).toEqual(expected);
   });
@@ -49,7 +49,9 @@ describe('batching policy (commit delay that adapts)', () => {
         if (d.kind === 'wait') {
           return d.ms > 0 && v.waitedMs + d.ms <= l.batchMs && v.waiting < l.batchSize && !v.force;
         }
-        return d.kind === 'commit';
+        // A full batch, a forced commit or an ended window commits now; otherwise this turn.
+        const due = v.force || v.waiting >= l.batchSize || v.waitedMs >= l.batchMs;
+        return d.kind === (due ? 'commit' : 'commit-this-turn');
       }),
     );
   });
@@ -64,11 +66,11 @@ describe('batching policy (commit delay that adapts)', () => {
     );
   });
 
-  it('an idle lane with something waiting always commits at once', () => {
+  it('an idle lane with something waiting always commits at once, never after a timer', () => {
     fc.assert(
       fc.property(anyView, anyLimits, (v, l) => {
         const idle = { ...v, inFlight: false, waiting: Math.max(1, v.waiting), arrivalGapMs: undefined };
-        return decideBatch(idle, l).kind === 'commit';
+        return ['commit', 'commit-this-turn'].includes(decideBatch(idle, l).kind);
       }),
     );
   });

@@ -3,6 +3,10 @@
 // idle lane commits a reading at once (nobody to share the commit with, so waiting only adds
 // latency); a batch is gathered only while a commit is in flight or readings arrive faster than
 // a commit takes, and then for at most `batchMs` since the oldest waiting reading arrived.
+// "At once" is the end of the current event-loop turn, never a timer: readings already read from
+// the sockets in this turn join the commit. A synchronous store (SQLite) blocks the loop while it
+// commits, so the readings that arrived meanwhile are all read in the next turn, one socket
+// callback after another; committing each on its own would cost one fsync per reading.
 
 export interface LaneView {
   /** Items waiting for a commit. */
@@ -30,6 +34,8 @@ export type BatchDecision =
   /** The commit in flight will ask again when it ends; the batch fills meanwhile. */
   | { kind: 'await-commit' }
   | { kind: 'commit' }
+  /** Commit at the end of this event-loop turn, with whatever else this turn brings. */
+  | { kind: 'commit-this-turn' }
   /** Gather siblings for `ms` more, then commit. */
   | { kind: 'wait'; ms: number };
 
@@ -42,7 +48,7 @@ export function decideBatch(v: LaneView, limits: BatchLimits): BatchDecision {
   if (v.waiting <= 0) return { kind: 'idle' };
   if (v.inFlight) return { kind: 'await-commit' };
   if (v.force || v.waiting >= limits.batchSize || v.waitedMs >= limits.batchMs) return { kind: 'commit' };
-  if (!arrivingFasterThanCommit(v)) return { kind: 'commit' };
+  if (!arrivingFasterThanCommit(v)) return { kind: 'commit-this-turn' };
   return { kind: 'wait', ms: limits.batchMs - v.waitedMs };
 }
 

@@ -56,7 +56,7 @@ describe('group commit', () => {
       const store = fakeStore();
       const gc = createGroupCommitter({ batchSize: 100, batchMs: 5, commit: store.commit, now: () => Date.now() });
       const done = gc.add('t1', 1);
-      await vi.advanceTimersByTimeAsync(0); // microtasks only: no clock time passes
+      await vi.advanceTimersByTimeAsync(0); // the end of this event-loop turn: no clock time passes
       expect(store.commits.map((c) => c.items)).toEqual([[1]]);
       await done;
       // Long after the burst, the lane is idle again: the next lone reading does not wait either.
@@ -70,11 +70,25 @@ describe('group commit', () => {
     }
   });
 
+  it('commits the readings of one event-loop turn together on an idle lane, without a timer', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore();
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 60_000, commit: store.commit, now: () => Date.now() });
+      const done = Promise.all([1, 2, 3].map((n) => gc.add('t1', n)));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.commits.map((c) => c.items)).toEqual([[1, 2, 3]]);
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gathers what arrives while a commit is in flight and commits it as soon as the batch is full', async () => {
     const held = heldStore();
     const gc = createGroupCommitter({ batchSize: 3, batchMs: 60_000, commit: held.commit });
     const first = gc.add('t1', 0);
-    await Promise.resolve();
+    await held.started(1);
     const rest = [1, 2, 3].map((n) => gc.add('t1', n));
     expect(held.batches).toEqual([[0]]);
     held.release();
@@ -90,8 +104,10 @@ describe('group commit', () => {
     try {
       const store = fakeStore({ delayMs: 2 });
       const gc = createGroupCommitter({ batchSize: 100, batchMs: 40, commit: store.commit, now: () => Date.now() });
-      const done = Promise.all([1, 2, 3, 4].map((n) => gc.add('t1', n)));
-      await vi.advanceTimersByTimeAsync(2); // the lone first item's commit ends; 2..4 arrived meanwhile
+      const first = gc.add('t1', 1);
+      await vi.advanceTimersByTimeAsync(0); // the lone first item's commit starts at the end of the turn
+      const done = Promise.all([first, ...[2, 3, 4].map((n) => gc.add('t1', n))]);
+      await vi.advanceTimersByTimeAsync(2); // its commit ends; 2..4 arrived meanwhile
       expect(store.commits.map((c) => c.items)).toEqual([[1]]);
       await vi.advanceTimersByTimeAsync(37);
       expect(store.commits).toHaveLength(1);
@@ -136,10 +152,9 @@ describe('group commit', () => {
   it('rejects every item of a failed batch and carries on with the next one', async () => {
     const store = fakeStore({ delayMs: 20, failWhen: (items) => items.includes(2) });
     const gc = createGroupCommitter({ batchSize: 2, batchMs: 1, commit: store.commit });
-    // Batches [1] (an idle lane commits at once), [2, 3] (gathered during that commit), [4].
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => gc.add('t1', n)));
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
     const next = await Promise.allSettled([gc.add('t1', 5)]);
     expect(next[0]!.status).toBe('fulfilled');
   });
@@ -171,15 +186,14 @@ describe('group commit', () => {
   it('reports each batch size, duration and outcome', async () => {
     const seen: BatchInfo[] = [];
     const store = fakeStore({ delayMs: 15, failWhen: (items) => items.includes(9) });
-    // Item 1 finds the lane idle and is committed alone; 2 and 9 gather behind it and the drain
-    // commits them without waiting for the long window.
+    // Items added in one event-loop turn share a commit: [1, 2] fills the batch, 9 follows.
     const gc = createGroupCommitter({ batchSize: 2, batchMs: 60_000, commit: store.commit, onBatch: (b) => seen.push(b) });
     const adds = [gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 9)];
     await gc.drain();
     await Promise.allSettled(adds);
     expect(seen.map((b) => [b.size, b.ok])).toEqual([
-      [1, true],
-      [2, false],
+      [2, true],
+      [1, false],
     ]);
     expect(seen[0]!.durationMs).toBeGreaterThanOrEqual(10);
   });

@@ -42,6 +42,7 @@ interface Lane<T> {
   waiting: Waiting<T>[];
   firstAt: number;
   timer: NodeJS.Timeout | null;
+  turn: NodeJS.Immediate | null;
   inFlight: Promise<void> | null;
   inFlightSize: number;
   lastArrival: number | undefined;
@@ -63,6 +64,7 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
         waiting: [],
         firstAt: 0,
         timer: null,
+        turn: null,
         inFlight: null,
         inFlightSize: 0,
         lastArrival: undefined,
@@ -89,7 +91,12 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
       opts,
     );
     if (decision.kind === 'commit') flush(key, l);
-    else if (decision.kind === 'wait' && !l.timer) {
+    else if (decision.kind === 'commit-this-turn') {
+      l.turn ??= setImmediate(() => {
+        l.turn = null;
+        schedule(key, l, true);
+      });
+    } else if (decision.kind === 'wait' && !l.timer) {
       l.timer = setTimeout(() => {
         l.timer = null;
         schedule(key, l, true);
@@ -101,6 +108,10 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
     if (l.timer) {
       clearTimeout(l.timer);
       l.timer = null;
+    }
+    if (l.turn) {
+      clearImmediate(l.turn);
+      l.turn = null;
     }
     const batch = l.waiting.splice(0, opts.batchSize);
     l.firstAt = now(); // items beyond batchSize count their wait from here: one window more at most
