@@ -48,6 +48,7 @@ import {
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
 import { cpuRatios, renderCpuRatios } from './cpu-per-reading.ts';
 import { lightLoad, renderLightLoad } from './light-load.ts';
+import { renderMemory, runMemory, memoryRatio, type MemoryPerDevice } from './memory-per-device.ts';
 import { randomBytes } from 'node:crypto';
 
 /** /metrics needs a scrape token; the bench's platform child gets this one. */
@@ -276,6 +277,45 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
   }
 }
 
+// ---- memory per connected device (--idle-devices) ------------------------------------------
+
+async function measureMemory(target: TargetName, opts: RunOptions, runDir: string): Promise<MemoryPerDevice | null> {
+  const memDir = mkdtempSync(join(runDir, `memory-${target}-`));
+  const lightOpts: RunOptions = { ...opts, lightRate: opts.lightRate || 200 };
+  return runMemory<Server, Child>(
+    {
+      start: async (devices) => {
+        const s = await startServer(target, { ...opts, devices, profile: false }, memDir);
+        if ('skipped' in s) throw new Error(s.skipped);
+        return s;
+      },
+      load: async (server, from, to) => {
+        const spec = {
+          label: `memory-${target}-${from}`,
+          port: server.port,
+          credsFile: server.credsFile,
+          from,
+          to,
+          window: opts.window,
+          reportEdges: from === 0,
+          maxLifetimeMs: 2 * CONNECT_TIMEOUT_MS + 4 * ((opts.warmup + opts.seconds) * 1000 + DRAIN_MS) + 120_000,
+        };
+        const proc = spawnChild(spec.label, node, [...tsx, join(root, 'bench/load.ts'), JSON.stringify(spec)], { cwd: root });
+        const c = await proc.next<{ clients: number }>((m) => m['type'] === 'connected', CONNECT_TIMEOUT_MS);
+        return { proc, clients: c.clients };
+      },
+      // The fixed-rate machinery at the light rate; the phase is named 'light' in the load's report.
+      light: (server, loads, clients) => runPhase('light', lightOpts, server, loads, clients),
+      peakRss: (server) => peakRssBytes(server.child.pid),
+      stop: async (server, loads) => {
+        await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
+      },
+    },
+    opts.devices,
+    opts.idleDevices,
+  );
+}
+
 // ---- main ------------------------------------------------------------------------------------
 
 function machine() {
@@ -359,7 +399,17 @@ async function main(): Promise<number> {
   try {
     for (const target of targets) {
       try {
-        results.push(await runTarget(target, opts, runDir));
+        const result = await runTarget(target, opts, runDir);
+        if (opts.idleDevices > 0 && target !== 'mosquitto' && result.status === 'ok') {
+          process.stderr.write(`  ${target}: memory run, ${opts.devices} then ${opts.idleDevices} devices\n`);
+          // A failed memory run loses its own figure, not the phases already measured.
+          const memory = await measureMemory(target, opts, runDir).catch((err: unknown) => {
+            process.stderr.write(`  ${target}: memory run failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            return null;
+          });
+          if (memory) result.memory = memory;
+        }
+        results.push(result);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         process.stderr.write(`  ${target}: failed: ${reason}\n`);
@@ -385,7 +435,7 @@ async function main(): Promise<number> {
   }
   const cpuPerReading = cpuRatios(results);
   const light = lightLoad(results);
-  out.push(...renderCpuRatios(cpuPerReading), ...renderLightLoad(light));
+  out.push(...renderCpuRatios(cpuPerReading), ...renderLightLoad(light), ...renderMemory(results));
   const ingestLines = renderIngest(results);
   if (ingestLines.length) out.push('', ...ingestLines);
   out.push('', renderGoals(goals), '');
@@ -411,6 +461,7 @@ async function main(): Promise<number> {
         ratios: versus,
         cpuPerReading,
         lightLoad: light,
+        memoryPerDeviceRatio: memoryRatio(results),
         goals,
       },
       null,

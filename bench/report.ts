@@ -5,6 +5,7 @@ import type { TargetName } from './options.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { StoreCheck } from './verify-store.ts';
 import { cpuMicrosPerReading } from './cpu-per-reading.ts';
+import type { MemoryPerDevice } from './memory-per-device.ts';
 
 export type PhaseName = 'light' | 'fixed' | 'max';
 
@@ -88,6 +89,8 @@ export interface TargetResult {
   connectMs: number;
   phases: PhaseFigures[];
   peakRssBytes: number | null;
+  /** `--idle-devices`: peak RSS per additional connected device (see memory-per-device.ts). */
+  memory?: MemoryPerDevice;
   /** Custodia only: the store checked after the run. */
   store?: StoreCheck;
   /** Custodia only: its counters for the whole run. */
