@@ -5,6 +5,7 @@
 //                 sealing (AES-256-GCM), group commit to sqlite, PUBACK only after the commit
 // Each target runs in its own child process on a free 127.0.0.1 port and is driven by real
 // mqtt.js clients in a separate load-generator process (./load.ts), phase by phase:
+//   light  an open-loop schedule at --light-rate readings/s: latency on a nearly idle platform
 //   fixed  an open-loop schedule at --rate readings/s: latency at a given load
 //   max    every device keeps --window messages in flight: the sustained maximum
 // For Custodia the server is then killed with SIGKILL and its data directory reopened: every
@@ -46,6 +47,9 @@ import {
   type WindowSample,
 } from './report.ts';
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
+import { cpuRatios, renderCpuRatios } from './cpu-per-reading.ts';
+import { lightLoad, renderLightLoad } from './light-load.ts';
+import { renderMemory, runMemory, memoryRatio, type MemoryPerDevice } from './memory-per-device.ts';
 import { randomBytes } from 'node:crypto';
 
 /** /metrics needs a scrape token; the bench's platform child gets this one. */
@@ -259,7 +263,7 @@ async function startCluster(opts: RunOptions, runDir: string, credsFile: string)
 
 function startLoads(target: TargetName, opts: BenchOptions, server: Server): Child[] {
   const perPhaseMs = (opts.warmup + opts.seconds) * 1000 + DRAIN_MS + 5_000;
-  const lifetime = CONNECT_TIMEOUT_MS + 2 * perPhaseMs + 120_000;
+  const lifetime = CONNECT_TIMEOUT_MS + 3 * perPhaseMs + 120_000;
   const procs = Math.min(opts.loadProcs, opts.devices);
   return Array.from({ length: procs }, (_, i) => {
     const from = Math.floor((opts.devices * i) / procs);
@@ -297,8 +301,8 @@ async function runPhase(
     l.send({
       cmd: 'phase',
       name: phase,
-      mode: phase === 'fixed' ? 'rate' : 'saturate',
-      ...(phase === 'fixed' ? { rate: (opts.rate * clients[i]!) / total } : {}),
+      mode: phase === 'max' ? 'saturate' : 'rate',
+      ...(phase === 'max' ? {} : { rate: ((phase === 'light' ? opts.lightRate : opts.rate) * clients[i]!) / total }),
       startAt,
       warmupMs,
       measureMs,
@@ -357,7 +361,8 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
     if (failures.length) log(`connection failures, e.g. ${failures.join('; ')}`);
     if (result.connected === 0) throw new Error('no device could connect');
 
-    for (const phase of ['fixed', ...(opts.maxRate ? ['max'] : [])] as PhaseName[]) {
+    const phases: PhaseName[] = [...(opts.lightRate > 0 ? ['light' as const] : []), 'fixed', ...(opts.maxRate ? ['max' as const] : [])];
+    for (const phase of phases) {
       log(`${phase} phase (${opts.warmup} s warm-up + ${opts.seconds} s measured)`);
       const figures = await runPhase(phase, opts, server, loads, clients);
       result.phases.push(figures);
@@ -387,6 +392,45 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
     await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
     await server.cleanup?.();
   }
+}
+
+// ---- memory per connected device (--idle-devices) ------------------------------------------
+
+async function measureMemory(target: TargetName, opts: RunOptions, runDir: string): Promise<MemoryPerDevice | null> {
+  const memDir = mkdtempSync(join(runDir, `memory-${target}-`));
+  const lightOpts: RunOptions = { ...opts, lightRate: opts.lightRate || 200 };
+  return runMemory<Server, Child>(
+    {
+      start: async (devices) => {
+        const s = await startServer(target, { ...opts, devices, profile: false }, memDir);
+        if ('skipped' in s) throw new Error(s.skipped);
+        return s;
+      },
+      load: async (server, from, to) => {
+        const spec = {
+          label: `memory-${target}-${from}`,
+          port: server.port,
+          credsFile: server.credsFile,
+          from,
+          to,
+          window: opts.window,
+          reportEdges: from === 0,
+          maxLifetimeMs: 2 * CONNECT_TIMEOUT_MS + 4 * ((opts.warmup + opts.seconds) * 1000 + DRAIN_MS) + 120_000,
+        };
+        const proc = spawnChild(spec.label, node, [...tsx, join(root, 'bench/load.ts'), JSON.stringify(spec)], { cwd: root });
+        const c = await proc.next<{ clients: number }>((m) => m['type'] === 'connected', CONNECT_TIMEOUT_MS);
+        return { proc, clients: c.clients };
+      },
+      // The fixed-rate machinery at the light rate; the phase is named 'light' in the load's report.
+      light: (server, loads, clients) => runPhase('light', lightOpts, server, loads, clients),
+      peakRss: (server) => peakRssBytes(server.child.pid),
+      stop: async (server, loads) => {
+        await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
+      },
+    },
+    opts.devices,
+    opts.idleDevices,
+  );
 }
 
 // ---- main ------------------------------------------------------------------------------------
@@ -462,7 +506,7 @@ async function main(): Promise<number> {
     INGEST_BATCH_MS: process.env['INGEST_BATCH_MS'] ?? '(default)',
   };
   process.stderr.write(
-    `ingest benchmark: ${opts.devices} devices, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
+    `ingest benchmark: ${opts.devices} devices, light ${opts.lightRate}/s, fixed ${opts.rate}/s, ${opts.warmup}+${opts.seconds} s per phase, ` +
       `window ${opts.window}, ${opts.loadProcs} load process(es), targets ${targets.join(', ')}; ${info.cpus} × ${info.cpuModel}, node ${info.node}\n`,
   );
 
@@ -478,7 +522,17 @@ async function main(): Promise<number> {
   try {
     for (const target of targets) {
       try {
-        results.push(await runTarget(target, opts, runDir));
+        const result = await runTarget(target, opts, runDir);
+        if (opts.idleDevices > 0 && target !== 'mosquitto' && result.status === 'ok') {
+          process.stderr.write(`  ${target}: memory run, ${opts.devices} then ${opts.idleDevices} devices\n`);
+          // A failed memory run loses its own figure, not the phases already measured.
+          const memory = await measureMemory(target, opts, runDir).catch((err: unknown) => {
+            process.stderr.write(`  ${target}: memory run failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            return null;
+          });
+          if (memory) result.memory = memory;
+        }
+        results.push(result);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         process.stderr.write(`  ${target}: failed: ${reason}\n`);
@@ -502,6 +556,9 @@ async function main(): Promise<number> {
     const bound = baseline && baseline.loadCpuPct >= 90 ? `; ${r.against} limited by the load generator, its ceiling is higher` : '';
     out.push(`custodia / ${r.against}: ${r.ratio.toFixed(2)} (${r.custodiaPerS}/s vs ${r.baselinePerS}/s, max phase${bound})`);
   }
+  const cpuPerReading = cpuRatios(results);
+  const light = lightLoad(results);
+  out.push(...renderCpuRatios(cpuPerReading), ...renderLightLoad(light), ...renderMemory(results));
   out.push(...renderVariants(results, opts));
   const ingestLines = renderIngest(results);
   if (ingestLines.length) out.push('', ...ingestLines);
@@ -526,6 +583,9 @@ async function main(): Promise<number> {
         machine: { ...info, cpuPressureAtStart: pressure },
         targets: results,
         ratios: versus,
+        cpuPerReading,
+        lightLoad: light,
+        memoryPerDeviceRatio: memoryRatio(results),
         goals,
       },
       null,

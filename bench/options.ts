@@ -17,6 +17,10 @@ export const optionsSchema = z.object({
   /** Measured window of each phase, after the warm-up. */
   seconds: int(1, 600).default(10),
   warmup: int(0, 120).default(3),
+  /** Offered rate of the light-load phase (latency when the platform is nearly idle); 0 skips it. */
+  lightRate: int(0, 200_000).default(200),
+  /** Devices for the memory-per-device run (peak RSS at this many minus at --devices); 0 skips it. */
+  idleDevices: int(0, 50_000).default(0),
   /** Run the saturation phase (the sustained maximum). */
   maxRate: z.boolean().default(true),
   /** QoS 1 messages one device may have awaiting PUBACK (the saturation phase's depth). */
@@ -47,6 +51,10 @@ process, driven by real mqtt.js clients in separate load-generator processes.
   --rate N          offered readings/s of the fixed-rate phase, all devices together (default 5000)
   --seconds N       measured window of each phase, after the warm-up (default 10)
   --warmup N        warm-up seconds before each measured window (default 3)
+  --light-rate N    offered readings/s of the light-load phase, run first (default 200; 0 skips it)
+  --idle-devices N  after the phases, a fresh server per target (aedes, custodia) for memory per
+                    connected device: peak RSS with N devices minus with --devices, at the
+                    light rate, ÷ the difference (default 0: skipped; the performance target uses 5000)
   --max-rate        run the saturation phase for the sustained maximum (default on)
   --no-max-rate     fixed-rate phase only
   --window N        QoS 1 messages in flight per device, the saturation depth (default 16)
@@ -78,6 +86,8 @@ export function parseOptions(argv: string[]): ParsedOptions {
         rate: { type: 'string' },
         seconds: { type: 'string' },
         warmup: { type: 'string' },
+        'light-rate': { type: 'string' },
+        'idle-devices': { type: 'string' },
         'max-rate': { type: 'boolean' },
         'no-max-rate': { type: 'boolean' },
         window: { type: 'string' },
@@ -102,6 +112,8 @@ export function parseOptions(argv: string[]): ParsedOptions {
     rate: values['rate'],
     seconds: values['seconds'],
     warmup: values['warmup'],
+    lightRate: values['light-rate'],
+    idleDevices: values['idle-devices'],
     maxRate: values['no-max-rate'] ? false : undefined,
     window: values['window'],
     loadProcs: values['load-procs'],

@@ -4,8 +4,10 @@ import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram
 import type { TargetName } from './options.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { StoreCheck } from './verify-store.ts';
+import { cpuMicrosPerReading } from './cpu-per-reading.ts';
+import type { MemoryPerDevice } from './memory-per-device.ts';
 
-export type PhaseName = 'fixed' | 'max';
+export type PhaseName = 'light' | 'fixed' | 'max';
 
 /** What one load process reports for one phase (see load.ts). */
 export interface LoadPhaseReport {
@@ -56,6 +58,8 @@ export interface PhaseFigures {
   disconnects: number;
   /** CPU of the server process over the measured window, % of one core. */
   serverCpuPct: number | null;
+  /** Server CPU per reading acknowledged inside the measured window, µs (see cpu-per-reading.ts). */
+  serverCpuUsPerAcked: number | null;
   /** CPU of all load processes together over the measured window, % of one core. */
   loadCpuPct: number;
   /** CPU used by everything else on the machine over the window, % of one core: other
@@ -85,6 +89,8 @@ export interface TargetResult {
   connectMs: number;
   phases: PhaseFigures[];
   peakRssBytes: number | null;
+  /** `--idle-devices`: peak RSS per additional connected device (see memory-per-device.ts). */
+  memory?: MemoryPerDevice;
   /** Custodia only: the store checked after the run. */
   store?: StoreCheck;
   /** Custodia only: its counters for the whole run. */
@@ -149,6 +155,7 @@ export function combinePhase(
     errors: sum((p) => p.errors),
     disconnects: sum((p) => p.disconnects),
     serverCpuPct: serverCpu === null ? null : pct(serverCpu),
+    serverCpuUsPerAcked: cpuMicrosPerReading(serverCpu, sum((p) => p.ackedInWindow)),
     loadCpuPct: pct(loadCpu),
     otherCpuPct: busy === null || serverCpu === null ? null : Math.max(0, pct(busy - serverCpu - loadCpu)),
     cpuStallPct: stall === null ? null : Math.min(100, pct(stall)),
@@ -286,7 +293,7 @@ function table(header: string[], rows: string[][], rightAligned: Set<number>): s
 export const BUSY_MACHINE_PCT = 15;
 
 export function renderResults(results: TargetResult[]): string {
-  const header = ['target', 'phase', 'devices', 'offered/s', 'acked/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'peak RSS MB', 'srv CPU%', 'load CPU%', 'other CPU%'];
+  const header = ['target', 'phase', 'devices', 'offered/s', 'acked/s', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'peak RSS MB', 'srv CPU%', 'srv µs/rdg', 'load CPU%', 'other CPU%'];
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const r of results) {
@@ -309,6 +316,7 @@ export function renderResults(results: TargetResult[]): string {
         lost,
         rss,
         p.serverCpuPct === null ? '?' : p.serverCpuPct.toFixed(0),
+        p.serverCpuUsPerAcked === null ? '?' : p.serverCpuUsPerAcked.toFixed(1),
         p.loadCpuPct.toFixed(0),
         p.otherCpuPct === null ? '?' : p.otherCpuPct.toFixed(0),
       ]);
@@ -323,7 +331,7 @@ export function renderResults(results: TargetResult[]): string {
       if (trouble.length) notes.push(`${r.target} ${p.phase}: ${trouble.join(', ')}`);
     }
   }
-  return [table(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])), ...notes].join('\n');
+  return [table(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])), ...notes].join('\n');
 }
 
 export function renderGoals(goals: Goal[]): string {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { createGroupCommitter, type BatchInfo } from './group-commit.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,26 +28,96 @@ function fakeStore(opts: { delayMs?: number; failWhen?: (items: number[]) => boo
   return { commit, commits, maxInFlight: () => maxInFlight };
 }
 
+/** A store whose commits stay open until the test releases them, oldest first. */
+function heldStore() {
+  const batches: number[][] = [];
+  const open: (() => void)[] = [];
+  const watchers: { n: number; resolve(): void }[] = [];
+  const commit = (_key: string, items: number[]) =>
+    new Promise<void>((resolve) => {
+      batches.push(items);
+      open.push(resolve);
+      for (const w of watchers.filter((x) => batches.length >= x.n)) w.resolve();
+    });
+  return {
+    commit,
+    batches,
+    release: () => open.shift()?.(),
+    /** Resolves once `n` commits have started. */
+    started: (n: number) =>
+      batches.length >= n ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ n, resolve })),
+  };
+}
+
 describe('group commit', () => {
-  it('flushes as soon as batchSize items wait, without waiting for the timer', async () => {
-    const store = fakeStore();
-    const gc = createGroupCommitter({ batchSize: 3, batchMs: 10_000, commit: store.commit });
-    const t0 = Date.now();
-    await Promise.all([gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 3)]);
-    expect(Date.now() - t0).toBeLessThan(1000);
-    expect(store.commits.map((c) => c.items)).toEqual([[1, 2, 3]]);
+  it('commits a lone reading on an idle lane at once, without waiting for the window', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore();
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 5, commit: store.commit, now: () => Date.now() });
+      const done = gc.add('t1', 1);
+      await vi.advanceTimersByTimeAsync(0); // the end of this event-loop turn: no clock time passes
+      expect(store.commits.map((c) => c.items)).toEqual([[1]]);
+      await done;
+      // Long after the burst, the lane is idle again: the next lone reading does not wait either.
+      await vi.advanceTimersByTimeAsync(1000);
+      const next = gc.add('t1', 2);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.commits.map((c) => c.items)).toEqual([[1], [2]]);
+      await next;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('flushes a partial batch once batchMs has passed since the first item', async () => {
-    const store = fakeStore();
-    const gc = createGroupCommitter({ batchSize: 100, batchMs: 40, commit: store.commit });
-    const t0 = Date.now();
-    const done = Promise.all([gc.add('t1', 1), gc.add('t1', 2)]);
-    await sleep(10);
-    expect(store.commits).toHaveLength(0);
-    await done;
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
-    expect(store.commits.map((c) => c.items)).toEqual([[1, 2]]);
+  it('commits the readings of one event-loop turn together on an idle lane, without a timer', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore();
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 60_000, commit: store.commit, now: () => Date.now() });
+      const done = Promise.all([1, 2, 3].map((n) => gc.add('t1', n)));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.commits.map((c) => c.items)).toEqual([[1, 2, 3]]);
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gathers what arrives while a commit is in flight and commits it as soon as the batch is full', async () => {
+    const held = heldStore();
+    const gc = createGroupCommitter({ batchSize: 3, batchMs: 60_000, commit: held.commit });
+    const first = gc.add('t1', 0);
+    await held.started(1);
+    const rest = [1, 2, 3].map((n) => gc.add('t1', n));
+    expect(held.batches).toEqual([[0]]);
+    held.release();
+    await first;
+    await held.started(2);
+    expect(held.batches).toEqual([[0], [1, 2, 3]]);
+    held.release();
+    await Promise.all(rest);
+  });
+
+  it('waits batchMs since the oldest item when readings arrive faster than a commit takes', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = fakeStore({ delayMs: 2 });
+      const gc = createGroupCommitter({ batchSize: 100, batchMs: 40, commit: store.commit, now: () => Date.now() });
+      const first = gc.add('t1', 1);
+      await vi.advanceTimersByTimeAsync(0); // the lone first item's commit starts at the end of the turn
+      const done = Promise.all([first, ...[2, 3, 4].map((n) => gc.add('t1', n))]);
+      await vi.advanceTimersByTimeAsync(2); // its commit ends; 2..4 arrived meanwhile
+      expect(store.commits.map((c) => c.items)).toEqual([[1]]);
+      await vi.advanceTimersByTimeAsync(37);
+      expect(store.commits).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(store.commits.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+      await vi.advanceTimersByTimeAsync(2);
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps one commit in flight per key while the next batch accumulates', async () => {
@@ -116,8 +186,7 @@ describe('group commit', () => {
   it('reports each batch size, duration and outcome', async () => {
     const seen: BatchInfo[] = [];
     const store = fakeStore({ delayMs: 15, failWhen: (items) => items.includes(9) });
-    // A long batch window and an explicit drain: with a 1 ms window a millisecond ticking over
-    // between the first add and its check would (rightly) flush item 1 alone under load.
+    // Items added in one event-loop turn share a commit: [1, 2] fills the batch, 9 follows.
     const gc = createGroupCommitter({ batchSize: 2, batchMs: 60_000, commit: store.commit, onBatch: (b) => seen.push(b) });
     const adds = [gc.add('t1', 1), gc.add('t1', 2), gc.add('t1', 9)];
     await gc.drain();

@@ -1,8 +1,11 @@
 // Group commit: many small writes share one durable commit (docs/architecture.md promise 3, "PUBACK only
-// after commit"). Items are batched per key (a tenant: one store each); a batch is flushed when
-// `batchSize` items wait or `batchMs` has passed since the oldest one arrived. At most one commit
-// per key is in flight, so the next batch fills while the store works; `add` settles when the
-// batch holding the item is durable, or rejects with the commit's error.
+// after commit"). Items are batched per key (a tenant: one store each). When to commit is decided
+// by `decideBatch` (batch-policy.ts): at once on an idle lane; while a commit is in flight, or
+// while items arrive faster than a commit takes, a batch gathers until `batchSize` items wait or
+// `batchMs` has passed since the oldest one arrived. At most one commit per key is in flight, so
+// the next batch fills while the store works; `add` settles when the batch holding the item is
+// durable, or rejects with the commit's error.
+import { decideBatch, smooth } from './batch-policy.ts';
 
 export interface BatchInfo {
   key: string;
@@ -17,6 +20,8 @@ export interface GroupCommitOptions<T> {
   commit(key: string, items: T[]): Promise<void>;
   /** Observes every finished commit (metrics). */
   onBatch?(info: BatchInfo): void;
+  /** Monotonic clock in ms (tests inject one). */
+  now?(): number;
 }
 
 export interface GroupCommitter<T> {
@@ -37,36 +42,65 @@ interface Lane<T> {
   waiting: Waiting<T>[];
   firstAt: number;
   timer: NodeJS.Timeout | null;
+  turn: NodeJS.Immediate | null;
   inFlight: Promise<void> | null;
   inFlightSize: number;
+  lastArrival: number | undefined;
+  arrivalGapMs: number | undefined;
+  commitMs: number | undefined;
 }
 
 export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommitter<T> {
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error('batchSize must be a positive integer');
   if (!(opts.batchMs >= 0)) throw new Error('batchMs must be zero or more');
+  const now = opts.now ?? (() => performance.now());
+  // Lanes live as long as their key (a tenant): they carry the arrival and commit statistics.
   const lanes = new Map<string, Lane<T>>();
 
   const lane = (key: string): Lane<T> => {
     let l = lanes.get(key);
     if (!l) {
-      l = { waiting: [], firstAt: 0, timer: null, inFlight: null, inFlightSize: 0 };
+      l = {
+        waiting: [],
+        firstAt: 0,
+        timer: null,
+        turn: null,
+        inFlight: null,
+        inFlightSize: 0,
+        lastArrival: undefined,
+        arrivalGapMs: undefined,
+        commitMs: undefined,
+      };
       lanes.set(key, l);
     }
     return l;
   };
 
-  // Starts a commit when one is due and none is in flight; otherwise makes sure a timer will
-  // come back for the waiting items.
+  // Starts a commit when the policy says so; otherwise makes sure a timer (or the commit in
+  // flight) will come back for the waiting items.
   const schedule = (key: string, l: Lane<T>, force = false) => {
-    if (l.inFlight || l.waiting.length === 0) return;
-    const waited = Date.now() - l.firstAt;
-    if (force || l.waiting.length >= opts.batchSize || waited >= opts.batchMs) {
-      flush(key, l);
-    } else if (!l.timer) {
+    const decision = decideBatch(
+      {
+        waiting: l.waiting.length,
+        inFlight: l.inFlight !== null,
+        waitedMs: now() - l.firstAt,
+        arrivalGapMs: l.arrivalGapMs,
+        commitMs: l.commitMs,
+        force,
+      },
+      opts,
+    );
+    if (decision.kind === 'commit') flush(key, l);
+    else if (decision.kind === 'commit-this-turn') {
+      l.turn ??= setImmediate(() => {
+        l.turn = null;
+        schedule(key, l, true);
+      });
+    } else if (decision.kind === 'wait' && !l.timer) {
       l.timer = setTimeout(() => {
         l.timer = null;
         schedule(key, l, true);
-      }, opts.batchMs - waited);
+      }, decision.ms);
     }
   };
 
@@ -75,14 +109,19 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
       clearTimeout(l.timer);
       l.timer = null;
     }
+    if (l.turn) {
+      clearImmediate(l.turn);
+      l.turn = null;
+    }
     const batch = l.waiting.splice(0, opts.batchSize);
-    l.firstAt = Date.now(); // the rest has waited at least as long as this commit takes
-    const started = performance.now();
+    l.firstAt = now(); // items beyond batchSize count their wait from here: one window more at most
+    const started = now();
     l.inFlightSize = batch.length;
     l.inFlight = Promise.resolve()
       .then(() => opts.commit(key, batch.map((w) => w.item)))
       .then(
         () => {
+          l.commitMs = smooth(l.commitMs, now() - started);
           report(key, batch.length, started, true);
           for (const w of batch) w.resolve();
         },
@@ -94,17 +133,13 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
       .finally(() => {
         l.inFlight = null;
         l.inFlightSize = 0;
-        if (l.waiting.length === 0) {
-          if (!l.timer) lanes.delete(key);
-          return;
-        }
         schedule(key, l);
       });
   };
 
   const report = (key: string, size: number, started: number, ok: boolean) => {
     try {
-      opts.onBatch?.({ key, size, durationMs: performance.now() - started, ok });
+      opts.onBatch?.({ key, size, durationMs: now() - started, ok });
     } catch {
       // an observer must not break the commit path
     }
@@ -114,7 +149,10 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
     add(key, item) {
       return new Promise<void>((resolve, reject) => {
         const l = lane(key);
-        if (l.waiting.length === 0) l.firstAt = Date.now();
+        const at = now();
+        if (l.lastArrival !== undefined) l.arrivalGapMs = smooth(l.arrivalGapMs, at - l.lastArrival);
+        l.lastArrival = at;
+        if (l.waiting.length === 0) l.firstAt = at;
         l.waiting.push({ item, resolve, reject });
         schedule(key, l);
       });
