@@ -31,8 +31,9 @@ describe('command delivery and presence', () => {
   let broker: Broker;
   let url: string;
   const open: MqttClient[] = [];
-  const devices = ['lamp-001', 'lamp-002', 'lamp-003', 'lamp-004', 'lamp-005', 'lamp-006', 'lamp-007'].map(dev);
-  const [offlineLamp, onlineLamp, unsubscribedLamp, droppedLamp, twiceLamp, chattyLamp, persistentLamp] = devices as [
+  const devices = ['lamp-001', 'lamp-002', 'lamp-003', 'lamp-004', 'lamp-005', 'lamp-006', 'lamp-007', 'lamp-008'].map(dev);
+  const [offlineLamp, onlineLamp, unsubscribedLamp, droppedLamp, twiceLamp, chattyLamp, persistentLamp, racedLamp] = devices as [
+    FakeDevice,
     FakeDevice,
     FakeDevice,
     FakeDevice,
@@ -121,6 +122,24 @@ describe('command delivery and presence', () => {
     expect(received).toEqual(['tenants/city-a/devices/lamp-007/commands/cmd-7']);
     await waitFor(() => events('cmd-7').includes('delivered'), 'the PUBACK');
     await again.endAsync();
+  });
+
+  // A command is stored before it is handed to the broker (on its own node, or routed from
+  // another): a device that subscribes in between has it pushed as pending, then the hand-over
+  // arrives for the same command on the same connection.
+  it('sends a command pushed as pending on subscribe only once when its delivery arrives after', async () => {
+    world.pending.set('city-a/lamp-008', [command('cmd-8', 80)]);
+    const c = await connectDevice(racedLamp);
+    const received: string[] = [];
+    c.on('message', (topic) => received.push(topic));
+    await c.subscribeAsync(commandsFilter('city-a', 'lamp-008'), { qos: 1 });
+    await waitFor(() => events('cmd-8').includes('delivered'), 'the pending command and its PUBACK');
+
+    expect(await broker.deliver('city-a', 'lamp-008', command('cmd-8', 80))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toEqual(['tenants/city-a/devices/lamp-008/commands/cmd-8']);
+    expect(events('cmd-8')).toEqual(['sent', 'delivered']);
+    await c.endAsync();
   });
 
   it('does not push commands to a device that has not subscribed to them', async () => {

@@ -119,6 +119,9 @@ export function createCommands(state: BrokerState): Commands {
     if (!isTopicLevel(command.id)) throw new Error(`invalid command id: ${JSON.stringify(command.id)}`);
     const s = online.get(keyOf(tenantId, deviceId));
     if (state.stopping || !s) return false;
+    // Already pushed on this connection as pending (the device subscribed between the command's
+    // store and this hand-over, which may come from another node): sent, not sent again.
+    if (s.sentHere.has(command.id)) return true;
     return sendCommand(s, command);
   };
 

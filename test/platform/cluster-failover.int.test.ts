@@ -22,10 +22,6 @@ import { startTcpRelay, viaRelay, type TcpRelay } from '../support/tcp-relay.ts'
 const skip = await clusterSkipReason();
 if (skip) console.warn(skip);
 
-const REDIS_RESTART_BLOCKED =
-  'skipped: Redis restart under load — a Redis restart crashes the nodes until platform/cluster handles MQEmitterRedis errors (set CLUSTER_TEST_REDIS_RESTART=1 to run it)';
-if (!skip && !process.env['CLUSTER_TEST_REDIS_RESTART']) console.warn(REDIS_RESTART_BLOCKED);
-
 const TENANT = 'cluster-t';
 const DEVICES = 300;
 const RATE = 200;
@@ -153,15 +149,14 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
     }
   }, 240_000);
 
-  // Blocked on the shared-broker work in platform/cluster: when Redis goes away, the command
-  // router's MQEmitterRedis emits 'error' on its `state` emitter, which nothing listens to
-  // (command-router.ts subscribes `mq.on('error', …)`, a topic, not the event), so every node
-  // crashes. CLUSTER_TEST_REDIS_RESTART=1 runs it; it fails until that is fixed.
-  it.skipIf(!process.env['CLUSTER_TEST_REDIS_RESTART'])(
-    'Redis restarted under load: no acknowledged reading lost; realtime and cross-node commands resume by themselves (skipped: a Redis restart crashes the nodes until platform/cluster handles MQEmitterRedis errors)',
+  // Every Redis client of a node (shared emitter, persistence, presence, adapter) hears its own
+  // 'error' events (platform/cluster/shared-broker.ts, node.ts): no node may crash or restart.
+  it(
+    'Redis restarted under load: no node crashes, no acknowledged reading lost; realtime and cross-node commands resume by themselves',
     async () => {
     const live = rig.nodes.filter((n) => n.alive) as [NodeProcess, NodeProcess];
     expect(live.length).toBeGreaterThanOrEqual(2);
+    const pids = live.map((n) => n.pid);
     const fleet = spawnClusterFleet({ ...fleetConfig(), rate: RATE / 2 });
     try {
       await fleet.ready;
@@ -200,6 +195,8 @@ const nextSeqAfter = (r: ClusterFleetReport) => Math.max(0, ...Object.values(r.a
       const { acked, lost } = await lostReadings(live[0], report);
       expect(acked).toBeGreaterThan(RATE);
       expect(lost).toEqual([]);
+      expect(live.every((n) => n.alive)).toBe(true);
+      expect(live.map((n) => n.pid)).toEqual(pids);
     } finally {
       await fleet.kill();
     }

@@ -5,7 +5,7 @@
 //   {"id":1,"op":"provision","tenantId":"t","devices":300}   → {"reply":1,"devices":[{id,secret}],"user":{username,password}}
 //   {"id":2,"op":"raise","tenantId":"t","title":"x","escalateAfterMs":1500} → {"reply":2,"alarmId":"…"}
 //   {"id":3,"op":"command","tenantId":"t","deviceId":"d","name":"ping"}      → {"reply":3,"commandId":"…"}
-//   {"id":4,"op":"escalations","tenantId":"t"} · "verify" · "holder" · "online" · "stored" · "commandStatus"
+//   {"id":4,"op":"escalations","tenantId":"t"} · "verify" · "holder" · "online" (connected here) · "stored" · "commandStatus"
 // Prints {"ready":true,httpPort,mqttPort,nodeId} once listening.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -96,7 +96,9 @@ async function handle(o: Op): Promise<Record<string, unknown>> {
     case 'holder':
       return { holder: platform.cluster?.deadlines.held() != null };
     case 'online':
-      return { online: o.deviceIds.filter((d) => platform.ingest.isOnline(o.tenantId, d)) };
+      // Connected to this node's broker: the platform's isOnline is cluster-wide presence, true on
+      // every node for a device connected anywhere.
+      return { online: o.deviceIds.filter((d) => platform.ingest.broker.isOnline(o.tenantId, d)) };
     case 'stored': {
       // The sequence number of every stored reading, per device (the fleet puts it in `note`).
       const stored: Record<string, number[]> = {};
