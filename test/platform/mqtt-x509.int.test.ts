@@ -96,6 +96,10 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     expect(ca.contentType).toContain('application/x-pem-file');
     expect(ca.body).toBe(res.body.caCertificatePem);
     dev1 = { key, cert: res.body.certificatePem, serial: res.body.certificate.serial };
+    // The CA's private key is stored sealed with the tenant's keys, never in clear (ASVS 6.4.1).
+    const stored = await (await h.platform.services.scopes.store('tenant-a')).get('device-ca', 'current');
+    expect(stored).not.toBeNull();
+    expect(stored!.body.toString('latin1')).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
 
     const c = await connect('tenant-a/cert-1', { key, cert: dev1.cert });
     await c.publishAsync('tenants/tenant-a/devices/cert-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
@@ -104,7 +108,7 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     expect(n).toBe(1);
   });
 
-  it('a certificate presented for another device of the same tenant is refused and audited (ETSI 5.1-1, ASVS 2.9.1)', async () => {
+  it('a certificate presented for another device of the same tenant is refused and audited (ETSI 5.1-1, ASVS 4.2.1)', async () => {
     expect(await refusal('tenant-a/cert-2', { key: dev1.key, cert: dev1.cert })).toBe('5');
     expect((await lastCertAudit()).reason).toBe('certificate-wrong-device');
   });
