@@ -2,10 +2,11 @@
 // (docs/security.md "Device certificates"): a real TLS client (mqtt.js with key/cert/ca) against
 // the real broker of the platform. The server certificate and the device keys and CSRs are made
 // with the system's openssl, as an installer would.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantCa, generateDeviceKey, issueDeviceCert } from '../../platform/identity/x509.ts';
@@ -106,6 +107,17 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     await c.endAsync();
     const n = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h.platform.services.series.count('cert-1'));
     expect(n).toBe(1);
+  });
+
+  it('the mqtt CLI of docs/integration.md publishes with the certificate and no username or password (ETSI 5.1-1)', async () => {
+    const files = { key: join(dir, 'dev1.key'), cert: join(dir, 'dev1.crt'), ca: join(dir, 'server.pem') };
+    writeFileSync(files.key, dev1.key, { mode: 0o600 });
+    writeFileSync(files.cert, dev1.cert);
+    const cli = join(process.cwd(), 'node_modules', '.bin', 'mqtt');
+    // Asynchronously: the broker runs in this process.
+    await promisify(execFile)(cli, ['pub', '-C', 'mqtts', '-h', '127.0.0.1', '-p', String(tlsPort), '--ca', files.ca, '--cert', files.cert, '--key', files.key, '-i', 'tenant-a/cert-1', '-q', '1', '-t', 'tenants/tenant-a/devices/cert-1/telemetry', '-m', JSON.stringify({ ts: Date.now(), value: 2 })], { timeout: 20_000 });
+    const n = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h.platform.services.series.count('cert-1'));
+    expect(n).toBe(2);
   });
 
   it('a certificate presented for another device of the same tenant is refused and audited (ETSI 5.1-1, ASVS 4.2.1)', async () => {
