@@ -1,4 +1,5 @@
-// CONNECT: a device presents its own id and secret (ETSI EN 303 645 provision 5.1), an operator
+// CONNECT: a device presents its own id and secret (ETSI EN 303 645 provision 5.1) — or, over TLS
+// and without a password, a client certificate checked against its tenant's CA — an operator
 // tool a scoped token under a client id outside the devices' namespace. Failures are counted per
 // address only and slow that address's failures down; they never refuse valid credentials
 // (./throttle.ts). The aedes hooks `preConnect` and `authenticate` (./broker.ts) are made here.
