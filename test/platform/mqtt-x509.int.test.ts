@@ -167,6 +167,12 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     const rotated = await adminA.post('/api/v1/devices/cert-1/rotate');
     const s = await connect('tenant-a/cert-1', { username: 'tenant-a/cert-1', password: rotated.body.secret });
     await s.endAsync();
+    // With a password the login is a secret login, whatever certificate comes with it. (After
+    // the refusals above: this address's further failures are throttled, answered with 3.)
+    const k = keyAndCsr('cert-1b');
+    const fresh = await adminA.post('/api/v1/devices/cert-1/certificates', { csr: k.csr });
+    expect(await refusal('tenant-a/cert-1', { key: k.key, cert: fresh.body.certificatePem, username: 'tenant-a/cert-1', password: 'not-the-secret' })).toMatch(/^[34]$/);
+    expect((await lastCertAudit()).reason).not.toMatch(/^certificate-/);
   });
 
   it('bad requests get problem+json; another tenant cannot see or revoke the certificates (ASVS 4.2.1, ASVS 5.1.3)', async () => {
