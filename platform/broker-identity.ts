@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import type { Broker } from './broker/index.ts';
 import type { BrokerDeps, ToolIdentity } from './broker/types.ts';
 import type { IdentityChange } from './events.ts';
-import { isDeviceName } from './identity/devices.ts';
+import { isDeviceName, parseMqttIdentity } from './identity/devices.ts';
 import { hashToken } from './identity/secrets.ts';
 import { can } from './policy/roles.ts';
 import type { PlatformServices } from './services/index.ts';
@@ -14,7 +14,7 @@ import { PLATFORM_SCOPE } from './storage/port.ts';
 
 export async function brokerIdentityDeps(
   s: PlatformServices,
-): Promise<Pick<BrokerDeps, 'authenticateToken' | 'isDeviceId' | 'hashAddress'>> {
+): Promise<Pick<BrokerDeps, 'authenticateToken' | 'authenticateCertificate' | 'isDeviceId' | 'hashAddress'>> {
   // Derived from the platform's index key, never stored: stable across restarts, so an auditor
   // can see that failures come from one address without the address being recorded.
   const key = Buffer.from(await s.keyring.blindIndex(PLATFORM_SCOPE, 'mqtt-address-key', 'v1'), 'hex');
@@ -29,6 +29,19 @@ export async function brokerIdentityDeps(
       if (!tenant || tenant.status !== 'active') return null;
       return { tenantId: t.tenantId, label: t.label, topics: t.topics, owner: t.createdBy, tokenId: hashToken(token) };
     },
+    // A client certificate stands in for the secret only: the device must exist, be active, and
+    // its tenant too; the certificate must be one of its own, from its tenant's CA, unrevoked.
+    authenticateCertificate: async (name, certificate) => {
+      const id = parseMqttIdentity(name);
+      const device = id ? await s.devices.get(id.tenantId, id.deviceId) : null;
+      if (!id || !device) return { refused: 'unknown-device' };
+      if (device.status !== 'active') return { refused: 'device-revoked' };
+      const tenant = await s.tenants.get(id.tenantId);
+      if (!tenant || tenant.status !== 'active') return { refused: 'tenant-inactive' };
+      const verdict = await s.deviceCerts.verify(id.tenantId, id.deviceId, certificate);
+      if (!verdict.ok) return { refused: verdict.reason };
+      return { tenantId: id.tenantId, deviceId: id.deviceId, kind: device.kind };
+    },
     // Every form a device was ever named by, `<tenant>/<device>` and the older bare id, is outside
     // the tools' namespace.
     isDeviceId: isDeviceName,
@@ -39,7 +52,7 @@ export async function brokerIdentityDeps(
 /** Closes the broker connections an identity change withdraws; returns the unsubscribe. */
 export function closeRevokedConnections(s: PlatformServices, broker: Pick<Broker, 'disconnect'>): () => void {
   return s.identityEvents.subscribe((c: IdentityChange) => {
-    if (c.type === 'device.revoked' || c.type === 'device.rotated' || c.type === 'device.removed') {
+    if (c.type === 'device.revoked' || c.type === 'device.rotated' || c.type === 'device.removed' || c.type === 'device.certificate-revoked') {
       broker.disconnect({ tenantId: c.tenantId, deviceId: c.deviceId });
     } else if (c.type === 'tenant.suspended') {
       broker.disconnect({ tenantId: c.tenantId });

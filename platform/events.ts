@@ -32,6 +32,8 @@ export class EventBus {
  *  the connections, so identity never imports either (docs/security.md, ASVS 3.3.1 / 3.3.3). */
 export type IdentityChange =
   | { type: 'device.revoked' | 'device.rotated' | 'device.removed'; tenantId: string; deviceId: string }
+  /** One of a device's client certificates revoked: its live connections end. */
+  | { type: 'device.certificate-revoked'; tenantId: string; deviceId: string }
   | { type: 'tenant.suspended'; tenantId: string }
   /** Every session of a user ended: disabled, deleted, password or role changed. */
   | { type: 'user.sessions-ended'; userId: string }

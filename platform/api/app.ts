@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { deviceCaRoutes, deviceCertRoutes } from './routes/device-certs.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { backupRoutes } from './routes/backups.ts';
@@ -95,6 +96,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     next();
   });
   api.use(authRoutes(s));
+  api.use(deviceCaRoutes(s));
   const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants, s.logger);
   api.use(auth);
   const perPrincipal = new WindowLimiter(opts.apiRateLimitPerMinute ?? 6000, 60_000);
@@ -120,6 +122,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   if (opts.nodes) api.use(nodeRoutes(opts.nodes));
   api.use(userRoutes(s));
   api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
+  api.use(deviceCertRoutes(s));
   api.use(alarmRoutes(s));
   api.use(commandRoutes(s));
   api.use(auditRoutes(s));

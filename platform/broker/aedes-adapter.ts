@@ -39,6 +39,14 @@ export function remoteAddressOf(client: Client): string {
   return client.req?.socket.remoteAddress ?? (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
 }
 
+/** The DER client certificate a TLS connection presented (unverified: the caller checks it), or null. */
+export function peerCertificateOf(client: Client): Buffer | null {
+  const conn = client.conn as { getPeerCertificate?: (detailed: boolean) => { raw?: Buffer } | null };
+  if (typeof conn.getPeerCertificate !== 'function') return null;
+  const raw = conn.getPeerCertificate(false)?.raw;
+  return raw && raw.length > 0 ? raw : null;
+}
+
 /** Calls `fn` with the packet id of every PUBACK a client sends. aedes hands each PUBACK to its
  *  persistence's `outgoingClearMessageId` (the persistence contract) and emits no event for it. */
 export function onPuback(aedes: Aedes, fn: (client: Client, messageId: number | undefined) => void): void {

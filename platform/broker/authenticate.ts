@@ -1,15 +1,16 @@
-// CONNECT: a device presents its own id and secret (ETSI EN 303 645 provision 5.1), an operator
+// CONNECT: a device presents its own id and secret (ETSI EN 303 645 provision 5.1) — or, over TLS
+// and without a password, a client certificate checked against its tenant's CA — an operator
 // tool a scoped token under a client id outside the devices' namespace. Failures are counted per
 // address only and slow that address's failures down; they never refuse valid credentials
 // (./throttle.ts). The aedes hooks `preConnect` and `authenticate` (./broker.ts) are made here.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AedesOptions, Client } from 'aedes';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
-import { clientById, remoteAddressOf } from './aedes-adapter.ts';
+import { clientById, peerCertificateOf, remoteAddressOf } from './aedes-adapter.ts';
 import { keyOf, aedesOf, type BrokerState } from './state.ts';
 import { DEFAULT_AUTH_THROTTLE, backoffMs, createFailureThrottle, memoryFailureCounter } from './throttle.ts';
 import { isTopicLevel, mqttIdentity, type BrokerPrincipal } from './topics.ts';
-import type { BrokerConfig, ToolIdentity } from './types.ts';
+import type { BrokerConfig, DeviceIdentity, ToolIdentity } from './types.ts';
 
 /** Username with which an operator tool presents a scoped token instead of device credentials. */
 export const TOKEN_USERNAME = 'token';
@@ -90,9 +91,13 @@ export function createAuthentication(state: BrokerState): {
   ): Promise<true | AuthError> {
     state.authStartedAt.set(client, state.revocations.seq);
     const address = remoteAddressOf(client);
-    const claimed = (username ?? '').slice(0, 128);
+    // A device with a client certificate may leave the username out: its client id names it.
+    const certificate = password?.length ? null : peerCertificateOf(client);
+    const claimed = (username || (certificate ? client.id : '')).slice(0, 128);
     const isTool = claimed === TOKEN_USERNAME;
-    const verdict = await verify(client, claimed, address, isTool, password);
+    const verdict = certificate && !isTool && deps.authenticateCertificate
+      ? await verifyCertificate(client, claimed, certificate)
+      : await verify(client, claimed, address, isTool, password);
     if (verdict === true) return true;
     const { reason, code, counted } = verdict;
     if (!counted) return refuse(reason, code, claimed, address);
@@ -152,6 +157,22 @@ export function createAuthentication(state: BrokerState): {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
       return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
     }
+    return admitDevice(client, result);
+  }
+
+  /** A device presenting a client certificate and no password (ETSI EN 303 645 5.1-1). */
+  async function verifyCertificate(client: Client, claimed: string, certificate: Buffer): Promise<true | Failure> {
+    if (client.id !== claimed) return { reason: 'client-id-mismatch', code: RC.identifierRejected, counted: false };
+    const result = await deps.authenticateCertificate!(claimed, certificate);
+    if ('refused' in result) return { reason: `certificate-${result.refused}`, code: RC.notAuthorized, counted: true };
+    if (claimed !== mqttIdentity(result.tenantId, result.deviceId) || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
+      log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
+      return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
+    }
+    return admitDevice(client, result);
+  }
+
+  function admitDevice(client: Client, result: DeviceIdentity): true | Failure {
     const principal: BrokerPrincipal = { kind: 'device', identity: result };
     if (!takeoverAllowed(holderOf(client.id), principal)) {
       return { reason: 'client-id-in-use', code: RC.identifierRejected, counted: false };

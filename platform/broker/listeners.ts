@@ -49,7 +49,11 @@ export async function startListeners(state: BrokerState, aedes: Aedes): Promise<
 
   let tlsPort: number | null = null;
   if (cfg.tls) {
-    const tls = createTlsServer({ cert: pem(cfg.tls.cert), key: pem(cfg.tls.key), minVersion: 'TLSv1.2' }, (socket) => {
+    // A device may present a client certificate instead of a secret. It is asked for but not
+    // verified here: each tenant has its own CA, known only once CONNECT names the tenant, so
+    // ./authenticate.ts checks it against that CA (docs/security.md "Device certificates").
+    const options = { cert: pem(cfg.tls.cert), key: pem(cfg.tls.key), minVersion: 'TLSv1.2' as const, requestCert: true, rejectUnauthorized: false };
+    const tls = createTlsServer(options, (socket) => {
       track(socket);
       aedes.handle(socket);
     });

@@ -106,6 +106,9 @@ export interface BrokerDeps {
   /** Verifies a device's own secret; `name` is its MQTT identity `<tenant>/<device>`.
    *  `'revoked'`: known device whose credentials were revoked. */
   authenticateDevice(name: string, secret: string): Promise<DeviceIdentity | 'revoked' | null>;
+  /** Verifies a device's client certificate (DER) presented over TLS instead of a secret; `name`
+   *  is its MQTT identity `<tenant>/<device>`. A refusal names why (audited). */
+  authenticateCertificate?(name: string, certificate: Buffer): Promise<DeviceIdentity | { refused: string }>;
   /** Operator tools connect with username `token` and a scoped token as password. */
   authenticateToken?(token: string): Promise<ToolIdentity | null>;
   /** Whether a client id is in the devices' namespace (its shape only, no look-up): tools may

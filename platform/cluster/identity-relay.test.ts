@@ -46,4 +46,21 @@ if (!installed) console.warn(REDIS_SKIP_NOTICE);
     await stopA();
     await stopB();
   });
+
+  it("a device certificate's revocation reaches the other nodes, which close the device's connections (ASVS 3.3.1)", async () => {
+    const a = new IdentityEvents();
+    const b = new IdentityEvents();
+    const seenB: IdentityChange[] = [];
+    b.subscribe((c) => seenB.push(c));
+    const errors: unknown[] = [];
+    const stopA = await relayIdentityChanges({ events: a, publisher: client(), subscriber: client(), nodeId: 'a', onError: (e) => errors.push(e) });
+    const stopB = await relayIdentityChanges({ events: b, publisher: client(), subscriber: client(), nodeId: 'b', onError: (e) => errors.push(e) });
+    const change: IdentityChange = { type: 'device.certificate-revoked', tenantId: 'tenant-a', deviceId: 'lamp-1' };
+    a.publish(change);
+    await expect.poll(() => seenB.length + errors.length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    expect(seenB).toEqual([change]);
+    await stopA();
+    await stopB();
+  });
 });

@@ -12,7 +12,7 @@ export const IDENTITY_CHANNEL = 'custodia:identity';
 
 const id = z.string().min(1).max(200);
 const changeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.enum(['device.revoked', 'device.rotated', 'device.removed']), tenantId: id, deviceId: id }).strict(),
+  z.object({ type: z.enum(['device.revoked', 'device.rotated', 'device.removed', 'device.certificate-revoked']), tenantId: id, deviceId: id }).strict(),
   z.object({ type: z.literal('tenant.suspended'), tenantId: id }).strict(),
   z.object({ type: z.literal('user.sessions-ended'), userId: id }).strict(),
   z.object({ type: z.literal('tool-token.revoked'), tenantId: id, tokenId: id }).strict(),

@@ -13,6 +13,7 @@ import { createMasterKeyProvider, keyBesideData, masterKeyPath } from '../crypto
 import type { MasterKeyProvider } from '../crypto/types.ts';
 import { EventBus, IdentityEvents } from '../events.ts';
 import { Devices } from '../identity/devices.ts';
+import { DeviceCertificates } from '../identity/device-certs.ts';
 import { LoginGuard, type LoginGuardPort } from '../identity/login-guard.ts';
 import { Sessions } from '../identity/sessions.ts';
 import { Users } from '../identity/users.ts';
@@ -134,6 +135,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
       now,
     }),
     devices: new Devices(platformRecords, identityEvents),
+    deviceCerts: new DeviceCertificates(scopes, identityEvents, now),
     toolTokens: new ToolTokens(platformRecords, now, identityEvents),
     series: new SeriesService(scopes, keyring),
     alarms,

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Keyring, MasterKeyProvider } from '../crypto/types.ts';
 import type { EventBus, IdentityEvents } from '../events.ts';
 import type { Devices } from '../identity/devices.ts';
+import type { DeviceCertificates } from '../identity/device-certs.ts';
 import type { LoginGuardPort } from '../identity/login-guard.ts';
 import type { Sessions } from '../identity/sessions.ts';
 import type { Users } from '../identity/users.ts';
@@ -45,6 +46,8 @@ export interface PlatformServices {
   sessions: Sessions;
   loginGuard: LoginGuardPort;
   devices: Devices;
+  /** Device client certificates for MQTT over TLS, per-tenant CA (platform/identity/device-certs.ts). */
+  deviceCerts: DeviceCertificates;
   toolTokens: ToolTokens;
   series: SeriesService;
   alarms: AlarmService;
