@@ -102,9 +102,11 @@ export function parseSignedManifest(text: string): SignedManifest {
   return parsed.data;
 }
 
+/** `<UTC second>Z-<ms, 3 hex><random, 5 hex>`: ids sort by time to the millisecond, which the
+ *  scheduler's pruning relies on (two scheduled runs may start within one second). */
 export function newBackupId(now: Date, random: string): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  return `${stamp}-${random}`;
+  return `${stamp}-${now.getUTCMilliseconds().toString(16).padStart(3, '0')}${random.slice(0, 5)}`;
 }
 
 // ---- bundle lines
