@@ -4,6 +4,7 @@
 // (test/contract/storage.contract.ts) runs against each. Every body that reaches a Store is
 // already sealed by the keyring: adapters see ciphertext plus the clear metadata queries need
 // (ids, kinds, timestamps, device/subject ids, blind indexes and non-personal tags).
+import { TENANT_ID_PATTERN } from './tenant-id.ts';
 
 /** A sealed record. `index` holds equality-searchable values: blind indexes (HMAC hex) for
  *  personal fields, or clear non-personal tags (status, severity…). */
@@ -142,8 +143,8 @@ export interface StorageProvider {
 
 export const PLATFORM_SCOPE = '_platform';
 
-/** Tenant ids become file and database names: keep them to a safe alphabet. */
-export const TENANT_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+/** Tenant ids become file and database names (./tenant-id.ts). */
+export { TENANT_ID_PATTERN };
 
 export function assertTenantId(id: string): void {
   if (!TENANT_ID_PATTERN.test(id)) throw new Error(`invalid tenant id: ${JSON.stringify(id)}`);

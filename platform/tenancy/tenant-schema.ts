@@ -3,12 +3,11 @@
 // types) checks it; the registry (tenants.ts) re-exports these names.
 import { z } from 'zod';
 import { labelSchema } from '../safe-text.ts';
+import { TENANT_ID_PATTERN } from '../storage/tenant-id.ts';
 
 /** A tenant id: the name of its store (a SQLite file, a PostgreSQL schema, a MongoDB database),
- *  so lowercase letters, digits and dashes only. The same pattern as the storage port's
- *  `TENANT_ID_PATTERN`, which cannot be imported here (that module names Node's Buffer);
- *  tenant-schema.test.ts holds them equal. */
-export const TENANT_ID = /^[a-z][a-z0-9-]{1,39}$/;
+ *  so lowercase letters, digits and dashes only: the storage port's own pattern. */
+export const TENANT_ID = TENANT_ID_PATTERN;
 
 export const quotasSchema = z
   .object({
