@@ -42,6 +42,9 @@ export interface Broker {
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
   deliver(tenantId: string, deviceId: string, command: CommandWire): Promise<boolean>;
   isOnline(tenantId: string, deviceId: string): boolean;
+  /** Pushes to every device online here the commands the store holds pending for it (those
+   *  already sent on its connection are skipped). */
+  deliverPendingToAll(): Promise<void>;
   /** False once the broker stops accepting connections (for /readyz). */
   accepting(): boolean;
   /** Tells a device on its `…/errors` topic why something it sent was refused (QoS 0). */
@@ -123,6 +126,7 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     tlsPort,
     attachWebSocket: listeners.attachWebSocket,
     deliver: commands.deliver,
+    deliverPendingToAll: commands.deliverPendingToAll,
     isOnline: presence.isOnline,
     accepting: () => !state.stopping,
     tellDevice: refusal.tellDevice,

@@ -11,6 +11,8 @@ export interface Commands {
   /** Publishes a command to the device when it is online and subscribed; false otherwise. */
   deliver(tenantId: string, deviceId: string, command: CommandWire): Promise<boolean>;
   deliverPending(s: DeviceSession): Promise<void>;
+  /** deliverPending for every device online here, one after another (one store query each). */
+  deliverPendingToAll(): Promise<void>;
   /** Gives a QoS 1 command on its way to a device a packet id whose PUBACK is tracked. */
   numberCommandPacket(client: Client, packet: AedesPublishPacket): void;
   /** Listens to PUBACKs, SUBSCRIBEs and UNSUBSCRIBEs of devices. */
@@ -115,6 +117,10 @@ export function createCommands(state: BrokerState): Commands {
     }
   }
 
+  const deliverPendingToAll = async () => {
+    for (const s of [...online.values()]) if (s.ready && s.commandsQos !== null) await deliverPending(s);
+  };
+
   const deliver = async (tenantId: string, deviceId: string, command: CommandWire): Promise<boolean> => {
     if (!isTopicLevel(command.id)) throw new Error(`invalid command id: ${JSON.stringify(command.id)}`);
     const s = online.get(keyOf(tenantId, deviceId));
@@ -143,5 +149,5 @@ export function createCommands(state: BrokerState): Commands {
     });
   };
 
-  return { deliver, deliverPending, numberCommandPacket, attach };
+  return { deliver, deliverPending, deliverPendingToAll, numberCommandPacket, attach };
 }

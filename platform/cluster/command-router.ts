@@ -3,10 +3,13 @@
 // (mqemitter-redis, ./shared-broker.ts) and the node that holds the device delivers it through its own broker,
 // which then reports "sent" and "delivered" to the shared store as for a local device. A device
 // online nowhere keeps its command queued; it is pushed when the device subscribes, on any node.
+// The emitter is Redis pub/sub, which keeps nothing for a subscriber that is away: when this
+// node's subscriber is back after losing Redis, the devices held here get what is pending for
+// them from the store, so a command routed meanwhile is not left queued.
 import { z } from 'zod';
 import type { Broker } from '../broker/broker.ts';
 import type { CommandService, OutgoingCommand } from '../services/commands.ts';
-import type { SharedEmitter } from './shared-broker.ts';
+import type { SharedBroker, SharedEmitter } from './shared-broker.ts';
 
 // Under `$SYS`: no device or tool can publish there, and no subscription filter of theirs matches it.
 export const COMMANDS_TOPIC = '$SYS/custodia/commands';
@@ -25,9 +28,10 @@ const toBroker = (c: OutgoingCommand) => ({ id: c.id, name: c.name, params: c.pa
 
 export async function routeCommandsAcrossNodes(opts: {
   mq: SharedEmitter;
+  onResubscribed: SharedBroker['onResubscribed'];
   nodeId: string;
   commands: CommandService;
-  broker: Pick<Broker, 'deliver' | 'isOnline'>;
+  broker: Pick<Broker, 'deliver' | 'isOnline' | 'deliverPendingToAll'>;
   onError: (err: unknown) => void;
 }): Promise<() => Promise<void>> {
   const { nodeId, broker, onError, mq } = opts;
@@ -48,6 +52,10 @@ export async function routeCommandsAcrossNodes(opts: {
     );
   };
   await new Promise<void>((resolve) => mq.on(COMMANDS_TOPIC, listener, () => resolve()));
+  let stopped = false;
+  opts.onResubscribed(() => {
+    if (!stopped) broker.deliverPendingToAll().catch(onError);
+  });
   opts.commands.setDeliverer(async (tenantId, deviceId, command) => {
     if (await broker.deliver(tenantId, deviceId, toBroker(command))) return true;
     mq.emit({ topic: COMMANDS_TOPIC, from: nodeId, tenantId, deviceId, command }, (err) => err && onError(err));
@@ -56,6 +64,7 @@ export async function routeCommandsAcrossNodes(opts: {
   // The emitter belongs to the broker, which closes it when it stops.
   return () =>
     new Promise<void>((resolve) => {
+      stopped = true;
       if ((mq as { closed?: boolean }).closed) return resolve();
       mq.removeListener(COMMANDS_TOPIC, listener, () => resolve());
     });

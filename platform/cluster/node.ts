@@ -62,7 +62,7 @@ export interface ClusterNode {
    *  persistence, presence, the connect throttle and the ingest quota (../ingest.ts). */
   ingest: IngestCluster;
   /** Commands issued here reach devices connected to other nodes (./command-router.ts). */
-  routeCommands(commands: CommandService, broker: Pick<Broker, 'deliver' | 'isOnline'>): Promise<void>;
+  routeCommands(commands: CommandService, broker: Pick<Broker, 'deliver' | 'isOnline' | 'deliverPendingToAll'>): Promise<void>;
   readiness(): Promise<{ redis: boolean; cluster: boolean }>;
   /** Extra facts for the registry row (ports), refreshed on each heartbeat. */
   describe(info: Record<string, unknown>): void;
@@ -177,6 +177,7 @@ export async function startClusterNode(
     async routeCommands(commands, broker) {
       stopRouting = await routeCommandsAcrossNodes({
         mq: shared.mq,
+        onResubscribed: shared.onResubscribed,
         nodeId,
         commands,
         broker,

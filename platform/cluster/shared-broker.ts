@@ -50,6 +50,9 @@ export type SharedEmitter = ReturnType<typeof MQEmitterRedis>;
 
 export interface SharedBroker extends SharedBrokerParts {
   mq: SharedEmitter;
+  /** Calls `fn` each time the emitter's subscriber is back after losing Redis, once its
+   *  subscriptions are confirmed: what was published meanwhile never reached this node. */
+  onResubscribed(fn: () => void): void;
   /** Closes the persistence's connection (aedes closes the emitter when the broker stops). */
   close(): void;
 }
@@ -58,11 +61,20 @@ export function sharedBrokerParts(redisUrl: string, brokerId: string, onError: (
   // Its connections are made here: left to itself it opens them with another ioredis release
   // whose ready check runs INFO on the subscriber connection, refused there, and the emitter's
   // first subscriptions are lost (seen in ./shared-broker.int.test.ts).
-  const mq = MQEmitterRedis({ subConn: new Redis(redisUrl), pubConn: new Redis(redisUrl) } as unknown as Parameters<typeof MQEmitterRedis>[0]);
+  const subConn = new Redis(redisUrl);
+  const mq = MQEmitterRedis({ subConn, pubConn: new Redis(redisUrl) } as unknown as Parameters<typeof MQEmitterRedis>[0]);
   // mqemitter-redis reports connection errors on `state`; unheard, an 'error' event would throw.
   (mq as unknown as { state: { on(e: 'error', fn: (err: Error) => void): void } }).state.on('error', onError);
   const conn = new Redis(redisUrl);
   conn.on('error', onError);
   const persistence = new AedesRedisPersistence({ conn });
-  return { brokerId, mq, persistence, close: () => conn.disconnect() };
+  const resubscribed = new Set<() => void>();
+  let connectedBefore = false;
+  subConn.on('ready', () => {
+    if (!connectedBefore) return void (connectedBefore = true);
+    // ioredis writes the SUBSCRIBEs of a reconnect before it emits 'ready'; a PING queued behind
+    // them is answered once Redis has applied them.
+    subConn.ping().then(() => resubscribed.forEach((fn) => fn()), onError);
+  });
+  return { brokerId, mq, persistence, onResubscribed: (fn) => void resubscribed.add(fn), close: () => conn.disconnect() };
 }

@@ -4,6 +4,7 @@
 // (audited), a device that comes back on another node gets its pending commands through its
 // restored session, and the connect throttle and ingest quota count as on one node.
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
@@ -144,6 +145,39 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
       .toBe('delivered');
     await new Promise((r) => setTimeout(r, 500));
     expect(received).toHaveLength(1);
+  });
+
+  it("a command whose cross-node route was lost while Redis dropped the nodes' subscribers reaches its device once they are back, once", async () => {
+    const secret = await register('away-1');
+    const device = await connect(1, 'away-1', secret);
+    const received: string[] = [];
+    device.on('message', (topic) => received.push(topic));
+    await device.subscribeAsync(`tenants/${TENANT}/devices/away-1/commands/+`, { qos: 1 });
+    await expect.poll(() => nodes[0]!.platform.ingest.isOnline(TENANT, 'away-1'), { timeout: 5_000 }).toBe(true);
+    // Redis pub/sub keeps nothing for a subscriber that is away: the routed message is lost, as
+    // when node A routes it while node B's subscriber is reconnecting. Node A's route is bypassed
+    // for this one command so that the loss is certain, not a race.
+    const commands = nodes[0]!.platform.services.commands;
+    const route = Reflect.get(commands, 'deliverer') as Parameters<typeof commands.setDeliverer>[0];
+    commands.setDeliverer(async () => false);
+    const cmd = await runInTenant(ctx, () => commands.create({ deviceId: 'away-1', name: 'ping', payload: {}, ttlMs: 60_000 })).finally(() =>
+      commands.setDeliverer(route),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toEqual([]);
+    // Redis drops every subscriber connection, as when it restarts; they reconnect by themselves.
+    const admin = new Redis(redis.url);
+    try {
+      expect(Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'))).toBeGreaterThan(0);
+    } finally {
+      admin.disconnect();
+    }
+    const topic = `tenants/${TENANT}/devices/away-1/commands/${cmd.id}`;
+    await expect.poll(() => received, { timeout: 10_000 }).toEqual([topic]);
+    await expect.poll(async () => (await runInTenant(ctx, () => commands.get(cmd.id)))?.status, { timeout: 10_000 }).toBe('delivered');
+    // Every node's subscriber came back; only the node holding the device pushed it.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(received).toEqual([topic]);
   });
 
   it('failed MQTT connects spread over three nodes are throttled at the same count as on one (ASVS 2.2.1, ETSI 5.1-5)', async () => {
