@@ -6,10 +6,7 @@
 // lighting map, schedule editing, the live-link indicator and session end, and tenant isolation in
 // the UI and by typed URL. Screenshots of the main views are saved to test-results/screenshots
 // for people to look at.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
 import { loadPilots } from '../../pilots/index.ts';
@@ -18,17 +15,11 @@ import { createPatientModel, type Condition } from '../../simulators/healthcare/
 import { expectedPower } from '../../pilots/lighting/domain/power.ts';
 import type { LampModel } from '../../pilots/lighting/domain/model.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, navItems, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
 import { deviceCreds } from '../../validation/support/mqtt-probe.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SKIP_NOTE = 'skipped: chromium not installed (apt-get install chromium)';
-if (!HAVE_CHROMIUM) console.log(SKIP_NOTE);
-
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-const LAPTOP = { width: 1440, height: 900 };
-const TABLET = { width: 1024, height: 768 };
+if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
 interface ProvisionedDevice {
   id: string;
@@ -43,14 +34,11 @@ interface PatientRow {
 }
 
 let h: Harness;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const clients: MqttClient[] = [];
 const devices = new Map<string, ProvisionedDevice[]>(); // patient id → devices
 const conditions = new Map<string, Condition>();
 let patientsA: PatientRow[] = [];
 let patientsB: PatientRow[] = [];
-let lastPage: Page | undefined;
 const testLamps = new Map<string, TestLamp>();
 const timers: NodeJS.Timeout[] = [];
 let groupsA: { id: string; name: string }[] = [];
@@ -126,44 +114,16 @@ async function observe(patientId: string, v: { rr: number; spo2: number; hr: num
   await publish(patientId, 'wearable', { heartRate: v.hr, respiratoryRate: v.rr, movement: 0.1 });
 }
 
-async function signIn(username: string, opts: { path?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? LAPTOP, locale: 'en-GB', timezoneId: 'Europe/London' });
-  contexts.push(context);
-  const page = await context.newPage();
-  lastPage = page;
-  await page.goto(h.url + (opts.path ?? '/'));
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return page;
-}
+let ui: Console;
+const signIn: Console['signIn'] = (username, opts) => ui.signIn(username, opts);
 
-async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
-  // Let charts and live values settle, then capture the page (long lists: the first screen).
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: opts.fullPage ?? true });
-}
-
-// playwright-core has no test runner and no web-first assertions: wait on locators, poll texts.
-async function seeText(l: Locator, text: string | RegExp, timeout = 5000): Promise<void> {
-  await expect.poll(async () => ((await l.count()) ? ((await l.first().textContent()) ?? '') : ''), { timeout }).toMatch(text);
-}
-const visible = (l: Locator, timeout = 5000) => l.first().waitFor({ state: 'visible', timeout });
-
-const navItems = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-
-describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : ` — ${SKIP_NOTE}`}`, () => {
+describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     await ensureDashboardBuilt();
     // The real pilots; healthcare with a short escalation delay so the escalation is seen live.
     const pilots = (await loadPilots()).map((p) => (p.id === 'healthcare' ? createHealthcarePilot({ escalateAfterMs: 2500 }) : p));
     h = await bootHarness({ pilots, tenantPilots: ['healthcare', 'lighting'] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    ui = await openConsole(h.url);
     const a = h.tenants.a.users;
     const b = h.tenants.b.users;
     patientsA = await provision(await h.as(a['tenant-admin']), await h.as(a.operator), 4, 11);
@@ -206,16 +166,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
 
   // A failing browser test leaves a picture of what the browser showed.
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && lastPage && !lastPage.isClosed()) {
-      await lastPage.screenshot({ path: join(SHOTS, `FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
-    }
+    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
   });
 
   afterAll(async () => {
     for (const t of timers) clearInterval(t);
     for (const c of clients) c.end(true);
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
+    await ui?.close();
     await h?.close();
   });
 
