@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { takeBackup } from '../platform/backup/backup.ts';
 import { foreignTargets, homeTenantsIncluded, locationKey, openLocation, regionAt, regionHolding, type Location, type OpenedLocation } from '../platform/backup/locations.ts';
-import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
+import { openToolMasterKey } from '../platform/backup/master-key-source.ts';
 import { composeSnapshots } from '../platform/backup/snapshot.ts';
 import { closeTargets, targetFor } from '../platform/backup/targets.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
@@ -34,8 +34,9 @@ Options:
                      store on a replica set; page by page on a standalone server)
   --help             this text
 
-The master key (CUSTODIA_MASTER_KEY or <data-dir>/master.key) only unwraps the platform's audit
-key to sign the manifest; nothing is decrypted. Exit status: 0 written and read back, 1 failure,
+The master key (CUSTODIA_MASTER_KEY, <data-dir>/master.key, or the PKCS#11 token under
+CUSTODIA_MASTER_KEY_PROVIDER=pkcs11) only unwraps the platform's audit key to sign the manifest;
+nothing is decrypted. Exit status: 0 written and read back, 1 failure,
 2 bad arguments.`;
 
 const argsSchema = z
@@ -127,7 +128,7 @@ async function backup(args: BackupArgs, env: NodeJS.ProcessEnv): Promise<number>
   const { region, to, location } = await plan(args, config, home);
   const targets = to.map(targetFor);
   const k = args.k ?? Math.ceil(targets.length / 2);
-  const { key } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir });
+  const key = await openToolMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir, hsm: config.hsm });
   let platform: OpenedLocation | undefined;
   let opened: OpenedLocation | undefined;
   try {
@@ -146,14 +147,14 @@ async function backup(args: BackupArgs, env: NodeJS.ProcessEnv): Promise<number>
       of: args.tenant ? { tenant: args.tenant, ...(region ? { region } : {}) } : region ? { region } : { platform: true },
       targets,
       k,
-      master: providerFor(key),
+      master: key.master,
       onProgress: (line) => console.log(line),
     });
     for (const t of result.targets) console.log(`  shard ${t.shard} (${t.bytes} bytes) → ${t.label}`);
     console.log(`backup ${result.manifest.id} written and read back in ${result.seconds.toFixed(1)} s`);
     return 0;
   } finally {
-    key.fill(0);
+    await key.close();
     closeTargets(targets);
     if (opened && opened !== platform) await opened.close();
     await platform?.close();

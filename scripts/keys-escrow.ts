@@ -58,6 +58,11 @@ export async function main(
     return 2;
   }
   try {
+    if (env.CUSTODIA_MASTER_KEY_PROVIDER === 'pkcs11') {
+      // A non-extractable key cannot be split; the token's own backup (a second token, the HSM
+      // vendor's key backup under M-of-N cards) is its escrow (docs/keys.md).
+      throw new Error('the master key lives in a PKCS#11 token and never leaves it: escrow it with the token\'s own backup procedure, not shares');
+    }
     const { key, from } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, dataDir: resolve(args.dataDir) });
     const files = await splitMasterKey(await loadSharing(), key, args.shares, args.threshold);
     key.fill(0);

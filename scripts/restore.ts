@@ -7,7 +7,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { providerFor, readMasterKey } from '../platform/backup/master-key-source.ts';
+import { openToolMasterKey } from '../platform/backup/master-key-source.ts';
 import { rebuildBackup } from '../platform/backup/rebuild.ts';
 import { formatRestoreReport, restoreBackup } from '../platform/backup/restore.ts';
 import { closeTargets, targetFor } from '../platform/backup/targets.ts';
@@ -33,6 +33,7 @@ Options:
                            backup is always restored into its region's location
   --id <backup id>         which backup (default: the newest on any target)
   --master-key-file <f>    the master key as a file (64 hex characters); or CUSTODIA_MASTER_KEY;
+                           or the token of CUSTODIA_MASTER_KEY_PROVIDER=pkcs11;
   --shares <file>…         or custodian share files (npm run keys:escrow), enough of them
   --public-key <pem>       also require the manifest to be signed by this audit key
   --sample <n>             sealed values opened per store to prove they open (default 20)
@@ -123,8 +124,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
 
 async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const dataDir = resolve(args.dataDir);
-  const { key, from } = await readMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, keyFile: args.masterKeyFile, shareFiles: args.shares, dataDir, offerFlags: true });
-  const master = providerFor(key);
+  const { hsm } = loadConfig({ ...env, CUSTODIA_DATA_DIR: dataDir });
+  const opened = await openToolMasterKey({ envHex: env.CUSTODIA_MASTER_KEY, keyFile: args.masterKeyFile, shareFiles: args.shares, dataDir, offerFlags: true, hsm });
+  const { master, from, key } = opened;
   console.log(`master key from ${from}`);
   const targets = args.from.map(targetFor);
   const backup = await rebuildBackup({
@@ -142,7 +144,7 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
   console.log(`restoring ${what} from backup ${backup.manifest.id} into ${region ? `region ${region.name}: ` : ''}${into}`);
 
   const keyFile = join(dataDir, MASTER_KEY_FILE);
-  if (whole && !env.CUSTODIA_MASTER_KEY && existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim().toLowerCase() !== key.toString('hex')) {
+  if (whole && key && !env.CUSTODIA_MASTER_KEY && existsSync(keyFile) && (await readFile(keyFile, 'utf8')).trim().toLowerCase() !== key.toString('hex')) {
     throw new Error(`${keyFile} holds another master key; the restored data needs the backup's (restore into an empty data directory)`);
   }
   const lockDir = where.dataDir ?? dataDir;
@@ -160,15 +162,15 @@ async function restore(args: RestoreArgs, env: NodeJS.ProcessEnv): Promise<numbe
     });
     if (whole) {
       // The restored platform starts with the same keys: audit public key and (unless it comes
-      // from the environment) the master key file.
+      // from the environment or stays in its token) the master key file.
       await backup.signer.exportPublicKey(dataDir);
-      if (!env.CUSTODIA_MASTER_KEY && !existsSync(keyFile)) await writeKeyFile(keyFile, key);
+      if (key && !env.CUSTODIA_MASTER_KEY && !existsSync(keyFile)) await writeKeyFile(keyFile, key);
     }
     console.log('');
     console.log(formatRestoreReport(report));
     return report.ok ? 0 : 1;
   } finally {
-    key.fill(0);
+    await opened.close();
     await storage.close();
     await lock.release();
   }

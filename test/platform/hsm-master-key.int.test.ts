@@ -6,7 +6,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi } from 'vitest';
+import { main as backupMain } from '../../scripts/backup.ts';
+import { main as escrowMain } from '../../scripts/keys-escrow.ts';
+import { main as restoreMain } from '../../scripts/restore.ts';
 import { rotateMasterKey } from '../../scripts/rotate-master-key.ts';
+import type { Pkcs11Settings } from '../../platform/crypto/pkcs11-master-key.ts';
 import { MASTER_KEY_FILE } from '../../platform/crypto/master-key.ts';
 import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
@@ -149,7 +154,65 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
     expect((await again.platform.services.audit.verify(PLATFORM_SCOPE)).ok).toBe(true);
     await again.close({ keepData: true });
   });
+
+  it('backup and restore work through the token, no key file is ever written, and escrow refuses a key that cannot leave it (ETSI 5.4-1; ASVS 6.4.1)', async () => {
+    const hsm = tokens['hsm-main']!.settings('tools-1');
+    const h = await bootHarness({ config: { hsm } });
+    dirs.push(h.config.dataDir);
+    await inA(async () => (await h.platform.services.scopes.current()).put('note', 'n1', { v: SECRET }));
+    await h.close({ keepData: true });
+    const scratch = mkdtempSync(join(tmpdir(), 'custodia-hsm-tools-'));
+    dirs.push(scratch);
+    const targets = ['s1', 's2', 's3'].map((t) => join(scratch, t));
+    const env = tokenEnv(hsm);
+
+    const backup = await runTool(backupMain, ['--to', ...targets, '--k', '2', '--data-dir', h.config.dataDir], env);
+    expect(backup.out).toMatch(/written and read back/);
+    expect(backup.code).toBe(0);
+
+    // Without the token the backup opens nothing (there is no key file to fall back on).
+    const lost = await runTool(restoreMain, ['--from', ...targets, '--to-data-dir', join(scratch, 'no-token')], {});
+    expect(lost.code).toBe(1);
+    expect(lost.out).toMatch(/no master key/);
+
+    const dest = join(scratch, 'restored');
+    const restored = await runTool(restoreMain, ['--from', ...targets, '--to-data-dir', dest], env);
+    expect(restored.out).toMatch(/master key from PKCS#11 token "hsm-main", key "tools-1"/);
+    expect(restored.out).toMatch(/restore verified\./);
+    expect(restored.code).toBe(0);
+    expect(existsSync(join(dest, MASTER_KEY_FILE))).toBe(false);
+    const again = await bootHarness({ dataDir: dest, provision: false, config: { hsm } });
+    await inA(async () => expect((await (await again.platform.services.scopes.current()).get<{ v: string }>('note', 'n1'))?.data.v).toBe(SECRET));
+    await again.close({ keepData: true });
+
+    const escrow = await runTool(escrowMain, ['--shares', '3', '--threshold', '2', '--out', join(scratch, 'shares'), '--data-dir', h.config.dataDir], env);
+    expect(escrow.code).toBe(1);
+    expect(escrow.out).toMatch(/lives in a PKCS#11 token and never leaves it/);
+    expect(existsSync(join(scratch, 'shares'))).toBe(false);
+  });
 });
+
+/** The environment that selects a token, as an operator sets it for the platform and its tools. */
+const tokenEnv = (hsm: Pkcs11Settings): NodeJS.ProcessEnv => ({
+  CUSTODIA_MASTER_KEY_PROVIDER: 'pkcs11',
+  CUSTODIA_PKCS11_MODULE: hsm.module,
+  CUSTODIA_PKCS11_TOKEN_LABEL: hsm.tokenLabel,
+  CUSTODIA_PKCS11_PIN_FILE: hsm.pinFile,
+  CUSTODIA_PKCS11_KEY_LABEL: hsm.keyLabel,
+});
+
+async function runTool(main: (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>, argv: string[], extra: NodeJS.ProcessEnv) {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void lines.push(a.join(' ')));
+  const err = vi.spyOn(console, 'error').mockImplementation((...a) => void lines.push(a.join(' ')));
+  try {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF, ...extra };
+    return { code: await main(argv, env), out: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
 
 function readRecord(dbFile: string, id: string): Buffer {
   const db = new Database(dbFile, { readonly: true });
