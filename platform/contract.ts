@@ -167,16 +167,5 @@ export type RunState =
   | { state: 'failed'; startedAt: number; finishedAt: number; error: string };
 // ---- The audit log (GET /audit) ----------------------------------------------------------------
 
-/** One entry of an audit chain as the API lists it (the stored row: storage/port.ts `StoredAuditEntry`). */
-export interface AuditEntry {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: 'success' | 'failure' | 'denied';
-  /** Canonical JSON, no personal data. */
-  details: string;
-  prevHash: string;
-  hash: string;
-}
+/** One entry of an audit chain as the API lists it: the stored row itself. */
+export type { AuditEntry } from './audit/entry.ts';

@@ -5,6 +5,7 @@
 // already sealed by the keyring: adapters see ciphertext plus the clear metadata queries need
 // (ids, kinds, timestamps, device/subject ids, blind indexes and non-personal tags).
 import { TENANT_ID_PATTERN } from './tenant-id.ts';
+import type { AuditEntry } from '../audit/entry.ts';
 
 /** A sealed record. `index` holds equality-searchable values: blind indexes (HMAC hex) for
  *  personal fields, or clear non-personal tags (status, severity…). */
@@ -62,17 +63,7 @@ export interface StoredKey {
 }
 
 /** One audit entry as stored. The hash chain is computed by platform/audit, not the adapter. */
-export interface StoredAuditEntry {
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: 'success' | 'failure' | 'denied';
-  details: string; // canonical JSON, no personal data
-  prevHash: string;
-  hash: string;
-}
+export type StoredAuditEntry = AuditEntry;
 
 export interface StoredCheckpoint {
   seq: number;

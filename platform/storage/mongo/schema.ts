@@ -10,6 +10,7 @@
 // collection both come from the server itself: one transaction, and a unique index on `id`.
 import type { mongo } from 'mongoose';
 import type { IndexEntry } from './encoding.ts';
+import type { StoredAuditEntry } from '../port.ts';
 
 type Binary = mongo.Binary;
 type ObjectId = mongo.ObjectId;
@@ -55,18 +56,7 @@ export interface KeyDoc {
   createdAt: number;
 }
 
-export interface AuditDoc {
-  _id: ObjectId;
-  seq: number;
-  ts: number;
-  actor: string;
-  action: string;
-  target: string;
-  outcome: 'success' | 'failure' | 'denied';
-  details: string;
-  prevHash: string;
-  hash: string;
-}
+export type AuditDoc = StoredAuditEntry & { _id: ObjectId };
 
 export interface CheckpointDoc {
   seq: number;
