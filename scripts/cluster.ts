@@ -2,7 +2,11 @@
 // fresh database on the local server, or --store-url), N nodes each running the `npm start`
 // program in cluster mode, and HAProxy in front; the demo simulators connect through HAProxy.
 // Secrets (master key, store URL with its password, Redis password) are generated into 0600
-// files under DIR/secrets; Ctrl-C stops every process this command started.
+// files under DIR/secrets; Ctrl-C stops every process this command started: nodes (with their
+// simulators) first, then HAProxy and Redis, each in a process group of its own so that the
+// terminal's SIGINT reaches only this script. It runs under `node --import tsx`, not the tsx
+// command, whose signal relay SIGKILLs a child that does not acknowledge a signal within 30 ms
+// (a loaded machine) and so left every node running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,13 +116,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const redisDir = join(secrets, 'redis');
     mkdirSync(redisDir, { recursive: true, mode: 0o700 });
-    redis = await startRedisServer(redisDir);
+    redis = await startRedisServer(redisDir, undefined, { ownGroup: true });
     const nodes = [];
     for (let i = 1; i <= opts.nodes; i++) nodes.push({ name: `node-${i}`, host: '127.0.0.1', httpPort: await freePort(), mqttPort: await freePort() });
     // The front first: the demo simulators of node 1 connect through it as soon as they start.
-    front = await startHaproxy(secrets, { nodes, httpPort: opts.httpPort, mqttPort: opts.mqttPort, checkIntervalMs: 1000 });
+    front = await startHaproxy(secrets, { nodes, httpPort: opts.httpPort, mqttPort: opts.mqttPort, checkIntervalMs: 1000 }, { ownGroup: true });
     const frontHttp = `http://127.0.0.1:${front.httpPort}`;
     for (const [i, n] of nodes.entries()) {
+      if (stopping) break; // Ctrl-C while starting: start nothing more
       const dataDir = join(dir, n.name);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const demo = opts.demo && i === 0;

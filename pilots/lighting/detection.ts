@@ -63,10 +63,15 @@ export class AlarmBook {
 
   static async load(port: AlarmPort): Promise<AlarmBook> {
     const book = new AlarmBook(port);
-    for (const a of await port.list({ state: 'active', limit: 10_000 })) {
-      if (a.category === ALARM_CATEGORY) book.set(a);
-    }
+    await book.reload();
     return book;
+  }
+
+  /** Re-reads the active alarms from the store (in a cluster, other nodes raise and clear them too). */
+  async reload(): Promise<void> {
+    const list = await this.port.list({ state: 'active', limit: 10_000 });
+    this.active.clear();
+    for (const a of list) if (a.category === ALARM_CATEGORY) this.set(a);
   }
 
   private set(a: Alarm) {

@@ -2,12 +2,15 @@
 // pure checks of detection.ts judge each lamp and cabinet heard from (against the level in force
 // at the reading's time) and the alarm book raises or clears their alarms; the background loop
 // sweeps for devices gone silent. Alarm updates run in the tenant's serial queue, so two readings
-// of the same lamp never race to raise the same alarm.
+// of the same lamp never race to raise the same alarm. In a cluster each node hears only the
+// devices connected to it: `rescan` re-reads live state and alarms from the store, and only the
+// scheduler's holder sweeps (runtime.ts).
 import type { LevelSource, Lamp } from './domain/index.ts';
 import { effectiveLevel, levelAt } from './domain/index.ts';
 import { CABINET_READING_CHECKS, LAMP_READING_CHECKS, cabinetFindings, commsSweep, lampFindings, sourceOf } from './detection.ts';
 import type { LightingReading } from './index.ts';
 import { cabinetTelemetryOf, lampTelemetryOf } from './state.ts';
+import type { Inventory } from './inventory.ts';
 import type { TenantParts } from './tenant-parts.ts';
 import type { LightingViews } from './views.ts';
 
@@ -39,6 +42,15 @@ export class FailureChecks {
       for (const id of lamps) await this.checkLamp(id, heard);
       for (const id of cabinets) await this.checkCabinet(id, heard);
     });
+  }
+
+  /** Live state and active alarms re-read from the store: what other nodes heard and decided. */
+  async rescan(): Promise<void> {
+    const { state, alarms, ctx, inventory } = this.p;
+    await alarms.reload();
+    // A reading received on another node `age` platform-ms ago was heard `age` ago on the pilot's clock.
+    const heardAt = (receivedAt: number) => this.p.now() - Math.max(0, ctx.now() - receivedAt);
+    await state.refresh(ctx.series, devicesOf(inventory), this.p.now(), ctx.deviceClock.maxSkewMs, heardAt);
   }
 
   /** A device that connects is talking again: its silence is counted from now. */
@@ -117,4 +129,12 @@ export class FailureChecks {
     }
     ctx.publish({ type: 'lt.cabinet', batch: true, payload: this.views.cabinetView(this.p.inventory.cabinets.get(id)!) });
   }
+}
+
+/** Every lamp and cabinet of the inventory, as the live state refreshes them. */
+export function devicesOf(inv: Inventory): { id: string; kind: 'lamp' | 'cabinet' }[] {
+  return [
+    ...[...inv.lamps.keys()].map((id) => ({ id, kind: 'lamp' as const })),
+    ...[...inv.cabinets.keys()].map((id) => ({ id, kind: 'cabinet' as const })),
+  ];
 }

@@ -55,14 +55,18 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
     return runtime(tenantId);
   };
 
+  // Never rejects: a store that cannot even list the tenants (unreachable) fails this pass only;
+  // a rejection here would be unhandled and end the process.
   const tickAll = () =>
-    ctx.forEachTenant(async (tenantId) => {
-      try {
-        await (await runtime(tenantId)).tick();
-      } catch (err) {
-        ctx.logger.error({ err, tenantId }, 'lighting tick failed');
-      }
-    });
+    ctx
+      .forEachTenant(async (tenantId) => {
+        try {
+          await (await runtime(tenantId)).tick();
+        } catch (err) {
+          ctx.logger.error({ err, tenantId }, 'lighting tick failed');
+        }
+      })
+      .catch((err: unknown) => ctx.logger.error({ err }, 'lighting tick failed: tenants not readable'));
 
   await ctx.forEachTenant(async (tenantId) => void (await runtime(tenantId)));
   const timer = setInterval(() => {

@@ -9,7 +9,7 @@
 import { KeyedQueue } from '../../platform/keyed-queue.ts';
 import type { PilotSingleton } from '../../platform/pilot.ts';
 import { AlarmBook } from './detection.ts';
-import { FailureChecks } from './failure-checks.ts';
+import { FailureChecks, devicesOf } from './failure-checks.ts';
 import { Inventory, type InstallationRecord } from './inventory.ts';
 import type { LightingOptions } from './options.ts';
 import { provision } from './provisioning.ts';
@@ -28,11 +28,15 @@ export class TenantRuntime {
   readonly checks: FailureChecks;
   readonly switching: Switching;
   readonly schedules: ScheduleAdmin;
+  /** Platform-clock ms of the last re-read of live state and alarms (cluster mode). */
+  private lastLiveRescan: number;
 
   private constructor(
     private readonly parts: TenantParts,
     private readonly runner: ScheduleRunner,
+    private readonly job: PilotSingleton,
   ) {
+    this.lastLiveRescan = parts.ctx.now();
     this.views = new LightingViews(parts);
     this.checks = new FailureChecks(parts, this.views);
     this.switching = new Switching(parts);
@@ -62,7 +66,7 @@ export class TenantRuntime {
       alarms,
       serial: (fn) => queue.run(tenantId, fn),
     };
-    return new TenantRuntime(parts, await ScheduleRunner.start(parts, job, start));
+    return new TenantRuntime(parts, await ScheduleRunner.start(parts, job, start), job);
   }
 
   get tenantId(): string {
@@ -77,11 +81,19 @@ export class TenantRuntime {
     return this.parts.inventory.installation;
   }
 
-  /** One pass of the background loop: due schedule steps and lapsed overrides, then comms loss. */
+  /** One pass of the background loop: due schedule steps and lapsed overrides, then comms loss.
+   *  In a cluster every node re-reads live state and alarms every `clusterRescanMs` (readings
+   *  reach only the node a device is connected to), and only the scheduler's holder judges
+   *  silence: one verdict per device, on what every node heard. */
   tick(): Promise<PlannedSwitch[]> {
-    return this.parts.serial(async () => {
+    const { job, parts } = this;
+    return parts.serial(async () => {
       const issued = await this.runner.tick();
-      await this.checks.sweepComms();
+      if (job.shared && parts.ctx.now() - this.lastLiveRescan >= parts.opts.clusterRescanMs) {
+        await this.checks.rescan();
+        this.lastLiveRescan = parts.ctx.now();
+      }
+      if (!job.shared || job.held()) await this.checks.sweepComms();
       return issued;
     });
   }
@@ -90,11 +102,4 @@ export class TenantRuntime {
   provision(o: { seed: number; lamps: number; cabinets?: number }): Promise<LightingProvision> {
     return provision(this.parts, this.runner, o);
   }
-}
-
-function devicesOf(inv: Inventory) {
-  return [
-    ...[...inv.lamps.keys()].map((id) => ({ id, kind: 'lamp' as const })),
-    ...[...inv.cabinets.keys()].map((id) => ({ id, kind: 'cabinet' as const })),
-  ];
 }

@@ -1,7 +1,9 @@
 // Live state of a tenant's lamps and cabinets, in memory: the latest reading, the few recent ones
 // the consecutive-reading checks need (domain/failures.ts), recent events, when each was last heard
 // from (on the pilot's clock, which drives comms-loss timing) and the levels recently commanded.
-// Refreshed from the series store on start or on demand, then kept current by onReadings.
+// Refreshed from the series store on start or on demand, then kept current by onReadings. In a
+// cluster a lamp's readings reach only the node it is connected to, so every node also refreshes
+// the whole tenant from the store every `clusterRescanMs` (runtime.ts), last-heard included.
 import type { SeriesService } from '../../platform/services/series.ts';
 import type { CabinetTelemetry, LampTelemetry, LightingEvent } from './domain/index.ts';
 
@@ -116,24 +118,30 @@ export class LiveState {
   }
 
   /** Loads the recent readings of devices from the series store (on start, or on demand), none
-   *  dated past `at` plus the allowed device skew: a far-future reading would pin `latest`. */
+   *  dated past `at` plus the allowed device skew: a far-future reading would pin `latest`. With
+   *  `heardAt` (platform-clock receipt time → pilot clock), the newest stored reading also counts
+   *  as heard: another node may have received it. */
   async refresh(
     series: Pick<SeriesService, 'range'>,
     devices: readonly { id: string; kind: 'lamp' | 'cabinet' }[],
     at: number,
     maxSkewMs = 0,
+    heardAt?: (receivedAt: number) => number,
   ): Promise<void> {
     for (const d of devices) {
       const points = await series.range<Record<string, unknown>>(d.id, { to: at + maxSkewMs, desc: true, limit: this.keep });
+      const received = points[0]?.data['receivedAt'];
       points.reverse();
       if (d.kind === 'lamp') {
         const live = this.lamp(d.id, at);
         live.recent = points.map((p) => lampTelemetryOf(p.data));
         live.latest = live.recent.at(-1) ?? null;
+        if (heardAt && typeof received === 'number') live.lastHeard = Math.max(live.lastHeard, heardAt(received));
       } else {
         const live = this.cabinet(d.id, at);
         live.recent = points.map((p) => cabinetTelemetryOf(p.data));
         live.latest = live.recent.at(-1) ?? null;
+        if (heardAt && typeof received === 'number') live.lastHeard = Math.max(live.lastHeard, heardAt(received));
       }
     }
   }

@@ -100,9 +100,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** Spawn options of the servers: `ownGroup` puts the server in a process group of its own, so a
+ *  Ctrl-C at the terminal reaches only the caller, which stops the nodes before their Redis. */
+export interface ServerSpawn {
+  ownGroup?: boolean;
+}
+
 /** redis-server on a loopback port with a generated password (in a 0600 config file, never on a
  *  command line), no persistence: the cluster keeps nothing in Redis it cannot lose. */
-export async function startRedisServer(dir: string, port?: number): Promise<RedisServer> {
+export async function startRedisServer(dir: string, port?: number, spawnOpts: ServerSpawn = {}): Promise<RedisServer> {
   const bin = findBinary('redis-server');
   if (!bin) throw new Error('redis-server is missing: install the Debian package redis-server');
   const p = port ?? (await freePort());
@@ -111,7 +117,7 @@ export async function startRedisServer(dir: string, port?: number): Promise<Redi
   writeSecret(conf, [`port ${p}`, 'bind 127.0.0.1', `requirepass ${password}`, 'save ""', 'appendonly no', 'protected-mode yes', ''].join('\n'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    const c = spawn(bin, [conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(bin, [conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: spawnOpts.ownGroup === true });
     child = c;
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -149,14 +155,18 @@ export interface HaproxyFront {
 }
 
 /** HAProxy in the foreground (-db) with the generated configuration (./haproxy-config.ts). */
-export async function startHaproxy(dir: string, input: Omit<HaproxyConfigInput, 'httpPort' | 'mqttPort'> & { httpPort?: number; mqttPort?: number }): Promise<HaproxyFront> {
+export async function startHaproxy(
+  dir: string,
+  input: Omit<HaproxyConfigInput, 'httpPort' | 'mqttPort'> & { httpPort?: number; mqttPort?: number },
+  spawnOpts: ServerSpawn = {},
+): Promise<HaproxyFront> {
   const bin = findBinary('haproxy');
   if (!bin) throw new Error('haproxy is missing: install the Debian package haproxy');
   const httpPort = input.httpPort ?? (await freePort());
   const mqttPort = input.mqttPort ?? (await freePort());
   const configFile = join(dir, 'haproxy.cfg');
   writeSecret(configFile, haproxyConfig({ ...input, httpPort, mqttPort }));
-  const child = spawn(bin, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'], detached: spawnOpts.ownGroup === true });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-2000);

@@ -1,11 +1,16 @@
 // One cluster node as its own process, for the failure tests and scenarios (kill -9 must kill a
 // real process): the platform from the environment like `npm start` (cluster settings included)
-// with the probe pilot, shortened cluster timings from CLUSTER_* variables, and a JSON-line
+// with the probe pilot and the lighting pilot (on a pilot clock the test can move forward, the same
+// on every node), shortened cluster timings from CLUSTER_* variables, and a JSON-line
 // control channel on stdin so that the test can act on this node's services:
 //   {"id":1,"op":"provision","tenantId":"t","devices":300}   → {"reply":1,"devices":[{id,secret}],"user":{username,password}}
 //   {"id":2,"op":"raise","tenantId":"t","title":"x","escalateAfterMs":1500} → {"reply":2,"alarmId":"…"}
 //   {"id":3,"op":"command","tenantId":"t","deviceId":"d","name":"ping"}      → {"reply":3,"commandId":"…"}
 //   {"id":4,"op":"escalations","tenantId":"t"} · "verify" · "holder" · "online" (connected here) · "stored" · "commandStatus"
+//   {"id":5,"op":"lightingProvision","tenantId":"l","lamps":6}  → {"reply":5,"lamps":["…"]}
+//   {"id":6,"op":"lightingClock","offsetMs":60000}               (pilot clock = wall clock + offset)
+//   {"id":7,"op":"lightingSchedule","tenantId":"l","steps":[{"time":"20:00","level":37}]}  (replaces the demo programme)
+//   {"id":8,"op":"lightingSwitches","tenantId":"l"}               → {"reply":8,"switches":[{deviceId,level,createdAt}, …]}
 // Prints {"ready":true,httpPort,mqttPort,nodeId} once listening.
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -13,6 +18,9 @@ import { z } from 'zod';
 import { loadConfig } from '../../platform/config.ts';
 import { startPlatform } from '../../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { createLightingPilot, PILOT_ID as LIGHTING } from '../../pilots/lighting/index.ts';
+import { ScheduleBook } from '../../pilots/lighting/schedules.ts';
+import { Inventory } from '../../pilots/lighting/inventory.ts';
 import { probePilot } from './probe-pilot.ts';
 
 const timings = z
@@ -23,9 +31,13 @@ const timings = z
   })
   .parse(process.env);
 
+/** Moved by `lightingClock` on every node alike, so that a schedule step falls due when the test wants. */
+let lightingOffsetMs = 0;
+const lighting = createLightingPilot({ now: () => Date.now() + lightingOffsetMs, tickMs: 200, commsLossIntervals: 0, clusterRescanMs: 300 });
+
 const config = loadConfig();
 const platform = await startPlatform(config, {
-  pilots: [probePilot],
+  pilots: [probePilot, lighting],
   cluster: {
     ...(timings.CLUSTER_LEASE_TTL_MS ? { leaseTtlMs: timings.CLUSTER_LEASE_TTL_MS } : {}),
     ...(timings.CLUSTER_HEARTBEAT_MS ? { heartbeatMs: timings.CLUSTER_HEARTBEAT_MS } : {}),
@@ -46,6 +58,10 @@ const op = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('holder') }),
   z.object({ id: z.number(), op: z.literal('online'), tenantId: z.string(), deviceIds: z.array(z.string()) }),
   z.object({ id: z.number(), op: z.literal('stored'), tenantId: z.string(), deviceIds: z.array(z.string()) }),
+  z.object({ id: z.number(), op: z.literal('lightingProvision'), tenantId: z.string(), lamps: z.number().int().min(1).max(1000) }),
+  z.object({ id: z.number(), op: z.literal('lightingClock'), offsetMs: z.number().int() }),
+  z.object({ id: z.number(), op: z.literal('lightingSchedule'), tenantId: z.string(), steps: z.array(z.object({ time: z.string(), level: z.number() })).min(1) }),
+  z.object({ id: z.number(), op: z.literal('lightingSwitches'), tenantId: z.string() }),
 ]);
 type Op = z.infer<typeof op>;
 
@@ -94,7 +110,32 @@ async function handle(o: Op): Promise<Record<string, unknown>> {
       return { verdicts };
     }
     case 'holder':
-      return { holder: platform.cluster?.deadlines.held() != null };
+      return { holder: platform.cluster?.deadlines.held() != null, scheduler: platform.pilotContext(LIGHTING).singleton('scheduler').held() };
+    case 'lightingProvision': {
+      await s.tenants.create({ id: o.tenantId, name: 'Cluster lighting', pilots: [LIGHTING], quotas: { maxDevices: 10_000, ingestPerSecond: 100_000 } });
+      const seeded = await inTenant(o.tenantId, () => platform.pilotInstance(LIGHTING).seedDemo!({ seed: 7, size: o.lamps }));
+      return { lamps: seeded.devices.filter((d) => d.kind === 'lamp').map((d) => d.id) };
+    }
+    case 'lightingClock':
+      lightingOffsetMs = o.offsetMs;
+      return {};
+    case 'lightingSchedule': {
+      // Written to the store as the schedule route would; the scheduler's holder applies it at its next re-read.
+      await inTenant(o.tenantId, async () => {
+        const records = await platform.pilotContext(LIGHTING).records();
+        const book = await ScheduleBook.load(records);
+        const inventory = await Inventory.load(records);
+        const [demo] = book.schedules.values();
+        if (!demo) throw new Error(`${o.tenantId} has no schedule to replace`);
+        const steps = o.steps.map((st) => ({ at: { kind: 'fixed' as const, time: st.time }, level: st.level }));
+        await book.saveSchedule(records, { ...demo, steps, exceptions: [] }, new Set(inventory.groups.keys()));
+      });
+      return {};
+    }
+    case 'lightingSwitches': {
+      const list = await inTenant(o.tenantId, () => s.commands.list({ limit: 10_000 }));
+      return { switches: list.filter((c) => c.name === 'switch').map((c) => ({ deviceId: c.deviceId, level: (c.payload as { level?: number }).level, createdAt: c.createdAt })) };
+    }
     case 'online':
       // Connected to this node's broker: the platform's isOnline is cluster-wide presence, true on
       // every node for a device connected anywhere.
