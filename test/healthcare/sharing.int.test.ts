@@ -9,7 +9,8 @@ import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet, type Enrolled
 
 let h: Harness;
 let admin: ApiClient;
-let partnerAdmin: ApiClient;
+let dpo: ApiClient;
+let partnerDpo: ApiClient;
 let partner: ApiClient;
 const patients: EnrolledPatient[] = [];
 
@@ -17,7 +18,8 @@ beforeAll(async () => {
   h = await bootHarness({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
   const clinician = await h.as(h.tenants.a.users.operator);
   admin = await h.as(h.tenants.a.users['tenant-admin']);
-  partnerAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+  dpo = await h.as(h.tenants.a.users.dpo);
+  partnerDpo = await h.as(h.tenants.b.users.dpo);
   partner = await h.as(h.tenants.b.users.operator);
 
   // Six COPD patients consent to research (one of them deteriorating); one more COPD patient does
@@ -56,7 +58,9 @@ async function agree(terms: { operations: string[]; obligations: Record<string, 
     ...terms,
   });
   expect(proposal.status).toBe(201);
-  expect((await partnerAdmin.post(`/api/v1/agreements/${proposal.body.id}/accept`)).status).toBe(200);
+  // Health data leaves only under an agreement both parties' data protection officers signed.
+  expect((await dpo.post(`/api/v1/agreements/${proposal.body.id}/sign`)).status).toBe(200);
+  expect((await partnerDpo.post(`/api/v1/agreements/${proposal.body.id}/sign`)).body.status).toBe('active');
   return proposal.body.id;
 }
 
