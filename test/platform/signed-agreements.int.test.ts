@@ -123,3 +123,31 @@ it('new terms are a new version: sharing stops until both signers sign it, and r
   expect(verifyAgreement(exp)).toMatchObject({ valid: true, inForce: false, revoked: true });
   expect(exp.revocation).toMatchObject({ party: 'consumer', signer: 'user:tenant-b-dpo' });
 });
+
+it('records of processing list purposes, categories, recipients, retention, region and the agreement versions in force, as JSON and escaped HTML (GDPR art. 30; ASVS 5.3.3)', async () => {
+  const id = await proposeAndSign();
+  const json = await aAdmin.get('/api/v1/processing-records');
+  expect(json.status).toBe(200);
+  expect(json.body).toMatchObject({ format: 'custodia.records-of-processing/v1', controller: { tenant: 'tenant-a' }, storage: { region: 'eu-west', location: 'default location' } });
+  const probe = json.body.activities.find((a: { pilot: string }) => a.pilot === 'probe');
+  expect(probe.recipients).toEqual(['tenant-b']);
+  expect(probe.purposes).toContain('research (shared under agreement)');
+  expect(probe.dataCategories.map((c: { category: string }) => c.category)).toContain('probe.values');
+  const inForce = json.body.agreementsInForce.find((a: { id: string }) => a.id === id);
+  expect(inForce).toMatchObject({ version: 1, direction: 'provides', recipient: 'tenant-b', recipientDeleteAfterDays: 7 });
+  expect(inForce.signedBy.map((s: { signer: string }) => s.signer)).toEqual(['user:tenant-a-dpo', 'user:tenant-b-dpo']);
+  // Revoked and amended agreements of the earlier tests are not in force, but their versions are listed.
+  expect(json.body.agreementVersions.some((v: { endedAt: number | null }) => v.endedAt !== null)).toBe(true);
+
+  const received = (await bAuditor.get('/api/v1/processing-records')).body;
+  expect(received.agreementsInForce.find((a: { id: string }) => a.id === id).direction).toBe('receives');
+
+  const html = await bAuditor.request('GET', '/api/v1/processing-records/html');
+  expect(html.status).toBe(200);
+  expect(html.contentType).toContain('text/html');
+  expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+  expect(String(html.body)).toContain('Records of processing activities (GDPR art. 30)');
+  expect(String(html.body)).not.toMatch(/<script/i);
+
+  for (const who of [bOperator, await h.as(h.tenants.b.users.evaluator)]) expect((await who.get('/api/v1/processing-records')).status).toBe(403);
+});
