@@ -107,3 +107,20 @@ it('a hostile agreement (consent off, groups of one, record reads) still yields 
   expect(byAge.body.rows[0].group).toMatch(/^\d0-\d9$/);
   expect(byAge.body.rows[0].subjects).toBe(7);
 });
+
+it('health data is not shared under an agreement the administrators tried to sign: signing needs the DPO permission (ASVS 4.1.3, 1.4.1; GDPR art. 9, 28(3))', async () => {
+  const now = Date.now();
+  const proposal = await admin.post('/api/v1/agreements', {
+    consumerTenant: 'tenant-b', title: 'COPD early-warning study', purpose: 'research', categories: ['healthcare.vitals'], operations: ['aggregate'], validFrom: now - 1000, validUntil: now + 3_600_000,
+  });
+  const id = proposal.body.id as string;
+  for (const who of [admin, await h.as(h.tenants.b.users['tenant-admin'])]) {
+    const refused = await who.post(`/api/v1/agreements/${id}/sign`);
+    expect(refused.status).toBe(403);
+    expect(refused.contentType).toContain('application/problem+json');
+  }
+  const shared = await partner.get(`/api/v1/sharing/${id}/healthcare.vitals?purpose=research`);
+  expect(shared.status).toBe(403);
+  expect(shared.body.detail).toMatch(/not-active/);
+  expectNothingPersonal(shared.body);
+});
