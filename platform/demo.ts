@@ -22,7 +22,7 @@ export const DEMO_TENANTS = [
   { id: 'city-demo', name: 'City Lighting Demo Operator', region: 'eu-south' as const, pilots: ['lighting'], prefix: 'city' },
 ];
 
-const TENANT_ROLES: Role[] = ['tenant-admin', 'operator', 'auditor', 'evaluator'];
+const TENANT_ROLES: Role[] = ['tenant-admin', 'operator', 'auditor', 'evaluator', 'dpo'];
 
 /** Creates the demo tenants and accounts when missing. Returns the accounts created now (empty on restart). */
 export async function ensureDemoAccounts(s: PlatformServices): Promise<{ created: DemoAccount[]; file: string }> {

@@ -21,6 +21,7 @@ import { acquireDataLock } from './data-lock.ts';
 import { pem } from './pem.ts';
 import { PLATFORM_SCOPE } from './storage/port.ts';
 import { AgreementService } from './policy/agreement-service.ts';
+import { SigningKeys } from './identity/signing-keys.ts';
 import { startClusterNode, type ClusterNode, type ClusterTimings } from './cluster/node.ts';
 
 export interface PlatformOptions {
@@ -131,8 +132,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ? createHttpsServer({ cert: pem(config.https.cert), key: pem(config.https.key), minVersion: 'TLSv1.2' })
     : createServer();
   const app = createApp(services, {
-    agreements: new AgreementService(platformRecords, services.audit, now, async (id) => Boolean(await services.tenants.get(id))),
+    agreements: new AgreementService(platformRecords, services.audit, new SigningKeys(services.scopes, now), services.platformSigner, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
+    processingPilots: pilots.map((p) => ({ id: p.id, title: p.title, deviceKinds: p.deviceKinds.map((k) => k.kind), shares: (p.shares ?? []).map((sp) => ({ category: sp.category, description: sp.description, ...(sp.sensitivity ? { sensitivity: sp.sensitivity } : {}) })) })),
     pilotRouters: pilots.map((p) => ({ id: p.id, router: instances.get(p.id)!.routes ?? Router() })),
     pilotMounts: pilots.flatMap((p) => (instances.get(p.id)!.mounts ?? []).map((m) => ({ ...m, pilotId: p.id }))),
     extraRouters: opts.routers?.(services) ?? [],

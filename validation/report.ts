@@ -75,9 +75,8 @@ export function toJson(report: ValidationReport): string {
 
 // ---- HTML ----------------------------------------------------------------------------------------
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml } from '../platform/html.ts';
+import { escapeHtml } from '../platform/html.ts';
 
 /** "Nice" axis ticks (1, 2, 5 × 10^k steps) covering [min, max]. */
 export function niceTicks(min: number, max: number, count = 5): number[] {

@@ -20,6 +20,7 @@ import { Tenants } from './views/platform/Tenants.tsx';
 import { Users } from './views/platform/Users.tsx';
 import { Devices } from './views/platform/Devices.tsx';
 import { Keys } from './views/platform/Keys.tsx';
+import { Agreements } from './views/platform/Agreements.tsx';
 import { AuditLog } from './views/platform/AuditLog.tsx';
 import { Validation } from './views/platform/Validation.tsx';
 
@@ -50,6 +51,8 @@ function View({ match }: { match: Match }): ReactNode {
       return <Devices />;
     case 'keys':
       return <Keys />;
+    case 'agreements':
+      return <Agreements />;
     case 'audit':
       return <AuditLog />;
     case 'validation':

@@ -23,6 +23,8 @@ import { backupRoutes } from './routes/backups.ts';
 import { nodeRoutes, type NodeView } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
+import { processingRecordRoutes } from './routes/processing-records.ts';
+import type { ProcessingPilot } from '../policy/processing-records.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
 import { userRoutes } from './routes/users.ts';
 import { z } from 'zod';
@@ -42,6 +44,8 @@ export interface AppOptions {
   dashboardDir?: string;
   agreements?: AgreementService;
   shares?: ShareRegistry;
+  /** What each pilot processes, for the records of processing (./routes/processing-records.ts). */
+  processingPilots?: ProcessingPilot[];
   /** Extra routers mounted under /api/v1 behind authentication (e.g. validation runs). */
   extraRouters?: Router[];
   /** Requests per minute per principal (0: unlimited, e.g. in load tests). */
@@ -131,6 +135,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(notificationRoutes(s));
   api.use(exportRoutes(s));
   if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
+  if (opts.agreements) api.use(processingRecordRoutes(s, opts.agreements, opts.processingPilots ?? []));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, pilotEnabled(p.id), p.router);
   api.use(notFoundHandler);

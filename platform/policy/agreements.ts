@@ -3,6 +3,7 @@
 // validity — and the pure decision that enforces them at query time.
 import { z } from 'zod';
 import { labelSchema } from '../safe-text.ts';
+import type { Countersignature, PartySignature, Revocation } from './agreement-document.ts';
 
 export const PURPOSES = ['research', 'public-statistics', 'care-coordination', 'energy-planning', 'service-improvement'] as const;
 export const OPERATIONS = ['aggregate', 'read'] as const;
@@ -44,14 +45,29 @@ export type AgreementInput = z.infer<typeof agreementInputSchema>;
 export type Obligations = z.infer<typeof obligationsSchema>;
 export type AgreementStatus = 'proposed' | 'active' | 'revoked';
 
+/** A version that was in force and was superseded or revoked (records of processing list them). */
+export interface AgreementVersionRecord {
+  version: number;
+  digest: string;
+  activatedAt: number;
+  endedAt: number;
+}
+
 export interface Agreement extends AgreementInput {
   id: string;
   providerTenant: string;
   status: AgreementStatus;
   proposedBy: string;
   proposedAt: number;
-  acceptedBy?: string;
-  acceptedAt?: number;
+  /** Any change to the terms is a new version, signed again (1 for records older than signing). */
+  version?: number;
+  /** The parties' signatures over the current version's canonical document (./agreement-document.ts). */
+  signatures?: PartySignature[];
+  /** The platform's signature when enforcement started (both parties had signed). */
+  countersignature?: Countersignature;
+  revocation?: Revocation;
+  history?: AgreementVersionRecord[];
+  activatedAt?: number;
   revokedBy?: string;
   revokedAt?: number;
 }
@@ -66,7 +82,7 @@ export interface SharingRequest {
 
 export type SharingDecision =
   | { allow: true; obligations: Obligations }
-  | { allow: false; reason: 'not-a-party' | 'not-active' | 'not-yet-valid' | 'expired' | 'purpose' | 'category' | 'operation' };
+  | { allow: false; reason: 'not-a-party' | 'not-active' | 'not-yet-valid' | 'expired' | 'purpose' | 'category' | 'operation' | 'signature' };
 
 /** The enforcement point: every condition of the agreement must hold at the time of the request. */
 export function decide(a: Agreement, r: SharingRequest): SharingDecision {

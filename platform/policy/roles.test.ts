@@ -18,6 +18,14 @@ describe('role permissions (ASVS 4.1.3 least privilege)', () => {
     ['evaluator', 'validation:run', true],
     ['evaluator', 'data:read', false],
     ['evaluator', 'alarms:read', false],
+    // Signing agreements is the DPO's, apart from administration (ASVS 1.4.1, 4.1.3; GDPR art. 28, 37-39).
+    ['dpo', 'agreements:sign', true],
+    ['dpo', 'agreements:manage', false],
+    ['dpo', 'users:manage', false],
+    ['dpo', 'data:read', false],
+    ['tenant-admin', 'agreements:sign', false],
+    ['auditor', 'processing:read', true],
+    ['operator', 'processing:read', false],
   ] as const)('%s → %s is %s', (role, perm, expected) => {
     expect(can(role, perm)).toBe(expected);
   });

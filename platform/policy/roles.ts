@@ -10,7 +10,9 @@ export type Permission =
   | 'devices:manage'
   | 'devices:read'
   | 'keys:manage'
-  | 'agreements:manage'
+  | 'agreements:manage' // propose and amend agreements, see their state
+  | 'agreements:sign' // sign or revoke an agreement on the tenant's behalf (the DPO, not the admin)
+  | 'processing:read' // the tenant's records of processing (GDPR art. 30)
   | 'data:read' // live views and history of a tenant's data (personal data for healthcare)
   | 'alarms:read'
   | 'alarms:ack'
@@ -29,11 +31,14 @@ export type Permission =
 const GRANTS: Record<Role, readonly Permission[]> = {
   // The platform operator manages tenants but never reads tenant data (docs/architecture.md promise 1).
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify', 'backups:read'],
-  'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read', 'notifications:manage'],
+  'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read', 'notifications:manage', 'processing:read'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],
-  auditor: ['audit:read', 'audit:verify'],
+  auditor: ['audit:read', 'audit:verify', 'processing:read'],
   // Evaluators see validation runs and aggregate indicators, never personal data.
   evaluator: ['validation:run', 'validation:read'],
+  // The data protection officer signs what leaves the tenant; administration stays with the admin
+  // (separation of duties, ASVS 1.4.1 / 4.1.3): an admin cannot both propose and sign.
+  dpo: ['agreements:sign', 'processing:read'],
 };
 
 export function can(role: Role | undefined, permission: Permission): boolean {

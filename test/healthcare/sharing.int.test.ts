@@ -9,7 +9,8 @@ import { connectAll, enrol, eventually, HC, HIGH, NORMAL, sendSet, type Enrolled
 
 let h: Harness;
 let admin: ApiClient;
-let partnerAdmin: ApiClient;
+let dpo: ApiClient;
+let partnerDpo: ApiClient;
 let partner: ApiClient;
 const patients: EnrolledPatient[] = [];
 
@@ -17,7 +18,8 @@ beforeAll(async () => {
   h = await bootHarness({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
   const clinician = await h.as(h.tenants.a.users.operator);
   admin = await h.as(h.tenants.a.users['tenant-admin']);
-  partnerAdmin = await h.as(h.tenants.b.users['tenant-admin']);
+  dpo = await h.as(h.tenants.a.users.dpo);
+  partnerDpo = await h.as(h.tenants.b.users.dpo);
   partner = await h.as(h.tenants.b.users.operator);
 
   // Six COPD patients consent to research (one of them deteriorating); one more COPD patient does
@@ -56,7 +58,9 @@ async function agree(terms: { operations: string[]; obligations: Record<string, 
     ...terms,
   });
   expect(proposal.status).toBe(201);
-  expect((await partnerAdmin.post(`/api/v1/agreements/${proposal.body.id}/accept`)).status).toBe(200);
+  // Health data leaves only under an agreement both parties' data protection officers signed.
+  expect((await dpo.post(`/api/v1/agreements/${proposal.body.id}/sign`)).status).toBe(200);
+  expect((await partnerDpo.post(`/api/v1/agreements/${proposal.body.id}/sign`)).body.status).toBe('active');
   return proposal.body.id;
 }
 
@@ -102,4 +106,21 @@ it('a hostile agreement (consent off, groups of one, record reads) still yields 
   expect(byAge.body.rows).toHaveLength(1);
   expect(byAge.body.rows[0].group).toMatch(/^\d0-\d9$/);
   expect(byAge.body.rows[0].subjects).toBe(7);
+});
+
+it('health data is not shared under an agreement the administrators tried to sign: signing needs the DPO permission (ASVS 4.1.3, 1.4.1; GDPR art. 9, 28(3))', async () => {
+  const now = Date.now();
+  const proposal = await admin.post('/api/v1/agreements', {
+    consumerTenant: 'tenant-b', title: 'COPD early-warning study', purpose: 'research', categories: ['healthcare.vitals'], operations: ['aggregate'], validFrom: now - 1000, validUntil: now + 3_600_000,
+  });
+  const id = proposal.body.id as string;
+  for (const who of [admin, await h.as(h.tenants.b.users['tenant-admin'])]) {
+    const refused = await who.post(`/api/v1/agreements/${id}/sign`);
+    expect(refused.status).toBe(403);
+    expect(refused.contentType).toContain('application/problem+json');
+  }
+  const shared = await partner.get(`/api/v1/sharing/${id}/healthcare.vitals?purpose=research`);
+  expect(shared.status).toBe(403);
+  expect(shared.body.detail).toMatch(/not-active/);
+  expectNothingPersonal(shared.body);
 });

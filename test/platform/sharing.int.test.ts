@@ -10,12 +10,16 @@ let h: Harness;
 let aAdmin: ApiClient;
 let bAdmin: ApiClient;
 let bOperator: ApiClient;
+let aDpo: ApiClient;
+let bDpo: ApiClient;
 
 beforeAll(async () => {
   h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'] });
   aAdmin = await h.as(h.tenants.a.users['tenant-admin']);
   bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
   bOperator = await h.as(h.tenants.b.users.operator);
+  aDpo = await h.as(h.tenants.a.users.dpo);
+  bDpo = await h.as(h.tenants.b.users.dpo);
   await aAdmin.post('/api/v1/devices', { id: 'share-1', kind: 'probe-sensor' });
   await aAdmin.post('/api/v1/devices', { id: 'share-2', kind: 'probe-sensor' });
   await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, async () => {
@@ -44,8 +48,10 @@ it('shared data flows only under an active agreement, for its purpose, and small
   const url = `/api/v1/sharing/${id}/probe.values?purpose=research`;
 
   expect((await bOperator.get(url)).body.detail).toMatch(/not-active/);
-  expect((await aAdmin.post(`/api/v1/agreements/${id}/accept`)).status).toBe(403); // only the consumer accepts
-  expect((await bAdmin.post(`/api/v1/agreements/${id}/accept`)).body.status).toBe('active');
+  expect((await bAdmin.post(`/api/v1/agreements/${id}/sign`)).status).toBe(403); // the admin does not sign
+  expect((await aDpo.post(`/api/v1/agreements/${id}/sign`)).body.status).toBe('proposed'); // one party is not enough
+  expect((await bOperator.get(url)).body.detail).toMatch(/not-active/);
+  expect((await bDpo.post(`/api/v1/agreements/${id}/sign`)).body.status).toBe('active');
 
   const ok = await bOperator.get(url);
   expect(ok.status).toBe(200);
@@ -60,7 +66,8 @@ it('shared data flows only under an active agreement, for its purpose, and small
   // an evaluator of the consumer has no sharing permission
   expect((await (await h.as(h.tenants.b.users.evaluator)).get(url)).status).toBe(403);
 
-  await aAdmin.post(`/api/v1/agreements/${id}/revoke`);
+  expect((await aAdmin.post(`/api/v1/agreements/${id}/revoke`)).status).toBe(403); // revocation is signed by a signer
+  expect((await aDpo.post(`/api/v1/agreements/${id}/revoke`)).body.status).toBe('revoked');
   expect((await bOperator.get(url)).status).toBe(403);
 
   for (const [tenant, auditor] of [['a', h.tenants.a.users.auditor], ['b', h.tenants.b.users.auditor]] as const) {
@@ -85,7 +92,8 @@ it('a hostile agreement (consent off, groups of one, record reads) on personal d
   });
   expect(proposed.status).toBe(201);
   const id = proposed.body.id as string;
-  expect((await bAdmin.post(`/api/v1/agreements/${id}/accept`)).body.status).toBe('active');
+  await aDpo.post(`/api/v1/agreements/${id}/sign`);
+  expect((await bDpo.post(`/api/v1/agreements/${id}/sign`)).body.status).toBe('active');
 
   // Record-level reads of personal data are refused whatever the agreement allows.
   const read = await bOperator.get(`/api/v1/sharing/${id}/probe.people?purpose=research&operation=read`);

@@ -235,11 +235,12 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
     expect(unknown.body.status).toBe(known.body.status);
 
-    // A tenant created later under that id never sees (nor can accept) the proposal.
+    // A tenant created later under that id never sees (nor can sign) the proposal.
     const root = await h.as('root-admin');
     expect((await root.post('/api/v1/tenants', { id: 'no-such-tenant', name: 'Late tenant', admin: { username: 'late-admin', password: TEST_PASSWORD } })).status).toBe(201);
     const late = await h.as('late-admin');
     expect((await late.get('/api/v1/agreements')).body.items).toEqual([]);
-    expect((await late.post(`/api/v1/agreements/${unknown.body.id}/accept`)).status).toBe(404);
+    expect((await late.post('/api/v1/users', { username: 'late-dpo', password: TEST_PASSWORD, role: 'dpo' })).status).toBe(201);
+    expect((await (await h.as('late-dpo')).post(`/api/v1/agreements/${unknown.body.id}/sign`)).status).toBe(404);
   });
 });

@@ -59,7 +59,7 @@ export async function testPostgresDatabase(): Promise<TestDatabase> {
   return createTestDatabase(adminUrl);
 }
 
-const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator'] as const;
+const TENANT_ROLES = ['tenant-admin', 'operator', 'auditor', 'evaluator', 'dpo'] as const;
 
 export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const store = opts.store ?? (process.env.CUSTODIA_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite');

@@ -9,6 +9,7 @@ const ROLE_PERMISSIONS: Record<string, Permission[]> = {
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir'],
   auditor: ['audit:read', 'audit:verify'],
   evaluator: ['validation:run', 'validation:read'],
+  dpo: ['agreements:sign', 'processing:read'],
 };
 
 const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => i.title));
@@ -16,7 +17,8 @@ const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => i.titl
 describe('navigation per role', () => {
   const cases: { role: string; pilots: string[] | undefined; expected: string[] }[] = [
     { role: 'platform-admin', pilots: undefined, expected: ['Tenants', 'Audit log'] },
-    { role: 'tenant-admin', pilots: ['healthcare'], expected: ['Users', 'Devices', 'Keys', 'Alarm inbox'] },
+    { role: 'tenant-admin', pilots: ['healthcare'], expected: ['Users', 'Devices', 'Keys', 'Agreements', 'Alarm inbox'] },
+    { role: 'dpo', pilots: ['healthcare'], expected: ['Agreements'] },
     { role: 'operator', pilots: ['healthcare'], expected: ['Patient board', 'Alarm inbox'] },
     {
       role: 'operator',

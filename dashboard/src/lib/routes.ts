@@ -19,6 +19,7 @@ export type RouteId =
   | 'users'
   | 'devices'
   | 'keys'
+  | 'agreements'
   | 'audit'
   | 'validation';
 
@@ -50,6 +51,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'users', pattern: '/admin/users', title: 'Users', anyOf: ['users:manage'], section: 'Administration' },
   { id: 'devices', pattern: '/admin/devices', title: 'Devices', anyOf: ['devices:manage'], section: 'Administration' },
   { id: 'keys', pattern: '/admin/keys', title: 'Keys', anyOf: ['keys:manage'], section: 'Administration' },
+  { id: 'agreements', pattern: '/admin/agreements', title: 'Agreements', anyOf: ['agreements:manage', 'agreements:sign'], section: 'Administration' },
   { id: 'audit', pattern: '/audit', title: 'Audit log', anyOf: ['audit:verify', 'platform:audit'], section: 'Assurance' },
   { id: 'validation', pattern: '/validation', title: 'Validation runs', anyOf: ['validation:read'], section: 'Assurance' },
 ];

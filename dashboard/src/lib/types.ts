@@ -16,6 +16,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   operator: 'Operator',
   auditor: 'Auditor',
   evaluator: 'Evaluator',
+  dpo: 'Data protection officer',
 };
 
 /** GET /auth/me (platform/api/routes/auth.ts; tenant.pilots when the platform reports it). */

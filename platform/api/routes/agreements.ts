@@ -1,5 +1,6 @@
 // Data Sharing Agreements between tenants, and the one door through which shared data leaves a
-// tenant: GET /sharing/:agreementId/:category, decided against the agreement at query time.
+// tenant: GET /sharing/:agreementId/:category, decided against the agreement — its terms and its
+// signatures — at query time (docs/security.md "Signed agreements").
 import { Router } from 'express';
 import { z } from 'zod';
 import { forbidden, notFound } from '../../errors.ts';
@@ -8,7 +9,7 @@ import { agreementInputSchema, decide, OPERATIONS, PURPOSES, type SharingDecisio
 import { effectiveObligations, isProtected, operationAllowed, screenAggregates } from '../../policy/sharing-floors.ts';
 import type { AgreementService } from '../../policy/agreement-service.ts';
 import type { PlatformServices } from '../../services/index.ts';
-import { allow, tenantOf } from '../auth.ts';
+import { allow, allowAny, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
 import { anyObject, doc, itemsOf } from '../route-doc.ts';
 
@@ -28,9 +29,11 @@ export interface ShareRegistry {
   get(category: string): { provider: ShareProvider; ctx: PilotContext } | undefined;
 }
 
+const signerEntry = z.object({ userId: z.string(), signer: z.string(), keyId: z.string(), publicKeyPem: z.string(), createdAt: z.number() });
+
 export function agreementRoutes(s: PlatformServices, agreements: AgreementService, shares: ShareRegistry): Router {
   const r = Router();
-  r.get('/agreements', allow('agreements:manage'), doc({ summary: 'sharing agreements the tenant is a party to', responses: { 200: itemsOf(anyObject) } }), async (req, res) => {
+  r.get('/agreements', allowAny('agreements:manage', 'agreements:sign'), doc({ summary: 'sharing agreements the tenant is a party to', responses: { 200: itemsOf(anyObject) } }), async (req, res) => {
     // `retention` shows both sides: how long the provider keeps its readings at all, and when
     // the consumer must delete what it received.
     const items = await agreements.listFor(tenantOf(req));
@@ -54,11 +57,26 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
     for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
     res.status(201).json(await agreements.propose(provider, input, req.principal!));
   });
-  r.post('/agreements/:id/accept', allow('agreements:manage'), doc({ summary: 'accepts an agreement (consumer)', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
-    res.json(await agreements.accept(params(req, idParam).id, tenantOf(req), req.principal!));
+  // Signing is the data protection officer's, not the administrator's (ASVS 1.4.1, 4.1.3): the
+  // guard is the check; the signer's own key is created on first use.
+  r.post('/agreements/:id/sign', allow('agreements:sign'), doc({ summary: "signs the agreement's current version for the caller's tenant; the platform countersigns once both parties have", params: idParam, responses: { 200: anyObject } }), async (req, res) => {
+    res.json(await agreements.sign(params(req, idParam).id, tenantOf(req), req.principal!));
   });
-  r.post('/agreements/:id/revoke', allow('agreements:manage'), doc({ summary: 'revokes an agreement (either party)', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
+  r.post('/agreements/:id/amend', allow('agreements:manage'), doc({ summary: 'new terms as a new version, to be signed again (provider)', params: idParam, body: agreementInputSchema, responses: { 200: anyObject } }), async (req, res) => {
+    const input = body(req, agreementInputSchema);
+    for (const c of input.categories) if (!shares.get(c)) throw notFound(`no shareable data category ${c}`);
+    res.json(await agreements.amend(params(req, idParam).id, tenantOf(req), input, req.principal!));
+  });
+  r.post('/agreements/:id/revoke', allow('agreements:sign'), doc({ summary: "revokes an agreement (either party's signer), signed", params: idParam, responses: { 200: anyObject } }), async (req, res) => {
     res.json(await agreements.revoke(params(req, idParam).id, tenantOf(req), req.principal!));
+  });
+  r.get('/agreements/:id/export', allowAny('agreements:manage', 'agreements:sign', 'audit:read'), doc({ summary: 'the signed agreement as a file `npm run agreement:verify` checks offline', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
+    const a = await agreements.requireForParty(params(req, idParam).id, tenantOf(req));
+    res.setHeader('content-disposition', `attachment; filename="agreement-${a.id}-v${a.version ?? 1}.json"`);
+    res.json(await agreements.exportOf(a));
+  });
+  r.get('/signers', allowAny('agreements:manage', 'agreements:sign', 'audit:read'), doc({ summary: "the tenant's directory of agreement signers' public keys", responses: { 200: itemsOf(signerEntry) } }), async (req, res) => {
+    res.json({ items: await agreements.keys.list(tenantOf(req)) });
   });
 
   r.get('/sharing/:id/:category', allow('sharing:consume'), doc({ summary: 'shared data under an agreement, decided at query time', params: shareParams, query: shareQuery, responses: { 200: anyObject } }), async (req, res) => {
@@ -67,7 +85,10 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
     const q = query(req, shareQuery);
     const agreement = await agreements.requireForParty(id, consumer);
     const share = shares.get(category);
-    const agreed = decide(agreement, { consumerTenant: consumer, purpose: q.purpose, category, operation: q.operation, at: Date.now() });
+    const decided = decide(agreement, { consumerTenant: consumer, purpose: q.purpose, category, operation: q.operation, at: Date.now() });
+    // The terms in force are the signed ones: a stored document that no longer matches its
+    // parties' signatures and the platform's countersignature shares nothing.
+    const agreed: SharingDecision = decided.allow && !(await agreements.verify(agreement)).inForce ? { allow: false, reason: 'signature' } : decided;
     // The platform's floors for personal and health data apply whatever the agreement says.
     const sensitivity = share?.provider.sensitivity;
     const decision: SharingDecision = !agreed.allow

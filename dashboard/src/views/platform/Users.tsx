@@ -11,7 +11,7 @@ import { checkBody } from '../../lib/validate.ts';
 import { userCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { useApi, useMe } from '../../hooks/session.tsx';
 
-const TENANT_ROLES: Role[] = ['operator', 'tenant-admin', 'auditor', 'evaluator'];
+const TENANT_ROLES: Role[] = ['operator', 'tenant-admin', 'auditor', 'evaluator', 'dpo'];
 const ROLE_HINT: Record<string, string> = {
   operator: 'Live views, alarms, commands, consent',
   'tenant-admin': 'Users, devices, keys',
