@@ -123,6 +123,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     ...(opts.master ? {} : { ownedMaster: master }),
     scopes,
     audit: auditService,
+    identityKey: signer,
     bus,
     identityEvents,
     tenants,

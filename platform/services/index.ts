@@ -13,6 +13,7 @@ import type { ToolTokens } from '../identity/tool-tokens.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageProvider } from '../storage/port.ts';
 import type { Audit } from '../audit/log.ts';
+import type { AuditSigner } from '../audit/signer.ts';
 import type { TenantRegistry } from '../tenancy/tenants.ts';
 import type { AlarmService } from './alarms.ts';
 import type { AuditEvent, AuditSink } from './audit-sink.ts';
@@ -38,6 +39,8 @@ export interface PlatformServices {
   ownedMaster?: MasterKeyProvider;
   scopes: Scopes;
   audit: AuditService;
+  /** The platform's Ed25519 identity key: signs audit checkpoints and the attestation statement. */
+  identityKey: AuditSigner;
   bus: EventBus;
   /** Revocations, suspensions and ended sessions, for whoever holds live connections. */
   identityEvents: IdentityEvents;
