@@ -44,6 +44,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     `  MQTT (devices)      mqtt://${config.mqtt.host}:${platform.mqttPort}   (also ws://…/mqtt)`,
     `  data directory      ${config.dataDir}   (store: ${platform.services.storage.kind})`,
     `  demo accounts       ${file}`,
+    `  attestation         ${platform.attestation.envelope.statement.measurement}   (${config.demo.attestAllow ? 'checked by the simulators' : 'set CUSTODIA_DEMO_ATTEST_ALLOW to it to have the simulators check it'})`,
     ...(fleets ? fleets.describe() : ['  simulators          off (CUSTODIA_DEMO=0)']),
     '',
   ];
