@@ -50,7 +50,7 @@ async function connectionsDuring<T>(h: Harness, fn: () => Promise<T>): Promise<{
 export const attestationDeviceRefusal: Scenario = {
   id: 'attestation.device-refusal',
   title: 'Devices refuse a platform whose code tree was altered; an unchanged restart is accepted',
-  requirement: 'docs/attestation.md (platform attestation checked by devices); ETSI EN 303 645 5.7 (integrity); EUCS PSS',
+  requirement: 'docs/attestation.md (platform attestation checked by devices); EUCS PSS; ETSI EN 303 645 5.7-2 (an unauthorised change detected: no connection; here applied to the platform the device talks to)',
   indicator: 'device connections to the altered platform; simulators accepting the unchanged restart',
   criterion: 'both simulators send after the first start and after an unchanged restart; after one file of the tree changes, both exit 3 naming the reason and 0 devices connect',
   profile: 'full',
