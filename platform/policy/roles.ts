@@ -23,6 +23,7 @@ export type Permission =
   | 'audit:verify'
   | 'validation:run'
   | 'validation:read'
+  | 'compliance:read' // the compliance map: requirements, controls, tests and their results
   | 'backups:read' // the last scheduled backup and its verification
   | 'notifications:manage'; // alarm notification subscriptions and their dead letters
 
@@ -31,9 +32,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify', 'backups:read'],
   'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read', 'notifications:manage'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],
-  auditor: ['audit:read', 'audit:verify'],
+  auditor: ['audit:read', 'audit:verify', 'compliance:read'],
   // Evaluators see validation runs and aggregate indicators, never personal data.
-  evaluator: ['validation:run', 'validation:read'],
+  evaluator: ['validation:run', 'validation:read', 'compliance:read'],
 };
 
 export function can(role: Role | undefined, permission: Permission): boolean {
