@@ -22,6 +22,7 @@ import { Devices } from './views/platform/Devices.tsx';
 import { Keys } from './views/platform/Keys.tsx';
 import { AuditLog } from './views/platform/AuditLog.tsx';
 import { Validation } from './views/platform/Validation.tsx';
+import { Compliance } from './views/platform/Compliance.tsx';
 
 function View({ match }: { match: Match }): ReactNode {
   const id = match.params.id ?? '';
@@ -54,6 +55,8 @@ function View({ match }: { match: Match }): ReactNode {
       return <AuditLog />;
     case 'validation':
       return <Validation />;
+    case 'compliance':
+      return <Compliance />;
   }
 }
 

@@ -20,7 +20,8 @@ export type RouteId =
   | 'devices'
   | 'keys'
   | 'audit'
-  | 'validation';
+  | 'validation'
+  | 'compliance';
 
 export interface RouteDef {
   id: RouteId;
@@ -52,6 +53,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'keys', pattern: '/admin/keys', title: 'Keys', anyOf: ['keys:manage'], section: 'Administration' },
   { id: 'audit', pattern: '/audit', title: 'Audit log', anyOf: ['audit:verify', 'platform:audit'], section: 'Assurance' },
   { id: 'validation', pattern: '/validation', title: 'Validation runs', anyOf: ['validation:read'], section: 'Assurance' },
+  { id: 'compliance', pattern: '/compliance', title: 'Compliance map', anyOf: ['compliance:read'], section: 'Assurance' },
 ];
 
 export interface Match {
