@@ -75,5 +75,5 @@ describe('platform attestation', () => {
     expect(third.statement.code).not.toBe(body.statement.code);
     expect(third.statement.config).toBe(body.statement.config);
     expect(checkStatement(third, pem, new Set([body.statement.measurement]))).toMatchObject({ ok: false, reason: 'not-allowed' });
-  });
+  }, 90_000); // three platform starts
 });
