@@ -38,7 +38,7 @@ describe('measureTree over a real directory', () => {
     return root;
   };
 
-  it('a changed file changes the measurement; the same tree measures the same', async () => {
+  it('a changed file changes the measurement; the same tree measures the same (ASVS 10.3.2)', async () => {
     const root = tree();
     const first = measureTree(root);
     expect(first.files).toBe(4);

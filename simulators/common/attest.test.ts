@@ -95,7 +95,7 @@ describe('a simulator refusing an unattested or altered platform', () => {
     expect(r.started).toEqual(['started']);
   });
 
-  it('exits 3 with a reason, and starts no device, when the measurement is not allowed (an altered platform)', async () => {
+  it('exits 3 with a reason, and starts no device, when the measurement is not allowed: an altered platform (ETSI 5.7-2, ASVS 10.3.2)', async () => {
     const r = await run(serving(envelope), 'f'.repeat(64));
     expect(r.code).toBe(EXIT_REFUSED);
     expect(r.started).toEqual([]);
