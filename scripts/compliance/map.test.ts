@@ -79,6 +79,12 @@ describe('the compliance map joined with its evidence', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).toContain('no test, no scenario');
   });
+
+  it('links scenarios to the validation report they ran in, and to the audit verification', () => {
+    const html = complianceHtml(buildReport(input({ validation: { id: 'validation-2026-01-31T12-00-00-000Z', results: [] } })));
+    expect(html).toContain('<a href="/validation?run=validation-2026-01-31T12-00-00-000Z">security.brute-force</a>');
+    expect(html).toContain('<a href="/audit">');
+  });
 });
 
 describe('docs/compliance/requirements.json', () => {
