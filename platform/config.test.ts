@@ -20,6 +20,7 @@ describe('configuration', () => {
     [{ CUSTODIA_STORE_URL: 'mysql://db/custodia' }, 'CUSTODIA_STORE_URL'],
     [{ CUSTODIA_STORE_URL: 'postgres://db/x', MONGODB_URI: 'mongodb://db' }, 'CUSTODIA_STORE_URL and MONGODB_URI'],
     [{ CUSTODIA_DEMO: 'maybe' }, 'CUSTODIA_DEMO'],
+    [{ CUSTODIA_DEMO_ATTEST_ALLOW: 'ABC' }, 'CUSTODIA_DEMO_ATTEST_ALLOW'],
     [{ MQTT_TLS_CERT: 'cert.pem' }, 'MQTT_TLS_KEY'],
     [{ INGEST_MAX_CLOCK_SKEW_SECONDS: '0' }, 'INGEST_MAX_CLOCK_SKEW_SECONDS'],
     [{ INGEST_MAX_READING_AGE_DAYS: 'forever' }, 'INGEST_MAX_READING_AGE_DAYS'],
@@ -102,6 +103,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ CUSTODIA_REDIS_URL: 'redis://r:6379', CUSTODIA_STORE_URL: 'mongodb://m:27017' })).toThrow(/MongoDB cannot hold/);
     expect(() => loadConfig({ CUSTODIA_REDIS_URL: 'http://r' })).toThrow(/CUSTODIA_REDIS_URL must start with redis:\/\//);
     expect(() => loadConfig({ CUSTODIA_NODE_ID: 'a' })).toThrow(/CUSTODIA_NODE_ID needs CUSTODIA_REDIS_URL/);
+  });
+
+  it('demo simulators check attestation only when CUSTODIA_DEMO_ATTEST_ALLOW lists measurements', () => {
+    expect(loadConfig({}).demo.attestAllow).toBeUndefined();
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    expect(loadConfig({ CUSTODIA_DEMO_ATTEST_ALLOW: `${a}, ${b}` }).demo.attestAllow).toEqual([a, b]);
   });
 
   it('the test variant uses a fresh temporary directory and free ports', () => {

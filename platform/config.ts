@@ -57,6 +57,12 @@ export const envSchema = z.object({
   CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
   /** Where the demo simulators connect (a cluster's front, `npm run cluster`); default this node. */
   CUSTODIA_DEMO_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must start with mqtt:// or mqtts://').optional(),
+  /** Demo simulators check the platform's attestation against these measurements (comma-separated
+   *  sha256 hex) before sending; unset: no check (docs/attestation.md). */
+  CUSTODIA_DEMO_ATTEST_ALLOW: z
+    .string()
+    .regex(/^[0-9a-f]{64}(\s*,\s*[0-9a-f]{64})*$/, 'must list measurements (64 lowercase hex characters), comma separated')
+    .optional(),
   /** Public origin(s) allowed for cookie-authenticated writes, comma separated. */
   CUSTODIA_ALLOWED_ORIGINS: z.string().optional(),
   /** Proxies whose X-Forwarded-* headers are believed: comma-separated IPs, CIDRs or
@@ -163,7 +169,7 @@ export interface Config {
   /** Bounds on device clocks (docs/security.md "Device clocks"). */
   deviceClock: { maxSkewMs: number; maxAgeMs: number };
   audit: { checkpointEvery: number };
-  demo: { enabled: boolean; speed: number; mqttUrl?: string };
+  demo: { enabled: boolean; speed: number; mqttUrl?: string; attestAllow?: string[] };
   allowedOrigins: string[];
   /** Express `trust proxy` list; empty: X-Forwarded-For is ignored. */
   trustProxy: string[];
@@ -250,7 +256,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
     deviceClock: { maxSkewMs: e.INGEST_MAX_CLOCK_SKEW_SECONDS * 1000, maxAgeMs: e.INGEST_MAX_READING_AGE_DAYS * 86_400_000 },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY },
-    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED, ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}) },
+    demo: {
+      enabled: e.CUSTODIA_DEMO,
+      speed: e.CUSTODIA_DEMO_SPEED,
+      ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}),
+      ...(e.CUSTODIA_DEMO_ATTEST_ALLOW ? { attestAllow: e.CUSTODIA_DEMO_ATTEST_ALLOW.split(',').map((m) => m.trim()) } : {}),
+    },
     allowedOrigins: (e.CUSTODIA_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -23,6 +23,9 @@ import { PLATFORM_SCOPE } from './storage/port.ts';
 import { AgreementService } from './policy/agreement-service.ts';
 import { SigningKeys } from './identity/signing-keys.ts';
 import { startClusterNode, type ClusterNode, type ClusterTimings } from './cluster/node.ts';
+import { attestPlatform, type Attestation } from './attest/attest.ts';
+import { ATTESTATION_TOPIC } from './attest/statement.ts';
+import { platformVersion } from './api/openapi.ts';
 
 export interface PlatformOptions {
   pilots?: Pilot[];
@@ -41,6 +44,9 @@ export interface PlatformOptions {
   routers?: (services: PlatformServices) => Router[];
   /** Cluster mode timings (tests shorten the lease); used only when `config.cluster` is set. */
   cluster?: ClusterTimings;
+  /** The code tree the attestation measures (default: this repository). Not an environment
+   *  setting: only tests and the validation scenario point it at a copy (docs/attestation.md). */
+  attestationRoot?: string;
 }
 
 export interface Platform {
@@ -53,6 +59,8 @@ export interface Platform {
   ingest: Ingest;
   /** Set in cluster mode: Redis, the node registry and the leases (platform/cluster/). */
   cluster?: ClusterNode;
+  /** The signed statement of this start and how the code tree was measured (docs/attestation.md). */
+  attestation: Attestation;
   pilots: Pilot[];
   /** The context a pilot runs with (for provisioning and tests). */
   pilotContext(id: string): PilotContext;
@@ -93,6 +101,21 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   });
   await cluster?.relayIdentity(services.identityEvents);
   const platformRecords = await services.scopes.records(PLATFORM_SCOPE);
+  const attestation = await attestPlatform({
+    config,
+    signer: services.identityKey,
+    root: opts.attestationRoot ?? join(import.meta.dirname, '..'),
+    version: platformVersion(),
+    now,
+  }).catch(async (err: unknown) => {
+    await services.storage.close().catch(() => undefined);
+    throw err;
+  });
+  const { tree } = attestation;
+  logger.info(
+    { measurement: attestation.envelope.statement.measurement, files: tree.files, bytes: tree.bytes, cached: tree.cached, ms: tree.ms, absent: tree.absent },
+    'platform attestation signed',
+  );
 
   // Residency: every tenant placed in its region's location before any tenant store is opened;
   // a tenant whose region has no location stops the start with one line.
@@ -132,7 +155,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     ? createHttpsServer({ cert: pem(config.https.cert), key: pem(config.https.key), minVersion: 'TLSv1.2' })
     : createServer();
   const app = createApp(services, {
-    agreements: new AgreementService(platformRecords, services.audit, new SigningKeys(services.scopes, now), services.platformSigner, now, async (id) => Boolean(await services.tenants.get(id))),
+    agreements: new AgreementService(platformRecords, services.audit, new SigningKeys(services.scopes, now), services.identityKey, now, async (id) => Boolean(await services.tenants.get(id))),
     shares: { get: (c) => shares.get(c) },
     processingPilots: pilots.map((p) => ({ id: p.id, title: p.title, deviceKinds: p.deviceKinds.map((k) => k.kind), shares: (p.shares ?? []).map((sp) => ({ category: sp.category, description: sp.description, ...(sp.sensitivity ? { sensitivity: sp.sensitivity } : {}) })) })),
     pilotRouters: pilots.map((p) => ({ id: p.id, router: instances.get(p.id)!.routes ?? Router() })),
@@ -142,6 +165,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
     ...(cluster && opts.apiRateLimitPerMinute !== 0 ? { sharedApiLimit: cluster.apiLimit(opts.apiRateLimitPerMinute ?? 6000) } : {}),
+    attestation: () => attestation.envelope,
     nodes: async () => {
       if (cluster) return (await cluster.store.liveNodes()).map((n) => nodeView(n.id, n.startedAt, n.heartbeatAt, n.info));
       return ingest ? [nodeView('local', null, Date.now(), localFigures())] : [];
@@ -156,6 +180,8 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   let localFigures: () => Record<string, unknown> = () => ({});
   ingest = await startIngest({ config, services, pilots, instances, http, ...(cluster ? { cluster: cluster.ingest } : {}) });
   await cluster?.routeCommands(services.commands, ingest.broker);
+  // Retained: a device that subscribes later still receives the statement of this start.
+  await ingest.broker.publishRetained(ATTESTATION_TOPIC, Buffer.from(JSON.stringify(attestation.envelope)));
   if (cluster) cluster.observe(nodeFigures(ingest.broker));
   else localFigures = nodeFigures(ingest.broker);
 
@@ -179,6 +205,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     realtime,
     ingest,
     ...(cluster ? { cluster } : {}),
+    attestation,
     pilots,
     pilotContext: (id) => {
       const ctx = contexts.get(id);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEMO_TENANTS } from '../platform/demo.ts';
+import { PUBLIC_KEY_FILE } from '../platform/audit/signer.ts';
 import type { Platform } from '../platform/server.ts';
 
 export interface Fleets {
@@ -37,9 +38,15 @@ export async function startDemoFleets(platform: Platform): Promise<Fleets> {
     const cli = join(root, 'simulators', pilot.id, 'cli.ts');
     if (!existsSync(cli)) continue;
     const mqttUrl = config.demo.mqttUrl ?? `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${platform.mqttPort}`;
+    // CUSTODIA_DEMO_ATTEST_ALLOW: the simulators pin the platform's public key and the operator's
+    // allow-list, and refuse this platform if its statement does not match (docs/attestation.md).
+    const httpHost = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+    const attest = config.demo.attestAllow
+      ? ['--attest-url', `${config.https ? 'https' : 'http'}://${httpHost}:${platform.httpPort}`, '--attest-key', join(config.dataDir, PUBLIC_KEY_FILE), ...config.demo.attestAllow.flatMap((m) => ['--attest-allow', m])]
+      : [];
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', mqttUrl, '--speed', String(config.demo.speed), '--quiet'],
+      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', mqttUrl, '--speed', String(config.demo.speed), '--quiet', ...attest],
       { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
     );
     children.push({ name: pilot.id, child });

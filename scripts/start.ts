@@ -8,6 +8,7 @@ import { ensureDashboardBuilt } from './dashboard-build.ts';
 import { startDemoFleets, type Fleets } from './demo-fleets.ts';
 import { join } from 'node:path';
 import { validationRoutes } from '../platform/api/routes/validation.ts';
+import { complianceRoutes } from '../platform/api/routes/compliance.ts';
 import { reportWriter } from '../validation/api.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -31,7 +32,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const platform: Platform = await startPlatform(config, {
     pilots: await loadPilots(),
     // Evaluators list validation reports and start fast runs from the dashboard.
-    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) })],
+    // Auditors and evaluators read the compliance map `npm run compliance` writes.
+    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) }), complianceRoutes({ reportsDir })],
   });
   const { created, file } = await ensureDemoAccounts(platform.services);
   let fleets: Fleets | undefined;
@@ -44,6 +46,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     `  MQTT (devices)      mqtt://${config.mqtt.host}:${platform.mqttPort}   (also ws://…/mqtt)`,
     `  data directory      ${config.dataDir}   (store: ${platform.services.storage.kind})`,
     `  demo accounts       ${file}`,
+    `  attestation         ${platform.attestation.envelope.statement.measurement}   (${config.demo.attestAllow ? 'checked by the simulators' : 'set CUSTODIA_DEMO_ATTEST_ALLOW to it to have the simulators check it'})`,
     ...(fleets ? fleets.describe() : ['  simulators          off (CUSTODIA_DEMO=0)']),
     '',
   ];

@@ -1,6 +1,7 @@
 // The scenario catalogue: every promise an evaluator can check, with its requirement, indicator
 // and success criterion. One scenario per file under ./scenarios; the order here is the order of
 // a run and of the report.
+import { attestationDeviceRefusal } from './scenarios/attestation-device-refusal.ts';
 import { auditTamper } from './scenarios/audit-tamper.ts';
 import { clusterNodeLoss } from './scenarios/cluster-node-loss.ts';
 import { clusterRedisLoss } from './scenarios/cluster-redis-loss.ts';
@@ -43,6 +44,7 @@ export const CATALOGUE: readonly Scenario[] = [
   clusterNodeLoss,
   clusterRedisLoss,
   auditTamper,
+  attestationDeviceRefusal,
   securityMqttAcl,
   securityBruteForce,
   securityRevocation,

@@ -23,6 +23,7 @@ import { Keys } from './views/platform/Keys.tsx';
 import { Agreements } from './views/platform/Agreements.tsx';
 import { AuditLog } from './views/platform/AuditLog.tsx';
 import { Validation } from './views/platform/Validation.tsx';
+import { Compliance } from './views/platform/Compliance.tsx';
 
 function View({ match }: { match: Match }): ReactNode {
   const id = match.params.id ?? '';
@@ -57,6 +58,8 @@ function View({ match }: { match: Match }): ReactNode {
       return <AuditLog />;
     case 'validation':
       return <Validation />;
+    case 'compliance':
+      return <Compliance />;
   }
 }
 

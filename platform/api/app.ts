@@ -34,6 +34,8 @@ import { doc } from './route-doc.ts';
 const readySchema = z.object({ status: z.enum(['ready', 'not-ready']), parts: z.record(z.string(), z.boolean()) });
 import { notificationRoutes } from './routes/notifications.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { attestationRoutes } from './routes/attestation.ts';
+import type { AttestationEnvelope } from '../attest/statement.ts';
 
 export interface AppOptions {
   /** Routers of pilots, mounted at /api/v1/pilots/<id> behind authentication. */
@@ -55,6 +57,8 @@ export interface AppOptions {
   sharedApiLimit?: (principalId: string) => Promise<number | null>;
   /** The platform nodes with their figures, for the operator (./routes/nodes.ts). */
   nodes?: () => Promise<NodeView[]>;
+  /** The signed attestation statement of this start (platform/attest/), served publicly. */
+  attestation?: () => AttestationEnvelope | undefined;
 }
 
 export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
@@ -88,6 +92,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
     const ready = Object.values(parts).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', parts });
   });
+  if (opts.attestation) app.use(attestationRoutes(opts.attestation));
   app.get('/metrics', doc({ summary: 'Prometheus metrics (bearer METRICS_TOKEN, not a user token)', public: true, tags: ['health'], responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain', schema: z.string() } } }), metricsHandler(s.metrics, s.config.metrics));
 
   const api = Router();
@@ -154,7 +159,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
 }
 
 // Root paths the platform serves itself; a pilot mount may not take one (or a path inside one).
-const RESERVED = ['/api', '/socket.io', '/mqtt', '/healthz', '/readyz', '/metrics', '/assets'];
+const RESERVED = ['/api', '/socket.io', '/mqtt', '/healthz', '/readyz', '/metrics', '/assets', '/.well-known'];
 
 export function checkMountPath(path: string): void {
   if (!/^(\/[a-zA-Z0-9][a-zA-Z0-9._-]*)+$/.test(path)) throw new Error(`pilot mount path ${path} must be /segment[/segment…]`);

@@ -52,6 +52,9 @@ export interface Broker {
   /** Closes every live connection that matches, at once (revocation, rotation, suspension);
    *  returns how many. Reconnects are refused by authentication itself. */
   disconnect(match: DisconnectMatch): number;
+  /** Publishes a retained platform message (QoS 1), e.g. the attestation statement; only what
+   *  the ACL lets a principal receive reaches it (./topics.ts mayForward). */
+  publishRetained(topic: string, payload: Buffer): Promise<void>;
   stats(): BrokerStats;
   stop(): Promise<void>;
 }
@@ -131,6 +134,10 @@ export async function startBroker(deps: BrokerDeps): Promise<Broker> {
     accepting: () => !state.stopping,
     tellDevice: refusal.tellDevice,
     disconnect: revocations.disconnect,
+    publishRetained: (topic, payload) =>
+      new Promise<void>((resolve, reject) =>
+        aedes.publish({ cmd: 'publish', topic, payload, qos: 1, retain: true, dup: false }, (err) => (err ? reject(err) : resolve())),
+      ),
     stats: () => ({
       ...state.counts,
       connected: aedes.connectedClients,

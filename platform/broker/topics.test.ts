@@ -83,6 +83,7 @@ describe('a device publishing', () => {
     ['tenants/city-a/devices/lamp-001/errors', false, 'platform-only-topic'],
     ['$SYS/broker/clients', false, 'reserved-topic'],
     ['anything/else', false, 'not-a-device-topic'],
+    ['platform/attestation', false, 'not-a-device-topic'],
     ['tenants/city-a/devices/lamp-001/telemetry/x', false, 'not-a-device-topic'],
   ])('to %s: allowed=%s', (topic, allow, reason) => {
     const d = authorizePublishTopic(lamp, topic);
@@ -95,6 +96,9 @@ describe('a device subscribing', () => {
   it.each([
     ['tenants/city-a/devices/lamp-001/commands/+', true, 'commands'],
     ['tenants/city-a/devices/lamp-001/errors', true, 'errors'],
+    ['platform/attestation', true, 'attestation'],
+    ['platform/#', false, 'wildcard-above-prefix'],
+    ['platform/+', false, 'wildcard-above-prefix'],
     ['tenants/city-a/devices/lamp-001/commands/#', false, 'not-allowed'],
     ['tenants/city-a/devices/lamp-001/#', false, 'not-allowed'],
     ['tenants/city-a/devices/lamp-001/telemetry', false, 'not-allowed'],
@@ -180,6 +184,8 @@ describe('mayForward', () => {
     [device, 'tenants/city-a/devices/lamp-001/telemetry', false],
     [device, 'tenants/city-a/devices/lamp-001/status', false],
     [device, '$SYS/x/new/clients', false],
+    [device, 'platform/attestation', true],
+    [op, 'platform/attestation', false],
     [op, 'tenants/city-a/devices/lamp-007/status', true],
     [op, commandTopic('city-a', 'lamp-001', 'c-1'), true],
     [op, 'tenants/city-a/devices/lamp-001/telemetry', false],

@@ -7,6 +7,7 @@
 //   tenants/{t}/devices/{d}/commands/{id}      platform → device
 //   tenants/{t}/devices/{d}/commands/{id}/ack  device → platform
 //   tenants/{t}/devices/{d}/errors             platform → device
+//   platform/attestation                       platform → every device (retained, read-only)
 import type { DeviceIdentity, ToolIdentity } from './types.ts';
 
 export type TopicFamily = 'telemetry' | 'events' | 'status' | 'commands' | 'command-ack' | 'errors';
@@ -30,6 +31,10 @@ const TOOL_RECEIVES: ReadonlySet<TopicFamily> = new Set(['status', 'commands', '
 export function isTopicLevel(s: string): boolean {
   return s.length > 0 && s.length <= 128 && !/[/+#\u0000]/.test(s) && !s.startsWith('$');
 }
+
+/** The platform's signed attestation statement (platform/attest/, docs/attestation.md): the one
+ *  topic outside the tenant tree a device may read; only the platform itself publishes it. */
+export const PLATFORM_ATTESTATION_TOPIC = 'platform/attestation';
 
 /** Every topic of a tenant starts with this (the trailing slash keeps `acme` from matching `acme-2`). */
 export const tenantTopicPrefix = (tenantId: string) => `tenants/${tenantId}/`;
@@ -78,15 +83,17 @@ export function authorizePublishTopic(id: DeviceIdentity, topic: string): Decisi
 
 const isWildcard = (level: string | undefined) => level === '+' || level === '#';
 
-/** A device may subscribe to exactly two filters: its `commands/+` and its `errors`. Everything
- *  else (other devices, other tenants, wildcards above its prefix, `$SYS`) is refused; the reason
- *  only feeds the audit entry. */
+/** A device may subscribe to exactly three filters: its `commands/+`, its `errors` and the
+ *  platform's attestation topic. Everything else (other devices, other tenants, wildcards above
+ *  its prefix, `$SYS`) is refused; the reason only feeds the audit entry. Publishing on the
+ *  attestation topic is refused by authorizePublishTopic (not a device topic). */
 export function authorizeSubscribeTopic(
   id: DeviceIdentity,
   filter: string,
-): Decision<{ kind: 'commands' | 'errors' }> {
+): Decision<{ kind: 'commands' | 'errors' | 'attestation' }> {
   if (filter === commandsFilter(id.tenantId, id.deviceId)) return { allow: true, kind: 'commands' };
   if (filter === errorsTopic(id.tenantId, id.deviceId)) return { allow: true, kind: 'errors' };
+  if (filter === PLATFORM_ATTESTATION_TOPIC) return { allow: true, kind: 'attestation' };
   return { allow: false, reason: subscribeDenialReason(id.tenantId, id.deviceId, filter) };
 }
 
@@ -143,9 +150,10 @@ export function authorizeToolSubscribe(tool: ToolIdentity, filter: string): Deci
 export type BrokerPrincipal = { kind: 'device'; identity: DeviceIdentity } | { kind: 'tool'; tool: ToolIdentity };
 
 /** Last check before a message leaves the broker for a subscriber (aedes `authorizeForward`).
- *  A device receives only its own commands and errors; a tool only its tenant's non-reading
+ *  A device receives only its own commands and errors, and the platform's attestation; a tool only its tenant's non-reading
  *  topics that its token covers. */
 export function mayForward(principal: BrokerPrincipal, topicName: string): boolean {
+  if (topicName === PLATFORM_ATTESTATION_TOPIC) return principal.kind === 'device';
   const topic = parseDeviceTopic(topicName);
   if (!topic) return false;
   if (principal.kind === 'device') {

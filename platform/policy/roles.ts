@@ -25,6 +25,7 @@ export type Permission =
   | 'audit:verify'
   | 'validation:run'
   | 'validation:read'
+  | 'compliance:read' // the compliance map: requirements, controls, tests and their results
   | 'backups:read' // the last scheduled backup and its verification
   | 'notifications:manage'; // alarm notification subscriptions and their dead letters
 
@@ -33,9 +34,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify', 'backups:read'],
   'tenant-admin': ['backups:read', 'users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read', 'notifications:manage', 'processing:read'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir', 'sharing:consume'],
-  auditor: ['audit:read', 'audit:verify', 'processing:read'],
+  auditor: ['audit:read', 'audit:verify', 'processing:read', 'compliance:read'],
   // Evaluators see validation runs and aggregate indicators, never personal data.
-  evaluator: ['validation:run', 'validation:read'],
+  evaluator: ['validation:run', 'validation:read', 'compliance:read'],
   // The data protection officer signs what leaves the tenant; administration stays with the admin
   // (separation of duties, ASVS 1.4.1 / 4.1.3): an admin cannot both propose and sign.
   dpo: ['agreements:sign', 'processing:read'],

@@ -123,7 +123,7 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
     ...(opts.master ? {} : { ownedMaster: master }),
     scopes,
     audit: auditService,
-    platformSigner: signer,
+    identityKey: signer,
     bus,
     identityEvents,
     tenants,

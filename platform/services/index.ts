@@ -39,8 +39,10 @@ export interface PlatformServices {
   ownedMaster?: MasterKeyProvider;
   scopes: Scopes;
   audit: AuditService;
-  /** The platform's Ed25519 key (the audit checkpoint signer), which also countersigns agreements. */
-  platformSigner: Pick<AuditSigner, 'keyId' | 'publicKeyPem' | 'sign'>;
+  /** The platform's Ed25519 identity key (the audit checkpoint signer): signs audit checkpoints,
+   *  the attestation statement and the platform's countersignature of agreements, each under its
+   *  own domain so no signature passes for another. */
+  identityKey: AuditSigner;
   bus: EventBus;
   /** Revocations, suspensions and ended sessions, for whoever holds live connections. */
   identityEvents: IdentityEvents;

@@ -12,6 +12,10 @@ import { z, type ZodType } from 'zod';
 import { createLogger, type Logger } from '../../platform/logger.ts';
 import { CREDENTIALS_FILE, DEMO_TENANTS } from '../../platform/demo.ts';
 import { describeIssue, FleetError, loadFleet, parseFleet, provisionFleet, writeFleet } from './fleet.ts';
+import { attestSettings, checkPlatform, type AttestSettings } from './attest.ts';
+
+/** Exit code of a simulator that refused an unattested or altered platform (docs/attestation.md). */
+export const EXIT_REFUSED = 3;
 
 export interface FlagDef {
   type: 'string' | 'boolean';
@@ -84,6 +88,9 @@ export const COMMON_FLAGS: FlagDefs = {
   },
   'connect-batch': { type: 'string', placeholder: 'N', description: 'devices connected at a time at start (default 50)' },
   quiet: { type: 'boolean', description: 'no status line and warnings only' },
+  'attest-url': { type: 'string', placeholder: 'URL', description: 'check the platform\'s signed attestation at this HTTP origin before sending anything (or CUSTODIA_ATTEST_URL)' },
+  'attest-key': { type: 'string', placeholder: 'FILE', description: 'the platform\'s Ed25519 public key, PEM (audit-signing.pub.pem; or CUSTODIA_ATTEST_KEY)' },
+  'attest-allow': { type: 'string', placeholder: 'HEX', multiple: true, description: 'an accepted measurement (or CUSTODIA_ATTEST_ALLOW, comma separated)' },
 };
 
 export const commonFlagShape = {
@@ -100,6 +107,9 @@ export const commonFlagShape = {
   scenario: scenarioFlag,
   'connect-batch': numberFlag({ int: true, min: 1, max: 10_000 }).default(50),
   quiet: z.boolean().default(false),
+  'attest-url': urlFlag(['http:', 'https:']).optional(),
+  'attest-key': z.string().min(1).optional(),
+  'attest-allow': z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (a measurement)')).optional(),
 };
 
 /** Cross-flag rules of the fleet source: at most one of --fleet or --api (neither: the local demo
@@ -167,7 +177,7 @@ export function helpText(opts: { usage: string; summary: string; defs: FlagDefs;
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   const lines = [`Usage: ${opts.usage}`, '', opts.summary, '', 'Flags:', ...rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`)];
   if (opts.commands?.length) lines.push('', 'Commands on stdin (one per line) and in `simulate` commands:', ...opts.commands.map((c) => `  ${c}`));
-  lines.push('', 'Exit codes: 0 stopped cleanly, 1 could not start, 2 bad flags.');
+  lines.push('', 'Exit codes: 0 stopped cleanly, 1 could not start, 2 bad flags, 3 refused an unattested or altered platform.');
   return lines.join('\n') + '\n';
 }
 
@@ -191,6 +201,8 @@ export interface CliIO {
   signals: Pick<NodeJS.EventEmitter, 'once' | 'off'>;
   /** Status line period (default 10 s). */
   statusEveryMs?: number;
+  /** HTTP client of the attestation check (default the global fetch). */
+  fetch?: typeof fetch;
 }
 
 export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signals: process });
@@ -219,8 +231,26 @@ export async function runCli<S extends ZodType>(def: CliDefinition<S>, argv: rea
     io.stdout.write(helpText({ usage: def.usage, summary: def.summary, defs: def.defs, ...(def.commands ? { commands: def.commands } : {}) }));
     return 0;
   }
-  const flags = parsed.flags as z.infer<S> & { quiet?: boolean; duration?: number; scenario?: string[] };
+  const flags = parsed.flags as z.infer<S> & { quiet?: boolean; duration?: number; scenario?: string[]; 'attest-url'?: string; 'attest-key'?: string; 'attest-allow'?: string[] };
   const logger = createLogger(flags.quiet ? 'warn' : 'info', { write: (line: string) => void io.stdout.write(line) }).child({ sim: def.name });
+
+  let attest: AttestSettings | null;
+  try {
+    attest = attestSettings(flags, io.env);
+  } catch (err) {
+    io.stderr.write(`${def.name}: ${(err as Error).message} (see --help)\n`);
+    return 2;
+  }
+  if (attest) {
+    // Before the fleet is loaded or any device connects: nothing reaches a platform that fails.
+    const verdict = await checkPlatform(attest, io.fetch ?? fetch);
+    if (!verdict.ok) {
+      logger.error({ reason: verdict.reason, platform: attest.url }, 'refusing to send to this platform: attestation failed');
+      io.stderr.write(`${def.name}: refused: platform attestation failed (${verdict.reason}): ${verdict.detail}\n`);
+      return EXIT_REFUSED;
+    }
+    logger.info({ measurement: verdict.statement.measurement, nodeId: verdict.statement.nodeId, issuedAt: verdict.statement.issuedAt }, 'platform attestation accepted');
+  }
 
   let handle: SimulatorHandle;
   try {

@@ -77,7 +77,7 @@ it('the export of a signed agreement verifies with public keys only, and the dir
   expect(verifyAgreement(exp)).toMatchObject({ valid: true, inForce: true });
   expect(exp.signatures.map((s) => [s.party, s.signer])).toEqual([['provider', 'user:tenant-a-dpo'], ['consumer', 'user:tenant-b-dpo']]);
   // The countersigning key is the platform's published audit signing key.
-  expect(exp.platformKey.pem).toBe(h.platform.services.platformSigner.publicKeyPem);
+  expect(exp.platformKey.pem).toBe(h.platform.services.identityKey.publicKeyPem);
   const dir = (await bAuditor.get('/api/v1/signers')).body.items as { keyId: string; signer: string }[];
   expect(dir.map((d) => d.signer)).toEqual(['user:tenant-b-dpo']);
   expect(exp.publicKeys[dir[0]!.keyId]).toMatchObject({ tenant: 'tenant-b', signer: 'user:tenant-b-dpo' });

@@ -7,8 +7,8 @@ const ROLE_PERMISSIONS: Record<string, Permission[]> = {
   'platform-admin': ['tenants:manage', 'platform:health', 'platform:audit', 'audit:verify'],
   'tenant-admin': ['users:manage', 'devices:manage', 'devices:read', 'keys:manage', 'agreements:manage', 'alarms:read', 'commands:read'],
   operator: ['data:read', 'devices:read', 'alarms:read', 'alarms:ack', 'commands:send', 'commands:read', 'consent:manage', 'export:fhir'],
-  auditor: ['audit:read', 'audit:verify'],
-  evaluator: ['validation:run', 'validation:read'],
+  auditor: ['audit:read', 'audit:verify', 'processing:read', 'compliance:read'],
+  evaluator: ['validation:run', 'validation:read', 'compliance:read'],
   dpo: ['agreements:sign', 'processing:read'],
 };
 
@@ -25,8 +25,8 @@ describe('navigation per role', () => {
       pilots: ['lighting'],
       expected: ['Installation map', 'Groups and lamps', 'Schedules', 'Energy', 'Alarm inbox'],
     },
-    { role: 'auditor', pilots: ['lighting'], expected: ['Audit log'] },
-    { role: 'evaluator', pilots: ['healthcare'], expected: ['Validation runs'] },
+    { role: 'auditor', pilots: ['lighting'], expected: ['Audit log', 'Compliance map'] },
+    { role: 'evaluator', pilots: ['healthcare'], expected: ['Validation runs', 'Compliance map'] },
   ];
   it.each(cases)('$role of a tenant running $pilots sees $expected', ({ role, pilots, expected }) => {
     expect(titles({ permissions: ROLE_PERMISSIONS[role]!, pilots })).toEqual(expected);

@@ -21,7 +21,8 @@ export type RouteId =
   | 'keys'
   | 'agreements'
   | 'audit'
-  | 'validation';
+  | 'validation'
+  | 'compliance';
 
 export interface RouteDef {
   id: RouteId;
@@ -54,6 +55,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'agreements', pattern: '/admin/agreements', title: 'Agreements', anyOf: ['agreements:manage', 'agreements:sign'], section: 'Administration' },
   { id: 'audit', pattern: '/audit', title: 'Audit log', anyOf: ['audit:verify', 'platform:audit'], section: 'Assurance' },
   { id: 'validation', pattern: '/validation', title: 'Validation runs', anyOf: ['validation:read'], section: 'Assurance' },
+  { id: 'compliance', pattern: '/compliance', title: 'Compliance map', anyOf: ['compliance:read'], section: 'Assurance' },
 ];
 
 export interface Match {
