@@ -46,6 +46,8 @@ import {
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
 import { cpuRatios, renderCpuRatios } from './cpu-per-reading.ts';
 import { lightLoad, renderLightLoad } from './light-load.ts';
+import { ALARM_LOAD_SHARE, connectAlarmProber, renderAlarm, summariseAlarms } from './alarm-latency.ts';
+import type { Credentials } from './credentials.ts';
 import { renderMemory, runMemory, memoryRatio, type MemoryPerDevice } from './memory-per-device.ts';
 import { PG_SKIP_NOTICE, findPostgres } from '../validation/support/postgres.ts';
 import { verifyStore } from './verify-store.ts';
@@ -160,6 +162,25 @@ async function runPhase(
   return figures;
 }
 
+/** The alarm phase (./alarm-latency.ts): the fixed-rate machinery at 80 % of the maximum just
+ *  measured, with the dashboards connected and the alarm devices publishing inside its window. */
+async function runAlarmPhase(opts: RunOptions, server: Server, loads: Child[], clients: number[], maxPerS: number, log: (m: string) => void) {
+  const offered = Math.max(1, Math.round(maxPerS * ALARM_LOAD_SHARE));
+  const creds = JSON.parse(readFileSync(server.credsFile, 'utf8')) as Credentials;
+  const prober = await connectAlarmProber(server.httpPort!, server.port, creds, opts.dashboards);
+  try {
+    log(`alarm phase: ${opts.alarmProbes} alarms, ${opts.dashboards} dashboards, load ${offered}/s (${opts.warmup} s warm-up + ${opts.seconds} s measured)`);
+    // runPhase starts the load 300 ms from now; the probes go out inside the measured window.
+    const probes = prober.run(300 + opts.warmup * 1000, opts.seconds * 1000);
+    const [figures, heard] = await Promise.all([runPhase('fixed', { ...opts, rate: offered }, server, loads, clients), probes]);
+    const alarm = summariseAlarms(heard.latencies, heard.missed, { offeredPerS: offered, ackedPerS: figures.ackedPerS, dashboards: opts.dashboards, probes: opts.alarmProbes });
+    log(`alarm: p95 ${alarm.latencyMs.p95} ms, ${alarm.missed} missed, load ${figures.ackedPerS}/s acked`);
+    return alarm;
+  } finally {
+    await prober.close();
+  }
+}
+
 async function runTarget(target: TargetName, opts: RunOptions, runDir: string): Promise<TargetResult> {
   const base = { target, title: TITLES[target], devices: opts.devices, connected: 0, connectMs: 0, phases: [], peakRssBytes: null };
   const log = (msg: string) => process.stderr.write(`  ${target}: ${msg}\n`);
@@ -193,6 +214,10 @@ async function runTarget(target: TargetName, opts: RunOptions, runDir: string): 
       const figures = await runPhase(phase, opts, server, loads, clients);
       result.phases.push(figures);
       log(`${phase}: ${figures.ackedPerS}/s acked, p99 ${figures.latencyMs.p99} ms`);
+    }
+    const max = result.phases.find((p) => p.phase === 'max');
+    if (max && opts.alarmProbes > 0 && (target === 'custodia' || target === 'custodia-pg') && server.httpPort !== undefined) {
+      result.alarm = await runAlarmPhase(opts, server, loads, clients, max.ackedPerS, log);
     }
 
     const ackedFiles = loads.map((_, i) => join(runDir, `${target}-acked-${i}.json`));
@@ -385,6 +410,7 @@ async function main(): Promise<number> {
   const cpuPerReading = cpuRatios(results);
   const light = lightLoad(results);
   out.push(...renderCpuRatios(cpuPerReading), ...renderLightLoad(light), ...renderMemory(results));
+  for (const r of results) out.push(...renderAlarm(r.alarm).map((l) => (r.target === 'custodia' ? l : l.replace(/^custodia/, r.target))));
   out.push(...renderVariants(results, opts));
   const ingestLines = renderIngest(results);
   if (ingestLines.length) out.push('', ...ingestLines);

@@ -23,6 +23,11 @@ export const optionsSchema = z.object({
   idleDevices: int(0, 50_000).default(0),
   /** Run the saturation phase (the sustained maximum). */
   maxRate: z.boolean().default(true),
+  /** Alarm phase (Custodia, after the saturation phase): alarms raised while the load runs at
+   *  80 % of the measured maximum; 0 skips it. */
+  alarmProbes: int(0, 500).default(40),
+  /** Dashboard sockets connected during the alarm phase (each must hear every alarm). */
+  dashboards: int(1, 200).default(20),
   /** QoS 1 messages one device may have awaiting PUBACK (the saturation phase's depth). */
   window: int(1, 1000).default(16),
   /** Load-generator processes; they share the machine's cores with the server. */
@@ -55,6 +60,10 @@ process, driven by real mqtt.js clients in separate load-generator processes.
   --idle-devices N  after the phases, a fresh server per target (aedes, custodia) for memory per
                     connected device: peak RSS with N devices minus with --devices, at the
                     light rate, ÷ the difference (default 0: skipped; the performance target uses 5000)
+  --alarm-probes N  after the saturation phase, alarms raised one by one while the load runs at
+                    80 % of the measured maximum: publish → dashboard socket latency (default 40;
+                    0 skips it; Custodia on one node only)
+  --dashboards N    dashboard sockets connected during the alarm phase (default 20)
   --max-rate        run the saturation phase for the sustained maximum (default on)
   --no-max-rate     fixed-rate phase only
   --window N        QoS 1 messages in flight per device, the saturation depth (default 16)
@@ -91,6 +100,8 @@ export function parseOptions(argv: string[]): ParsedOptions {
         'max-rate': { type: 'boolean' },
         'no-max-rate': { type: 'boolean' },
         window: { type: 'string' },
+        'alarm-probes': { type: 'string' },
+        dashboards: { type: 'string' },
         'load-procs': { type: 'string' },
         json: { type: 'string' },
         only: { type: 'string' },
@@ -116,6 +127,8 @@ export function parseOptions(argv: string[]): ParsedOptions {
     idleDevices: values['idle-devices'],
     maxRate: values['no-max-rate'] ? false : undefined,
     window: values['window'],
+    alarmProbes: values['alarm-probes'],
+    dashboards: values['dashboards'],
     loadProcs: values['load-procs'],
     json: values['json'],
     only: values['only'],

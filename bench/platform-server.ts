@@ -3,16 +3,22 @@
 // (device kind `probe-sensor`, telemetry `{ ts, value }`). Provisions one tenant and
 // BENCH_DEVICES devices, writes their one-time secrets to BENCH_CREDS_FILE (0600), and prints
 // one JSON line with the ports once MQTT is listening.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
 import { probePilot } from '../validation/support/probe-pilot.ts';
-import { BENCH_TENANT, benchDeviceId, type Credentials } from './credentials.ts';
+import { BENCH_TENANT, benchAlarmDeviceId, benchDeviceId, type Credentials } from './credentials.ts';
 
 const env = z
-  .object({ BENCH_DEVICES: z.coerce.number().int().positive(), BENCH_CREDS_FILE: z.string().min(1) })
+  .object({
+    BENCH_DEVICES: z.coerce.number().int().positive(),
+    BENCH_CREDS_FILE: z.string().min(1),
+    /** Devices of the alarm phase (0: no alarm phase, no dashboard user). */
+    BENCH_ALARM_DEVICES: z.coerce.number().int().min(0).max(1000).default(0),
+  })
   .parse(process.env);
 
 const config = loadConfig();
@@ -41,6 +47,21 @@ async function provision(): Promise<void> {
     }
   });
   const creds: Credentials = { tenantId: BENCH_TENANT, devices };
+  if (env.BENCH_ALARM_DEVICES > 0) {
+    const alarmDevices: Credentials['devices'] = [];
+    await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
+      for (let i = 0; i < env.BENCH_ALARM_DEVICES; i++) {
+        const id = benchAlarmDeviceId(i);
+        const { secret } = await s.devices.register({ id, tenantId: BENCH_TENANT, kind: 'probe-sensor' });
+        alarmDevices.push({ id, secret });
+      }
+    });
+    // A clinician's role: reads data and hears alarms. No default password: a random one per run.
+    const username = 'bench-dashboard';
+    const password = randomBytes(24).toString('base64url');
+    await s.users.create({ username, password, role: 'operator', tenantId: BENCH_TENANT });
+    creds.alarm = { devices: alarmDevices, username, password };
+  }
   writeFileSync(env.BENCH_CREDS_FILE, JSON.stringify(creds), { mode: 0o600 });
 }
 

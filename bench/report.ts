@@ -1,5 +1,6 @@
 // Figures, the table and the verdicts against the targets of the "Device connectivity" issue.
 // Pure: the orchestrator gathers the numbers, these functions shape and judge them.
+import type { AlarmPhase } from './alarm-latency.ts';
 import { build, decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { TargetName } from './options.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -91,6 +92,8 @@ export interface TargetResult {
   peakRssBytes: number | null;
   /** `--idle-devices`: peak RSS per additional connected device (see memory-per-device.ts). */
   memory?: MemoryPerDevice;
+  /** Custodia only: alarm latency under load with dashboards connected (alarm-latency.ts). */
+  alarm?: AlarmPhase;
   /** Custodia only: the store checked after the run. */
   store?: StoreCheck;
   /** Custodia only: its counters for the whole run. */

@@ -95,6 +95,7 @@ export async function startServer(target: TargetName, opts: RunOptions, runDir: 
         CUSTODIA_DEMO: '0',
         BENCH_DEVICES: String(opts.devices),
         BENCH_CREDS_FILE: credsFile,
+        BENCH_ALARM_DEVICES: String(opts.maxRate ? opts.alarmProbes : 0),
         METRICS_TOKEN: BENCH_METRICS_TOKEN,
       },
     },

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   energyByLocalDay,
@@ -9,7 +10,9 @@ import {
   sumBy,
   totalSavings,
   type PowerSample,
+  type Segment,
 } from './energy.ts';
+import { addDays, localDate, startOfLocalDay } from './tz.ts';
 import { drivenLevel, expectedPower, fullPower } from './power.ts';
 
 const MIN = 60_000;
@@ -173,5 +176,49 @@ describe('meterBalance', () => {
     expect(b.meterKWh).toBeCloseTo(2.5, 9);
     expect(b.registerResets).toBe(1);
     expect(b.differenceKWh).toBeCloseTo(0, 9);
+  });
+});
+
+describe('per local day: one time-zone lookup per day gives the same days as one per segment', () => {
+  // The per-segment definition, as energyByLocalDay computed it before it reused the day.
+  const reference = (segments: readonly Segment[], timeZone: string) => {
+    const out: Record<string, number> = {};
+    for (const s of segments) {
+      let start = s.start;
+      while (start < s.end) {
+        const day = localDate(start, timeZone);
+        const end = Math.min(s.end, startOfLocalDay(addDays(day, 1), timeZone));
+        out[day] = (out[day] ?? 0) + (s.watts * (end - start)) / 3_600_000 / 1000;
+        start = end;
+      }
+    }
+    return out;
+  };
+  // Around the DST changes of 2026 in both hemispheres, and a zone with a half-hour offset.
+  const zones = ['Europe/Madrid', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
+  const around = [Date.UTC(2026, 2, 29), Date.UTC(2026, 3, 5), Date.UTC(2026, 8, 6), Date.UTC(2026, 9, 25)];
+  it('for contiguous, overlapping and unordered segments across midnights and DST changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...around),
+        fc.array(fc.record({ at: fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), len: fc.integer({ min: 1, max: 30 * 3_600_000 }), watts: fc.integer({ min: 0, max: 200 }) }), { maxLength: 40 }),
+        (zone, base, raw) => {
+          const segments = raw.map((r) => ({ start: base + r.at, end: base + r.at + r.len, watts: r.watts, lit: r.watts > 0 }));
+          const got = energyByLocalDay(segments, zone);
+          const want = reference(segments, zone);
+          expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+          for (const day of Object.keys(want)) expect(got[day]).toBeCloseTo(want[day]!, 9);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('for a month of one-minute segments in order', () => {
+    const from = Date.UTC(2026, 9, 1);
+    const segments = Array.from({ length: 31 * 1440 }, (_, i) => ({ start: from + i * 60_000, end: from + (i + 1) * 60_000, watts: 50, lit: true }));
+    expect(energyByLocalDay(segments, 'Europe/Madrid')).toEqual(
+      Object.fromEntries(Object.entries(reference(segments, 'Europe/Madrid')).map(([d, v]) => [d, expect.closeTo(v, 9)])),
+    );
   });
 });

@@ -9,7 +9,7 @@
 // the gap is reported instead of guessed. Savings therefore only cover the time actually observed.
 import type { Lamp, LampModel, PowerState } from './model.ts';
 import { fullPower } from './power.ts';
-import { addDays, localDate, startOfLocalDay } from './tz.ts';
+import { addDays, localDate, offsetAt, startOfLocalDay } from './tz.ts';
 
 export interface PowerSample {
   ts: number;
@@ -119,10 +119,22 @@ export function energyByLocalDay(segments: readonly Segment[], timeZone: string)
     }
     return m;
   };
+  // One Intl call per local day, not per segment (a month of a town is millions of segments):
+  // the day of `start` is reused while `start` stays between an instant known to fall on it and
+  // the next midnight, and only when the UTC offset is the same at both ends, so a DST change
+  // inside the span (where local dates could step back) always takes the exact path.
+  let known: { day: string; from: number; to: number } | null = null;
+  const dayOf = (ms: number) => {
+    if (known && ms >= known.from && ms < known.to) return known.day;
+    const day = localDate(ms, timeZone);
+    const to = nextMidnight(day);
+    known = offsetAt(ms, timeZone) === offsetAt(to - 1, timeZone) ? { day, from: ms, to } : null;
+    return day;
+  };
   for (const s of segments) {
     let start = s.start;
     while (start < s.end) {
-      const day = localDate(start, timeZone);
+      const day = dayOf(start);
       const end = Math.min(s.end, nextMidnight(day));
       out[day] = (out[day] ?? 0) + kWhOf(s.watts, end - start);
       start = end;

@@ -1,0 +1,203 @@
+// `npm run bench:read`: the read paths on a full store (bench/README.md "Read benchmark").
+// 1. boots the platform with both pilots, provisions the patients (healthcare tenant) and the
+//    lamps (lighting tenant) through the pilots' demo provisioning;
+// 2. seeds N readings straight through the storage port: sealed by the series service exactly as
+//    the ingest group commit seals them, committed in batches, not over MQTT;
+// 3. stops, starts the platform again on that store (start-up time), and times the HTTP requests
+//    a clinician and a lighting operator make, printing the table and writing the JSON.
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { healthcarePilot } from '../pilots/healthcare/index.ts';
+import { createLightingPilot } from '../pilots/lighting/index.ts';
+import type { Platform } from '../platform/server.ts';
+import type { Reading } from '../platform/services/series.ts';
+import { bootHarness, type Harness } from '../validation/support/harness.ts';
+import { HC } from '../validation/support/healthcare-steps.ts';
+import { figure, readTable, type ReadFigure } from './read-figures.ts';
+import { defaultReadReportPath, parseReadOptions, READ_USAGE, type ReadOptions } from './read-options.ts';
+import { DAY_MS, seedBatches, seedPlan, type SeedPlan, type SeedSeries } from './read-seed.ts';
+
+const LIGHTING = '/api/v1/pilots/lighting';
+const BATCH = 2000;
+const TARGETS = { chart: 150, board: 200, energy: 1000, startup: 10_000 };
+
+const parsed = parseReadOptions(process.argv.slice(2));
+if (!parsed.ok) {
+  process.stderr.write(`${parsed.error}\n\n${READ_USAGE}\n`);
+  process.exit(2);
+}
+if (parsed.options.help) {
+  process.stdout.write(`${READ_USAGE}\n`);
+  process.exit(0);
+}
+const o = parsed.options;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+// The energy report counts a gap longer than 3 report intervals as unknown (no energy): the lamps
+// are configured to report as often as the seeded history has them report (at least every minute,
+// the pilot's default), so the report integrates what the store holds. Upper bound: at most 7
+// devices per patient.
+const lampReportMs = Math.max(60_000, seedPlan(o.readings, o.patients * 7 + o.lamps, 0).intervalMs);
+const lightingPilot = createLightingPilot({ reportIntervalMs: lampReportMs });
+const pilots = [healthcarePilot, lightingPilot];
+const boot = (extra: { dataDir?: string; provision?: boolean } = {}) =>
+  bootHarness({ pilots, tenantPilots: [healthcarePilot.id, lightingPilot.id], store: o.store, ...extra });
+
+let h: Harness = await boot();
+const ward = h.tenants.a;
+const city = h.tenants.b;
+const dataDir = h.config.dataDir;
+let closed = false;
+try {
+  const series = await provision(h);
+  const plan = seedPlan(o.readings, series.length, Date.now());
+  const seeding = await seed(h.platform, plan, series);
+  const disk = await diskBytes(h);
+  await h.close({ keepData: true });
+  closed = true;
+
+  const t0 = performance.now();
+  h = await boot({ dataDir, provision: false });
+  closed = false;
+  const startupMs = performance.now() - t0;
+  log(`start-up on the seeded store: ${startupMs.toFixed(0)} ms`);
+
+  const figures = [...(await measure(h, plan)), figure('platform start-up', [startupMs], TARGETS.startup)];
+  process.stdout.write(`\n${readTable(figures)}\n`);
+  const report = {
+    bench: 'read',
+    at: new Date().toISOString(),
+    options: { ...o, json: undefined },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memBytes: totalmem(), loadavg: loadavg(), node: process.version },
+    store: o.store,
+    seeding: { ...seeding, diskBytes: disk, series: series.length, plan, lampReportMs },
+    figures,
+  };
+  const path = o.json ?? defaultReadReportPath(new Date());
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(report, null, 2) + '\n');
+  log(`report: ${path}`);
+} finally {
+  if (!closed) await h.close({ keepData: o.keep });
+  if (o.keep) log(`kept: ${dataDir}${o.store === 'postgres' ? ' (and its PostgreSQL database)' : ''}`);
+}
+
+/** Patients and lamps through the pilots' own demo provisioning; the series to fill. */
+async function provision(harness: Harness): Promise<SeedSeries[]> {
+  const admin = await harness.as(ward.users['tenant-admin']);
+  const p = await admin.post(`${HC}/demo/provision`, { patients: o.patients, seed: o.seed });
+  if (p.status !== 201) throw new Error(`healthcare provisioning failed: ${p.status} ${JSON.stringify(p.body)}`);
+  const cityAdmin = await harness.as(city.users['tenant-admin']);
+  const l = await cityAdmin.post(`${LIGHTING}/demo/provision`, { lamps: o.lamps, seed: o.seed });
+  if (l.status !== 201) throw new Error(`lighting provisioning failed: ${l.status} ${JSON.stringify(l.body)}`);
+  const s = harness.platform.services;
+  const patientDevices = (await s.devices.list(ward.id)).filter((d) => d.subject);
+  const lamps = await s.devices.list(city.id, { kind: 'lamp' });
+  log(`provisioned ${o.patients} patients (${patientDevices.length} devices) and ${lamps.length} lamps`);
+  return [
+    ...patientDevices.map((d) => ({ tenantId: ward.id, deviceId: d.id, kind: d.kind, subject: d.subject ?? null })),
+    ...lamps.map((d) => ({ tenantId: city.id, deviceId: d.id, kind: d.kind, subject: null })),
+  ];
+}
+
+/** Seals and commits every reading in batches per tenant, as the ingest group commit does. */
+async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
+  const s = platform.services;
+  const started = performance.now();
+  let done = 0;
+  let nextReport = 0;
+  for (const batch of seedBatches(plan, series, o.seed, BATCH)) {
+    const byTenant = new Map<string, Reading[]>();
+    for (const r of batch) {
+      let list = byTenant.get(r.tenantId);
+      if (!list) byTenant.set(r.tenantId, (list = []));
+      list.push({ series: r.series, id: r.id, ts: r.ts, subject: r.subject, data: r.data });
+    }
+    for (const [tenantId, readings] of byTenant) {
+      const store = await s.scopes.store(tenantId);
+      await store.commit({ points: await s.series.seal(tenantId, readings) });
+    }
+    done += batch.length;
+    if (done >= nextReport) {
+      const secs = (performance.now() - started) / 1000;
+      log(`seeded ${done.toLocaleString('en')} / ${plan.readings.toLocaleString('en')} (${Math.round(done / secs).toLocaleString('en')}/s)`);
+      nextReport += Math.max(BATCH, Math.floor(plan.readings / 20));
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const perSecond = Math.round(plan.readings / seconds);
+  log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s`);
+  return { readings: plan.readings, seconds, perSecond };
+}
+
+/** Bytes the store takes: the data directory (sqlite), or the tenants' databases (postgres). */
+async function diskBytes(harness: Harness): Promise<number> {
+  if (o.store === 'postgres') {
+    // The harness's database holds every scope (schemas per tenant): its size is the store's.
+    const url = harness.config.storeUrl;
+    if (!url) return Number.NaN;
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const r = await client.query<{ size: string }>('select pg_database_size(current_database())::text as size');
+      return Number(r.rows[0]!.size);
+    } finally {
+      await client.end();
+    }
+  }
+  return dirBytes(harness.config.dataDir);
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+async function timed(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  await fn(-1); // warm-up: caches and JIT, as a clinician's second look would find them
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function measure(harness: Harness, plan: SeedPlan): Promise<ReadFigure[]> {
+  const clinician = await harness.as(ward.users.operator);
+  const operator = await harness.as(city.users.operator);
+  const board = await clinician.get(`${HC}/patients`);
+  if (board.status !== 200) throw new Error(`ward board: ${board.status}`);
+  const ids = (board.body.items as { id: string }[]).map((p) => p.id);
+  const ok = (what: string, r: { status: number; body: unknown }) => {
+    if (r.status !== 200) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+  };
+  const to = plan.to;
+  const chart = await timed(o.samples, async (i) => {
+    const id = ids[(i + ids.length) % ids.length]!;
+    ok('chart', await clinician.get(`${HC}/patients/${id}/vitals?from=${to - 7 * DAY_MS}&to=${to}`));
+  });
+  log(`chart: p95 ${figure('', chart, 0).valueMs.toFixed(1)} ms over ${chart.length} samples`);
+  const wardBoard = await timed(o.samples, async () => ok('ward board', await clinician.get(`${HC}/patients`)));
+  log(`ward board: p95 ${figure('', wardBoard, 0).valueMs.toFixed(1)} ms over ${wardBoard.length} samples`);
+  // A month of a whole town is the heaviest request: fewer samples keep the run bounded.
+  let kWh = 0;
+  const energy = await timed(Math.min(o.samples, 10), async () => {
+    const r = await operator.get(`${LIGHTING}/energy?by=group&period=month&from=${to - 30 * DAY_MS}&to=${to}`);
+    ok('energy', r);
+    kWh = (r.body as { total: { kWh: number } }).total.kWh;
+  });
+  // A total of zero would mean the report skipped the history as gaps: the figure would be wrong.
+  log(`energy: p95 ${figure('', energy, 0).valueMs.toFixed(1)} ms over ${energy.length} samples (${Math.round(kWh).toLocaleString('en')} kWh in the month)`);
+  return [
+    figure('7-day chart of one patient (all vitals)', chart, TARGETS.chart),
+    figure(`ward board (${ids.length} patients)`, wardBoard, TARGETS.board),
+    figure(`monthly energy (${o.lamps} lamps)`, energy, TARGETS.energy),
+  ];
+}
