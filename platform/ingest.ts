@@ -143,8 +143,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
         });
       }
       if (readings.length === 0) return;
-      const store = await s.scopes.store(tenantId);
-      await store.commit({ points: await s.series.seal(tenantId, readings) });
+      await inTenant(tenantId, systemPrincipal('ingest', tenantId), () => s.series.append(readings));
     },
     accepted: (batch) => {
       const byTenant = new Map<string, AcceptedMessage[]>();

@@ -31,7 +31,7 @@ export function createPilotContext(
     return Boolean(t && t.status === 'active' && t.pilots.includes(pilotId));
   };
   // Each port is a fresh object of the methods a pilot may call, never the service itself: no
-  // cast reaches setDeliverer, stop, loadPending or another tenant's scope.
+  // cast reaches setDeliverer, stop, loadPendingForTenant or another tenant's scope.
   const { alarms, commands, series } = s;
   const singletons = new Map<string, PilotSingleton>();
   const singleton = (name: string) => {
