@@ -77,16 +77,16 @@ export function createPilotContext(
       record: async (event) => void (await s.audit.record(tenant('audit.record'), event)),
     },
     devices: {
-      list: (filter = {}) => s.devices.list(tenant('devices.list'), filter),
-      get: (id) => s.devices.requireInTenant(tenant('devices.get'), id),
-      find: (id) => s.devices.get(tenant('devices.find'), id),
+      list: (filter = {}) => s.devices.list(filter),
+      get: (id) => s.devices.require(id),
+      find: (id) => s.devices.get(id),
       register: async (input) => {
         const tenantId = tenant('devices.register');
         const t = await s.tenants.require(tenantId);
-        if ((await s.devices.countFor(tenantId)) >= t.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
+        if ((await s.devices.count()) >= t.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
         return s.devices.register({ ...input, tenantId });
       },
-      update: (id, patch) => s.devices.update(tenant('devices.update'), id, patch),
+      update: (id, patch) => s.devices.update(id, patch),
       isOnline: (id) => presence.isOnline(tenant('devices.isOnline'), id),
       lastSeen: (id) => presence.lastSeen(tenant('devices.lastSeen'), id),
     },

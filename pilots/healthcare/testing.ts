@@ -104,7 +104,7 @@ export async function createTestPlatform(opts: { tenantId?: string; now?: number
     appendTelemetry: (deviceId, subject, ts, data, id) =>
       runInTenant({ tenantId, principal: systemPrincipal('ingest', tenantId) }, async () => {
         // Stamped as ingest stores it (platform/reading-data.ts), with the registered device's kind.
-        const kind = (await services.devices.get(tenantId, deviceId))?.kind ?? 'unknown';
+        const kind = (await services.devices.get(deviceId))?.kind ?? 'unknown';
         await services.series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data: storedReadingData(data, { kind, receivedAt: ts }) }]);
       }),
     close: async () => {

@@ -69,6 +69,8 @@ it("a tenant's principal reads its own chain through the context and is refused 
       () => s.audit.admin.list('_platform'),
       () => s.alarms.loadPendingForTenant('tenant-b'),
       () => s.commands.loadPendingForTenant('tenant-b'),
+      () => s.devices.getForTenant('tenant-b', 'dev-1'),
+      () => s.devices.countForTenant('tenant-b'),
     ]) {
       await expect(asA(principal, call)).rejects.toMatchObject({ status: 403 });
     }
