@@ -12,6 +12,7 @@ import { healthcarePilot } from '../pilots/healthcare/index.ts';
 import { createLightingPilot } from '../pilots/lighting/index.ts';
 import type { Platform } from '../platform/server.ts';
 import type { Reading } from '../platform/services/series.ts';
+import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
 import { bootHarness, type Harness } from '../validation/support/harness.ts';
 import { HC } from '../validation/support/healthcare-steps.ts';
 import { figure, readTable, type ReadFigure } from './read-figures.ts';
@@ -82,6 +83,8 @@ try {
   if (o.keep) log(`kept: ${dataDir}${o.store === 'postgres' ? ' (and its PostgreSQL database)' : ''}`);
 }
 
+const systemIn = (tenantId: string) => ({ tenantId, principal: systemPrincipal('bench', tenantId) });
+
 /** Patients and lamps through the pilots' own demo provisioning; the series to fill. */
 async function provision(harness: Harness): Promise<SeedSeries[]> {
   const admin = await harness.as(ward.users['tenant-admin']);
@@ -91,8 +94,8 @@ async function provision(harness: Harness): Promise<SeedSeries[]> {
   const l = await cityAdmin.post(`${LIGHTING}/demo/provision`, { lamps: o.lamps, seed: o.seed });
   if (l.status !== 201) throw new Error(`lighting provisioning failed: ${l.status} ${JSON.stringify(l.body)}`);
   const s = harness.platform.services;
-  const patientDevices = (await s.devices.list(ward.id)).filter((d) => d.subject);
-  const lamps = await s.devices.list(city.id, { kind: 'lamp' });
+  const patientDevices = (await runInTenant(systemIn(ward.id), () => s.devices.list())).filter((d) => d.subject);
+  const lamps = await runInTenant(systemIn(city.id), () => s.devices.list({ kind: 'lamp' }));
   log(`provisioned ${o.patients} patients (${patientDevices.length} devices) and ${lamps.length} lamps`);
   return [
     ...patientDevices.map((d) => ({ tenantId: ward.id, deviceId: d.id, kind: d.kind, subject: d.subject ?? null })),
@@ -113,10 +116,8 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
       if (!list) byTenant.set(r.tenantId, (list = []));
       list.push({ series: r.series, id: r.id, ts: r.ts, subject: r.subject, data: r.data });
     }
-    for (const [tenantId, readings] of byTenant) {
-      const store = await s.scopes.store(tenantId);
-      await store.commit({ points: await s.series.seal(tenantId, readings) });
-    }
+    // One sealed, committed batch per tenant, as the ingest group commit makes.
+    for (const [tenantId, readings] of byTenant) await runInTenant(systemIn(tenantId), () => s.series.append(readings));
     done += batch.length;
     if (done >= nextReport) {
       const secs = (performance.now() - started) / 1000;

@@ -33,7 +33,7 @@ export async function brokerIdentityDeps(
     // its tenant too; the certificate must be one of its own, from its tenant's CA, unrevoked.
     authenticateCertificate: async (name, certificate) => {
       const id = parseMqttIdentity(name);
-      const device = id ? await s.devices.get(id.tenantId, id.deviceId) : null;
+      const device = id ? await s.devices.getForTenant(id.tenantId, id.deviceId) : null;
       if (!id || !device) return { refused: 'unknown-device' };
       if (device.status !== 'active') return { refused: 'device-revoked' };
       const tenant = await s.tenants.get(id.tenantId);

@@ -78,14 +78,16 @@ export async function startIngest({ config, services: s, pilots, instances, http
   }
   const lastSeen = new Map<string, number>();
   const key = (t: string, d: string) => `${t}/${d}`;
-  // Subjects are looked up per device when a batch commits: the registry caches devices.
-  const subjectOf = async (tenantId: string, deviceId: string) => (await s.devices.get(tenantId, deviceId))?.subject ?? null;
 
   let broker: Broker | undefined;
   // Per node, or counted across the cluster in Redis (platform/cluster/redis-limits.ts).
   const quota = cluster?.quota ?? localIngestQuota();
   const inTenant = <T>(tenantId: string, principal: Principal, fn: () => Promise<T>) =>
     runInTenant({ tenantId, principal }, fn);
+  // Subjects are looked up per device when a batch commits (the registry caches devices), as the
+  // tenant's ingest system principal.
+  const subjectOf = (tenantId: string, deviceId: string) =>
+    inTenant(tenantId, systemPrincipal('ingest', tenantId), async () => (await s.devices.get(deviceId))?.subject ?? null);
 
   broker = await startBroker({
     config: {
@@ -143,8 +145,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
         });
       }
       if (readings.length === 0) return;
-      const store = await s.scopes.store(tenantId);
-      await store.commit({ points: await s.series.seal(tenantId, readings) });
+      await inTenant(tenantId, systemPrincipal('ingest', tenantId), () => s.series.append(readings));
     },
     accepted: (batch) => {
       const byTenant = new Map<string, AcceptedMessage[]>();

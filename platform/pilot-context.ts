@@ -31,7 +31,7 @@ export function createPilotContext(
     return Boolean(t && t.status === 'active' && t.pilots.includes(pilotId));
   };
   // Each port is a fresh object of the methods a pilot may call, never the service itself: no
-  // cast reaches setDeliverer, stop, loadPending or another tenant's scope.
+  // cast reaches setDeliverer, stop, loadPendingForTenant or another tenant's scope.
   const { alarms, commands, series } = s;
   const singletons = new Map<string, PilotSingleton>();
   const singleton = (name: string) => {
@@ -77,16 +77,16 @@ export function createPilotContext(
       record: async (event) => void (await s.audit.record(tenant('audit.record'), event)),
     },
     devices: {
-      list: (filter = {}) => s.devices.list(tenant('devices.list'), filter),
-      get: (id) => s.devices.requireInTenant(tenant('devices.get'), id),
-      find: (id) => s.devices.get(tenant('devices.find'), id),
+      list: (filter = {}) => s.devices.list(filter),
+      get: (id) => s.devices.require(id),
+      find: (id) => s.devices.get(id),
       register: async (input) => {
         const tenantId = tenant('devices.register');
         const t = await s.tenants.require(tenantId);
-        if ((await s.devices.countFor(tenantId)) >= t.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
+        if ((await s.devices.count()) >= t.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
         return s.devices.register({ ...input, tenantId });
       },
-      update: (id, patch) => s.devices.update(tenant('devices.update'), id, patch),
+      update: (id, patch) => s.devices.update(id, patch),
       isOnline: (id) => presence.isOnline(tenant('devices.isOnline'), id),
       lastSeen: (id) => presence.lastSeen(tenant('devices.lastSeen'), id),
     },

@@ -125,8 +125,8 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   });
   // Deadlines that must survive a restart: escalations and command expiries.
   for (const t of await services.tenants.list()) {
-    await services.alarms.loadPending(t.id);
-    await services.commands.loadPending(t.id);
+    await services.alarms.loadPendingForTenant(t.id);
+    await services.commands.loadPendingForTenant(t.id);
   }
   if (cluster) {
     // Once across the cluster: only the holder of the deadlines lease ticks (platform/cluster/jobs.ts).

@@ -155,7 +155,7 @@ describe('validation runs for the evaluator', () => {
     await expect.poll(async () => (await ev.get('/validation/current')).body.state, { timeout: 3000 }).toBe('finished');
     expect((await ev.get('/validation/current')).body.reportId).toBe('validation-2026-02-01T10-00-00-000Z');
     // The run is in the evaluator's tenant chain (this test app serves no audit route).
-    const page = await h.platform.services.audit.list('tenant-a', { action: 'validation.run' });
+    const page = await h.platform.services.audit.admin.list('tenant-a', { action: 'validation.run' });
     expect(page.entries).toHaveLength(1);
   });
 });

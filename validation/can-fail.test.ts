@@ -4,6 +4,7 @@
 // not an error, not a pass.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../platform/server.ts';
+import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
 import { auditTamper } from './scenarios/audit-tamper.ts';
 import { encryptionScan } from './scenarios/encryption-scan.ts';
 import { healthcareConsent } from './scenarios/healthcare-consent.ts';
@@ -50,9 +51,9 @@ const crossTenantDeviceIdentity: Sabotage = (p) => {
 const deviceLookupWithoutTenantCheck: Sabotage = (p) => {
   const d = p.services.devices;
   const get = d.get.bind(d);
-  d.requireInTenant = async (_tenantId, id) => {
+  d.require = async (id) => {
     let found = null;
-    for (const t of await p.services.tenants.list()) found ??= await get(t.id, id);
+    for (const t of await p.services.tenants.list()) found ??= await runInTenant({ tenantId: t.id, principal: systemPrincipal('sabotage', t.id) }, () => get(id));
     if (!found) throw new Error(`no device ${id}`);
     return found;
   };
@@ -65,7 +66,9 @@ const shreddingThatKeepsTheKey: Sabotage = (p) => {
 
 /** An audit verifier that always says the chain is intact. */
 const verifyThatAlwaysPasses: Sabotage = (p) => {
-  p.services.audit.verify = async () => ({ ok: true, entries: 0, checkpoints: 0, headSeq: 0, headHash: '' });
+  const passes = async () => ({ ok: true as const, entries: 0, checkpoints: 0, headSeq: 0, headHash: '' });
+  p.services.audit.verify = passes;
+  p.services.audit.admin.verify = passes;
 };
 
 /** A login guard that never locks an account. */

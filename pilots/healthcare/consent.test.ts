@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyConsent, consentActive, createGate, gateReason, readConsent, recordConsent } from './consent.ts';
 import type { ConsentEntry } from './model.ts';
-import { createFakePlatform, enrolTestPatient, startedRuntime } from './testing.ts';
+import { createTestPlatform, enrolTestPatient, startedRuntime } from './testing.ts';
 
 const entry = (status: ConsentEntry['status'], at: number): ConsentEntry => ({ status, at, recordedBy: 'user:operator-1', note: '' });
 
@@ -48,7 +48,7 @@ describe('the ingest gate', () => {
   });
 
   it('lets readings of a consenting patient through and refuses them once consent is withdrawn', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake);
     const gate = createGate(fake.ctx, rt);
     const patient = await enrolTestPatient(fake, rt);
@@ -64,7 +64,7 @@ describe('the ingest gate', () => {
   });
 
   it('refuses a patient enrolled without consent, and a device assigned to no patient', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake);
     const gate = createGate(fake.ctx, rt);
     const patient = await enrolTestPatient(fake, rt, {}, false);
@@ -73,14 +73,14 @@ describe('the ingest gate', () => {
   });
 
   it('reads consent from the store on a cold cache (after a restart)', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const patient = await enrolTestPatient(fake, startedRuntime(fake));
     const gate = createGate(fake.ctx, startedRuntime(fake));
     expect(await fake.asSystem(() => gate(reading(fake.tenantId, patient.id)))).toEqual({ allow: true });
   });
 
   it('refuses an erased patient, whose consent record can no longer be opened', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const patient = await enrolTestPatient(fake, startedRuntime(fake));
     await fake.keyring.shred(fake.tenantId, patient.id);
     const gate = createGate(fake.ctx, startedRuntime(fake));

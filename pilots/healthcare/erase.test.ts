@@ -4,11 +4,11 @@ import { erasePatient } from './erase.ts';
 import { KINDS } from './model.ts';
 import { getPatient } from './patients.ts';
 import { createRules } from './rules.ts';
-import { createFakePlatform, enrolTestPatient, fullSet, startedRuntime } from './testing.ts';
+import { createTestPlatform, enrolTestPatient, fullSet, startedRuntime } from './testing.ts';
 
 describe('erasure', () => {
   it('detaches the devices, closes the alarms, shreds the key and removes the records; others are untouched', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake);
     const rules = createRules(rt);
     const patient = await enrolTestPatient(fake, rt);
@@ -25,7 +25,7 @@ describe('erasure', () => {
     expect(await fake.keyring.isErased(fake.tenantId, patient.id)).toBe(true);
     for (const id of patient.deviceIds) expect((await fake.asUser(() => fake.ctx.devices.get(id))).subject).toBeNull();
     expect(await fake.asUser(() => getPatient(fake.ctx, patient.id))).toBeNull();
-    const left = [...fake.store.records.values()].filter((r) => r.subject === patient.id && r.kind.startsWith('hc.'));
+    const left = fake.store.dump().records.filter((r) => r.subject === patient.id && r.kind.startsWith('hc.'));
     expect(left).toEqual([]);
     // The readings are still on disk but no one can open them.
     expect(await fake.asUser(() => fake.series.range(patient.deviceIds[1]!))).toEqual([]);
@@ -41,11 +41,11 @@ describe('erasure', () => {
     const actions = fake.audit.map((a) => a.action);
     expect(actions.indexOf('key.shred')).toBeLessThan(actions.indexOf('patient.erase'));
     expect(fake.audit.find((a) => a.action === 'patient.erase')).toMatchObject({ target: `patient:${patient.id}`, actor: 'user:operator-1' });
-    expect([...fake.store.records.values()].some((r) => r.kind === KINDS.news2 && r.subject === other.id)).toBe(true);
+    expect(fake.store.dump().records.some((r) => r.kind === KINDS.news2 && r.subject === other.id)).toBe(true);
   });
 
   it('devices of an erased patient going offline attempt no alarm and log no ErasedError (issue #12)', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake, { offlineGraceMs: 20 });
     const rules = createRules(rt);
     const patient = await enrolTestPatient(fake, rt);

@@ -9,7 +9,7 @@ import {
   shouldStoreNews2,
   thresholdBreaches,
 } from './rules.ts';
-import { accepted, createFakePlatform, enrolTestPatient, fullSet, startedRuntime, type FakePlatform } from './testing.ts';
+import { accepted, createTestPlatform, enrolTestPatient, fullSet, startedRuntime, type TestPlatform } from './testing.ts';
 import type { HealthcareOptions } from './options.ts';
 import type { Patient } from './model.ts';
 
@@ -19,7 +19,7 @@ const HIGH = { rr: 26, spo2: 88, sys: 95, hr: 125, temp: 39.5 }; // 3+3+2+2+2 = 
 const MINUTE = 60_000;
 
 async function setup(options: Partial<HealthcareOptions> = {}, patientOverrides = {}) {
-  const fake = createFakePlatform();
+  const fake = await createTestPlatform();
   const rt = startedRuntime(fake, { escalateAfterMs: 5000, offlineGraceMs: 20, ...options });
   const rules = createRules(rt);
   const patient = await enrolTestPatient(fake, rt, patientOverrides);
@@ -34,7 +34,7 @@ async function setup(options: Partial<HealthcareOptions> = {}, patientOverrides 
   return { fake, rt, rules, patient, run, active, all, step };
 }
 
-const news2Records = (fake: FakePlatform) =>
+const news2Records = (fake: TestPlatform) =>
   fake.asSystem(async () => (await (await fake.ctx.records()).find<News2Record>(KINDS.news2, {})).map((r) => r.data));
 
 describe('pure rule helpers', () => {
@@ -115,7 +115,7 @@ describe('NEWS2 rules', () => {
     const recs = await news2Records(fake);
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ total: 12, band: 'high', partial: false, scale: 1, patientId: patient.id });
-    const stored = [...fake.store.records.values()].find((r) => r.kind === KINDS.news2)!;
+    const stored = fake.store.dump().records.find((r) => r.kind === KINDS.news2)!;
     expect(stored.subject).toBe(patient.id);
 
     const news2Events = fake.events.filter((e) => e.type === 'hc.news2');
@@ -218,7 +218,7 @@ describe('NEWS2 rules', () => {
   });
 
   it('a cold start rebuilds the window from stored readings, so one new reading completes the set', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const first = startedRuntime(fake);
     const patient = await enrolTestPatient(fake, first);
     const earlier = fake.clock.now - 10 * MINUTE;
@@ -236,7 +236,7 @@ describe('NEWS2 rules', () => {
 
   it('a far-future reading already in the store neither blinds a cold start nor a running window (issue #12)', async () => {
     // Written before the platform bounded device clocks: year 275760, microseconds as milliseconds.
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const patient = await enrolTestPatient(fake, startedRuntime(fake));
     for (const ts of [8.64e15, fake.clock.now * 1000]) {
       const r = accepted(fake, patient, 'ox', { ts, spo2: 98, heartRate: 70 });

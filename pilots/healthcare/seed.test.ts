@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readConsent } from './consent.ts';
 import { listPatients } from './patients.ts';
 import { demoPatientInputs, devicesFor, seedDemo, type DemoPatientProfile } from './seed.ts';
-import { createFakePlatform, startedRuntime } from './testing.ts';
+import { createTestPlatform, startedRuntime } from './testing.ts';
 
 describe('demo patients', () => {
   it('a seed reproduces the same synthetic people; another seed gives others', () => {
@@ -32,7 +32,7 @@ describe('demo patients', () => {
   });
 
   it('seeding enrols patients with consent and returns their devices with secrets and no personal data', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake);
     const provision = await fake.asSystem(() => seedDemo(fake.ctx, rt, { seed: 3, size: 5 }));
     const patients = (provision.extra as { patients: DemoPatientProfile[] }).patients;
@@ -59,7 +59,7 @@ describe('demo patients', () => {
   });
 
   it('seeding the same seed twice in one tenant draws new identifiers instead of failing', async () => {
-    const fake = createFakePlatform();
+    const fake = await createTestPlatform();
     const rt = startedRuntime(fake);
     await fake.asSystem(() => seedDemo(fake.ctx, rt, { seed: 9, size: 2 }));
     await fake.asSystem(() => seedDemo(fake.ctx, rt, { seed: 9, size: 2 }));

@@ -1,24 +1,21 @@
-// A small platform for the pilot's unit tests: the real services (sealed records, series, alarms,
-// commands, device registry, pilot context) over an in-memory store and a transparent keyring.
-// Sealing here is plain JSON — the real keyring and stores have their own tests; what these fakes
-// keep is the behaviour the pilot relies on: tags, blind look-ups, subjects and their erasure.
-import { ErasedError } from '../../platform/errors.ts';
-import { EventBus, type PlatformEvent } from '../../platform/events.ts';
-import { Devices } from '../../platform/identity/devices.ts';
+// A small platform for the pilot's unit tests: the real services (platform/services/build.ts, as
+// the server builds them: sealed records, series, alarms, commands, device registry, keyring,
+// audit chain) over the in-memory store adapter that passes the storage contract suite, and the
+// real pilot context on top. No HTTP, no broker: presence is a set the test fills.
+import { rm } from 'node:fs/promises';
+import { afterEach } from 'vitest';
+import { testConfig } from '../../platform/config.ts';
+import { EnvMasterKeyProvider } from '../../platform/crypto/master-key.ts';
+import type { PlatformEvent } from '../../platform/events.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { PilotContext } from '../../platform/pilot.ts';
 import type { HcReading } from './rules.ts';
 import { createPilotContext } from '../../platform/pilot-context.ts';
 import { storedReadingData } from '../../platform/reading-data.ts';
-import { AlarmService } from '../../platform/services/alarms.ts';
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
-import { CommandService } from '../../platform/services/commands.ts';
+import { buildServices } from '../../platform/services/build.ts';
 import type { PlatformServices } from '../../platform/services/index.ts';
-import { SealedRecords } from '../../platform/services/records.ts';
-import type { Scopes } from '../../platform/services/scopes.ts';
-import { SeriesService } from '../../platform/services/series.ts';
-import type { Keyring } from '../../platform/crypto/types.ts';
-import type { RecordQuery, RangeQuery, Store, StoredPoint, StoredRecord, WriteBatch } from '../../platform/storage/port.ts';
+import { createMemoryStorage, type MemoryStore } from '../../platform/storage/memory/index.ts';
 import { runInTenant, systemPrincipal, type Principal } from '../../platform/tenancy/context.ts';
 import { recordConsent } from './consent.ts';
 import { createPatientSchema, type CreatePatientInput, type Patient } from './model.ts';
@@ -26,101 +23,18 @@ import { resolveOptions, type HealthcareOptions } from './options.ts';
 import { enrolPatient } from './patients.ts';
 import { Runtime } from './runtime.ts';
 
-/** The record and series parts of the storage port, in memory. */
-export class MemoryStore {
-  readonly records = new Map<string, StoredRecord>();
-  readonly points: StoredPoint[] = [];
-  constructor(readonly scope: string) {}
-
-  async get(kind: string, id: string) {
-    return this.records.get(`${kind}\0${id}`) ?? null;
-  }
-  async find(q: RecordQuery) {
-    let rows = [...this.records.values()].filter(
-      (r) =>
-        r.kind === q.kind &&
-        (q.subject === undefined || r.subject === q.subject) &&
-        Object.entries(q.where ?? {}).every(([k, v]) => r.index[k] === v),
-    );
-    if (q.newestFirst) {
-      rows.sort((a, b) => b.updatedAt - a.updatedAt);
-      if (q.after !== undefined) rows = rows.filter((r) => r.updatedAt < q.after!);
-    } else {
-      rows.sort((a, b) => a.createdAt - b.createdAt);
-      if (q.after !== undefined) rows = rows.filter((r) => r.createdAt > q.after!);
-    }
-    return q.limit === undefined ? rows : rows.slice(0, q.limit);
-  }
-  async count(kind: string, where: Record<string, string> = {}) {
-    return (await this.find({ kind, where })).length;
-  }
-  private seq = 0;
-  async commit(batch: WriteBatch) {
-    for (const r of batch.put ?? []) {
-      const prev = this.records.get(`${r.kind}\0${r.id}`);
-      // A strictly increasing clock keeps "newest first" deterministic within one millisecond.
-      const at = Math.max(r.updatedAt, ++this.seq);
-      this.records.set(`${r.kind}\0${r.id}`, { ...r, createdAt: prev?.createdAt ?? at, updatedAt: at + this.seq / 1e6 });
-    }
-    for (const d of batch.delete ?? []) this.records.delete(`${d.kind}\0${d.id}`);
-    this.points.push(...(batch.points ?? []));
-  }
-  async range(q: RangeQuery) {
-    const rows = this.points
-      .filter((p) => p.series === q.series && p.ts >= (q.from ?? -Infinity) && p.ts <= (q.to ?? Infinity))
-      .sort((a, b) => (q.desc ? b.ts - a.ts : a.ts - b.ts));
-    return q.limit === undefined ? rows : rows.slice(0, q.limit);
-  }
-  async latest(series: string) {
-    return (await this.range({ series, desc: true, limit: 1 }))[0] ?? null;
-  }
-  async countPoints(series?: string) {
-    return this.points.filter((p) => series === undefined || p.series === series).length;
-  }
-}
-
-/** Seals as readable JSON but refuses, like the real keyring, anything of an erased subject. */
-export function transparentKeyring() {
-  const erased = new Set<string>();
-  const check = (tenant: string, subject: string | null | undefined) => {
-    if (subject && erased.has(`${tenant}/${subject}`)) throw new ErasedError(subject);
-  };
-  return {
-    erased,
-    async sealJson(ref: { tenant: string; subject?: string | null }, value: unknown) {
-      check(ref.tenant, ref.subject);
-      return Buffer.from(JSON.stringify(value));
-    },
-    async openJson(ref: { tenant: string; subject?: string | null }, sealed: Buffer) {
-      check(ref.tenant, ref.subject);
-      return JSON.parse(sealed.toString('utf8'));
-    },
-    async blindIndex(_tenant: string, field: string, value: string) {
-      return `${field}:${value.trim().toLowerCase()}`;
-    },
-    async shred(tenant: string, subject: string) {
-      erased.add(`${tenant}/${subject}`);
-    },
-    async isErased(tenant: string, subject: string) {
-      return erased.has(`${tenant}/${subject}`);
-    },
-    async rotateSubjectKey() {
-      return 2;
-    },
-    clearCache() {},
-  };
-}
-
-export interface FakePlatform {
+export interface TestPlatform {
   tenantId: string;
   ctx: PilotContext;
+  services: PlatformServices;
+  /** The tenant's store (sealed rows as stored: `store.dump().records`). */
   store: MemoryStore;
-  keyring: ReturnType<typeof transparentKeyring>;
-  alarms: AlarmService;
-  commands: CommandService;
-  devices: Devices;
-  series: SeriesService;
-  /** Audit entries of every scope, in order. */
+  keyring: PlatformServices['keyring'];
+  alarms: PlatformServices['alarms'];
+  commands: PlatformServices['commands'];
+  devices: PlatformServices['devices'];
+  series: PlatformServices['series'];
+  /** Audit entries of every scope, in order, as the services hand them over (the chain stays real). */
   audit: (AuditEvent & { scope: string })[];
   /** Realtime events published through the bus. */
   events: PlatformEvent[];
@@ -132,54 +46,38 @@ export interface FakePlatform {
   asUser<T>(fn: () => Promise<T>, role?: Principal['role']): Promise<T>;
   /** Stores a telemetry point as the ingest would (for window reloads and history). */
   appendTelemetry(deviceId: string, subject: string | null, ts: number, data: Record<string, unknown>, id?: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function createFakePlatform(opts: { tenantId?: string; now?: number; pilotId?: string } = {}): FakePlatform {
+// Every platform a test built is closed after it (stores, audit, the temporary key directory).
+const open = new Set<TestPlatform>();
+afterEach(async () => {
+  for (const p of open) await p.close();
+});
+
+export async function createTestPlatform(opts: { tenantId?: string; now?: number; pilotId?: string } = {}): Promise<TestPlatform> {
   const tenantId = opts.tenantId ?? 'tenant-t';
   const pilotId = opts.pilotId ?? 'healthcare';
   const clock = { now: opts.now ?? Date.UTC(2025, 5, 1, 12) };
   const now = () => clock.now;
-  const store = new MemoryStore(tenantId);
-  const platformStore = new MemoryStore('_platform');
-  const keyring = transparentKeyring();
-  const k = keyring as unknown as Keyring;
-  const tenantRecords = new SealedRecords(store as unknown as Store, k, tenantId);
-  const platformRecords = new SealedRecords(platformStore as unknown as Store, k, '_platform');
-  const scopes = {
-    store: async () => store,
-    records: async () => tenantRecords,
-    current: async () => tenantRecords,
-  } as unknown as Scopes;
-  const audit: FakePlatform['audit'] = [];
-  const auditSink = {
-    record: async (scope: string, event: AuditEvent) => {
-      audit.push({ scope, ...event });
-    },
-  };
-  const bus = new EventBus();
-  const events: PlatformEvent[] = [];
-  bus.subscribe((e) => events.push(e));
-  const alarms = new AlarmService(scopes, auditSink, bus, now);
-  const commands = new CommandService(scopes, auditSink, bus, now);
-  const series = new SeriesService(scopes, k);
-  const devices = new Devices(platformRecords);
-  const online = new Set<string>();
-  const services = {
+  const config = testConfig();
+  const services = await buildServices({
+    config,
     logger: createLogger('silent'),
-    scopes,
-    series,
-    alarms,
-    commands,
-    audit: auditSink,
-    devices,
-    keyring: k,
-    bus,
-    tenants: {
-      list: async () => [{ id: tenantId, status: 'active', pilots: [pilotId] }],
-      get: async (id: string) => (id === tenantId ? { id: tenantId, status: 'active', pilots: [pilotId] } : null),
-      require: async () => ({ id: tenantId, status: 'active', pilots: [pilotId], quotas: { maxDevices: 10_000, maxUsers: 200, ingestPerSecond: 20_000 } }),
-    },
-  } as unknown as PlatformServices;
+    now,
+    storage: createMemoryStorage(),
+    master: new EnvMasterKeyProvider('5a'.repeat(32)),
+  });
+  const audit: TestPlatform['audit'] = [];
+  const record = services.audit.record;
+  services.audit.record = async (scope, event) => {
+    audit.push({ scope, ...event });
+    return record(scope, event);
+  };
+  await services.tenants.create({ id: tenantId, name: 'Test tenant', pilots: [pilotId] });
+  const events: PlatformEvent[] = [];
+  services.bus.subscribe((e) => events.push(e));
+  const online = new Set<string>();
   const ctx = createPilotContext(
     pilotId,
     services,
@@ -187,15 +85,16 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     now,
   );
   const user = (role: Principal['role']): Principal => ({ kind: 'user', id: 'u-1', tenantId, role, label: `user:${role}-1` });
-  return {
+  const platform: TestPlatform = {
     tenantId,
     ctx,
-    store,
-    keyring,
-    alarms,
-    commands,
-    devices,
-    series,
+    services,
+    store: (await services.storage.tenant(tenantId)) as MemoryStore,
+    keyring: services.keyring,
+    alarms: services.alarms,
+    commands: services.commands,
+    devices: services.devices,
+    series: services.series,
     audit,
     events,
     online,
@@ -205,15 +104,24 @@ export function createFakePlatform(opts: { tenantId?: string; now?: number; pilo
     appendTelemetry: (deviceId, subject, ts, data, id) =>
       runInTenant({ tenantId, principal: systemPrincipal('ingest', tenantId) }, async () => {
         // Stamped as ingest stores it (platform/reading-data.ts), with the registered device's kind.
-        const kind = (await devices.get(tenantId, deviceId))?.kind ?? 'unknown';
-        await series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data: storedReadingData(data, { kind, receivedAt: ts }) }]);
+        const kind = (await services.devices.get(deviceId))?.kind ?? 'unknown';
+        await services.series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data: storedReadingData(data, { kind, receivedAt: ts }) }]);
       }),
+    close: async () => {
+      open.delete(platform);
+      await services.notifications.stop();
+      await services.audit.close();
+      await services.storage.close();
+      await rm(config.dataDir, { recursive: true, force: true });
+    },
   };
+  open.add(platform);
+  return platform;
 }
 
 // ---- pilot-level helpers ---------------------------------------------------------------------
 
-export function startedRuntime(fake: FakePlatform, options: Partial<HealthcareOptions> = {}): Runtime {
+export function startedRuntime(fake: TestPlatform, options: Partial<HealthcareOptions> = {}): Runtime {
   const rt = new Runtime(resolveOptions(options));
   rt.reset();
   return rt;
@@ -221,7 +129,7 @@ export function startedRuntime(fake: FakePlatform, options: Partial<HealthcareOp
 
 /** A synthetic patient with a hub, oximeter, BP cuff, thermometer and wearable, consent given. */
 export async function enrolTestPatient(
-  fake: FakePlatform,
+  fake: TestPlatform,
   rt: Runtime,
   overrides: Partial<CreatePatientInput> = {},
   consent = true,
@@ -246,7 +154,7 @@ let readingSeq = 0;
 
 /** An accepted reading as platform/ingest.ts hands it to the rules. */
 export function accepted(
-  fake: FakePlatform,
+  fake: TestPlatform,
   patient: Patient,
   suffix: 'hub' | 'ox' | 'bp' | 'temp' | 'wear' | 'scale' | 'gluc',
   data: Record<string, unknown>,
@@ -271,7 +179,7 @@ export function accepted(
 
 /** One full observation set (every NEWS2 parameter) at time ts. */
 export function fullSet(
-  fake: FakePlatform,
+  fake: TestPlatform,
   patient: Patient,
   v: { rr: number; spo2: number; sys: number; hr: number; temp: number; avpu?: 'A' | 'C' | 'V' | 'P' | 'U'; o2?: boolean },
   ts = fake.clock.now,

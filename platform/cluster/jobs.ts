@@ -30,8 +30,8 @@ export function startClusterJobs(
     if (keeper.generation !== loadedGeneration || Date.now() - lastScan >= rescanMs) {
       const generation = keeper.generation;
       for (const t of await services.tenants.list()) {
-        await services.alarms.loadPending(t.id);
-        await services.commands.loadPending(t.id);
+        await services.alarms.loadPendingForTenant(t.id);
+        await services.commands.loadPendingForTenant(t.id);
       }
       loadedGeneration = generation;
       lastScan = Date.now();
@@ -70,7 +70,7 @@ export function startCheckpointJob(
     let signed = 0;
     const scopes = [PLATFORM_SCOPE, ...(await services.tenants.list()).map((t) => t.id)];
     for (const scope of scopes) {
-      if (await services.audit.checkpoint(scope, { reload: true, fence })) signed++;
+      if (await services.audit.admin.checkpoint(scope, { reload: true, fence })) signed++;
     }
     return signed;
   }

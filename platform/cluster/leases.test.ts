@@ -74,7 +74,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<number> {
     const fakeServices = (node: string) => ({
       tenants: { list: async () => [{ id: 'tenant-1' }] },
       alarms: {
-        loadPending: async () => undefined,
+        loadPendingForTenant: async () => undefined,
         tick: async (fence?: () => Promise<void>) => {
           const batch = [...due].slice(0, 1);
           for (const id of batch) {
@@ -85,7 +85,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<number> {
           return batch.length;
         },
       },
-      commands: { loadPending: async () => undefined, tick: async () => 0 },
+      commands: { loadPendingForTenant: async () => undefined, tick: async () => 0 },
     });
     const errors: unknown[] = [];
     const ja = startClusterJobs(ka, fakeServices('a') as never, { tickMs: 30, onError: (e) => errors.push(e) });

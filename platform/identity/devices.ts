@@ -15,6 +15,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
+import { currentTenant, requireAdmin } from '../tenancy/context.ts';
 import { mqttIdentity } from '../broker/topics.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
 import type { Device, PublicDevice, DeviceIdentity, DeviceWithSubject } from '../contract.ts';
@@ -29,6 +30,7 @@ export const publicDevice = ({ secretSalt: _s, secretHash: _h, ...rest }: Device
 export const deviceIdentity = (d: Pick<Device, 'tenantId' | 'id' | 'kind'>): DeviceIdentity => ({ tenantId: d.tenantId, deviceId: d.id, kind: d.kind });
 
 const KIND = 'device';
+const tenantInContext = (what: string) => currentTenant(what).tenantId;
 const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate characters';
 
 export { mqttIdentity };
@@ -92,10 +94,11 @@ export class Devices {
     return { device, secret };
   }
 
-  /** Registers many devices of one tenant in one atomic commit of the registry's store: all are
-   *  created or none. The caller checked the rows (platform/identity/bulk.ts); ids already taken
-   *  are refused here as well. */
-  async registerMany(tenantId: string, inputs: Omit<Parameters<Devices['register']>[0], 'tenantId'>[]): Promise<{ device: Device; secret: string }[]> {
+  /** Registers many devices of the tenant in context in one atomic commit of the registry's store:
+   *  all are created or none. The caller checked the rows (platform/identity/bulk.ts); ids already
+   *  taken are refused here as well. */
+  async registerMany(inputs: Omit<Parameters<Devices['register']>[0], 'tenantId'>[]): Promise<{ device: Device; secret: string }[]> {
+    const tenantId = tenantInContext('devices.registerMany');
     const made: { device: Device; secret: string }[] = [];
     for (const input of inputs) {
       const id = deviceIdSchema.parse(input.id);
@@ -111,8 +114,9 @@ export class Devices {
     return made;
   }
 
-  /** Which of these ids the tenant already has. */
-  async taken(tenantId: string, ids: string[]): Promise<Set<string>> {
+  /** Which of these ids the tenant in context already has. */
+  async taken(ids: string[]): Promise<Set<string>> {
+    const tenantId = tenantInContext('devices.taken');
     const out = new Set<string>();
     for (const id of ids) if (await this.locate(tenantId, id)) out.add(id);
     return out;
@@ -151,16 +155,24 @@ export class Devices {
     return null;
   }
 
-  /** A tenant's device, or null. */
-  async get(tenantId: string, id: string): Promise<Device | null> {
-    return (await this.locate(tenantId, id))?.device ?? null;
+  /** A device of the tenant in context, or null. */
+  async get(id: string): Promise<Device | null> {
+    return (await this.locate(tenantInContext('devices.get'), id))?.device ?? null;
   }
 
-  /** A tenant's device, or 404 — a device of another tenant is indistinguishable from none. */
-  async requireInTenant(tenantId: string, id: string): Promise<Device> {
-    const d = await this.get(tenantId, id);
+  /** A device of the tenant in context, or 404 — a device of another tenant is indistinguishable
+   *  from none. */
+  async require(id: string): Promise<Device> {
+    const d = await this.get(id);
     if (!d) throw notFound(`no device ${id}`);
     return d;
+  }
+
+  /** A named tenant's device, or null: for the broker, which looks a device up before any tenant
+   *  context exists (platform/broker-identity.ts). Refuses a tenant's principal (`requireAdmin`). */
+  async getForTenant(tenantId: string, id: string): Promise<Device | null> {
+    requireAdmin(tenantId, 'devices.getForTenant');
+    return (await this.locate(tenantId, id))?.device ?? null;
   }
 
   private async requireLocated(tenantId: string, id: string): Promise<{ key: string; device: Device }> {
@@ -169,18 +181,27 @@ export class Devices {
     return found;
   }
 
-  async list(tenantId: string, filter: { kind?: string } = {}): Promise<Device[]> {
+  async list(filter: { kind?: string } = {}): Promise<Device[]> {
+    const tenantId = tenantInContext('devices.list');
     const rows = await this.records.find<Device>(KIND, {
       tags: { tenant: tenantId, ...(filter.kind ? { kind: filter.kind } : {}) },
     });
     return rows.map((r) => r.data);
   }
 
-  async countFor(tenantId: string): Promise<number> {
+  /** How many devices the tenant in context has (its quota). */
+  async count(): Promise<number> {
+    return this.records.count(KIND, { tenant: tenantInContext('devices.count') });
+  }
+
+  /** How many devices a named tenant has: for the platform operator's tenant list. */
+  async countForTenant(tenantId: string): Promise<number> {
+    requireAdmin(tenantId, 'devices.countForTenant');
     return this.records.count(KIND, { tenant: tenantId });
   }
 
-  async rotate(tenantId: string, id: string): Promise<{ device: Device; secret: string }> {
+  async rotate(id: string): Promise<{ device: Device; secret: string }> {
+    const tenantId = tenantInContext('devices.rotate');
     const { key, device: d } = await this.requireLocated(tenantId, id);
     const secret = newSecret();
     const salt = newSecret(16);
@@ -190,7 +211,8 @@ export class Devices {
     return { device: next, secret };
   }
 
-  async revoke(tenantId: string, id: string): Promise<Device> {
+  async revoke(id: string): Promise<Device> {
+    const tenantId = tenantInContext('devices.revoke');
     const { key, device: d } = await this.requireLocated(tenantId, id);
     const next: Device = { ...d, status: 'revoked' };
     await this.save(key, next);
@@ -198,7 +220,8 @@ export class Devices {
     return next;
   }
 
-  async update(tenantId: string, id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>) {
+  async update(id: string, patch: Partial<Pick<Device, 'label' | 'attributes' | 'subject'>>) {
+    const tenantId = tenantInContext('devices.update');
     if (patch.label !== undefined && !isSafeLabel(patch.label)) throw badRequest(UNSAFE_LABEL);
     const { key, device: d } = await this.requireLocated(tenantId, id);
     const next = { ...d, ...patch };
@@ -206,7 +229,8 @@ export class Devices {
     return next;
   }
 
-  async remove(tenantId: string, id: string): Promise<void> {
+  async remove(id: string): Promise<void> {
+    const tenantId = tenantInContext('devices.remove');
     const { key } = await this.requireLocated(tenantId, id);
     await this.records.delete(KIND, key);
     this.cache.delete(key);
@@ -219,7 +243,7 @@ export class Devices {
     if (secret.length > 256) return null;
     const parsed = parseMqttIdentity(username);
     if (!parsed) return null;
-    const d = await this.get(parsed.tenantId, parsed.deviceId);
+    const d = (await this.locate(parsed.tenantId, parsed.deviceId))?.device;
     if (!d) return null;
     if (!verifySecret(secret, d.secretSalt, d.secretHash)) return null;
     if (d.status === 'revoked') return 'revoked';

@@ -11,6 +11,7 @@ import { badRequest, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AuditSink } from '../services/audit-sink.ts';
 import type { Scopes } from '../services/scopes.ts';
+import { currentTenant } from '../tenancy/context.ts';
 import { checkWebhookUrl, TargetRefusedError } from './address-guard.ts';
 import { postWebhook, smtpMailer, type DeliveryResult, type Mailer } from './channels.ts';
 import {
@@ -28,6 +29,12 @@ import {
 import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from './signature.ts';
 
 const SUB = 'notify.subscription';
+
+/** The tenant in context and its principal's audit label. */
+const actorOf = (what: string) => {
+  const { tenantId, principal } = currentTenant(what);
+  return { tenantId, actor: principal.label };
+};
 const DEAD = 'notify.dead-letter';
 const MAX_SUBSCRIPTIONS = 50;
 
@@ -73,7 +80,7 @@ export class NotificationService implements AlarmNotifier {
   }
 
   private async dispatch(tenantId: string, notice: AlarmNotice): Promise<void> {
-    const subs = (await this.list(tenantId)).filter((sub) => matches(sub, notice));
+    const subs = (await this.subscriptionsOf(tenantId)).filter((sub) => matches(sub, notice));
     // Side by side: a slow receiver does not hold up the others.
     await Promise.all(subs.map((sub) => this.attemptAndFollowUp(tenantId, sub, messageOf(sub, notice, tenantId, this.d.config.publicUrl, randomUUID()), 1)));
   }
@@ -92,7 +99,7 @@ export class NotificationService implements AlarmNotifier {
       this.track(
         (async () => {
           // The subscription may have changed or gone while waiting.
-          const current = await this.get(tenantId, sub.id);
+          const current = await this.subscriptionOf(tenantId, sub.id);
           if (current?.enabled) await this.attemptAndFollowUp(tenantId, current, message, attempt + 1);
         })(),
       );
@@ -185,25 +192,34 @@ export class NotificationService implements AlarmNotifier {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  // ---- subscriptions (tenant-admin) -----------------------------------------------------------
-
-  async list(tenantId: string): Promise<Subscription[]> {
+  private async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
     const rows = await (await this.d.scopes.records(tenantId)).find<Subscription>(SUB, { limit: MAX_SUBSCRIPTIONS });
     return rows.map((r) => r.data);
   }
 
-  async get(tenantId: string, id: string): Promise<Subscription | null> {
+  private async subscriptionOf(tenantId: string, id: string): Promise<Subscription | null> {
     return (await (await this.d.scopes.records(tenantId)).get<Subscription>(SUB, id))?.data ?? null;
   }
 
-  async require(tenantId: string, id: string): Promise<Subscription> {
-    const s = await this.get(tenantId, id);
+  // ---- subscriptions (tenant-admin): the tenant and the actor are the context's ----------------
+
+  async list(): Promise<Subscription[]> {
+    return this.subscriptionsOf(currentTenant('notifications.list').tenantId);
+  }
+
+  async get(id: string): Promise<Subscription | null> {
+    return this.subscriptionOf(currentTenant('notifications.get').tenantId, id);
+  }
+
+  async require(id: string): Promise<Subscription> {
+    const s = await this.get(id);
     if (!s) throw notFound(`no subscription ${id}`);
     return s;
   }
 
   /** Creates a subscription; a webhook's signing secret is returned here once and never again. */
-  async create(tenantId: string, input: SubscriptionInput, actor: string): Promise<{ subscription: Subscription; secret?: string }> {
+  async create(input: SubscriptionInput): Promise<{ subscription: Subscription; secret?: string }> {
+    const { tenantId, actor } = actorOf('notifications.create');
     const records = await this.d.scopes.records(tenantId);
     if ((await records.count(SUB)) >= MAX_SUBSCRIPTIONS) throw badRequest(`at most ${MAX_SUBSCRIPTIONS} subscriptions per tenant`);
     const at = this.now();
@@ -221,8 +237,9 @@ export class NotificationService implements AlarmNotifier {
     return { subscription: sub, ...(sub.secret ? { secret: sub.secret } : {}) };
   }
 
-  async update(tenantId: string, id: string, patch: SubscriptionPatch, actor: string): Promise<Subscription> {
-    const sub = await this.require(tenantId, id);
+  async update(id: string, patch: SubscriptionPatch): Promise<Subscription> {
+    const { tenantId, actor } = actorOf('notifications.update');
+    const sub = await this.require(id);
     if (patch.url !== undefined && sub.channel !== 'webhook') throw badRequest('url belongs to webhook subscriptions');
     if (patch.to !== undefined && sub.channel !== 'email') throw badRequest('to belongs to e-mail subscriptions');
     if (patch.url !== undefined) this.checkUrl(patch.url);
@@ -233,8 +250,9 @@ export class NotificationService implements AlarmNotifier {
   }
 
   /** A new signing secret for a webhook, returned once; the old one stops signing at once. */
-  async rotateSecret(tenantId: string, id: string, actor: string): Promise<string> {
-    const sub = await this.require(tenantId, id);
+  async rotateSecret(id: string): Promise<string> {
+    const { tenantId, actor } = actorOf('notifications.rotateSecret');
+    const sub = await this.require(id);
     if (sub.channel !== 'webhook') throw badRequest('only webhook subscriptions have a signing secret');
     const secret = randomBytes(32).toString('base64url');
     await (await this.d.scopes.records(tenantId)).put(SUB, id, { ...sub, secret, updatedAt: this.now() }, { tags: { channel: sub.channel } });
@@ -242,8 +260,9 @@ export class NotificationService implements AlarmNotifier {
     return secret;
   }
 
-  async remove(tenantId: string, id: string, actor: string): Promise<void> {
-    await this.require(tenantId, id);
+  async remove(id: string): Promise<void> {
+    const { tenantId, actor } = actorOf('notifications.remove');
+    await this.require(id);
     await (await this.d.scopes.records(tenantId)).delete(SUB, id);
     await this.d.audit.record(tenantId, { actor, action: 'notification.subscription.delete', target: `subscription:${id}`, outcome: 'success' });
   }
@@ -259,18 +278,20 @@ export class NotificationService implements AlarmNotifier {
 
   // ---- dead letters ---------------------------------------------------------------------------
 
-  async deadLetters(tenantId: string, limit = 200): Promise<DeadLetter[]> {
+  async deadLetters(limit = 200): Promise<DeadLetter[]> {
+    const { tenantId } = currentTenant('notifications.deadLetters');
     const rows = await (await this.d.scopes.records(tenantId)).find<DeadLetter>(DEAD, { newestFirst: true, limit });
     return rows.map((r) => r.data);
   }
 
   /** One more attempt for a dead letter, now: delivered, it is removed; failed, it stays with the
    *  attempt counted. */
-  async retry(tenantId: string, id: string, actor: string): Promise<{ delivered: boolean; deadLetter?: DeadLetter }> {
+  async retry(id: string): Promise<{ delivered: boolean; deadLetter?: DeadLetter }> {
+    const { tenantId, actor } = actorOf('notifications.retry');
     const records = await this.d.scopes.records(tenantId);
     const dl = (await records.get<DeadLetter>(DEAD, id))?.data;
     if (!dl) throw notFound(`no dead letter ${id}`);
-    const sub = await this.get(tenantId, dl.subscriptionId);
+    const sub = await this.subscriptionOf(tenantId, dl.subscriptionId);
     if (!sub) throw notFound(`the subscription of dead letter ${id} was deleted`);
     await this.d.audit.record(tenantId, { actor, action: 'notification.retry', target: `dead-letter:${id}`, outcome: 'success', details: { subscription: sub.id } });
     const result = await this.attempt(tenantId, sub, dl.message, dl.attempts + 1);

@@ -8,7 +8,7 @@ import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
-import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import { currentTenant, requireAdmin, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AlarmNotice, AlarmNotifier } from '../notify/message.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
@@ -240,7 +240,8 @@ export class AlarmService {
   }
 
   /** Loads pending escalations of a tenant (at start-up) so deadlines survive restarts. */
-  async loadPending(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: string): Promise<void> {
+    requireAdmin(tenantId, 'alarms.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     const rows = await records.find<Alarm>(KIND, { tags: { state: 'active-unacknowledged' } });
     for (const r of rows) {

@@ -22,6 +22,7 @@ import type { Logger } from '../logger.ts';
 import { createStorage } from '../storage/index.ts';
 import { PLATFORM_SCOPE, type StorageProvider } from '../storage/port.ts';
 import { TenantRegistry } from '../tenancy/tenants.ts';
+import { currentTenant, requireAdmin } from '../tenancy/context.ts';
 import { AlarmService } from './alarms.ts';
 import { CommandService } from './commands.ts';
 import type { AuditService, PlatformServices } from './index.ts';
@@ -77,9 +78,23 @@ export async function buildServices(opts: BuildServicesOptions): Promise<Platfor
   const limiter = createAuditLimiter(audit);
   const auditService: AuditService = {
     record: (scope, event) => audit.record(scope, event),
-    checkpoint: (scope, opts) => audit.checkpoint(scope, opts),
-    list: (scope, q) => audit.list(scope, q),
-    verify: (scope) => audit.verify(scope),
+    list: async (q) => audit.list(currentTenant('audit.list').tenantId, q),
+    checkpoint: async (opts) => audit.checkpoint(currentTenant('audit.checkpoint').tenantId, opts),
+    verify: async () => audit.verify(currentTenant('audit.verify').tenantId),
+    admin: {
+      list: async (scope, q) => {
+        requireAdmin(scope, 'audit.admin.list');
+        return audit.list(scope, q);
+      },
+      checkpoint: async (scope, opts) => {
+        requireAdmin(scope, 'audit.admin.checkpoint');
+        return audit.checkpoint(scope, opts);
+      },
+      verify: async (scope) => {
+        requireAdmin(scope, 'audit.admin.verify');
+        return audit.verify(scope);
+      },
+    },
     close: async () => {
       // The limiter's last summaries go in before the final checkpoints cover them.
       await limiter.close();

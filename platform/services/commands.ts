@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
 import type { EventBus } from '../events.ts';
-import { currentTenant, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import { currentTenant, requireAdmin, runInTenant, systemPrincipal } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
@@ -189,7 +189,8 @@ export class CommandService {
   }
 
   /** Re-arms expiry deadlines of a tenant's open commands after a restart. */
-  async loadPending(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: string): Promise<void> {
+    requireAdmin(tenantId, 'commands.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     for (const status of ['queued', 'sent', 'delivered', 'accepted'] as const) {
       for (const r of await records.find<Command>(KIND, { tags: { status } })) {

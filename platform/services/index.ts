@@ -12,8 +12,10 @@ import type { Users } from '../identity/users.ts';
 import type { ToolTokens } from '../identity/tool-tokens.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageProvider } from '../storage/port.ts';
-import type { Audit } from '../audit/log.ts';
+import type { Audit, AuditListQuery, AuditPage, CheckpointOptions } from '../audit/log.ts';
 import type { AuditSigner } from '../audit/signer.ts';
+import type { StoredCheckpoint } from '../storage/port.ts';
+import type { ChainVerdict } from '../audit/verify.ts';
 import type { TenantRegistry } from '../tenancy/tenants.ts';
 import type { AlarmService } from './alarms.ts';
 import type { AuditEvent, AuditSink } from './audit-sink.ts';
@@ -24,11 +26,24 @@ import type { BackupSchedules } from '../backup/schedules.ts';
 import type { RetentionJob } from './retention.ts';
 import type { NotificationService } from '../notify/service.ts';
 
-/** The audit log as services and routes use it: platform/audit plus rate-limited recording. */
-export interface AuditService extends AuditSink, Omit<Audit, 'record'> {
+/** The audit log as services and routes use it: platform/audit plus rate-limited recording.
+ *  Reading, checkpointing and verifying serve the chain of the tenant in context; any chain by
+ *  name (another tenant's, the platform's) only through `admin`. */
+export interface AuditService extends AuditSink, Pick<Audit, 'close'> {
   /** Rate-limited recording for events an abusive client could repeat without end. */
   recordLimited(scope: string, key: string, event: AuditEvent): void;
+  /** Entries of the current tenant's chain. */
+  list(query?: AuditListQuery): Promise<AuditPage>;
+  /** Signs the current tenant's head (null when it is signed already). */
+  checkpoint(opts?: CheckpointOptions): Promise<StoredCheckpoint | null>;
+  /** Verifies the current tenant's chain. */
+  verify(): Promise<ChainVerdict>;
+  /** Any chain by scope (a tenant id or `_platform`), for the platform operator and the
+   *  platform's jobs and tools; refuses a tenant's principal (`requireAdmin`, 403). */
+  admin: AuditAdmin;
 }
+
+export type AuditAdmin = Pick<Audit, 'list' | 'checkpoint' | 'verify'>;
 
 export interface PlatformServices {
   config: Config;

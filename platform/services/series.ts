@@ -29,8 +29,7 @@ export class SeriesService {
     private readonly keyring: Keyring,
   ) {}
 
-  /** Seals readings of one tenant into storable points (used by the ingest group commit). */
-  async seal(tenantId: string, readings: Reading[]): Promise<StoredPoint[]> {
+  private async seal(tenantId: string, readings: Reading[]): Promise<StoredPoint[]> {
     return Promise.all(
       readings.map(async (r) => ({
         series: r.series,
@@ -42,7 +41,8 @@ export class SeriesService {
     );
   }
 
-  /** Seals and durably commits readings of the tenant in context, as one batch. */
+  /** Seals and durably commits readings of the tenant in context, as one batch (the ingest group
+   *  commit runs it as the tenant's ingest system principal). */
   async append(readings: Reading[]): Promise<void> {
     const { tenantId } = currentTenant('series.append');
     const store = await this.scopes.store(tenantId);

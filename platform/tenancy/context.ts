@@ -2,7 +2,7 @@
 // (REST auth middleware, socket.io handshake, MQTT client) and read by every data access.
 // A tenant is never chosen by a body or query field: it comes from the authenticated principal.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { NoTenantContextError } from '../errors.ts';
+import { forbidden, NoTenantContextError } from '../errors.ts';
 
 import type { Role } from '../policy/role-names.ts';
 
@@ -47,3 +47,17 @@ export const systemPrincipal = (component: string, tenantId: string | null = nul
   tenantId,
   label: `system:${component}`,
 });
+
+/** Guards the admin APIs that name a tenant explicitly (`…ForTenant`, `audit.admin`): they serve
+ *  the platform operator and the platform's own jobs (start-up loading, deadlines, ingest), never
+ *  a tenant's principal, who reaches its own tenant through the context instead. Without a context
+ *  the caller is the process itself (start-up, a job, a tool): tenant principals always run in one
+ *  (platform/api/auth.ts, the socket handshake, the MQTT client). */
+export function requireAdmin(tenantId: string, what: string): void {
+  const ctx = storage.getStore();
+  if (!ctx) return;
+  const p = ctx.principal;
+  if (p.role === 'platform-admin') return;
+  if (p.kind === 'system' && (p.tenantId === null || p.tenantId === tenantId)) return;
+  throw forbidden(`${what} is for the platform operator and system jobs, not ${p.label}`);
+}

@@ -25,7 +25,7 @@ export interface RegionMoveResult {
 export interface RegionMoveDeps {
   tenants: TenantRegistry;
   placement: TenantPlacement;
-  audit: Pick<AuditService, 'record' | 'checkpoint'>;
+  audit: Pick<AuditService, 'record' | 'admin'>;
   /** Forgets cached per-scope state (sealed-record caches) once the tenant moved. */
   forget?: (tenantId: string) => void;
 }
@@ -39,7 +39,7 @@ export async function moveTenantRegion(deps: RegionMoveDeps, tenantId: string, t
   const target = providerOrRefuse(deps.placement, tenantId, to);
   const sourceProvider = deps.placement.providerOf(from);
   // The head is signed before the copy: the moved chain ends on a checkpoint.
-  await deps.audit.checkpoint(tenantId);
+  await deps.audit.admin.checkpoint(tenantId);
 
   let result: RegionMoveResult['copied'];
   deps.placement.beginMove(tenantId);

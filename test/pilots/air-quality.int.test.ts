@@ -71,10 +71,10 @@ describe('the pilot context is narrow', () => {
 
   it('the ports hand out no service internals: no deliverer, no stop, no pending loads, no storage port', async () => {
     const ctx = h.platform.pilotContext('air-quality');
-    for (const name of ['setDeliverer', 'stop', 'start', 'loadPending', 'pendingFor', 'transition']) {
+    for (const name of ['setDeliverer', 'stop', 'start', 'loadPendingForTenant', 'pendingFor', 'transition']) {
       expect(name in ctx.commands, `commands.${name}`).toBe(false);
     }
-    for (const name of ['stop', 'start', 'loadPending', 'tick']) expect(name in ctx.alarms, `alarms.${name}`).toBe(false);
+    for (const name of ['stop', 'start', 'loadPendingForTenant', 'tick']) expect(name in ctx.alarms, `alarms.${name}`).toBe(false);
     expect('append' in ctx.series || 'seal' in ctx.series).toBe(false);
     const records = await ctx.inTenant('tenant-a', () => ctx.records());
     expect('store' in records).toBe(false);

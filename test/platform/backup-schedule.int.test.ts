@@ -70,7 +70,7 @@ it('takes, verifies, prunes and audits backups on the interval; the last one is 
     expect(failed.error).toMatch(/could not be written/);
     expect((await admin.get('/api/v1/backups/last')).body).toMatchObject({ ok: false });
 
-    const entries = (await h.platform.services.audit.list('_platform', { limit: 1000 })).entries.filter((e) => e.action === 'backup.scheduled');
+    const entries = (await h.platform.services.audit.admin.list('_platform', { limit: 1000 })).entries.filter((e) => e.action === 'backup.scheduled');
     expect(entries.filter((e) => e.outcome === 'success').length).toBeGreaterThanOrEqual(3);
     expect(entries.at(-1)?.outcome).toBe('failure');
   } finally {

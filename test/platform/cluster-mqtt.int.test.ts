@@ -111,7 +111,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     await new Promise((r) => setTimeout(r, 300));
     expect(nodes.map((n) => n.platform.ingest.isOnline(TENANT, 'twice-1'))).toEqual([true, true, true]);
     const replaced = async () =>
-      (await runInTenant(ctx, () => nodes[2]!.platform.services.audit.list(TENANT, { action: 'mqtt.session.replaced', limit: 10 }))).entries;
+      (await runInTenant(ctx, () => nodes[2]!.platform.services.audit.list({ action: 'mqtt.session.replaced', limit: 10 }))).entries;
     await expect.poll(async () => (await replaced()).map((e) => [e.target, JSON.parse(String(e.details))]), { timeout: 5_000 }).toEqual([
       ['device:twice-1', { byNode: 'node-b' }],
     ]);
@@ -236,7 +236,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     const entry = (await other.platform.services.audit.record(TENANT, { actor: 'test', action: 'test.checkpoint', target: 'x', outcome: 'success' })) as { seq: number };
     const checkpoints = async () => (await (await nodes[0]!.platform.services.scopes.store(TENANT)).listCheckpoints()).map((c) => c.seq);
     await expect.poll(async () => Math.max(0, ...(await checkpoints())), { timeout: 10_000 }).toBeGreaterThanOrEqual(entry.seq);
-    expect((await nodes[0]!.platform.services.audit.verify(TENANT)).ok).toBe(true);
+    expect((await nodes[0]!.platform.services.audit.admin.verify(TENANT)).ok).toBe(true);
     // A node without the lease signs nothing.
     await other.platform.services.audit.record(TENANT, { actor: 'test', action: 'test.checkpoint', target: 'y', outcome: 'success' });
     expect(await other.platform.cluster!.checkpointJob()!.tick()).toBe(0);

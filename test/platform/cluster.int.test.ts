@@ -74,9 +74,9 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
 
   it('audit appends from three nodes form one linear chain that verifies (ASVS 7.3.3)', async () => {
     // The failures above were recorded on the tenant's chain by all three nodes in turn.
-    const verdict = await nodes[2]!.platform.services.audit.verify(TENANT);
+    const verdict = await nodes[2]!.platform.services.audit.admin.verify(TENANT);
     expect(verdict.ok).toBe(true);
-    const page = await nodes[0]!.platform.services.audit.list(TENANT, { action: 'auth.login', limit: 1000 });
+    const page = await nodes[0]!.platform.services.audit.admin.list(TENANT, { action: 'auth.login', limit: 1000 });
     const failures = page.entries.filter((e) => e.outcome === 'failure');
     expect(failures.length).toBeGreaterThanOrEqual(2 * nodes[0]!.config.login.maxFailures - 2);
   });
@@ -165,7 +165,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
 
   it('an escalation due on any node fires exactly once, and once more after the lease holder leaves', async () => {
     const escalations = async () =>
-      (await runInTenant(ctx, () => nodes[1]!.platform.services.audit.list(TENANT, { action: 'alarm.escalation', limit: 100 }))).entries.length;
+      (await runInTenant(ctx, () => nodes[1]!.platform.services.audit.list({ action: 'alarm.escalation', limit: 100 }))).entries.length;
     const before = await escalations();
     const raise = (node: number, title: string) =>
       runInTenant(ctx, () =>

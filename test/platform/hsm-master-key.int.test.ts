@@ -85,7 +85,7 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
       expect((await r.get<{ v: string }>('note', 'n1'))?.data.v).toBe(SECRET);
       expect(await r.find('note', { blind: { code: 'hsm-1' } })).toHaveLength(1);
     });
-    expect((await again.platform.services.audit.verify('tenant-a')).ok).toBe(true);
+    expect((await again.platform.services.audit.admin.verify('tenant-a')).ok).toBe(true);
     await again.close({ keepData: true });
   });
 
@@ -120,9 +120,9 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
       expect((await r.get<{ v: string }>('note', 'n2'))?.data.v).toBe('sealed with v2');
       expect(await r.find('note', { blind: { code: 'abc-1' } })).toHaveLength(1);
     });
-    expect((await again.platform.services.audit.verify('tenant-a')).ok).toBe(true);
-    expect((await again.platform.services.audit.verify(PLATFORM_SCOPE)).ok).toBe(true);
-    const page = await again.platform.services.audit.list(PLATFORM_SCOPE, { limit: 1000 });
+    expect((await again.platform.services.audit.admin.verify('tenant-a')).ok).toBe(true);
+    expect((await again.platform.services.audit.admin.verify(PLATFORM_SCOPE)).ok).toBe(true);
+    const page = await again.platform.services.audit.admin.list(PLATFORM_SCOPE, { limit: 1000 });
     const moved = page.entries.find((e) => e.action === 'key.master.rotate');
     expect(moved?.target).toMatch(/^pkcs11:/);
     const details: unknown = typeof moved?.details === 'string' ? JSON.parse(moved.details) : moved?.details;
@@ -151,7 +151,7 @@ describe.skipIf(!hsmAvailable)('master key in a PKCS#11 token', () => {
       const r = await again.platform.services.scopes.current();
       expect((await r.get<{ v: string }>('note', 'n1'))?.data.v).toBe('moved inside the token');
     });
-    expect((await again.platform.services.audit.verify(PLATFORM_SCOPE)).ok).toBe(true);
+    expect((await again.platform.services.audit.admin.verify(PLATFORM_SCOPE)).ok).toBe(true);
     await again.close({ keepData: true });
   });
 

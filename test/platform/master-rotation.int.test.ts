@@ -44,7 +44,7 @@ describe('master-key rotation', () => {
       expect((await r.get<{ v: string }>('note', 'n2'))?.data.v).toBe('sealed with v2');
       expect(await r.find('note', { blind: { code: 'abc-123' } })).toHaveLength(1);
     });
-    expect((await again.platform.services.audit.verify('tenant-a')).ok).toBe(true);
+    expect((await again.platform.services.audit.admin.verify('tenant-a')).ok).toBe(true);
     expect((await (await again.as(h.tenants.a.users.auditor)).get('/api/v1/audit')).status).toBe(200);
     await again.close({ keepData: true });
 

@@ -49,8 +49,8 @@ async function refusal(clientId: string, creds: Pick<IClientOptions, 'key' | 'ce
 }
 
 async function lastCertAudit(): Promise<Record<string, unknown>> {
-  await h.platform.services.audit.checkpoint('_platform').catch(() => undefined);
-  const entries = (await h.platform.services.audit.list('_platform', { action: 'mqtt.connect', limit: 1000 })).entries;
+  await h.platform.services.audit.admin.checkpoint('_platform').catch(() => undefined);
+  const entries = (await h.platform.services.audit.admin.list('_platform', { action: 'mqtt.connect', limit: 1000 })).entries;
   const e = entries.filter((x) => x.outcome === 'failure').at(-1)!;
   return (typeof e.details === 'string' ? JSON.parse(e.details) : e.details) as Record<string, unknown>;
 }

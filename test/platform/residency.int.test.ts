@@ -57,9 +57,9 @@ describe('residency', () => {
 
       const audit = h.platform.services.audit;
       for (const scope of ['tenant-a', '_platform']) {
-        const page = await audit.list(scope, { limit: 1000 });
+        const page = await audit.admin.list(scope, { limit: 1000 });
         expect(page.entries.filter((e) => e.action === 'tenant.region.move' && e.outcome === 'success')).toHaveLength(1);
-        expect((await audit.verify(scope)).ok).toBe(true);
+        expect((await audit.admin.verify(scope)).ok).toBe(true);
       }
     } finally {
       await h.close({ keepData: true });

@@ -29,9 +29,9 @@ it('deletes readings past the tenant’s retention period, audits it, and shows 
       h.platform.services.series.range<{ value: number }>('ret-1', { limit: 100 }),
     );
     expect(left.map((p) => p.data.value).sort()).toEqual([4, 5, 6, 7, 8, 9]);
-    const chain = (await h.platform.services.audit.list('tenant-a', { limit: 1000 })).entries;
+    const chain = (await h.platform.services.audit.admin.list('tenant-a', { limit: 1000 })).entries;
     expect(chain.filter((e) => e.action === 'retention.enforce')).toHaveLength(1);
-    expect((await h.platform.services.audit.verify('tenant-a')).ok).toBe(true);
+    expect((await h.platform.services.audit.admin.verify('tenant-a')).ok).toBe(true);
 
     // The agreement shows the provider's retention next to the consumer's deletion duty.
     const proposed = await aAdmin.post('/api/v1/agreements', {

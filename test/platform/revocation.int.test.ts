@@ -244,7 +244,7 @@ describe('revocation reaches live socket.io connections (ASVS 3.3.1, 3.3.3)', ()
     }
     // Nothing was created by the refused writes, and another tenant is untouched.
     expect((await bystander.get('/api/v1/devices')).status).toBe(200);
-    const refusals = async () => (await s.audit.list('tenant-r', { action: 'api.tenant-suspended' })).entries;
+    const refusals = async () => (await s.audit.admin.list('tenant-r', { action: 'api.tenant-suspended' })).entries;
     for (let i = 0; i < 50 && (await refusals()).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await refusals()).map((e) => e.outcome)).toEqual(['denied', 'denied', 'denied', 'denied']);
 
@@ -326,8 +326,8 @@ describe('a connect storm leaves bounded traces (ETSI 5.1-5, ASVS 7.1.1, 7.1.2)'
       ),
     );
     const grew = logBytes - before;
-    await h.platform.services.audit.checkpoint('_platform').catch(() => undefined);
-    const entries = (await h.platform.services.audit.list('_platform', { action: 'mqtt.connect', limit: 1000 })).entries;
+    await h.platform.services.audit.admin.checkpoint('_platform').catch(() => undefined);
+    const entries = (await h.platform.services.audit.admin.list('_platform', { action: 'mqtt.connect', limit: 1000 })).entries;
     const storm = entries.filter((e) => e.actor.startsWith('mqtt:storm-'));
     // 20 per address per minute reach the chain (platform/audit/limiter.ts); the rest are summed.
     expect(storm.length).toBeGreaterThan(0);

@@ -213,10 +213,10 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     await records.delete('device', 'tenant-a/legacy-id-1');
     const devices = new Devices(records); // a fresh registry: nothing cached from before the move
 
-    expect(await devices.get('tenant-b', 'legacy-id-1')).toBeNull();
+    expect(await devices.getForTenant('tenant-b', 'legacy-id-1')).toBeNull();
     expect(await devices.authenticate('legacy-id-1', made.body.secret)).toBeNull();
     expect(await devices.authenticate('tenant-a/legacy-id-1', made.body.secret)).toMatchObject({ tenantId: 'tenant-a', deviceId: 'legacy-id-1' });
-    const { secret } = await devices.rotate('tenant-a', 'legacy-id-1');
+    const { secret } = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => devices.rotate('legacy-id-1'));
     expect(await records.get('device', 'legacy-id-1')).toBeNull();
     expect((await records.get<Device>('device', 'tenant-a/legacy-id-1'))?.data.id).toBe('legacy-id-1');
     expect(await devices.authenticate('tenant-a/legacy-id-1', secret)).toMatchObject({ deviceId: 'legacy-id-1' });

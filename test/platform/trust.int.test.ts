@@ -127,7 +127,7 @@ describe('audit log tamper evidence', () => {
     db.close();
 
     const tampered = await bootHarness({ dataDir: copy, provision: false });
-    const verdict = await tampered.platform.services.audit.verify('tenant-a');
+    const verdict = await tampered.platform.services.audit.admin.verify('tenant-a');
     expect(verdict.ok).toBe(false);
     await tampered.close();
     await h.close().catch(() => undefined);

@@ -94,7 +94,7 @@ export const auditTamper: Scenario = {
       cpSync(h.config.dataDir, copy, { recursive: true });
       const touched = attack === 'none' ? [] : tamper(join(copy, 'tenants', 'tenant-a.db'), attack);
       const again = await ctx.boot({ probe: true, dataDir: copy, provision: false });
-      const v = await again.platform.services.audit.verify('tenant-a');
+      const v = await again.platform.services.audit.admin.verify('tenant-a');
       verdicts.push({
         attack,
         seqsTouched: touched,

@@ -68,7 +68,7 @@ export const pilotFleets: Scenario = {
     const s = h.platform.services;
     const broker = h.platform.ingest.broker.stats();
     const store = await s.scopes.store('tenant-a');
-    const devices = await s.devices.list('tenant-a');
+    const devices = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () => s.devices.list());
     const silent: string[] = [];
     for (const d of devices) if ((await store.countPoints(d.id)) === 0) silent.push(d.id);
     const stored = await store.countPoints();

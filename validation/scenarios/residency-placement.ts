@@ -92,8 +92,8 @@ export const residencyPlacement: Scenario = {
     await activity(h, SOUTH_TENANT, 'south-admin', 'south-operator', 'south-probe-1', values());
     const a = h.tenants.a.users;
     await activity(h, WEST_TENANT, a['tenant-admin'], a.operator, 'west-probe-1', values());
-    const southDetails = await h.platform.services.audit.checkpoint(SOUTH_TENANT);
-    await h.platform.services.audit.checkpoint(WEST_TENANT);
+    const southDetails = await h.platform.services.audit.admin.checkpoint(SOUTH_TENANT);
+    await h.platform.services.audit.admin.checkpoint(WEST_TENANT);
     ctx.log(`south checkpoint at seq ${southDetails?.seq ?? 'none'}`);
 
     const southNeedles = await storeNeedles(south, SOUTH_TENANT);

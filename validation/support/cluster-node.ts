@@ -101,12 +101,12 @@ async function handle(o: Op): Promise<Record<string, unknown>> {
       return { statuses };
     }
     case 'escalations': {
-      const page = await inTenant(o.tenantId, () => s.audit.list(o.tenantId, { action: 'alarm.escalation', limit: 1000 }));
+      const page = await inTenant(o.tenantId, () => s.audit.list({ action: 'alarm.escalation', limit: 1000 }));
       return { targets: page.entries.map((e) => e.target) };
     }
     case 'verify': {
       const verdicts: Record<string, boolean> = {};
-      for (const t of o.tenantIds) verdicts[t] = (await s.audit.verify(t)).ok;
+      for (const t of o.tenantIds) verdicts[t] = (await s.audit.admin.verify(t)).ok;
       return { verdicts };
     }
     case 'holder':

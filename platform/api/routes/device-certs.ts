@@ -62,7 +62,7 @@ export function deviceCertRoutes(s: PlatformServices): Router {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     const input = body(req, issueSchema);
-    await s.devices.requireInTenant(tenantId, id);
+    await s.devices.require(id);
     const issued = await s.deviceCerts.issue(tenantId, id, 'csr' in input ? { csr: input.csr } : { generateKey: true }, input.validityDays ? { validityDays: input.validityDays } : {});
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.certificate-issue', target: `device:${id}`, outcome: 'success', details: { serial: issued.record.serial, source: issued.record.source, notAfter: issued.record.notAfter } });
     res.status(201).json({
@@ -75,14 +75,14 @@ export function deviceCertRoutes(s: PlatformServices): Router {
   r.get('/devices/:id/certificates', allow('devices:read'), doc({ summary: 'client certificates issued for a device', params: idParam, responses: { 200: itemsOf(certResponse) } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
-    await s.devices.requireInTenant(tenantId, id);
+    await s.devices.require(id);
     const items: DeviceCertRecord[] = await s.deviceCerts.list(tenantId, id);
     res.json({ items });
   });
   r.post('/devices/:id/certificates/:serial/revoke', allow('devices:manage'), doc({ summary: 'revokes a device certificate; the device\'s connections close', params: certParam, responses: { 200: certResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id, serial } = params(req, certParam);
-    await s.devices.requireInTenant(tenantId, id);
+    await s.devices.require(id);
     const record = await s.deviceCerts.revoke(tenantId, id, serial);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.certificate-revoke', target: `device:${id}`, outcome: 'success', details: { serial } });
     res.json(record);

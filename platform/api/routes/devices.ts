@@ -20,11 +20,11 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
   const r = Router();
   r.get('/devices', allow('devices:read'), doc({ summary: 'devices of the tenant', query: listQuery, responses: { 200: itemsOf(deviceResponse) } }), async (req, res) => {
     const q = query(req, listQuery);
-    res.json({ items: (await s.devices.list(tenantOf(req), q)).map(publicDevice) });
+    res.json({ items: (await s.devices.list(q)).map(publicDevice) });
   });
   r.get('/devices/:id', allow('devices:read'), doc({ summary: 'one device', params: idParam, responses: { 200: deviceResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
-    res.json(publicDevice(await s.devices.requireInTenant(tenantOf(req), id)));
+    res.json(publicDevice(await s.devices.require(id)));
   });
   r.post('/devices', allow('devices:manage'), doc({ summary: 'registers a device; its secret is shown once', body: createSchema, responses: { 201: deviceSecretResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
@@ -33,7 +33,7 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
       throw badRequest(`unknown device kind ${input.kind}; known: ${knownKinds().join(', ')}`);
     }
     const tenant = await s.tenants.require(tenantId);
-    if ((await s.devices.countFor(tenantId)) >= tenant.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
+    if ((await s.devices.count()) >= tenant.quotas.maxDevices) throw badRequest('device quota of this tenant reached');
     const { device, secret } = await s.devices.register({ ...input, tenantId });
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.create', target: `device:${device.id}`, outcome: 'success', details: { kind: device.kind } });
     res.status(201).json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, device.id) });
@@ -49,18 +49,17 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
     if (!parsed.ok) refuse(parsed.errors);
     const rows = parsed.ok ? parsed.rows : [];
     const kinds = knownKinds();
-    const taken = await s.devices.taken(tenantId, rows.map((r) => r.row.id));
+    const taken = await s.devices.taken(rows.map((r) => r.row.id));
     const errors: LineError[] = [];
     for (const { line, row } of rows) {
       if (!kinds.includes(row.kind)) errors.push({ line, message: `kind: unknown device kind ${row.kind}; known: ${kinds.join(', ')}` });
       if (taken.has(row.id)) errors.push({ line, message: `id: device ${row.id} already exists` });
     }
     const tenant = await s.tenants.require(tenantId);
-    const count = await s.devices.countFor(tenantId);
+    const count = await s.devices.count();
     if (count + rows.length > tenant.quotas.maxDevices) errors.push({ line: rows.at(-1)!.line, message: `the file would exceed the tenant's device quota (${count} of ${tenant.quotas.maxDevices} used)` });
     if (errors.length) refuse(errors);
     const made = await s.devices.registerMany(
-      tenantId,
       rows.map(({ row }) => ({ id: row.id, kind: row.kind, ...(row.label ? { label: row.label } : {}), subject: row.patient ?? null, attributes: attributesOf(row) })),
     );
     const batch = randomUUID();
@@ -79,21 +78,21 @@ export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): R
   r.post('/devices/:id/rotate', allow('devices:manage'), doc({ summary: 'new secret for a device, shown once', params: idParam, responses: { 200: deviceSecretResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
-    const { device, secret } = await s.devices.rotate(tenantId, id);
+    const { device, secret } = await s.devices.rotate(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.rotate-secret', target: `device:${id}`, outcome: 'success' });
     res.json({ device: publicDevice(device), secret, mqtt: mqttHints(tenantId, id) });
   });
   r.post('/devices/:id/revoke', allow('devices:manage'), doc({ summary: 'revokes a device (closes its connection)', params: idParam, responses: { 200: deviceResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
-    const device = await s.devices.revoke(tenantId, id);
+    const device = await s.devices.revoke(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.revoke', target: `device:${id}`, outcome: 'success' });
     res.json(publicDevice(device));
   });
   r.delete('/devices/:id', allow('devices:manage'), doc({ summary: 'deletes a device', params: idParam, responses: { 204: noContent } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
-    await s.devices.remove(tenantId, id);
+    await s.devices.remove(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'device.delete', target: `device:${id}`, outcome: 'success' });
     res.status(204).end();
   });

@@ -42,9 +42,9 @@ export function exportRoutes(s: PlatformServices): Router {
     const tenantId = tenantOf(req);
     const q = query(req, exportQuery);
     let devices: Device[];
-    if (q.device) devices = [await s.devices.requireInTenant(tenantId, q.device)];
+    if (q.device) devices = [await s.devices.require(q.device)];
     else {
-      devices = (await s.devices.list(tenantId)).filter((d) => d.attributes.groupId === q.group).sort((a, b) => a.id.localeCompare(b.id));
+      devices = (await s.devices.list()).filter((d) => d.attributes.groupId === q.group).sort((a, b) => a.id.localeCompare(b.id));
       if (!devices.length) throw badRequest(`no device of this tenant is in group ${q.group}`);
     }
     const name = `readings-${q.device ?? q.group}-${q.from}-${q.to}.${q.format}`;

@@ -32,7 +32,7 @@ export function tenantRoutes(s: PlatformServices): Router {
   const r = Router();
   r.get('/tenants', allow('tenants:manage'), doc({ summary: 'every tenant (metadata only)', responses: { 200: itemsOf(tenantResponse) } }), async (_req, res) => {
     const list = await s.tenants.list();
-    res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countFor(t.id) }))) });
+    res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countForTenant(t.id) }))) });
   });
   r.post('/tenants', allow('tenants:manage'), doc({ summary: 'creates a tenant, optionally with its first tenant-admin', body: createSchema, responses: { 201: tenantResponse } }), async (req, res) => {
     const { admin, ...input } = body(req, createSchema);
@@ -51,7 +51,7 @@ export function tenantRoutes(s: PlatformServices): Router {
     const { id } = params(req, idParam);
     const t = await s.tenants.get(id);
     if (!t) throw notFound(`no tenant ${id}`);
-    res.json({ ...t, devices: await s.devices.countFor(id) });
+    res.json({ ...t, devices: await s.devices.countForTenant(id) });
   });
   r.patch('/tenants/:id', allow('tenants:manage'), doc({ summary: 'changes a tenant (name, status, quotas, retention)', params: idParam, body: patchSchema, responses: { 200: tenantResponse } }), async (req, res) => {
     const { id } = params(req, idParam);
