@@ -26,7 +26,7 @@ export function AlarmIndicator({ watch }: { watch: AlarmWatch }) {
           {summary.open}
         </span>
         {counts.map((s) => (
-          <span key={s} className={`alarm-count-sev sev-${s}`} data-testid={`alarm-count-${s}`} aria-hidden="true">
+          <span key={s} className="alarm-count-sev" data-testid={`alarm-count-${s}`} aria-hidden="true">
             {summary.bySeverity[s]} {SEVERITY_LABEL[s].toLowerCase()}
           </span>
         ))}
