@@ -1,6 +1,6 @@
 // Resolving an alarm by hand over the API: a note is required, the change is audited, a second
 // resolution is a conflict, and roles without alarms:ack are refused — every error as
-// problem+json (docs/security.md, ASVS 4.1.3 least privilege; ASVS 7.2.2 audit of actions).
+// problem+json (docs/security.md, ASVS 4.1.3 least privilege; ASVS 7.1.3 audit of actions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { Alarm } from '../../platform/contract.ts';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('POST /alarms/:id/resolve', () => {
-  it('an operator resolves an alarm with a note; the audit log records who and why (ASVS 7.2.2)', async () => {
+  it('an operator resolves an alarm with a note; the audit log records who and why (ASVS 7.1.3)', async () => {
     const alarm = await raise('door-sensor');
     const op = await h.as(h.tenants.a.users.operator);
     const res = await op.post(`/api/v1/alarms/${alarm.id}/resolve`, { note: 'battery replaced on site' });
