@@ -1,7 +1,8 @@
 // Quality bars of the console on every page each role can reach (dashboard/src/lib/routes.ts,
 // with the role's permissions from platform/policy/roles.ts): no serious or critical WCAG 2.1 A/AA
 // violation found by axe-core, and a layout that holds at 1024×768 and 1440×900 — no horizontal
-// overflow of the page and no button whose label is cut off. Screenshots of every page at both
+// overflow of the page and no button whose label is cut off or off screen (ids split over two
+// lines are listed in the output). Screenshots of every page at both
 // sizes go to test-results/screenshots (a11y-<role>-<route>-<width>.png) for people to look at.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,23 @@ async function settled(page: Page): Promise<void> {
   await page.getByRole('main').waitFor();
   await expect.poll(() => page.locator('main .loading, main [aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
   await page.waitForTimeout(300);
+}
+
+/** Ids (monospace, no spaces) drawn over more than one line, which read as two ids; `.break`
+ *  marks the long technical strings (topics, audit targets) that may wrap. */
+async function splitIds(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('.mono:not(.break)')) {
+      const text = el.textContent?.trim() ?? '';
+      if (!text || /\s/.test(text) || !el.getBoundingClientRect().width) continue;
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) out.push(text);
+    }
+    return out;
+  });
 }
 
 /** Layout faults at the current size: page wider than the window, buttons whose label is cut. */
@@ -87,6 +105,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
       expect(routes.length).toBeGreaterThan(0);
       const page = await ui.signIn(user());
       const found: string[] = [];
+      const split: string[] = [];
       for (const route of routes) {
         const path = pathFor(route.pattern, params[route.id] ?? {});
         await page.setViewportSize(LAPTOP);
@@ -97,10 +116,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
           await page.setViewportSize(size);
           await page.waitForTimeout(150);
           found.push(...(await layoutFaults(page)).map((f) => `${path} @${size.width}: ${f}`));
+          split.push(...(await splitIds(page)).map((id) => `${path} @${size.width}: ${id}`));
           await shot(page, `a11y-${role}-${route.id}-${size.width}`, { fullPage: false });
         }
       }
       expect(found).toEqual([]);
+      // Reported, not yet asserted: the device table splits ids at 1024 px until its columns are
+      // reworked with the device administration view.
+      if (split.length) console.log(`ids split over lines (${role}):\n  ${[...new Set(split)].join('\n  ')}`);
 
       // The check itself finds a fault when there is one: an unnamed button and an unlabelled field.
       await page.evaluate(() => {

@@ -269,14 +269,14 @@ export function AuditLog() {
 }
 
 function Target({ target, name }: { target: string; name: string | null }) {
-  if (!name) return <span className="mono">{target}</span>;
+  if (!name) return <span className="mono break">{target}</span>;
   return (
     <>
       <span className="strong" data-testid="audit-target-name">
         {name}
       </span>
       <br />
-      <span className="mono muted">{target}</span>
+      <span className="mono muted break">{target}</span>
     </>
   );
 }
