@@ -106,6 +106,8 @@ export interface Alarm {
   note?: string;
   clearedAt?: number;
   clearedBy?: string;
+  /** Why a person resolved it by hand (absent when the condition cleared by itself). */
+  resolutionNote?: string;
   escalateAt?: number;
   escalatedAt?: number;
   /** The pilot that raised it (set by the pilot's context); absent for the platform's own. */

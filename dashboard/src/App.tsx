@@ -6,6 +6,8 @@ import { Shell } from './components/Shell.tsx';
 import { EmptyState, Loading } from './components/ui.tsx';
 import { navigate, useLocation, Link } from './hooks/router.tsx';
 import { useMe, useSession } from './hooks/session.tsx';
+import { useAlarmWatch } from './hooks/alarm-watch.ts';
+import { titleWithCount } from './lib/alarms.ts';
 import { canOpen, homeFor, matchRoute, navFor, type Access, type Match } from './lib/routes.ts';
 import { Login } from './views/Login.tsx';
 import { AlarmInbox } from './views/AlarmInbox.tsx';
@@ -82,6 +84,9 @@ function SignedIn() {
   const home = homeFor(access);
   const match = matchRoute(path);
   const verdict = match ? canOpen(match.route, access) : null;
+  const runs = (pilot: string) => me.permissions.includes('data:read') && (me.tenant?.pilots?.includes(pilot) ?? true);
+  const alarms = useAlarmWatch({ enabled: me.permissions.includes('alarms:read'), userId: me.user.id, runs: { care: runs('healthcare'), lighting: runs('lighting') } });
+  const openCount = alarms.enabled ? alarms.summary.open : 0;
 
   useEffect(() => {
     if ((path === '/' || path === '/login' || path === '') && home) navigate(home, { replace: true });
@@ -89,8 +94,8 @@ function SignedIn() {
 
   useEffect(() => {
     const what = match && verdict === 'ok' ? match.route.title : 'Custodia';
-    document.title = `${what} · ${me.tenant?.name ?? 'Platform'} · Custodia`;
-  }, [match, verdict, me.tenant?.name]);
+    document.title = titleWithCount(`${what} · ${me.tenant?.name ?? 'Platform'} · Custodia`, openCount);
+  }, [match, verdict, me.tenant?.name, openCount]);
 
   let body: ReactNode;
   if (path === '/' || path === '/login' || path === '') body = home ? <Loading /> : <Refusal title="Nothing to show" home={null}>Your role has no views in this console.</Refusal>;
@@ -110,7 +115,7 @@ function SignedIn() {
   else body = <View match={match} />;
 
   return (
-    <Shell nav={nav} path={path}>
+    <Shell nav={nav} path={path} alarms={alarms}>
       {body}
     </Shell>
   );

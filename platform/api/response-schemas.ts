@@ -57,6 +57,7 @@ export const alarmResponse = z.object({
   note: z.string().optional(),
   clearedAt: epochMs.optional(),
   clearedBy: z.string().optional(),
+  resolutionNote: z.string().optional(),
   escalateAt: epochMs.optional(),
   escalatedAt: epochMs.optional(),
 });

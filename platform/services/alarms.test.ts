@@ -39,6 +39,23 @@ describe('alarm lifecycle', () => {
     expect(rig.audited.map((e) => e.action)).toEqual(['alarm.raise', 'alarm.acknowledge', 'alarm.clear', 'alarm.raise']);
   });
 
+  it('a person resolves an active alarm with a note, acknowledged or not; resolving twice is a conflict', async () => {
+    await rig.inTenant('t-one', async () => {
+      const { alarm } = await rig.alarms.raise({ source: 's1', type: 'x', severity: 'critical', title: 't', escalateAfterMs: 60_000 });
+      const done = await rig.alarms.resolve(alarm.id, 'sensor re-seated, readings normal');
+      expect(done).toMatchObject({ state: 'cleared', clearedBy: 'system:test', resolutionNote: 'sensor re-seated, readings normal' });
+      expect(done.escalateAt).toBeUndefined();
+      expect(await rig.alarms.findActive('s1', 'x')).toBeNull();
+      await expect(rig.alarms.resolve(alarm.id, 'again')).rejects.toMatchObject({ status: 409 });
+      const second = (await rig.alarms.raise({ source: 's1', type: 'x', severity: 'minor', title: 't' })).alarm;
+      await rig.alarms.acknowledge(second.id, 'seen');
+      expect(await rig.alarms.resolve(second.id, 'fixed')).toMatchObject({ state: 'cleared', note: 'seen', resolutionNote: 'fixed' });
+    });
+    rig.advance(120_000);
+    expect(await rig.alarms.tick()).toBe(0);
+    expect(rig.audited.map((e) => e.action)).toEqual(['alarm.raise', 'alarm.resolve', 'alarm.raise', 'alarm.acknowledge', 'alarm.resolve']);
+  });
+
   it('an unacknowledged alarm escalates once after its deadline; an acknowledged one never', async () => {
     const fired: string[] = [];
     rig.alarms.onEscalation((_t, a) => void fired.push(a.title));

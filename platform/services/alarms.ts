@@ -20,6 +20,8 @@ export type { Severity, AlarmState, Alarm } from '../contract.ts';
 export { SEVERITIES } from '../contract.ts';
 
 export const ackSchema = z.object({ note: noteSchema(500).default('') }).strict();
+/** Resolving by hand says why: the note is required (it is the only record of what was done). */
+export const resolveSchema = z.object({ note: noteSchema(500).refine((n) => n.trim().length > 0, 'a note saying why the alarm is resolved') }).strict();
 
 const KIND = 'alarm';
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -155,6 +157,34 @@ export class AlarmService {
     });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'acknowledged', alarm: next });
+    return next;
+  }
+
+  /** A person resolves (clears) an active alarm with a note, acknowledged or not: the condition
+   *  was dealt with outside the platform. If it persists the pilot raises a new alarm. */
+  async resolve(id: string, note: string): Promise<Alarm> {
+    const { tenantId } = currentTenant('alarms.resolve');
+    const { source, type } = await this.require(id);
+    return this.writes.run(alarmKey(tenantId, source, type), () => this.resolveNow(id, note));
+  }
+
+  private async resolveNow(id: string, note: string): Promise<Alarm> {
+    const { tenantId, principal } = currentTenant('alarms.resolve');
+    const alarm = await this.require(id);
+    if (alarm.state === 'cleared') throw conflict(`alarm ${id} is already cleared`);
+    const at = this.now();
+    const next: Alarm = { ...alarm, state: 'cleared', clearedAt: at, clearedBy: principal.label, resolutionNote: note, updatedAt: at };
+    delete next.escalateAt;
+    await this.save(await this.scopes.records(tenantId), next);
+    await this.audit.record(tenantId, {
+      actor: principal.label,
+      action: 'alarm.resolve',
+      target: `alarm:${id}`,
+      outcome: 'success',
+      details: { type: alarm.type, severity: alarm.severity, from: alarm.state },
+    });
+    this.announce(tenantId, next);
+    this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
   }
 

@@ -2,15 +2,10 @@
 // CSV is long format, one line per reading and field (device, kind, time, field, value), so one
 // header serves any mix of device kinds and the file can be written as it is read. JSON is one
 // object whose `items` are the readings as stored, with `truncated` and `next` at the end.
+import { csvCell } from './csv-cell.ts';
 import type { Reading } from './series.ts';
 
 export const CSV_HEADER = 'device,kind,ts,time,field,value\r\n';
-
-const csvField = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v); // no formulas in a spreadsheet (CWE-1236)
-const quote = (v: string) => {
-  const safe = csvField(v);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** The CSV lines of one reading: one per field of its payload (its own `ts` is the row's time). */
 export function readingCsv(device: string, kind: string, r: Reading<Record<string, unknown>>): string {
@@ -18,8 +13,8 @@ export function readingCsv(device: string, kind: string, r: Reading<Record<strin
   let out = '';
   for (const [field, value] of Object.entries(r.data ?? {})) {
     if (field === 'ts') continue;
-    const v = typeof value === 'number' ? String(value) : typeof value === 'string' ? quote(value) : quote(JSON.stringify(value));
-    out += `${device},${kind},${r.ts},${time},${quote(field)},${v}\r\n`;
+    const v = typeof value === 'number' ? String(value) : typeof value === 'string' ? csvCell(value) : csvCell(JSON.stringify(value));
+    out += `${device},${kind},${r.ts},${time},${csvCell(field)},${v}\r\n`;
   }
   return out;
 }

@@ -222,6 +222,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
     const page = await signIn(h.tenants.a.users.operator);
     const card = page.locator(`[data-patient-id="${p.id}"]`);
     await seeText(card, /LOW/i);
+    // The board holds its order while the pointer rests on it: the pointer goes to the top bar.
+    await page.mouse.move(5, 5);
     // RCP chart 1: RR 27 → 3, SpO2 90 (scale 1) → 3, pulse 128 → 2, systolic 95 → 2, 39.3 °C → 2.
     await observe(p.id, { rr: 27, spo2: 90, hr: 128, sys: 95, temp: 39.3 });
     await seeText(card.getByTestId('news2-score'), '12');

@@ -1,5 +1,6 @@
 // A list of alarms with their escalation state and, for roles that may, acknowledgement with a
-// note. Used by the alarm inbox and a patient's page; the data comes from useAlarms.
+// note, or resolution with a note. Used by the alarm inbox and a patient's or lamp's page; the
+// data comes from useAlarms.
 import { useState, type ReactNode } from 'react';
 import { escalationOf } from '../lib/alarms.ts';
 import { formatAgo, formatDateTime, formatTime, handleName, titleCase } from '../lib/format.ts';
@@ -68,6 +69,48 @@ export function AckDialog({ alarm, onClose, onAck }: { alarm: Alarm | null; onCl
   );
 }
 
+/** Resolving by hand clears the alarm; the note saying why is required (the API refuses none). */
+export function ResolveDialog({ alarm, onClose, onResolve }: { alarm: Alarm | null; onClose: () => void; onResolve: (id: string, note: string) => Promise<unknown> }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const close = () => {
+    setNote('');
+    setError(undefined);
+    onClose();
+  };
+  const submit = async () => {
+    if (!alarm) return;
+    if (!note.trim()) return setError('Say why the alarm is resolved: the note is kept in the audit log.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onResolve(alarm.id, note.trim());
+      close();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <ActionDialog open={alarm !== null} title="Resolve alarm" onClose={close} actionLabel="Resolve" onAction={() => void submit()} busy={busy} variant="primary">
+      {alarm ? (
+        <>
+          <p className="ack-title">
+            <SeverityBadge severity={alarm.severity} /> {alarm.title}
+          </p>
+          <p className="muted">Resolving clears the alarm and stops any escalation. If the condition is still present it is raised again as a new alarm.</p>
+          <Field id="resolve-note" label="Note (required: what resolved it)">
+            <textarea id="resolve-note" rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Sensor re-attached, readings normal again" />
+          </Field>
+          <FormError error={error} />
+        </>
+      ) : null}
+    </ActionDialog>
+  );
+}
+
 function Source({ node }: { node: ReactNode }) {
   return node === null || node === undefined ? null : <span className="alarm-source">{node}</span>;
 }
@@ -76,18 +119,22 @@ export function AlarmList({
   alarms,
   canAck,
   onAck,
+  onResolve,
   describeSource,
   empty = 'No alarms',
 }: {
   alarms: Alarm[];
   canAck: boolean;
   onAck: (id: string, note: string) => Promise<unknown>;
+  /** Offered with acknowledgement (same permission) when given. */
+  onResolve?: (id: string, note: string) => Promise<unknown>;
   /** What the alarm is about, as a link or a name (a patient, a lamp…). */
   describeSource?: (a: Alarm) => ReactNode | null;
   empty?: string;
 }) {
   const now = useNow();
   const [acking, setAcking] = useState<Alarm | null>(null);
+  const [resolving, setResolving] = useState<Alarm | null>(null);
   if (!alarms.length) return <EmptyState title={empty} icon="✓" />;
   return (
     <>
@@ -113,7 +160,12 @@ export function AlarmList({
                   {a.note ? <q>{a.note}</q> : null}
                 </div>
               ) : null}
-              {a.clearedAt ? <div className="alarm-ack">Cleared at {formatTime(a.clearedAt)}</div> : null}
+              {a.clearedAt ? (
+                <div className="alarm-ack">
+                  {a.resolutionNote ? `Resolved by ${handleName(a.clearedBy ?? '')}` : 'Cleared'} at {formatTime(a.clearedAt)}
+                  {a.resolutionNote ? <q>{a.resolutionNote}</q> : null}
+                </div>
+              ) : null}
             </div>
             <div className="alarm-side">
               <AlarmStateBadge state={a.state} />
@@ -122,11 +174,17 @@ export function AlarmList({
                   Acknowledge…
                 </Button>
               ) : null}
+              {canAck && onResolve && a.state !== 'cleared' ? (
+                <Button onClick={() => setResolving(a)} aria-label={`Resolve: ${a.title}`}>
+                  Resolve…
+                </Button>
+              ) : null}
             </div>
           </li>
         ))}
       </ul>
       <AckDialog alarm={acking} onClose={() => setAcking(null)} onAck={onAck} />
+      {onResolve ? <ResolveDialog alarm={resolving} onClose={() => setResolving(null)} onResolve={onResolve} /> : null}
     </>
   );
 }

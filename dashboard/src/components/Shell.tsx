@@ -1,6 +1,8 @@
 // The signed-in frame: top bar (tenant, connection, session, user, sign out) and the side
 // navigation drawn from the caller's permissions (lib/routes.ts).
 import { type ReactNode } from 'react';
+import { AlarmIndicator } from './AlarmIndicator.tsx';
+import type { AlarmWatch } from '../hooks/alarm-watch.ts';
 import { CONNECTION_LABEL, type ConnectionState } from '../lib/events.ts';
 import { formatDuration } from '../lib/format.ts';
 import type { NavGroup } from '../lib/routes.ts';
@@ -40,7 +42,7 @@ function SessionClock() {
   );
 }
 
-function TopBar() {
+function TopBar({ alarms }: { alarms?: AlarmWatch }) {
   const me = useMe();
   const { logout } = useSession();
   return (
@@ -59,6 +61,7 @@ function TopBar() {
         {me.tenant ? me.tenant.name : 'Platform operations'}
       </div>
       <div className="topbar-spacer" />
+      {alarms?.enabled ? <AlarmIndicator watch={alarms} /> : null}
       <SessionClock />
       <ConnectionIndicator />
       <div className="who" data-testid="who">
@@ -96,10 +99,10 @@ function SideNav({ groups, current }: { groups: NavGroup[]; current: string }) {
   );
 }
 
-export function Shell({ nav, path, children }: { nav: NavGroup[]; path: string; children: ReactNode }) {
+export function Shell({ nav, path, children, alarms }: { nav: NavGroup[]; path: string; children: ReactNode; alarms?: AlarmWatch }) {
   return (
     <div className="app">
-      <TopBar />
+      <TopBar alarms={alarms} />
       <SideNav groups={nav} current={path} />
       <main id="main" className="content" tabIndex={-1}>
         {children}

@@ -1,5 +1,6 @@
 // The tenant's alarms, loaded once and kept current by the realtime link: every change of an
 // alarm (raised, escalated, acknowledged, cleared) arrives as an `alarm` event at once.
+// Acknowledging and resolving (both with a note) answer with the alarm as it now is.
 import { useCallback } from 'react';
 import { queryString } from '../lib/api.ts';
 import { mergeAlarm } from '../lib/alarms.ts';
@@ -29,5 +30,14 @@ export function useAlarms(opts: { path?: string; subject?: string; enabled?: boo
     [api, mutate],
   );
 
-  return { alarms: res.data?.items, error: res.error, loading: res.loading, reload, acknowledge };
+  const resolve = useCallback(
+    async (id: string, note: string) => {
+      const next = await api.post<Alarm>(`/alarms/${encodeURIComponent(id)}/resolve`, { note });
+      mutate((prev) => (prev ? { items: mergeAlarm(prev.items, next) } : prev));
+      return next;
+    },
+    [api, mutate],
+  );
+
+  return { alarms: res.data?.items, error: res.error, loading: res.loading, reload, acknowledge, resolve };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOpen, escalationOf, filterAlarms, mergeAlarm } from './alarms.ts';
+import { alarmHref, callsForAlert, countOpen, escalationOf, filterAlarms, lampOf, mergeAlarm, summarizeOpen, titleWithCount } from './alarms.ts';
 import type { Alarm } from './types.ts';
 
 const alarm = (over: Partial<Alarm>): Alarm => ({
@@ -50,7 +50,8 @@ describe('inbox filters and order', () => {
 
   it.each([
     { f: 'unacknowledged', ids: ['escalated', 'critical', 'minor'] },
-    { f: 'cleared', ids: ['cleared'] },
+    { f: 'resolved', ids: ['cleared'] },
+    { f: 'acknowledged', ids: ['acked'] },
   ] as const)('filter $f keeps $ids', ({ f, ids }) => {
     expect(filterAlarms(list, f).map((a) => a.id)).toEqual(ids);
   });
@@ -68,5 +69,54 @@ describe('escalation state', () => {
     { over: {}, kind: 'none' },
   ])('$over is $kind', ({ over, kind }) => {
     expect(escalationOf(alarm(over)).kind).toBe(kind);
+  });
+});
+
+describe('the top-bar summary', () => {
+  it('counts open alarms by severity and names the newest unacknowledged critical one', () => {
+    const list = [
+      alarm({ id: 'c-old', severity: 'critical', raisedAt: 1 }),
+      alarm({ id: 'c-acked', severity: 'critical', state: 'active-acknowledged', raisedAt: 9 }),
+      alarm({ id: 'c-new', severity: 'critical', raisedAt: 5 }),
+      alarm({ id: 'maj', severity: 'major' }),
+      alarm({ id: 'gone', severity: 'critical', state: 'cleared', raisedAt: 99 }),
+    ];
+    const s = summarizeOpen(list);
+    expect(s.open).toBe(4);
+    expect(s.bySeverity).toEqual({ critical: 3, major: 1, minor: 0, info: 0 });
+    expect(s.newestCritical?.id).toBe('c-new');
+    expect(summarizeOpen([alarm({ severity: 'critical', state: 'active-acknowledged' })]).newestCritical?.state).toBe('active-acknowledged');
+    expect(summarizeOpen([]).newestCritical).toBeNull();
+  });
+
+  it('puts the count in front of the tab title only when something is open', () => {
+    expect(titleWithCount('Alarm inbox · Custodia', 3)).toBe('(3) Alarm inbox · Custodia');
+    expect(titleWithCount('Alarm inbox · Custodia', 0)).toBe('Alarm inbox · Custodia');
+  });
+});
+
+describe('alerts', () => {
+  it.each([
+    { prev: undefined, next: alarm({ severity: 'critical' }), alert: true },
+    { prev: alarm({ severity: 'major' }), next: alarm({ severity: 'critical' }), alert: true },
+    { prev: alarm({ severity: 'critical' }), next: alarm({ severity: 'critical', updatedAt: 2 }), alert: false },
+    { prev: alarm({ severity: 'critical', state: 'active-acknowledged' }), next: alarm({ severity: 'critical' }), alert: true },
+    { prev: undefined, next: alarm({ severity: 'major' }), alert: false },
+    { prev: alarm({ severity: 'critical' }), next: alarm({ severity: 'critical', state: 'active-acknowledged' }), alert: false },
+    { prev: undefined, next: alarm({ severity: 'critical', state: 'cleared' }), alert: false },
+  ])('$prev.severity/$prev.state → $next.severity/$next.state alerts: $alert', ({ prev, next, alert }) => {
+    expect(callsForAlert(prev, next)).toBe(alert);
+  });
+});
+
+describe('where an alarm leads', () => {
+  const runs = { care: true, lighting: true };
+  it('to its patient, its lamp, or the inbox', () => {
+    expect(alarmHref(alarm({ subject: 'p 1' }), runs)).toBe('/care/patients/p%201');
+    expect(alarmHref(alarm({ subject: null, source: 'lamp:L-7', pilot: 'lighting' }), runs)).toBe('/lighting/lamps/L-7');
+    expect(alarmHref(alarm({ subject: null, source: 'cabinet:c1', detail: { lampId: 'L-2' } }), runs)).toBe('/lighting/lamps/L-2');
+    expect(alarmHref(alarm({ subject: 'p1' }), { care: false, lighting: true })).toBe('/alarms');
+    expect(alarmHref(alarm({ subject: null, source: 'device:d1' }), runs)).toBe('/alarms');
+    expect(lampOf(alarm({ source: 'device:d1' }))).toBeNull();
   });
 });

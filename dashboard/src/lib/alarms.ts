@@ -40,14 +40,16 @@ export function inboxOrder(a: Alarm, b: Alarm): number {
   );
 }
 
-export type InboxFilter = 'open' | 'unacknowledged' | 'cleared' | 'all';
+/** Inbox filters by state; `resolved` holds every cleared alarm, by hand or by the condition. */
+export type InboxFilter = 'open' | 'unacknowledged' | 'acknowledged' | 'resolved' | 'all';
 
 export function filterAlarms(list: readonly Alarm[], f: InboxFilter): Alarm[] {
   const keep = (a: Alarm) =>
     f === 'all' ||
     (f === 'open' && a.state !== 'cleared') ||
     (f === 'unacknowledged' && a.state === 'active-unacknowledged') ||
-    (f === 'cleared' && a.state === 'cleared');
+    (f === 'acknowledged' && a.state === 'active-acknowledged') ||
+    (f === 'resolved' && a.state === 'cleared');
   return list.filter(keep).sort(inboxOrder);
 }
 
@@ -73,4 +75,56 @@ export function countOpen(list: readonly Alarm[]): { unacknowledged: number; cri
     }
   }
   return { unacknowledged, critical };
+}
+
+export interface OpenSummary {
+  /** Every alarm not cleared, acknowledged or not. */
+  open: number;
+  bySeverity: Record<Severity, number>;
+  /** The most recently raised critical alarm still unacknowledged, else still open. */
+  newestCritical: Alarm | null;
+}
+
+/** What the top bar shows on every page: open alarms by severity and the newest critical one. */
+export function summarizeOpen(list: readonly Alarm[]): OpenSummary {
+  const bySeverity: Record<Severity, number> = { critical: 0, major: 0, minor: 0, info: 0 };
+  let open = 0;
+  let newest: Alarm | null = null;
+  const better = (a: Alarm, b: Alarm | null) =>
+    !b || stateRank(a.state) > stateRank(b.state) || (stateRank(a.state) === stateRank(b.state) && a.raisedAt > b.raisedAt);
+  for (const a of list) {
+    if (a.state === 'cleared') continue;
+    open++;
+    bySeverity[a.severity]++;
+    if (a.severity === 'critical' && better(a, newest)) newest = a;
+  }
+  return { open, bySeverity, newestCritical: newest };
+}
+
+/** The tab title with the open count in front, so a background tab shows it. */
+export function titleWithCount(title: string, open: number): string {
+  return open > 0 ? `(${open}) ${title}` : title;
+}
+
+/** Does a live alarm event call for an alert (sound, desktop notification)? Only a critical
+ *  alarm that is new, newly critical, or raised again after it was cleared or acknowledged. */
+export function callsForAlert(previous: Alarm | undefined, next: Alarm): boolean {
+  if (next.severity !== 'critical' || next.state !== 'active-unacknowledged') return false;
+  if (!previous) return true;
+  return previous.severity !== 'critical' || previous.state !== 'active-unacknowledged';
+}
+
+/** The lamp an alarm concerns, if any (its source `lamp:<id>` or the lamp named in its detail). */
+export function lampOf(a: Alarm): string | null {
+  if (typeof a.detail.lampId === 'string') return a.detail.lampId;
+  return a.source.startsWith('lamp:') ? a.source.slice('lamp:'.length) : null;
+}
+
+/** Where one click on an alarm leads: its patient's or lamp's page (open alarms sit at the top
+ *  there), else the inbox. */
+export function alarmHref(a: Alarm, runs: { care: boolean; lighting: boolean }): string {
+  if (runs.care && a.subject && a.pilot !== 'lighting') return `/care/patients/${encodeURIComponent(a.subject)}`;
+  const lamp = lampOf(a);
+  if (runs.lighting && lamp) return `/lighting/lamps/${encodeURIComponent(lamp)}`;
+  return '/alarms';
 }

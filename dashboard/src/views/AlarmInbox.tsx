@@ -14,7 +14,8 @@ import { useMe, useSession } from '../hooks/session.tsx';
 const FILTERS: { value: InboxFilter; label: string }[] = [
   { value: 'open', label: 'Open' },
   { value: 'unacknowledged', label: 'Unacknowledged' },
-  { value: 'cleared', label: 'Cleared' },
+  { value: 'acknowledged', label: 'Acknowledged' },
+  { value: 'resolved', label: 'Resolved' },
   { value: 'all', label: 'All' },
 ];
 
@@ -23,7 +24,7 @@ export function AlarmInbox() {
   const { can } = useSession();
   const { search } = useLocation();
   const filter = (FILTERS.find((f) => f.value === search.get('show'))?.value ?? 'open') as InboxFilter;
-  const { alarms, error, loading, reload, acknowledge } = useAlarms();
+  const { alarms, error, loading, reload, acknowledge, resolve } = useAlarms();
   const runsCare = can('data:read') && (me.tenant?.pilots?.includes('healthcare') ?? true);
   const runsLighting = can('data:read') && (me.tenant?.pilots?.includes('lighting') ?? true);
   const patients = useResource<{ items: { id: string; displayName: string }[] }>(runsCare ? '/pilots/healthcare/patients' : null);
@@ -61,7 +62,7 @@ export function AlarmInbox() {
         {loading && !alarms ? (
           <Loading />
         ) : (
-          <AlarmList alarms={shown} canAck={can('alarms:ack')} onAck={acknowledge} describeSource={describe} empty={filter === 'open' ? 'No open alarms' : 'No alarms here'} />
+          <AlarmList alarms={shown} canAck={can('alarms:ack')} onAck={acknowledge} onResolve={resolve} describeSource={describe} empty={filter === 'open' ? 'No open alarms' : 'No alarms here'} />
         )}
       </Card>
     </div>

@@ -1,7 +1,7 @@
-// Alarms of the caller's tenant: list, read, acknowledge with a note.
+// Alarms of the caller's tenant: list, read, acknowledge with a note, resolve with a note.
 import { Router } from 'express';
 import { z } from 'zod';
-import { ackSchema } from '../../services/alarms.ts';
+import { ackSchema, resolveSchema } from '../../services/alarms.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
@@ -30,6 +30,11 @@ export function alarmRoutes(s: PlatformServices): Router {
     const { id } = params(req, idParam);
     const { note } = body(req, ackSchema);
     res.json(await s.alarms.acknowledge(id, note));
+  });
+  r.post('/alarms/:id/resolve', allow('alarms:ack'), doc({ summary: 'resolves (clears) an active alarm with a note saying why', params: idParam, body: resolveSchema, responses: { 200: alarmResponse } }), async (req, res) => {
+    const { id } = params(req, idParam);
+    const { note } = body(req, resolveSchema);
+    res.json(await s.alarms.resolve(id, note));
   });
   return r;
 }

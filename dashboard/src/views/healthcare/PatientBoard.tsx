@@ -1,6 +1,8 @@
 // The ward board: every monitored patient with the live NEWS2 score and band, last vitals with
 // trend sparklines, alarms, consent and device state; the most urgent first. Loads the summaries
-// and the last hours of vitals once, then follows the realtime link.
+// and the last hours of vitals once, then follows the realtime link. Searchable by name or by
+// identifier (looked up on the FHIR API, which audits it: the summaries carry no identifier), and
+// the cards hold still while the pointer or focus is on them.
 import { useEffect, useMemo, useState } from 'react';
 import { BatteryBadge, News2Badge } from '../../components/badges.tsx';
 import { Sparkline } from '../../components/Sparkline.tsx';
@@ -16,7 +18,8 @@ import { useNow } from '../../hooks/now.ts';
 import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useResource } from '../../hooks/resource.ts';
 import { Link, setSearch, useLocation } from '../../hooks/router.tsx';
-import { useApi } from '../../hooks/session.tsx';
+import { useApi, useSession } from '../../hooks/session.tsx';
+import { heldOrder, looksLikeIdentifier } from '../../lib/stable-order.ts';
 
 const TREND_WINDOW = 6 * 60 * 60_000;
 const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
@@ -58,6 +61,27 @@ function mergeLive(live: Trends | undefined, loaded: Trends): Trends {
     out[k] = [...(loaded[k] ?? []), ...extra];
   }
   return out;
+}
+
+/** The patient id an identifier names, via the FHIR Patient search; undefined while not asked. */
+function useIdentifierMatch(q: string, allowed: boolean): string | null | undefined {
+  const [found, setFound] = useState<{ q: string; id: string | null } | undefined>();
+  const ask = allowed && looksLikeIdentifier(q) ? q.trim() : null;
+  useEffect(() => {
+    if (!ask) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`/fhir/R4/Patient${queryString({ identifier: ask })}`, { credentials: 'same-origin', headers: { accept: 'application/fhir+json' }, signal: ctrl.signal })
+        .then((r) => (r.ok ? (r.json() as Promise<{ entry?: { resource: { id: string } }[] }>) : { entry: [] }))
+        .then((b) => setFound({ q: ask, id: b.entry?.[0]?.resource.id ?? null }))
+        .catch(() => undefined);
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [ask]);
+  return ask && found?.q === ask ? found.id : undefined;
 }
 
 function VitalCell({ k, value, points, now, scale }: { k: (typeof TREND_KEYS)[number]; value: number | undefined; points: readonly (readonly [number, number])[]; now: number; scale: 1 | 2 }) {
@@ -154,6 +178,9 @@ export function PatientBoard() {
   const { alarms } = useAlarms();
   const ids = useMemo(() => (board.data?.items ?? []).map((p) => p.id).sort(), [board.data?.items]);
   const [trends, setTrends] = useTrends(ids);
+  const { can } = useSession();
+  const byIdentifier = useIdentifierMatch(q, can('export:fhir'));
+  const [held, setHeld] = useState<string[] | null>(null);
 
   useRealtimeEvent('hc.vitals', (events) => {
     mutate((prev) => (prev ? { items: applyVitals(prev.items, events) } : prev));
@@ -178,10 +205,14 @@ export function PatientBoard() {
 
   const items = useMemo(() => {
     const withAlarms = (board.data?.items ?? []).map((p) => (alarms ? { ...p, activeAlarms: openBy.get(p.id)?.open ?? 0 } : p));
-    return boardFilter(withAlarms, q, attention).sort((a, b) =>
+    const matching = byIdentifier !== undefined ? boardFilter(withAlarms, '', attention).filter((p) => p.id === byIdentifier) : boardFilter(withAlarms, q, attention);
+    const sorted = matching.sort((a, b) =>
       byUrgency({ news2: a.latestNews2, activeAlarms: a.activeAlarms, name: a.displayName }, { news2: b.latestNews2, activeAlarms: b.activeAlarms, name: b.displayName }),
     );
-  }, [board.data?.items, alarms, openBy, q, attention]);
+    return heldOrder(sorted, (p) => p.id, held);
+  }, [board.data?.items, alarms, openBy, q, attention, byIdentifier, held]);
+  const hold = () => setHeld((h) => h ?? items.map((p) => p.id));
+  const release = () => setHeld(null);
 
   const all = board.data?.items ?? [];
   const high = all.filter((p) => p.latestNews2?.band === 'high').length;
@@ -199,7 +230,7 @@ export function PatientBoard() {
       </div>
       <div className="toolbar">
         <Field id="board-search" label="Find patient" inline>
-          <input id="board-search" type="search" value={q} placeholder="Name" onChange={(e) => setSearch({ q: e.target.value })} />
+          <input id="board-search" type="search" value={q} placeholder="Name or identifier (SYN-…)" onChange={(e) => setSearch({ q: e.target.value })} />
         </Field>
         <label className="check">
           <input type="checkbox" checked={attention} onChange={(e) => setSearch({ show: e.target.checked ? 'attention' : undefined })} />
@@ -216,7 +247,7 @@ export function PatientBoard() {
       {board.loading && !board.data ? (
         <Loading label="Loading patients…" />
       ) : items.length ? (
-        <ul className="board" aria-label="Patients">
+        <ul className="board" aria-label="Patients" onPointerEnter={hold} onPointerLeave={release} onFocus={hold} onBlur={(e) => (e.currentTarget.contains(e.relatedTarget as Node | null) ? undefined : release())}>
           {items.map((p) => (
             <PatientCard key={p.id} p={p} trends={trends[p.id]} unacked={openBy.get(p.id)?.unacked ?? 0} now={now} />
           ))}

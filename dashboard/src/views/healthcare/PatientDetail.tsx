@@ -4,9 +4,11 @@
 // ./patient/; this page holds the live state they share.
 import { useState } from 'react';
 import { AlarmList } from '../../components/AlarmList.tsx';
+import { OpenAlarms } from '../../components/OpenAlarms.tsx';
 import { News2Badge } from '../../components/badges.tsx';
 import { Card, EmptyState, ErrorNote, KeyValues, Loading, PageHeader, Segmented } from '../../components/ui.tsx';
 import { ApiError } from '../../lib/api.ts';
+import type { Alarm } from '../../lib/types.ts';
 import { filterAlarms } from '../../lib/alarms.ts';
 import { formatDate, formatTime, handleName } from '../../lib/format.ts';
 import { applyPresence, CONDITION_LABEL, DEVICE_LABEL, HC, type News2Item, type PatientRecord } from '../../lib/healthcare.ts';
@@ -26,6 +28,8 @@ import { Scenario } from './patient/Scenario.tsx';
 import { TrendCharts } from './patient/TrendCharts.tsx';
 import { VitalTiles } from './patient/VitalTiles.tsx';
 import { RANGE_MS, useVitals, type Range, type VitalSeries } from './patient/vitals.ts';
+
+const deviceSource = (a: Alarm) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[String(a.detail.kind)] ?? 'Device'} ${handleName(a.source)}` : null);
 
 export function PatientDetail({ id }: { id: string }) {
   const me = useMe();
@@ -93,7 +97,8 @@ export function PatientDetail({ id }: { id: string }) {
 
   const { patient: p, summary } = rec.data;
   const info = bandInfo(summary.latestNews2?.band);
-  const open = filterAlarms(alarms.alarms ?? [], 'all').slice(0, 12);
+  // Open alarms sit at the top of the page (OpenAlarms); this card keeps the resolved ones.
+  const past = filterAlarms(alarms.alarms ?? [], 'resolved').slice(0, 12);
 
   return (
     <div className="page">
@@ -114,6 +119,7 @@ export function PatientDetail({ id }: { id: string }) {
           </>
         }
       />
+      <OpenAlarms alarms={alarms.alarms} onAck={alarms.acknowledge} onResolve={alarms.resolve} describeSource={deviceSource} />
       <section className={`news2-panel band-${summary.latestNews2?.band ?? 'none'}`} aria-label="Current NEWS2" data-testid="news2-panel">
         <News2Badge news2={summary.latestNews2} size="lg" />
         <div className="news2-panel-text">
@@ -131,15 +137,15 @@ export function PatientDetail({ id }: { id: string }) {
       </Card>
       <div className="grid-2">
         <div className="stack">
-          <Card title="Alarms">
+          <Card title="Past alarms">
             <ErrorNote error={alarms.error} onRetry={alarms.reload} />
             {alarms.alarms ? (
               <AlarmList
-                alarms={open}
+                alarms={past}
                 canAck={can('alarms:ack')}
                 onAck={alarms.acknowledge}
-                describeSource={(a) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[String(a.detail.kind)] ?? 'Device'} ${handleName(a.source)}` : null)}
-                empty="No alarms for this patient"
+                describeSource={deviceSource}
+                empty="No resolved alarms for this patient"
               />
             ) : (
               <Loading />

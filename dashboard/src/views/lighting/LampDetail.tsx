@@ -6,6 +6,9 @@ import { Chart } from '../../components/Chart.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { SeverityBadge } from '../../components/badges.tsx';
+import { OpenAlarms } from '../../components/OpenAlarms.tsx';
+import { lampOf } from '../../lib/alarms.ts';
+import { useAlarms } from '../../hooks/alarms.ts';
 import { ApiError, queryString } from '../../lib/api.ts';
 import { formatAgo, formatDayTime, formatNumber, titleCase } from '../../lib/format.ts';
 import { applyLampEvents, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail } from '../../lib/lighting.ts';
@@ -101,6 +104,8 @@ export function LampDetail({ id }: { id: string }) {
   const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
   const { tracked, errors, send } = useSwitching();
   const [live, setLive] = useState<Reading[]>([]);
+  const active = useAlarms({ path: `/alarms${queryString({ state: 'active', limit: 500 })}`, enabled: can('alarms:read') });
+  const mine = useMemo(() => active.alarms?.filter((a) => lampOf(a) === id), [active.alarms, id]);
   const { mutate } = res;
   useRealtimeEvent('lt.lamp', (events) => {
     const mine = events.filter((e) => e.id === id);
@@ -138,6 +143,7 @@ export function LampDetail({ id }: { id: string }) {
         <Link to="/lighting/map">Installation map</Link> <span aria-hidden="true">›</span> <span aria-current="page">{l.name ?? l.id}</span>
       </nav>
       <PageHeader title={l.name ?? l.id} subtitle={<span className="mono">{l.id}</span>} />
+      <OpenAlarms alarms={mine} onAck={active.acknowledge} onResolve={active.resolve} describeSource={() => null} />
       <section className={`lamp-panel lamp-panel-${s}`} aria-label="Current state" data-testid="lamp-state">
         <LampSwatch state={s} level={l.dimLevel ?? 100} />
         <div>

@@ -1,16 +1,21 @@
 // The audit log of the caller's chain (the tenant's for an auditor, the platform's own for the
 // platform operator): filters, newest first, the details of each entry, and 'Verify chain',
 // which re-checks every hash link and signed checkpoint on the server and shows the verdict.
+// Actions filter by readable group (or one action), the actor filter matches a name without its
+// "user:" prefix, targets are named where the viewer may see names, and what the filters show
+// exports as CSV or JSON (lib/audit.ts).
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
+import { ACTION_GROUPS, auditCsv, auditJson, filterEntries, groupOf, OTHER_GROUP, targetName } from '../../lib/audit.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { AuditEntry, VerifyResult } from '../../lib/types.ts';
 import { useAction } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useMe } from '../../hooks/session.tsx';
+import { useTargetNames } from '../../hooks/target-names.ts';
 
 const PERIODS = [
   { value: '1h', label: 'Last hour', ms: 3_600_000 },
@@ -56,6 +61,17 @@ function Verdict({ result }: { result: VerifyResult }) {
   );
 }
 
+function download(text: string, type: string, filename: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 function outcomeTone(o: AuditEntry['outcome']) {
   return o === 'success' ? 'ok' : o === 'denied' ? 'bad' : 'warn';
 }
@@ -66,7 +82,10 @@ export function AuditLog() {
   const me = useMe();
   const { search } = useLocation();
   const period = PERIODS.find((p) => p.value === search.get('period')) ?? PERIODS[1];
-  const action = search.get('action') ?? '';
+  // `group:<id>` filters by readable group here; a single action is filtered by the server.
+  const actionChoice = search.get('action') ?? '';
+  const group = actionChoice.startsWith('group:') ? actionChoice.slice('group:'.length) : '';
+  const action = group ? '' : actionChoice;
   const actor = search.get('actor') ?? '';
   const outcome = search.get('outcome') ?? '';
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
@@ -89,7 +108,7 @@ export function AuditLog() {
       try {
         while (from !== null && out.length < MAX_ENTRIES) {
           const page: { items: AuditEntry[]; nextFromSeq: number | null } = await api.get(
-            `/audit${queryString({ fromSeq: from, limit: 1000, since, action, actor, outcome })}`,
+            `/audit${queryString({ fromSeq: from, limit: 1000, since, action, outcome })}`,
             { signal: ctrl.signal },
           );
           out.push(...page.items);
@@ -102,7 +121,16 @@ export function AuditLog() {
       }
     })();
     return () => ctrl.abort();
-  }, [api, period.ms, action, actor, outcome, version]);
+  }, [api, period.ms, action, outcome, version]);
+  const names = useTargetNames();
+  const filtered = useMemo(() => (entries ? filterEntries(entries, { group, actor }) : undefined), [entries, group, actor]);
+  const exportAs = (kind: 'csv' | 'json') => {
+    if (!filtered) return;
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    const base = `audit-${me.tenant?.id ?? 'platform'}-${stamp}`;
+    if (kind === 'csv') download(auditCsv(filtered, names), 'text/csv;charset=utf-8', `${base}.csv`);
+    else download(auditJson(filtered, names, { chain: me.tenant?.id ?? '_platform', filters: { period: period.value, action: actionChoice, actor, outcome }, exportedAt: Date.now() }), 'application/json', `${base}.json`);
+  };
 
   const verify = useAction(async () => {
     setResult(await api.post<VerifyResult>('/audit/verify'));
@@ -141,11 +169,21 @@ export function AuditLog() {
             </select>
           </Field>
           <Field id="f-action" label="Action">
-            <select id="f-action" value={action} onChange={(e) => setSearch({ action: e.target.value })}>
+            <select id="f-action" value={actionChoice} onChange={(e) => setSearch({ action: e.target.value })}>
               <option value="">Any action</option>
-              {[...new Set([...actions, ...(action ? [action] : [])])].map((a) => (
-                <option key={a}>{a}</option>
-              ))}
+              {[...ACTION_GROUPS, OTHER_GROUP].map((g) => {
+                const mine = [...new Set([...actions, ...(action ? [action] : [])])].filter((a) => groupOf(a).id === g.id);
+                return (
+                  <optgroup key={g.id} label={g.label}>
+                    <option value={`group:${g.id}`}>All: {g.label.toLowerCase()}</option>
+                    {mine.map((a) => (
+                      <option key={a} value={a}>
+                        {a}
+                      </option>
+                    ))}
+                  </optgroup>
+                );
+              })}
             </select>
           </Field>
           <Field id="f-outcome" label="Outcome">
@@ -157,22 +195,28 @@ export function AuditLog() {
             </select>
           </Field>
           <Field id="f-actor" label="Actor">
-            <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder="e.g. user:… or device:…" onBlur={() => setSearch({ actor: draftActor.trim() })} />
+            <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder="a name, e.g. alice or lamp-0001" onBlur={() => setSearch({ actor: draftActor.trim() })} />
           </Field>
           <div className="filters-end">
             <Button type="submit">Apply</Button>
             <Button variant="ghost" onClick={() => setVersion((v) => v + 1)}>
               Refresh
             </Button>
+            <Button disabled={!filtered?.length} onClick={() => exportAs('csv')}>
+              Export CSV
+            </Button>
+            <Button disabled={!filtered?.length} onClick={() => exportAs('json')}>
+              Export JSON
+            </Button>
           </div>
         </form>
         <ErrorNote error={error} onRetry={() => setVersion((v) => v + 1)} />
         {!entries && !error ? (
           <Loading label="Reading the chain…" />
-        ) : entries ? (
+        ) : filtered ? (
           <>
             <p className="muted small" role="status">
-              {entries.length} entr{entries.length === 1 ? 'y' : 'ies'}
+              {filtered.length} entr{filtered.length === 1 ? 'y' : 'ies'}
               {truncated ? ` (the newest ${MAX_ENTRIES} are shown; narrow the filters to see older ones)` : ''}, newest first.
             </p>
             <DataTable
@@ -180,14 +224,16 @@ export function AuditLog() {
               className="table-audit"
               testId="audit-table"
             >
-              {entries.slice(0, shown).map((e) => (
+              {filtered.slice(0, shown).map((e) => (
                 <Fragment key={e.seq}>
                   <tr>
                     <td className="num mono">{e.seq}</td>
                     <td className="nowrap">{formatDateTime(e.ts)}</td>
                     <td className="mono small">{e.actor}</td>
                     <td className="mono small">{e.action}</td>
-                    <td className="mono small break">{e.target}</td>
+                    <td className="small break">
+                      <Target target={e.target} name={targetName(e.target, names)} />
+                    </td>
                     <td>
                       <Pill tone={outcomeTone(e.outcome)}>{e.outcome}</Pill>
                     </td>
@@ -210,15 +256,28 @@ export function AuditLog() {
                 </Fragment>
               ))}
             </DataTable>
-            {entries.length > shown ? (
+            {filtered.length > shown ? (
               <div className="more">
-                <Button onClick={() => setShown((s) => s + PAGE * 2)}>Show more ({entries.length - shown} older)</Button>
+                <Button onClick={() => setShown((s) => s + PAGE * 2)}>Show more ({filtered.length - shown} older)</Button>
               </div>
             ) : null}
           </>
         ) : null}
       </Card>
     </div>
+  );
+}
+
+function Target({ target, name }: { target: string; name: string | null }) {
+  if (!name) return <span className="mono break">{target}</span>;
+  return (
+    <>
+      <span className="strong" data-testid="audit-target-name">
+        {name}
+      </span>
+      <br />
+      <span className="mono muted break">{target}</span>
+    </>
   );
 }
 
