@@ -3,6 +3,7 @@
 // rotating a secret or revoking a device.
 import { useMemo, useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
+import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { ActionDialog, Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, CopyButton, Dialog, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
@@ -102,11 +103,15 @@ export function Devices() {
   const present = useMemo(() => [...new Set((all.data?.items ?? []).map((d) => d.kind))].sort(), [all.data]);
 
   const update = (d: Device) => res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === d.id ? d : x)) } : prev));
-  const rotate = useAction(async (d: Device) => {
+  const [confirmRotate, setConfirmRotate] = useState<Device | null>(null);
+  // The new secret is the result: the confirmation closes and the secret opens, shown once.
+  const rotate = async (d: Device) => {
     const r = await api.post<DeviceWithSecret>(`/devices/${encodeURIComponent(d.id)}/rotate`);
     update(r.device);
+    setConfirmRotate(null);
     setIssued(r);
-  });
+    return r;
+  };
   const revoke = useAction(async (d: Device) => {
     update(await api.post<Device>(`/devices/${encodeURIComponent(d.id)}/revoke`));
     setConfirmRevoke(null);
@@ -127,7 +132,7 @@ export function Devices() {
           </>
         }
       />
-      <ErrorNote error={res.error ?? rotate.error ?? revoke.error} onRetry={res.reload} />
+      <ErrorNote error={res.error ?? revoke.error} onRetry={res.reload} />
       <Card
         title={`${items.length} device${items.length === 1 ? '' : 's'}`}
         actions={
@@ -159,7 +164,7 @@ export function Devices() {
                   <td className="actions">
                     {d.status === 'active' ? (
                       <>
-                        <Button variant="ghost" onClick={() => void rotate.run(d)} aria-label={`Rotate secret of ${d.id}`}>
+                        <Button variant="ghost" onClick={() => setConfirmRotate(d)} aria-label={`Rotate secret of ${d.id}`}>
                           Rotate secret
                         </Button>
                         <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
@@ -194,6 +199,20 @@ export function Devices() {
           res.reload();
           all.reload();
         }}
+      />
+      <ConfirmAction
+        open={confirmRotate !== null}
+        title="Rotate this device's secret?"
+        consequences={
+          <p>
+            A new secret is issued and shown once. The current secret of <span className="mono">{confirmRotate?.id}</span> stops working at once: the device is
+            disconnected and cannot connect again until it is given the new one.
+          </p>
+        }
+        typed={confirmRotate?.id}
+        actionLabel="Rotate secret"
+        onConfirm={() => rotate(confirmRotate!)}
+        onClose={() => setConfirmRotate(null)}
       />
       <SecretOnce issued={issued} onClose={() => setIssued(null)} />
       <ActionDialog
