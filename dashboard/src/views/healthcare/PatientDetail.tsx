@@ -20,6 +20,8 @@ import { Link } from '../../hooks/router.tsx';
 import { useMe, useSession } from '../../hooks/session.tsx';
 import { Consent } from './patient/Consent.tsx';
 import { Devices } from './patient/Devices.tsx';
+import { ErasePatient } from './patient/Erase.tsx';
+import { PatientSettings } from './patient/Settings.tsx';
 import { FhirDownload } from './patient/FhirDownload.tsx';
 import { Messages } from './patient/Messages.tsx';
 import { Scenario } from './patient/Scenario.tsx';
@@ -111,6 +113,7 @@ export function PatientDetail({ id }: { id: string }) {
         actions={
           <>
             {can('export:fhir') ? <FhirDownload id={id} identifier={p.identifier} /> : null}
+            {can('consent:manage') ? <ErasePatient id={id} identifier={p.identifier} name={summary.displayName} /> : null}
           </>
         }
       />
@@ -150,6 +153,7 @@ export function PatientDetail({ id }: { id: string }) {
         <div className="stack">
           <Devices summary={summary} now={now} />
           <Consent id={id} />
+          <PatientSettings id={id} settings={p.settings} onSaved={(settings) => mutate((prev) => (prev ? { ...prev, patient: { ...prev.patient, settings } } : prev))} />
           <Card title="Care team">
             <KeyValues
               items={[
