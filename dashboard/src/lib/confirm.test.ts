@@ -11,7 +11,7 @@ describe('typed confirmation', () => {
     ['north-care', '', false, 'empty'],
     ['', '', false, 'an empty expectation never confirms'],
     ['SYN-000123', 'SYN-000123', true, 'patient identifier'],
-  ])('expected %j typed %j → %s (%s)', (expected, typed, ok) => {
+  ] as [string | undefined, string, boolean, string][])('expected %j typed %j → %s (%s)', (expected, typed, ok) => {
     expect(typedConfirms(expected, typed)).toBe(ok);
   });
   it('settles to done or failed', () => {
