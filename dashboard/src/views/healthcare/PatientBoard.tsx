@@ -16,7 +16,8 @@ import { useNow } from '../../hooks/now.ts';
 import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useResource } from '../../hooks/resource.ts';
 import { Link, setSearch, useLocation } from '../../hooks/router.tsx';
-import { useApi } from '../../hooks/session.tsx';
+import { useApi, useSession } from '../../hooks/session.tsx';
+import { EnrolPatient } from './Enrol.tsx';
 
 const TREND_WINDOW = 6 * 60 * 60_000;
 const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
@@ -146,6 +147,7 @@ function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: T
 
 export function PatientBoard() {
   const now = useNow();
+  const { can } = useSession();
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const attention = search.get('show') === 'attention';
@@ -190,7 +192,11 @@ export function PatientBoard() {
 
   return (
     <div className="page">
-      <PageHeader title="Patient board" subtitle="Home-monitored patients, most urgent first. Scores and vitals update live." />
+      <PageHeader
+        title="Patient board"
+        subtitle="Home-monitored patients, most urgent first. Scores and vitals update live."
+        actions={can('consent:manage') ? <EnrolPatient onEnrolled={board.reload} /> : null}
+      />
       <div className="stats">
         <Stat label="Patients" value={all.length} />
         <Stat label="High NEWS2" value={high} tone={high ? 'bad' : 'ok'} hint="Emergency response" />

@@ -151,7 +151,7 @@ export function PatientDetail({ id }: { id: string }) {
           <Messages id={id} hubDeviceId={p.hubDeviceId} />
         </div>
         <div className="stack">
-          <Devices summary={summary} now={now} />
+          <Devices id={id} hubDeviceId={p.hubDeviceId} summary={summary} now={now} onChanged={rec.reload} />
           <Consent id={id} />
           <PatientSettings id={id} settings={p.settings} onSaved={(settings) => mutate((prev) => (prev ? { ...prev, patient: { ...prev.patient, settings } } : prev))} />
           <Card title="Care team">
