@@ -21,6 +21,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { nodeRoutes, type NodeView } from './routes/nodes.ts';
+import { healthRoutes } from './routes/health.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { AgreementService } from '../policy/agreement-service.ts';
@@ -119,6 +120,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   };
   api.use(tenantRoutes(s));
   api.use(backupRoutes(s));
+  api.use(healthRoutes(s));
   if (opts.nodes) api.use(nodeRoutes(opts.nodes));
   api.use(userRoutes(s));
   api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
