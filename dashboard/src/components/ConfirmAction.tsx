@@ -76,9 +76,7 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
       }
     >
       {done ? (
-        <div data-testid="confirm-result">
-          <Note tone="success">{outcome}</Note>
-        </div>
+        <div data-testid="confirm-result">{typeof outcome === 'string' ? <Note tone="success">{outcome}</Note> : outcome}</div>
       ) : (
         <>
           <div className="confirm-consequences">{consequences}</div>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
-import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { Button, Card, CopyButton, ErrorNote, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
@@ -77,6 +77,7 @@ export function Users() {
   const [creating, setCreating] = useState(false);
   // Roles chosen but not yet confirmed, by user id.
   const [chosen, setChosen] = useState<Record<string, Role>>({});
+  const [resetting, setResetting] = useState<PublicUser | null>(null);
   const [pending, setPending] = useState<{ user: PublicUser; change: { role: Role } | { disabled: boolean } } | null>(null);
   const patch = async (u: PublicUser, change: Partial<Pick<PublicUser, 'role' | 'disabled'>>) => {
     const next = await api.patch<PublicUser>(`/users/${encodeURIComponent(u.id)}`, change);
@@ -133,9 +134,14 @@ export function Users() {
                     {self ? (
                       <span className="muted small">You</span>
                     ) : (
+                      <>
+                      <Button variant="ghost" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.username}`}>
+                        Reset password
+                      </Button>
                       <Button variant="ghost" onClick={() => setPending({ user: u, change: { disabled: !u.disabled } })} aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`}>
                         {u.disabled ? 'Enable' : 'Disable'}
                       </Button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -155,6 +161,26 @@ export function Users() {
         onConfirm={() => patch(pending!.user, pending!.change)}
         result={(u) => `${u.username} is now ${ROLE_LABEL[u.role]}${u.disabled ? ', disabled' : ', active'}.`}
         onClose={() => setPending(null)}
+      />
+      {/* The new password is in this dialog's result only: closing it forgets it. */}
+      <ConfirmAction
+        open={resetting !== null}
+        title={`Reset the password of ${resetting?.username ?? ''}?`}
+        consequences={<p>A new random password replaces the current one, which stops working at once; {resetting?.displayName} is signed out everywhere. The new password is shown once, here: hand it over in person or by a trusted channel.</p>}
+        typed={resetting?.username}
+        actionLabel="Reset password"
+        onConfirm={() => api.post<{ user: PublicUser; password: string }>(`/users/${encodeURIComponent(resetting!.id)}/reset-password`)}
+        result={(r) => (
+          <>
+            <p>New password of {r.user.username} (shown once, never again):</p>
+            <div className="secret">
+              <code data-testid="new-password">{r.password}</code>
+              <CopyButton text={r.password} label="Copy password" />
+            </div>
+            <Note tone="warning">It is not stored in readable form. If it is lost, reset it again.</Note>
+          </>
+        )}
+        onClose={() => setResetting(null)}
       />
       <CreateUser open={creating} onClose={() => setCreating(false)} onCreated={(u) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), u] }))} />
     </div>
