@@ -15,7 +15,7 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { commandRoutes } from './routes/commands.ts';
-import { deviceRoutes } from './routes/devices.ts';
+import { deviceRoutes, type DevicePresence } from './routes/devices.ts';
 import { deviceCaRoutes, deviceCertRoutes } from './routes/device-certs.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -40,6 +40,8 @@ export interface AppOptions {
   /** Pilots' routers under root paths of their own (e.g. /fhir/R4), behind the same checks. */
   pilotMounts?: (PilotMount & { pilotId: string })[];
   knownDeviceKinds?: () => string[];
+  /** Devices' online state and last seen, for the device list (the ingest's presence). */
+  presence?: DevicePresence;
   dashboardDir?: string;
   agreements?: AgreementService;
   shares?: ShareRegistry;
@@ -123,7 +125,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(healthRoutes(s));
   if (opts.nodes) api.use(nodeRoutes(opts.nodes));
   api.use(userRoutes(s));
-  api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
+  api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => []), opts.presence));
   api.use(deviceCertRoutes(s));
   api.use(alarmRoutes(s));
   api.use(commandRoutes(s));
