@@ -261,6 +261,8 @@ export function Devices() {
         onIssued={(r) => {
           setRegistering(false);
           setIssued(r);
+          // The new device may sort onto another page: show it by its id.
+          setSearch({ q: r.device.id, offset: undefined });
           res.reload();
           all.reload();
         }}
