@@ -31,9 +31,9 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
   const [error, setError] = useState<string | undefined>(undefined);
   const [outcome, setOutcome] = useState<ReactNode>(null);
 
-  // Each opening starts afresh: nothing typed, no old result.
+  // Each opening starts afresh, and closing forgets: nothing typed, no old result (a result may
+  // hold a secret shown once, which must not stay in the page).
   useEffect(() => {
-    if (!open) return;
     setPhase('confirm');
     setText('');
     setError(undefined);
@@ -63,7 +63,7 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
       footer={
         done ? (
           <Button variant="primary" onClick={onClose}>
-            Close
+            Done
           </Button>
         ) : (
           <>
