@@ -96,14 +96,119 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   );
 }
 
+/** Search and filters, kept in the URL so a reload or a shared link shows the same list. */
+function Filters({ present }: { present: string[] }) {
+  const { search } = useLocation();
+  const [q = '', kind = '', online = '', status = ''] = ['q', 'kind', 'online', 'status'].map((k) => search.get(k) ?? '');
+  return (
+    <div className="toolbar">
+      <Field id="device-search" label="Find" inline>
+        <input id="device-search" type="search" value={q} placeholder="Id or label" onChange={(e) => setSearch({ q: e.target.value, offset: undefined })} />
+      </Field>
+      <Field id="kind-filter" label="Kind" inline>
+        <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value, offset: undefined })}>
+          <option value="">All kinds</option>
+          {present.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k] ?? k}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="online-filter" label="Connection" inline>
+        <select id="online-filter" value={online} onChange={(e) => setSearch({ online: e.target.value, offset: undefined })}>
+          <option value="">Any</option>
+          <option value="true">Online</option>
+          <option value="false">Offline</option>
+        </select>
+      </Field>
+      <Field id="status-filter" label="Status" inline>
+        <select id="status-filter" value={status} onChange={(e) => setSearch({ status: e.target.value, offset: undefined })}>
+          <option value="">Any</option>
+          <option value="active">Active</option>
+          <option value="revoked">Revoked</option>
+        </select>
+      </Field>
+    </div>
+  );
+}
+
+function DeviceTable({
+  items,
+  selected,
+  setSelected,
+  now,
+  onRotate,
+  onRevoke,
+}: {
+  items: ListedDevice[];
+  selected: Set<string>;
+  setSelected: (fn: (s: Set<string>) => Set<string>) => void;
+  now: number;
+  onRotate: (d: Device) => void;
+  onRevoke: (d: Device) => void;
+}) {
+  const shownIds = items.map((d) => d.id);
+  const allShown = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  return (
+    <div className="table-scroll">
+      <DataTable
+        columns={[
+          {
+            label: (
+              <input type="checkbox" aria-label="Select every device shown" checked={allShown} onChange={(e) => setSelected((s) => toggleAll(s, shownIds, e.target.checked))} />
+            ),
+          },
+          'Device',
+          'Kind',
+          'Connection',
+          'Last seen',
+          'Secret rotated',
+          'Status',
+        ]}
+        actions
+        testId="devices-table"
+      >
+        {items.map((d) => (
+          <tr key={d.id}>
+            <td>
+              <input type="checkbox" aria-label={`Select ${d.id}`} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
+            </td>
+            <td>
+              <div className="mono">{d.id}</div>
+              {d.label ? <div className="muted small">{d.label}</div> : null}
+            </td>
+            <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
+            <td>
+              <OnlineBadge online={d.online} />
+            </td>
+            <td className="nowrap">{d.online ? 'now' : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">not since start</span>}</td>
+            <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
+            <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
+            <td className="actions">
+              {d.status === 'active' ? (
+                <>
+                  <Button variant="ghost" onClick={() => onRotate(d)} aria-label={`Rotate secret of ${d.id}`}>
+                    Rotate secret
+                  </Button>
+                  <Button variant="ghost" onClick={() => onRevoke(d)} aria-label={`Revoke ${d.id}`}>
+                    Revoke
+                  </Button>
+                </>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
+
 export function Devices() {
   const api = useApi();
   const { search } = useLocation();
   const now = useNow();
-  const kind = search.get('kind') ?? '';
-  const q = search.get('q') ?? '';
-  const online = search.get('online') ?? '';
-  const status = search.get('status') ?? '';
+  const [kind = '', q = '', online = '', status = ''] = ['kind', 'q', 'online', 'status'].map((k) => search.get(k) ?? '');
   const offset = offsetFrom(search.get('offset'));
   const res = useResource<{ items: ListedDevice[]; total: number }>(`/devices${queryString({ kind, q: q.trim(), online, status, offset: String(offset), limit: String(PAGE_SIZE) })}`);
   const all = useResource<{ items: Device[] }>('/devices');
@@ -131,8 +236,6 @@ export function Devices() {
   });
   const items = res.data?.items ?? [];
   const page = pageInfo(res.data?.total ?? 0, offset);
-  const shownIds = items.map((d) => d.id);
-  const allShown = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
 
   return (
     <div className="page">
@@ -149,35 +252,7 @@ export function Devices() {
         }
       />
       <ErrorNote error={res.error ?? revoke.error} onRetry={res.reload} />
-      <div className="toolbar">
-        <Field id="device-search" label="Find" inline>
-          <input id="device-search" type="search" value={q} placeholder="Id or label" onChange={(e) => setSearch({ q: e.target.value, offset: undefined })} />
-        </Field>
-        <Field id="kind-filter" label="Kind" inline>
-          <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value, offset: undefined })}>
-            <option value="">All kinds</option>
-            {present.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABEL[k] ?? k}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="online-filter" label="Connection" inline>
-          <select id="online-filter" value={online} onChange={(e) => setSearch({ online: e.target.value, offset: undefined })}>
-            <option value="">Any</option>
-            <option value="true">Online</option>
-            <option value="false">Offline</option>
-          </select>
-        </Field>
-        <Field id="status-filter" label="Status" inline>
-          <select id="status-filter" value={status} onChange={(e) => setSearch({ status: e.target.value, offset: undefined })}>
-            <option value="">Any</option>
-            <option value="active">Active</option>
-            <option value="revoked">Revoked</option>
-          </select>
-        </Field>
-      </div>
+      <Filters present={present} />
       <BulkActions
         selected={[...selected]}
         onClear={() => setSelected(new Set())}
@@ -200,56 +275,7 @@ export function Devices() {
         }
       >
         {res.data ? (
-          <div className="table-scroll">
-            <DataTable
-              columns={[
-                {
-                  label: (
-                    <input type="checkbox" aria-label="Select every device shown" checked={allShown} onChange={(e) => setSelected((s) => toggleAll(s, shownIds, e.target.checked))} />
-                  ),
-                },
-                'Device',
-                'Kind',
-                'Connection',
-                'Last seen',
-                'Secret rotated',
-                'Status',
-              ]}
-              actions
-              testId="devices-table"
-            >
-              {items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <input type="checkbox" aria-label={`Select ${d.id}`} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
-                  </td>
-                  <td>
-                    <div className="mono">{d.id}</div>
-                    {d.label ? <div className="muted small">{d.label}</div> : null}
-                  </td>
-                  <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
-                  <td>
-                    <OnlineBadge online={d.online} />
-                  </td>
-                  <td className="nowrap">{d.online ? 'now' : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">not since start</span>}</td>
-                  <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
-                  <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
-                  <td className="actions">
-                    {d.status === 'active' ? (
-                      <>
-                        <Button variant="ghost" onClick={() => setConfirmRotate(d)} aria-label={`Rotate secret of ${d.id}`}>
-                          Rotate secret
-                        </Button>
-                        <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
-                          Revoke
-                        </Button>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-          </div>
+          <DeviceTable items={items} selected={selected} setSelected={setSelected} now={now} onRotate={setConfirmRotate} onRevoke={setConfirmRevoke} />
         ) : (
           <Loading />
         )}
