@@ -162,9 +162,20 @@ export interface ValidationRunSummary {
 }
 
 /** GET /validation/current and the answer of POST /validation/runs. */
+/** How far a running validation has come: scenarios done of total, their verdicts so far, and
+ *  the scenario running now. */
+export interface RunProgress {
+  total: number;
+  done: number;
+  pass: number;
+  fail: number;
+  notRun: number;
+  current: { id: string; title: string } | null;
+}
+
 export type RunState =
   | { state: 'idle' }
-  | { state: 'running'; startedAt: number; startedBy: string }
+  | { state: 'running'; startedAt: number; startedBy: string; progress?: RunProgress }
   | { state: 'finished'; startedAt: number; finishedAt: number; reportId: string }
   | { state: 'failed'; startedAt: number; finishedAt: number; error: string };
 // ---- The audit log (GET /audit) ----------------------------------------------------------------

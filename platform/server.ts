@@ -162,6 +162,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     pilotMounts: pilots.flatMap((p) => (instances.get(p.id)!.mounts ?? []).map((m) => ({ ...m, pilotId: p.id }))),
     extraRouters: opts.routers?.(services) ?? [],
     knownDeviceKinds: () => pilots.flatMap((p) => p.deviceKinds.map((k) => k.kind)),
+    presence,
     dashboardDir: opts.dashboardDir ?? join(import.meta.dirname, '..', 'dashboard', 'dist'),
     ...(opts.apiRateLimitPerMinute !== undefined ? { apiRateLimitPerMinute: opts.apiRateLimitPerMinute } : {}),
     ...(cluster && opts.apiRateLimitPerMinute !== 0 ? { sharedApiLimit: cluster.apiLimit(opts.apiRateLimitPerMinute ?? 6000) } : {}),

@@ -72,6 +72,7 @@ beforeAll(async () => {
       reportsDir: dir,
       runValidation: async (req) => {
         runs.push(req);
+        req.onProgress?.({ total: 2, done: 1, pass: 1, fail: 0, notRun: 0, current: { id: 'demo.two', title: 'Second scenario' } });
         await new Promise<void>((resolve) => (release = resolve));
         const r = fakeReport('2026-02-01T10:00:00.000Z', ['pass']);
         write(r);
@@ -150,7 +151,10 @@ describe('validation runs for the evaluator', () => {
     expect(started.body.state).toBe('running');
     expect((await ev.post('/validation/runs', {})).status).toBe(409);
     expect((await ev.post('/validation/runs', { profile: 'full' })).status).toBe(400);
-    expect(runs).toEqual([{ profile: 'fast', scenarios: ['audit.tamper-evidence'] }]);
+    expect(runs).toMatchObject([{ profile: 'fast', scenarios: ['audit.tamper-evidence'] }]);
+    // While it runs, the page can show how far it has come.
+    const running = await ev.get('/validation/current');
+    expect(running.body).toMatchObject({ state: 'running', progress: { total: 2, done: 1, pass: 1, current: { id: 'demo.two', title: 'Second scenario' } } });
     release();
     await expect.poll(async () => (await ev.get('/validation/current')).body.state, { timeout: 3000 }).toBe('finished');
     expect((await ev.get('/validation/current')).body.reportId).toBe('validation-2026-02-01T10-00-00-000Z');

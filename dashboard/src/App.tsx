@@ -19,6 +19,7 @@ import { LightingControl } from './views/lighting/LightingControl.tsx';
 import { Schedules } from './views/lighting/Schedules.tsx';
 import { Energy } from './views/lighting/Energy.tsx';
 import { Tenants } from './views/platform/Tenants.tsx';
+import { PlatformHealth } from './views/platform/Health.tsx';
 import { Users } from './views/platform/Users.tsx';
 import { Devices } from './views/platform/Devices.tsx';
 import { Keys } from './views/platform/Keys.tsx';
@@ -48,6 +49,8 @@ function View({ match }: { match: Match }): ReactNode {
       return <Energy />;
     case 'tenants':
       return <Tenants />;
+    case 'platform-health':
+      return <PlatformHealth />;
     case 'users':
       return <Users />;
     case 'devices':

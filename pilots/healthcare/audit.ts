@@ -22,6 +22,8 @@ export type PatientAction =
   | 'message.read'
   | 'simulate.send'
   | 'device.create'
+  | 'patient.device.link'
+  | 'patient.device.unlink'
   | 'demo.provision';
 
 /** Records one event in the audit chain of the tenant in context, as the current principal. */

@@ -235,3 +235,7 @@ export const provisionSchema = z
   .strict();
 
 export const resolveParams = z.object({ id: z.uuid(), alarmId: z.uuid() }).strict();
+/** A device id as the platform's registry spells it (lowercase letters, digits, dashes). */
+const deviceIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, 'a device id: lowercase letters, digits and dashes');
+export const linkDeviceSchema = z.object({ deviceId: deviceIdParam }).strict();
+export const patientDeviceParams = z.object({ id: z.uuid(), deviceId: deviceIdParam }).strict();

@@ -11,10 +11,11 @@ import { provisionHandler } from './api/demo.ts';
 import { eraseHandler } from './api/erase.ts';
 import { fhirHandler } from './api/fhir.ts';
 
+import { patientDeviceHandlers } from './api/patient-devices.ts';
 import { patientHandlers } from './api/patients.ts';
 import { consentAnswer, patientSummarySchema } from './api-schemas.ts';
 import { FHIR_CONTENT_TYPE } from './export.ts';
-import { consentSchema, createPatientSchema, eraseSchema, exportQuery, messageSchema, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
+import { consentSchema, createPatientSchema, eraseSchema, exportQuery, linkDeviceSchema, messageSchema, patientDeviceParams, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
 import type { Runtime } from './runtime.ts';
 
 export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
@@ -22,12 +23,16 @@ export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   const clinical = clinicalHandlers(ctx, rt);
   const consent = consentHandlers(ctx, rt);
   const assist = assistHandlers(ctx, rt);
+  const devices = patientDeviceHandlers(ctx, rt);
   const r = Router();
   r.get('/patients', allow('data:read'), doc({ summary: 'the ward board: every patient with their summary, most urgent first', responses: { 200: itemsOf(patientSummarySchema) } }), patients.list);
   r.post('/patients', allowAny('consent:manage', 'devices:manage'), doc({ summary: 'enrols a patient and registers their devices (secrets shown once)', body: createPatientSchema, responses: { 201: anyObject } }), patients.create);
   r.get('/patients/:id', allow('data:read'), doc({ summary: 'one patient and their summary', params: patientIdParam, responses: { 200: z.object({ patient: anyObject, summary: patientSummarySchema }) } }), patients.read);
   // Settings tune the patient's alarms: who may see the data and handle its alarms may set them.
   r.patch('/patients/:id/settings', allow('data:read'), allow('alarms:ack'), doc({ summary: "changes the patient's NEWS2 scale, thresholds and monitoring", params: patientIdParam, body: settingsPatchSchema, responses: { 200: z.object({ id: z.string(), settings: anyObject }) } }), patients.updateSettings);
+  // Linking routes a device's readings into a patient's record: the roles that may enrol may link.
+  r.post('/patients/:id/devices', allowAny('consent:manage', 'devices:manage'), doc({ summary: 'links a registered, unlinked device to the patient', params: patientIdParam, body: linkDeviceSchema, responses: { 201: z.object({ id: z.string(), deviceIds: z.array(z.string()) }) } }), devices.link);
+  r.delete('/patients/:id/devices/:deviceId', allowAny('consent:manage', 'devices:manage'), doc({ summary: 'unlinks a device from the patient (the home hub stays)', params: patientDeviceParams, responses: { 200: z.object({ id: z.string(), deviceIds: z.array(z.string()) }) } }), devices.unlink);
   r.get('/patients/:id/vitals', allow('data:read'), doc({ summary: 'vital signs per parameter in a range', params: patientIdParam, query: vitalsQuery, responses: { 200: z.looseObject({ patientId: z.string(), from: z.number(), to: z.number(), series: anyObject }) } }), clinical.vitals);
   r.get('/patients/:id/news2', allow('data:read'), doc({ summary: 'NEWS2 results in a range', params: patientIdParam, query: rangeQuery, responses: { 200: z.object({ patientId: z.string(), from: z.number(), to: z.number(), items: z.array(anyObject) }) } }), clinical.news2);
   r.get('/patients/:id/alarms', allow('alarms:read'), doc({ summary: "the patient's alarms", params: patientIdParam, responses: { 200: itemsOf(anyObject) } }), clinical.alarms);

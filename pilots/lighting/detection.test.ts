@@ -148,6 +148,15 @@ describe('AlarmBook: alarms follow the findings', () => {
     expect(book.lampStatus('lamp-1')).toBe('ok');
   });
 
+  it('names the lamp in the title as the map does when its name is given, else by id', async () => {
+    const f = fakeAlarms();
+    const book = await AlarmBook.load(f.port);
+    await book.reconcile('lamp:lamp-1', LAMP_READING_CHECKS, [failure], { lampId: 'lamp-1', name: 'Harbour Avenue 5' });
+    await book.reconcile('lamp:lamp-2', LAMP_READING_CHECKS, [{ ...failure, source: 'lamp-2' }]);
+    expect(f.alarms.map((a) => a.title)).toEqual(['Lamp failure: Harbour Avenue 5', 'Lamp failure: lamp-2']);
+    expect(f.alarms[0]?.detail.name).toBe('Harbour Avenue 5');
+  });
+
   it('a more severe finding of an active alarm escalates it', async () => {
     const f = fakeAlarms();
     const book = await AlarmBook.load(f.port);

@@ -129,7 +129,8 @@ export class AlarmBook {
         type,
         category: ALARM_CATEGORY,
         severity: f.severity,
-        title: `${TITLE[f.type]}: ${f.source}`,
+        // Named as the map names it ("Harbour Avenue 5") when the caller knows the name.
+        title: `${TITLE[f.type]}: ${typeof context.name === 'string' && context.name ? context.name : f.source}`,
         detail: { message: f.detail, at: f.at, ...(f.data ?? {}), ...context },
       });
       this.set(alarm);

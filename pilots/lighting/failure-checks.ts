@@ -94,7 +94,9 @@ export class FailureChecks {
     });
     for (const [source, f] of found) {
       if (!f && !alarms.isActive(source, 'commsLoss')) continue;
-      await alarms.reconcile(source, ['commsLoss'], f ? [f] : []);
+      const id = source.slice(source.indexOf(':') + 1);
+      const name = source.startsWith('lamp:') ? inv.lamps.get(id)?.name : inv.cabinets.get(id)?.name;
+      await alarms.reconcile(source, ['commsLoss'], f ? [f] : [], name ? { name } : {});
     }
   }
 
@@ -106,7 +108,7 @@ export class FailureChecks {
     const model = inventory.modelOf(lamp);
     if (model) {
       const findings = lampFindings({ lamp, model, live, level: this.levelSource(lamp), now: at, intervalMs: opts.reportIntervalMs });
-      await alarms.reconcile(sourceOf('lamp', id), LAMP_READING_CHECKS, findings, { lampId: id, groupId: lamp.groupId, cabinetId: lamp.cabinetId });
+      await alarms.reconcile(sourceOf('lamp', id), LAMP_READING_CHECKS, findings, { lampId: id, ...(lamp.name ? { name: lamp.name } : {}), groupId: lamp.groupId, cabinetId: lamp.cabinetId });
     }
     const v = this.views.lampView(lamp);
     this.p.ctx.publish({
@@ -121,7 +123,7 @@ export class FailureChecks {
     const cabinet = inventory.cabinets.get(id);
     const live = state.cabinets.get(id);
     if (!cabinet || !live) return;
-    await alarms.reconcile(sourceOf('cabinet', id), CABINET_READING_CHECKS, cabinetFindings(id, live, at, opts.reportIntervalMs), { cabinetId: id });
+    await alarms.reconcile(sourceOf('cabinet', id), CABINET_READING_CHECKS, cabinetFindings(id, live, at, opts.reportIntervalMs), { cabinetId: id, name: cabinet.name });
     const mainsPresent = !alarms.isActive(sourceOf('cabinet', id), 'cabinetMainsLoss');
     const doorOpen = alarms.isActive(sourceOf('cabinet', id), 'doorOpen');
     if (cabinet.mainsPresent !== mainsPresent || cabinet.doorOpen !== doorOpen) {

@@ -36,7 +36,9 @@ export const DEMO_MODELS: LampModel[] = [
 export function demoSchedule(tenantId: string, groupIds: readonly string[]): Schedule {
   return {
     id: `${tenantId}-night-programme`,
-    name: 'Night programme (dusk 100 %, 23:00 50 %, 05:30 100 %, dawn off)',
+    // The levels live in the steps (and the console shows them); a name that repeated them would
+    // go stale at the first edit.
+    name: 'Night programme',
     steps: [
       { at: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, level: 100 },
       { at: { kind: 'fixed', time: '23:00' }, level: 50 },

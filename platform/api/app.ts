@@ -15,12 +15,13 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { commandRoutes } from './routes/commands.ts';
-import { deviceRoutes } from './routes/devices.ts';
+import { deviceRoutes, type DevicePresence } from './routes/devices.ts';
 import { deviceCaRoutes, deviceCertRoutes } from './routes/device-certs.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { nodeRoutes, type NodeView } from './routes/nodes.ts';
+import { healthRoutes } from './routes/health.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { agreementRoutes, type ShareRegistry } from './routes/agreements.ts';
 import { processingRecordRoutes } from './routes/processing-records.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   /** Pilots' routers under root paths of their own (e.g. /fhir/R4), behind the same checks. */
   pilotMounts?: (PilotMount & { pilotId: string })[];
   knownDeviceKinds?: () => string[];
+  /** Devices' online state and last seen, for the device list (the ingest's presence). */
+  presence?: DevicePresence;
   dashboardDir?: string;
   agreements?: AgreementService;
   shares?: ShareRegistry;
@@ -128,9 +131,10 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   };
   api.use(tenantRoutes(s));
   api.use(backupRoutes(s));
+  api.use(healthRoutes(s));
   if (opts.nodes) api.use(nodeRoutes(opts.nodes));
   api.use(userRoutes(s));
-  api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => [])));
+  api.use(deviceRoutes(s, opts.knownDeviceKinds ?? (() => []), opts.presence));
   api.use(deviceCertRoutes(s));
   api.use(alarmRoutes(s));
   api.use(commandRoutes(s));

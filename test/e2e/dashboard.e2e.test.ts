@@ -179,7 +179,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
   it('signs in each role and shows only the navigation that role may use', async () => {
     const a = h.tenants.a.users;
     const cases: { user: string; nav: string[]; shot: string }[] = [
-      { user: 'root-admin', nav: ['Tenants', 'Audit log'], shot: 'platform-admin-tenants' },
+      { user: 'root-admin', nav: ['Tenants', 'Platform health', 'Audit log'], shot: 'platform-admin-tenants' },
       { user: a['tenant-admin'], nav: ['Users', 'Devices', 'Keys', 'Agreements', 'Alarm inbox'], shot: 'tenant-admin-users' },
       { user: a.dpo, nav: ['Agreements'], shot: 'dpo-agreements' },
       { user: a.operator, nav: ['Patient board', 'Installation map', 'Groups and lamps', 'Schedules', 'Energy', 'Alarm inbox'], shot: 'operator-board' },

@@ -16,7 +16,7 @@ const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => i.titl
 
 describe('navigation per role', () => {
   const cases: { role: string; pilots: string[] | undefined; expected: string[] }[] = [
-    { role: 'platform-admin', pilots: undefined, expected: ['Tenants', 'Audit log'] },
+    { role: 'platform-admin', pilots: undefined, expected: ['Tenants', 'Platform health', 'Audit log'] },
     { role: 'tenant-admin', pilots: ['healthcare'], expected: ['Users', 'Devices', 'Keys', 'Agreements', 'Alarm inbox'] },
     { role: 'dpo', pilots: ['healthcare'], expected: ['Agreements'] },
     { role: 'operator', pilots: ['healthcare'], expected: ['Patient board', 'Alarm inbox'] },

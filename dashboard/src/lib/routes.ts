@@ -16,6 +16,7 @@ export type RouteId =
   | 'schedules'
   | 'energy'
   | 'tenants'
+  | 'platform-health'
   | 'users'
   | 'devices'
   | 'keys'
@@ -49,6 +50,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'energy', pattern: '/lighting/energy', title: 'Energy', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
   { id: 'alarms', pattern: '/alarms', title: 'Alarm inbox', anyOf: ['alarms:read'], section: 'Operations' },
   { id: 'tenants', pattern: '/admin/tenants', title: 'Tenants', anyOf: ['tenants:manage'], section: 'Administration' },
+  { id: 'platform-health', pattern: '/admin/health', title: 'Platform health', anyOf: ['platform:health'], section: 'Administration' },
   { id: 'users', pattern: '/admin/users', title: 'Users', anyOf: ['users:manage'], section: 'Administration' },
   { id: 'devices', pattern: '/admin/devices', title: 'Devices', anyOf: ['devices:manage'], section: 'Administration' },
   { id: 'keys', pattern: '/admin/keys', title: 'Keys', anyOf: ['keys:manage'], section: 'Administration' },

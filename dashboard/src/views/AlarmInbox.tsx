@@ -41,9 +41,10 @@ export function AlarmInbox() {
     const [kind, id] = [a.source.slice(0, a.source.indexOf(':')), handleName(a.source)];
     if (runsLighting && (kind === 'lamp' || a.detail.lampId)) {
       const lampId = typeof a.detail.lampId === 'string' ? a.detail.lampId : id;
-      return <Link to={`/lighting/lamps/${encodeURIComponent(lampId)}`}>Lamp {lampId}</Link>;
+      // The lamp's name as the map shows it (the pilot puts it in the alarm's detail).
+      return <Link to={`/lighting/lamps/${encodeURIComponent(lampId)}`}>{typeof a.detail.name === 'string' ? a.detail.name : `Lamp ${lampId}`}</Link>;
     }
-    if (kind === 'cabinet') return `Cabinet ${id}`;
+    if (kind === 'cabinet') return typeof a.detail.name === 'string' ? a.detail.name : `Cabinet ${id}`;
     if (kind === 'device') return `Device ${id}`;
     if (kind === 'patient') return 'Patient record';
     return id;

@@ -4,23 +4,33 @@ import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
 import { commandsFilter, mqttIdentity, telemetryTopic } from '../../broker/topics.ts';
 import { publicDevice } from '../../identity/devices.ts';
-import { deviceCreateSchema as createSchema, deviceIdSchema, deviceKindSchema } from '../../identity/schemas.ts';
+import { deviceCreateSchema as createSchema, deviceIdSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
-import { doc, itemsOf, noContent } from '../route-doc.ts';
+import { doc, noContent } from '../route-doc.ts';
 import { deviceResponse, deviceSecretResponse } from '../response-schemas.ts';
 import { attributesOf, bulkUploadSchema, parseBulk, secretsCsv, type LineError } from '../../identity/bulk.ts';
 import { randomUUID } from 'node:crypto';
+import { deviceListQuery, listDevices } from '../device-list.ts';
 
 const idParam = z.object({ id: deviceIdSchema });
-const listQuery = z.object({ kind: deviceKindSchema.optional() }).strict();
 
-export function deviceRoutes(s: PlatformServices, knownKinds: () => string[]): Router {
+/** Whether a device is connected now and when it was last heard from (the broker's presence). */
+export interface DevicePresence {
+  isOnline(tenantId: string, deviceId: string): boolean;
+  lastSeen(tenantId: string, deviceId: string): number | null;
+}
+
+const listedDevice = deviceResponse.extend({ online: z.boolean(), lastSeen: z.number().nullable() });
+
+export function deviceRoutes(s: PlatformServices, knownKinds: () => string[], presence?: DevicePresence): Router {
   const r = Router();
-  r.get('/devices', allow('devices:read'), doc({ summary: 'devices of the tenant', query: listQuery, responses: { 200: itemsOf(deviceResponse) } }), async (req, res) => {
-    const q = query(req, listQuery);
-    res.json({ items: (await s.devices.list(q)).map(publicDevice) });
+  r.get('/devices', allow('devices:read'), doc({ summary: 'devices of the tenant: search, filters and paging, with online state and last seen', query: deviceListQuery, responses: { 200: z.object({ items: z.array(listedDevice), total: z.number().int() }) } }), async (req, res) => {
+    const { kind, ...q } = query(req, deviceListQuery);
+    const tenantId = tenantOf(req);
+    const all = (await s.devices.list(kind ? { kind } : {})).map(publicDevice);
+    res.json(listDevices(all, q, (id) => ({ online: presence?.isOnline(tenantId, id) ?? false, lastSeen: presence?.lastSeen(tenantId, id) ?? null })));
   });
   r.get('/devices/:id', allow('devices:read'), doc({ summary: 'one device', params: idParam, responses: { 200: deviceResponse } }), async (req, res) => {
     const { id } = params(req, idParam);

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { badRequest, notFound } from '../../errors.ts';
+import { newSecret } from '../../identity/secrets.ts';
 import { publicUser } from '../../identity/users.ts';
 import { userCreateSchema as createSchema, userPatchSchema as patchSchema } from '../../identity/schemas.ts';
 import type { PlatformServices } from '../../services/index.ts';
@@ -41,6 +42,20 @@ export function userRoutes(s: PlatformServices): Router {
     if (patch.password || patch.role || patch.disabled) await s.sessions.revokeAllFor(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.update', target: `user:${id}`, outcome: 'success', details: { fields: Object.keys(patch) } });
     res.json(publicUser(user));
+  });
+  // A forgotten password: the server draws a new one (144 random bits, ASVS 2.3.1) and returns it
+  // once, never stored readable and never logged; the user's sessions end. Not for one's own
+  // account (that is a change, which proves the current password).
+  r.post('/users/:id/reset-password', allow('users:manage'), doc({ summary: 'resets a user\'s password to a new random one, shown once (ends their sessions)', params: idParam, responses: { 200: z.object({ user: userResponse, password: z.string() }) } }), async (req, res) => {
+    const tenantId = tenantOf(req);
+    const { id } = params(req, idParam);
+    await own(tenantId, id);
+    if (id === req.principal!.id) throw badRequest('you cannot reset your own password here');
+    const password = newSecret(18);
+    const user = await s.users.update(id, { password });
+    await s.sessions.revokeAllFor(id);
+    await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.password-reset', target: `user:${id}`, outcome: 'success' });
+    res.set('cache-control', 'no-store').json({ user: publicUser(user), password });
   });
   r.delete('/users/:id', allow('users:manage'), doc({ summary: 'deletes a user', params: idParam, responses: { 204: noContent } }), async (req, res) => {
     const tenantId = tenantOf(req);

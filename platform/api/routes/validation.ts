@@ -13,14 +13,16 @@ import type { PlatformServices } from '../../services/index.ts';
 import { allow } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
 import { anyObject, doc } from '../route-doc.ts';
-import type { ValidationRunSummary, RunState } from '../../contract.ts';
+import type { ValidationRunSummary, RunProgress, RunState } from '../../contract.ts';
 // The wire types live in the pure contract module (the dashboard reads them without Node types).
-export type { ValidationRunSummary, RunState } from '../../contract.ts';
+export type { ValidationRunSummary, RunProgress, RunState } from '../../contract.ts';
 
 export interface ValidationRunRequest {
   profile: 'fast';
   /** Only these scenario ids (default: every scenario of the profile). */
   scenarios?: string[];
+  /** Called as scenarios start and finish, so GET /validation/current can show the run's progress. */
+  onProgress?: (p: RunProgress) => void;
 }
 
 export interface ValidationRouteOptions {
@@ -126,7 +128,11 @@ export function validationRoutes(s: PlatformServices, opts: ValidationRouteOptio
       outcome: 'success',
       details: { profile: input.profile, scenarios: input.scenarios?.length ?? 0 },
     });
-    opts.runValidation({ profile: input.profile, ...(input.scenarios ? { scenarios: input.scenarios } : {}) }).then(
+    // Progress of this run only: a late report from an earlier run never overwrites a newer state.
+    const onProgress = (progress: RunProgress) => {
+      if (current.state === 'running' && current.startedAt === startedAt) current = { ...current, progress };
+    };
+    opts.runValidation({ profile: input.profile, ...(input.scenarios ? { scenarios: input.scenarios } : {}), onProgress }).then(
       ({ id }) => {
         current = { state: 'finished', startedAt, finishedAt: Date.now(), reportId: id };
       },

@@ -20,6 +20,7 @@ import { useResource } from '../../hooks/resource.ts';
 import { Link, setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
 import { heldOrder, looksLikeIdentifier } from '../../lib/stable-order.ts';
+import { EnrolPatient } from './Enrol.tsx';
 
 const TREND_WINDOW = 6 * 60 * 60_000;
 const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
@@ -170,6 +171,7 @@ function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: T
 
 export function PatientBoard() {
   const now = useNow();
+  const { can } = useSession();
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const attention = search.get('show') === 'attention';
@@ -178,7 +180,6 @@ export function PatientBoard() {
   const { alarms } = useAlarms();
   const ids = useMemo(() => (board.data?.items ?? []).map((p) => p.id).sort(), [board.data?.items]);
   const [trends, setTrends] = useTrends(ids);
-  const { can } = useSession();
   const byIdentifier = useIdentifierMatch(q, can('export:fhir'));
   const [held, setHeld] = useState<string[] | null>(null);
 
@@ -221,7 +222,11 @@ export function PatientBoard() {
 
   return (
     <div className="page">
-      <PageHeader title="Patient board" subtitle="Home-monitored patients, most urgent first. Scores and vitals update live." />
+      <PageHeader
+        title="Patient board"
+        subtitle="Home-monitored patients, most urgent first. Scores and vitals update live."
+        actions={can('consent:manage') ? <EnrolPatient onEnrolled={board.reload} /> : null}
+      />
       <div className="stats">
         <Stat label="Patients" value={all.length} />
         <Stat label="High NEWS2" value={high} tone={high ? 'bad' : 'ok'} hint="Emergency response" />

@@ -22,6 +22,8 @@ import { Link } from '../../hooks/router.tsx';
 import { useMe, useSession } from '../../hooks/session.tsx';
 import { Consent } from './patient/Consent.tsx';
 import { Devices } from './patient/Devices.tsx';
+import { ErasePatient } from './patient/Erase.tsx';
+import { PatientSettings } from './patient/Settings.tsx';
 import { FhirDownload } from './patient/FhirDownload.tsx';
 import { Messages } from './patient/Messages.tsx';
 import { Scenario } from './patient/Scenario.tsx';
@@ -116,6 +118,7 @@ export function PatientDetail({ id }: { id: string }) {
         actions={
           <>
             {can('export:fhir') ? <FhirDownload id={id} identifier={p.identifier} /> : null}
+            {can('consent:manage') ? <ErasePatient id={id} identifier={p.identifier} name={summary.displayName} /> : null}
           </>
         }
       />
@@ -154,8 +157,9 @@ export function PatientDetail({ id }: { id: string }) {
           <Messages id={id} hubDeviceId={p.hubDeviceId} />
         </div>
         <div className="stack">
-          <Devices summary={summary} now={now} />
+          <Devices id={id} hubDeviceId={p.hubDeviceId} summary={summary} now={now} onChanged={rec.reload} />
           <Consent id={id} />
+          <PatientSettings id={id} settings={p.settings} onSaved={(settings) => mutate((prev) => (prev ? { ...prev, patient: { ...prev.patient, settings } } : prev))} />
           <Card title="Care team">
             <KeyValues
               items={[

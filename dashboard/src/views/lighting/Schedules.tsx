@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { astroEvents, MAX_OFFSET_MINUTES } from '../../../../pilots/lighting/domain/schedule.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ActionDialog, Field, FormError } from '../../components/forms.tsx';
+import { DraftPreview } from './DraftPreview.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatNumber } from '../../lib/format.ts';
@@ -116,6 +117,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
   });
   const setStep = (i: number, s: ScheduleStep) => setD({ ...d, steps: d.steps.map((x, j) => (j === i ? s : x)) });
   return (
+    <>
     <Card title={d.id ? `Edit “${draft.name}”` : 'New schedule'}>
       <form
         onSubmit={(e) => {
@@ -172,6 +174,8 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
         </div>
       </form>
     </Card>
+    <DraftPreview draft={d} />
+    </>
   );
 }
 

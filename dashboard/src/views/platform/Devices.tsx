@@ -1,12 +1,18 @@
-// Devices of the tenant, for its administrator: the registry (kind, label, subject, state),
-// registering a device — its secret is shown once, with a copy button, and never again — and
-// rotating a secret or revoking a device.
+// Devices of the tenant, for its administrator: the registry (kind, label, state, online and last
+// seen) with search, filters and paging done by the server, registering a device — its secret is
+// shown once, with a copy button, and never again — rotating a secret or revoking a device, one by
+// one or for the devices selected (each after a confirmation that asks for the id or the count).
 import { useMemo, useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
+import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { ActionDialog, Field, FormDialog } from '../../components/forms.tsx';
+import { BulkActions } from './DeviceBulk.tsx';
+import { OnlineBadge } from '../../components/badges.tsx';
 import { Button, Card, CopyButton, Dialog, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
-import { formatDate } from '../../lib/format.ts';
+import { formatAgo, formatDate } from '../../lib/format.ts';
+import { offsetFrom, PAGE_SIZE, pageInfo, toggleAll } from '../../lib/device-list.ts';
+import { useNow } from '../../hooks/now.ts';
 import { DEVICE_LABEL } from '../../lib/healthcare.ts';
 import type { Device, DeviceWithSecret } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
@@ -16,7 +22,9 @@ import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi } from '../../hooks/session.tsx';
 import { BulkUpload } from './BulkUpload.tsx';
 
-const KIND_LABEL: Record<string, string> = { ...DEVICE_LABEL, lamp: 'Lamp controller', cabinet: 'Control cabinet' };
+export const KIND_LABEL: Record<string, string> = { ...DEVICE_LABEL, lamp: 'Lamp controller', cabinet: 'Control cabinet' };
+
+type ListedDevice = Device & { online: boolean; lastSeen: number | null };
 
 function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onClose: () => void }) {
   return (
@@ -88,12 +96,123 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   );
 }
 
+/** Search and filters, kept in the URL so a reload or a shared link shows the same list. */
+function Filters({ present }: { present: string[] }) {
+  const { search } = useLocation();
+  const [q = '', kind = '', online = '', status = ''] = ['q', 'kind', 'online', 'status'].map((k) => search.get(k) ?? '');
+  return (
+    <div className="toolbar">
+      <Field id="device-search" label="Find" inline>
+        <input id="device-search" type="search" value={q} placeholder="Id or label" onChange={(e) => setSearch({ q: e.target.value, offset: undefined })} />
+      </Field>
+      <Field id="kind-filter" label="Kind" inline>
+        <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value, offset: undefined })}>
+          <option value="">All kinds</option>
+          {present.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k] ?? k}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="online-filter" label="Connection" inline>
+        <select id="online-filter" value={online} onChange={(e) => setSearch({ online: e.target.value, offset: undefined })}>
+          <option value="">Any</option>
+          <option value="true">Online</option>
+          <option value="false">Offline</option>
+        </select>
+      </Field>
+      <Field id="status-filter" label="Status" inline>
+        <select id="status-filter" value={status} onChange={(e) => setSearch({ status: e.target.value, offset: undefined })}>
+          <option value="">Any</option>
+          <option value="active">Active</option>
+          <option value="revoked">Revoked</option>
+        </select>
+      </Field>
+    </div>
+  );
+}
+
+function DeviceTable({
+  items,
+  selected,
+  setSelected,
+  now,
+  onRotate,
+  onRevoke,
+}: {
+  items: ListedDevice[];
+  selected: Set<string>;
+  setSelected: (fn: (s: Set<string>) => Set<string>) => void;
+  now: number;
+  onRotate: (d: Device) => void;
+  onRevoke: (d: Device) => void;
+}) {
+  const shownIds = items.map((d) => d.id);
+  const allShown = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  return (
+    <div className="table-scroll">
+      <DataTable
+        columns={[
+          {
+            label: (
+              <input type="checkbox" aria-label="Select every device shown" checked={allShown} onChange={(e) => setSelected((s) => toggleAll(s, shownIds, e.target.checked))} />
+            ),
+          },
+          'Device',
+          'Kind',
+          'Connection',
+          'Last seen',
+          'Secret rotated',
+          'Status',
+        ]}
+        actions
+        testId="devices-table"
+      >
+        {items.map((d) => (
+          <tr key={d.id}>
+            <td>
+              <input type="checkbox" aria-label={`Select ${d.id}`} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
+            </td>
+            <td>
+              <div className="mono">{d.id}</div>
+              {d.label ? <div className="muted small">{d.label}</div> : null}
+            </td>
+            <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
+            <td>
+              <OnlineBadge online={d.online} />
+            </td>
+            <td className="nowrap">{d.online ? 'now' : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">not since start</span>}</td>
+            <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
+            <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
+            <td className="actions">
+              {d.status === 'active' ? (
+                <>
+                  <Button variant="ghost" onClick={() => onRotate(d)} aria-label={`Rotate secret of ${d.id}`}>
+                    Rotate secret
+                  </Button>
+                  <Button variant="ghost" onClick={() => onRevoke(d)} aria-label={`Revoke ${d.id}`}>
+                    Revoke
+                  </Button>
+                </>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
+
 export function Devices() {
   const api = useApi();
   const { search } = useLocation();
-  const kind = search.get('kind') ?? '';
-  const res = useResource<{ items: Device[] }>(`/devices${queryString({ kind })}`);
+  const now = useNow();
+  const [kind = '', q = '', online = '', status = ''] = ['kind', 'q', 'online', 'status'].map((k) => search.get(k) ?? '');
+  const offset = offsetFrom(search.get('offset'));
+  const res = useResource<{ items: ListedDevice[]; total: number }>(`/devices${queryString({ kind, q: q.trim(), online, status, offset: String(offset), limit: String(PAGE_SIZE) })}`);
   const all = useResource<{ items: Device[] }>('/devices');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [registering, setRegistering] = useState(false);
   const [bulk, setBulk] = useState(false);
   const [issued, setIssued] = useState<DeviceWithSecret | null>(null);
@@ -101,17 +220,22 @@ export function Devices() {
   const kinds = useMemo(() => [...new Set([...Object.keys(KIND_LABEL), ...(all.data?.items ?? []).map((d) => d.kind)])].sort(), [all.data]);
   const present = useMemo(() => [...new Set((all.data?.items ?? []).map((d) => d.kind))].sort(), [all.data]);
 
-  const update = (d: Device) => res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === d.id ? d : x)) } : prev));
-  const rotate = useAction(async (d: Device) => {
+  const update = (d: Device) => res.mutate((prev) => (prev ? { ...prev, items: prev.items.map((x) => (x.id === d.id ? { ...x, ...d } : x)) } : prev));
+  const [confirmRotate, setConfirmRotate] = useState<Device | null>(null);
+  // The new secret is the result: the confirmation closes and the secret opens, shown once.
+  const rotate = async (d: Device) => {
     const r = await api.post<DeviceWithSecret>(`/devices/${encodeURIComponent(d.id)}/rotate`);
     update(r.device);
+    setConfirmRotate(null);
     setIssued(r);
-  });
+    return r;
+  };
   const revoke = useAction(async (d: Device) => {
     update(await api.post<Device>(`/devices/${encodeURIComponent(d.id)}/revoke`));
     setConfirmRevoke(null);
   });
-  const items = [...(res.data?.items ?? [])].sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  const items = res.data?.items ?? [];
+  const page = pageInfo(res.data?.total ?? 0, offset);
 
   return (
     <div className="page">
@@ -127,51 +251,31 @@ export function Devices() {
           </>
         }
       />
-      <ErrorNote error={res.error ?? rotate.error ?? revoke.error} onRetry={res.reload} />
+      <ErrorNote error={res.error ?? revoke.error} onRetry={res.reload} />
+      <Filters present={present} />
+      <BulkActions
+        selected={[...selected]}
+        onClear={() => setSelected(new Set())}
+        onDone={() => {
+          setSelected(new Set());
+          res.reload();
+        }}
+      />
       <Card
-        title={`${items.length} device${items.length === 1 ? '' : 's'}`}
+        title={page.total ? `Devices ${page.from}–${page.to} of ${page.total}` : 'No devices'}
         actions={
-          <Field id="kind-filter" label="Kind" inline>
-            <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value })}>
-              <option value="">All kinds</option>
-              {present.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_LABEL[k] ?? k}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <div className="pager">
+            <Button disabled={page.prev === null} onClick={() => setSearch({ offset: page.prev ? String(page.prev) : undefined })}>
+              ‹ Previous
+            </Button>
+            <Button disabled={page.next === null} onClick={() => setSearch({ offset: String(page.next) })}>
+              Next ›
+            </Button>
+          </div>
         }
       >
         {res.data ? (
-          <div className="table-scroll">
-            <DataTable columns={['Device', 'Kind', 'Registered', 'Secret rotated', 'Status']} actions testId="devices-table">
-              {items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <div className="mono">{d.id}</div>
-                    {d.label ? <div className="muted small">{d.label}</div> : null}
-                  </td>
-                  <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
-                  <td>{formatDate(d.createdAt)}</td>
-                  <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
-                  <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
-                  <td className="actions">
-                    {d.status === 'active' ? (
-                      <>
-                        <Button variant="ghost" onClick={() => void rotate.run(d)} aria-label={`Rotate secret of ${d.id}`}>
-                          Rotate secret
-                        </Button>
-                        <Button variant="ghost" onClick={() => setConfirmRevoke(d)} aria-label={`Revoke ${d.id}`}>
-                          Revoke
-                        </Button>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-          </div>
+          <DeviceTable items={items} selected={selected} setSelected={setSelected} now={now} onRotate={setConfirmRotate} onRevoke={setConfirmRevoke} />
         ) : (
           <Loading />
         )}
@@ -183,7 +287,9 @@ export function Devices() {
         onIssued={(r) => {
           setRegistering(false);
           setIssued(r);
-          res.mutate((prev) => ({ items: [...(prev?.items ?? []), r.device] }));
+          // The new device may sort onto another page: show it by its id.
+          setSearch({ q: r.device.id, offset: undefined });
+          res.reload();
           all.reload();
         }}
       />
@@ -194,6 +300,20 @@ export function Devices() {
           res.reload();
           all.reload();
         }}
+      />
+      <ConfirmAction
+        open={confirmRotate !== null}
+        title="Rotate this device's secret?"
+        consequences={
+          <p>
+            A new secret is issued and shown once. The current secret of <span className="mono">{confirmRotate?.id}</span> stops working at once: the device is
+            disconnected and cannot connect again until it is given the new one.
+          </p>
+        }
+        typed={confirmRotate?.id}
+        actionLabel="Rotate secret"
+        onConfirm={() => rotate(confirmRotate!)}
+        onClose={() => setConfirmRotate(null)}
       />
       <SecretOnce issued={issued} onClose={() => setIssued(null)} />
       <ActionDialog

@@ -7,6 +7,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { BackupStatus } from '../../components/BackupStatus.tsx';
+import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { NodeStatus } from '../../components/NodeStatus.tsx';
 import { formatDate, formatNumber } from '../../lib/format.ts';
 import type { Tenant } from '../../lib/types.ts';
@@ -93,10 +94,13 @@ export function Tenants() {
   const api = useApi();
   const res = useResource<{ items: Tenant[] }>('/tenants');
   const [creating, setCreating] = useState(false);
-  const toggle = useAction(async (t: Tenant) => {
+  const [toggling, setToggling] = useState<Tenant | null>(null);
+  const toggle = async (t: Tenant) => {
     const next = await api.patch<Tenant>(`/tenants/${encodeURIComponent(t.id)}`, { status: t.status === 'active' ? 'suspended' : 'active' });
     res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === t.id ? { ...x, ...next } : x)) } : prev));
-  });
+    return next;
+  };
+  const suspending = toggling?.status === 'active';
   return (
     <div className="page">
       <PageHeader
@@ -108,7 +112,7 @@ export function Tenants() {
           </Button>
         }
       />
-      <ErrorNote error={res.error ?? toggle.error} onRetry={res.reload} />
+      <ErrorNote error={res.error} onRetry={res.reload} />
       <BackupStatus />
       <NodeStatus />
       <Card>
@@ -131,7 +135,7 @@ export function Tenants() {
                 </td>
                 <td>{t.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Suspended</Pill>}</td>
                 <td className="actions">
-                  <Button variant={t.status === 'active' ? 'ghost' : 'secondary'} onClick={() => void toggle.run(t)} aria-label={`${t.status === 'active' ? 'Suspend' : 'Reactivate'} ${t.name}`}>
+                  <Button variant={t.status === 'active' ? 'ghost' : 'secondary'} onClick={() => setToggling(t)} aria-label={`${t.status === 'active' ? 'Suspend' : 'Reactivate'} ${t.name}`}>
                     {t.status === 'active' ? 'Suspend' : 'Reactivate'}
                   </Button>
                 </td>
@@ -142,6 +146,24 @@ export function Tenants() {
           <Loading />
         )}
       </Card>
+      {/* Suspension cuts off every user and device of an organisation at once: the id is typed. */}
+      <ConfirmAction
+        open={toggling !== null}
+        title={suspending ? `Suspend ${toggling?.name ?? ''}?` : `Reactivate ${toggling?.name ?? ''}?`}
+        consequences={
+          suspending ? (
+            <p>Every user of this tenant is signed out and refused, and its devices are disconnected and refused, until the tenant is reactivated. Its data is kept.</p>
+          ) : (
+            <p>Its users may sign in and its devices may connect again.</p>
+          )
+        }
+        typed={suspending ? toggling?.id : undefined}
+        actionLabel={suspending ? 'Suspend tenant' : 'Reactivate tenant'}
+        variant={suspending ? 'danger' : 'primary'}
+        onConfirm={() => toggle(toggling!)}
+        result={(t) => `${t.name ?? toggling?.name} is now ${t.status}.`}
+        onClose={() => setToggling(null)}
+      />
       <CreateTenant open={creating} onClose={() => setCreating(false)} onCreated={(t) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), { ...t, devices: 0 }] }))} />
     </div>
   );

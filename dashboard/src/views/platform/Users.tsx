@@ -1,9 +1,11 @@
 // Users of the tenant, for its administrator: roles, disable/enable, create. A changed role or a
-// disabled account ends that user's sessions (the API does it; the page says so).
+// disabled account ends that user's sessions (the API does it; the page says so). A role is chosen
+// first and then confirmed: the select alone changes nothing.
 import { useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
+import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
-import { Button, Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { Button, Card, CopyButton, ErrorNote, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
@@ -73,10 +75,16 @@ export function Users() {
   const api = useApi();
   const res = useResource<{ items: PublicUser[] }>('/users');
   const [creating, setCreating] = useState(false);
-  const patch = useAction(async (u: PublicUser, change: Partial<Pick<PublicUser, 'role' | 'disabled'>>) => {
+  // Roles chosen but not yet confirmed, by user id.
+  const [chosen, setChosen] = useState<Record<string, Role>>({});
+  const [resetting, setResetting] = useState<PublicUser | null>(null);
+  const [pending, setPending] = useState<{ user: PublicUser; change: { role: Role } | { disabled: boolean } } | null>(null);
+  const patch = async (u: PublicUser, change: Partial<Pick<PublicUser, 'role' | 'disabled'>>) => {
     const next = await api.patch<PublicUser>(`/users/${encodeURIComponent(u.id)}`, change);
     res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === u.id ? next : x)) } : prev));
-  });
+    setChosen(({ [u.id]: _done, ...rest }) => rest);
+    return next;
+  };
   const users = [...(res.data?.items ?? [])].sort((a, b) => a.username.localeCompare(b.username));
   return (
     <div className="page">
@@ -89,7 +97,7 @@ export function Users() {
           </Button>
         }
       />
-      <ErrorNote error={res.error ?? patch.error} onRetry={res.reload} />
+      <ErrorNote error={res.error} onRetry={res.reload} />
       <Card>
         {res.data ? (
           <DataTable columns={['User', 'Role', 'Created', 'Status']} actions>
@@ -105,13 +113,20 @@ export function Users() {
                     <label className="visually-hidden" htmlFor={`role-${u.id}`}>
                       Role of {u.username}
                     </label>
-                    <select id={`role-${u.id}`} value={u.role} disabled={self || patch.busy} onChange={(e) => void patch.run(u, { role: e.target.value as Role })}>
-                      {TENANT_ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {ROLE_LABEL[r]}
-                        </option>
-                      ))}
-                    </select>
+                    <div className="role-change">
+                      <select id={`role-${u.id}`} value={chosen[u.id] ?? u.role} disabled={self} onChange={(e) => setChosen((prev) => ({ ...prev, [u.id]: e.target.value as Role }))}>
+                        {TENANT_ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {ROLE_LABEL[r]}
+                          </option>
+                        ))}
+                      </select>
+                      {chosen[u.id] && chosen[u.id] !== u.role ? (
+                        <Button variant="primary" onClick={() => setPending({ user: u, change: { role: chosen[u.id]! } })} aria-label={`Change role of ${u.username}`}>
+                          Change role…
+                        </Button>
+                      ) : null}
+                    </div>
                   </td>
                   <td>{formatDate(u.createdAt)}</td>
                   <td>{u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}</td>
@@ -119,9 +134,14 @@ export function Users() {
                     {self ? (
                       <span className="muted small">You</span>
                     ) : (
-                      <Button variant="ghost" onClick={() => void patch.run(u, { disabled: !u.disabled })}>
+                      <>
+                      <Button variant="ghost" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.username}`}>
+                        Reset password
+                      </Button>
+                      <Button variant="ghost" onClick={() => setPending({ user: u, change: { disabled: !u.disabled } })} aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`}>
                         {u.disabled ? 'Enable' : 'Disable'}
                       </Button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -132,7 +152,49 @@ export function Users() {
           <Loading />
         )}
       </Card>
+      <ConfirmAction
+        open={pending !== null}
+        title={pending ? confirmTitle(pending.user, pending.change) : ''}
+        consequences={pending ? <p>{confirmText(pending.user, pending.change)}</p> : null}
+        actionLabel={!pending || 'role' in pending.change ? 'Change role' : pending.change.disabled ? 'Disable account' : 'Enable account'}
+        variant={pending && 'disabled' in pending.change && !pending.change.disabled ? 'primary' : 'danger'}
+        onConfirm={() => patch(pending!.user, pending!.change)}
+        result={(u) => `${u.username} is now ${ROLE_LABEL[u.role]}${u.disabled ? ', disabled' : ', active'}.`}
+        onClose={() => setPending(null)}
+      />
+      {/* The new password is in this dialog's result only: closing it forgets it. */}
+      <ConfirmAction
+        open={resetting !== null}
+        title={`Reset the password of ${resetting?.username ?? ''}?`}
+        consequences={<p>A new random password replaces the current one, which stops working at once; {resetting?.displayName} is signed out everywhere. The new password is shown once, here: hand it over in person or by a trusted channel.</p>}
+        typed={resetting?.username}
+        actionLabel="Reset password"
+        onConfirm={() => api.post<{ user: PublicUser; password: string }>(`/users/${encodeURIComponent(resetting!.id)}/reset-password`)}
+        result={(r) => (
+          <>
+            <p>New password of {r.user.username} (shown once, never again):</p>
+            <div className="secret">
+              <code data-testid="new-password">{r.password}</code>
+              <CopyButton text={r.password} label="Copy password" />
+            </div>
+            <Note tone="warning">It is not stored in readable form. If it is lost, reset it again.</Note>
+          </>
+        )}
+        onClose={() => setResetting(null)}
+      />
       <CreateUser open={creating} onClose={() => setCreating(false)} onCreated={(u) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), u] }))} />
     </div>
   );
+}
+
+function confirmTitle(u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
+  if ('role' in change) return `Change the role of ${u.username}?`;
+  return change.disabled ? `Disable ${u.username}?` : `Enable ${u.username}?`;
+}
+
+function confirmText(u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
+  if ('role' in change) return `${u.displayName} goes from ${ROLE_LABEL[u.role]} to ${ROLE_LABEL[change.role]} (${ROLE_HINT[change.role]}). They are signed out everywhere and sign in again with the new role.`;
+  return change.disabled
+    ? `${u.displayName} is signed out everywhere and cannot sign in until the account is enabled again.`
+    : `${u.displayName} may sign in again with their current password.`;
 }

@@ -3,13 +3,13 @@
 // the measured value; the HTML report; and, where the platform allows it, starting a fast run.
 // When the platform does not serve runs at all, the page says how to produce a report.
 import { useEffect, useState } from 'react';
-import type { RunState, ValidationRunSummary } from '../../../../platform/contract.ts';
+import type { RunProgress, RunState, ValidationRunSummary } from '../../../../platform/contract.ts';
 import type { ScenarioResult, ValidationReport } from '../../../../validation/report-types.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, Note, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { API_BASE, ApiError } from '../../lib/api.ts';
-import { formatDayTime, formatDuration } from '../../lib/format.ts';
+import { formatDayTime, formatDuration, handleName } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
@@ -65,6 +65,26 @@ function ReportView({ id }: { id: string }) {
   );
 }
 
+function RunInProgress({ startedAt, startedBy, progress }: { startedAt: number; startedBy: string; progress: RunProgress | undefined }) {
+  const pct = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
+  return (
+    <Card title="Run in progress">
+      <div data-testid="validation-progress">
+        <p>
+          Started {formatDayTime(startedAt)} by {handleName(startedBy)}.{' '}
+          {progress ? `${progress.done} of ${progress.total} scenarios done: ${progress.pass} passed, ${progress.fail} failed${progress.notRun ? `, ${progress.notRun} not run` : ''}.` : 'Preparing the scenarios…'}
+        </p>
+        <progress max={progress?.total || 1} value={progress?.done ?? 0} aria-label={`Validation run: ${pct} % done`} className="run-progress" />
+        {progress?.current ? (
+          <p className="muted small">
+            Now running: <span className="strong">{progress.current.title}</span> <span className="mono">({progress.current.id})</span>
+          </p>
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
 export function Validation() {
   const api = useApi();
   const { can } = useSession();
@@ -76,6 +96,10 @@ export function Validation() {
   const selected = runs.find((r) => r.id === search.get('run')) ?? runs[0];
 
   const { reload } = res;
+  // A run may already be going (started by someone else, or before a reload): ask once on opening.
+  useEffect(() => {
+    void api.get<RunState>('/validation/current').then(setCurrent, () => undefined);
+  }, [api]);
   const start = useAction(async () => {
     setCurrent(await api.post<RunState>('/validation/runs', { profile: 'fast' }));
   });
@@ -108,9 +132,10 @@ export function Validation() {
       {start.error ? <ErrorNote error={start.error} /> : null}
       {current?.state === 'failed' ? <Note tone="error">{current.error}</Note> : null}
       {!missing ? <ErrorNote error={res.error} onRetry={res.reload} /> : null}
+      {current?.state === 'running' ? <RunInProgress startedAt={current.startedAt} startedBy={current.startedBy} progress={current.progress} /> : null}
       {res.loading && !res.data ? (
         <Loading />
-      ) : missing || !runs.length ? (
+      ) : current?.state === 'running' && !runs.length ? null : missing || !runs.length ? (
         <Card>
           <HowTo />
         </Card>

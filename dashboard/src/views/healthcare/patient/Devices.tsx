@@ -1,18 +1,52 @@
-// The patient's devices with online state and battery.
+// The patient's devices with online state and battery; linking a spare registered device to the
+// patient and unlinking one (the home hub stays with its patient). Both go through a confirmation
+// that says whose record the device's readings will reach.
+import { useState } from 'react';
 import { BatteryBadge, OnlineBadge } from '../../../components/badges.tsx';
-import { Card } from '../../../components/ui.tsx';
+import { ConfirmAction } from '../../../components/ConfirmAction.tsx';
+import { Field } from '../../../components/forms.tsx';
+import { Button, Card } from '../../../components/ui.tsx';
 import { formatAgo } from '../../../lib/format.ts';
-import { DEVICE_LABEL, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
+import { DEVICE_LABEL, HC, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
+import type { Device } from '../../../lib/types.ts';
+import { useResource } from '../../../hooks/resource.ts';
+import { useApi, useSession } from '../../../hooks/session.tsx';
 
-export function Devices({ summary, now }: { summary: PatientSummary; now: number }) {
+const LINKABLE = new Set(Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub'));
+
+export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: string; hubDeviceId: string; summary: PatientSummary; now: number; onChanged: () => void }) {
+  const api = useApi();
+  const { can } = useSession();
+  const mayLink = (can('consent:manage') || can('devices:manage')) && can('devices:read');
+  const [linking, setLinking] = useState(false);
+  const [chosen, setChosen] = useState('');
+  const [unlinking, setUnlinking] = useState<string | null>(null);
+  const spare = useResource<{ items: Device[] }>(mayLink && linking ? '/devices' : null);
+  const candidates = (spare.data?.items ?? []).filter((d) => LINKABLE.has(d.kind) && !d.subject && d.status === 'active');
+  const base = `${HC}/patients/${encodeURIComponent(id)}/devices`;
   return (
-    <Card title="Devices">
+    <Card
+      title="Devices"
+      actions={
+        mayLink ? (
+          <Button
+            onClick={() => {
+              setChosen('');
+              setLinking(true);
+            }}
+          >
+            Link a device…
+          </Button>
+        ) : null
+      }
+    >
       <table className="table">
         <thead>
           <tr>
             <th scope="col">Device</th>
             <th scope="col">State</th>
             <th scope="col">Battery</th>
+            {mayLink ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
           </tr>
         </thead>
         <tbody>
@@ -26,11 +60,59 @@ export function Devices({ summary, now }: { summary: PatientSummary; now: number
                 <OnlineBadge online={d.online} />
               </td>
               <td>{d.battery !== undefined ? <BatteryBadge level={d.battery} /> : <span className="muted">—</span>}</td>
+              {mayLink ? (
+                <td className="actions">
+                  {d.id !== hubDeviceId ? (
+                    <Button variant="ghost" onClick={() => setUnlinking(d.id)} aria-label={`Unlink ${d.id}`}>
+                      Unlink
+                    </Button>
+                  ) : null}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
       </table>
       {summary.lastVitals.at ? <p className="muted small">Last reading from any device {formatAgo(summary.lastVitals.at, now)}.</p> : null}
+      <ConfirmAction
+        open={linking}
+        title="Link a device to this patient"
+        consequences={<p>Readings from the device you choose are stored in {summary.displayName}’s record from now on. Only registered devices that belong to no patient are offered.</p>}
+        actionLabel="Link device"
+        variant="primary"
+        onConfirm={async () => {
+          if (!chosen) throw new Error('Choose a device first');
+          const r = await api.post<{ deviceIds: string[] }>(base, { deviceId: chosen });
+          onChanged();
+          return r;
+        }}
+        result={() => `${chosen} is now linked to ${summary.displayName}.`}
+        onClose={() => setLinking(false)}
+      >
+        <Field id="link-device" label="Device" hint={spare.data && !candidates.length ? 'No spare device: register one under Devices first (a tenant administrator can).' : undefined}>
+          <select id="link-device" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            <option value="">Choose a device…</option>
+            {candidates.map((d) => (
+              <option key={d.id} value={d.id}>
+                {DEVICE_LABEL[d.kind] ?? d.kind} — {d.id}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </ConfirmAction>
+      <ConfirmAction
+        open={unlinking !== null}
+        title="Unlink this device?"
+        consequences={<p>Readings from <span className="mono">{unlinking}</span> are refused from now on and no longer reach {summary.displayName}’s record. The device stays registered and can be linked again.</p>}
+        actionLabel="Unlink device"
+        onConfirm={async () => {
+          const r = await api.del<{ deviceIds: string[] }>(`${base}/${encodeURIComponent(unlinking!)}`);
+          onChanged();
+          return r;
+        }}
+        result={() => `${unlinking} is unlinked.`}
+        onClose={() => setUnlinking(null)}
+      />
     </Card>
   );
 }
