@@ -55,6 +55,8 @@ export const envSchema = z.object({
   /** Start the demo simulators with `npm start` (set 0 to run the platform alone). */
   CUSTODIA_DEMO: bool.default(true),
   CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
+  /** Days of synthetic history the demo backfills on first start (0: none). */
+  CUSTODIA_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(31).default(7),
   /** Where the demo simulators connect (a cluster's front, `npm run cluster`); default this node. */
   CUSTODIA_DEMO_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must start with mqtt:// or mqtts://').optional(),
   /** Public origin(s) allowed for cookie-authenticated writes, comma separated. */
@@ -163,7 +165,7 @@ export interface Config {
   /** Bounds on device clocks (docs/security.md "Device clocks"). */
   deviceClock: { maxSkewMs: number; maxAgeMs: number };
   audit: { checkpointEvery: number };
-  demo: { enabled: boolean; speed: number; mqttUrl?: string };
+  demo: { enabled: boolean; speed: number; historyDays: number; mqttUrl?: string };
   allowedOrigins: string[];
   /** Express `trust proxy` list; empty: X-Forwarded-For is ignored. */
   trustProxy: string[];
@@ -250,7 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingest: { batchSize: e.INGEST_BATCH_SIZE, batchMs: e.INGEST_BATCH_MS },
     deviceClock: { maxSkewMs: e.INGEST_MAX_CLOCK_SKEW_SECONDS * 1000, maxAgeMs: e.INGEST_MAX_READING_AGE_DAYS * 86_400_000 },
     audit: { checkpointEvery: e.AUDIT_CHECKPOINT_EVERY },
-    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED, ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}) },
+    demo: { enabled: e.CUSTODIA_DEMO, speed: e.CUSTODIA_DEMO_SPEED, historyDays: e.CUSTODIA_DEMO_HISTORY_DAYS, ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}) },
     allowedOrigins: (e.CUSTODIA_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -123,6 +123,35 @@ export class CommandService {
     return rows.map((r) => r.data);
   }
 
+  /** Writes a command of the past that the device carried out (done), with its protocol steps
+   *  stamped from `at`; never delivered again (final). For the demo's history only
+   *  (platform/demo-history.ts), which audits the backfill as one entry. */
+  async recordPast(input: { deviceId: string; name: string; payload: Record<string, unknown>; at: number; batchId?: string | null; subject?: string | null }): Promise<Command> {
+    const { tenantId, principal } = currentTenant('commands.recordPast');
+    const at = input.at;
+    const cmd: Command = {
+      id: randomUUID(),
+      deviceId: input.deviceId,
+      name: input.name,
+      payload: input.payload,
+      status: 'done',
+      batchId: input.batchId ?? null,
+      subject: input.subject ?? null,
+      createdBy: principal.label,
+      createdAt: at,
+      updatedAt: at + 1_200,
+      expiresAt: at + 60_000,
+      history: [
+        { status: 'queued', at },
+        { status: 'sent', at: at + 200 },
+        { status: 'delivered', at: at + 400 },
+        { status: 'done', at: at + 1_200 },
+      ],
+    };
+    await this.save(tenantId, cmd);
+    return cmd;
+  }
+
   /** Commands a device should receive on (re)connect: not final, not expired. */
   async pendingFor(deviceId: string): Promise<OutgoingCommand[]> {
     const records = await this.scopes.current('commands.pending');
