@@ -9,6 +9,7 @@ import { DEMO_TENANTS } from '../platform/demo.ts';
 import type { Platform } from '../platform/server.ts';
 import type { DemoProvision } from '../platform/pilot.ts';
 import { backfillOnce } from '../platform/demo-history.ts';
+import type { DemoSpeed } from '../platform/demo-speed.ts';
 
 export interface Fleets {
   describe(): string[];
@@ -20,7 +21,7 @@ export const fleetFile = (dataDir: string, tenantId: string, pilotId: string) =>
 
 const DEMO_SIZE: Record<string, number> = { healthcare: 12, lighting: 120 };
 
-export async function startDemoFleets(platform: Platform): Promise<Fleets> {
+export async function startDemoFleets(platform: Platform, speed?: DemoSpeed): Promise<Fleets> {
   const { config } = platform;
   const children: { name: string; child: ChildProcess }[] = [];
   const described: string[] = [];
@@ -47,12 +48,16 @@ export async function startDemoFleets(platform: Platform): Promise<Fleets> {
     const mqttUrl = config.demo.mqttUrl ?? `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${platform.mqttPort}`;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', mqttUrl, '--speed', String(config.demo.speed), '--quiet'],
-      { stdio: ['ignore', 'inherit', 'inherit'], cwd: root },
+      ['--import', 'tsx', cli, '--fleet', file, '--mqtt', mqttUrl, '--speed', String(speed?.state().speed ?? config.demo.speed), '--quiet'],
+      // Standard input carries `speed N` when the dashboard changes the speed.
+      { stdio: ['pipe', 'inherit', 'inherit'], cwd: root },
     );
     children.push({ name: pilot.id, child });
     described.push(`  simulator           ${pilot.id} fleet of ${tenant.id} (pid ${child.pid})`);
   }
+  speed?.attach(async (n) => {
+    for (const { child } of children) if (child.stdin?.writable) child.stdin.write(`speed ${n}\n`);
+  });
   return {
     describe: () => (described.length ? described : ['  simulators          none']),
     async stop() {

@@ -9,6 +9,8 @@ import { startDemoFleets, type Fleets } from './demo-fleets.ts';
 import { join } from 'node:path';
 import { validationRoutes } from '../platform/api/routes/validation.ts';
 import { reportWriter } from '../validation/api.ts';
+import { demoRoutes } from '../platform/api/routes/demo.ts';
+import { createDemoSpeed } from '../platform/demo-speed.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: Config;
@@ -28,14 +30,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     console.error(`dashboard build failed; serving the API only: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const reportsDir = join(import.meta.dirname, '..', 'reports');
+  // The simulators' speed, changed from the dashboard by the demo tenants' operators.
+  const demoSpeed = createDemoSpeed(config.demo.speed);
   const platform: Platform = await startPlatform(config, {
     pilots: await loadPilots(),
     // Evaluators list validation reports and start fast runs from the dashboard.
-    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) })],
+    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) }), demoRoutes(s, demoSpeed)],
   });
   const { created, file } = await ensureDemoAccounts(platform.services);
   let fleets: Fleets | undefined;
-  if (config.demo.enabled) fleets = await startDemoFleets(platform);
+  if (config.demo.enabled) fleets = await startDemoFleets(platform, demoSpeed);
 
   const lines = [
     '',
