@@ -113,14 +113,19 @@ export class CommandService {
     return c;
   }
 
-  async list(filter: { deviceId?: string; batchId?: string; status?: CommandStatus; limit?: number } = {}): Promise<Command[]> {
+  async list(filter: { deviceId?: string; batchId?: string; status?: CommandStatus; limit?: number; offset?: number } = {}): Promise<Command[]> {
     const records = await this.scopes.current('commands.list');
     const tags: Record<string, string> = {};
     if (filter.deviceId) tags.device = filter.deviceId;
     if (filter.batchId) tags.batch = filter.batchId;
     if (filter.status) tags.status = filter.status;
-    const rows = await records.find<Command>(KIND, { tags, newestFirst: true, limit: filter.limit ?? 200 });
-    return rows.map((r) => r.data);
+    const offset = filter.offset ?? 0;
+    const rows = await records.find<Command>(KIND, { tags, newestFirst: true, limit: offset + (filter.limit ?? 200) });
+    // Newest first by creation (a backfilled history is written after newer live commands).
+    return rows
+      .map((r) => r.data)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(offset);
   }
 
   /** Writes a command of the past that the device carried out (done), with its protocol steps
