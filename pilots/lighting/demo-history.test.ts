@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { FINE_MS, lightingHistory, lampPayload } from './demo-history.ts';
 import { lampTelemetrySchema, type LampModel } from './domain/model.ts';
 import { buildDemoInventory, fleetExtra, type LightingProvision } from './seed.ts';
@@ -57,6 +58,9 @@ describe('lighting demo history', () => {
     expect([...batches.values()].reduce((a, b) => a + b, 0)).toBe(h.commands.length);
     const groups = new Set(inv.lamps.map((l) => l.groupId));
     expect(batches.size % groups.size).toBe(0);
+    // Batch ids are UUIDs, as the batch status route expects, and the same for the same history.
+    for (const id of batches.keys()) expect(z.uuid().safeParse(id).success, id).toBe(true);
+    expect(lightingHistory({ tenantId: 'city-demo', from: FROM, to: TO, provision }).commands.map((c) => c.batchId)).toEqual(h.commands.map((c) => c.batchId));
   });
 
   it.each([

@@ -7,6 +7,7 @@
 // so the last `FINE_MS` are written every three minutes; older history is hourly, enough for the
 // level and power charts but counted as gaps by the energy report. A whole week at three minutes
 // for the demo's lamps would be most of a minute of start-up.
+import { createHash } from 'node:crypto';
 import type { DemoBackfill, PastCommand, PastReading, PilotContext } from '../../platform/pilot.ts';
 import { historyTimes } from '../../platform/pilot.ts';
 import { expectedPower } from './domain/power.ts';
@@ -24,6 +25,14 @@ const OLDER_STEP_MS = HOUR;
 /** Switch commands are written for the last day only (one per lamp per switch point). */
 const COMMANDS_MS = 24 * HOUR;
 const MAINS_V = 230;
+
+/** A name-based UUID (version 5 layout) for a group's switch point: batch ids are UUIDs, and the
+ *  same history must give the same ids. */
+export function historyBatchId(groupId: string, at: number): string {
+  const h = createHash('sha1').update(`custodia-demo-history|${groupId}|${at}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export interface LightingHistory {
   readings: PastReading[];
@@ -71,7 +80,7 @@ export function lightingHistory(opts: { tenantId: string; from: number; to: numb
   for (const p of points) {
     if (p.at < Math.max(opts.from, opts.to - COMMANDS_MS) || p.at >= opts.to) continue;
     for (const g of groups) {
-      const batchId = `history-${g}-${p.at}`;
+      const batchId = historyBatchId(g, p.at);
       for (const lamp of extra.lamps) {
         if (lamp.groupId === g) out.commands.push({ deviceId: lamp.id, name: SWITCH_COMMAND, payload: { ...commandForLevel(p.level) }, at: p.at, batchId });
       }

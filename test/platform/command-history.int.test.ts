@@ -27,7 +27,7 @@ describe('command history by device', () => {
     const nexts: (number | null)[] = [];
     let offset: number | null = 0;
     while (offset !== null) {
-      const res = await op.get(`/api/v1/commands?deviceId=hist-1&limit=2&offset=${offset}`);
+      const res: { status: number; body: { items: { deviceId: string; payload: { level: number } }[]; next: number | null } } = await op.get(`/api/v1/commands?deviceId=hist-1&limit=2&offset=${offset}`);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       for (const c of res.body.items) {
