@@ -355,9 +355,8 @@ export function createPatientModel(options: PatientModelOptions): PatientModel {
     inject: inject as PatientModel['inject'],
     rescale(factor, at) {
       if (!ramp || !(factor > 0)) return;
-      const p = progress(ramp, at);
       const overMs = ramp.overMs / factor;
-      ramp = { ...ramp, overMs, start: at - p * overMs };
+      ramp = { ...ramp, overMs, start: at - progress(ramp, at) * overMs };
     },
   };
 }
