@@ -70,6 +70,15 @@ describe('configuration', () => {
     });
   });
 
+  it('demo history: 7 days by default, 0 turns it off, anything else than 0–31 whole days is refused in one line', () => {
+    expect(loadConfig({}).demo.historyDays).toBe(7);
+    expect(loadConfig({ CUSTODIA_DEMO_HISTORY_DAYS: '0' }).demo.historyDays).toBe(0);
+    expect(loadConfig({ CUSTODIA_DEMO_HISTORY_DAYS: '2' }).demo.historyDays).toBe(2);
+    for (const bad of ['-1', '1.5', '32', 'week']) {
+      expect(() => loadConfig({ CUSTODIA_DEMO_HISTORY_DAYS: bad })).toThrow(/CUSTODIA_DEMO_HISTORY_DAYS/);
+    }
+  });
+
   it('surfaces are closed by default: no trusted proxy, no metrics token, no tenant labels, group floor 5 (ASVS 14.5.4; ETSI 5.6-2)', () => {
     const c = loadConfig({});
     expect(c.trustProxy).toEqual([]);

@@ -55,6 +55,8 @@ export const envSchema = z.object({
   /** Start the demo simulators with `npm start` (set 0 to run the platform alone). */
   CUSTODIA_DEMO: bool.default(true),
   CUSTODIA_DEMO_SPEED: z.coerce.number().positive().max(1000).default(1),
+  /** Days of synthetic history the demo backfills on first start (0: none). */
+  CUSTODIA_DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(31).default(7),
   /** Where the demo simulators connect (a cluster's front, `npm run cluster`); default this node. */
   CUSTODIA_DEMO_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must start with mqtt:// or mqtts://').optional(),
   /** Demo simulators check the platform's attestation against these measurements (comma-separated
@@ -169,7 +171,7 @@ export interface Config {
   /** Bounds on device clocks (docs/security.md "Device clocks"). */
   deviceClock: { maxSkewMs: number; maxAgeMs: number };
   audit: { checkpointEvery: number };
-  demo: { enabled: boolean; speed: number; mqttUrl?: string; attestAllow?: string[] };
+  demo: { enabled: boolean; speed: number; historyDays: number; mqttUrl?: string; attestAllow?: string[] };
   allowedOrigins: string[];
   /** Express `trust proxy` list; empty: X-Forwarded-For is ignored. */
   trustProxy: string[];
@@ -259,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: {
       enabled: e.CUSTODIA_DEMO,
       speed: e.CUSTODIA_DEMO_SPEED,
+      historyDays: e.CUSTODIA_DEMO_HISTORY_DAYS,
       ...(e.CUSTODIA_DEMO_MQTT_URL ? { mqttUrl: e.CUSTODIA_DEMO_MQTT_URL } : {}),
       ...(e.CUSTODIA_DEMO_ATTEST_ALLOW ? { attestAllow: e.CUSTODIA_DEMO_ATTEST_ALLOW.split(',').map((m) => m.trim()) } : {}),
     },

@@ -1,5 +1,6 @@
 // Builds the PilotContext a pilot receives: platform services narrowed to the tenant in context.
-import type { PilotContext, PilotRecords, PilotSingleton } from './pilot.ts';
+import type { DeviceKindSpec, PilotContext, PilotRecords, PilotSingleton } from './pilot.ts';
+import { demoHistoryPort } from './demo-history.ts';
 import { checkJobName, embeddedSingleton, leasedSingleton, type LeaseView } from './pilot-singleton.ts';
 import { badRequest, forbidden } from './errors.ts';
 import type { SealedRecords } from './services/records.ts';
@@ -22,6 +23,8 @@ export function createPilotContext(
   deviceClock: PilotContext['deviceClock'] = DEFAULT_DEVICE_CLOCK,
   /** Cluster mode: a lease of the shared store by name (cluster/node.ts `lease`); absent, embedded. */
   lease?: (name: string) => LeaseView,
+  /** The pilot's device kinds: what its demo history may write. */
+  deviceKinds: readonly DeviceKindSpec[] = [],
 ): PilotContext {
   const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
   const runAs = <T>(tenantId: string, fn: () => Promise<T>) =>
@@ -115,6 +118,7 @@ export function createPilotContext(
         return version;
       },
     },
+    demoHistory: demoHistoryPort(pilotId, s, deviceKinds, now),
     singleton,
     publish: (event) => s.bus.publish({ ...event, tenantId: tenant('publish') }),
     principal: () => currentTenant(`${pilotId}: principal`).principal,

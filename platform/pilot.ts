@@ -7,7 +7,7 @@ import type { ErrorWriter } from './api/problem.ts';
 import type { ZodType } from 'zod';
 import type { Device, DeviceWithSubject } from './identity/devices.ts';
 import type { Logger } from './logger.ts';
-import type { AlarmService } from './services/alarms.ts';
+import type { AlarmService, RaiseInput } from './services/alarms.ts';
 import type { AuditEvent } from './services/audit-sink.ts';
 import type { CommandService } from './services/commands.ts';
 import type { FindOptions, Opened, PutOptions } from './services/records.ts';
@@ -24,6 +24,8 @@ export { anyObject, doc, itemsOf, noContent, type RouteDoc } from './api/route-d
 export type { ErrorWriter } from './api/problem.ts';
 // A stored reading's payload without the platform's stamps, for the pilot's schema to parse (pure).
 export { storedPayload } from './reading-data.ts';
+// When a demo backfill writes a device's readings: fine recently, coarser further back (pure).
+export { historyTimes, type HistoryStepOptions } from './history-steps.ts';
 
 /** Payload types of a pilot's readings when it does not name its own. */
 export type AnyPayload = Record<string, unknown>;
@@ -89,6 +91,39 @@ export type PilotCommands = Pick<CommandService, 'create' | 'get' | 'require' | 
 /** The audit chain of the tenant in context. */
 export interface PilotAudit {
   record(event: AuditEvent): Promise<void>;
+}
+
+/** A reading of the past for the demo's history: `data` is the payload as the device would have
+ *  published it (its kind's schema parses it, as at ingest). */
+export interface PastReading {
+  deviceId: string;
+  family: 'telemetry' | 'events';
+  ts: number;
+  data: Record<string, unknown>;
+}
+
+/** An alarm of the past as it ended: cleared when `clearedAt` is set, else still open. */
+export type PastAlarm = Omit<RaiseInput, 'pilot' | 'escalateAfterMs'> & { raisedAt: number; acknowledgedAt?: number; clearedAt?: number };
+
+/** A command of the past that the device carried out. */
+export interface PastCommand {
+  deviceId: string;
+  name: string;
+  payload: Record<string, unknown>;
+  at: number;
+  batchId?: string | null;
+  subject?: string | null;
+}
+
+/** Backfills a demo tenant's history (platform/demo-history.ts): readings sealed and stamped as
+ *  ingest seals them, in one commit per call; alarms and commands as they ended. Refused (403)
+ *  outside the demo tenants and for devices of another pilot's kinds. Rules and gates do not run:
+ *  the pilot writes what its rules would have derived (scores, alarms) itself. */
+export interface PilotDemoHistory {
+  /** Returns how many readings were stored. */
+  readings(rows: PastReading[]): Promise<number>;
+  alarms(rows: PastAlarm[]): Promise<void>;
+  commands(rows: PastCommand[]): Promise<void>;
 }
 
 /** A job of the pilot that must run on one node at a time across a cluster (a scheduler). In
@@ -161,6 +196,8 @@ export interface PilotContext<TEvents extends EventMap = any> {
     isErased(subject: string): Promise<boolean>;
     rotate(subject: string): Promise<number>;
   };
+  /** Writes the history of a demo tenant on its first start (PilotInstance.backfillDemo). */
+  demoHistory: PilotDemoHistory;
   /** Pushes an event to the current tenant's realtime room (or a finer room). */
   publish(event: PilotEvent<TEvents>): void;
   /** The principal of the current request or job. */
@@ -179,6 +216,14 @@ export interface DemoProvision {
   devices: { id: string; kind: string; secret: string; tenantId: string; attributes: Device['attributes']; subject: string | null }[];
   /** Anything else the pilot's simulator needs (patients' profiles, lamp models…). */
   extra?: unknown;
+}
+
+/** What a pilot's demo backfill wrote, for the start banner and the audit. */
+export interface DemoBackfill {
+  readings: number;
+  records: number;
+  alarms: number;
+  commands: number;
 }
 
 /** A data category a pilot can share under a Data Sharing Agreement. */
@@ -237,5 +282,9 @@ export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   onPresence?(device: DeviceWithSubject, online: boolean, at: number): Promise<void>;
   /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
   seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
+  /** Writes `from`..`to` of seeded synthetic history for the demo devices `seedDemo` created,
+   *  through `ctx.demoHistory`, in the tenant's context; called once per demo tenant (a marker
+   *  keeps restarts from writing it again). */
+  backfillDemo?(opts: { seed: number; from: number; to: number; provision: DemoProvision }): Promise<DemoBackfill>;
   stop?(): Promise<void>;
 }

@@ -142,7 +142,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   };
   // In cluster mode a pilot's once-only jobs are leases of the shared store (pilot-singleton.ts).
   const lease = cluster ? (name: string) => cluster.lease(name) : undefined;
-  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock, lease)]));
+  const contexts = new Map(pilots.map((p) => [p.id, createPilotContext(p.id, services, presence, now, config.deviceClock, lease, p.deviceKinds)]));
 
   // Each pilot is created once, its context bound for good; its hooks run in the tenant's context.
   const instances = new Map<string, PilotInstance>();

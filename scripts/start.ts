@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { validationRoutes } from '../platform/api/routes/validation.ts';
 import { complianceRoutes } from '../platform/api/routes/compliance.ts';
 import { reportWriter } from '../validation/api.ts';
+import { demoRoutes } from '../platform/api/routes/demo.ts';
+import { createDemoSpeed } from '../platform/demo-speed.ts';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: Config;
@@ -29,15 +31,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     console.error(`dashboard build failed; serving the API only: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
   }
   const reportsDir = join(import.meta.dirname, '..', 'reports');
+  // The simulators' speed, changed from the dashboard by the demo tenants' operators.
+  const demoSpeed = createDemoSpeed(config.demo.speed);
   const platform: Platform = await startPlatform(config, {
     pilots: await loadPilots(),
     // Evaluators list validation reports and start fast runs from the dashboard.
     // Auditors and evaluators read the compliance map `npm run compliance` writes.
-    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) }), complianceRoutes({ reportsDir })],
+    routers: (s) => [validationRoutes(s, { reportsDir, runValidation: reportWriter(reportsDir) }), complianceRoutes({ reportsDir }), demoRoutes(s, demoSpeed)],
   });
   const { created, file } = await ensureDemoAccounts(platform.services);
   let fleets: Fleets | undefined;
-  if (config.demo.enabled) fleets = await startDemoFleets(platform);
+  if (config.demo.enabled) fleets = await startDemoFleets(platform, demoSpeed);
 
   const lines = [
     '',

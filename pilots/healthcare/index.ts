@@ -12,6 +12,7 @@ import { healthcareRoutes } from './routes.ts';
 import { createRules } from './rules.ts';
 import { Runtime } from './runtime.ts';
 import { seedDemo } from './seed.ts';
+import { backfillDemo } from './demo-history.ts';
 import { vitalsShare } from './sharing.ts';
 
 export type { HealthcareOptions } from './options.ts';
@@ -42,6 +43,7 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
         onReadings: (readings) => rules.onReadings(ctx, readings),
         onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),
         seedDemo: (opts) => seedDemo(ctx, rt, opts),
+        backfillDemo: (opts) => backfillDemo(ctx, { ...opts, hysteresis: resolved.hysteresis }),
         async stop() {
           rt.stop();
         },

@@ -3,12 +3,14 @@
 // savings. It uses only its PilotContext (platform/pilot.ts). One runtime per tenant (runtime.ts)
 // holds that tenant's inventory and live state; a background loop ticks every tenant that runs
 // the pilot, and issues schedule steps only on the node that holds the pilot's scheduler job. `createLightingPilot` takes a clock and short intervals so tests run a night in seconds.
-import { tenantOf, type AcceptedReading, type Pilot, type PilotContext } from '../../platform/pilot.ts';
+import { tenantOf, type AcceptedReading, type DemoProvision, type Pilot, type PilotContext } from '../../platform/pilot.ts';
 import { cabinetTelemetrySchema, lampTelemetrySchema, lightingEventSchema, type CabinetTelemetry, type LampTelemetry, type LightingEvent } from './domain/index.ts';
 import type { LightingEvents } from './contract.ts';
 import { resolveOptions, type LightingOptions } from './options.ts';
 import { lightingRoutes } from './routes.ts';
 import { TenantRuntime } from './runtime.ts';
+import { backfillDemo } from './demo-history.ts';
+import type { LightingProvision } from './seed.ts';
 
 export const PILOT_ID = 'lighting';
 
@@ -89,6 +91,7 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
       (await current()).checks.onPresence(device.deviceId, device.kind, online);
     },
     seedDemo: async ({ seed, size }: { seed: number; size: number }) => (await current()).provision({ seed, lamps: size }),
+    backfillDemo: (opts: { from: number; to: number; provision: DemoProvision }) => backfillDemo(ctx, { ...opts, provision: opts.provision as LightingProvision }),
     async stop() {
       clearInterval(timer);
       unwatch();

@@ -214,6 +214,32 @@ export class AlarmService {
     return next;
   }
 
+  /** Writes an alarm of the past as it ended (cleared, acknowledged or still open), stamped with
+   *  its own times; no notification, escalation or event. For the demo's history only
+   *  (platform/demo-history.ts), which audits the backfill as one entry. */
+  async recordPast(input: RaiseInput & { raisedAt: number; acknowledgedAt?: number; clearedAt?: number }): Promise<Alarm> {
+    const { tenantId, principal } = currentTenant('alarms.recordPast');
+    const updatedAt = Math.max(input.raisedAt, input.acknowledgedAt ?? 0, input.clearedAt ?? 0);
+    const alarm: Alarm = {
+      id: randomUUID(),
+      source: input.source,
+      type: input.type,
+      category: input.category ?? 'technical',
+      severity: input.severity,
+      state: input.clearedAt !== undefined ? 'cleared' : input.acknowledgedAt !== undefined ? 'active-acknowledged' : 'active-unacknowledged',
+      title: input.title,
+      detail: input.detail ?? {},
+      subject: input.subject ?? null,
+      raisedAt: input.raisedAt,
+      updatedAt,
+      ...(input.acknowledgedAt !== undefined ? { acknowledgedAt: input.acknowledgedAt, acknowledgedBy: principal.label } : {}),
+      ...(input.clearedAt !== undefined ? { clearedAt: input.clearedAt, clearedBy: principal.label } : {}),
+      ...(input.pilot ? { pilot: input.pilot } : {}),
+    };
+    await this.save(await this.scopes.records(tenantId), alarm);
+    return alarm;
+  }
+
   async findActive(source: string, type: string): Promise<Alarm | null> {
     const records = await this.scopes.current('alarms.find');
     const rows = await records.find<Alarm>(KIND, { tags: { source, type, active: '1' }, limit: 1 });

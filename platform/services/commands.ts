@@ -113,14 +113,48 @@ export class CommandService {
     return c;
   }
 
-  async list(filter: { deviceId?: string; batchId?: string; status?: CommandStatus; limit?: number } = {}): Promise<Command[]> {
+  async list(filter: { deviceId?: string; batchId?: string; status?: CommandStatus; limit?: number; offset?: number } = {}): Promise<Command[]> {
     const records = await this.scopes.current('commands.list');
     const tags: Record<string, string> = {};
     if (filter.deviceId) tags.device = filter.deviceId;
     if (filter.batchId) tags.batch = filter.batchId;
     if (filter.status) tags.status = filter.status;
-    const rows = await records.find<Command>(KIND, { tags, newestFirst: true, limit: filter.limit ?? 200 });
-    return rows.map((r) => r.data);
+    const offset = filter.offset ?? 0;
+    const rows = await records.find<Command>(KIND, { tags, newestFirst: true, limit: offset + (filter.limit ?? 200) });
+    // Newest first by creation (a backfilled history is written after newer live commands).
+    return rows
+      .map((r) => r.data)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(offset);
+  }
+
+  /** Writes a command of the past that the device carried out (done), with its protocol steps
+   *  stamped from `at`; never delivered again (final). For the demo's history only
+   *  (platform/demo-history.ts), which audits the backfill as one entry. */
+  async recordPast(input: { deviceId: string; name: string; payload: Record<string, unknown>; at: number; batchId?: string | null; subject?: string | null }): Promise<Command> {
+    const { tenantId, principal } = currentTenant('commands.recordPast');
+    const at = input.at;
+    const cmd: Command = {
+      id: randomUUID(),
+      deviceId: input.deviceId,
+      name: input.name,
+      payload: input.payload,
+      status: 'done',
+      batchId: input.batchId ?? null,
+      subject: input.subject ?? null,
+      createdBy: principal.label,
+      createdAt: at,
+      updatedAt: at + 1_200,
+      expiresAt: at + 60_000,
+      history: [
+        { status: 'queued', at },
+        { status: 'sent', at: at + 200 },
+        { status: 'delivered', at: at + 400 },
+        { status: 'done', at: at + 1_200 },
+      ],
+    };
+    await this.save(tenantId, cmd);
+    return cmd;
   }
 
   /** Commands a device should receive on (re)connect: not final, not expired. */

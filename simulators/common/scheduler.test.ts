@@ -44,6 +44,31 @@ describe('shared scheduler', () => {
     expect(runs).toEqual({ a: 10, b: 5 });
   });
 
+  it.each([
+    // factor, runs of a 100 ms job in the next 600 ms, and of a one-off that had 500 ms to go
+    [1, 6, 1],
+    [2, 12, 1],
+    [0.5, 3, 0],
+  ])('rescale(%d) at half time: the job runs at the new pace and waits still to go shrink by the factor', (factor, runs, once) => {
+    const t = fakeClock();
+    const s = createScheduler({ clock: t.clock });
+    let n = 0;
+    let m = 0;
+    s.every(100, () => n++);
+    s.after(1_000, () => m++);
+    for (let i = 0; i < 50; i++) (t.advance(10), s.tick());
+    expect(n).toBe(5);
+    s.rescale(factor);
+    n = 0;
+    for (let i = 0; i < 60; i++) (t.advance(10), s.tick());
+    expect(n).toBe(runs);
+    expect(m).toBe(once);
+  });
+
+  it('refuses a factor that is not positive', () => {
+    expect(() => createScheduler().rescale(0)).toThrow(RangeError);
+  });
+
   it('a one-off job runs once and cancelled jobs never run', () => {
     const t = fakeClock();
     const s = createScheduler({ clock: t.clock });

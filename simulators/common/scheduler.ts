@@ -36,7 +36,7 @@ export interface Job {
   /** Next time the job runs (epoch ms). */
   nextAt: number;
   /** Milliseconds between runs; 0 for a one-off job. */
-  readonly intervalMs: number;
+  intervalMs: number;
   readonly cost: number;
   cancelled: boolean;
 }
@@ -57,6 +57,9 @@ export interface Scheduler {
   /** Runs `fn` once after delayMs (never rate limited). */
   after(delayMs: number, fn: () => void): Job;
   cancel(job: Job): void;
+  /** Time runs `factor` times faster from now on: every interval and every wait still to go is
+   *  divided by it (a demo's speed changed while it runs). */
+  rescale(factor: number): void;
   /** Runs every due job now (the timer calls it; tests may too). */
   tick(): void;
   start(): void;
@@ -132,6 +135,14 @@ export function createScheduler(opts: { tickMs?: number; clock?: Clock; rate?: T
     },
     cancel(job) {
       job.cancelled = true;
+    },
+    rescale(factor) {
+      if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError('factor must be positive');
+      const now = clock();
+      for (const job of jobs) {
+        if (job.intervalMs > 0) job.intervalMs = Math.max(1, job.intervalMs / factor);
+        job.nextAt = now + Math.max(0, job.nextAt - now) / factor;
+      }
     },
     tick,
     start() {

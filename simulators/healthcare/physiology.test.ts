@@ -99,6 +99,23 @@ describe('scenario injection', () => {
       for (const key of NUMERIC_VITAL_KEYS) expect(isPlausible(key, last![key]), key).toBe(true);
     },
   );
+  it.each([
+    // speed factor after a quarter of a 2 h ramp, when the ramp ends (h from its start)
+    [1, 2],
+    [2, 1.25],
+    [4, 0.875],
+    [0.5, 3.5],
+  ])('a ramp rescaled by %d a quarter in keeps its progress and ends after %d h', (factor, endH) => {
+    const model = createPatientModel({ seed: 5, condition: 'copd', now: START });
+    model.inject('deterioration', { overMs: 2 * HOUR, at: START });
+    model.step(30 * MIN, START + 30 * MIN);
+    model.rescale(factor, START + 30 * MIN);
+    model.step(MIN, START + endH * HOUR - MIN);
+    expect(model.phase).toBe('deteriorating');
+    model.step(MIN, START + endH * HOUR);
+    expect(model.phase).toBe('deteriorated');
+  });
+
   it('deterioration ramps: halfway through it is worse than before but not yet at its end', () => {
     const model = createPatientModel({ seed: 9, condition: 'healthy', now: START });
     const before = news2(asSet(model.step(MIN, START + MIN)), 1).total;

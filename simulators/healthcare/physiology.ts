@@ -198,6 +198,8 @@ export interface PatientModel {
   inject(name: 'recover', opts?: { overMs?: number; at?: number }): void;
   /** The next reading carries one physiologically implausible value, once. */
   inject(name: 'implausible'): void;
+  /** A ramp under way runs `factor` times faster from `at` on, keeping the progress it made. */
+  rescale(factor: number, at: number): void;
 }
 
 interface Ramp {
@@ -351,5 +353,10 @@ export function createPatientModel(options: PatientModelOptions): PatientModel {
     },
     step,
     inject: inject as PatientModel['inject'],
+    rescale(factor, at) {
+      if (!ramp || !(factor > 0)) return;
+      const overMs = ramp.overMs / factor;
+      ramp = { ...ramp, overMs, start: at - progress(ramp, at) * overMs };
+    },
   };
 }

@@ -57,6 +57,8 @@ export interface HealthcareSim extends SimulatorHandle {
   readonly devices: ReadonlyMap<string, SimDevice>;
   /** Starts the scheduler and connects the fleet gradually. */
   start(): Promise<void>;
+  /** Changes the speed factor while running; returns a one-line reply. */
+  setSpeed(speed: number): string;
   /** Applies a scenario to one home; returns a one-line, non-personal description. */
   apply(scenario: HealthcareScenario, homeIndex: number): Promise<string>;
 }
@@ -78,6 +80,7 @@ export const STDIN_COMMANDS = [
   'battery-low <patient>   the hub\'s battery runs down',
   'implausible <patient>   one technically implausible reading (probe off, cuff artefact…)',
   'recover <patient>       back to stable, online, battery charging',
+  'speed <factor>          change the speed while running (a deterioration keeps its progress)',
   'list                    patient indexes and ids',
   'status                  fleet counters',
   '<patient> is a 0-based index, a patient id, or `all`',
@@ -85,11 +88,11 @@ export const STDIN_COMMANDS = [
 
 // size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
-  const speed = opts.speed ?? 1;
+  let speed = opts.speed ?? 1;
   const log = opts.logger;
   const homes = buildHomes(opts.fleet);
   const intervals = { ...REPORT_INTERVAL_MS, ...opts.intervalsMs };
-  const deteriorationMs = (opts.deteriorationMs ?? 30 * MIN) / speed;
+  let deteriorationMs = (opts.deteriorationMs ?? 30 * MIN) / speed;
   // The platform's offline grace is real time (about a minute): a shorter outage raises nothing.
   const offlineMs = opts.offlineMs ?? Math.max((15 * MIN) / speed, 2 * MIN);
   const messageDoneMs = opts.messageDoneMs ?? 1_500;
@@ -270,9 +273,23 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
     await device.ack(cmd.id, 'done', reply);
   }
 
+  /** Changes the speed while running: reports come faster or slower, and a deterioration under
+   *  way keeps its progress and finishes at the new pace. */
+  function setSpeed(next: number): string {
+    if (!(next > 0 && next <= 100_000)) return 'speed must be a number above 0 (at most 100000)';
+    const factor = next / speed;
+    const at = now();
+    scheduler.rescale(factor);
+    for (const rt of runtimes) rt.model.rescale(factor, at);
+    deteriorationMs = (opts.deteriorationMs ?? 30 * MIN) / next;
+    speed = next;
+    return `speed ${next}`;
+  }
+
   return {
     homes,
     devices,
+    setSpeed,
     async start() {
       scheduler.start();
       await connectGradually([...devices.values()], { concurrency: opts.connectBatch ?? 50, stopped: () => stopped });
@@ -282,6 +299,7 @@ export function createHealthcareSim(opts: HealthcareSimOptions): HealthcareSim {
       const [verb, target] = words;
       if (!verb) return '';
       if (verb === 'help') return STDIN_COMMANDS.join('\n');
+      if (verb === 'speed') return setSpeed(Number(target));
       if (verb === 'list') return runtimes.map((r) => `#${r.home.index} ${r.home.patient.id} (${r.devices.length} devices)`).join('\n');
       const scenario = scenarioNamed(verb);
       if (!scenario) return `unknown command ${verb}; try help`;

@@ -49,6 +49,7 @@ const FAULT_OF: Record<(typeof LAMP_SCENARIOS)[number], LampFault | null> = {
 };
 
 export const LIGHTING_COMMANDS = [
+  'speed <factor>          change the speed while running',
   'fail <lamp>             lamp failure: a few watts while on, switch commands fail',
   'driver-fault <lamp>     driver runs ~40 % over power and overheats (fault event)',
   'day-burner <lamp>       relay stuck closed: full output whatever is commanded',
@@ -108,7 +109,7 @@ export interface LightingSim extends SimulatorHandle {
 
 // size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createLightingSim(opts: LightingSimOptions): LightingSim {
-  const speed = opts.speed ?? 1;
+  let speed = opts.speed ?? 1;
   const log = opts.logger;
   const inst = buildInstallation(opts.fleet);
   if (inst.ignored.length) log?.warn({ kinds: [...new Set(inst.ignored.map((d) => d.kind))] }, 'devices of these kinds are not simulated');
@@ -368,6 +369,13 @@ export function createLightingSim(opts: LightingSimOptions): LightingSim {
       const [verb, target] = words;
       if (!verb) return '';
       if (verb === 'help') return LIGHTING_COMMANDS.join('\n');
+      if (verb === 'speed') {
+        const next = Number(target);
+        if (!(next > 0 && next <= 100_000)) return 'speed must be a number above 0 (at most 100000)';
+        scheduler.rescale(next / speed);
+        speed = next;
+        return `speed ${next}`;
+      }
       if (verb === 'list') {
         const ls = [...lamps.values()].map((l, i) => `lamp #${i} ${l.spec.entry.id} (cabinet ${l.cabinet.spec.id})`);
         const cs = [...cabinets.values()].map((c, i) => `cabinet #${i} ${c.spec.id} (${c.lamps.length} lamps)`);

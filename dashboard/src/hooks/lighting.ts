@@ -2,8 +2,9 @@
 // switching commands tracked lamp by lamp from the platform's `command` events until every lamp
 // of the batch is final (done, failed or expired).
 import { useCallback, useRef, useState } from 'react';
-import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
-import type { CommandStatus } from '../lib/types.ts';
+import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, switchLabel, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
+import type { Command, CommandStatus } from '../lib/types.ts';
+import { formatTime } from '../lib/format.ts';
 import { useOnReconnect, useRealtimeEvent } from './realtime.tsx';
 import { useResource } from './resource.ts';
 import { useApi } from './session.tsx';
@@ -49,6 +50,7 @@ export function useSwitching() {
   // Lamps answer fast: their status events can arrive before the POST that created the batch
   // returns. Every command event seen is remembered briefly and merged when the answer comes.
   const seen = useRef(new Map<string, CommandStatus>());
+  const asked = useRef(new Set<string>());
 
   const reconcile = useCallback(
     async (key: string, batchId: string) => {
@@ -109,5 +111,27 @@ export function useSwitching() {
     }
   });
 
-  return { tracked, errors, send };
+  /** The last command that reached a whole target (at least `size` lamps), read from the server
+   *  when this page has not followed one yet: "last command" survives navigation and reload. */
+  const restore = useCallback(
+    async (key: string, lampId: string, size: number) => {
+      // Once per target and page: live lamp updates re-run the caller's effect.
+      if (latest.current[key] || asked.current.has(key)) return;
+      asked.current.add(key);
+      const page = await api.get<{ items: Command[] }>(`/commands?deviceId=${encodeURIComponent(lampId)}&limit=10`);
+      for (const c of page.items) {
+        if (c.name !== 'switch' || !c.batchId) continue;
+        const b = await api.get<BatchStatus>(`${LT}/commands/${encodeURIComponent(c.batchId)}`);
+        if (b.lamps.length < size) continue;
+        const statuses: Record<string, CommandStatus> = {};
+        for (const l of b.lamps) statuses[l.commandId] = l.status;
+        const label = `${switchLabel(b.payload)} · ${formatTime(b.createdAt)}`;
+        setTracked((t) => (t[key] ? t : { ...t, [key]: { batchId: b.batchId, label, startedAt: b.createdAt, statuses, progress: progressOf(Object.values(statuses)) } }));
+        return;
+      }
+    },
+    [api],
+  );
+
+  return { tracked, errors, send, restore };
 }

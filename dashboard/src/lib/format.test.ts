@@ -122,3 +122,13 @@ describe('energy, mass and axis precision', () => {
     expect(formatDayTime(Date.UTC(2026, 10, 23, 21, 15, 28), { timeZone: 'UTC' })).toBe('23 Nov, 21:15');
   });
 });
+
+describe('24-hour clock in every locale', () => {
+  const T = Date.UTC(2026, 11, 6, 0, 5, 9);
+  it.each(['en-GB', 'en-US', 'it-IT'])('%s: 00:05 after midnight and 21:05 in the evening, never AM/PM', (locale) => {
+    expect(formatTime(T, { locale, timeZone: 'UTC' })).toBe('00:05');
+    expect(formatTime(T + 21 * 3_600_000, { locale, timeZone: 'UTC' })).toBe('21:05');
+    expect(formatDateTime(T + 13 * 3_600_000, { locale, timeZone: 'UTC' })).toMatch(/13[:.]05[:.]09/);
+    expect(formatDateTime(T + 13 * 3_600_000, { locale, timeZone: 'UTC' })).not.toMatch(/[AP]M/i);
+  });
+});

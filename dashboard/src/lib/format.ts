@@ -6,8 +6,9 @@ export interface FormatOptions {
   timeZone?: string;
 }
 
+// Times read on a 24-hour clock in every locale (hourCycle h23): a shift runs through midnight.
 export function formatTime(ms: number, o: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone: o.timeZone }).format(ms);
+  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
 }
 
 export function formatDateTime(ms: number, o: FormatOptions = {}): string {
@@ -17,6 +18,7 @@ export function formatDateTime(ms: number, o: FormatOptions = {}): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    hourCycle: 'h23',
     timeZone: o.timeZone,
   }).format(ms);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  switchLabel,
   applyCommand,
   applyLampEvents,
   energyByPeriod,
@@ -185,5 +186,18 @@ describe('hour ticks in the installation zone', () => {
     const from = Date.UTC(2026, 2, 28, 23); // 00:00 CET
     const labels = hourTicks(from, from + 5 * 3_600_000, 'Europe/Madrid', 1).map((t) => t.label);
     expect(labels).toEqual(['00:00', '01:00', '03:00', '04:00', '05:00', '06:00']);
+  });
+});
+
+describe('switch command labels', () => {
+  it.each([
+    [{ action: 'on', level: 100 }, 'Switch on'],
+    [{ action: 'on' }, 'Switch on'],
+    [{ action: 'off', level: 0 }, 'Switch off'],
+    [{ action: 'dim', level: 40 }, 'Dim to 40 %'],
+    [{ action: 'on', level: 70 }, 'Dim to 70 %'],
+    [{}, 'Switch'],
+  ])('%o reads "%s"', (payload, label) => {
+    expect(switchLabel(payload)).toBe(label);
   });
 });

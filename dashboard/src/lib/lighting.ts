@@ -276,3 +276,11 @@ export function hourTicks(from: number, to: number, timeZone: string, every = 3)
   }
   return out;
 }
+
+/** What a switch command asked for, for people: "Switch on", "Switch off", "Dim to 40 %". */
+export function switchLabel(payload: Record<string, unknown>): string {
+  const level = typeof payload.level === 'number' ? payload.level : undefined;
+  if (payload.action === 'off' || level === 0) return 'Switch off';
+  if (payload.action === 'on' && (level === undefined || level === 100)) return 'Switch on';
+  return level === undefined ? 'Switch' : `Dim to ${level} %`;
+}

@@ -7,7 +7,7 @@ import { COMMAND_STATUSES } from '../../services/commands.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params, query } from '../validate.ts';
-import { doc, itemsOf } from '../route-doc.ts';
+import { doc } from '../route-doc.ts';
 import { commandResponse } from '../response-schemas.ts';
 
 export const commandInputSchema = z
@@ -28,8 +28,11 @@ const listQuery = z
     batchId: z.uuid().optional(),
     status: z.enum(COMMAND_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
+    /** Paging: commands to skip, newest first (with `limit`; the answer's `next` is the next page's). */
+    offset: z.coerce.number().int().min(0).max(10_000).optional(),
   })
   .strict();
+const commandPage = z.object({ items: z.array(commandResponse), next: z.number().int().nullable() });
 
 export function commandRoutes(s: PlatformServices): Router {
   const r = Router();
@@ -46,8 +49,13 @@ export function commandRoutes(s: PlatformServices): Router {
     }
     res.status(202).json(batchId ? { batchId, items } : items[0]);
   });
-  r.get('/commands', allow('commands:read'), doc({ summary: 'commands of the tenant', query: listQuery, responses: { 200: itemsOf(commandResponse) } }), async (req, res) => {
-    res.json({ items: await s.commands.list(query(req, listQuery)) });
+  r.get('/commands', allow('commands:read'), doc({ summary: 'commands of the tenant, newest first, by device, batch or status, a page at a time', query: listQuery, responses: { 200: commandPage } }), async (req, res) => {
+    const q = query(req, listQuery);
+    const limit = q.limit ?? 200;
+    const offset = q.offset ?? 0;
+    // One more than asked tells whether another page follows.
+    const rows = await s.commands.list({ ...q, limit: limit + 1, offset });
+    res.json({ items: rows.slice(0, limit), next: rows.length > limit ? offset + limit : null });
   });
   r.get('/commands/:id', allow('commands:read'), doc({ summary: 'one command and its history', params: idParam, responses: { 200: commandResponse } }), async (req, res) => {
     res.json(await s.commands.require(params(req, idParam).id));

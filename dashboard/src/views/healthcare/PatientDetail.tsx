@@ -169,7 +169,7 @@ export function PatientDetail({ id }: { id: string }) {
               ]}
             />
           </Card>
-          {p.demo && can('commands:send') ? <Scenario id={id} /> : null}
+          {p.demo && can('commands:send') ? <Scenario id={id} hubDeviceId={p.hubDeviceId} /> : null}
         </div>
       </div>
     </div>

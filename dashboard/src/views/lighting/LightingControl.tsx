@@ -1,6 +1,6 @@
 // Switching: every group with its schedule, any manual hold, and its lamps' live state, with on,
 // off and dim controls whose delivery is followed lamp by lamp until done.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/forms.tsx';
 import { CommandProgress, LevelControl } from '../../components/lighting.tsx';
@@ -36,7 +36,7 @@ export function LightingControl() {
   const inst = useResource<Installation>(`${LT}/installation`);
   const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
   const lamps = useLamps();
-  const { tracked, errors, send } = useSwitching();
+  const { tracked, errors, send, restore } = useSwitching();
   const [hold, setHold] = useState('240');
   const byGroup = useMemo(() => {
     const m = new Map<string, Lamp[]>();
@@ -44,6 +44,13 @@ export function LightingControl() {
     return m;
   }, [lamps.data]);
   const tz = inst.data?.timeZone;
+  // Each group's last command from the server, until this page sends one of its own.
+  useEffect(() => {
+    for (const g of groups.data?.items ?? []) {
+      const ls = byGroup.get(g.id);
+      if (ls?.length) void restore(`group:${g.id}`, ls[0]!.id, ls.length).catch(() => undefined);
+    }
+  }, [groups.data, byGroup, restore]);
 
   return (
     <div className="page">
