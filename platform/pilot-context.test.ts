@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { createPilotContext } from './pilot-context.ts';
 import { createLogger } from './logger.ts';
 import type { PlatformServices } from './services/index.ts';
-import { runInTenant, systemPrincipal } from './tenancy/context.ts';
+import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
 
 const device = { id: 'hub-1', tenantId: 'tenant-a', kind: 'home-hub', subject: 'p-1' };
 
-function contextOver(get: (tenantId: string, id: string) => Promise<unknown>) {
+function contextOver(lookUp: (tenantId: string, id: string) => Promise<unknown>) {
+  // The device registry serves the tenant in context, as the real one does.
+  const get = (id: string) => lookUp(currentTenant('devices.get').tenantId, id);
   const services = { logger: createLogger('silent'), devices: { get } } as unknown as PlatformServices;
   return createPilotContext('healthcare', services, { isOnline: () => false, lastSeen: () => null });
 }
