@@ -160,10 +160,8 @@ function DeviceTable({
             ),
           },
           'Device',
-          'Kind',
           'Connection',
           'Last seen',
-          'Secret rotated',
           'Status',
         ]}
         actions
@@ -175,16 +173,20 @@ function DeviceTable({
               <input type="checkbox" aria-label={`Select ${d.id}`} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
             </td>
             <td>
-              <div className="mono">{d.id}</div>
-              {d.label ? <div className="muted small">{d.label}</div> : null}
+              <div className="mono nowrap">{d.id}</div>
+              <div className="muted small">
+                {KIND_LABEL[d.kind] ?? d.kind}
+                {d.label ? ` · ${d.label}` : ''}
+              </div>
             </td>
-            <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
             <td>
               <OnlineBadge online={d.online} />
             </td>
             <td className="nowrap">{d.online ? 'now' : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">not since start</span>}</td>
-            <td>{d.rotatedAt && d.rotatedAt !== d.createdAt ? formatDate(d.rotatedAt) : '—'}</td>
-            <td>{d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}</td>
+            <td>
+              {d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}
+              {d.rotatedAt && d.rotatedAt !== d.createdAt ? <div className="muted small nowrap">secret rotated {formatDate(d.rotatedAt)}</div> : null}
+            </td>
             <td className="actions">
               {d.status === 'active' ? (
                 <>
