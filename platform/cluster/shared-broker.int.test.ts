@@ -109,4 +109,13 @@ interface Node {
     await expect.poll(() => clientById(a.aedes, 'dev-twice'), { timeout: 5_000 }).toBeUndefined();
     expect(clientById(b.aedes, 'dev-twice')).toBeDefined();
   });
+
+  it('a publish once the emitter is closing is refused at once, never sent on the quitting connection (a node stopping under load crashed on one)', async () => {
+    const parts = sharedBrokerParts(redis.url, 'node-c', () => undefined);
+    await new Promise<void>((resolve) => parts.mq.on('x/ready', () => undefined, () => resolve()));
+    parts.mq.close(() => undefined);
+    const err = await new Promise<Error | undefined>((resolve) => parts.mq.emit({ topic: '$SYS/node-c/disconnect/clients', payload: 'd' }, resolve));
+    expect(err?.message).toBe('the shared emitter is closing');
+    parts.close();
+  });
 });

@@ -63,6 +63,15 @@ export function sharedBrokerParts(redisUrl: string, brokerId: string, onError: (
   // first subscriptions are lost (seen in ./shared-broker.int.test.ts).
   const subConn = new Redis(redisUrl);
   const mq = MQEmitterRedis({ subConn, pubConn: new Redis(redisUrl) } as unknown as Parameters<typeof MQEmitterRedis>[0]);
+  // Once the broker closes the emitter (its connections quitting), aedes still publishes the
+  // `$SYS` disconnect of each client it closes; a publish on the quitting connection is rejected
+  // by ioredis outside any handler and would end the process. It is refused here instead.
+  const emit = mq.emit.bind(mq);
+  const state = mq as unknown as { closing?: boolean; closed?: boolean };
+  mq.emit = ((msg: Parameters<typeof emit>[0], done?: (err?: Error) => void) => {
+    if (state.closing || state.closed) return void done?.(new Error('the shared emitter is closing'));
+    return emit(msg, done);
+  }) as typeof mq.emit;
   // mqemitter-redis reports connection errors on `state`; unheard, an 'error' event would throw.
   (mq as unknown as { state: { on(e: 'error', fn: (err: Error) => void): void } }).state.on('error', onError);
   const conn = new Redis(redisUrl);
