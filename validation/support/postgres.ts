@@ -53,7 +53,16 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
     drop: async () => {
       if (dropped) return;
       dropped = true;
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      // FORCE cannot end an autovacuum worker busy on the database for a role without
+      // pg_signal_backend (.ci/run grants it); such a worker is done within moments.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+        } catch (err) {
+          if ((err as { code?: string }).code !== '42501' || attempt >= 20) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
     },
   };
 }
