@@ -12,6 +12,7 @@ import {
   allClients,
   clientById,
   closeClient,
+  deliverAfterConnack,
   disconnectedCleanly,
   onPuback,
   remoteAddressOf,
@@ -103,5 +104,52 @@ describe('aedes adapter (pinned to the aedes release it reaches into)', () => {
     await firstClosed; // then aedes closes the previous holder
     first.end(true);
     await second.endAsync();
+  });
+
+  describe('a message published while a persistent session is restored (MQTT-3.2.0-1)', () => {
+    // aedes restores the session's subscriptions, then stores the will, then writes CONNACK. The
+    // publish is made from inside the will step, so it is always delivered in that window.
+    const restoreWith = async (preConnect?: (client: Client) => void) => {
+      const broker = new Aedes(preConnect ? { preConnect: (client, _packet, done) => (preConnect(client), done(null, true)) } : {});
+      await broker.listen();
+      const srv = createServer((socket) => broker.handle(socket));
+      await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      const brokerUrl = `mqtt://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+      const options = { clientId: 'pin-restore-1', clean: false, reconnectPeriod: 0, protocolVersion: 4 as const };
+      const first = await mqtt.connectAsync(brokerUrl, options);
+      await first.subscribeAsync('pin/restore/+', { qos: 1 });
+      await first.endAsync();
+      const persistence = (broker as unknown as { persistence: { delWill(client: Client): Promise<unknown> } }).persistence;
+      const delWill = persistence.delWill.bind(persistence);
+      persistence.delWill = async (client) => {
+        broker.publish({ cmd: 'publish', topic: 'pin/restore/live', payload: Buffer.from('x'), qos: 1, retain: false, dup: false }, () => {});
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return delWill(client);
+      };
+      const again = mqtt.connect(brokerUrl, { ...options, resubscribe: false });
+      const order: string[] = [];
+      again.on('packetreceive', (packet) => order.push(packet.cmd));
+      again.on('error', () => undefined);
+      await waitFor(() => order.length >= 1, 'a packet from the broker');
+      const until = Date.now() + 1_000; // an open connection with the message on it, or a stall
+      while (!(again.connected && order.includes('publish')) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      const connected = again.connected;
+      again.end(true);
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+      return { order, connected };
+    };
+
+    it('aedes alone writes the PUBLISH first, and mqtt.js stalls on it: never reads the CONNACK', async () => {
+      const { order, connected } = await restoreWith();
+      expect(order).toEqual(['publish']);
+      expect(connected).toBe(false);
+    });
+
+    it('with deliverAfterConnack the CONNACK comes first and the message follows on the open connection', async () => {
+      const { order, connected } = await restoreWith(deliverAfterConnack);
+      expect(order.slice(0, 2)).toEqual(['connack', 'publish']);
+      expect(connected).toBe(true);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Every touch of aedes beyond its documented options and events, in one place: the client map,
-// the private clean-disconnect flag, the transport address, and the persistence method patched to
-// see PUBACKs. ./aedes-adapter.test.ts pins this behaviour against a real aedes over TCP, so an
+// the private clean-disconnect flag, the transport address, the persistence method patched to
+// see PUBACKs, and the delivery functions held back until a client's CONNACK is written. ./aedes-adapter.test.ts pins this behaviour against a real aedes over TCP, so an
 // upgrade that changes any of it fails there, loudly, instead of silently weakening the broker.
 import type { Aedes, Client } from 'aedes';
 
@@ -72,4 +72,47 @@ export function onClientRegisteredElsewhere(mq: unknown, brokerId: string, fn: (
     if (other !== brokerId) fn(packet.payload.toString(), other);
     done();
   });
+}
+
+type Deliver = (packet: unknown, done: () => void) => void;
+interface DeliveringClient {
+  broker: Aedes;
+  connackSent: boolean;
+  deliverQoS: Deliver;
+  deliver0: Deliver;
+}
+
+const held = new WeakMap<Client, Array<{ deliver: Deliver; packet: unknown; done: () => void }>>();
+const releasing = new WeakSet<Aedes>();
+const release = (client: Client, write: boolean) => {
+  const queue = held.get(client);
+  held.delete(client);
+  for (const h of queue ?? []) write ? h.deliver(h.packet, h.done) : h.done();
+};
+
+/** MQTT 3.1.1 [MQTT-3.2.0-1]: the first packet a server sends is CONNACK. aedes restores a
+ *  persistent session's subscriptions before it writes CONNACK, so a message published meanwhile
+ *  (on this node or, in cluster mode, any other) was written first, and an mqtt.js device then
+ *  stalled: its PUBACK waits for the connection that the unread CONNACK behind it would open.
+ *  Called from `preConnect` (restored subscriptions capture these functions, so before them), it
+ *  makes the client hold its deliveries until its CONNACK is written, and lets held ones go
+ *  unwritten if the connection ends first: a QoS 1 message stays queued in the persistent
+ *  session for the next connection. */
+export function deliverAfterConnack(client: Client): void {
+  const c = client as unknown as DeliveringClient;
+  if (!releasing.has(c.broker)) {
+    releasing.add(c.broker);
+    c.broker.on('connackSent', (_packet, connected) => release(connected, true));
+  }
+  const hold = (deliver: Deliver): Deliver => (packet, done) => {
+    if (c.connackSent) return deliver(packet, done);
+    const queue = held.get(client) ?? [];
+    if (queue.length === 0) {
+      held.set(client, queue);
+      client.conn.once('close', () => release(client, false));
+    }
+    queue.push({ deliver, packet, done });
+  };
+  c.deliverQoS = hold(c.deliverQoS);
+  c.deliver0 = hold(c.deliver0);
 }

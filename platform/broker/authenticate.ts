@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AedesOptions, Client } from 'aedes';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
-import { clientById, peerCertificateOf, remoteAddressOf } from './aedes-adapter.ts';
+import { clientById, deliverAfterConnack, peerCertificateOf, remoteAddressOf } from './aedes-adapter.ts';
 import { keyOf, aedesOf, type BrokerState } from './state.ts';
 import { DEFAULT_AUTH_THROTTLE, backoffMs, createFailureThrottle, memoryFailureCounter } from './throttle.ts';
 import { isTopicLevel, mqttIdentity, type BrokerPrincipal } from './topics.ts';
@@ -197,8 +197,12 @@ export function createAuthentication(state: BrokerState): {
   }
 
   return {
-    // New connections are refused while the broker stops.
-    preConnect: (_client, _packet, callback) => callback(null, !state.stopping),
+    // New connections are refused while the broker stops; nothing reaches a client before its
+    // CONNACK (./aedes-adapter.ts).
+    preConnect: (client, _packet, callback) => {
+      deliverAfterConnack(client);
+      callback(null, !state.stopping);
+    },
     authenticate: (client, username, password, done) => {
       checkCredentials(client, username, password).then(
         (r) => (r === true ? done(null, true) : done(r, false)),

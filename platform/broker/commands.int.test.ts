@@ -31,8 +31,9 @@ describe('command delivery and presence', () => {
   let broker: Broker;
   let url: string;
   const open: MqttClient[] = [];
-  const devices = ['lamp-001', 'lamp-002', 'lamp-003', 'lamp-004', 'lamp-005', 'lamp-006', 'lamp-007', 'lamp-008'].map(dev);
-  const [offlineLamp, onlineLamp, unsubscribedLamp, droppedLamp, twiceLamp, chattyLamp, persistentLamp, racedLamp] = devices as [
+  const devices = ['lamp-001', 'lamp-002', 'lamp-003', 'lamp-004', 'lamp-005', 'lamp-006', 'lamp-007', 'lamp-008', 'lamp-009'].map(dev);
+  const [offlineLamp, onlineLamp, unsubscribedLamp, droppedLamp, twiceLamp, chattyLamp, persistentLamp, racedLamp, restoringLamp] = devices as [
+    FakeDevice,
     FakeDevice,
     FakeDevice,
     FakeDevice,
@@ -122,6 +123,37 @@ describe('command delivery and presence', () => {
     expect(received).toEqual(['tenants/city-a/devices/lamp-007/commands/cmd-7']);
     await waitFor(() => events('cmd-7').includes('delivered'), 'the PUBACK');
     await again.endAsync();
+  });
+
+  // In cluster mode a command routed from another node reaches the restored session's
+  // subscription at once, while aedes is still between restoring it and writing CONNACK. The
+  // publish is made from inside that window (the will step), so it always lands there.
+  it('writes CONNACK before a command that arrives while a persistent session is restored (MQTT-3.2.0-1)', async () => {
+    const lamp = restoringLamp;
+    const first = await connectDevice(lamp, { clean: false });
+    await first.subscribeAsync(commandsFilter('city-a', 'lamp-009'), { qos: 1 });
+    await first.endAsync();
+    const persistence = (broker.aedes as unknown as { persistence: { delWill(client: { id: string }): Promise<unknown> } }).persistence;
+    const delWill = persistence.delWill.bind(persistence);
+    persistence.delWill = async (client) => {
+      if (client.id === mqttIdentity('city-a', 'lamp-009')) {
+        const wire = Buffer.from(JSON.stringify(command('cmd-9', 90)));
+        broker.aedes.publish({ cmd: 'publish', topic: 'tenants/city-a/devices/lamp-009/commands/cmd-9', payload: wire, qos: 1, retain: false, dup: false }, () => {});
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return delWill(client);
+    };
+    try {
+      const again = mqtt.connect(url, { ...creds(lamp), clean: false, resubscribe: false });
+      open.push(again);
+      const order: string[] = [];
+      again.on('packetreceive', (packet) => order.push(packet.cmd));
+      await waitFor(() => again.connected && order.includes('publish'), 'an open connection with the command on it', 3_000);
+      expect(order.slice(0, 2)).toEqual(['connack', 'publish']);
+      await again.endAsync();
+    } finally {
+      persistence.delWill = delWill;
+    }
   });
 
   // A command is stored before it is handed to the broker (on its own node, or routed from

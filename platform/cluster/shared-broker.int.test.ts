@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PINNED_AEDES_VERSION, clientById } from '../broker/aedes-adapter.ts';
+import { PINNED_AEDES_VERSION, clientById, deliverAfterConnack } from '../broker/aedes-adapter.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
 import { PINNED_CLUSTER_PARTS, sharedBrokerParts, type SharedBroker } from './shared-broker.ts';
 
@@ -33,7 +33,13 @@ interface Node {
 
   const startNode = async (id: string): Promise<Node> => {
     const parts = sharedBrokerParts(redis.url, id, (err) => console.error(err));
-    const aedes = new Aedes({ id, mq: parts.mq, persistence: parts.persistence });
+    // As the broker does (../broker/authenticate.ts): a message published while a session is
+    // restored would otherwise be written before CONNACK and stall mqtt.js (failed CI once).
+    const preConnect = (client: Parameters<typeof deliverAfterConnack>[0], _packet: unknown, done: (err: Error | null, ok: boolean) => void) => {
+      deliverAfterConnack(client);
+      done(null, true);
+    };
+    const aedes = new Aedes({ id, mq: parts.mq, persistence: parts.persistence, preConnect });
     await aedes.listen();
     const server = createServer((socket) => aedes.handle(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
