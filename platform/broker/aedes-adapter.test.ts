@@ -133,6 +133,7 @@ describe('aedes adapter (pinned to the aedes release it reaches into)', () => {
       await waitFor(() => order.length >= 1, 'a packet from the broker');
       const until = Date.now() + 1_000; // an open connection with the message on it, or a stall
       while (!(again.connected && order.includes('publish')) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a second copy would be here by now
       const connected = again.connected;
       again.end(true);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
@@ -146,9 +147,9 @@ describe('aedes adapter (pinned to the aedes release it reaches into)', () => {
       expect(connected).toBe(false);
     });
 
-    it('with deliverAfterConnack the CONNACK comes first and the message follows on the open connection', async () => {
+    it('with deliverAfterConnack the CONNACK comes first and the message follows once, from the session queue', async () => {
       const { order, connected } = await restoreWith(deliverAfterConnack);
-      expect(order.slice(0, 2)).toEqual(['connack', 'publish']);
+      expect(order).toEqual(['connack', 'publish']);
       expect(connected).toBe(true);
     });
   });

@@ -77,6 +77,7 @@ export function onClientRegisteredElsewhere(mq: unknown, brokerId: string, fn: (
 type Deliver = (packet: unknown, done: () => void) => void;
 interface DeliveringClient {
   broker: Aedes;
+  clean: boolean;
   connackSent: boolean;
   deliverQoS: Deliver;
   deliver0: Deliver;
@@ -94,18 +95,21 @@ const release = (client: Client, write: boolean) => {
  *  persistent session's subscriptions before it writes CONNACK, so a message published meanwhile
  *  (on this node or, in cluster mode, any other) was written first, and an mqtt.js device then
  *  stalled: its PUBACK waits for the connection that the unread CONNACK behind it would open.
- *  Called from `preConnect` (restored subscriptions capture these functions, so before them), it
- *  makes the client hold its deliveries until its CONNACK is written, and lets held ones go
- *  unwritten if the connection ends first: a QoS 1 message stays queued in the persistent
- *  session for the next connection. */
+ *  Called from `preConnect` (restored subscriptions capture these functions, so before them).
+ *  Until the client's CONNACK is written: a QoS 1 message for a persistent session is not written
+ *  live at all, because aedes queued it in the session before emitting it and sends that queue
+ *  right after CONNACK (written live too, it arrived twice); anything else is held and written
+ *  after CONNACK, or let go unwritten if the connection ends first. */
 export function deliverAfterConnack(client: Client): void {
   const c = client as unknown as DeliveringClient;
   if (!releasing.has(c.broker)) {
     releasing.add(c.broker);
     c.broker.on('connackSent', (_packet, connected) => release(connected, true));
   }
+  const deliverQoS = c.deliverQoS;
   const hold = (deliver: Deliver): Deliver => (packet, done) => {
     if (c.connackSent) return deliver(packet, done);
+    if (!c.clean && ((packet as { qos?: number }).qos ?? 0) > 0 && deliver === deliverQoS) return void setImmediate(done);
     const queue = held.get(client) ?? [];
     if (queue.length === 0) {
       held.set(client, queue);
@@ -113,6 +117,6 @@ export function deliverAfterConnack(client: Client): void {
     }
     queue.push({ deliver, packet, done });
   };
-  c.deliverQoS = hold(c.deliverQoS);
+  c.deliverQoS = hold(deliverQoS);
   c.deliver0 = hold(c.deliver0);
 }
