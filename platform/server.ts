@@ -156,7 +156,10 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
     : createServer();
   const app = createApp(services, {
     agreements: new AgreementService(platformRecords, services.audit, new SigningKeys(services.scopes, now), services.identityKey, now, async (id) => Boolean(await services.tenants.get(id))),
-    shares: { get: (c) => shares.get(c) },
+    shares: {
+      get: (c) => shares.get(c),
+      list: () => pilots.flatMap((p) => (p.shares ?? []).map((sp) => ({ category: sp.category, description: sp.description, ...(sp.sensitivity ? { sensitivity: sp.sensitivity } : {}), pilot: p.id }))),
+    },
     processingPilots: pilots.map((p) => ({ id: p.id, title: p.title, deviceKinds: p.deviceKinds.map((k) => k.kind), shares: (p.shares ?? []).map((sp) => ({ category: sp.category, description: sp.description, ...(sp.sensitivity ? { sensitivity: sp.sensitivity } : {}) })) })),
     pilotRouters: pilots.map((p) => ({ id: p.id, router: instances.get(p.id)!.routes ?? Router() })),
     pilotMounts: pilots.flatMap((p) => (instances.get(p.id)!.mounts ?? []).map((m) => ({ ...m, pilotId: p.id }))),

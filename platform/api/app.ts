@@ -143,7 +143,7 @@ export function createApp(s: PlatformServices, opts: AppOptions = {}): Express {
   api.use(tokenRoutes(s));
   api.use(notificationRoutes(s));
   api.use(exportRoutes(s));
-  if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined }));
+  if (opts.agreements) api.use(agreementRoutes(s, opts.agreements, opts.shares ?? { get: () => undefined, list: () => [] }));
   if (opts.agreements) api.use(processingRecordRoutes(s, opts.agreements, opts.processingPilots ?? []));
   for (const extra of opts.extraRouters ?? []) api.use(extra);
   for (const p of opts.pilotRouters ?? []) api.use(`/pilots/${p.id}`, pilotEnabled(p.id), p.router);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
+import { TEST_PASSWORD, bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
 let h: Harness;
@@ -70,6 +70,27 @@ it('shared data flows only under an active agreement, for its purpose, and small
   expect((await aDpo.post(`/api/v1/agreements/${id}/revoke`)).body.status).toBe('revoked');
   expect((await bOperator.get(url)).status).toBe(403);
 
+  // Each party sees the usage from its own chain, newest first: the one allowed request with the
+  // rows that left, and the refused ones (two before activation, purpose, operation, one after
+  // revocation); the provider's chain also holds its own operator's attempt, recorded once.
+  const expected = {
+    a: ['not-active', 'not-a-party', 'operation', 'purpose', 'allowed', 'not-active', 'not-active'],
+    b: ['not-active', 'operation', 'purpose', 'allowed', 'not-active', 'not-active'],
+  };
+  for (const [tenant, client] of [['a', aAdmin], ['b', bDpo]] as const) {
+    const usage = await client.get(`/api/v1/agreements/${id}/usage`);
+    expect(usage.status, tenant).toBe(200);
+    const requests = expected[tenant].length;
+    expect(usage.body, tenant).toMatchObject({ agreementId: id, requests, allowed: 1, refused: requests - 1, rows: 1 });
+    expect(usage.body.byCategory, tenant).toEqual([{ category: 'probe.values', requests, allowed: 1, rows: 1 }]);
+    expect(usage.body.recent.map((r: { reason?: string }) => r.reason ?? 'allowed'), tenant).toEqual(expected[tenant]);
+  }
+  // A tenant that is not a party learns nothing, not even that the agreement exists (ASVS 4.2.1).
+  const outsider = await bootOutsider();
+  expect((await outsider.get(`/api/v1/agreements/${id}/usage`)).status).toBe(404);
+  // An operator has no agreement permission.
+  expect((await bOperator.get(`/api/v1/agreements/${id}/usage`)).status).toBe(403);
+
   for (const [tenant, auditor] of [['a', h.tenants.a.users.auditor], ['b', h.tenants.b.users.auditor]] as const) {
     const log = await (await h.as(auditor)).get('/api/v1/audit?action=sharing.access&limit=100');
     const outcomes = log.body.items.map((e: { outcome: string }) => e.outcome);
@@ -109,3 +130,22 @@ it('a hostile agreement (consent off, groups of one, record reads) on personal d
   const text = JSON.stringify(shared.body);
   for (const leak of ['Elm Street', 'Example Person', 'person-1', '3f2504e0']) expect(text).not.toContain(leak);
 });
+
+it('a proposal offers the data categories of the pilots the tenant runs, to its administrator only', async () => {
+  const categories = await aAdmin.get('/api/v1/sharing/categories');
+  expect(categories.status).toBe(200);
+  expect(categories.body.items.map((c: { category: string }) => c.category).sort()).toEqual(['probe.people', 'probe.values']);
+  expect((await aDpo.get('/api/v1/sharing/categories')).status).toBe(403);
+  // A tenant without the probe pilot has nothing of it to offer.
+  expect((await (await bootOutsider()).get('/api/v1/sharing/categories')).body.items).toEqual([]);
+});
+
+/** An administrator of a third tenant, party to nothing. */
+async function bootOutsider(): Promise<ApiClient> {
+  const s = h.platform.services;
+  if (!(await s.tenants.get('tenant-c'))) {
+    await s.tenants.create({ id: 'tenant-c', name: 'Test tenant-c', pilots: [] });
+    await s.users.create({ username: 'tenant-c-admin', password: TEST_PASSWORD, role: 'tenant-admin', tenantId: 'tenant-c' });
+  }
+  return h.as('tenant-c-admin');
+}

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { forbidden, notFound } from '../../errors.ts';
 import type { PilotContext, ShareProvider } from '../../pilot.ts';
+import { agreementUsage } from '../../policy/agreement-usage.ts';
 import { agreementInputSchema, decide, OPERATIONS, PURPOSES, type SharingDecision } from '../../policy/agreements.ts';
 import { effectiveObligations, isProtected, operationAllowed, screenAggregates } from '../../policy/sharing-floors.ts';
 import type { AgreementService } from '../../policy/agreement-service.ts';
@@ -27,7 +28,13 @@ const shareQuery = z
 
 export interface ShareRegistry {
   get(category: string): { provider: ShareProvider; ctx: PilotContext } | undefined;
+  /** Every category the pilots offer, with the pilot that owns it. */
+  list(): { category: string; description: string; sensitivity?: string; pilot: string }[];
 }
+
+/** Sharing requests summed up from at most this many audit entries (newest kept). */
+const USAGE_SCAN = 10_000;
+const categoryEntry = z.object({ category: z.string(), description: z.string(), sensitivity: z.string().optional() });
 
 const signerEntry = z.object({ userId: z.string(), signer: z.string(), keyId: z.string(), publicKeyPem: z.string(), createdAt: z.number() });
 
@@ -75,6 +82,24 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
     res.setHeader('content-disposition', `attachment; filename="agreement-${a.id}-v${a.version ?? 1}.json"`);
     res.json(await agreements.exportOf(a));
   });
+  // What was shared under an agreement, from the caller's own audit chain (each party records
+  // every request): counts, rows, refusals and the latest requests.
+  r.get('/agreements/:id/usage', allowAny('agreements:manage', 'agreements:sign', 'audit:read'), doc({ summary: 'requests made under the agreement, from the tenant\'s audit chain', params: idParam, responses: { 200: anyObject } }), async (req, res) => {
+    const a = await agreements.requireForParty(params(req, idParam).id, tenantOf(req));
+    const entries = [];
+    let fromSeq: number | null = 1;
+    while (fromSeq !== null && entries.length < USAGE_SCAN) {
+      const page = await s.audit.list({ action: 'sharing.access', since: a.proposedAt, fromSeq, limit: 1000 });
+      entries.push(...page.entries);
+      fromSeq = page.nextFromSeq;
+    }
+    res.json(agreementUsage(a.id, entries));
+  });
+  // The categories a proposal may name: those of the pilots the tenant runs.
+  r.get('/sharing/categories', allow('agreements:manage'), doc({ summary: 'data categories the tenant can offer under an agreement', responses: { 200: itemsOf(categoryEntry) } }), async (req, res) => {
+    const pilots = new Set((await s.tenants.get(tenantOf(req)))?.pilots ?? []);
+    res.json({ items: shares.list().filter((c) => pilots.has(c.pilot)).map(({ pilot: _pilot, ...c }) => c) });
+  });
   r.get('/signers', allowAny('agreements:manage', 'agreements:sign', 'audit:read'), doc({ summary: "the tenant's directory of agreement signers' public keys", responses: { 200: itemsOf(signerEntry) } }), async (req, res) => {
     res.json({ items: await agreements.keys.list(tenantOf(req)) });
   });
@@ -103,8 +128,8 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
       details: { category, operation: q.operation, purpose: q.purpose, consumer, ...(decision.allow ? {} : { reason: decision.reason }) },
     };
     if (!decision.allow) {
-      await s.audit.record(agreement.providerTenant, { ...event, outcome: 'denied' });
-      await s.audit.record(consumer, { ...event, outcome: 'denied' });
+      // Both parties' chains; once when the caller belongs to the provider (not a party as consumer).
+      for (const chain of new Set([agreement.providerTenant, consumer])) await s.audit.record(chain, { ...event, outcome: 'denied' });
       throw forbidden(`the agreement does not allow this request (${decision.reason})`);
     }
     if (!share) throw notFound(`no shareable data category ${category}`);
@@ -120,8 +145,7 @@ export function agreementRoutes(s: PlatformServices, agreements: AgreementServic
       result = { rows: screened.rows, subjects: screened.subjects, suppressed: provided.suppressed + screened.withheld };
     }
     const evidence = { ...event, outcome: 'success' as const, details: { ...event.details, rows: result.rows.length, subjects: result.subjects, suppressed: result.suppressed } };
-    await s.audit.record(agreement.providerTenant, evidence);
-    await s.audit.record(consumer, evidence);
+    for (const chain of new Set([agreement.providerTenant, consumer])) await s.audit.record(chain, evidence);
     res.json({
       agreement: { id, purpose: agreement.purpose, provider: agreement.providerTenant },
       obligations: decision.obligations,
