@@ -1,48 +1,11 @@
 // Data Sharing Agreements (docs/architecture.md promise 5): machine-readable terms attached to data that
 // leaves a tenant — parties, purpose, data categories, allowed operations, obligations and
 // validity — and the pure decision that enforces them at query time.
-import { z } from 'zod';
-import { labelSchema } from '../safe-text.ts';
 import type { Countersignature, PartySignature, Revocation } from './agreement-document.ts';
+import type { AgreementInput, Obligations, Operation, Purpose } from './agreement-terms.ts';
 
-export const PURPOSES = ['research', 'public-statistics', 'care-coordination', 'energy-planning', 'service-improvement'] as const;
-export const OPERATIONS = ['aggregate', 'read'] as const;
-export type Purpose = (typeof PURPOSES)[number];
-export type Operation = (typeof OPERATIONS)[number];
+export { OPERATIONS, PURPOSES, agreementInputSchema, obligationsSchema, type AgreementInput, type Obligations, type Operation, type Purpose } from './agreement-terms.ts';
 
-export const obligationsSchema = z
-  .object({
-    /** Only aggregates leave the provider; individual records never do. */
-    aggregationOnly: z.boolean().default(true),
-    /** Aggregates over fewer subjects than this are suppressed (k-anonymity threshold). */
-    minGroupSize: z.number().int().min(1).max(1000).default(5),
-    /** The consumer must delete what it received after this many days. */
-    retentionDays: z.number().int().min(1).max(3650).default(30),
-    /** Healthcare: only subjects who consented to this purpose are included. */
-    requireConsent: z.boolean().default(true),
-  })
-  .strict();
-
-export const agreementInputSchema = z
-  .object({
-    consumerTenant: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
-    title: labelSchema(3, 120),
-    purpose: z.enum(PURPOSES),
-    categories: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/)).min(1).max(20),
-    operations: z.array(z.enum(OPERATIONS)).min(1),
-    obligations: obligationsSchema.default({ aggregationOnly: true, minGroupSize: 5, retentionDays: 30, requireConsent: true }),
-    validFrom: z.number().int().positive(),
-    validUntil: z.number().int().positive(),
-  })
-  .strict()
-  .refine((a) => a.validUntil > a.validFrom, { message: 'validUntil must be after validFrom', path: ['validUntil'] })
-  .refine((a) => !(a.obligations.aggregationOnly && a.operations.includes('read')), {
-    message: 'an aggregation-only agreement cannot allow record reads',
-    path: ['operations'],
-  });
-
-export type AgreementInput = z.infer<typeof agreementInputSchema>;
-export type Obligations = z.infer<typeof obligationsSchema>;
 export type AgreementStatus = 'proposed' | 'active' | 'revoked';
 
 /** A version that was in force and was superseded or revoked (records of processing list them). */
