@@ -44,6 +44,26 @@ describe('FailureChecks', () => {
     expect(levelOf(checks.levelSource(lamp), night)).toBe(35);
   });
 
+  it('learns at rescan the switch commands another node issued, in time order with its own', async () => {
+    const { t, parts, checks } = await setup();
+    const [lamp, other] = t.inv.lamps as [(typeof t.inv.lamps)[number], (typeof t.inv.lamps)[number]];
+    const night = START + 12 * 3_600_000;
+    const scheduled = levelAt(t.inv.schedule, t.inv.installation, night);
+    // Another node switched the lamp off without a hold: only the store knows.
+    t.clock.platform = 5_000;
+    await parts.ctx.commands.create({ deviceId: lamp.id, name: 'switch', payload: { action: 'off', level: 0 }, ttlMs: MINUTE });
+    await parts.ctx.commands.create({ deviceId: other.id, name: 'simulate', payload: { scenario: 'lamp-failure', level: 7 }, ttlMs: MINUTE });
+    expect(levelOf(checks.levelSource(lamp), night)).toBe(scheduled);
+    await checks.rescan();
+    expect(levelOf(checks.levelSource(lamp), night)).toBe(0);
+    expect(levelOf(checks.levelSource(other), night)).toBe(scheduled); // not a switch command
+    // A command issued here later wins over the one learnt; learning again changes nothing.
+    parts.state.commanded(lamp.id, 40, parts.now() + MINUTE);
+    await checks.rescan();
+    expect(levelOf(checks.levelSource(lamp), night)).toBe(40);
+    expect(parts.state.lamps.get(lamp.id)?.commanded.map((c) => c.level)).toEqual([0, 40]);
+  });
+
   it('a lamp silent for three intervals gets a comms-loss alarm; heard again, it is cleared', async () => {
     const { t, parts, checks } = await setup();
     const lamp = t.inv.lamps[0]!;

@@ -3,10 +3,11 @@
 // at the reading's time) and the alarm book raises or clears their alarms; the background loop
 // sweeps for devices gone silent. Alarm updates run in the tenant's serial queue, so two readings
 // of the same lamp never race to raise the same alarm. In a cluster each node hears only the
-// devices connected to it: `rescan` re-reads live state and alarms from the store, and only the
-// scheduler's holder sweeps (runtime.ts).
+// devices connected to it: `rescan` re-reads live state, alarms and the switch commands issued
+// anywhere from the store, and only the scheduler's holder sweeps (runtime.ts).
 import type { LevelSource, Lamp } from './domain/index.ts';
 import { effectiveLevel, levelAt } from './domain/index.ts';
+import { SWITCH_COMMAND } from './commands.ts';
 import { CABINET_READING_CHECKS, LAMP_READING_CHECKS, cabinetFindings, commsSweep, lampFindings, sourceOf } from './detection.ts';
 import type { LightingReading } from './index.ts';
 import { cabinetTelemetryOf, lampTelemetryOf } from './state.ts';
@@ -15,6 +16,9 @@ import type { TenantParts } from './tenant-parts.ts';
 import type { LightingViews } from './views.ts';
 
 export class FailureChecks {
+  /** Creation time of the newest switch command already learnt from the store. */
+  private commandsLearntUpTo = 0;
+
   constructor(
     private readonly p: TenantParts,
     private readonly views: LightingViews,
@@ -51,6 +55,20 @@ export class FailureChecks {
     // A reading received on another node `age` platform-ms ago was heard `age` ago on the pilot's clock.
     const heardAt = (receivedAt: number) => this.p.now() - Math.max(0, ctx.now() - receivedAt);
     await state.refresh(ctx.series, devicesOf(inventory), this.p.now(), ctx.deviceClock.maxSkewMs, heardAt);
+    await this.learnCommands(heardAt);
+  }
+
+  /** Switch commands issued on any node (a manual switch without a hold, a step the scheduler's
+   *  holder issued): a lamp obeying one is judged against it here too, not against its schedule. */
+  private async learnCommands(at: (createdAt: number) => number): Promise<void> {
+    const { ctx, inventory, state } = this.p;
+    const recent = await ctx.commands.list({ limit: Math.max(200, 2 * inventory.lamps.size) });
+    for (const c of [...recent].reverse()) {
+      const level = (c.payload as { level?: unknown }).level;
+      if (c.createdAt <= this.commandsLearntUpTo || c.name !== SWITCH_COMMAND || typeof level !== 'number' || !inventory.lamps.has(c.deviceId)) continue;
+      state.commanded(c.deviceId, level, at(c.createdAt));
+    }
+    this.commandsLearntUpTo = recent.reduce((max, c) => Math.max(max, c.createdAt), this.commandsLearntUpTo);
   }
 
   /** A device that connects is talking again: its silence is counted from now. */

@@ -90,9 +90,12 @@ export class LiveState {
     d.events = d.events.filter((e) => e.ts >= newest - this.eventWindowMs).slice(-20);
   }
 
+  /** Kept in time order: a command learnt from another node may be older than one issued here. */
   commanded(id: string, level: number, at: number): void {
     const l = this.lamp(id, at);
-    l.commanded.push({ at, level });
+    let i = l.commanded.length;
+    while (i > 0 && l.commanded[i - 1]!.at > at) i--;
+    l.commanded.splice(i, 0, { at, level });
     if (l.commanded.length > 8) l.commanded.splice(0, l.commanded.length - 8);
   }
 

@@ -44,8 +44,9 @@ export interface SentCommand {
   updatedAt: number;
 }
 
-/** The platform's commands as a list; `failAfter(n)` makes creation fail after n more (a node dying mid-batch). */
-export function memoryCommands() {
+/** The platform's commands as a list, stamped with the platform clock and listed newest first as
+ *  the platform does; `failAfter(n)` makes creation fail after n more (a node dying mid-batch). */
+export function memoryCommands(now: () => number = () => 0) {
   const sent: SentCommand[] = [];
   let failAfter = Infinity;
   return {
@@ -62,13 +63,17 @@ export function memoryCommands() {
           batchId: input.batchId ?? null,
           status: 'pending',
           createdBy: 'user:op',
-          createdAt: 0,
-          updatedAt: 0,
+          createdAt: now(),
+          updatedAt: now(),
         };
         sent.push(c);
         return c;
       },
-      list: async (f: { batchId?: string }) => sent.filter((c) => f.batchId === undefined || c.batchId === f.batchId),
+      list: async (f: { batchId?: string; limit?: number }) =>
+        sent
+          .filter((c) => f.batchId === undefined || c.batchId === f.batchId)
+          .reverse()
+          .slice(0, f.limit ?? 200),
     },
   };
 }
@@ -110,10 +115,10 @@ export interface TestTenant {
 /** A demo town of `lamps` lamps in the store; each `parts()` call is one node's view of it. */
 export async function testTenant(o: { lamps?: number; start: number; options?: Partial<LightingOptions> }): Promise<TestTenant> {
   const records = memoryRecords();
-  const commands = memoryCommands();
+  const clock = { t: o.start, platform: 0 };
+  const commands = memoryCommands(() => clock.platform);
   const alarms = memoryAlarms();
   const inv = buildDemoInventory({ tenantId: TEST_TENANT, seed: 1, lamps: o.lamps ?? 6 });
-  const clock = { t: o.start, platform: 0 };
   await new Inventory().save(records, inv, clock.t);
   await new ScheduleBook().saveSchedule(records, inv.schedule, new Set(inv.groups.map((g) => g.id)));
   const opts = resolveOptions({ now: () => clock.t, commsLossIntervals: 0, ...o.options });
