@@ -21,6 +21,8 @@ const OPERATOR = 'city-demo-controller';
 const CARE_ADMIN = 'care-demo-admin';
 const CARE_OPERATOR = 'care-demo-nurse';
 const lamps: TestDevice[] = [];
+/** A lamp's full report at a level (pilots/lighting/domain/model.ts lampTelemetrySchema). */
+const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
 
 describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
   beforeAll(async () => {
@@ -75,7 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     const d = provision.devices.find((x) => x.kind === 'lamp')!;
     const lamp = await connectDevice(h, d, { ack: false });
     lamps.push(lamp);
-    await lamp.publishTelemetry({ ts: Date.now(), powerState: 'on', dimLevel: 60, activePower: 30, voltage: 231, current: 0.13, powerFactor: 0.96 });
+    await lamp.publishTelemetry(reading(60));
     const op = await h.as(OPERATOR);
     await expect.poll(async () => (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.dimLevel, { timeout: 5000 }).toBe(60);
     const name = (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.name ?? d.id;
@@ -107,7 +109,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     const sent = lamp.commands.at(-1)!;
     expect(sent).toMatchObject({ name: 'switch', params: { action: 'dim', level: 30 } });
     await lamp.client.publishAsync(`tenants/${d.tenantId}/devices/${d.id}/commands/${sent.id}/ack`, JSON.stringify({ status: 'done' }), { qos: 1 });
-    await lamp.publishTelemetry({ ts: Date.now(), powerState: 'on', dimLevel: 30, activePower: 15, voltage: 231, current: 0.07, powerFactor: 0.96 });
+    await lamp.publishTelemetry(reading(30));
     await seeText(page.getByTestId('command-history').getByTestId('history-row').first(), /Dim to 30 %.*Done/, 10_000);
     await seeText(page.getByTestId('level-note'), 'In force: 30 %', 10_000);
     expect(await page.getByLabel(`Dim level for ${name}`).inputValue()).toBe('30');
