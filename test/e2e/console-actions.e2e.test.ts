@@ -97,7 +97,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`safe actions and everyday settings${HAVE_CHROMI
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('devices are searched, paged and rotated in bulk after typing their count', async () => {
     const page = await ui.signIn(h.tenants.a.users['tenant-admin'], { path: '/admin/devices' });
