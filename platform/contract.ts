@@ -43,6 +43,9 @@ export interface User {
   passwordHash: string;
   disabled: boolean;
   createdAt: number;
+  /** Set while the password is one an administrator drew (a reset): it opens no session, only the
+   *  change to a password of the user's own choosing, and only until this time (ASVS 2.3.1). */
+  passwordTemporaryUntil?: number;
 }
 
 export type PublicUser = Omit<User, 'passwordHash'>;

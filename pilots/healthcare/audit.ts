@@ -20,6 +20,7 @@ export type PatientAction =
   | 'fhir.search'
   | 'message.send'
   | 'message.read'
+  | 'hub.commands.read'
   | 'simulate.send'
   | 'device.create'
   | 'patient.device.link'

@@ -129,6 +129,11 @@ export interface AlarmStateRecord extends AlarmState {
 // ---- API schemas ---------------------------------------------------------------------------
 
 export const patientIdParam = z.object({ id: z.uuid() }).strict();
+/** A page of the commands sent to a patient's hub, newest first. */
+export const hubCommandsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
 
 const threshold = z
   .object({ low: z.number().finite().optional(), high: z.number().finite().optional() })

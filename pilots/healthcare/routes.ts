@@ -15,7 +15,7 @@ import { patientDeviceHandlers } from './api/patient-devices.ts';
 import { patientHandlers } from './api/patients.ts';
 import { consentAnswer, patientSummarySchema } from './api-schemas.ts';
 import { FHIR_CONTENT_TYPE } from './export.ts';
-import { consentSchema, createPatientSchema, eraseSchema, exportQuery, linkDeviceSchema, messageSchema, patientDeviceParams, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
+import { consentSchema, createPatientSchema, eraseSchema, exportQuery, hubCommandsQuery, linkDeviceSchema, messageSchema, patientDeviceParams, patientIdParam, provisionSchema, rangeQuery, resolveParams, settingsPatchSchema, simulateSchema, vitalsQuery } from './model.ts';
 import type { Runtime } from './runtime.ts';
 
 export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
@@ -40,6 +40,8 @@ export function healthcareRoutes(ctx: PilotContext, rt: Runtime): Router {
   r.get('/patients/:id/consent', allow('data:read'), doc({ summary: "the patient's consent and its history", params: patientIdParam, responses: { 200: consentAnswer } }), consent.read);
   r.post('/patients/:id/consent', allow('consent:manage'), doc({ summary: 'records consent given or withdrawn', params: patientIdParam, body: consentSchema, responses: { 201: consentAnswer } }), consent.record);
   r.get('/patients/:id/messages', allow('data:read'), doc({ summary: 'messages and reminders sent to the hub', params: patientIdParam, responses: { 200: itemsOf(anyObject) } }), assist.list);
+  // The hub's command history belongs to the patient's record (data:read) and is a command read.
+  r.get('/patients/:id/commands', allow('data:read'), allow('commands:read'), doc({ summary: "commands sent to the patient's hub and how far each got, newest first, a page at a time", params: patientIdParam, query: hubCommandsQuery, responses: { 200: z.object({ items: z.array(anyObject), next: z.number().int().nullable() }) } }), assist.history);
   r.post('/patients/:id/messages', allow('commands:send'), doc({ summary: "sends a message or reminder to the patient's hub", params: patientIdParam, body: messageSchema, responses: { 201: anyObject } }), assist.send);
   r.post('/patients/:id/simulate', allow('commands:send'), doc({ summary: 'asks the simulator for a scenario (demo patients)', params: patientIdParam, body: simulateSchema, responses: { 202: anyObject } }), assist.simulate);
   r.get('/patients/:id/fhir', allow('export:fhir'), doc({ summary: "the patient's record as a FHIR R4 Bundle (collection, or transaction with ?type=transaction)", params: patientIdParam, query: exportQuery, responses: { 200: { description: 'a FHIR Bundle', contentType: FHIR_CONTENT_TYPE, schema: z.looseObject({ resourceType: z.literal('Bundle'), type: z.enum(['collection', 'transaction']) }) } } }), fhirHandler(ctx, rt));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../platform/services/commands.ts';
-import { batchStatus, commandForLevel, commandOfRequest, commandRequestSchema, fanOut } from './commands.ts';
+import { batchStatus, commandForLevel, commandOfRequest, commandRequestSchema, coversLamps, fanOut, historyQuery, lampHistoryEntry } from './commands.ts';
 
 describe('commandRequestSchema', () => {
   const cases: [string, unknown, boolean][] = [
@@ -80,5 +80,33 @@ describe('fanOut', () => {
     expect(commands).toHaveLength(3);
     expect(new Set(created.map((c) => c.batchId))).toEqual(new Set([batchId]));
     expect(created[0]?.payload).toEqual({ action: 'dim', level: 30 });
+  });
+});
+
+describe('command history', () => {
+  it.each([
+    ['every lamp of the group reached', ['l1', 'l2'], ['l1', 'l2'], true],
+    ['a wider batch (a cabinet) that covered the group', ['l1', 'l2', 'l3'], ['l1', 'l2'], true],
+    ['one lamp of the group only', ['l1'], ['l1', 'l2'], false],
+    ['a group with no lamps', ['l1'], [], false],
+  ])('a batch where %s: %s', (_name, reached, group, covers) => {
+    expect(coversLamps({ lamps: reached.map((lampId) => ({ lampId, commandId: lampId, status: 'done', updatedAt: 0 })) }, group)).toBe(covers);
+  });
+
+  it('a lamp’s entry keeps what was asked and how far it got, accepted as delivered', () => {
+    expect(lampHistoryEntry(cmd('l1', 'accepted'))).toEqual({ commandId: 'c-l1', batchId: 'b1', name: 'switch', payload: { action: 'dim', level: 40 }, status: 'delivered', createdAt: 10, updatedAt: 20, createdBy: 'user:op' });
+  });
+
+  it.each([
+    [{ lampId: 'l1' }, true],
+    [{ groupId: 'g1', limit: '5', offset: '10' }, true],
+    [{}, false],
+    [{ lampId: 'l1', groupId: 'g1' }, false],
+    [{ lampId: 'l1', limit: '0' }, false],
+    [{ lampId: 'l1', offset: '-1' }, false],
+    [{ lampId: 'l/1' }, false],
+    [{ lampId: 'l1', tenantId: 't' }, false],
+  ])('the history query %o is %s', (q, ok) => {
+    expect(historyQuery.safeParse(q).success).toBe(ok);
   });
 });

@@ -96,3 +96,38 @@ export function batchStatus(batchId: string, commands: readonly Command[]): Batc
     aggregate: aggregateGroupCommand(lamps.map((l) => l.status)),
   };
 }
+
+/** A page of a lamp's or a group's command history (newest first); `next` is the offset of the
+ *  next page, null on the last. */
+export const historyQuery = z
+  .strictObject({
+    lampId: refId.optional(),
+    groupId: refId.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .refine((v) => Boolean(v.lampId) !== Boolean(v.groupId), { message: 'give exactly one of lampId or groupId' });
+export type HistoryQuery = z.infer<typeof historyQuery>;
+
+/** One command to one lamp as its history shows it (switching and demo faults alike). */
+export interface LampHistoryEntry {
+  commandId: string;
+  batchId: string | null;
+  name: string;
+  payload: Record<string, unknown>;
+  status: CommandStatus;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+}
+
+export function lampHistoryEntry(c: Command): LampHistoryEntry {
+  return { commandId: c.id, batchId: c.batchId, name: c.name, payload: c.payload, status: lampStatus(c.status), createdAt: c.createdAt, updatedAt: c.updatedAt, createdBy: c.createdBy };
+}
+
+/** A batch belongs to a group's history when it reached every lamp of the group: a group command,
+ *  and a cabinet's or a schedule's that covered it whole. */
+export function coversLamps(batch: Pick<BatchStatus, 'lamps'>, lampIds: readonly string[]): boolean {
+  const reached = new Set(batch.lamps.map((l) => l.lampId));
+  return lampIds.length > 0 && lampIds.every((id) => reached.has(id));
+}

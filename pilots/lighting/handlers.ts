@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { body, params, query } from '../../platform/api/validate.ts';
 import { addDays, localDate, scheduleSchema, startOfLocalDay } from './domain/index.ts';
-import { commandRequestSchema } from './commands.ts';
+import { commandRequestSchema, historyQuery } from './commands.ts';
 import type { LightingOptions } from './options.ts';
 import type { TenantRuntime } from './runtime.ts';
 import { energyCsv } from './energy-csv.ts';
@@ -114,6 +114,7 @@ export function handlers(d: HandlerDeps) {
     }),
     sendCommand: h(async (req, rt) => ({ status: 202, body: await rt.switching.sendCommand(body(req, commandRequestSchema)) })),
     batch: h(async (req, rt) => ({ body: await rt.switching.batch(params(req, batchParams).batchId) })),
+    history: h(async (req, rt) => ({ body: await rt.switching.history(query(req, historyQuery)) })),
     schedules: h(async (_req, rt) => ({ body: { items: rt.schedules.list() } })),
     createSchedule: h(async (req, rt) => {
       const input = body(req, scheduleInput);

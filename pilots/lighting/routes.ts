@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { allow, anyObject, doc, itemsOf, noContent } from '../../platform/pilot.ts';
-import { commandRequestSchema } from './commands.ts';
+import { commandRequestSchema, historyQuery } from './commands.ts';
 import { batchParams, energyQuery, handlers, idParams, lampsQuery, metersQuery, previewQuery, provisionInput, readingsQuery, scheduleInput, simulateInput, type HandlerDeps } from './handlers.ts';
 
 export function lightingRoutes(deps: HandlerDeps): Router {
@@ -19,6 +19,7 @@ export function lightingRoutes(deps: HandlerDeps): Router {
   r.get('/lamps/:id', allow('data:read'), doc({ summary: 'one lamp', params: idParams, responses: { 200: anyObject } }), h.lamp);
   r.get('/lamps/:id/readings', allow('data:read'), doc({ summary: "a lamp's readings in a range", params: idParams, query: readingsQuery, responses: { 200: anyObject } }), h.readings);
   r.post('/commands', allow('commands:send'), doc({ summary: 'switches or dims lamps, a group or a cabinet', body: commandRequestSchema, responses: { 202: anyObject } }), h.sendCommand);
+  r.get('/commands', allow('commands:read'), doc({ summary: "a lamp's or a group's command history, newest first, a page at a time", query: historyQuery, responses: { 200: z.object({ items: z.array(anyObject), next: z.number().int().nullable() }) } }), h.history);
   r.get('/commands/:batchId', allow('commands:read'), doc({ summary: 'delivery status of a command batch', params: batchParams, responses: { 200: anyObject } }), h.batch);
   r.get('/schedules', allow('data:read'), doc({ summary: 'dimming schedules', responses: { 200: itemsOf(anyObject) } }), h.schedules);
   r.post('/schedules', allow('commands:send'), doc({ summary: 'creates a schedule', body: scheduleInput, responses: { 201: anyObject } }), h.createSchedule);

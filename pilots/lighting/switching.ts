@@ -3,7 +3,7 @@
 // an override; a batch's progress is read back from the platform's commands. Demo fault injection
 // (`simulate`) sends the simulator a scenario command.
 import { badRequest, notFound } from '../../platform/errors.ts';
-import { batchStatus, commandOfRequest, fanOut, type BatchStatus, type CommandRequest } from './commands.ts';
+import { batchStatus, commandOfRequest, coversLamps, fanOut, lampHistoryEntry, SWITCH_COMMAND, type BatchStatus, type CommandRequest, type HistoryQuery, type LampHistoryEntry } from './commands.ts';
 import type { Target } from './inventory.ts';
 import { overrideId, type OverrideScope, type StoredOverride } from './schedules.ts';
 import type { TenantParts } from './tenant-parts.ts';
@@ -50,6 +50,46 @@ export class Switching {
     const status = batchStatus(batchId, await this.p.ctx.commands.list({ batchId, limit: 10_000 }));
     if (!status) throw notFound(`no command batch ${batchId}`);
     return status;
+  }
+
+  /** A lamp's commands, newest first, a page at a time. */
+  async lampHistory(lampId: string, limit: number, offset: number): Promise<{ items: LampHistoryEntry[]; next: number | null }> {
+    this.p.inventory.resolveTarget({ lampId });
+    // One more than asked tells whether another page follows.
+    const rows = await this.p.ctx.commands.list({ deviceId: lampId, limit: limit + 1, offset });
+    return { items: rows.slice(0, limit).map(lampHistoryEntry), next: rows.length > limit ? offset + limit : null };
+  }
+
+  /** A group's switching batches, newest first: found through the commands of the group's first
+   *  lamp (every batch that covered the group reached it). `offset` counts that lamp's commands,
+   *  so a page may hold fewer batches than asked while `next` is not null; one request scans a
+   *  bounded number of them. */
+  async groupHistory(groupId: string, limit: number, offset: number): Promise<{ items: BatchStatus[]; next: number | null }> {
+    const lampIds = this.p.inventory.resolveTarget({ groupId }).map((l) => l.id);
+    const first = lampIds[0];
+    if (!first) return { items: [], next: null };
+    const items: BatchStatus[] = [];
+    const seen = new Set<string>();
+    let cursor = offset;
+    const maxScan = Math.max(50, limit * 5);
+    while (items.length < limit && cursor - offset < maxScan) {
+      const rows = await this.p.ctx.commands.list({ deviceId: first, limit: limit * 2, offset: cursor });
+      for (const c of rows) {
+        cursor++;
+        if (c.name !== SWITCH_COMMAND || !c.batchId || seen.has(c.batchId)) continue;
+        seen.add(c.batchId);
+        const b = batchStatus(c.batchId, await this.p.ctx.commands.list({ batchId: c.batchId, limit: 10_000 }));
+        if (b && coversLamps(b, lampIds)) items.push(b);
+        if (items.length === limit) break;
+      }
+      if (rows.length < limit * 2 && items.length < limit) return { items, next: null };
+    }
+    const more = await this.p.ctx.commands.list({ deviceId: first, limit: 1, offset: cursor });
+    return { items, next: more.length ? cursor : null };
+  }
+
+  history(q: HistoryQuery) {
+    return q.lampId ? this.lampHistory(q.lampId, q.limit, q.offset) : this.groupHistory(q.groupId!, q.limit, q.offset);
   }
 
   /** Demo fault injection: a `simulate` command the simulator honours. A cabinet scenario named on

@@ -38,6 +38,7 @@ export const userResponse = z.object({
   tenantId: z.string().nullable(),
   disabled: z.boolean(),
   createdAt: epochMs,
+  passwordTemporaryUntil: epochMs.optional(),
 });
 
 export const alarmResponse = z.object({

@@ -70,12 +70,16 @@ export class Users {
     return rows.map((r) => r.data);
   }
 
-  async update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string }) {
+  /** `temporaryUntil`: a number marks the new password as a one-time one valid until then, null
+   *  makes it the user's own (a change they made); absent leaves the mark as it is. */
+  async update(id: string, patch: Partial<Pick<User, 'displayName' | 'role' | 'disabled'>> & { password?: string; temporaryUntil?: number | null }) {
     const user = await this.get(id);
     if (!user) throw notFound(`no user ${id}`);
-    const next: User = { ...user, ...patch };
-    delete (next as { password?: string }).password;
-    if (patch.password) next.passwordHash = await hashPassword(passwordSchema.parse(patch.password));
+    const { password, temporaryUntil, ...rest } = patch;
+    const next: User = { ...user, ...rest };
+    if (password) next.passwordHash = await hashPassword(passwordSchema.parse(password));
+    if (typeof temporaryUntil === 'number') next.passwordTemporaryUntil = temporaryUntil;
+    else if (temporaryUntil === null) delete next.passwordTemporaryUntil;
     await this.save(next);
     return next;
   }

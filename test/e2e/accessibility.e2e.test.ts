@@ -95,6 +95,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
     { role: 'tenant-admin', user: () => h.tenants.a.users['tenant-admin'] },
     { role: 'auditor', user: () => h.tenants.a.users.auditor },
     { role: 'evaluator', user: () => h.tenants.a.users.evaluator },
+    { role: 'dpo', user: () => h.tenants.a.users.dpo },
     { role: 'platform-admin', user: () => 'root-admin' },
   ];
 

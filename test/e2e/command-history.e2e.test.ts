@@ -1,18 +1,28 @@
 // "Last command" comes from the server: the groups page of a lighting tenant shows each group's
-// last switch command, sent before the page opened, on first sight and the same after a reload.
+// last switch command, sent before the page opened, on first sight and the same after a reload;
+// a lamp's page lists its commands and its slider rests at the level the lamp reports, naming a
+// command still on its way; a patient's devices panel lists what was sent to the home hub.
 // Screenshots in test-results/screenshots (history-*.png).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { connectDevice, type TestDevice } from '../lighting/support.ts';
+import type { DemoProvision } from '../../platform/pilot.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
 let h: Harness;
 let ui: Console;
+let provision: DemoProvision;
 const OPERATOR = 'city-demo-controller';
+const CARE_ADMIN = 'care-demo-admin';
+const CARE_OPERATOR = 'care-demo-nurse';
+const lamps: TestDevice[] = [];
+/** A lamp's full report at a level (pilots/lighting/domain/model.ts lampTelemetrySchema). */
+const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
 
 describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
   beforeAll(async () => {
@@ -21,9 +31,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     const s = h.platform.services;
     await s.tenants.create({ id: 'city-demo', name: 'City Lighting Demo Operator', pilots: ['lighting'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'city-demo' });
+    await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo', pilots: ['healthcare'] });
+    await s.users.create({ username: CARE_ADMIN, password: TEST_PASSWORD, role: 'tenant-admin', tenantId: 'care-demo' });
+    await s.users.create({ username: CARE_OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'care-demo' });
     const ctx = h.platform.pilotContext('lighting');
     const instance = h.platform.pilotInstance('lighting');
-    const provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 42, size: 12 }));
+    provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 42, size: 12 }));
     const done = await backfillOnce(s, { pilotId: 'lighting', tenantId: 'city-demo', instance, ctx, provision }, { days: 2, seed: 42, now: Date.now() });
     expect(done?.commands).toBeGreaterThan(0);
     ui = await openConsole(h.url);
@@ -34,6 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
   });
 
   afterAll(async () => {
+    await Promise.all(lamps.map((l) => l.close().catch(() => undefined)));
     await ui?.close();
     await h?.close();
   });
@@ -56,5 +70,68 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     await shot(page, 'history-groups-last-command', { fullPage: false });
     await page.reload();
     for (let i = 0; i < n; i++) await seeText(page.getByTestId('group-row').nth(i).getByTestId('command-status'), before[i]!.split('·').slice(0, 2).join('·'), 15_000);
+  }, 60_000);
+
+  it("a lamp's page lists its commands from the server, and its slider shows the level in force, not the one dragged", async () => {
+    // One lamp on line that reports 60 % and does not yet carry out what it receives.
+    const d = provision.devices.find((x) => x.kind === 'lamp')!;
+    const lamp = await connectDevice(h, d, { ack: false });
+    lamps.push(lamp);
+    await lamp.publishTelemetry(reading(60));
+    const op = await h.as(OPERATOR);
+    await expect.poll(async () => (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.dimLevel, { timeout: 5000 }).toBe(60);
+    const name = (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.name ?? d.id;
+
+    const page = await ui.signIn(OPERATOR, { path: `/lighting/lamps/${encodeURIComponent(d.id)}`, viewport: TABLET });
+    const note = page.getByTestId('level-note');
+    const slider = page.getByLabel(`Dim level for ${name}`);
+    await seeText(note, 'In force: 60 %', 15_000);
+    expect(await slider.inputValue()).toBe('60');
+    // The backfilled programme's switches are this lamp's history already.
+    const history = page.getByTestId('command-history');
+    await seeText(history.getByTestId('history-row').first(), /Switch on|Switch off|Dim to \d+ %/, 15_000);
+
+    await slider.fill('30');
+    await seeText(note, 'In force: 60 % · not sent: 30 %');
+    await page.getByRole('button', { name: `Dim ${name} to 30 %` }).click();
+    // Sent, not carried out: the slider is back at the level in force and says what is coming.
+    await seeText(note, 'In force: 60 % · on its way: 30 %', 10_000);
+    expect(await slider.inputValue()).toBe('60');
+    await seeText(history.getByTestId('history-row').first(), /Dim to 30 %.*Delivered/, 10_000);
+    await shot(page, 'history-lamp-pending', { fullPage: false });
+
+    await page.reload();
+    await seeText(page.getByTestId('command-history').getByTestId('history-row').first(), /Dim to 30 %.*Delivered/, 15_000);
+    await seeText(page.getByTestId('level-note'), 'In force: 60 %', 15_000);
+    expect(await page.getByLabel(`Dim level for ${name}`).inputValue()).toBe('60');
+
+    // The lamp carries it out and says so: done, and the slider follows the lamp.
+    const sent = lamp.commands.at(-1)!;
+    expect(sent).toMatchObject({ name: 'switch', params: { action: 'dim', level: 30 } });
+    await lamp.client.publishAsync(`tenants/${d.tenantId}/devices/${d.id}/commands/${sent.id}/ack`, JSON.stringify({ status: 'done' }), { qos: 1 });
+    await lamp.publishTelemetry(reading(30));
+    await seeText(page.getByTestId('command-history').getByTestId('history-row').first(), /Dim to 30 %.*Done/, 10_000);
+    await seeText(page.getByTestId('level-note'), 'In force: 30 %', 10_000);
+    expect(await page.getByLabel(`Dim level for ${name}`).inputValue()).toBe('30');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await shot(page, 'history-lamp-done', { fullPage: false });
+  }, 90_000);
+
+  it("a patient's devices panel lists what was sent to the home hub, and it is still there after a reload", async () => {
+    const admin = await h.as(CARE_ADMIN);
+    const provisioned = await admin.post('/api/v1/pilots/healthcare/demo/provision', { patients: 1, seed: 5 });
+    expect(provisioned.status, JSON.stringify(provisioned.body)).toBe(201);
+    const nurse = await h.as(CARE_OPERATOR);
+    const patient = (await nurse.get('/api/v1/pilots/healthcare/patients')).body.items[0] as { id: string };
+    expect((await nurse.post(`/api/v1/pilots/healthcare/patients/${patient.id}/messages`, { kind: 'reminder', text: 'Evening reading, please' })).status).toBe(201);
+
+    const page = await ui.signIn(CARE_OPERATOR, { path: `/care/patients/${patient.id}`, viewport: TABLET });
+    const rows = () => page.getByTestId('hub-history').getByTestId('history-row');
+    await seeText(rows().first(), /Reminder/, 15_000);
+    expect(await page.getByTestId('hub-history').textContent()).not.toContain('Evening reading');
+    await page.reload();
+    await seeText(rows().first(), /Reminder/, 15_000);
+    await page.getByTestId('hub-history').scrollIntoViewIfNeeded();
+    await shot(page, 'history-hub', { fullPage: false });
   }, 60_000);
 });

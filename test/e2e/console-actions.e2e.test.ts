@@ -67,11 +67,37 @@ describe.skipIf(!HAVE_CHROMIUM)(`safe actions and everyday settings${HAVE_CHROMI
     expect(password).toHaveLength(24);
     expect(await accessibilityViolations(page)).toEqual([]);
     await shot(page, 'users-password-reset', { fullPage: false });
-    expect((await h.anonymous().post('/api/v1/auth/login', { username: a.auditor, password })).status).toBe(200);
+    // A one-time password: it opens no session by itself (ASVS 2.3.1).
+    expect((await h.anonymous().post('/api/v1/auth/login', { username: a.auditor, password })).status).toBe(403);
     await reset.getByRole('button', { name: 'Done' }).click();
     expect(await page.locator('body').textContent()).not.toContain(password);
+    await seeText(page.locator(`tr:has-text("${a.auditor}")`).getByTestId('one-time-password'), /One-time password until \d+ \w+, \d{2}:\d{2}/);
     await shot(page, 'users');
-  }, 60_000);
+
+    // The auditor signs in with it and must choose a password of their own first.
+    const context = await ui.browser.newContext({ viewport: TABLET, locale: 'en-GB', timezoneId: 'Europe/London' });
+    try {
+      const own = await context.newPage();
+      await own.goto(h.url + '/');
+      await own.getByLabel('Username').fill(a.auditor);
+      await own.getByLabel('Password').fill(password);
+      await own.getByRole('button', { name: 'Sign in' }).click();
+      await visible(own.getByTestId('change-password'));
+      expect(await accessibilityViolations(own)).toEqual([]);
+      await own.getByLabel('New password', { exact: true }).fill('short');
+      await own.getByLabel('New password again').fill('short');
+      await own.getByRole('button', { name: 'Set password and sign in' }).click();
+      await seeText(own.getByRole('alert'), 'Use at least 12 characters.');
+      await own.getByLabel('New password', { exact: true }).fill('auditor-own-passphrase');
+      await own.getByLabel('New password again').fill('auditor-own-passphrase');
+      await shot(own, 'users-choose-password', { fullPage: false });
+      await own.getByRole('button', { name: 'Set password and sign in' }).click();
+      await own.getByRole('navigation', { name: 'Main' }).waitFor();
+      expect((await h.anonymous().post('/api/v1/auth/login', { username: a.auditor, password })).status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it('devices are searched, paged and rotated in bulk after typing their count', async () => {
     const page = await ui.signIn(h.tenants.a.users['tenant-admin'], { path: '/admin/devices' });

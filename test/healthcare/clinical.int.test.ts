@@ -162,4 +162,25 @@ describe('NEWS2 alarms over the real platform', () => {
     expect(list.body.items.map((m: { id: string }) => m.id)).toContain(sent.body.id);
     expect(list.body.items[0]).toMatchObject({ kind: 'reminder', text: 'Time for your evening reading' });
   });
+
+  it('the hub’s command history comes from the server a page at a time, without message text, for the patient’s care team only', async () => {
+    const more = await op.post(`${HC}/patients/${acked.id}/messages`, { kind: 'message', text: 'Your nurse will call at ten' });
+    expect(more.status).toBe(201);
+    const page = await op.get(`${HC}/patients/${acked.id}/commands?limit=1`);
+    expect(page.status).toBe(200);
+    expect(page.body.items).toEqual([expect.objectContaining({ id: more.body.id, name: 'message', what: 'message', createdBy: expect.any(String) })]);
+    expect(JSON.stringify(page.body)).not.toContain('nurse will call');
+    expect(page.body.next).toBe(1);
+    const rest = await op.get(`${HC}/patients/${acked.id}/commands?limit=100&offset=1`);
+    expect(rest.body.items.find((c: { name: string }) => c.name === 'message')).toMatchObject({ what: 'reminder' });
+    expect(rest.body.next).toBeNull();
+    await eventually(async () => ((await op.get(`${HC}/patients/${acked.id}/commands?limit=1`)).body.items[0].status === 'delivered' ? true : undefined), 'message delivered to the hub');
+
+    expect((await op.get(`${HC}/patients/${acked.id}/commands?limit=0`)).status).toBe(400);
+    expect((await op.get(`${HC}/patients/${acked.id}/commands?subject=x`)).status).toBe(400);
+    expect((await (await h.as(h.tenants.b.users.operator)).get(`${HC}/patients/${acked.id}/commands`)).status).toBe(404);
+    for (const role of ['evaluator', 'tenant-admin'] as const) {
+      expect((await (await h.as(h.tenants.a.users[role])).get(`${HC}/patients/${acked.id}/commands`)).status, role).toBe(403);
+    }
+  });
 });

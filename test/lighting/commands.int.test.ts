@@ -125,6 +125,36 @@ describe('lighting group commands over MQTT', () => {
     expect(groupsView.find((g: { id: string }) => g.id === 'tenant-a-grp-01').override).toBeNull(); // no hold: the schedule rules again
   });
 
+  it('a group’s and a lamp’s command history come from the server, newest first, a page at a time', async () => {
+    const group = 'tenant-a-grp-01';
+    const groupLamps = fleet.extra.lamps.filter((l) => l.groupId === group).map((l) => l.id);
+    const all = (await operator.get(`${API}/commands?groupId=${group}&limit=100`)).body;
+    expect(all.items.length).toBeGreaterThanOrEqual(2);
+    expect(all.items[0].payload).toEqual({ action: 'on', level: 100 }); // the newest: every group on
+    expect(all.items[1].payload).toEqual({ action: 'dim', level: 40 });
+    for (const b of all.items) expect(b.lamps.map((l: { lampId: string }) => l.lampId)).toEqual(expect.arrayContaining(groupLamps));
+    const first = (await operator.get(`${API}/commands?groupId=${group}&limit=1`)).body;
+    expect(first.items.map((b: { batchId: string }) => b.batchId)).toEqual([all.items[0].batchId]);
+    expect(first.next).toEqual(expect.any(Number));
+    const second = (await operator.get(`${API}/commands?groupId=${group}&limit=1&offset=${first.next}`)).body;
+    expect(second.items.map((b: { batchId: string }) => b.batchId)).toEqual([all.items[1].batchId]);
+
+    const lampId = groupLamps.find((id) => devices.has(id))!;
+    const lamp = (await operator.get(`${API}/commands?lampId=${lampId}&limit=2`)).body;
+    expect(lamp.items.map((c: { batchId: string }) => c.batchId)).toEqual([all.items[0].batchId, all.items[1].batchId]);
+    expect(lamp.items[0]).toMatchObject({ name: 'switch', status: 'done', createdBy: expect.any(String) });
+    expect(lamp.next).toBe(2);
+
+    // Tenant-scoped, role-checked, validated.
+    const bOp = await h.as(h.tenants.b.users.operator);
+    expect((await bOp.get(`${API}/commands?groupId=${group}`)).status).toBe(404);
+    expect((await bOp.get(`${API}/commands?lampId=${lampId}`)).status).toBe(404);
+    expect((await (await h.as(h.tenants.a.users.evaluator)).get(`${API}/commands?lampId=${lampId}`)).status).toBe(403);
+    for (const q of [`groupId=${group}&lampId=${lampId}`, '', `lampId=${lampId}&limit=0`, `lampId=${lampId}&limit=101`, `groupId=${group}&tenantId=tenant-b`]) {
+      expect((await operator.get(`${API}/commands?${q}`)).status, q).toBe(400);
+    }
+  });
+
   it('a command naming another tenant’s group, or an unknown one, is refused', async () => {
     expect((await operator.post(`${API}/commands`, { target: { groupId: 'tenant-a-grp-99' }, action: 'on' })).status).toBe(404);
     expect((await operator.post(`${API}/commands`, { target: { groupId: 'tenant-a-grp-01' }, action: 'dim' })).status).toBe(400);

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Link } from '../hooks/router.tsx';
 import type { TrackedCommand } from '../hooks/lighting.ts';
+import { levelView } from '../lib/command-history.ts';
 import { formatNumber } from '../lib/format.ts';
 import { LAMP_STATE_LABEL, lampFill, lampState, PROGRESS_LABEL, streetPath, type Cabinet, type Group, type Installation, type Lamp, type LampState } from '../lib/lighting.ts';
 import { Button } from './ui.tsx';
@@ -127,28 +128,39 @@ export function CommandProgress({ tracked, error }: { tracked: TrackedCommand | 
   );
 }
 
-export function LevelControl({ name, onSend, disabled, initial = 50 }: { name: string; onSend: (action: 'on' | 'off' | 'dim', level?: number) => void; disabled?: boolean; initial?: number }) {
-  const [level, setLevel] = useState(initial);
+/** On, off and dim for a lamp or a group. The slider rests at the level in force (`inForce`, as the
+ *  lamps report it, null when unknown); a value dragged but not sent, or a command still on its way
+ *  (`pending`, its level), is said next to it. */
+export function LevelControl({ name, onSend, disabled, inForce, pending }: { name: string; onSend: (action: 'on' | 'off' | 'dim', level?: number) => void; disabled?: boolean; inForce: number | null; pending?: number | undefined }) {
+  const [draft, setDraft] = useState<number | undefined>(undefined);
+  const view = levelView(inForce, pending, draft);
   const id = `dim-${name.replace(/\W+/g, '-')}`;
+  const send = (action: 'on' | 'off' | 'dim', level?: number) => {
+    setDraft(undefined);
+    onSend(action, level);
+  };
   return (
-    <div className="level-control">
-      <Button onClick={() => onSend('on')} disabled={disabled} aria-label={`Switch on ${name}`}>
+    <div className="level-control" data-testid="level-control" data-in-force={inForce ?? ''} data-state={view.state}>
+      <Button onClick={() => send('on')} disabled={disabled} aria-label={`Switch on ${name}`}>
         On
       </Button>
-      <Button onClick={() => onSend('off')} disabled={disabled} aria-label={`Switch off ${name}`}>
+      <Button onClick={() => send('off')} disabled={disabled} aria-label={`Switch off ${name}`}>
         Off
       </Button>
       <span className="dim-group">
         <label htmlFor={id} className="visually-hidden">
           Dim level for {name}
         </label>
-        <input id={id} type="range" min={10} max={100} step={5} value={level} onChange={(e) => setLevel(Number(e.target.value))} disabled={disabled} />
+        <input id={id} type="range" min={10} max={100} step={5} value={view.value} onChange={(e) => setDraft(Number(e.target.value))} disabled={disabled} aria-describedby={`${id}-note`} />
         <output htmlFor={id} className="dim-value">
-          {level} %
+          {view.value} %
         </output>
-        <Button variant="primary" onClick={() => onSend('dim', level)} disabled={disabled} aria-label={`Dim ${name} to ${level} %`}>
+        <Button variant="primary" onClick={() => send('dim', view.value)} disabled={disabled} aria-label={`Dim ${name} to ${view.value} %`}>
           Dim
         </Button>
+      </span>
+      <span id={`${id}-note`} className={`level-note level-${view.state}`} data-testid="level-note">
+        {view.note || `In force: ${view.inForce}`}
       </span>
     </div>
   );

@@ -3,7 +3,8 @@
 // of the batch is final (done, failed or expired).
 import { useCallback, useRef, useState } from 'react';
 import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, switchLabel, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
-import type { Command, CommandStatus } from '../lib/types.ts';
+import type { CommandStatus } from '../lib/types.ts';
+import { queryString } from '../lib/api.ts';
 import { formatTime } from '../lib/format.ts';
 import { useOnReconnect, useRealtimeEvent } from './realtime.tsx';
 import { useResource } from './resource.ts';
@@ -35,6 +36,8 @@ export interface TrackedCommand {
   batchId: string;
   /** What was asked, for people: "Dim to 40 %". */
   label: string;
+  /** The level it asks for (0 is off). */
+  level: number;
   startedAt: number;
   statuses: Record<string, CommandStatus>;
   progress: Progress;
@@ -80,7 +83,8 @@ export function useSwitching() {
         const statuses: Record<string, CommandStatus> = {};
         for (const c of a.commands) statuses[c.commandId] = laterStatus(laterStatus(undefined, c.status), seen.current.get(c.commandId) ?? c.status);
         const label = action === 'on' ? 'Switch on' : action === 'off' ? 'Switch off' : `Dim to ${level} %`;
-        setTracked((t) => ({ ...t, [key]: { batchId: a.batchId, label, startedAt: Date.now(), statuses, progress: progressOf(Object.values(statuses)) } }));
+        const asked = action === 'on' ? 100 : action === 'off' ? 0 : (level ?? 100);
+        setTracked((t) => ({ ...t, [key]: { batchId: a.batchId, label, level: asked, startedAt: Date.now(), statuses, progress: progressOf(Object.values(statuses)) } }));
         // One authoritative read closes any gap between the answer and the live events.
         if (progressOf(Object.values(statuses)).state === 'pending') void reconcile(key, a.batchId).catch(() => undefined);
       } catch (err) {
@@ -111,24 +115,22 @@ export function useSwitching() {
     }
   });
 
-  /** The last command that reached a whole target (at least `size` lamps), read from the server
-   *  when this page has not followed one yet: "last command" survives navigation and reload. */
+  /** A group's last command, read from the server's history of the group when this page has not
+   *  followed one yet: "last command" survives navigation and reload. */
   const restore = useCallback(
-    async (key: string, lampId: string, size: number) => {
-      // Once per target and page: live lamp updates re-run the caller's effect.
+    async (groupId: string) => {
+      const key = `group:${groupId}`;
+      // Once per group and page: live lamp updates re-run the caller's effect.
       if (latest.current[key] || asked.current.has(key)) return;
       asked.current.add(key);
-      const page = await api.get<{ items: Command[] }>(`/commands?deviceId=${encodeURIComponent(lampId)}&limit=10`);
-      for (const c of page.items) {
-        if (c.name !== 'switch' || !c.batchId) continue;
-        const b = await api.get<BatchStatus>(`${LT}/commands/${encodeURIComponent(c.batchId)}`);
-        if (b.lamps.length < size) continue;
-        const statuses: Record<string, CommandStatus> = {};
-        for (const l of b.lamps) statuses[l.commandId] = l.status;
-        const label = `${switchLabel(b.payload)} · ${formatTime(b.createdAt)}`;
-        setTracked((t) => (t[key] ? t : { ...t, [key]: { batchId: b.batchId, label, startedAt: b.createdAt, statuses, progress: progressOf(Object.values(statuses)) } }));
-        return;
-      }
+      const page = await api.get<{ items: BatchStatus[] }>(`${LT}/commands${queryString({ groupId, limit: 1 })}`);
+      const b = page.items[0];
+      if (!b) return;
+      const statuses: Record<string, CommandStatus> = {};
+      for (const l of b.lamps) statuses[l.commandId] = l.status;
+      const label = `${switchLabel(b.payload)} · ${formatTime(b.createdAt)}`;
+      const level = typeof b.payload.level === 'number' ? b.payload.level : b.payload.action === 'off' ? 0 : 100;
+      setTracked((t) => (t[key] ? t : { ...t, [key]: { batchId: b.batchId, label, level, startedAt: b.createdAt, statuses, progress: progressOf(Object.values(statuses)) } }));
     },
     [api],
   );

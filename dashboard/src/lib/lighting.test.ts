@@ -17,6 +17,7 @@ import {
   timelineSegments,
   type Lamp,
 } from './lighting.ts';
+import { inForceOf } from './lighting.ts';
 import type { CommandStatus } from './types.ts';
 
 const lamp = (over: Partial<Lamp> = {}): Lamp => ({
@@ -199,5 +200,19 @@ describe('switch command labels', () => {
     [{}, 'Switch'],
   ])('%o reads "%s"', (payload, label) => {
     expect(switchLabel(payload)).toBe(label);
+  });
+});
+
+describe('the level a lamp has in force', () => {
+  const lamp = { powerState: 'on', dimLevel: 40, online: true, ts: 1 } as const;
+  it.each([
+    ['a lit lamp at its reported level', lamp, 40],
+    ['a lamp reporting off', { ...lamp, powerState: 'off', dimLevel: 0 }, 0],
+    ['an off lamp that keeps its last dim level', { ...lamp, powerState: 'off' }, 0],
+    ['a lamp out of contact', { ...lamp, online: false }, null],
+    ['a lamp that never reported', { ...lamp, ts: null, dimLevel: null }, null],
+    ['a lamp of unknown power state', { ...lamp, powerState: 'unknown' }, null],
+  ] as const)('%s', (_name, l, level) => {
+    expect(inForceOf(l)).toBe(level);
   });
 });

@@ -55,6 +55,12 @@ export const LAMP_STATE_LABEL: Record<LampState, string> = {
 };
 
 /** One state per lamp, worst first: an alarm beats silence beats what the lamp reports. */
+/** The level a lamp reports in force: 0 when it is off, null when it has not said or is silent. */
+export function inForceOf(l: Pick<Lamp, 'powerState' | 'dimLevel' | 'online' | 'ts'>): number | null {
+  if (!l.online || l.ts === null || l.dimLevel === null || l.powerState === 'unknown') return null;
+  return l.powerState === 'off' ? 0 : l.dimLevel;
+}
+
 export function lampState(l: Pick<Lamp, 'powerState' | 'dimLevel' | 'status' | 'online' | 'ts' | 'activeAlarm'>): LampState {
   if (l.activeAlarm || (l.status && l.status !== 'ok')) return 'fault';
   if (!l.online) return l.ts === null ? 'unknown' : 'offline';

@@ -5,6 +5,8 @@ import { Field, FormError } from '../components/forms.tsx';
 import { Button, Note } from '../components/ui.tsx';
 import { ApiError } from '../lib/api.ts';
 import { useSession } from '../hooks/session.tsx';
+import { PASSWORD_CHANGE_REQUIRED } from '../lib/password-change.ts';
+import { ChangePassword } from './ChangePassword.tsx';
 
 export function Login({ message, tone = 'warning' }: { message?: string | undefined; tone?: 'info' | 'warning' | undefined }) {
   const { login } = useSession();
@@ -12,6 +14,8 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // A one-time password (a reset) opens no session: its holder chooses their own first.
+  const [oneTime, setOneTime] = useState<string | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -24,7 +28,11 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
     try {
       await login(username.trim(), password);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
+      if (err instanceof ApiError && err.problem.code === PASSWORD_CHANGE_REQUIRED) {
+        setOneTime(password);
+      } else if (err instanceof ApiError && typeof err.problem.code === 'string') {
+        setError(err.message);
+      } else if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
         setError(`${err.message}. Try again in ${Math.ceil(err.retryAfter / 60)} min.`);
       } else if (err instanceof ApiError && err.status === 401) {
         setError('Wrong username or password.');
@@ -51,6 +59,10 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
             <div className="login-tagline">Trusted IoT operations console</div>
           </div>
         </div>
+        {oneTime !== null ? (
+          <ChangePassword username={username.trim()} oneTime={oneTime} onCancel={() => setOneTime(null)} />
+        ) : (
+        <>
         <h1 id="login-title">Sign in</h1>
         {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{message}</Note> : null}
         <form onSubmit={(e) => void submit(e)} noValidate>
@@ -65,6 +77,8 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
             Sign in
           </Button>
         </form>
+        </>
+        )}
         <p className="login-foot">Access is logged. Sessions end after a period set by your organisation.</p>
       </main>
     </div>

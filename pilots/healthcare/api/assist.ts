@@ -1,12 +1,12 @@
 // Assistance through the patient's home hub: messages and reminders (commands named "message"),
 // and, for demo patients only, scenario commands the simulator acts out.
 import type { RequestHandler } from 'express';
-import { body, params } from '../../../platform/api/validate.ts';
+import { body, params, query } from '../../../platform/api/validate.ts';
 import { conflict } from '../../../platform/errors.ts';
 import type { PilotContext } from '../../../platform/pilot.ts';
 import type { Command } from '../../../platform/services/commands.ts';
 import { auditPatient, patientTarget } from '../audit.ts';
-import { messageSchema, patientIdParam, simulateSchema } from '../model.ts';
+import { hubCommandsQuery, messageSchema, patientIdParam, simulateSchema } from '../model.ts';
 import { requirePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -24,6 +24,21 @@ export function messageView(c: Command) {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     expiresAt: c.expiresAt,
+  };
+}
+
+/** A command to the hub as its history shows it: what kind of thing was sent and how far it got,
+ *  never a message's text (the messages list shows that, audited as a read of it). */
+export function hubCommandView(c: Command) {
+  const what = c.name === MESSAGE_COMMAND ? c.payload.kind : c.name === SIMULATE_COMMAND ? c.payload.scenario : undefined;
+  return {
+    id: c.id,
+    name: c.name,
+    ...(typeof what === 'string' ? { what } : {}),
+    status: c.status,
+    createdBy: c.createdBy,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
   };
 }
 
@@ -54,6 +69,17 @@ export function assistHandlers(ctx: PilotContext, rt: Runtime) {
     res.json({ items });
   };
 
+  const history: RequestHandler = async (req, res) => {
+    const { id } = params(req, patientIdParam);
+    const { limit, offset } = query(req, hubCommandsQuery);
+    const patient = await requirePatient(ctx, id);
+    // One more than asked tells whether another page follows.
+    const rows = await ctx.commands.list({ deviceId: patient.hubDeviceId, limit: limit + 1, offset });
+    const items = rows.slice(0, limit).map(hubCommandView);
+    await auditPatient(ctx, 'hub.commands.read', patientTarget(id), { count: items.length });
+    res.json({ items, next: rows.length > limit ? offset + limit : null });
+  };
+
   const simulate: RequestHandler = async (req, res) => {
     const { id } = params(req, patientIdParam);
     const { scenario } = body(req, simulateSchema);
@@ -70,5 +96,5 @@ export function assistHandlers(ctx: PilotContext, rt: Runtime) {
     res.status(202).json({ id: cmd.id, scenario, status: cmd.status, hubDeviceId: patient.hubDeviceId });
   };
 
-  return { send, list, simulate };
+  return { send, list, history, simulate };
 }

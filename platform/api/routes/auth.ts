@@ -1,9 +1,9 @@
 // POST /auth/login, POST /auth/logout, GET /auth/me.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { tooMany, unauthorized } from '../../errors.ts';
+import { AppError, badRequest, tooMany, unauthorized } from '../../errors.ts';
 import { dummyHash, verifyPassword } from '../../identity/passwords.ts';
-import { publicUser } from '../../identity/users.ts';
+import { passwordSchema, publicUser, type User } from '../../identity/users.ts';
 import { permissionsOf } from '../../policy/roles.ts';
 import type { PlatformServices } from '../../services/index.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, authenticate } from '../auth.ts';
@@ -15,14 +15,24 @@ export const loginSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) })
   .strict();
 
+/** A change of one's own password proves the current one (ASVS 2.1.6); it needs no session, so a
+ *  user holding a one-time password from a reset can make it their own. */
+export const passwordChangeSchema = z
+  .object({ username: z.string().min(1).max(64), currentPassword: z.string().min(1).max(128), newPassword: passwordSchema })
+  .strict();
+
+/** Problem codes the console acts on: a one-time password must be replaced, or has run out. */
+export const PASSWORD_CHANGE_REQUIRED = 'password-change-required';
+export const TEMPORARY_PASSWORD_EXPIRED = 'temporary-password-expired';
+
 export function authRoutes(s: PlatformServices): Router {
   const r = Router();
   const auth = authenticate(s.sessions, s.audit, s.config.allowedOrigins, s.tenants, s.logger);
   const secure = (req: Request) => req.secure;
 
-  // Shared by the cookie login (browsers) and the bearer-token login (tools, scripts).
-  async function attemptLogin(req: Request) {
-    const { username, password } = body(req, loginSchema);
+  /** The user whose username and password these are, counted by the login guard (ASVS 2.2.1);
+   *  shared by the logins and the password change. */
+  async function checkCredentials(req: Request, username: string, password: string, action: string): Promise<User> {
     const address = req.ip ?? 'unknown';
     const verdict = await s.loginGuard.check(username, address);
     if (!verdict.allowed) {
@@ -47,7 +57,7 @@ export function authRoutes(s: PlatformServices): Router {
       const locked = await s.loginGuard.failed(username);
       await s.audit.record(user?.tenantId ?? '_platform', {
         actor: user ? `user:${user.username}` : 'anonymous',
-        action: locked ? 'auth.lockout' : 'auth.login',
+        action: locked ? 'auth.lockout' : action,
         target: user ? `user:${user.id}` : 'user:unknown',
         outcome: 'failure',
         details: { reason: !user ? 'unknown-user' : user.disabled ? 'disabled' : 'bad-password' },
@@ -55,6 +65,23 @@ export function authRoutes(s: PlatformServices): Router {
       throw unauthorized('wrong username or password');
     }
     await s.loginGuard.succeeded(username);
+    // A one-time password from a reset runs out (ASVS 2.3.1); said only to who knows it.
+    if (user.passwordTemporaryUntil !== undefined && user.passwordTemporaryUntil <= Date.now()) {
+      await s.audit.record(user.tenantId ?? '_platform', { actor: `user:${user.username}`, action, target: `user:${user.id}`, outcome: 'denied', details: { reason: TEMPORARY_PASSWORD_EXPIRED } });
+      throw new AppError(401, 'Unauthorized', 'this one-time password has expired; ask your administrator for a new one', { code: TEMPORARY_PASSWORD_EXPIRED });
+    }
+    return user;
+  }
+
+  // Shared by the cookie login (browsers) and the bearer-token login (tools, scripts).
+  async function attemptLogin(req: Request) {
+    const { username, password } = body(req, loginSchema);
+    const user = await checkCredentials(req, username, password, 'auth.login');
+    // A one-time password never becomes the long-term one (ASVS 2.3.1): it opens no session.
+    if (user.passwordTemporaryUntil !== undefined) {
+      await s.audit.record(user.tenantId ?? '_platform', { actor: `user:${user.username}`, action: 'auth.login', target: `user:${user.id}`, outcome: 'denied', details: { reason: PASSWORD_CHANGE_REQUIRED } });
+      throw new AppError(403, 'Forbidden', 'this is a one-time password: choose a password of your own to sign in', { code: PASSWORD_CHANGE_REQUIRED, until: user.passwordTemporaryUntil });
+    }
     const issued = await s.sessions.issue(user);
     await s.audit.record(user.tenantId ?? '_platform', {
       actor: `user:${user.username}`,
@@ -84,6 +111,17 @@ export function authRoutes(s: PlatformServices): Router {
   r.post('/auth/token', doc({ summary: 'tool login: returns a bearer token', public: true, body: loginSchema, responses: { 200: tokenResponse } }), async (req, res) => {
     const { user, issued } = await attemptLogin(req);
     res.json({ token: issued.token, tokenType: 'Bearer', role: user.role, expiresAt: issued.session.expiresAt });
+  });
+
+  r.post('/auth/password', doc({ summary: "changes one's own password: proves the current (or one-time) one, sets a new one and ends every session", public: true, body: passwordChangeSchema, responses: { 204: noContent } }), async (req, res) => {
+    const { username, currentPassword, newPassword } = body(req, passwordChangeSchema);
+    const user = await checkCredentials(req, username, currentPassword, 'user.password-change');
+    if (newPassword === currentPassword) throw badRequest('the new password must differ from the current one');
+    await s.users.update(user.id, { password: newPassword, temporaryUntil: null });
+    // Whoever held a session on the old password holds none now (ASVS 3.3.3).
+    await s.sessions.revokeAllFor(user.id);
+    await s.audit.record(user.tenantId ?? '_platform', { actor: `user:${user.username}`, action: 'user.password-change', target: `user:${user.id}`, outcome: 'success', details: { wasTemporary: user.passwordTemporaryUntil !== undefined } });
+    res.status(204).end();
   });
 
   r.post('/auth/logout', auth, doc({ summary: 'ends the session', responses: { 204: noContent } }), async (req, res) => {

@@ -13,6 +13,10 @@ import { userResponse } from '../response-schemas.ts';
 
 const idParam = z.object({ id: z.uuid() });
 
+/** How long a password drawn by a reset may be used to choose a new one: three days, enough to
+ *  hand it over in person after a weekend. */
+export const TEMPORARY_PASSWORD_TTL_MS = 72 * 3_600_000;
+
 export function userRoutes(s: PlatformServices): Router {
   const r = Router();
   const own = async (tenantId: string, id: string) => {
@@ -44,15 +48,17 @@ export function userRoutes(s: PlatformServices): Router {
     res.json(publicUser(user));
   });
   // A forgotten password: the server draws a new one (144 random bits, ASVS 2.3.1) and returns it
-  // once, never stored readable and never logged; the user's sessions end. Not for one's own
-  // account (that is a change, which proves the current password).
+  // once, never stored readable and never logged; the user's sessions end. It is a one-time
+  // password: it opens no session, only the change to one of the user's own choosing
+  // (POST /auth/password), and only for TEMPORARY_PASSWORD_TTL_MS. Not for one's own account
+  // (that is a change, which proves the current password).
   r.post('/users/:id/reset-password', allow('users:manage'), doc({ summary: 'resets a user\'s password to a new random one, shown once (ends their sessions)', params: idParam, responses: { 200: z.object({ user: userResponse, password: z.string() }) } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     await own(tenantId, id);
     if (id === req.principal!.id) throw badRequest('you cannot reset your own password here');
     const password = newSecret(18);
-    const user = await s.users.update(id, { password });
+    const user = await s.users.update(id, { password, temporaryUntil: Date.now() + TEMPORARY_PASSWORD_TTL_MS });
     await s.sessions.revokeAllFor(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.password-reset', target: `user:${id}`, outcome: 'success' });
     res.set('cache-control', 'no-store').json({ user: publicUser(user), password });

@@ -1,7 +1,9 @@
 // One lamp: live state, model and position, its schedule, alarms, the last day of readings
-// (level and power), switching with live delivery status, and demo fault injection.
+// (level and power), switching with live delivery status against the level in force, the lamp's
+// command history from the server, and demo fault injection.
 import { useMemo, useState } from 'react';
 import { CommandProgress, LampSwatch, LevelControl } from '../../components/lighting.tsx';
+import { CommandHistory } from '../../components/CommandHistory.tsx';
 import { Chart } from '../../components/Chart.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
@@ -11,10 +13,12 @@ import { lampOf } from '../../lib/alarms.ts';
 import { useAlarms } from '../../hooks/alarms.ts';
 import { ApiError, queryString } from '../../lib/api.ts';
 import { formatAgo, formatDayTime, formatNumber, titleCase } from '../../lib/format.ts';
-import { applyLampEvents, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail } from '../../lib/lighting.ts';
+import { applyLampEvents, inForceOf, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail } from '../../lib/lighting.ts';
+import { actorLabel, lampCommandLabel, STATUS_LABEL, statusTone, type LampHistoryEntry } from '../../lib/command-history.ts';
 import { alignSeries, appendWindow, type Point } from '../../lib/series.ts';
 import type { Severity } from '../../lib/types.ts';
 import { useSwitching } from '../../hooks/lighting.ts';
+import { useCommandHistory } from '../../hooks/command-history.ts';
 import { useNow } from '../../hooks/now.ts';
 import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useAction, useResource } from '../../hooks/resource.ts';
@@ -63,6 +67,26 @@ function Readings({ id, live }: { id: string; live: Reading[] }) {
       height={200}
       label={`Dim level and power of the lamp over the last 24 hours: ${data[0].length} readings`}
     />
+  );
+}
+
+/** The lamp's commands from the server, live: the last one survives navigation and reload. */
+function LampHistory({ id }: { id: string }) {
+  const h = useCommandHistory<LampHistoryEntry>(`${LT}/commands`, { lampId: id }, (e) => e.commandId, (c) => c.deviceId === id);
+  return (
+    <>
+      <ErrorNote error={h.error} onRetry={h.reload} />
+      <CommandHistory
+        loaded={h.loaded}
+        rows={h.items.map((e) => {
+          const status = h.statusOf(e);
+          return { key: e.commandId, at: e.createdAt, label: lampCommandLabel(e), by: actorLabel(e.createdBy), status: STATUS_LABEL[status], tone: statusTone(status) };
+        })}
+        onMore={h.more ? () => void h.more!() : undefined}
+        busy={h.busy}
+        empty="No command sent to this lamp yet."
+      />
+    </>
   );
 }
 
@@ -183,10 +207,18 @@ export function LampDetail({ id }: { id: string }) {
         <div className="stack">
           {can('commands:send') ? (
             <Card title="Switch this lamp">
-              <LevelControl name={l.name ?? l.id} onSend={(action, level) => void send({ lampId: l.id }, action, level, undefined).then(res.reload)} initial={l.dimLevel && l.dimLevel < 100 ? l.dimLevel : 50} />
+              <LevelControl
+                name={l.name ?? l.id}
+                inForce={inForceOf(l)}
+                pending={tracked[key]?.progress.state === 'pending' ? tracked[key].level : undefined}
+                onSend={(action, level) => void send({ lampId: l.id }, action, level, undefined).then(res.reload)}
+              />
               <CommandProgress tracked={tracked[key]} error={errors[key]} />
             </Card>
           ) : null}
+          <Card title="Command history">
+            <LampHistory id={l.id} />
+          </Card>
           <Card title="Details">
             <KeyValues
               items={[

@@ -4,12 +4,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { DataTable } from '../../components/DataTable.tsx';
 import { Field } from '../../components/forms.tsx';
 import { CommandProgress, LevelControl } from '../../components/lighting.tsx';
+import { CommandHistory } from '../../components/CommandHistory.tsx';
 import { Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatTime } from '../../lib/format.ts';
-import { LT, lampState, type Group, type Installation, type Lamp } from '../../lib/lighting.ts';
+import { queryString } from '../../lib/api.ts';
+import { actorLabel, appendPage, commonLevel, type HistoryPage } from '../../lib/command-history.ts';
+import { inForceOf, LT, lampState, progressOf, PROGRESS_LABEL, switchLabel, type BatchStatus, type Group, type Installation, type Lamp } from '../../lib/lighting.ts';
 import { useLamps, useSwitching } from '../../hooks/lighting.ts';
 import { useResource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
+import { useApi } from '../../hooks/session.tsx';
 
 const HOLDS = [
   { value: '60', label: '1 hour' },
@@ -32,6 +36,54 @@ function stateLine(lamps: Lamp[]): string {
   return [`${c.lit} lit${level}`, `${c.off} off`, c.fault ? `${c.fault} fault` : '', c.silent ? `${c.silent} no contact` : ''].filter(Boolean).join(' · ');
 }
 
+/** A group's earlier commands, read from the server when opened (newest first, paged). */
+function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState<HistoryPage<BatchStatus> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const load = async (offset: number) => {
+    setBusy(true);
+    setError('');
+    try {
+      const page = await api.get<HistoryPage<BatchStatus>>(`${LT}/commands${queryString({ groupId, limit: 5, offset })}`);
+      setShown((s) => ({ items: appendPage(offset && s ? s.items : [], page.items, (b) => b.batchId), next: page.next }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details
+      className="group-history"
+      onToggle={(e) => {
+        const now = (e.target as HTMLDetailsElement).open;
+        setOpen(now);
+        if (now) void load(0);
+      }}
+    >
+      <summary>Command history of {name}</summary>
+      {open ? (
+        <>
+          {error ? <p className="small bad">{error}</p> : null}
+          <CommandHistory
+            loaded={shown !== null}
+            rows={(shown?.items ?? []).map((b) => {
+              const p = progressOf(b.lamps.map((l) => l.status));
+              return { key: b.batchId, at: b.createdAt, label: switchLabel(b.payload), by: actorLabel(b.createdBy), status: `${PROGRESS_LABEL[p.state]} · ${p.done}/${p.total}`, tone: p.state === 'done' ? 'ok' : p.state === 'pending' ? 'info' : 'bad' };
+            })}
+            onMore={shown?.next != null ? () => void load(shown.next!) : undefined}
+            busy={busy}
+            testId="group-history"
+          />
+        </>
+      ) : null}
+    </details>
+  );
+}
+
 export function LightingControl() {
   const inst = useResource<Installation>(`${LT}/installation`);
   const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
@@ -46,11 +98,8 @@ export function LightingControl() {
   const tz = inst.data?.timeZone;
   // Each group's last command from the server, until this page sends one of its own.
   useEffect(() => {
-    for (const g of groups.data?.items ?? []) {
-      const ls = byGroup.get(g.id);
-      if (ls?.length) void restore(`group:${g.id}`, ls[0]!.id, ls.length).catch(() => undefined);
-    }
-  }, [groups.data, byGroup, restore]);
+    for (const g of groups.data?.items ?? []) void restore(g.id).catch(() => undefined);
+  }, [groups.data, restore]);
 
   return (
     <div className="page">
@@ -99,10 +148,16 @@ export function LightingControl() {
                   </td>
                   <td className="small">{stateLine(ls)}</td>
                   <td>
-                    <LevelControl name={g.name} onSend={(action, level) => void send({ groupId: g.id }, action, level, Number(hold)).then(groups.reload)} />
+                    <LevelControl
+                      name={g.name}
+                      inForce={commonLevel(ls.map(inForceOf))}
+                      pending={tracked[key]?.progress.state === 'pending' ? tracked[key].level : undefined}
+                      onSend={(action, level) => void send({ groupId: g.id }, action, level, Number(hold)).then(groups.reload)}
+                    />
                   </td>
                   <td className="cmd-cell">
                     <CommandProgress tracked={tracked[key]} error={errors[key]} />
+                    <GroupHistory groupId={g.id} name={g.name} />
                   </td>
                 </tr>
               );

@@ -1,13 +1,14 @@
 // Switching schedules: each programme's steps (fixed times and sunset/sunrise with offsets), the
 // groups it drives, its next 48 hours drawn as a timeline, and an editor. A group follows one
 // schedule at most; the editor shows which groups another schedule already drives.
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { astroEvents, MAX_OFFSET_MINUTES } from '../../../../pilots/lighting/domain/schedule.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ActionDialog, Field, FormError } from '../../components/forms.tsx';
 import { DraftPreview } from './DraftPreview.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
+import { CLOCK_TIME_HINT, parseClockTime } from '../../lib/clock-time.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { ASTRO_LABEL, litSummary, LT, stepTimeLabel, timelineSegments, type AstroEvent, type Group, type Schedule, type SchedulePreview, type ScheduleStep } from '../../lib/lighting.ts';
 import { checkBody, scheduleInput } from '../../lib/validate.ts';
@@ -50,7 +51,51 @@ function Preview({ id, version }: { id: string; version: number }) {
   );
 }
 
-function StepEditor({ step, onChange, onRemove, index }: { step: ScheduleStep; onChange: (s: ScheduleStep) => void; onRemove: () => void; index: number }) {
+/** A time of day as 24-hour text (HH:MM): never AM/PM, whatever the browser's locale. What is typed
+ *  stays as typed; a valid time reaches the draft at once, an invalid one is flagged and reported
+ *  (`onValidity`) so the form is not saved with a time nobody meant. */
+function TimeField({ id, value, onChange, onValidity }: { id: string; value: string; onChange: (hhmm: string) => void; onValidity: (id: string, ok: boolean) => void }) {
+  const [text, setText] = useState(value);
+  const ok = parseClockTime(text) !== null;
+  // A value set from outside (another kind chosen, a step removed) replaces the text.
+  useEffect(() => {
+    setText((t) => (parseClockTime(t) === value ? t : value));
+  }, [value]);
+  useEffect(() => onValidity(id, ok), [id, ok, onValidity]);
+  useEffect(() => () => onValidity(id, true), [id, onValidity]);
+  return (
+    <>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder="HH:MM"
+        maxLength={5}
+        size={5}
+        className="input-time"
+        value={text}
+        aria-invalid={!ok || undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => {
+          setText(e.target.value);
+          const t = parseClockTime(e.target.value);
+          if (t) onChange(t);
+        }}
+        onBlur={() => {
+          const t = parseClockTime(text);
+          if (t) setText(t);
+        }}
+        required
+      />
+      <span id={`${id}-hint`} className={ok ? 'visually-hidden' : 'field-error small'}>
+        {ok ? CLOCK_TIME_HINT : `Not a time: use ${CLOCK_TIME_HINT}`}
+      </span>
+    </>
+  );
+}
+
+function StepEditor({ step, onChange, onRemove, index, onValidity }: { step: ScheduleStep; onChange: (s: ScheduleStep) => void; onRemove: () => void; index: number; onValidity: (id: string, ok: boolean) => void }) {
   const n = index + 1;
   return (
     <tr>
@@ -69,7 +114,7 @@ function StepEditor({ step, onChange, onRemove, index }: { step: ScheduleStep; o
             <label className="visually-hidden" htmlFor={`time-${n}`}>
               Step {n} time
             </label>
-            <input id={`time-${n}`} type="time" value={step.at.time} onChange={(e) => onChange({ ...step, at: { kind: 'fixed', time: e.target.value } })} required />
+            <TimeField id={`time-${n}`} value={step.at.time} onChange={(time) => onChange({ ...step, at: { kind: 'fixed', time } })} onValidity={onValidity} />
           </>
         ) : (
           <span className="inline-fields">
@@ -116,6 +161,17 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
     onSaved(saved);
   });
   const setStep = (i: number, s: ScheduleStep) => setD({ ...d, steps: d.steps.map((x, j) => (j === i ? s : x)) });
+  // Time fields whose text is not a time (TimeField): saving waits until they are corrected.
+  const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
+  const onValidity = useCallback((id: string, ok: boolean) => {
+    setInvalid((prev) => {
+      if (ok !== prev.has(id)) return prev;
+      const next = new Set(prev);
+      if (ok) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
   return (
     <>
     <Card title={d.id ? `Edit “${draft.name}”` : 'New schedule'}>
@@ -129,13 +185,13 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
           <Field id="s-name" label="Name">
             <input id="s-name" value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required maxLength={200} />
           </Field>
-          <Field id="s-daystart" label="Programme day starts at" hint="12:00 keeps each night together.">
-            <input id="s-daystart" type="time" value={d.dayStart} onChange={(e) => setD({ ...d, dayStart: e.target.value })} />
+          <Field id="s-daystart" label="Programme day starts at (24-hour)" hint="12:00 keeps each night together.">
+            <TimeField id="s-daystart" value={d.dayStart} onChange={(dayStart) => setD({ ...d, dayStart })} onValidity={onValidity} />
           </Field>
         </div>
-        <DataTable columns={['When', 'Time', 'Level']} actions caption="Steps, in the order of the night">
+        <DataTable columns={['When', 'Time (24-hour)', 'Level']} actions caption="Steps, in the order of the night">
           {d.steps.map((s, i) => (
-            <StepEditor key={i} index={i} step={s} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
+            <StepEditor key={i} index={i} step={s} onValidity={onValidity} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
           ))}
         </DataTable>
         <div className="inline-form">
@@ -168,7 +224,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
         <FormError error={save.error} />
         <div className="form-actions">
           <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.busy} disabled={!d.name.trim() || !d.steps.length}>
+          <Button type="submit" variant="primary" busy={save.busy} disabled={!d.name.trim() || !d.steps.length || invalid.size > 0}>
             Save schedule
           </Button>
         </div>

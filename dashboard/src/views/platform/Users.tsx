@@ -6,7 +6,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, CopyButton, ErrorNote, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
-import { formatDate } from '../../lib/format.ts';
+import { formatDate, formatDayTime } from '../../lib/format.ts';
 import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { checkBody } from '../../lib/validate.ts';
@@ -129,7 +129,14 @@ export function Users() {
                     </div>
                   </td>
                   <td>{formatDate(u.createdAt)}</td>
-                  <td>{u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}</td>
+                  <td>
+                    {u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}
+                    {u.passwordTemporaryUntil !== undefined ? (
+                      <div className="muted small" data-testid="one-time-password">
+                        {u.passwordTemporaryUntil > Date.now() ? `One-time password until ${formatDayTime(u.passwordTemporaryUntil)}` : 'One-time password expired'}
+                      </div>
+                    ) : null}
+                  </td>
                   <td className="actions">
                     {self ? (
                       <span className="muted small">You</span>
@@ -166,10 +173,14 @@ export function Users() {
       <ConfirmAction
         open={resetting !== null}
         title={`Reset the password of ${resetting?.username ?? ''}?`}
-        consequences={<p>A new random password replaces the current one, which stops working at once; {resetting?.displayName} is signed out everywhere. The new password is shown once, here: hand it over in person or by a trusted channel.</p>}
+        consequences={<p>A new random password replaces the current one, which stops working at once; {resetting?.displayName} is signed out everywhere. The new password is shown once, here: hand it over in person or by a trusted channel. It is a one-time password: it only lets {resetting?.displayName} choose a password of their own at the next sign-in, and it expires after 3 days.</p>}
         typed={resetting?.username}
         actionLabel="Reset password"
-        onConfirm={() => api.post<{ user: PublicUser; password: string }>(`/users/${encodeURIComponent(resetting!.id)}/reset-password`)}
+        onConfirm={async () => {
+          const r = await api.post<{ user: PublicUser; password: string }>(`/users/${encodeURIComponent(resetting!.id)}/reset-password`);
+          res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === r.user.id ? r.user : x)) } : prev));
+          return r;
+        }}
         result={(r) => (
           <>
             <p>New password of {r.user.username} (shown once, never again):</p>
@@ -177,7 +188,10 @@ export function Users() {
               <code data-testid="new-password">{r.password}</code>
               <CopyButton text={r.password} label="Copy password" />
             </div>
-            <Note tone="warning">It is not stored in readable form. If it is lost, reset it again.</Note>
+            <Note tone="warning">
+              It works once: at the next sign-in {r.user.username} must choose a password of their own
+              {r.user.passwordTemporaryUntil !== undefined ? `, by ${formatDayTime(r.user.passwordTemporaryUntil)}` : ''}; after that it expires. It is not stored in readable form. If it is lost, reset it again.
+            </Note>
           </>
         )}
         onClose={() => setResetting(null)}

@@ -1,11 +1,15 @@
 // The patient's devices with online state and battery; linking a spare registered device to the
 // patient and unlinking one (the home hub stays with its patient). Both go through a confirmation
-// that says whose record the device's readings will reach.
+// that says whose record the device's readings will reach. Below, the commands sent to the hub
+// (messages, reminders, demo scenarios) as the server keeps them.
 import { useState } from 'react';
 import { BatteryBadge, OnlineBadge } from '../../../components/badges.tsx';
 import { ConfirmAction } from '../../../components/ConfirmAction.tsx';
 import { Field } from '../../../components/forms.tsx';
-import { Button, Card } from '../../../components/ui.tsx';
+import { CommandHistory } from '../../../components/CommandHistory.tsx';
+import { Button, Card, ErrorNote } from '../../../components/ui.tsx';
+import { actorLabel, hubCommandLabel, STATUS_LABEL, statusTone, type HubCommandEntry } from '../../../lib/command-history.ts';
+import { useCommandHistory } from '../../../hooks/command-history.ts';
 import { formatAgo } from '../../../lib/format.ts';
 import { DEVICE_LABEL, HC, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
 import type { Device } from '../../../lib/types.ts';
@@ -13,6 +17,28 @@ import { useResource } from '../../../hooks/resource.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
 
 const LINKABLE = new Set(Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub'));
+
+/** What was sent to the home hub and how far each got, from the server (no message text here). */
+function HubHistory({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
+  const h = useCommandHistory<HubCommandEntry>(`${HC}/patients/${encodeURIComponent(id)}/commands`, {}, (e) => e.id, (c) => c.deviceId === hubDeviceId, 5);
+  return (
+    <section aria-label="Commands to the home hub" className="hub-history">
+      <h3 className="small strong">Commands to the home hub</h3>
+      <ErrorNote error={h.error} onRetry={h.reload} />
+      <CommandHistory
+        loaded={h.loaded}
+        rows={h.items.map((e) => {
+          const status = h.statusOf(e);
+          return { key: e.id, at: e.createdAt, label: hubCommandLabel(e), by: actorLabel(e.createdBy), status: STATUS_LABEL[status], tone: statusTone(status) };
+        })}
+        onMore={h.more ? () => void h.more!() : undefined}
+        busy={h.busy}
+        empty="Nothing sent to the hub yet."
+        testId="hub-history"
+      />
+    </section>
+  );
+}
 
 export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: string; hubDeviceId: string; summary: PatientSummary; now: number; onChanged: () => void }) {
   const api = useApi();
@@ -74,6 +100,7 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
         </tbody>
       </table>
       {summary.lastVitals.at ? <p className="muted small">Last reading from any device {formatAgo(summary.lastVitals.at, now)}.</p> : null}
+      {can('commands:read') ? <HubHistory id={id} hubDeviceId={hubDeviceId} /> : null}
       <ConfirmAction
         open={linking}
         title="Link a device to this patient"

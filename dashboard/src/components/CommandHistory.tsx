@@ -1,0 +1,50 @@
+// A command history as the server keeps it (a lamp's, a group's, a patient hub's): newest first,
+// 24-hour times, who sent it and how far it got, older pages on request.
+import { formatDayTime } from '../lib/format.ts';
+import { Button, Pill } from './ui.tsx';
+
+export interface HistoryRow {
+  key: string;
+  at: number;
+  label: string;
+  by: string;
+  status: string;
+  tone: 'ok' | 'bad' | 'info';
+}
+
+/** A command history from the server, newest first, with older pages on request. */
+export function CommandHistory({ rows, loaded, onMore, busy, empty = 'No command yet.', testId = 'command-history' }: { rows: HistoryRow[]; loaded: boolean; onMore?: (() => void) | undefined; busy?: boolean; empty?: string; testId?: string }) {
+  if (!loaded) return <p className="muted small">Loading history…</p>;
+  if (!rows.length) return <p className="muted small" data-testid={testId}>{empty}</p>;
+  return (
+    <div data-testid={testId}>
+      <table className="table table-compact">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Command</th>
+            <th scope="col">By</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} data-testid="history-row">
+              <td className="nowrap">{formatDayTime(r.at)}</td>
+              <td>{r.label}</td>
+              <td className="small">{r.by}</td>
+              <td>
+                <Pill tone={r.tone}>{r.status}</Pill>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {onMore ? (
+        <Button variant="ghost" busy={busy} onClick={onMore}>
+          Show older commands
+        </Button>
+      ) : null}
+    </div>
+  );
+}

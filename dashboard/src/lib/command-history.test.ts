@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { actorLabel, appendPage, commonLevel, hubCommandLabel, lampCommandLabel, levelView } from './command-history.ts';
+
+describe('the level a dimming slider shows', () => {
+  it.each([
+    // in force, pending, draft → slider, note state, note
+    { inForce: 40, pending: undefined, draft: undefined, value: 40, state: 'steady', note: '' },
+    { inForce: 100, pending: undefined, draft: undefined, value: 100, state: 'steady', note: '' },
+    { inForce: 40, pending: 70, draft: undefined, value: 40, state: 'pending', note: 'In force: 40 % · on its way: 70 %' },
+    { inForce: 40, pending: 0, draft: undefined, value: 40, state: 'pending', note: 'In force: 40 % · on its way: off' },
+    { inForce: 40, pending: 40, draft: undefined, value: 40, state: 'steady', note: '' },
+    { inForce: 40, pending: undefined, draft: 65, value: 65, state: 'draft', note: 'In force: 40 % · not sent: 65 %' },
+    { inForce: 40, pending: 70, draft: 65, value: 65, state: 'draft', note: 'In force: 40 % · not sent: 65 %' },
+    { inForce: 40, pending: undefined, draft: 40, value: 40, state: 'steady', note: '' },
+    { inForce: 0, pending: undefined, draft: undefined, value: 50, state: 'steady', note: '' },
+    { inForce: 0, pending: 30, draft: undefined, value: 30, state: 'pending', note: 'In force: off · on its way: 30 %' },
+    { inForce: 5, pending: undefined, draft: undefined, value: 10, state: 'steady', note: '' },
+    { inForce: null, pending: undefined, draft: undefined, value: 50, state: 'steady', note: '' },
+    { inForce: null, pending: 60, draft: undefined, value: 60, state: 'pending', note: 'In force: unknown · on its way: 60 %' },
+  ] as const)('in force $inForce, pending $pending, dragged $draft → $value ($state)', ({ inForce, pending, draft, value, state, note }) => {
+    const v = levelView(inForce, pending, draft);
+    expect(v.value).toBe(value);
+    expect(v.state).toBe(state);
+    expect(v.note).toBe(note);
+  });
+
+  it('says the level in force in words', () => {
+    expect([levelView(40, undefined, undefined).inForce, levelView(0, undefined, undefined).inForce, levelView(null, undefined, undefined).inForce]).toEqual(['40 %', 'off', 'unknown']);
+  });
+});
+
+describe('a group’s common level', () => {
+  it.each([
+    [[40, 40, 40], 40],
+    [[40, 60], null],
+    [[40, null], null],
+    [[], null],
+    [[0, 0], 0],
+  ] as const)('%o → %o', (levels, out) => {
+    expect(commonLevel(levels)).toBe(out);
+  });
+});
+
+describe('history labels', () => {
+  it.each([
+    [{ name: 'switch', payload: { action: 'dim', level: 40 } }, 'Dim to 40 %'],
+    [{ name: 'switch', payload: { action: 'off', level: 0 } }, 'Switch off'],
+    [{ name: 'switch', payload: { action: 'on', level: 100 } }, 'Switch on'],
+    [{ name: 'simulate', payload: { scenario: 'lamp-failure' } }, 'Demo fault: lamp failure'],
+    [{ name: 'reboot', payload: {} }, 'reboot'],
+  ])('a lamp command %o reads %s', (e, out) => {
+    expect(lampCommandLabel(e)).toBe(out);
+  });
+
+  it.each([
+    [{ name: 'message', what: 'reminder' }, 'Reminder'],
+    [{ name: 'message', what: 'message' }, 'Message'],
+    [{ name: 'simulate', what: 'deterioration' }, 'Demo scenario: deterioration'],
+    [{ name: 'simulate' }, 'Demo scenario: unknown'],
+  ])('a hub command %o reads %s', (e, out) => {
+    expect(hubCommandLabel(e)).toBe(out);
+  });
+
+  it.each([
+    ['user:city-operator', 'city-operator'],
+    ['system:lighting-scheduler', 'schedule or system'],
+    ['pilot:lighting', 'schedule or system'],
+    ['plain', 'plain'],
+  ])('the actor %s reads %s', (label, out) => {
+    expect(actorLabel(label)).toBe(out);
+  });
+});
+
+describe('paging', () => {
+  it('appends a later page without repeating rows a new command shifted', () => {
+    const k = (x: { id: string }) => x.id;
+    expect(appendPage([{ id: 'c' }, { id: 'b' }], [{ id: 'b' }, { id: 'a' }], k).map(k)).toEqual(['c', 'b', 'a']);
+    expect(appendPage([], [{ id: 'a' }], k).map(k)).toEqual(['a']);
+  });
+});

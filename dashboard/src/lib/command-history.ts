@@ -1,0 +1,113 @@
+// Command history as the server keeps it (a lamp's, a group's, a patient hub's), and what a dimming
+// slider shows: the level in force (the lamp's own report), not the last value dragged; while a
+// command is on its way, or a new value is only dragged, the difference is said in words.
+import type { CommandStatus } from './types.ts';
+import { switchLabel } from './lighting.ts';
+
+/** A page of history from the server: newest first; `next` is the offset of the next page. */
+export interface HistoryPage<T> {
+  items: T[];
+  next: number | null;
+}
+
+/** One command to a lamp (GET /pilots/lighting/commands?lampId=…). */
+export interface LampHistoryEntry {
+  commandId: string;
+  batchId: string | null;
+  name: string;
+  payload: Record<string, unknown>;
+  status: CommandStatus;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+}
+
+/** One command to a patient's hub (GET /pilots/healthcare/patients/:id/commands), without text. */
+export interface HubCommandEntry {
+  id: string;
+  name: string;
+  what?: string;
+  status: CommandStatus;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+}
+
+export const STATUS_LABEL: Record<CommandStatus, string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  accepted: 'Accepted',
+  done: 'Done',
+  failed: 'Failed',
+  expired: 'Expired',
+};
+
+/** What a lamp was asked, for people. */
+export function lampCommandLabel(e: Pick<LampHistoryEntry, 'name' | 'payload'>): string {
+  if (e.name === 'switch') return switchLabel(e.payload);
+  if (e.name === 'simulate') return `Demo fault: ${String(e.payload.scenario ?? 'unknown').replace(/-/g, ' ')}`;
+  return e.name;
+}
+
+/** What a hub was sent, for people (a message's text is not in the history). */
+export function hubCommandLabel(e: Pick<HubCommandEntry, 'name' | 'what'>): string {
+  if (e.name === 'message') return e.what === 'reminder' ? 'Reminder' : 'Message';
+  if (e.name === 'simulate') return `Demo scenario: ${(e.what ?? 'unknown').replace(/-/g, ' ')}`;
+  return e.name;
+}
+
+/** Who sent it, without the principal's kind prefix ("user:alice" → "alice"). */
+export function actorLabel(label: string): string {
+  const i = label.indexOf(':');
+  const kind = i > 0 ? label.slice(0, i) : '';
+  const name = i > 0 ? label.slice(i + 1) : label;
+  if (kind === 'system' || kind === 'pilot') return 'schedule or system';
+  return name || label;
+}
+
+/** Appends a later page to what is shown, dropping rows already there (a new command shifts the
+ *  offsets by one between two reads). */
+export function appendPage<T>(shown: readonly T[], page: readonly T[], key: (t: T) => string): T[] {
+  const have = new Set(shown.map(key));
+  return [...shown, ...page.filter((t) => !have.has(key(t)))];
+}
+
+/** The level a group's lamps report in common; null when they differ or none reported. */
+export function commonLevel(levels: readonly (number | null | undefined)[]): number | null {
+  const known = levels.filter((l): l is number => typeof l === 'number');
+  if (!known.length || known.length !== levels.length) return null;
+  return known.every((l) => l === known[0]) ? known[0]! : null;
+}
+
+export interface LevelView {
+  /** Where the slider sits. */
+  value: number;
+  /** The level in force in words: "40 %", "off", "unknown". */
+  inForce: string;
+  /** What differs from the level in force, or '' when nothing does. */
+  note: string;
+  state: 'steady' | 'pending' | 'draft';
+}
+
+const MIN = 10;
+const pct = (l: number | null) => (l === null ? 'unknown' : l <= 0 ? 'off' : `${l} %`);
+
+/** What a dimming slider shows: the level in force unless the user is choosing another (`draft`);
+ *  a command on its way (`pending`, its level) is named next to the level still in force. */
+export function levelView(inForce: number | null, pending: number | undefined, draft: number | undefined): LevelView {
+  const at = inForce === null ? null : Math.max(0, Math.min(100, Math.round(inForce)));
+  const resting = at === null || at <= 0 ? (pending !== undefined && pending > 0 ? pending : 50) : Math.max(MIN, at);
+  if (draft !== undefined && draft !== at) {
+    return { value: draft, inForce: pct(at), note: `In force: ${pct(at)} · not sent: ${draft} %`, state: 'draft' };
+  }
+  if (pending !== undefined && pending !== at) {
+    return { value: draft ?? resting, inForce: pct(at), note: `In force: ${pct(at)} · on its way: ${pct(pending)}`, state: 'pending' };
+  }
+  return { value: draft ?? resting, inForce: pct(at), note: '', state: 'steady' };
+}
+
+/** The pill tone of a command status: done is good, failed and expired bad, the rest on its way. */
+export function statusTone(s: CommandStatus): 'ok' | 'bad' | 'info' {
+  return s === 'done' ? 'ok' : s === 'failed' || s === 'expired' ? 'bad' : 'info';
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, splitByAge, weekOf } from './energy-periods.ts';
+
+describe('calendar days', () => {
+  it.each([
+    ['2026-12-06', 1, '2026-12-07'],
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2026-03-01', -1, '2026-02-28'],
+    ['2028-03-01', -1, '2028-02-29'],
+    ['2026-03-29', 0, '2026-03-29'],
+  ])('%s plus %i is %s', (day, n, out) => {
+    expect(addDays(day, n)).toBe(out);
+  });
+
+  it.each([
+    ['2026-12-06', '2026-11-30'], // a Sunday belongs to the week of the Monday before
+    ['2026-11-30', '2026-11-30'], // a Monday starts its week
+    ['2026-12-02', '2026-11-30'],
+    ['2027-01-01', '2026-12-28'], // a week across the year's end
+  ])('%s is in the week of %s', (day, monday) => {
+    expect(weekOf(day)).toBe(monday);
+  });
+});
+
+describe('recent days per day, older days per week', () => {
+  // 30 days up to Sunday 6 December 2026, 1 kWh used and 2 kWh baseline each day.
+  const periods = Array.from({ length: 30 }, (_, i) => addDays('2026-11-07', i));
+  const daily = { periods, actual: periods.map(() => 1), baseline: periods.map(() => 2) };
+  const { recent, older } = splitByAge(daily, '2026-12-06');
+
+  it('keeps the last 7 days as days', () => {
+    expect(recent.periods).toEqual(['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06']);
+    expect(recent.actual).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('sums the 23 older days by week, a week cut by the range with fewer days', () => {
+    expect(older.periods).toEqual(['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23']);
+    expect(older.days).toEqual([2, 7, 7, 7]);
+    expect(older.actual).toEqual([2, 7, 7, 7]);
+    expect(older.baseline).toEqual([4, 14, 14, 14]);
+  });
+
+  it('with only recent days there is nothing older', () => {
+    const s = splitByAge({ periods: ['2026-12-05', '2026-12-06'], actual: [1, 2], baseline: [2, 3] }, '2026-12-06');
+    expect(s.older.periods).toEqual([]);
+    expect(s.recent.actual).toEqual([1, 2]);
+  });
+
+  it('a day missing from the data is simply absent, not zero', () => {
+    const s = splitByAge({ periods: ['2026-11-20', '2026-12-06'], actual: [5, 1], baseline: [6, 2] }, '2026-12-06');
+    expect(s.older).toEqual({ periods: ['2026-11-16'], actual: [5], baseline: [6], days: [1] });
+  });
+});
