@@ -1,5 +1,5 @@
 // Status badges. Colour is never the only cue: every badge says what it means in words.
-import { SEVERITY_LABEL, STATE_LABEL } from '../lib/alarms.ts';
+import { useT } from '../i18n/index.tsx';
 import { bandInfo, type News2Summary } from '../lib/news2.ts';
 import type { AlarmState, Severity } from '../lib/types.ts';
 
@@ -30,12 +30,14 @@ export function News2Badge({ news2, size = 'md' }: { news2: Pick<News2Summary, '
 }
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <span className={`sev sev-${severity}`}>{SEVERITY_LABEL[severity]}</span>;
+  const { t } = useT();
+  return <span className={`sev sev-${severity}`}>{t(`severity.${severity}`)}</span>;
 }
 
 export function AlarmStateBadge({ state }: { state: AlarmState }) {
+  const { t } = useT();
   const tone = state === 'active-unacknowledged' ? 'bad' : state === 'active-acknowledged' ? 'warn' : 'muted';
-  return <span className={`pill pill-${tone}`}>{STATE_LABEL[state]}</span>;
+  return <span className={`pill pill-${tone}`}>{t(`alarmState.${state}`)}</span>;
 }
 
 export function OnlineBadge({ online }: { online: boolean }) {
