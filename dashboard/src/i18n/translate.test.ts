@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { it as italian } from './it.ts';
 import { browserLocale, interpolate, keyShape, localeKey, lookup, parseLocale, pickPlural, translate } from './translate.ts';
-import type { MessageKey } from './types.ts';
+import type { Locale, MessageKey, Params } from './types.ts';
 
 describe('looking texts up', () => {
   it.each([
@@ -33,7 +33,7 @@ describe('named parameters', () => {
     { text: '{n} letture', params: { n: 12345.5 }, locale: 'it', out: '12.345,5 letture' },
     { text: 'Hello {name}', params: {}, locale: 'en', out: 'Hello {name}' },
     { text: 'No braces', params: { x: 1 }, locale: 'en', out: 'No braces' },
-  ] as const)('"$text" with $params reads "$out" ($locale)', ({ text, params, locale, out }) => {
+  ] as { text: string; params: Params; locale: Locale; out: string }[])('"$text" with $params reads "$out" ($locale)', ({ text, params, locale, out }) => {
     expect(interpolate(text, params, locale)).toBe(out);
   });
 });
