@@ -71,3 +71,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 export function useT(): I18n {
   return useContext(I18nContext);
 }
+
+/** The text for a code the server sends (a condition, a device kind), or the code itself when the
+ *  dictionaries have none: a code added on the server still shows, untranslated. */
+export function known(t: T, key: string, fallback: string): string {
+  const text = t(key as MessageKey);
+  return text === key ? fallback : text;
+}
