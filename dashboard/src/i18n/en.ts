@@ -476,4 +476,19 @@ export const en = {
     secret: 'Secret',
     open: 'Open the patient’s page',
   },
+  confirm: {
+    done: 'Done',
+    typed: 'This cannot be undone. Type {text} to confirm.',
+  },
+  table: {
+    actions: 'Actions',
+  },
+  timeline: {
+    label: { one: 'Light level over the next {hours} hours: {count} switch point', other: 'Light level over the next {hours} hours: {count} switch points' },
+    now: 'now',
+    nowOn: 'now · {day}',
+    levelNow: 'Level now {level} %.',
+    point: '{day} {time}: {level} %.',
+    pointAstro: '{day} {time}: {level} % (astronomical).',
+  },
 };

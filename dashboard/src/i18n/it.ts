@@ -481,4 +481,23 @@ export const it: Dict = {
     secret: 'Segreto',
     open: 'Apri la pagina del paziente',
   },
+  confirm: {
+    done: 'Fatto',
+    typed: 'Questa azione non può essere annullata. Digita {text} per confermare.',
+  },
+  table: {
+    actions: 'Azioni',
+  },
+  timeline: {
+    label: {
+      one: 'Livello di luce nelle prossime {hours} ore: {count} punto di commutazione',
+      many: 'Livello di luce nelle prossime {hours} ore: {count} di punti di commutazione',
+      other: 'Livello di luce nelle prossime {hours} ore: {count} punti di commutazione',
+    },
+    now: 'ora',
+    nowOn: 'ora · {day}',
+    levelNow: 'Livello attuale {level} %.',
+    point: '{day} {time}: {level} %.',
+    pointAstro: '{day} {time}: {level} % (astronomico).',
+  },
 };
