@@ -7,11 +7,13 @@ import { awaitsSignatureOf, partyOf, signatureRows, type AgreementView } from '.
 import { formatDateTime } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi, useSession } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 
 const STATUS_TONE = { proposed: 'warn', active: 'ok', revoked: 'muted' } as const;
 
 export function Agreements() {
   const api = useApi();
+  const { t } = useT();
   const session = useSession();
   const tenant = session.state.status === 'signed-in' ? (session.state.me.user.tenantId ?? '') : '';
   const maySign = session.can('agreements:sign');
@@ -23,41 +25,49 @@ export function Agreements() {
   const items = res.data?.items ?? [];
   return (
     <div className="page">
-      <PageHeader title="Agreements" subtitle="Data leaves the tenant only under an agreement both parties' data protection officers signed and the platform countersigned." />
+      <PageHeader title={t('agreements.title')} subtitle={t('agreements.subtitle')} />
       <ErrorNote error={res.error ?? sign.error} onRetry={res.reload} />
-      {!res.data ? <Loading /> : items.length === 0 ? <EmptyState title="No agreements">Proposals from or to this tenant appear here.</EmptyState> : null}
+      {!res.data ? <Loading /> : items.length === 0 ? <EmptyState title={t('agreements.none')}>{t('agreements.noneBody')}</EmptyState> : null}
       {items.map((a) => (
         <Card
           key={a.id}
           title={
             <>
-              {a.title} <Pill tone={STATUS_TONE[a.status]}>{a.status}</Pill> <Pill tone="neutral">v{a.version ?? 1}</Pill>
+              {a.title} <Pill tone={STATUS_TONE[a.status]}>{t(`agreementStatus.${a.status}`)}</Pill> <Pill tone="neutral">v{a.version ?? 1}</Pill>
             </>
           }
           actions={
             maySign && awaitsSignatureOf(a, tenant) ? (
               <Button variant="primary" busy={sign.busy} onClick={() => void sign.run(a.id)}>
-                Sign version {a.version ?? 1} as {partyOf(a, tenant)}
+                {t('agreements.sign', { version: String(a.version ?? 1), party: t(`party.${partyOf(a, tenant)}`) })}
               </Button>
             ) : null
           }
         >
           <p className="small">
-            {a.providerTenant} → {a.consumerTenant} · purpose {a.purpose} · {a.categories.join(', ')} · {a.operations.join(', ')} · valid {formatDateTime(a.validFrom)} – {formatDateTime(a.validUntil)}
+            {t('agreements.terms', {
+              provider: a.providerTenant,
+              consumer: a.consumerTenant,
+              purpose: a.purpose,
+              categories: a.categories.join(', '),
+              operations: a.operations.join(', '),
+              from: formatDateTime(a.validFrom),
+              until: formatDateTime(a.validUntil),
+            })}
           </p>
-          <DataTable columns={['Party', 'Tenant', 'Signed by', 'When', 'Key']}>
+          <DataTable columns={[t('agreements.colParty'), t('agreements.colTenant'), t('agreements.colSignedBy'), t('agreements.colWhen'), t('agreements.colKey')]}>
             {signatureRows(a).map((r) => (
               <tr key={r.party}>
-                <td>{r.party}</td>
+                <td>{t(`party.${r.party}`)}</td>
                 <td className="mono">{r.tenant}</td>
-                <td>{r.signature ? r.signature.signer : <Pill tone="warn">not signed</Pill>}</td>
+                <td>{r.signature ? r.signature.signer : <Pill tone="warn">{t('agreements.notSigned')}</Pill>}</td>
                 <td>{r.signature ? formatDateTime(r.signature.signedAt) : '—'}</td>
                 <td className="mono small">{r.signature?.keyId ?? '—'}</td>
               </tr>
             ))}
           </DataTable>
-          {a.countersignature ? <Note tone="success">Countersigned by the platform {formatDateTime(a.countersignature.at)}: enforcement started.</Note> : null}
-          {a.revocation ? <Note tone="warning">Revoked by {a.revocation.signer} ({a.revocation.tenant}) {formatDateTime(a.revocation.at)}.</Note> : null}
+          {a.countersignature ? <Note tone="success">{t('agreements.countersigned', { at: formatDateTime(a.countersignature.at) })}</Note> : null}
+          {a.revocation ? <Note tone="warning">{t('agreements.revoked', { signer: a.revocation.signer, tenant: a.revocation.tenant, at: formatDateTime(a.revocation.at) })}</Note> : null}
         </Card>
       ))}
     </div>
