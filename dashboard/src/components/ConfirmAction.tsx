@@ -5,7 +5,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { settle, typedConfirms, type ConfirmPhase } from '../lib/confirm.ts';
 import { FormError } from './forms.tsx';
 import { Button, Dialog, Note } from './ui.tsx';
-import { useT } from '../i18n/index.tsx';
+import { richText, useT } from '../i18n/index.tsx';
 
 export interface ConfirmActionProps<R> {
   open: boolean;
@@ -23,18 +23,6 @@ export interface ConfirmActionProps<R> {
   onClose: () => void;
   /** Extra controls above the confirmation (e.g. a note). */
   children?: ReactNode;
-}
-
-/** The prompt with the text to type set apart in bold (the placeholder marks where it goes). */
-function TypedPrompt({ text, typed }: { text: string; typed: string }) {
-  const [before, after = ''] = text.split('\u0000');
-  return (
-    <>
-      {before}
-      <strong className="mono">{typed}</strong>
-      {after}
-    </>
-  );
 }
 
 export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed, variant = 'danger', onConfirm, result, onClose, children }: ConfirmActionProps<R>) {
@@ -98,7 +86,7 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
           {typed !== undefined ? (
             <div className="field">
               <label htmlFor={inputId}>
-                <TypedPrompt text={t('confirm.typed', { text: '\u0000' })} typed={typed} />
+                {richText(t, 'confirm.typed', { text: <strong className="mono">{typed}</strong> })}
               </label>
               <input id={inputId} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} data-testid="confirm-typed" />
             </div>

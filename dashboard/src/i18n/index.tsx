@@ -3,7 +3,7 @@
 // for components. Before anyone signs in, and until a user chooses, the browser's language
 // decides (Italian if it prefers Italian, else English). `<html lang>` and the default locale of
 // lib/format.ts follow the choice.
-import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, Fragment, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { setFormatLocale } from '../lib/format.ts';
 import { useSession } from '../hooks/session.tsx';
 import { browserLocale, INTL_TAG, localeKey, parseLocale, translate } from './translate.ts';
@@ -77,4 +77,12 @@ export function useT(): I18n {
 export function known(t: T, key: string, fallback: string): string {
   const text = t(key as MessageKey);
   return text === key ? fallback : text;
+}
+
+/** A text whose parameters are elements (an id in monospace, a name in bold), placed where the
+ *  language puts them. */
+export function richText(t: T, key: MessageKey, nodes: Record<string, ReactNode>): ReactNode[] {
+  const names = Object.keys(nodes);
+  const text = t(key, Object.fromEntries(names.map((n, i) => [n, `\u0000${i}\u0000`])));
+  return text.split('\u0000').map((part, i) => (i % 2 ? <Fragment key={i}>{nodes[names[Number(part)]!]}</Fragment> : part));
 }
