@@ -35,6 +35,26 @@ import { known, useT, type T } from '../../i18n/index.tsx';
 const deviceSourceIn = (t: T) => (a: Alarm) =>
   a.source.startsWith('device:') ? t('patient.deviceSource', { kind: known(t, `deviceKind.${String(a.detail.kind)}`, t('patient.device')), id: handleName(a.source) }) : null;
 
+/** The current NEWS2 with its band's clinical response, when it was scored, and the settings it
+ *  was scored under. */
+function News2Panel({ summary, settings }: { summary: PatientRecord['summary']; settings: PatientRecord['patient']['settings'] }) {
+  const { t } = useT();
+  const info = bandInfo(summary.latestNews2?.band);
+  return (
+    <section className={`news2-panel band-${summary.latestNews2?.band ?? 'none'}`} aria-label={t('patient.currentNews2')} data-testid="news2-panel">
+      <News2Badge news2={summary.latestNews2} size="lg" />
+      <div className="news2-panel-text">
+        <div className="news2-panel-title">{info ? t('patient.risk', { band: t(`news2Band.${info.band}`) }) : t('patient.noScore')}</div>
+        <div>{info ? t(`news2Response.${info.band}`) : t('patient.noScoreBody')}</div>
+        <div className="muted small">
+          {summary.latestNews2 ? t(summary.latestNews2.partial ? 'patient.scoredPartial' : 'patient.scored', { time: formatTime(summary.latestNews2.at) }) : ''}
+          {` · ${settings.scale === 2 ? t('patient.scale2Target') : t('patient.scale', { scale: settings.scale })} · ${t('patient.every', { minutes: settings.monitoringMinutes })}`}
+        </div>
+      </div>
+    </section>
+  );
+}
+
 export function PatientDetail({ id }: { id: string }) {
   const me = useMe();
   const { t } = useT();
@@ -102,7 +122,6 @@ export function PatientDetail({ id }: { id: string }) {
   }
 
   const { patient: p, summary } = rec.data;
-  const info = bandInfo(summary.latestNews2?.band);
   // Open alarms sit at the top of the page (OpenAlarms); this card keeps the resolved ones.
   const past = filterAlarms(alarms.alarms ?? [], 'resolved').slice(0, 12);
 
@@ -128,17 +147,7 @@ export function PatientDetail({ id }: { id: string }) {
         }
       />
       <OpenAlarms alarms={alarms.alarms} onAck={alarms.acknowledge} onResolve={alarms.resolve} describeSource={deviceSource} />
-      <section className={`news2-panel band-${summary.latestNews2?.band ?? 'none'}`} aria-label={t('patient.currentNews2')} data-testid="news2-panel">
-        <News2Badge news2={summary.latestNews2} size="lg" />
-        <div className="news2-panel-text">
-          <div className="news2-panel-title">{info ? t('patient.risk', { band: t(`news2Band.${info.band}`) }) : t('patient.noScore')}</div>
-          <div>{info ? t(`news2Response.${info.band}`) : t('patient.noScoreBody')}</div>
-          <div className="muted small">
-            {summary.latestNews2 ? t(summary.latestNews2.partial ? 'patient.scoredPartial' : 'patient.scored', { time: formatTime(summary.latestNews2.at) }) : ''}
-            {` · ${p.settings.scale === 2 ? t('patient.scale2Target') : t('patient.scale', { scale: p.settings.scale })} · ${t('patient.every', { minutes: p.settings.monitoringMinutes })}`}
-          </div>
-        </div>
-      </section>
+      <News2Panel summary={summary} settings={p.settings} />
       <VitalTiles summary={summary} raw={live.raw} day={day.data?.series} now={now} />
       <Card
         title={t('patient.trends')}
