@@ -11,7 +11,7 @@ import type { Locale, MessageKey, Params } from './types.ts';
 
 export type { Locale, MessageKey, Params } from './types.ts';
 export { LOCALES } from './types.ts';
-export { LANGUAGE_NAME } from './translate.ts';
+export { known, LANGUAGE_NAME } from './translate.ts';
 
 export type T = (key: MessageKey, params?: Params) => string;
 
@@ -70,13 +70,6 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
 export function useT(): I18n {
   return useContext(I18nContext);
-}
-
-/** The text for a code the server sends (a condition, a device kind), or the code itself when the
- *  dictionaries have none: a code added on the server still shows, untranslated. */
-export function known(t: T, key: string, fallback: string): string {
-  const text = t(key as MessageKey);
-  return text === key ? fallback : text;
 }
 
 /** A text whose parameters are elements (an id in monospace, a name in bold), placed where the

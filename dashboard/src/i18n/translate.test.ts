@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { it as italian } from './it.ts';
-import { browserLocale, interpolate, keyShape, localeKey, lookup, parseLocale, pickPlural, translate } from './translate.ts';
+import { browserLocale, interpolate, keyShape, known, localeKey, lookup, parseLocale, pickPlural, translate } from './translate.ts';
 import type { Locale, MessageKey, Params } from './types.ts';
 
 describe('looking texts up', () => {
@@ -22,6 +22,17 @@ describe('looking texts up', () => {
     expect(translate('en', 'nav' as MessageKey)).toBe('nav');
     expect(lookup(en, 'nav.alarms.deeper')).toBeUndefined();
     expect(lookup(en, 'constructor')).toBeUndefined();
+  });
+});
+
+describe('codes the server sends', () => {
+  const it_ = (key: MessageKey) => translate('it', key);
+  it.each([
+    { key: 'condition.copd', code: 'copd', text: 'BPCO' },
+    { key: 'deviceKind.bp-cuff', code: 'bp-cuff', text: 'Sfigmomanometro' },
+    { key: 'condition.new-condition', code: 'new-condition', text: 'new-condition' },
+  ])('$key reads "$text" in Italian', ({ key, code, text }) => {
+    expect(known(it_, key, code)).toBe(text);
   });
 });
 

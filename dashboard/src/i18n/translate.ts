@@ -89,3 +89,10 @@ export const localeKey = (userId: string) => `custodia.locale.${userId}`;
 export function parseLocale(raw: string | null): Locale | null {
   return raw === 'en' || raw === 'it' ? raw : null;
 }
+
+/** The text for a code the server sends (a condition, a device kind), or the code itself when the
+ *  dictionaries have none: a code added on the server still shows, untranslated. */
+export function known(t: (key: MessageKey) => string, key: string, fallback: string): string {
+  const text = t(key as MessageKey);
+  return text === key ? fallback : text;
+}
