@@ -7,6 +7,7 @@ import { EmptyState, Loading } from './components/ui.tsx';
 import { navigate, useLocation, Link } from './hooks/router.tsx';
 import { useMe, useSession } from './hooks/session.tsx';
 import { useAlarmWatch } from './hooks/alarm-watch.ts';
+import { useT } from './i18n/index.tsx';
 import { titleWithCount } from './lib/alarms.ts';
 import { canOpen, homeFor, matchRoute, navFor, type Access, type Match } from './lib/routes.ts';
 import { Login } from './views/Login.tsx';
@@ -69,11 +70,12 @@ function View({ match }: { match: Match }): ReactNode {
 }
 
 function Refusal({ title, children, home }: { title: string; children: ReactNode; home: string | null }) {
+  const { t } = useT();
   return (
     <div className="refusal" data-testid="refusal">
       <EmptyState title={title} icon="⊘">
         <p>{children}</p>
-        {home ? <Link to={home}>Go to your start page</Link> : null}
+        {home ? <Link to={home}>{t('app.goHome')}</Link> : null}
       </EmptyState>
     </div>
   );
@@ -81,6 +83,7 @@ function Refusal({ title, children, home }: { title: string; children: ReactNode
 
 function SignedIn() {
   const me = useMe();
+  const { t } = useT();
   const { path } = useLocation();
   const access: Access = { permissions: me.permissions, pilots: me.tenant?.pilots };
   const nav = navFor(access);
@@ -96,23 +99,35 @@ function SignedIn() {
   }, [path, home]);
 
   useEffect(() => {
-    const what = match && verdict === 'ok' ? match.route.title : 'Custodia';
-    document.title = titleWithCount(`${what} · ${me.tenant?.name ?? 'Platform'} · Custodia`, openCount);
-  }, [match, verdict, me.tenant?.name, openCount]);
+    const what = match && verdict === 'ok' ? t(`nav.${match.route.id}`) : 'Custodia';
+    document.title = titleWithCount(`${what} · ${me.tenant?.name ?? t('app.platform')} · Custodia`, openCount);
+  }, [match, verdict, me.tenant?.name, openCount, t]);
 
   let body: ReactNode;
-  if (path === '/' || path === '/login' || path === '') body = home ? <Loading /> : <Refusal title="Nothing to show" home={null}>Your role has no views in this console.</Refusal>;
-  else if (!match) body = <Refusal title="Page not found" home={home}>There is no page at this address.</Refusal>;
+  if (path === '/' || path === '/login' || path === '')
+    body = home ? (
+      <Loading />
+    ) : (
+      <Refusal title={t('app.nothingTitle')} home={null}>
+        {t('app.nothingBody')}
+      </Refusal>
+    );
+  else if (!match)
+    body = (
+      <Refusal title={t('app.notFoundTitle')} home={home}>
+        {t('app.notFoundBody')}
+      </Refusal>
+    );
   else if (verdict === 'forbidden')
     body = (
-      <Refusal title="Not available for your role" home={home}>
-        Your role does not give access to {match.route.title.toLowerCase()}. Ask your administrator if you need it.
+      <Refusal title={t('app.forbiddenTitle')} home={home}>
+        {t('app.forbiddenBody', { view: t(`nav.${match.route.id}`).toLowerCase() })}
       </Refusal>
     );
   else if (verdict === 'unavailable')
     body = (
-      <Refusal title="Not part of your organisation's services" home={home}>
-        {me.tenant?.name ?? 'Your organisation'} does not run this service.
+      <Refusal title={t('app.unavailableTitle')} home={home}>
+        {t('app.unavailableBody', { organisation: me.tenant?.name ?? t('app.yourOrganisation') })}
       </Refusal>
     );
   else body = <View match={match} />;
@@ -126,10 +141,11 @@ function SignedIn() {
 
 export function App() {
   const { state } = useSession();
+  const { t } = useT();
   if (state.status === 'loading') {
     return (
       <div className="splash">
-        <Loading label="Opening Custodia…" />
+        <Loading label={t('app.opening')} />
       </div>
     );
   }

@@ -1,79 +1,63 @@
 // A list of alarms with their escalation state and, for roles that may, acknowledgement with a
-// note, or resolution with a note. Used by the alarm inbox and a patient's or lamp's page; the
+// note, or resolution with a note (one dialog for both). Used by the alarm inbox and a patient's or lamp's page; the
 // data comes from useAlarms.
 import { useState, type ReactNode } from 'react';
 import { escalationOf } from '../lib/alarms.ts';
 import { formatAgo, formatDateTime, formatTime, handleName, titleCase } from '../lib/format.ts';
 import type { Alarm } from '../lib/types.ts';
 import { useNow } from '../hooks/now.ts';
+import { useT } from '../i18n/index.tsx';
 import { AlarmStateBadge, SeverityBadge } from './badges.tsx';
 import { ActionDialog, Field, FormError } from './forms.tsx';
 import { Button, EmptyState, Pill } from './ui.tsx';
 
 export function EscalationTag({ alarm, now }: { alarm: Alarm; now: number }) {
+  const { t } = useT();
   const e = escalationOf(alarm);
   if (e.kind === 'escalated') {
     return (
-      <Pill tone="bad" title={`Escalated at ${formatDateTime(e.at)}`}>
-        ▲ Escalated {formatTime(e.at)}
+      <Pill tone="bad" title={t('alarmList.escalatedTitle', { at: formatDateTime(e.at) })}>
+        {t('alarmList.escalated', { time: formatTime(e.at) })}
       </Pill>
     );
   }
   if (e.kind === 'due') {
     return (
-      <Pill tone="warn" title={`Escalates at ${formatDateTime(e.at)} unless acknowledged`}>
-        Escalates {e.at > now ? formatAgo(e.at, now) : 'now'}
+      <Pill tone="warn" title={t('alarmList.dueTitle', { at: formatDateTime(e.at) })}>
+        {t('alarmList.due', { when: e.at > now ? formatAgo(e.at, now) : t('alarmList.now') })}
       </Pill>
     );
   }
   return null;
 }
 
-export function AckDialog({ alarm, onClose, onAck }: { alarm: Alarm | null; onClose: () => void; onAck: (id: string, note: string) => Promise<unknown> }) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const close = () => {
-    setNote('');
-    setError(undefined);
-    onClose();
-  };
-  const submit = async () => {
-    if (!alarm) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onAck(alarm.id, note.trim());
-      close();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <ActionDialog open={alarm !== null} title="Acknowledge alarm" onClose={close} actionLabel="Acknowledge" onAction={() => void submit()} busy={busy} variant="primary">
-      {alarm ? (
-        <>
-          <p className="ack-title">
-            <SeverityBadge severity={alarm.severity} /> {alarm.title}
-          </p>
-          <p className="muted">Raised {formatDateTime(alarm.raisedAt)}. Acknowledging stops its escalation and is recorded in the audit log with your note.</p>
-          <Field id="ack-note" label="Note (what you did or will do)">
-            <textarea id="ack-note" rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Phoned patient, repeat observations in 30 min" />
-          </Field>
-          <FormError error={error} />
-        </>
-      ) : null}
-    </ActionDialog>
-  );
-}
+export type AlarmAction = 'acknowledge' | 'resolve';
 
-/** Resolving by hand clears the alarm; the note saying why is required (the API refuses none). */
-export function ResolveDialog({ alarm, onClose, onResolve }: { alarm: Alarm | null; onClose: () => void; onResolve: (id: string, note: string) => Promise<unknown> }) {
+// What differs between acknowledging and resolving; resolving by hand clears the alarm, so its
+// note saying why is required (the API refuses none).
+const ACTION = {
+  acknowledge: { title: 'alarmDialog.ackTitle', action: 'alarmDialog.ackAction', note: 'alarmDialog.ackNote', placeholder: 'alarmDialog.ackPlaceholder', noteRequired: false },
+  resolve: { title: 'alarmDialog.resolveTitle', action: 'alarmDialog.resolveAction', note: 'alarmDialog.resolveNote', placeholder: 'alarmDialog.resolvePlaceholder', noteRequired: true },
+} as const;
+
+/** Acknowledging or resolving one alarm, with a note kept in the audit log. */
+export function AlarmActionDialog({
+  action,
+  alarm,
+  onClose,
+  onSubmit,
+}: {
+  action: AlarmAction;
+  alarm: Alarm | null;
+  onClose: () => void;
+  onSubmit: (id: string, note: string) => Promise<unknown>;
+}) {
+  const { t } = useT();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const spec = ACTION[action];
+  const noteId = action === 'acknowledge' ? 'ack-note' : 'resolve-note';
   const close = () => {
     setNote('');
     setError(undefined);
@@ -81,28 +65,29 @@ export function ResolveDialog({ alarm, onClose, onResolve }: { alarm: Alarm | nu
   };
   const submit = async () => {
     if (!alarm) return;
-    if (!note.trim()) return setError('Say why the alarm is resolved: the note is kept in the audit log.');
+    if (spec.noteRequired && !note.trim()) return setError(t('alarmDialog.resolveNoteMissing'));
     setBusy(true);
     setError(undefined);
     try {
-      await onResolve(alarm.id, note.trim());
+      await onSubmit(alarm.id, note.trim());
       close();
     } catch (err) {
+      // The server's own words (problem+json detail), as it sends them.
       setError(err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
     }
   };
   return (
-    <ActionDialog open={alarm !== null} title="Resolve alarm" onClose={close} actionLabel="Resolve" onAction={() => void submit()} busy={busy} variant="primary">
+    <ActionDialog open={alarm !== null} title={t(spec.title)} onClose={close} actionLabel={t(spec.action)} onAction={() => void submit()} busy={busy} variant="primary">
       {alarm ? (
         <>
           <p className="ack-title">
             <SeverityBadge severity={alarm.severity} /> {alarm.title}
           </p>
-          <p className="muted">Resolving clears the alarm and stops any escalation. If the condition is still present it is raised again as a new alarm.</p>
-          <Field id="resolve-note" label="Note (required: what resolved it)">
-            <textarea id="resolve-note" rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Sensor re-attached, readings normal again" />
+          <p className="muted">{action === 'acknowledge' ? t('alarmDialog.ackBody', { at: formatDateTime(alarm.raisedAt) }) : t('alarmDialog.resolveBody')}</p>
+          <Field id={noteId} label={t(spec.note)}>
+            <textarea id={noteId} rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t(spec.placeholder)} />
           </Field>
           <FormError error={error} />
         </>
@@ -121,7 +106,7 @@ export function AlarmList({
   onAck,
   onResolve,
   describeSource,
-  empty = 'No alarms',
+  empty,
 }: {
   alarms: Alarm[];
   canAck: boolean;
@@ -133,12 +118,12 @@ export function AlarmList({
   empty?: string;
 }) {
   const now = useNow();
-  const [acking, setAcking] = useState<Alarm | null>(null);
-  const [resolving, setResolving] = useState<Alarm | null>(null);
-  if (!alarms.length) return <EmptyState title={empty} icon="✓" />;
+  const { t } = useT();
+  const [acting, setActing] = useState<{ action: AlarmAction; alarm: Alarm } | null>(null);
+  if (!alarms.length) return <EmptyState title={empty ?? t('alarmList.none')} icon="✓" />;
   return (
     <>
-      <ul className="alarm-list" aria-label="Alarms">
+      <ul className="alarm-list" aria-label={t('alarmList.label')}>
         {alarms.map((a) => (
           <li key={a.id} className={`alarm alarm-${a.state} alarm-sev-${a.severity}`} data-testid="alarm" data-alarm-type={a.type} data-state={a.state}>
             <div className="alarm-main">
@@ -152,17 +137,19 @@ export function AlarmList({
                 <span>
                   {titleCase(a.category)} · {titleCase(a.type)}
                 </span>
-                <span title={formatDateTime(a.raisedAt)}>Raised {formatAgo(a.raisedAt, now)}</span>
+                <span title={formatDateTime(a.raisedAt)}>{t('alarmList.raised', { ago: formatAgo(a.raisedAt, now) })}</span>
               </div>
               {a.acknowledgedAt ? (
                 <div className="alarm-ack">
-                  Acknowledged by {handleName(a.acknowledgedBy ?? '')} at {formatTime(a.acknowledgedAt)}
+                  {t('alarmList.acknowledgedBy', { who: handleName(a.acknowledgedBy ?? ''), time: formatTime(a.acknowledgedAt) })}
                   {a.note ? <q>{a.note}</q> : null}
                 </div>
               ) : null}
               {a.clearedAt ? (
                 <div className="alarm-ack">
-                  {a.resolutionNote ? `Resolved by ${handleName(a.clearedBy ?? '')}` : 'Cleared'} at {formatTime(a.clearedAt)}
+                  {a.resolutionNote
+                    ? t('alarmList.resolvedBy', { who: handleName(a.clearedBy ?? ''), time: formatTime(a.clearedAt) })
+                    : t('alarmList.clearedAt', { time: formatTime(a.clearedAt) })}
                   {a.resolutionNote ? <q>{a.resolutionNote}</q> : null}
                 </div>
               ) : null}
@@ -170,21 +157,25 @@ export function AlarmList({
             <div className="alarm-side">
               <AlarmStateBadge state={a.state} />
               {canAck && a.state === 'active-unacknowledged' ? (
-                <Button variant="primary" onClick={() => setAcking(a)} aria-label={`Acknowledge: ${a.title}`}>
-                  Acknowledge…
+                <Button variant="primary" onClick={() => setActing({ action: 'acknowledge', alarm: a })} aria-label={t('alarmList.acknowledgeLabel', { title: a.title })}>
+                  {t('alarmList.acknowledge')}
                 </Button>
               ) : null}
               {canAck && onResolve && a.state !== 'cleared' ? (
-                <Button onClick={() => setResolving(a)} aria-label={`Resolve: ${a.title}`}>
-                  Resolve…
+                <Button onClick={() => setActing({ action: 'resolve', alarm: a })} aria-label={t('alarmList.resolveLabel', { title: a.title })}>
+                  {t('alarmList.resolve')}
                 </Button>
               ) : null}
             </div>
           </li>
         ))}
       </ul>
-      <AckDialog alarm={acking} onClose={() => setAcking(null)} onAck={onAck} />
-      {onResolve ? <ResolveDialog alarm={resolving} onClose={() => setResolving(null)} onResolve={onResolve} /> : null}
+      <AlarmActionDialog
+        action={acting?.action ?? 'acknowledge'}
+        alarm={acting?.alarm ?? null}
+        onClose={() => setActing(null)}
+        onSubmit={acting?.action === 'resolve' && onResolve ? onResolve : onAck}
+      />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { useResource } from '../hooks/resource.ts';
 import { ApiError } from '../lib/api.ts';
 import { formatAgo, formatDateTime } from '../lib/format.ts';
 import { Card, ErrorNote, Pill, Stat } from './ui.tsx';
+import { useT } from '../i18n/index.tsx';
 
 interface LastBackup {
   id: string | null;
@@ -20,26 +21,29 @@ interface LastBackup {
 
 export function BackupStatus() {
   const now = useNow();
+  const { t } = useT();
   const res = useResource<LastBackup>('/backups/last');
   const off = res.error instanceof ApiError && res.error.status === 404;
   const b = res.data;
   return (
-    <Card title="Backups">
+    <Card title={t('backups.title')}>
       {off ? (
-        <p className="muted">No scheduled backup has run yet (or scheduling is off: BACKUP_INTERVAL_MINUTES).</p>
+        <p className="muted">{t('backups.off')}</p>
       ) : (
         <ErrorNote error={res.error} onRetry={res.reload} />
       )}
       {b ? (
         <div className="stats" data-testid="backup-status">
-          <Stat label="Last backup" value={formatAgo(b.startedAt, now)} hint={formatDateTime(b.startedAt)} tone={b.ok ? 'ok' : 'bad'} />
+          <Stat label={t('backups.last')} value={formatAgo(b.startedAt, now)} hint={formatDateTime(b.startedAt)} tone={b.ok ? 'ok' : 'bad'} />
           <Stat
-            label="Verification"
-            value={b.verification?.ok ? <Pill tone="ok">verified</Pill> : <Pill tone="bad">{b.verification ? 'failed' : 'not verified'}</Pill>}
-            hint={b.verification ? `read back from the targets ${formatAgo(b.verification.at, now)}` : (b.error ?? undefined)}
+            label={t('backups.verification')}
+            value={b.verification?.ok ? <Pill tone="ok">{t('backups.verified')}</Pill> : <Pill tone="bad">{b.verification ? t('backups.failed') : t('backups.notVerified')}</Pill>}
+            hint={b.verification ? t('backups.readBack', { ago: formatAgo(b.verification.at, now) }) : (b.error ?? undefined)}
           />
-          <Stat label="Targets" value={`${b.k} of ${b.n}`} hint="any k of the n targets restore it" />
-          {b.includesTenant !== undefined ? <Stat label="Your data" value={b.includesTenant ? 'included' : 'not included'} tone={b.includesTenant ? 'ok' : 'warn'} /> : null}
+          <Stat label={t('backups.targets')} value={t('backups.kOfN', { k: b.k, n: b.n })} hint={t('backups.kOfNHint')} />
+          {b.includesTenant !== undefined ? (
+            <Stat label={t('backups.yourData')} value={b.includesTenant ? t('backups.included') : t('backups.notIncluded')} tone={b.includesTenant ? 'ok' : 'warn'} />
+          ) : null}
         </div>
       ) : null}
     </Card>

@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { settle, typedConfirms, type ConfirmPhase } from '../lib/confirm.ts';
 import { FormError } from './forms.tsx';
 import { Button, Dialog, Note } from './ui.tsx';
+import { richText, useT } from '../i18n/index.tsx';
 
 export interface ConfirmActionProps<R> {
   open: boolean;
@@ -26,6 +27,7 @@ export interface ConfirmActionProps<R> {
 
 export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed, variant = 'danger', onConfirm, result, onClose, children }: ConfirmActionProps<R>) {
   const inputId = useId();
+  const { t } = useT();
   const [phase, setPhase] = useState<ConfirmPhase>('confirm');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
@@ -45,7 +47,7 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
     setError(undefined);
     try {
       const r = await onConfirm();
-      setOutcome(result ? result(r) : 'Done.');
+      setOutcome(result ? result(r) : t('common.done'));
       setPhase(settle(true));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -63,11 +65,11 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
       footer={
         done ? (
           <Button variant="primary" onClick={onClose}>
-            Done
+            {t('confirm.done')}
           </Button>
         ) : (
           <>
-            <Button onClick={onClose}>Cancel</Button>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
             <Button variant={variant} busy={phase === 'running'} disabled={!ready} onClick={() => void run()} data-testid="confirm-action">
               {actionLabel}
             </Button>
@@ -84,7 +86,7 @@ export function ConfirmAction<R>({ open, title, consequences, actionLabel, typed
           {typed !== undefined ? (
             <div className="field">
               <label htmlFor={inputId}>
-                This cannot be undone. Type <strong className="mono">{typed}</strong> to confirm.
+                {richText(t, 'confirm.typed', { text: <strong className="mono">{typed}</strong> })}
               </label>
               <input id={inputId} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} data-testid="confirm-typed" />
             </div>

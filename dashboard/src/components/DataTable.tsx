@@ -1,6 +1,7 @@
 // A table with a header row of column titles and, when the rows carry buttons, a last column whose
 // title only screen readers hear. The rows are the view's own.
 import type { ReactNode } from 'react';
+import { useT } from '../i18n/index.tsx';
 
 export type Column = string | { label: ReactNode; className?: string };
 
@@ -21,6 +22,7 @@ export function DataTable({
   testId?: string;
   children: ReactNode;
 }) {
+  const { t } = useT();
   return (
     <table className={className ? `table ${className}` : 'table'} data-testid={testId}>
       {caption ? <caption className="table-caption">{caption}</caption> : null}
@@ -39,7 +41,7 @@ export function DataTable({
           )}
           {actions ? (
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('table.actions')}</span>
             </th>
           ) : null}
         </tr>

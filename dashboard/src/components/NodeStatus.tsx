@@ -7,6 +7,7 @@ import { useResource } from '../hooks/resource.ts';
 import { formatAgo } from '../lib/format.ts';
 import { DataTable } from './DataTable.tsx';
 import { Card, ErrorNote } from './ui.tsx';
+import { useT } from '../i18n/index.tsx';
 
 interface NodeView {
   id: string;
@@ -19,6 +20,7 @@ interface NodeView {
 
 export function NodeStatus() {
   const now = useNow();
+  const { t } = useT();
   const res = useResource<{ nodes: NodeView[] }>('/platform/nodes');
   const { reload } = res;
   useEffect(() => {
@@ -26,11 +28,17 @@ export function NodeStatus() {
     return () => clearInterval(timer);
   }, [reload]);
   return (
-    <Card title="Nodes">
+    <Card title={t('nodes.title')}>
       <ErrorNote error={res.error} onRetry={res.reload} />
       {res.data ? (
         <DataTable
-          columns={['Node', { label: 'MQTT connections', className: 'num' }, { label: 'Devices online', className: 'num' }, { label: 'Readings/s', className: 'num' }, 'Last heartbeat']}
+          columns={[
+            t('nodes.node'),
+            { label: t('nodes.connections'), className: 'num' },
+            { label: t('nodes.devicesOnline'), className: 'num' },
+            { label: t('nodes.readings'), className: 'num' },
+            t('nodes.heartbeat'),
+          ]}
           className="table-compact"
           testId="nodes-table"
         >

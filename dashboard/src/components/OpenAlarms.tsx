@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { filterAlarms } from '../lib/alarms.ts';
 import type { Alarm } from '../lib/types.ts';
 import { useSession } from '../hooks/session.tsx';
+import { useT } from '../i18n/index.tsx';
 import { AlarmList } from './AlarmList.tsx';
 import { Card } from './ui.tsx';
 
@@ -19,11 +20,12 @@ export function OpenAlarms({
   describeSource?: (a: Alarm) => ReactNode | null;
 }) {
   const { can } = useSession();
+  const { t } = useT();
   const open = filterAlarms(alarms ?? [], 'open');
   if (!open.length) return null;
   return (
     <div data-testid="open-alarms">
-      <Card title={`Open alarms (${open.length})`} className="open-alarms">
+      <Card title={t('openAlarms.title', { count: open.length })} className="open-alarms">
         <AlarmList alarms={open} canAck={can('alarms:ack')} onAck={onAck} onResolve={onResolve} describeSource={describeSource} />
       </Card>
     </div>

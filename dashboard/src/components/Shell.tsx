@@ -1,30 +1,23 @@
-// The signed-in frame: top bar (tenant, connection, session, user, sign out) and the side
-// navigation drawn from the caller's permissions (lib/routes.ts).
+// The signed-in frame: top bar (tenant, connection, session, user and language, sign out) and
+// the side navigation drawn from the caller's permissions (lib/routes.ts).
 import { type ReactNode } from 'react';
 import { AlarmIndicator } from './AlarmIndicator.tsx';
 import type { AlarmWatch } from '../hooks/alarm-watch.ts';
-import { CONNECTION_LABEL, type ConnectionState } from '../lib/events.ts';
+import { LANGUAGE_NAME, LOCALES, useT, type Locale } from '../i18n/index.tsx';
 import { formatDuration } from '../lib/format.ts';
 import type { NavGroup } from '../lib/routes.ts';
-import { ROLE_LABEL } from '../lib/types.ts';
 import { useNow } from '../hooks/now.ts';
 import { useConnectionState } from '../hooks/realtime.tsx';
 import { Link } from '../hooks/router.tsx';
 import { useMe, useSession } from '../hooks/session.tsx';
 
-const CONNECTION_HINT: Record<ConnectionState, string> = {
-  connecting: 'Opening the live link to the platform…',
-  live: 'Live updates are flowing from the platform.',
-  reconnecting: 'The live link dropped; reconnecting automatically. Figures on screen may be out of date.',
-  offline: 'No network connection. Figures on screen may be out of date.',
-};
-
 export function ConnectionIndicator() {
   const state = useConnectionState();
+  const { t } = useT();
   return (
-    <div className={`conn conn-${state}`} role="status" aria-live="polite" title={CONNECTION_HINT[state]} data-testid="connection">
+    <div className={`conn conn-${state}`} role="status" aria-live="polite" title={t(`connectionHint.${state}`)} data-testid="connection">
       <span className="conn-dot" aria-hidden="true" />
-      <span className="conn-label">{CONNECTION_LABEL[state]}</span>
+      <span className="conn-label">{t(`connection.${state}`)}</span>
     </div>
   );
 }
@@ -32,23 +25,43 @@ export function ConnectionIndicator() {
 function SessionClock() {
   const me = useMe();
   const now = useNow();
+  const { t } = useT();
   const left = me.expiresAt - now;
   // Only worth a glance near the end, so a clinician is not logged out mid-task unawares.
   if (left > 10 * 60_000) return null;
   return (
     <span className="session-clock" role="status">
-      Session ends in {formatDuration(left)}
+      {t('shell.sessionEnds', { time: formatDuration(left) })}
     </span>
+  );
+}
+
+/** The user's language, kept per user in this browser (i18n/index.tsx). Each option is named in
+ *  its own language, so someone who chose the wrong one by mistake still finds theirs. */
+function LanguageSwitch() {
+  const { t, locale, setLocale } = useT();
+  return (
+    <label className="lang-switch">
+      <span className="visually-hidden">{t('language.label')}</span>
+      <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANGUAGE_NAME[l]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
 function TopBar({ alarms }: { alarms?: AlarmWatch }) {
   const me = useMe();
   const { logout } = useSession();
+  const { t } = useT();
   return (
     <header className="topbar">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <div className="brand">
         <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
@@ -58,7 +71,7 @@ function TopBar({ alarms }: { alarms?: AlarmWatch }) {
         <span className="brand-name">Custodia</span>
       </div>
       <div className="tenant" data-testid="tenant-name">
-        {me.tenant ? me.tenant.name : 'Platform operations'}
+        {me.tenant ? me.tenant.name : t('shell.platformOperations')}
       </div>
       <div className="topbar-spacer" />
       {alarms?.enabled ? <AlarmIndicator watch={alarms} /> : null}
@@ -66,28 +79,30 @@ function TopBar({ alarms }: { alarms?: AlarmWatch }) {
       <ConnectionIndicator />
       <div className="who" data-testid="who">
         <span className="who-name">{me.user.displayName}</span>
-        <span className="who-role">{ROLE_LABEL[me.user.role]}</span>
+        <span className="who-role">{t(`role.${me.user.role}`)}</span>
       </div>
+      <LanguageSwitch />
       <button type="button" className="btn btn-on-dark" onClick={() => void logout()}>
-        Sign out
+        {t('shell.signOut')}
       </button>
     </header>
   );
 }
 
 function SideNav({ groups, current }: { groups: NavGroup[]; current: string }) {
+  const { t } = useT();
   return (
-    <nav className="sidenav" aria-label="Main">
+    <nav className="sidenav" aria-label={t('nav.label')}>
       {groups.map((g) => (
         <div className="nav-group" key={g.section}>
-          <div className="nav-section">{g.section}</div>
+          <div className="nav-section">{t(`navSection.${g.section}`)}</div>
           <ul>
             {g.items.map((item) => {
               const active = current === item.path || current.startsWith(`${item.path}/`);
               return (
                 <li key={item.id}>
                   <Link to={item.path} className={active ? 'active' : ''} aria-current={active ? 'page' : undefined}>
-                    {item.title}
+                    {t(`nav.${item.id}`)}
                   </Link>
                 </li>
               );

@@ -3,6 +3,7 @@
 // A list of the same switch points follows for screen readers and for reading exact times.
 import { formatTime } from '../lib/format.ts';
 import { hourTicks, timelineSegments, type SchedulePreview } from '../lib/lighting.ts';
+import { useT } from '../i18n/index.tsx';
 
 const W = 960;
 const TOP = 34;
@@ -10,6 +11,7 @@ const H = 92;
 const AXIS = 40;
 
 export function Timeline({ preview }: { preview: SchedulePreview }) {
+  const { t, tag } = useT();
   const { from, to, timeZone } = preview;
   const x = (t: number) => ((t - from) / (to - from)) * W;
   const y = (level: number) => TOP + H - (level / 100) * H;
@@ -17,23 +19,23 @@ export function Timeline({ preview }: { preview: SchedulePreview }) {
   const ticks = hourTicks(from, to, timeZone, 3);
   const points = [...preview.points].filter((p) => p.at >= from && p.at <= to).sort((a, b) => a.at - b.at);
   const time = (t: number) => formatTime(t, { timeZone });
-  const day = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone });
+  const day = new Intl.DateTimeFormat(tag, { weekday: 'short', day: 'numeric', month: 'short', timeZone });
   return (
     <figure className="timeline">
-      <svg viewBox={`-8 0 ${W + 16} ${TOP + H + AXIS}`} role="img" aria-label={`Light level over the next ${Math.round((to - from) / 3_600_000)} hours: ${points.length} switch points`} data-testid="schedule-timeline">
+      <svg viewBox={`-8 0 ${W + 16} ${TOP + H + AXIS}`} role="img" aria-label={t('timeline.label', { hours: Math.round((to - from) / 3_600_000), count: points.length })} data-testid="schedule-timeline">
         <rect x="0" y={TOP} width={W} height={H} className="tl-bg" />
         {[25, 50, 75].map((l) => (
           <line key={l} x1="0" x2={W} y1={y(l)} y2={y(l)} className="tl-grid" />
         ))}
-        {ticks.map((t) => (
-          <g key={t.at}>
-            <line x1={x(t.at)} x2={x(t.at)} y1={TOP} y2={TOP + H + 6} className={t.midnight ? 'tl-midnight' : 'tl-tick'} />
-            <text x={x(t.at)} y={TOP + H + 18} className="tl-hour" textAnchor="middle">
-              {t.label}
+        {ticks.map((tick) => (
+          <g key={tick.at}>
+            <line x1={x(tick.at)} x2={x(tick.at)} y1={TOP} y2={TOP + H + 6} className={tick.midnight ? 'tl-midnight' : 'tl-tick'} />
+            <text x={x(tick.at)} y={TOP + H + 18} className="tl-hour" textAnchor="middle">
+              {tick.label}
             </text>
-            {t.midnight ? (
-              <text x={x(t.at) + 4} y={TOP + H + 34} className="tl-date">
-                {t.date}
+            {tick.midnight ? (
+              <text x={x(tick.at) + 4} y={TOP + H + 34} className="tl-date">
+                {tick.date}
               </text>
             ) : null}
           </g>
@@ -55,12 +57,12 @@ export function Timeline({ preview }: { preview: SchedulePreview }) {
         ))}
         <line x1="0" x2="0" y1={TOP - 4} y2={TOP + H + 6} className="tl-now" />
         <text x="2" y={TOP + H + 34} className="tl-date">
-          {ticks.some((t) => t.midnight && x(t.at) < 110) ? 'now' : `now · ${day.format(from)}`}
+          {ticks.some((tick) => tick.midnight && x(tick.at) < 110) ? t('timeline.now') : t('timeline.nowOn', { day: day.format(from) })}
         </text>
       </svg>
       <figcaption className="visually-hidden">
-        Level now {preview.levelNow} %.{' '}
-        {points.map((p) => `${day.format(p.at)} ${time(p.at)}: ${p.level} %${p.source === 'astro' ? ' (astronomical)' : ''}.`).join(' ')}
+        {t('timeline.levelNow', { level: preview.levelNow })}{' '}
+        {points.map((p) => t(p.source === 'astro' ? 'timeline.pointAstro' : 'timeline.point', { day: day.format(p.at), time: time(p.at), level: p.level })).join(' ')}
       </figcaption>
     </figure>
   );

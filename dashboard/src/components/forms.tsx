@@ -3,6 +3,7 @@
 // their state and their actions (hooks/resource.ts useAction).
 import type { ReactNode } from 'react';
 import { Button, Dialog } from './ui.tsx';
+import { useT } from '../i18n/index.tsx';
 
 /** A label, its control and an optional hint; `inline` puts the label beside the control. */
 export function Field({ id, label, hint, inline = false, children }: { id: string; label: ReactNode; hint?: ReactNode; inline?: boolean; children: ReactNode }) {
@@ -47,6 +48,7 @@ export function ActionDialog({
   variant?: 'primary' | 'danger';
   children: ReactNode;
 }) {
+  const { t } = useT();
   return (
     <Dialog
       open={open}
@@ -54,7 +56,7 @@ export function ActionDialog({
       onClose={onClose}
       footer={
         <>
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
           <Button variant={variant} busy={busy} disabled={disabled} onClick={onAction}>
             {actionLabel}
           </Button>

@@ -1,5 +1,6 @@
 // Small building blocks every view uses. They only render: no data loading in here.
 import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { useT } from '../i18n/index.tsx';
 
 export function PageHeader({ title, subtitle, actions, children }: { title: string; subtitle?: ReactNode; actions?: ReactNode; children?: ReactNode }) {
   return (
@@ -40,24 +41,27 @@ export function Button({ variant = 'secondary', busy = false, children, classNam
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useT();
   return (
     <div className="loading" role="status">
       <span className="spinner" aria-hidden="true" />
-      {label}
+      {label ?? t('common.loading')}
     </div>
   );
 }
 
 export function ErrorNote({ error, onRetry }: { error: Error | string | undefined; onRetry?: () => void }) {
+  const { t } = useT();
   if (!error) return null;
+  // The server's own words (a problem+json detail), as it sends them.
   const text = typeof error === 'string' ? error : error.message;
   return (
     <div className="note note-error" role="alert">
       <span>{text}</span>
       {onRetry ? (
         <Button variant="ghost" onClick={onRetry}>
-          Try again
+          {t('common.retry')}
         </Button>
       ) : null}
     </div>
@@ -96,6 +100,7 @@ export function Pill({ tone = 'neutral', children, title }: { tone?: 'neutral' |
 export function Dialog({ open, title, onClose, children, footer }: { open: boolean; title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
+  const { t } = useT();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -106,7 +111,7 @@ export function Dialog({ open, title, onClose, children, footer }: { open: boole
     <dialog ref={ref} className="dialog" aria-labelledby={id} onClose={onClose} onCancel={onClose}>
       <div className="dialog-head">
         <h2 id={id}>{title}</h2>
-        <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
+        <button type="button" className="icon-btn" aria-label={t('common.close')} onClick={onClose}>
           ×
         </button>
       </div>
@@ -116,12 +121,13 @@ export function Dialog({ open, title, onClose, children, footer }: { open: boole
   );
 }
 
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const { t } = useT();
   const [done, setDone] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (done === 'idle') return;
-    const t = setTimeout(() => setDone('idle'), 2500);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setDone('idle'), 2500);
+    return () => clearTimeout(timer);
   }, [done]);
   const copy = async () => {
     try {
@@ -133,7 +139,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   };
   return (
     <Button onClick={() => void copy()} aria-live="polite">
-      {done === 'copied' ? 'Copied ✓' : done === 'failed' ? 'Select and copy by hand' : label}
+      {done === 'copied' ? t('common.copied') : done === 'failed' ? t('common.copyByHand') : (label ?? t('common.copy'))}
     </Button>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageFrom, timeTicks, formatAgo, formatDayTime, formatEnergy, formatMass, tickDecimals, formatDateTime, formatDuration, formatNumber, formatTime, formatVital, handleName, titleCase } from './format.ts';
+import { ageFrom, formatDate, formatLocale, setFormatLocale, timeTicks, formatAgo, formatDayTime, formatEnergy, formatMass, tickDecimals, formatDateTime, formatDuration, formatNumber, formatTime, formatVital, handleName, titleCase } from './format.ts';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
 
@@ -130,5 +130,44 @@ describe('24-hour clock in every locale', () => {
     expect(formatTime(T + 21 * 3_600_000, { locale, timeZone: 'UTC' })).toBe('21:05');
     expect(formatDateTime(T + 13 * 3_600_000, { locale, timeZone: 'UTC' })).toMatch(/13[:.]05[:.]09/);
     expect(formatDateTime(T + 13 * 3_600_000, { locale, timeZone: 'UTC' })).not.toMatch(/[AP]M/i);
+  });
+});
+
+describe('Italian formats', () => {
+  const T = Date.UTC(2026, 11, 6, 13, 5, 9);
+  const it_ = { locale: 'it-IT', timeZone: 'UTC' };
+  it.each([
+    { what: 'time', text: formatTime(T, it_), expected: '13:05' },
+    { what: 'date and time', text: formatDateTime(T, it_), expected: '06 dic, 13:05:09' },
+    { what: 'date', text: formatDate(T, it_), expected: '06 dic 2026' },
+    { what: 'day and time', text: formatDayTime(T, it_), expected: '6 dic, 13:05' },
+    { what: 'decimal number', text: formatNumber(1234.5, 1, 'it-IT'), expected: '1234,5' },
+    { what: 'large number', text: formatNumber(1234567, 0, 'it-IT'), expected: '1.234.567' },
+  ])('$what reads "$expected"', ({ text, expected }) => {
+    expect(text).toBe(expected);
+  });
+
+  it.each([
+    { ago: 2_000, text: 'adesso' },
+    { ago: 45_000, text: '45 s fa' },
+    { ago: 12 * 60_000, text: '12 min fa' },
+    { ago: 2 * 86_400_000, text: '2 g fa' },
+    { ago: -5 * 60_000, text: 'tra 5 min' },
+  ])('$ago ms before now reads "$text"', ({ ago, text }) => {
+    expect(formatAgo(NOW - ago, NOW, { locale: 'it-IT' })).toBe(text);
+  });
+
+  it('follow the console language when a caller names no locale', () => {
+    const before = formatLocale();
+    try {
+      setFormatLocale('it-IT');
+      expect(formatNumber(2.5, 1)).toBe('2,5');
+      expect(formatDate(T, { timeZone: 'UTC' })).toBe('06 dic 2026');
+      expect(formatAgo(NOW - 60_000, NOW)).toBe('1 min fa');
+      expect(formatVital('temperature', 38.26)).toBe('38,3 °C');
+    } finally {
+      setFormatLocale(before);
+    }
+    expect(formatNumber(2.5, 1)).toBe('2.5');
   });
 });

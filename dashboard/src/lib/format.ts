@@ -1,18 +1,28 @@
 // Formatting for people: times, durations, numbers and vital signs with their units. The locale
-// and time zone come from the browser unless a caller passes them (tests do, for stable output).
+// is the console's language (set by the i18n provider, British English until then) and the time
+// zone the browser's, unless a caller passes them (tests do, for stable output).
 
 export interface FormatOptions {
   locale?: string;
   timeZone?: string;
 }
 
+let activeLocale = 'en-GB';
+
+/** The locale every formatter uses when its caller names none (dashboard/src/i18n sets it). */
+export function setFormatLocale(tag: string): void {
+  activeLocale = tag;
+}
+
+export const formatLocale = (): string => activeLocale;
+
 // Times read on a 24-hour clock in every locale (hourCycle h23): a shift runs through midnight.
 export function formatTime(ms: number, o: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
+  return new Intl.DateTimeFormat(o.locale ?? activeLocale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
 }
 
 export function formatDateTime(ms: number, o: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', {
+  return new Intl.DateTimeFormat(o.locale ?? activeLocale, {
     day: '2-digit',
     month: 'short',
     hour: '2-digit',
@@ -24,21 +34,30 @@ export function formatDateTime(ms: number, o: FormatOptions = {}): string {
 }
 
 export function formatDate(ms: number, o: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: o.timeZone }).format(ms);
+  return new Intl.DateTimeFormat(o.locale ?? activeLocale, { day: '2-digit', month: 'short', year: 'numeric', timeZone: o.timeZone }).format(ms);
 }
 
-/** "just now", "45 s ago", "12 min ago", "3 h ago", "2 d ago"; future times "in 5 min". */
-export function formatAgo(ms: number, now: number): string {
+// Compact relative times by language (Intl.RelativeTimeFormat's short style reads "45 sec." and
+// "l'altro ieri": too loose for a list scanned at a glance).
+const AGO_WORDS: Record<string, { now: string; day: string; past: (t: string) => string; future: (t: string) => string }> = {
+  en: { now: 'just now', day: 'd', past: (t) => `${t} ago`, future: (t) => `in ${t}` },
+  it: { now: 'adesso', day: 'g', past: (t) => `${t} fa`, future: (t) => `tra ${t}` },
+};
+
+/** "just now", "45 s ago", "12 min ago", "3 h ago", "2 d ago"; future times "in 5 min" (in
+ *  Italian "adesso", "12 min fa", "tra 5 min"). */
+export function formatAgo(ms: number, now: number, o: FormatOptions = {}): string {
+  const words = AGO_WORDS[(o.locale ?? activeLocale).slice(0, 2).toLowerCase()] ?? AGO_WORDS.en!;
   const d = now - ms;
   const future = d < 0;
   const s = Math.abs(d) / 1000;
-  if (s < 5) return 'just now';
+  if (s < 5) return words.now;
   let text: string;
   if (s < 60) text = `${Math.floor(s)} s`;
   else if (s < 3600) text = `${Math.floor(s / 60)} min`;
   else if (s < 86_400) text = `${Math.floor(s / 3600)} h`;
-  else text = `${Math.floor(s / 86_400)} d`;
-  return future ? `in ${text}` : `${text} ago`;
+  else text = `${Math.floor(s / 86_400)} ${words.day}`;
+  return future ? words.future(text) : words.past(text);
 }
 
 /** "1 h 05 min", "12 min", "40 s". */
@@ -51,7 +70,7 @@ export function formatDuration(ms: number): string {
   return `${h} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-export function formatNumber(v: number | null | undefined, decimals = 0, locale = 'en-GB'): string {
+export function formatNumber(v: number | null | undefined, decimals = 0, locale = activeLocale): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(v);
 }
@@ -125,7 +144,7 @@ export function titleCase(s: string): string {
 /** Labels of a time axis (uPlot splits, epoch seconds): 24-hour clock times, with the date under
  *  the first tick and wherever the day changes; whole days as dates. */
 export function timeTicks(splits: readonly number[], incrSec: number, o: FormatOptions = {}): string[] {
-  const day = new Intl.DateTimeFormat(o.locale ?? 'en-GB', { day: 'numeric', month: 'short', timeZone: o.timeZone });
+  const day = new Intl.DateTimeFormat(o.locale ?? activeLocale, { day: 'numeric', month: 'short', timeZone: o.timeZone });
   if (incrSec >= 86_400) return splits.map((s) => day.format(s * 1000));
   let prev = '';
   return splits.map((s) => {
@@ -139,7 +158,7 @@ export function timeTicks(splits: readonly number[], incrSec: number, o: FormatO
 
 /** "23 Nov, 21:15": a day and a time, no seconds. */
 export function formatDayTime(ms: number, o: FormatOptions = {}): string {
-  return new Intl.DateTimeFormat(o.locale ?? 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
+  return new Intl.DateTimeFormat(o.locale ?? activeLocale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: o.timeZone }).format(ms);
 }
 
 /** Energy in the unit that reads best: "12.4 MWh", "1,520 kWh", "3.2 kWh", "640 Wh", "12 Wh". */

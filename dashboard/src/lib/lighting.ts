@@ -6,6 +6,7 @@ import { aggregateGroupCommand, type CommandStatus as LampCommandStatus, type Gr
 import type { AstroEvent, StepTime } from '../../../pilots/lighting/domain/schedule.ts';
 import type { BatchStatus, CabinetView, CommandAnswer as Answer, EnergyReport, GroupView, InstallationView, LampDetailView, LampEvent as LiveLamp, LampView, SchedulePreview as Preview } from '../../../pilots/lighting/contract.ts';
 import { furthest } from './commands.ts';
+import { formatLocale } from './format.ts';
 import type { Command, CommandStatus } from './types.ts';
 
 export type { SunEvents } from '../../../pilots/lighting/domain/astro.ts';
@@ -269,8 +270,8 @@ export interface HourTick {
 /** Hour ticks between two instants in a time zone, every `every` local hours (DST-safe: it walks
  *  real hours and reads the local clock, so a 23- or 25-hour day still labels correctly). */
 export function hourTicks(from: number, to: number, timeZone: string, every = 3): HourTick[] {
-  const hour = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-  const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone });
+  const hour = new Intl.DateTimeFormat(formatLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const date = new Intl.DateTimeFormat(formatLocale(), { weekday: 'short', day: 'numeric', month: 'short', timeZone });
   const out: HourTick[] = [];
   const H = 3_600_000;
   for (let t = Math.ceil(from / H) * H; t <= to; t += H) {

@@ -10,17 +10,19 @@ import { useAlarms } from '../hooks/alarms.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Link, setSearch, useLocation } from '../hooks/router.tsx';
 import { useMe, useSession } from '../hooks/session.tsx';
+import { useT, type MessageKey } from '../i18n/index.tsx';
 
-const FILTERS: { value: InboxFilter; label: string }[] = [
-  { value: 'open', label: 'Open' },
-  { value: 'unacknowledged', label: 'Unacknowledged' },
-  { value: 'acknowledged', label: 'Acknowledged' },
-  { value: 'resolved', label: 'Resolved' },
-  { value: 'all', label: 'All' },
+const FILTERS: { value: InboxFilter; label: MessageKey }[] = [
+  { value: 'open', label: 'inbox.filterOpen' },
+  { value: 'unacknowledged', label: 'inbox.filterUnacknowledged' },
+  { value: 'acknowledged', label: 'inbox.filterAcknowledged' },
+  { value: 'resolved', label: 'inbox.filterResolved' },
+  { value: 'all', label: 'inbox.filterAll' },
 ];
 
 export function AlarmInbox() {
   const me = useMe();
+  const { t } = useT();
   const { can } = useSession();
   const { search } = useLocation();
   const filter = (FILTERS.find((f) => f.value === search.get('show'))?.value ?? 'open') as InboxFilter;
@@ -42,28 +44,33 @@ export function AlarmInbox() {
     if (runsLighting && (kind === 'lamp' || a.detail.lampId)) {
       const lampId = typeof a.detail.lampId === 'string' ? a.detail.lampId : id;
       // The lamp's name as the map shows it (the pilot puts it in the alarm's detail).
-      return <Link to={`/lighting/lamps/${encodeURIComponent(lampId)}`}>{typeof a.detail.name === 'string' ? a.detail.name : `Lamp ${lampId}`}</Link>;
+      return <Link to={`/lighting/lamps/${encodeURIComponent(lampId)}`}>{typeof a.detail.name === 'string' ? a.detail.name : t('inbox.lamp', { id: lampId })}</Link>;
     }
-    if (kind === 'cabinet') return typeof a.detail.name === 'string' ? a.detail.name : `Cabinet ${id}`;
-    if (kind === 'device') return `Device ${id}`;
-    if (kind === 'patient') return 'Patient record';
+    if (kind === 'cabinet') return typeof a.detail.name === 'string' ? a.detail.name : t('inbox.cabinet', { id });
+    if (kind === 'device') return t('inbox.device', { id });
+    if (kind === 'patient') return t('inbox.patientRecord');
     return id;
   };
 
   return (
     <div className="page">
-      <PageHeader title="Alarm inbox" subtitle="Live. Unacknowledged and escalated alarms come first." />
+      <PageHeader title={t('inbox.title')} subtitle={t('inbox.subtitle')} />
       <div className="stats">
-        <Stat label="Unacknowledged" value={counts.unacknowledged} tone={counts.unacknowledged ? 'warn' : 'ok'} />
-        <Stat label="Critical, unacknowledged" value={counts.critical} tone={counts.critical ? 'bad' : 'ok'} />
-        <Stat label="Escalated" value={escalated} tone={escalated ? 'bad' : 'ok'} />
+        <Stat label={t('inbox.unacknowledged')} value={counts.unacknowledged} tone={counts.unacknowledged ? 'warn' : 'ok'} />
+        <Stat label={t('inbox.criticalUnacknowledged')} value={counts.critical} tone={counts.critical ? 'bad' : 'ok'} />
+        <Stat label={t('inbox.escalated')} value={escalated} tone={escalated ? 'bad' : 'ok'} />
       </div>
-      <Card title="Alarms" actions={<Segmented label="Show" value={filter} options={FILTERS} onChange={(v) => setSearch({ show: v === 'open' ? undefined : v })} />}>
+      <Card
+        title={t('inbox.alarms')}
+        actions={
+          <Segmented label={t('inbox.show')} value={filter} options={FILTERS.map((f) => ({ value: f.value, label: t(f.label) }))} onChange={(v) => setSearch({ show: v === 'open' ? undefined : v })} />
+        }
+      >
         <ErrorNote error={error} onRetry={reload} />
         {loading && !alarms ? (
           <Loading />
         ) : (
-          <AlarmList alarms={shown} canAck={can('alarms:ack')} onAck={acknowledge} onResolve={resolve} describeSource={describe} empty={filter === 'open' ? 'No open alarms' : 'No alarms here'} />
+          <AlarmList alarms={shown} canAck={can('alarms:ack')} onAck={acknowledge} onResolve={resolve} describeSource={describe} empty={filter === 'open' ? t('inbox.noneOpen') : t('inbox.noneHere')} />
         )}
       </Card>
     </div>

@@ -1,15 +1,18 @@
 // Sign-in. Says why the previous session ended, if it did; errors are the server's own words
-// (wrong password, locked account, too many attempts with the wait).
+// (wrong password, locked account, too many attempts with the wait), shown as the server sends
+// them, in its language. The page speaks the browser's language: no one is known yet.
 import { useState, type FormEvent } from 'react';
 import { Field, FormError } from '../components/forms.tsx';
 import { Button, Note } from '../components/ui.tsx';
 import { ApiError } from '../lib/api.ts';
 import { useSession } from '../hooks/session.tsx';
+import { useT } from '../i18n/index.tsx';
 import { PASSWORD_CHANGE_REQUIRED } from '../lib/password-change.ts';
 import { ChangePassword } from './ChangePassword.tsx';
 
 export function Login({ message, tone = 'warning' }: { message?: string | undefined; tone?: 'info' | 'warning' | undefined }) {
   const { login } = useSession();
+  const { t } = useT();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -20,7 +23,7 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!username.trim() || !password) {
-      setError('Enter your username and password.');
+      setError(t('login.missing'));
       return;
     }
     setBusy(true);
@@ -33,11 +36,11 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
       } else if (err instanceof ApiError && typeof err.problem.code === 'string') {
         setError(err.message);
       } else if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
-        setError(`${err.message}. Try again in ${Math.ceil(err.retryAfter / 60)} min.`);
+        setError(t('login.retryIn', { message: err.message, minutes: Math.ceil(err.retryAfter / 60) }));
       } else if (err instanceof ApiError && err.status === 401) {
-        setError('Wrong username or password.');
+        setError(t('login.wrong'));
       } else {
-        setError(err instanceof Error ? err.message : 'Sign-in failed.');
+        setError(err instanceof Error ? err.message : t('login.failed'));
       }
       setPassword('');
     } finally {
@@ -56,30 +59,30 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
           </svg>
           <div>
             <div className="login-product">Custodia</div>
-            <div className="login-tagline">Trusted IoT operations console</div>
+            <div className="login-tagline">{t('login.tagline')}</div>
           </div>
         </div>
         {oneTime !== null ? (
           <ChangePassword username={username.trim()} oneTime={oneTime} onCancel={() => setOneTime(null)} />
         ) : (
         <>
-        <h1 id="login-title">Sign in</h1>
+        <h1 id="login-title">{t('login.title')}</h1>
         {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{message}</Note> : null}
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <Field id="username" label="Username">
+          <Field id="username" label={t('login.username')}>
             <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
           </Field>
-          <Field id="password" label="Password">
+          <Field id="password" label={t('login.password')}>
             <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           </Field>
           <FormError error={error} />
           <Button type="submit" variant="primary" busy={busy} className="btn-block">
-            Sign in
+            {t('login.submit')}
           </Button>
         </form>
         </>
         )}
-        <p className="login-foot">Access is logged. Sessions end after a period set by your organisation.</p>
+        <p className="login-foot">{t('login.foot')}</p>
       </main>
     </div>
   );

@@ -10,6 +10,7 @@ import { checkBody } from '../../lib/validate.ts';
 import { useAction } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
+import { known, useT } from '../../i18n/index.tsx';
 
 interface Enrolled {
   id: string;
@@ -19,12 +20,7 @@ interface Enrolled {
 
 const KINDS = Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub');
 const DEFAULT_KINDS = ['pulse-oximeter', 'bp-cuff', 'thermometer', 'wearable'];
-const SEXES = [
-  ['female', 'Female'],
-  ['male', 'Male'],
-  ['other', 'Other'],
-  ['unknown', 'Unknown'],
-] as const;
+const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 
 function toggle(list: string[], v: string, on: boolean): string[] {
   return on ? [...new Set([...list, v])] : list.filter((x) => x !== v);
@@ -32,6 +28,7 @@ function toggle(list: string[], v: string, on: boolean): string[] {
 
 export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
   const api = useApi();
+  const { t } = useT();
   const { can } = useSession();
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({ identifier: '', givenName: '', familyName: '', birthDate: '', sex: 'female', scale: '1', consent: false, note: '' });
@@ -63,110 +60,110 @@ export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
   return (
     <>
       <Button variant="primary" onClick={() => setOpen(true)} data-testid="enrol-patient">
-        Enrol patient…
+        {t('enrol.button')}
       </Button>
       <FormDialog
         open={open}
-        title="Enrol a patient"
+        title={t('enrol.title')}
         onClose={() => setOpen(false)}
-        actionLabel="Enrol and register devices"
+        actionLabel={t('enrol.action')}
         onAction={() => void enrol.run()}
         busy={enrol.busy}
         disabled={!f.identifier.trim() || !f.givenName.trim() || !f.familyName.trim() || !f.birthDate}
         error={enrol.error}
       >
-        <Field id="e-identifier" label="Identifier" hint="Uppercase letters, digits and dashes, e.g. SYN-000123.">
+        <Field id="e-identifier" label={t('enrol.identifier')} hint={t('enrol.identifierHint')}>
           <input id="e-identifier" value={f.identifier} onChange={set('identifier')} autoComplete="off" />
         </Field>
-        <Field id="e-given" label="Given name">
+        <Field id="e-given" label={t('enrol.givenName')}>
           <input id="e-given" value={f.givenName} onChange={set('givenName')} autoComplete="off" />
         </Field>
-        <Field id="e-family" label="Family name">
+        <Field id="e-family" label={t('enrol.familyName')}>
           <input id="e-family" value={f.familyName} onChange={set('familyName')} autoComplete="off" />
         </Field>
-        <Field id="e-birth" label="Date of birth">
+        <Field id="e-birth" label={t('enrol.birthDate')}>
           <input id="e-birth" type="date" value={f.birthDate} onChange={set('birthDate')} />
         </Field>
-        <Field id="e-sex" label="Sex">
+        <Field id="e-sex" label={t('enrol.sex')}>
           <select id="e-sex" value={f.sex} onChange={set('sex')}>
-            {SEXES.map(([v, l]) => (
+            {SEXES.map((v) => (
               <option key={v} value={v}>
-                {l}
+                {t(`enrol.${v}`)}
               </option>
             ))}
           </select>
         </Field>
-        <Field id="e-scale" label="SpO₂ scale" hint="Scale 2 only on a clinician’s prescription (88–92 % target).">
+        <Field id="e-scale" label={t('enrol.scale')} hint={t('enrol.scaleHint')}>
           <select id="e-scale" value={f.scale} onChange={set('scale')}>
-            <option value="1">Scale 1 (standard)</option>
-            <option value="2">Scale 2 (88–92 %)</option>
+            <option value="1">{t('enrol.scale1')}</option>
+            <option value="2">{t('enrol.scale2')}</option>
           </select>
         </Field>
         <fieldset className="field">
-          <legend>Conditions</legend>
+          <legend>{t('enrol.conditions')}</legend>
           {Object.entries(CONDITION_LABEL).map(([v, l]) => (
             <label className="check" key={v}>
               <input type="checkbox" checked={conditions.includes(v)} onChange={(e) => setConditions((c) => toggle(c, v, e.target.checked))} />
-              {l}
+              {known(t, `condition.${v}`, l)}
             </label>
           ))}
         </fieldset>
         <fieldset className="field">
-          <legend>Devices (a home hub is always included)</legend>
+          <legend>{t('enrol.devices')}</legend>
           {KINDS.map((k) => (
             <label className="check" key={k}>
               <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds((c) => toggle(c, k, e.target.checked))} />
-              {DEVICE_LABEL[k]}
+              {known(t, `deviceKind.${k}`, DEVICE_LABEL[k] ?? k)}
             </label>
           ))}
         </fieldset>
         {can('consent:manage') ? (
           <fieldset className="field">
-            <legend>Consent</legend>
+            <legend>{t('enrol.consent')}</legend>
             <label className="check">
               <input type="checkbox" checked={f.consent} onChange={(e) => setF((p) => ({ ...p, consent: e.target.checked }))} />
-              The patient has given consent to telemonitoring
+              {t('enrol.consentGiven')}
             </label>
-            <input aria-label="Consent note" value={f.note} onChange={set('note')} placeholder="How and when (optional)" disabled={!f.consent} />
+            <input aria-label={t('enrol.consentNote')} value={f.note} onChange={set('note')} placeholder={t('enrol.consentNotePlaceholder')} disabled={!f.consent} />
           </fieldset>
         ) : null}
       </FormDialog>
       <Dialog
         open={done !== null}
-        title="Patient enrolled — device secrets shown once"
+        title={t('enrol.doneTitle')}
         onClose={() => setDone(null)}
         footer={
           <Button variant="primary" onClick={() => setDone(null)}>
-            I have stored the secrets
+            {t('enrol.stored')}
           </Button>
         }
       >
         {done ? (
           <div data-testid="enrolled">
-            <Note tone="warning">Copy each device’s secret now: it cannot be shown again (rotate it if lost).</Note>
-            {done.consent !== 'given' ? <Note>No consent recorded yet: readings are refused until it is.</Note> : null}
+            <Note tone="warning">{t('enrol.copyNow')}</Note>
+            {done.consent !== 'given' ? <Note>{t('enrol.noConsent')}</Note> : null}
             <table className="table table-compact">
               <thead>
                 <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">MQTT username</th>
-                  <th scope="col">Secret</th>
+                  <th scope="col">{t('enrol.device')}</th>
+                  <th scope="col">{t('enrol.mqttUsername')}</th>
+                  <th scope="col">{t('enrol.secret')}</th>
                 </tr>
               </thead>
               <tbody>
                 {done.devices.map((d) => (
                   <tr key={d.id}>
-                    <td>{DEVICE_LABEL[d.kind] ?? d.kind}</td>
+                    <td>{known(t, `deviceKind.${d.kind}`, DEVICE_LABEL[d.kind] ?? d.kind)}</td>
                     <td className="mono small break">{d.mqtt.username}</td>
                     <td>
-                      <code className="small break">{d.secret}</code> <CopyButton text={d.secret} label="Copy" />
+                      <code className="small break">{d.secret}</code> <CopyButton text={d.secret} label={t('common.copy')} />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <p>
-              <Link to={`/care/patients/${encodeURIComponent(done.id)}`}>Open the patient’s page</Link>
+              <Link to={`/care/patients/${encodeURIComponent(done.id)}`}>{t('enrol.open')}</Link>
             </p>
           </div>
         ) : null}

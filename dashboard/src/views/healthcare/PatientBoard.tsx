@@ -10,7 +10,7 @@ import { Field } from '../../components/forms.tsx';
 import { EmptyState, ErrorNote, Loading, PageHeader, Pill, Stat } from '../../components/ui.tsx';
 import { queryString } from '../../lib/api.ts';
 import { formatAgo, formatDateTime, formatNumber, VITALS } from '../../lib/format.ts';
-import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, CONDITION_LABEL, DEVICE_LABEL, HC, numericPoints, sortDevices, TREND_KEYS, trendScale, type PatientSummary, type Trends } from '../../lib/healthcare.ts';
+import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, HC, numericPoints, sortDevices, TREND_KEYS, trendScale, type PatientSummary, type Trends } from '../../lib/healthcare.ts';
 import { byUrgency } from '../../lib/news2.ts';
 import { bucketMean, trendOf } from '../../lib/series.ts';
 import { useAlarms } from '../../hooks/alarms.ts';
@@ -21,6 +21,7 @@ import { Link, setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
 import { heldOrder, looksLikeIdentifier } from '../../lib/stable-order.ts';
 import { EnrolPatient } from './Enrol.tsx';
+import { known, useT } from '../../i18n/index.tsx';
 
 const TREND_WINDOW = 6 * 60 * 60_000;
 const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
@@ -87,51 +88,53 @@ function useIdentifierMatch(q: string, allowed: boolean): string | null | undefi
 
 function VitalCell({ k, value, points, now, scale }: { k: (typeof TREND_KEYS)[number]; value: number | undefined; points: readonly (readonly [number, number])[]; now: number; scale: 1 | 2 }) {
   const meta = VITALS[k]!;
+  const { t } = useT();
   const sc = trendScale(k, scale);
   const dir = trendOf(points.slice(-6), k === 'temperature' ? 0.4 : k === 'spo2' ? 1.5 : 3);
   return (
     <div className="vital">
       <div className="vital-head">
-        <span className="vital-name">{meta.short}</span>
+        <span className="vital-name">{t(`vitalShort.${k}`)}</span>
         <span className="vital-value">
           {value === undefined ? '—' : formatNumber(value, meta.decimals)}
           <span className="vital-unit">{value === undefined ? '' : meta.unit}</span>
           {dir !== 'steady' ? (
-            <span className="vital-trend" aria-label={dir}>
+            <span className="vital-trend" aria-label={t(`trend.${dir}`)}>
               {ARROW[dir]}
             </span>
           ) : null}
         </span>
       </div>
-      <Sparkline points={points} range={sc.range} normal={sc.normal} width={104} height={26} from={now - TREND_WINDOW} to={now} label={`${meta.label}, last 6 hours; shaded band: scores 0 on NEWS2`} />
+      <Sparkline points={points} range={sc.range} normal={sc.normal} width={104} height={26} from={now - TREND_WINDOW} to={now} label={t('board.sparkline', { vital: t(`vital.${k}`) })} />
     </div>
   );
 }
 
 function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: Trends | undefined; unacked: number; now: number }) {
+  const { t } = useT();
   const band = p.latestNews2?.band ?? 'none';
   const offline = p.devices.filter((d) => !d.online);
   const hub = p.devices.find((d) => d.kind === 'home-hub');
   const stale = p.lastVitals.at !== null && now - p.lastVitals.at > 2 * 60 * 60_000;
   return (
     <li className={`pcard band-${band}`} data-testid="patient-card" data-patient-id={p.id}>
-      <Link to={`/care/patients/${encodeURIComponent(p.id)}`} className="pcard-link" aria-label={`${p.displayName}: open patient record`}>
+      <Link to={`/care/patients/${encodeURIComponent(p.id)}`} className="pcard-link" aria-label={t('board.open', { name: p.displayName })}>
         <div className="pcard-head">
           <News2Badge news2={p.latestNews2} />
           <div className="pcard-who">
             <div className="pcard-name">{p.displayName}</div>
             <div className="pcard-sub">
-              {p.age} y · {p.sex === 'female' ? 'F' : p.sex === 'male' ? 'M' : p.sex}
-              {p.conditions.length ? ` · ${p.conditions.map((c) => CONDITION_LABEL[c] ?? c).join(', ')}` : ''}
-              {p.scale === 2 ? ' · SpO₂ scale 2' : ''}
+              {t('board.age', { age: p.age })} · {p.sex === 'female' ? t('board.female') : p.sex === 'male' ? t('board.male') : p.sex}
+              {p.conditions.length ? ` · ${p.conditions.map((c) => known(t, `condition.${c}`, c)).join(', ')}` : ''}
+              {p.scale === 2 ? ` · ${t('board.scale2')}` : ''}
             </div>
           </div>
           {unacked > 0 ? (
-            <span className="pcard-alarm" title={`${unacked} unacknowledged alarm${unacked > 1 ? 's' : ''}`}>
-              <span aria-hidden="true">!</span> {unacked} alarm{unacked > 1 ? 's' : ''}
+            <span className="pcard-alarm" title={t('board.unackedTitle', { count: unacked })}>
+              <span aria-hidden="true">!</span> {t('board.unacked', { count: unacked })}
             </span>
           ) : p.activeAlarms > 0 ? (
-            <Pill tone="warn">{p.activeAlarms} open</Pill>
+            <Pill tone="warn">{t('board.openCount', { count: p.activeAlarms })}</Pill>
           ) : null}
         </div>
         <div className="pcard-vitals">
@@ -141,24 +144,22 @@ function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: T
         </div>
         <div className="pcard-foot">
           <span className={stale ? 'warn-text' : ''} title={p.lastVitals.at ? formatDateTime(p.lastVitals.at) : undefined}>
-            {p.lastVitals.at ? `Last reading ${formatAgo(p.lastVitals.at, now)}` : 'No readings yet'}
+            {p.lastVitals.at ? t('board.lastReading', { ago: formatAgo(p.lastVitals.at, now) }) : t('board.noReadings')}
           </span>
           {p.lastVitals.systolic !== undefined ? (
-            <span>
-              BP {formatNumber(p.lastVitals.systolic)}/{formatNumber(p.lastVitals.diastolic)}
-            </span>
+            <span>{t('board.bp', { systolic: formatNumber(p.lastVitals.systolic), diastolic: formatNumber(p.lastVitals.diastolic) })}</span>
           ) : null}
-          {p.consent !== 'given' ? <Pill tone="bad">Consent {p.consent === 'none' ? 'not recorded' : 'withdrawn'}</Pill> : null}
+          {p.consent !== 'given' ? <Pill tone="bad">{p.consent === 'none' ? t('board.consentNone') : t('board.consentWithdrawn')}</Pill> : null}
           <span className="pcard-devices">
             {offline.length ? (
-              <span className="dot-label is-offline" title={offline.map((d) => DEVICE_LABEL[d.kind] ?? d.kind).join(', ')}>
+              <span className="dot-label is-offline" title={offline.map((d) => known(t, `deviceKind.${d.kind}`, d.kind)).join(', ')}>
                 <span className="dot" aria-hidden="true" />
-                {offline.length} device{offline.length > 1 ? 's' : ''} offline
+                {t('board.devicesOffline', { count: offline.length })}
               </span>
             ) : (
               <span className="dot-label is-online">
                 <span className="dot" aria-hidden="true" />
-                Devices online
+                {t('board.devicesOnline')}
               </span>
             )}
             {hub ? <BatteryBadge level={hub.battery} /> : null}
@@ -171,6 +172,7 @@ function PatientCard({ p, trends, unacked, now }: { p: PatientSummary; trends: T
 
 export function PatientBoard() {
   const now = useNow();
+  const { t } = useT();
   const { can } = useSession();
   const { search } = useLocation();
   const q = search.get('q') ?? '';
@@ -223,45 +225,45 @@ export function PatientBoard() {
   return (
     <div className="page">
       <PageHeader
-        title="Patient board"
-        subtitle="Home-monitored patients, most urgent first. Scores and vitals update live."
+        title={t('board.title')}
+        subtitle={t('board.subtitle')}
         actions={can('consent:manage') ? <EnrolPatient onEnrolled={board.reload} /> : null}
       />
       <div className="stats">
-        <Stat label="Patients" value={all.length} />
-        <Stat label="High NEWS2" value={high} tone={high ? 'bad' : 'ok'} hint="Emergency response" />
-        <Stat label="Medium or single 3" value={medium} tone={medium ? 'warn' : 'ok'} hint="Urgent review" />
-        <Stat label="Unacknowledged alarms" value={unacked} tone={unacked ? 'warn' : 'ok'} />
+        <Stat label={t('board.patients')} value={all.length} />
+        <Stat label={t('board.highNews2')} value={high} tone={high ? 'bad' : 'ok'} hint={t('board.emergencyResponse')} />
+        <Stat label={t('board.medium')} value={medium} tone={medium ? 'warn' : 'ok'} hint={t('board.urgentReview')} />
+        <Stat label={t('board.unacknowledged')} value={unacked} tone={unacked ? 'warn' : 'ok'} />
       </div>
       <div className="toolbar">
-        <Field id="board-search" label="Find patient" inline>
-          <input id="board-search" type="search" value={q} placeholder="Name or identifier (SYN-…)" onChange={(e) => setSearch({ q: e.target.value })} />
+        <Field id="board-search" label={t('board.find')} inline>
+          <input id="board-search" type="search" value={q} placeholder={t('board.findPlaceholder')} onChange={(e) => setSearch({ q: e.target.value })} />
         </Field>
         <label className="check">
           <input type="checkbox" checked={attention} onChange={(e) => setSearch({ show: e.target.checked ? 'attention' : undefined })} />
-          Needs attention only
+          {t('board.attentionOnly')}
         </label>
-        <div className="legend" aria-label="NEWS2 bands">
-          <span className="legend-item band-low">0–4 Low</span>
-          <span className="legend-item band-low-medium">3 in one parameter</span>
-          <span className="legend-item band-medium">5–6 Medium</span>
-          <span className="legend-item band-high">7+ High</span>
+        <div className="legend" aria-label={t('board.bands')}>
+          <span className="legend-item band-low">{t('board.bandLow')}</span>
+          <span className="legend-item band-low-medium">{t('board.bandLowMedium')}</span>
+          <span className="legend-item band-medium">{t('board.bandMedium')}</span>
+          <span className="legend-item band-high">{t('board.bandHigh')}</span>
         </div>
       </div>
       <ErrorNote error={board.error} onRetry={reload} />
       {board.loading && !board.data ? (
-        <Loading label="Loading patients…" />
+        <Loading label={t('board.loading')} />
       ) : items.length ? (
-        <ul className="board" aria-label="Patients" onPointerEnter={hold} onPointerLeave={release} onFocus={hold} onBlur={(e) => (e.currentTarget.contains(e.relatedTarget as Node | null) ? undefined : release())}>
+        <ul className="board" aria-label={t('board.list')} onPointerEnter={hold} onPointerLeave={release} onFocus={hold} onBlur={(e) => (e.currentTarget.contains(e.relatedTarget as Node | null) ? undefined : release())}>
           {items.map((p) => (
             <PatientCard key={p.id} p={p} trends={trends[p.id]} unacked={openBy.get(p.id)?.unacked ?? 0} now={now} />
           ))}
         </ul>
       ) : all.length ? (
-        <EmptyState title="No patient matches these filters" />
+        <EmptyState title={t('board.noMatch')} />
       ) : (
-        <EmptyState title="No patients are enrolled yet">
-          <p>Patients appear here once they are enrolled with their home hub and devices.</p>
+        <EmptyState title={t('board.noneTitle')}>
+          <p>{t('board.noneBody')}</p>
         </EmptyState>
       )}
     </div>

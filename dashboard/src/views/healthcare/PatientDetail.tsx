@@ -11,7 +11,7 @@ import { ApiError } from '../../lib/api.ts';
 import type { Alarm } from '../../lib/types.ts';
 import { filterAlarms } from '../../lib/alarms.ts';
 import { formatDate, formatTime, handleName } from '../../lib/format.ts';
-import { applyPresence, CONDITION_LABEL, DEVICE_LABEL, HC, type News2Item, type PatientRecord } from '../../lib/healthcare.ts';
+import { applyPresence, HC, type News2Item, type PatientRecord } from '../../lib/healthcare.ts';
 import { bandInfo, type News2Band } from '../../lib/news2.ts';
 import { appendWindow } from '../../lib/series.ts';
 import { useAlarms } from '../../hooks/alarms.ts';
@@ -30,11 +30,35 @@ import { Scenario } from './patient/Scenario.tsx';
 import { TrendCharts } from './patient/TrendCharts.tsx';
 import { VitalTiles } from './patient/VitalTiles.tsx';
 import { RANGE_MS, useVitals, type Range, type VitalSeries } from './patient/vitals.ts';
+import { known, useT, type T } from '../../i18n/index.tsx';
 
-const deviceSource = (a: Alarm) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[String(a.detail.kind)] ?? 'Device'} ${handleName(a.source)}` : null);
+const deviceSourceIn = (t: T) => (a: Alarm) =>
+  a.source.startsWith('device:') ? t('patient.deviceSource', { kind: known(t, `deviceKind.${String(a.detail.kind)}`, t('patient.device')), id: handleName(a.source) }) : null;
+
+/** The current NEWS2 with its band's clinical response, when it was scored, and the settings it
+ *  was scored under. */
+function News2Panel({ summary, settings }: { summary: PatientRecord['summary']; settings: PatientRecord['patient']['settings'] }) {
+  const { t } = useT();
+  const info = bandInfo(summary.latestNews2?.band);
+  return (
+    <section className={`news2-panel band-${summary.latestNews2?.band ?? 'none'}`} aria-label={t('patient.currentNews2')} data-testid="news2-panel">
+      <News2Badge news2={summary.latestNews2} size="lg" />
+      <div className="news2-panel-text">
+        <div className="news2-panel-title">{info ? t('patient.risk', { band: t(`news2Band.${info.band}`) }) : t('patient.noScore')}</div>
+        <div>{info ? t(`news2Response.${info.band}`) : t('patient.noScoreBody')}</div>
+        <div className="muted small">
+          {summary.latestNews2 ? t(summary.latestNews2.partial ? 'patient.scoredPartial' : 'patient.scored', { time: formatTime(summary.latestNews2.at) }) : ''}
+          {` · ${settings.scale === 2 ? t('patient.scale2Target') : t('patient.scale', { scale: settings.scale })} · ${t('patient.every', { minutes: settings.monitoringMinutes })}`}
+        </div>
+      </div>
+    </section>
+  );
+}
 
 export function PatientDetail({ id }: { id: string }) {
   const me = useMe();
+  const { t } = useT();
+  const deviceSource = deviceSourceIn(t);
   const { can } = useSession();
   const now = useNow();
   const [range, setRange] = useState<Range>('24h');
@@ -81,9 +105,9 @@ export function PatientDetail({ id }: { id: string }) {
   if (rec.error instanceof ApiError && rec.error.status === 404) {
     return (
       <div className="refusal" data-testid="refusal">
-        <EmptyState title="Patient not found" icon="⊘">
-          <p>There is no patient with this reference at {me.tenant?.name ?? 'your organisation'}.</p>
-          <Link to="/care/patients">Back to the patient board</Link>
+        <EmptyState title={t('patient.notFoundTitle')} icon="⊘">
+          <p>{t('patient.notFoundBody', { organisation: me.tenant?.name ?? t('patient.yourOrganisation') })}</p>
+          <Link to="/care/patients">{t('patient.back')}</Link>
         </EmptyState>
       </div>
     );
@@ -92,27 +116,27 @@ export function PatientDetail({ id }: { id: string }) {
     return (
       <div className="page">
         <ErrorNote error={rec.error} onRetry={rec.reload} />
-        {!rec.error ? <Loading label="Loading patient…" /> : null}
+        {!rec.error ? <Loading label={t('patient.loading')} /> : null}
       </div>
     );
   }
 
   const { patient: p, summary } = rec.data;
-  const info = bandInfo(summary.latestNews2?.band);
   // Open alarms sit at the top of the page (OpenAlarms); this card keeps the resolved ones.
   const past = filterAlarms(alarms.alarms ?? [], 'resolved').slice(0, 12);
 
   return (
     <div className="page">
-      <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to="/care/patients">Patient board</Link> <span aria-hidden="true">›</span> <span aria-current="page">{summary.displayName}</span>
+      <nav className="crumbs" aria-label={t('patient.breadcrumb')}>
+        <Link to="/care/patients">{t('patient.board')}</Link> <span aria-hidden="true">›</span> <span aria-current="page">{summary.displayName}</span>
       </nav>
       <PageHeader
         title={summary.displayName}
         subtitle={
           <>
-            {summary.age} years · {p.sex} · born {p.birthDate} · <span className="mono">{p.identifier}</span>
-            {p.conditions.length ? ` · ${p.conditions.map((c) => CONDITION_LABEL[c] ?? c).join(', ')}` : ''}
+            {t('patient.subtitle', { age: summary.age, sex: known(t, `sex.${p.sex}`, p.sex), born: Number.isFinite(Date.parse(p.birthDate)) ? formatDate(Date.parse(p.birthDate), { timeZone: 'UTC' }) : p.birthDate })}
+            <span className="mono">{p.identifier}</span>
+            {p.conditions.length ? ` · ${p.conditions.map((c) => known(t, `condition.${c}`, c)).join(', ')}` : ''}
           </>
         }
         actions={
@@ -123,24 +147,27 @@ export function PatientDetail({ id }: { id: string }) {
         }
       />
       <OpenAlarms alarms={alarms.alarms} onAck={alarms.acknowledge} onResolve={alarms.resolve} describeSource={deviceSource} />
-      <section className={`news2-panel band-${summary.latestNews2?.band ?? 'none'}`} aria-label="Current NEWS2" data-testid="news2-panel">
-        <News2Badge news2={summary.latestNews2} size="lg" />
-        <div className="news2-panel-text">
-          <div className="news2-panel-title">{info ? `${info.label} clinical risk` : 'No NEWS2 score yet'}</div>
-          <div>{info?.response ?? 'A score appears once an observation set has been received.'}</div>
-          <div className="muted small">
-            {summary.latestNews2 ? `Scored ${formatTime(summary.latestNews2.at)}${summary.latestNews2.partial ? ' from a partial set (missing parameters score as normal)' : ''}` : ''}
-            {` · SpO₂ scale ${p.settings.scale}${p.settings.scale === 2 ? ' (prescribed 88–92 % target)' : ''} · observations every ${p.settings.monitoringMinutes} min`}
-          </div>
-        </div>
-      </section>
+      <News2Panel summary={summary} settings={p.settings} />
       <VitalTiles summary={summary} raw={live.raw} day={day.data?.series} now={now} />
-      <Card title="Trends" actions={<Segmented label="Period" value={range} options={[{ value: '24h', label: '24 hours' }, { value: '7d', label: '7 days' }]} onChange={setRange} />}>
+      <Card
+        title={t('patient.trends')}
+        actions={
+          <Segmented
+            label={t('patient.period')}
+            value={range}
+            options={[
+              { value: '24h', label: t('patient.hours24') },
+              { value: '7d', label: t('patient.days7') },
+            ]}
+            onChange={setRange}
+          />
+        }
+      >
         <TrendCharts id={id} range={range} live={live} day={day} />
       </Card>
       <div className="grid-2">
         <div className="stack">
-          <Card title="Past alarms">
+          <Card title={t('patient.pastAlarms')}>
             <ErrorNote error={alarms.error} onRetry={alarms.reload} />
             {alarms.alarms ? (
               <AlarmList
@@ -148,7 +175,7 @@ export function PatientDetail({ id }: { id: string }) {
                 canAck={can('alarms:ack')}
                 onAck={alarms.acknowledge}
                 describeSource={deviceSource}
-                empty="No resolved alarms for this patient"
+                empty={t('patient.noPastAlarms')}
               />
             ) : (
               <Loading />
@@ -160,12 +187,15 @@ export function PatientDetail({ id }: { id: string }) {
           <Devices id={id} hubDeviceId={p.hubDeviceId} summary={summary} now={now} onChanged={rec.reload} />
           <Consent id={id} />
           <PatientSettings id={id} settings={p.settings} onSaved={(settings) => mutate((prev) => (prev ? { ...prev, patient: { ...prev.patient, settings } } : prev))} />
-          <Card title="Care team">
+          <Card title={t('patient.careTeamCard')}>
             <KeyValues
               items={[
-                ['Care team', p.careTeam.length ? p.careTeam.join(', ') : '—'],
-                ['Enrolled', formatDate(p.createdAt)],
-                ['Escalation', p.settings.escalateAfterMinutes ? `Critical alarms escalate after ${p.settings.escalateAfterMinutes} min unacknowledged` : 'Critical alarms escalate after the service’s standard delay'],
+                [t('patient.careTeam'), p.careTeam.length ? p.careTeam.join(', ') : '—'],
+                [t('patient.enrolled'), formatDate(p.createdAt)],
+                [
+                  t('patient.escalation'),
+                  p.settings.escalateAfterMinutes ? t('patient.escalatesAfter', { minutes: p.settings.escalateAfterMinutes }) : t('patient.escalatesDefault'),
+                ],
               ]}
             />
           </Card>

@@ -8,8 +8,10 @@ import { Card, Loading } from '../../components/ui.tsx';
 import { LT, type Installation } from '../../lib/lighting.ts';
 import { useNow } from '../../hooks/now.ts';
 import { useResource } from '../../hooks/resource.ts';
+import { useT } from '../../i18n/index.tsx';
 
 export function DraftPreview({ draft }: { draft: Omit<Schedule, 'id'> & { id?: string } }) {
+  const { t } = useT();
   const site = useResource<Installation>(`${LT}/installation`);
   const now = useNow();
   // Minute resolution is plenty for a 48-hour picture and keeps the work to one run a minute.
@@ -20,16 +22,16 @@ export function DraftPreview({ draft }: { draft: Omit<Schedule, 'id'> & { id?: s
     return { ...preview(parsed.data, site.data, minute, 48), scheduleId: parsed.data.id, timeZone: site.data.timeZone };
   }, [draft, site.data, minute]);
   return (
-    <Card title="Next 48 hours, as edited">
+    <Card title={t('draftPreview.title')}>
       {!site.data ? (
         <Loading />
       ) : result ? (
         <div data-testid="draft-preview">
           <Timeline preview={result} />
-          <p className="muted small">In the installation’s time ({site.data.timeZone}). Not saved yet.</p>
+          <p className="muted small">{t('draftPreview.zone', { zone: site.data.timeZone })}</p>
         </div>
       ) : (
-        <p className="muted">The preview appears when every step has a valid time and level.</p>
+        <p className="muted">{t('draftPreview.invalid')}</p>
       )}
     </Card>
   );

@@ -11,9 +11,11 @@ import { useCabinets, useLamps } from '../../hooks/lighting.ts';
 import { useResource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useSession } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 
 export function LightingMap() {
   const { can } = useSession();
+  const { t } = useT();
   const inst = useResource<Installation>(`${LT}/installation`);
   const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
   const lamps = useLamps();
@@ -26,10 +28,10 @@ export function LightingMap() {
   if (inst.error instanceof ApiError && inst.error.status === 404) {
     return (
       <div className="page">
-        <PageHeader title="Installation map" />
+        <PageHeader title={t('lightingMap.title')} />
         <Card>
-          <EmptyState title="No lighting installation yet">
-            <p>Once the installation’s lamps and cabinets are registered, they appear here.</p>
+          <EmptyState title={t('lightingMap.noneTitle')}>
+            <p>{t('lightingMap.noneBody')}</p>
           </EmptyState>
         </Card>
       </div>
@@ -40,24 +42,24 @@ export function LightingMap() {
   return (
     <div className="page">
       <PageHeader
-        title={i ? `${i.name} — installation map` : 'Installation map'}
+        title={i ? t('lightingMap.titleNamed', { name: i.name }) : t('lightingMap.title')}
         subtitle={
           i ? (
             <>
-              {i.counts.lamps} lamps in {i.counts.groups} groups on {i.counts.cabinets} cabinets · local time {formatTime(i.now, { timeZone: tz })} ({tz})
-              {i.sun.sunset ? ` · sunset ${formatTime(i.sun.sunset, { timeZone: tz })}` : ''}
-              {i.sun.sunrise ? ` · sunrise ${formatTime(i.sun.sunrise, { timeZone: tz })}` : ''}
+              {t('lightingMap.counts', { lamps: i.counts.lamps, groups: i.counts.groups, cabinets: i.counts.cabinets, time: formatTime(i.now, { timeZone: tz }), zone: tz ?? '' })}
+              {i.sun.sunset ? t('lightingMap.sunset', { time: formatTime(i.sun.sunset, { timeZone: tz }) }) : ''}
+              {i.sun.sunrise ? t('lightingMap.sunrise', { time: formatTime(i.sun.sunrise, { timeZone: tz }) }) : ''}
             </>
           ) : undefined
         }
-        actions={can('commands:send') ? <Link to="/lighting/control">Switch groups and lamps →</Link> : null}
+        actions={can('commands:send') ? <Link to="/lighting/control">{t('lightingMap.control')}</Link> : null}
       />
       <div className="stats">
-        <Stat label="Lit" value={summary.byState.on + summary.byState.dimmed} hint={`${summary.byState.dimmed} dimmed`} />
-        <Stat label="Off" value={summary.byState.off} />
-        <Stat label="Faults" value={summary.byState.fault} tone={summary.byState.fault ? 'bad' : 'ok'} />
-        <Stat label="No contact" value={summary.byState.offline + summary.byState.unknown} tone={summary.byState.offline ? 'warn' : undefined} />
-        <Stat label="Power now" value={`${formatNumber(summary.powerW / 1000, 2)} kW`} hint="Sum of lamp reports" />
+        <Stat label={t('lightingMap.lit')} value={summary.byState.on + summary.byState.dimmed} hint={t('lightingMap.dimmed', { count: summary.byState.dimmed })} />
+        <Stat label={t('lightingMap.off')} value={summary.byState.off} />
+        <Stat label={t('lightingMap.faults')} value={summary.byState.fault} tone={summary.byState.fault ? 'bad' : 'ok'} />
+        <Stat label={t('lightingMap.noContact')} value={summary.byState.offline + summary.byState.unknown} tone={summary.byState.offline ? 'warn' : undefined} />
+        <Stat label={t('lightingMap.power')} value={t('lightingMap.kw', { value: formatNumber(summary.powerW / 1000, 2) })} hint={t('lightingMap.powerHint')} />
       </div>
       <ErrorNote error={inst.error ?? lamps.error ?? cabinets.error} onRetry={() => (inst.reload(), lamps.reload(), cabinets.reload())} />
       <div className="map-layout">
@@ -65,18 +67,18 @@ export function LightingMap() {
           {i && lamps.data && cabinets.data && groups.data ? (
             <InstallationMap installation={i} lamps={all} cabinets={cabinets.data.items} groups={groups.data.items} />
           ) : (
-            <Loading label="Loading the installation…" />
+            <Loading label={t('lightingMap.loading')} />
           )}
           <MapLegend counts={summary.byState} />
         </Card>
         <div className="stack">
-          <Card title={`Faults (${faults.length + badCabinets.length})`}>
+          <Card title={t('lightingMap.faultsCount', { count: faults.length + badCabinets.length })}>
             {faults.length || badCabinets.length ? (
               <ul className="fault-list">
                 {badCabinets.map((c) => (
                   <li key={c.id}>
                     <span className="fault-what">{c.name}</span>
-                    <span className="fault-why">{c.alarms.map((a) => titleCase(a.type)).join(', ') || (!c.mainsPresent ? 'Mains lost' : 'Door open')}</span>
+                    <span className="fault-why">{c.alarms.map((a) => titleCase(a.type)).join(', ') || (!c.mainsPresent ? t('lightingMap.mainsLost') : t('lightingMap.doorOpen'))}</span>
                   </li>
                 ))}
                 {faults.slice(0, 12).map((l) => (
@@ -88,37 +90,37 @@ export function LightingMap() {
                     <span className="fault-why">{l.activeAlarm ? titleCase(l.activeAlarm.type) : titleCase(l.status)}</span>
                   </li>
                 ))}
-                {faults.length > 12 ? <li className="muted">and {faults.length - 12} more — see the alarm inbox</li> : null}
+                {faults.length > 12 ? <li className="muted">{t('lightingMap.more', { count: faults.length - 12 })}</li> : null}
               </ul>
             ) : (
-              <p className="muted">No lamp or cabinet faults.</p>
+              <p className="muted">{t('lightingMap.noFaults')}</p>
             )}
           </Card>
-          <Card title="Cabinets">
+          <Card title={t('lightingMap.cabinets')}>
             <table className="table table-compact">
               <thead>
                 <tr>
-                  <th scope="col">Cabinet</th>
+                  <th scope="col">{t('lightingMap.cabinet')}</th>
                   <th scope="col" className="num">
-                    Power
+                    {t('lightingMap.cabinetPower')}
                   </th>
-                  <th scope="col">State</th>
+                  <th scope="col">{t('lightingMap.state')}</th>
                 </tr>
               </thead>
               <tbody>
                 {(cabinets.data?.items ?? []).map((c) => (
                   <tr key={c.id}>
                     <td>
-                      {c.name} <span className="muted small">· {c.lamps} lamps</span>
+                      {c.name} <span className="muted small">{t('lightingMap.lamps', { count: c.lamps })}</span>
                     </td>
-                    <td className="num">{typeof c.activePower === 'number' ? `${formatNumber(c.activePower / 1000, 2)} kW` : '—'}</td>
+                    <td className="num">{typeof c.activePower === 'number' ? t('lightingMap.kw', { value: formatNumber(c.activePower / 1000, 2) }) : '—'}</td>
                     <td>
                       {c.alarms.length || !c.mainsPresent ? (
-                        <span className="pill pill-bad">Alarm</span>
+                        <span className="pill pill-bad">{t('lightingMap.alarm')}</span>
                       ) : c.online ? (
-                        <span className="pill pill-ok">OK</span>
+                        <span className="pill pill-ok">{t('lightingMap.ok')}</span>
                       ) : (
-                        <span className="pill pill-muted">No contact</span>
+                        <span className="pill pill-muted">{t('lightingMap.noContact')}</span>
                       )}
                     </td>
                   </tr>

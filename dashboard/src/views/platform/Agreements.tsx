@@ -9,6 +9,7 @@ import { awaitsSignatureOf, partyOf, signatureRows, type AgreementView } from '.
 import { formatDate, formatDateTime } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi, useSession } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 import { AgreementProposal } from './AgreementProposal.tsx';
 import { AgreementUsage } from './AgreementUsage.tsx';
 
@@ -16,6 +17,7 @@ const STATUS_TONE = { proposed: 'warn', active: 'ok', revoked: 'muted' } as cons
 
 export function Agreements() {
   const api = useApi();
+  const { t } = useT();
   const session = useSession();
   const tenant = session.state.status === 'signed-in' ? (session.state.me.user.tenantId ?? '') : '';
   const maySign = session.can('agreements:sign');
@@ -32,69 +34,77 @@ export function Agreements() {
   return (
     <div className="page">
       <PageHeader
-        title="Agreements"
-        subtitle="Data leaves the tenant only under an agreement both parties' data protection officers signed and the platform countersigned."
-        actions={mayPropose ? <Button variant="primary" onClick={() => setProposing(true)}>Propose an agreement</Button> : null}
+        title={t('agreements.title')}
+        subtitle={t('agreements.subtitle')}
+        actions={mayPropose ? <Button variant="primary" onClick={() => setProposing(true)}>{t('agreements.propose')}</Button> : null}
       />
       <AgreementProposal open={proposing} onClose={() => setProposing(false)} onProposed={res.reload} />
       <ConfirmAction
         open={revoking !== null}
-        title={`Revoke “${revoking?.title ?? ''}”?`}
-        consequences={<p>Sharing under this agreement stops at once for both parties, and the revocation is signed with your key. It cannot be undone: sharing again takes a new agreement, signed by both parties.</p>}
+        title={t('agreements.revokeTitle', { title: revoking?.title ?? '' })}
+        consequences={<p>{t('agreements.revokeConsequences')}</p>}
         typed={revoking?.title}
-        actionLabel="Revoke for good"
+        actionLabel={t('agreements.revokeAction')}
         onConfirm={async () => {
           const r = await api.post<AgreementView>(`/agreements/${revoking!.id}/revoke`);
           res.reload();
           return r;
         }}
-        result={(r) => `Revoked ${r.revocation ? formatDateTime(r.revocation.at) : ''}.`}
+        result={(r) => t('agreements.revokedResult', { at: r.revocation ? formatDateTime(r.revocation.at) : '' })}
         onClose={() => setRevoking(null)}
       />
       <ErrorNote error={res.error ?? sign.error} onRetry={res.reload} />
-      {!res.data ? <Loading /> : items.length === 0 ? <EmptyState title="No agreements">Proposals from or to this tenant appear here.</EmptyState> : null}
+      {!res.data ? <Loading /> : items.length === 0 ? <EmptyState title={t('agreements.none')}>{t('agreements.noneBody')}</EmptyState> : null}
       {items.map((a) => (
         <Card
           key={a.id}
           title={
             <>
-              {a.title} <Pill tone={STATUS_TONE[a.status]}>{a.status}</Pill> <Pill tone="neutral">v{a.version ?? 1}</Pill>
+              {a.title} <Pill tone={STATUS_TONE[a.status]}>{t(`agreementStatus.${a.status}`)}</Pill> <Pill tone="neutral">v{a.version ?? 1}</Pill>
             </>
           }
           actions={
             <>
               {maySign && awaitsSignatureOf(a, tenant) ? (
                 <Button variant="primary" busy={sign.busy} onClick={() => void sign.run(a.id)}>
-                  Sign version {a.version ?? 1} as {partyOf(a, tenant)}
+                  {t('agreements.sign', { version: String(a.version ?? 1), party: t(`party.${partyOf(a, tenant)}`) })}
                 </Button>
               ) : null}
               <Button aria-expanded={usageOf === a.id} onClick={() => setUsageOf(usageOf === a.id ? null : a.id)}>
-                Usage
+                {t('agreements.usage')}
               </Button>
               {maySign && a.status !== 'revoked' ? (
                 <Button variant="danger" onClick={() => setRevoking(a)}>
-                  Revoke
+                  {t('agreements.revoke')}
                 </Button>
               ) : null}
             </>
           }
         >
           <p className="small">
-            {a.providerTenant} → {a.consumerTenant} · purpose {a.purpose} · {a.categories.join(', ')} · {a.operations.join(', ')} · valid {formatDate(a.validFrom)} – {formatDate(a.validUntil)}
+            {t('agreements.terms', {
+              provider: a.providerTenant,
+              consumer: a.consumerTenant,
+              purpose: a.purpose,
+              categories: a.categories.join(', '),
+              operations: a.operations.join(', '),
+              from: formatDate(a.validFrom),
+              until: formatDate(a.validUntil),
+            })}
           </p>
-          <DataTable columns={['Party', 'Tenant', 'Signed by', 'When', 'Key']}>
+          <DataTable columns={[t('agreements.colParty'), t('agreements.colTenant'), t('agreements.colSignedBy'), t('agreements.colWhen'), t('agreements.colKey')]}>
             {signatureRows(a).map((r) => (
               <tr key={r.party}>
-                <td>{r.party}</td>
+                <td>{t(`party.${r.party}`)}</td>
                 <td className="mono">{r.tenant}</td>
-                <td>{r.signature ? r.signature.signer : <Pill tone="warn">not signed</Pill>}</td>
+                <td>{r.signature ? r.signature.signer : <Pill tone="warn">{t('agreements.notSigned')}</Pill>}</td>
                 <td>{r.signature ? formatDateTime(r.signature.signedAt) : '—'}</td>
                 <td className="mono small">{r.signature?.keyId ?? '—'}</td>
               </tr>
             ))}
           </DataTable>
-          {a.countersignature ? <Note tone="success">Countersigned by the platform {formatDateTime(a.countersignature.at)}: enforcement started.</Note> : null}
-          {a.revocation ? <Note tone="warning">Revoked by {a.revocation.signer} ({a.revocation.tenant}) {formatDateTime(a.revocation.at)}.</Note> : null}
+          {a.countersignature ? <Note tone="success">{t('agreements.countersigned', { at: formatDateTime(a.countersignature.at) })}</Note> : null}
+          {a.revocation ? <Note tone="warning">{t('agreements.revoked', { signer: a.revocation.signer, tenant: a.revocation.tenant, at: formatDateTime(a.revocation.at) })}</Note> : null}
           {usageOf === a.id ? <AgreementUsage id={a.id} /> : null}
         </Card>
       ))}

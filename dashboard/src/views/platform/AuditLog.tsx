@@ -16,17 +16,19 @@ import { useAction } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useMe } from '../../hooks/session.tsx';
 import { useTargetNames } from '../../hooks/target-names.ts';
+import { known, useT } from '../../i18n/index.tsx';
 
 const PERIODS = [
-  { value: '1h', label: 'Last hour', ms: 3_600_000 },
-  { value: '24h', label: 'Last 24 hours', ms: 86_400_000 },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { value: 'all', label: 'Everything', ms: 0 },
+  { value: '1h', label: 'audit.lastHour', ms: 3_600_000 },
+  { value: '24h', label: 'audit.last24h', ms: 86_400_000 },
+  { value: '7d', label: 'audit.last7d', ms: 7 * 86_400_000 },
+  { value: 'all', label: 'audit.everything', ms: 0 },
 ] as const;
 const MAX_ENTRIES = 5000;
 const PAGE = 100;
 
 function Verdict({ result }: { result: VerifyResult }) {
+  const { t } = useT();
   if (result.ok) {
     return (
       <div className="verdict verdict-ok" role="status" data-testid="verify-result">
@@ -34,13 +36,9 @@ function Verdict({ result }: { result: VerifyResult }) {
           ✓
         </div>
         <div>
-          <div className="verdict-title">Chain verified: OK</div>
-          <div>
-            {result.entries} entries and {result.checkpoints} signed checkpoint{result.checkpoints === 1 ? '' : 's'} checked. No entry was edited, removed, reordered or cut off.
-          </div>
-          <div className="mono small muted">
-            head #{result.headSeq} · {result.headHash.slice(0, 16)}…
-          </div>
+          <div className="verdict-title">{t('audit.verifiedTitle')}</div>
+          <div>{t('audit.verified', { entries: result.entries, count: result.checkpoints })}</div>
+          <div className="mono small muted">{t('audit.head', { seq: String(result.headSeq), hash: result.headHash.slice(0, 16) })}</div>
         </div>
       </div>
     );
@@ -51,11 +49,12 @@ function Verdict({ result }: { result: VerifyResult }) {
         !
       </div>
       <div>
-        <div className="verdict-title">Chain broken at entry #{result.firstBrokenSeq}</div>
+        <div className="verdict-title">{t('audit.brokenTitle', { seq: String(result.firstBrokenSeq) })}</div>
+        {/* The server's own words. */}
         <div>
           {result.reason}: {result.detail}
         </div>
-        <div className="small muted">{result.entriesChecked} entries verified before the break.</div>
+        <div className="small muted">{t('audit.brokenBefore', { count: result.entriesChecked })}</div>
       </div>
     </div>
   );
@@ -80,6 +79,7 @@ function outcomeTone(o: AuditEntry['outcome']) {
 export function AuditLog() {
   const api = useApi();
   const me = useMe();
+  const { t } = useT();
   const { search } = useLocation();
   const period = PERIODS.find((p) => p.value === search.get('period')) ?? PERIODS[1];
   // `group:<id>` filters by readable group here; a single action is filtered by the server.
@@ -147,35 +147,36 @@ export function AuditLog() {
   return (
     <div className="page">
       <PageHeader
-        title="Audit log"
-        subtitle={`${me.tenant ? `${me.tenant.name}'s` : "The platform's own"} tamper-evident log: each entry is hash-chained to the one before and the chain is signed at checkpoints.`}
+        title={t('audit.title')}
+        subtitle={me.tenant ? t('audit.subtitleTenant', { tenant: me.tenant.name }) : t('audit.subtitlePlatform')}
         actions={
           <Button variant="primary" busy={verify.busy} onClick={() => void verify.run()}>
-            Verify chain
+            {t('audit.verify')}
           </Button>
         }
       />
       {verify.error ? <ErrorNote error={verify.error} /> : null}
       {result ? <Verdict result={result} /> : null}
       <Card>
-        <form className="filters" onSubmit={(e) => (e.preventDefault(), setSearch({ actor: draftActor.trim() }))} aria-label="Filters">
-          <Field id="f-period" label="Period">
+        <form className="filters" onSubmit={(e) => (e.preventDefault(), setSearch({ actor: draftActor.trim() }))} aria-label={t('audit.filters')}>
+          <Field id="f-period" label={t('audit.period')}>
             <select id="f-period" value={period.value} onChange={(e) => setSearch({ period: e.target.value === '24h' ? undefined : e.target.value })}>
               {PERIODS.map((p) => (
                 <option key={p.value} value={p.value}>
-                  {p.label}
+                  {t(p.label)}
                 </option>
               ))}
             </select>
           </Field>
-          <Field id="f-action" label="Action">
+          <Field id="f-action" label={t('audit.action')}>
             <select id="f-action" value={actionChoice} onChange={(e) => setSearch({ action: e.target.value })}>
-              <option value="">Any action</option>
+              <option value="">{t('audit.anyAction')}</option>
               {[...ACTION_GROUPS, OTHER_GROUP].map((g) => {
                 const mine = [...new Set([...actions, ...(action ? [action] : [])])].filter((a) => groupOf(a).id === g.id);
+                const label = known(t, `auditGroup.${g.id}`, g.label);
                 return (
-                  <optgroup key={g.id} label={g.label}>
-                    <option value={`group:${g.id}`}>All: {g.label.toLowerCase()}</option>
+                  <optgroup key={g.id} label={label}>
+                    <option value={`group:${g.id}`}>{t('audit.allOf', { group: label.toLowerCase() })}</option>
                     {mine.map((a) => (
                       <option key={a} value={a}>
                         {a}
@@ -186,41 +187,50 @@ export function AuditLog() {
               })}
             </select>
           </Field>
-          <Field id="f-outcome" label="Outcome">
+          <Field id="f-outcome" label={t('audit.outcome')}>
             <select id="f-outcome" value={outcome} onChange={(e) => setSearch({ outcome: e.target.value })}>
-              <option value="">Any outcome</option>
-              <option value="success">Success</option>
-              <option value="failure">Failure</option>
-              <option value="denied">Denied</option>
+              <option value="">{t('audit.anyOutcome')}</option>
+              <option value="success">{t('audit.success')}</option>
+              <option value="failure">{t('audit.failure')}</option>
+              <option value="denied">{t('audit.denied')}</option>
             </select>
           </Field>
-          <Field id="f-actor" label="Actor">
-            <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder="a name, e.g. alice or lamp-0001" onBlur={() => setSearch({ actor: draftActor.trim() })} />
+          <Field id="f-actor" label={t('audit.actor')}>
+            <input id="f-actor" value={draftActor} onChange={(e) => setDraftActor(e.target.value)} placeholder={t('audit.actorPlaceholder')} onBlur={() => setSearch({ actor: draftActor.trim() })} />
           </Field>
           <div className="filters-end">
-            <Button type="submit">Apply</Button>
+            <Button type="submit">{t('audit.apply')}</Button>
             <Button variant="ghost" onClick={() => setVersion((v) => v + 1)}>
-              Refresh
+              {t('audit.refresh')}
             </Button>
             <Button disabled={!filtered?.length} onClick={() => exportAs('csv')}>
-              Export CSV
+              {t('audit.exportCsv')}
             </Button>
             <Button disabled={!filtered?.length} onClick={() => exportAs('json')}>
-              Export JSON
+              {t('audit.exportJson')}
             </Button>
           </div>
         </form>
         <ErrorNote error={error} onRetry={() => setVersion((v) => v + 1)} />
         {!entries && !error ? (
-          <Loading label="Reading the chain…" />
+          <Loading label={t('audit.reading')} />
         ) : filtered ? (
           <>
             <p className="muted small" role="status">
-              {filtered.length} entr{filtered.length === 1 ? 'y' : 'ies'}
-              {truncated ? ` (the newest ${MAX_ENTRIES} are shown; narrow the filters to see older ones)` : ''}, newest first.
+              {t('audit.count', { count: filtered.length })}
+              {truncated ? t('audit.truncated', { max: MAX_ENTRIES }) : ''}
+              {t('audit.newestFirst')}
             </p>
             <DataTable
-              columns={[{ label: '#', className: 'num' }, 'Time', 'Actor', 'Action', 'Target', 'Outcome', { label: <span className="visually-hidden">Details</span> }]}
+              columns={[
+                { label: '#', className: 'num' },
+                t('audit.colTime'),
+                t('audit.colActor'),
+                t('audit.colAction'),
+                t('audit.colTarget'),
+                t('audit.colOutcome'),
+                { label: <span className="visually-hidden">{t('audit.colDetails')}</span> },
+              ]}
               className="table-audit"
               testId="audit-table"
             >
@@ -235,11 +245,11 @@ export function AuditLog() {
                       <Target target={e.target} name={targetName(e.target, names)} />
                     </td>
                     <td>
-                      <Pill tone={outcomeTone(e.outcome)}>{e.outcome}</Pill>
+                      <Pill tone={outcomeTone(e.outcome)}>{known(t, `outcome.${e.outcome}`, e.outcome)}</Pill>
                     </td>
                     <td>
                       <button type="button" className="link-btn" aria-expanded={open === e.seq} onClick={() => setOpen(open === e.seq ? null : e.seq)}>
-                        {open === e.seq ? 'Hide' : 'Details'}
+                        {open === e.seq ? t('audit.hide') : t('audit.details')}
                       </button>
                     </td>
                   </tr>
@@ -247,9 +257,7 @@ export function AuditLog() {
                     <tr className="detail-row">
                       <td colSpan={7}>
                         <pre className="code">{pretty(e.details)}</pre>
-                        <div className="mono small muted">
-                          hash {e.hash} · previous {e.prevHash}
-                        </div>
+                        <div className="mono small muted">{t('audit.hashes', { hash: e.hash, previous: e.prevHash })}</div>
                       </td>
                     </tr>
                   ) : null}
@@ -258,7 +266,7 @@ export function AuditLog() {
             </DataTable>
             {filtered.length > shown ? (
               <div className="more">
-                <Button onClick={() => setShown((s) => s + PAGE * 2)}>Show more ({filtered.length - shown} older)</Button>
+                <Button onClick={() => setShown((s) => s + PAGE * 2)}>{t('audit.more', { count: filtered.length - shown })}</Button>
               </div>
             ) : null}
           </>

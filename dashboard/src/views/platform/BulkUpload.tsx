@@ -6,6 +6,7 @@ import { Field, FormDialog } from '../../components/forms.tsx';
 import { Note } from '../../components/ui.tsx';
 import { useAction } from '../../hooks/resource.ts';
 import { useApi } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 import { ApiError } from '../../lib/api.ts';
 import { BULK_COLUMNS, secretsCsv, type LineError } from '../../../../platform/identity/bulk.ts';
 import type { Device } from '../../lib/types.ts';
@@ -28,6 +29,7 @@ function saveFile(name: string, text: string) {
 
 export function BulkUpload({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (devices: Device[]) => void }) {
   const api = useApi();
+  const { t } = useT();
   const [csv, setCsv] = useState('');
   const [fileName, setFileName] = useState('');
   const [lines, setLines] = useState<LineError[]>([]);
@@ -54,19 +56,16 @@ export function BulkUpload({ open, onClose, onCreated }: { open: boolean; onClos
   return (
     <FormDialog
       open={open}
-      title="Register devices from a file"
+      title={t('bulk.title')}
       onClose={close}
-      actionLabel="Check and create all"
+      actionLabel={t('bulk.action')}
       onAction={() => void upload.run()}
       busy={upload.busy}
       disabled={!csv.trim()}
       error={upload.error}
     >
-      <Note>
-        A CSV file with a header line naming the columns {BULK_COLUMNS.join(', ')} (id and kind required). Every line is checked first:
-        either all devices are created, or none and the lines at fault are listed.
-      </Note>
-      <Field id="bulk-file" label="CSV file" hint={fileName || 'at most 1 000 devices'}>
+      <Note>{t('bulk.intro', { columns: BULK_COLUMNS.join(', ') })}</Note>
+      <Field id="bulk-file" label={t('bulk.file')} hint={fileName || t('bulk.fileHint')}>
         <input
           id="bulk-file"
           type="file"
@@ -85,15 +84,14 @@ export function BulkUpload({ open, onClose, onCreated }: { open: boolean; onClos
         <ul className="form-error" role="alert" data-testid="bulk-errors">
           {lines.map((l) => (
             <li key={`${l.line}-${l.message}`}>
-              line {l.line}: {l.message}
+              {/* The message is the server's, as it sends it. */}
+              {t('bulk.line', { line: l.line, message: l.message })}
             </li>
           ))}
         </ul>
       ) : null}
       {done !== null ? (
-        <Note tone="warning">
-          {done} devices created. Their secrets were downloaded as a CSV file: store it safely, it cannot be produced again.
-        </Note>
+        <Note tone="warning">{t('bulk.done', { count: done })}</Note>
       ) : null}
     </FormDialog>
   );

@@ -10,33 +10,36 @@ import { API_BASE, ApiError } from '../../lib/api.ts';
 import { useResource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useSession } from '../../hooks/session.tsx';
+import { formatDayTime } from '../../lib/format.ts';
+import { useT, type MessageKey } from '../../i18n/index.tsx';
 
-const STATUS: Record<RowStatus, { tone: 'ok' | 'bad' | 'warn'; label: string }> = {
-  covered: { tone: 'ok', label: 'Covered' },
-  failing: { tone: 'bad', label: 'Failing' },
-  gap: { tone: 'warn', label: 'Gap' },
+const STATUS: Record<RowStatus, { tone: 'ok' | 'bad' | 'warn'; label: MessageKey }> = {
+  covered: { tone: 'ok', label: 'compliance.covered' },
+  failing: { tone: 'bad', label: 'compliance.failing' },
+  gap: { tone: 'warn', label: 'compliance.gap' },
 };
-const RESULT: Record<Result, { tone: 'ok' | 'bad' | 'muted'; label: string }> = {
-  pass: { tone: 'ok', label: 'pass' },
-  fail: { tone: 'bad', label: 'fail' },
-  'not-run': { tone: 'muted', label: 'not run' },
+const RESULT: Record<Result, { tone: 'ok' | 'bad' | 'muted'; label: MessageKey }> = {
+  pass: { tone: 'ok', label: 'compliance.pass' },
+  fail: { tone: 'bad', label: 'compliance.fail' },
+  'not-run': { tone: 'muted', label: 'compliance.notRun' },
 };
 type Filter = 'all' | RowStatus;
 
 function Evidence({ row, validationRun }: { row: ComplianceRow; validationRun: string | null }) {
-  if (!row.tests.length && !row.scenarios.length) return <span className="muted small">no test, no scenario</span>;
+  const { t } = useT();
+  if (!row.tests.length && !row.scenarios.length) return <span className="muted small">{t('compliance.noEvidence')}</span>;
   return (
     <div className="small">
-      {row.tests.map((t) => (
-        <div key={`${t.file}|${t.title}`}>
-          <span className="mono">{t.file}</span> {t.title} <Pill tone={RESULT[t.result].tone}>{RESULT[t.result].label}</Pill>
+      {row.tests.map((test) => (
+        <div key={`${test.file}|${test.title}`}>
+          <span className="mono">{test.file}</span> {test.title} <Pill tone={RESULT[test.result].tone}>{t(RESULT[test.result].label)}</Pill>
         </div>
       ))}
       {row.scenarios.map((s) => (
         <div key={s.id}>
-          scenario{' '}
+          {t('compliance.scenario')}{' '}
           {validationRun ? <Link to={`/validation?run=${encodeURIComponent(validationRun)}`} className="mono">{s.id}</Link> : <span className="mono">{s.id}</span>}{' '}
-          <Pill tone={RESULT[s.result].tone}>{RESULT[s.result].label}</Pill>
+          <Pill tone={RESULT[s.result].tone}>{t(RESULT[s.result].label)}</Pill>
         </div>
       ))}
     </div>
@@ -45,6 +48,7 @@ function Evidence({ row, validationRun }: { row: ComplianceRow; validationRun: s
 
 export function Compliance() {
   const { can } = useSession();
+  const { t } = useT();
   const res = useResource<ComplianceReport>('/compliance');
   const [filter, setFilter] = useState<Filter>('all');
   const missing = res.error instanceof ApiError && res.error.status === 404;
@@ -54,12 +58,12 @@ export function Compliance() {
   return (
     <div className="page">
       <PageHeader
-        title="Compliance map"
-        subtitle="EUCS, BSI C5, ETSI EN 303 645 and OWASP ASVS requirements → the controls implementing them → the tests and validation scenarios proving them, with their latest results."
+        title={t('compliance.title')}
+        subtitle={t('compliance.subtitle')}
         actions={
           report ? (
             <a className="btn btn-secondary" href={`${API_BASE}/compliance/html`} target="_blank" rel="noopener">
-              Open HTML report
+              {t('compliance.html')}
             </a>
           ) : null
         }
@@ -69,43 +73,49 @@ export function Compliance() {
         <Loading />
       ) : missing || !report || !total ? (
         <Card>
-          <EmptyState title="No compliance report yet" icon="◇">
-            <p>Generate it on the platform host:</p>
+          <EmptyState title={t('compliance.noneTitle')} icon="◇">
+            <p>{t('compliance.noneBody')}</p>
             <pre className="code code-inline">npm run compliance</pre>
           </EmptyState>
         </Card>
       ) : (
         <>
           <div className="stats">
-            <Stat label="Covered" value={total.covered} tone="ok" />
-            <Stat label="Failing" value={total.failing} tone={total.failing ? 'bad' : 'ok'} />
-            <Stat label="Gaps" value={total.gap} tone={total.gap ? 'warn' : 'ok'} />
+            <Stat label={t('compliance.covered')} value={total.covered} tone="ok" />
+            <Stat label={t('compliance.failing')} value={total.failing} tone={total.failing ? 'bad' : 'ok'} />
+            <Stat label={t('compliance.gaps')} value={total.gap} tone={total.gap ? 'warn' : 'ok'} />
           </div>
           <Card
-            title={`Generated ${report.generatedAt.replace('T', ' ').slice(0, 16)} UTC`}
+            title={t('compliance.generated', {
+              at: Number.isFinite(Date.parse(report.generatedAt)) ? formatDayTime(Date.parse(report.generatedAt), { timeZone: 'UTC' }) : report.generatedAt,
+            })}
             actions={
               <Segmented<Filter>
-                label="Show"
+                label={t('compliance.show')}
                 value={filter}
                 onChange={setFilter}
                 options={[
-                  { value: 'all', label: 'All' },
-                  { value: 'gap', label: 'Gaps' },
-                  { value: 'failing', label: 'Failing' },
+                  { value: 'all', label: t('compliance.all') },
+                  { value: 'gap', label: t('compliance.gaps') },
+                  { value: 'failing', label: t('compliance.failing') },
                 ]}
               />
             }
           >
             <p className="muted small">
-              Test results: {report.sources.testResults ?? 'none recorded'} · validation report:{' '}
-              {report.sources.validationReport ? <Link to={`/validation?run=${encodeURIComponent(report.sources.validationReport)}`}>{report.sources.validationReport}</Link> : 'none'}
+              {t('compliance.sources', { results: report.sources.testResults ?? t('compliance.noneRecorded') })}
+              {report.sources.validationReport ? (
+                <Link to={`/validation?run=${encodeURIComponent(report.sources.validationReport)}`}>{report.sources.validationReport}</Link>
+              ) : (
+                t('compliance.none')
+              )}
               {can('audit:verify') ? (
                 <>
-                  {' '}· <Link to="/audit">verify the audit chain</Link>
+                  {' '}· <Link to="/audit">{t('compliance.verify')}</Link>
                 </>
               ) : null}
             </p>
-            <DataTable columns={['Requirement', 'Controls', 'Evidence and latest result', 'Status']} testId="compliance-rows">
+            <DataTable columns={[t('compliance.colRequirement'), t('compliance.colControls'), t('compliance.colEvidence'), t('compliance.colStatus')]} testId="compliance-rows">
               {rows.map((r) => (
                 <tr key={r.id}>
                   <td>
@@ -113,13 +123,13 @@ export function Compliance() {
                     <div className="muted small">{r.title}</div>
                   </td>
                   <td className="small">
-                    {r.controls.length ? r.controls.map((c) => <div key={c.path} className="mono">{c.path}</div>) : <span className="muted">none named</span>}
+                    {r.controls.length ? r.controls.map((c) => <div key={c.path} className="mono">{c.path}</div>) : <span className="muted">{t('compliance.noneNamed')}</span>}
                   </td>
                   <td>
                     <Evidence row={r} validationRun={report.sources.validationReport} />
                   </td>
                   <td>
-                    <Pill tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Pill>
+                    <Pill tone={STATUS[r.status].tone}>{t(STATUS[r.status].label)}</Pill>
                   </td>
                 </tr>
               ))}

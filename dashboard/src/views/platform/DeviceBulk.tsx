@@ -4,9 +4,9 @@
 import { useState } from 'react';
 import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { Button, CopyButton, Note } from '../../components/ui.tsx';
-import { bulkPhrase } from '../../lib/device-list.ts';
 import type { DeviceWithSecret } from '../../lib/types.ts';
 import { useApi } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 
 type Action = 'rotate' | 'revoke';
 interface Outcome {
@@ -16,9 +16,12 @@ interface Outcome {
 
 export function BulkActions({ selected, onClear, onDone }: { selected: string[]; onClear: () => void; onDone: () => void }) {
   const api = useApi();
+  const { t } = useT();
   const [action, setAction] = useState<Action | null>(null);
   const [ran, setRan] = useState(false);
   const n = selected.length;
+  // Also the text typed to confirm, so it is in the user's language.
+  const devices = t('deviceBulk.phrase', { count: n });
   if (!n && !action) return null;
 
   const run = async (): Promise<Outcome> => {
@@ -39,38 +42,37 @@ export function BulkActions({ selected, onClear, onDone }: { selected: string[];
   };
 
   return (
-    <div className="bulk-bar" role="region" aria-label="Selected devices">
-      <span className="strong">{bulkPhrase(n)} selected</span>
+    <div className="bulk-bar" role="region" aria-label={t('deviceBulk.region')}>
+      <span className="strong">{t('deviceBulk.selected', { devices })}</span>
       <Button onClick={() => setAction('rotate')} disabled={!n}>
-        Rotate secrets…
+        {t('deviceBulk.rotate')}
       </Button>
       <Button variant="danger" onClick={() => setAction('revoke')} disabled={!n}>
-        Revoke…
+        {t('deviceBulk.revoke')}
       </Button>
       <Button variant="ghost" onClick={onClear}>
-        Clear selection
+        {t('deviceBulk.clear')}
       </Button>
       <ConfirmAction
         open={action !== null}
-        title={action === 'rotate' ? `Rotate the secrets of ${bulkPhrase(n)}?` : `Revoke ${bulkPhrase(n)}?`}
+        title={t(action === 'rotate' ? 'deviceBulk.rotateTitle' : 'deviceBulk.revokeTitle', { devices })}
         consequences={
           <>
             <p>
-              {action === 'rotate'
-                ? 'Each device gets a new secret, shown once in the result. Their current secrets stop working at once: the devices are disconnected until they are given the new ones.'
-                : 'Each device is disconnected and refused from now on. Their stored readings stay.'}
+              {action === 'rotate' ? t('deviceBulk.rotateBody') : t('deviceBulk.revokeBody')}
             </p>
             <p className="mono small break">{selected.join(', ')}</p>
           </>
         }
-        typed={bulkPhrase(n)}
-        actionLabel={action === 'rotate' ? 'Rotate secrets' : 'Revoke devices'}
+        typed={devices}
+        actionLabel={action === 'rotate' ? t('deviceBulk.rotateAction') : t('deviceBulk.revokeAction')}
         onConfirm={run}
         result={(o) => (
           <>
             <Note tone={o.failed.length ? 'warning' : 'success'}>
-              {action === 'rotate' ? 'Rotated' : 'Revoked'}: {o.done.length}
-              {o.failed.length ? `; failed: ${o.failed.length}` : ''}.
+              {o.failed.length
+                ? t(action === 'rotate' ? 'deviceBulk.rotatedFailed' : 'deviceBulk.revokedFailed', { done: o.done.length, failed: o.failed.length })
+                : t(action === 'rotate' ? 'deviceBulk.rotated' : 'deviceBulk.revoked', { done: o.done.length })}
             </Note>
             {o.failed.length ? (
               <ul className="plain">
@@ -83,12 +85,12 @@ export function BulkActions({ selected, onClear, onDone }: { selected: string[];
             ) : null}
             {action === 'rotate' && o.done.length ? (
               <>
-                <Note tone="warning">Copy the new secrets now: they cannot be shown again.</Note>
+                <Note tone="warning">{t('deviceBulk.copyNow')}</Note>
                 <table className="table table-compact" data-testid="bulk-secrets">
                   <thead>
                     <tr>
-                      <th scope="col">Device</th>
-                      <th scope="col">New secret</th>
+                      <th scope="col">{t('deviceBulk.device')}</th>
+                      <th scope="col">{t('deviceBulk.newSecret')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -96,7 +98,7 @@ export function BulkActions({ selected, onClear, onDone }: { selected: string[];
                       <tr key={d.id}>
                         <td className="mono">{d.id}</td>
                         <td>
-                          <code className="small break">{d.secret}</code> <CopyButton text={d.secret ?? ''} label="Copy" />
+                          <code className="small break">{d.secret}</code> <CopyButton text={d.secret ?? ''} label={t('common.copy')} />
                         </td>
                       </tr>
                     ))}

@@ -20,30 +20,42 @@ import { checkBody } from '../../lib/validate.ts';
 import { deviceCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi } from '../../hooks/session.tsx';
+import { known, richText, useT, type T } from '../../i18n/index.tsx';
 import { BulkUpload } from './BulkUpload.tsx';
 
-export const KIND_LABEL: Record<string, string> = { ...DEVICE_LABEL, lamp: 'Lamp controller', cabinet: 'Control cabinet' };
+const KINDS = [...Object.keys(DEVICE_LABEL), 'lamp', 'cabinet'];
+const kindLabel = (t: T, kind: string) => (kind === 'lamp' || kind === 'cabinet' ? t(`devices.${kind}`) : known(t, `deviceKind.${kind}`, kind));
 
 type ListedDevice = Device & { online: boolean; lastSeen: number | null };
 
 function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onClose: () => void }) {
+  const { t } = useT();
   return (
-    <Dialog open={issued !== null} title="Device secret — shown once" onClose={onClose} footer={<Button variant="primary" onClick={onClose}>I have stored the secret</Button>}>
+    <Dialog
+      open={issued !== null}
+      title={t('devices.secretTitle')}
+      onClose={onClose}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          {t('devices.secretStored')}
+        </Button>
+      }
+    >
       {issued ? (
         <>
-          <Note tone="warning">Copy this secret now. It is not stored in readable form and cannot be shown again; if it is lost, rotate it.</Note>
-          <Note>The device connects with the username and client id below, exactly as shown (tenant, slash, device id); the device id alone is refused.</Note>
+          <Note tone="warning">{t('devices.secretCopyNow')}</Note>
+          <Note>{t('devices.secretConnect')}</Note>
           <div className="secret">
             <code data-testid="device-secret">{issued.secret}</code>
-            <CopyButton text={issued.secret} label="Copy secret" />
+            <CopyButton text={issued.secret} label={t('devices.copySecret')} />
           </div>
           <KeyValues
             items={[
-              ['Device', <span className="mono">{issued.device.id}</span>],
-              ['MQTT username', <span className="mono" data-testid="device-mqtt-username">{issued.mqtt.username}</span>],
-              ['MQTT client id', <span className="mono" data-testid="device-mqtt-client-id">{issued.mqtt.clientId}</span>],
-              ['Telemetry topic', <span className="mono break">{issued.mqtt.telemetryTopic}</span>],
-              ['Commands topic', <span className="mono break">{issued.mqtt.commandsTopic}</span>],
+              [t('devices.device'), <span className="mono">{issued.device.id}</span>],
+              [t('devices.mqttUsername'), <span className="mono" data-testid="device-mqtt-username">{issued.mqtt.username}</span>],
+              [t('devices.mqttClientId'), <span className="mono" data-testid="device-mqtt-client-id">{issued.mqtt.clientId}</span>],
+              [t('devices.telemetryTopic'), <span className="mono break">{issued.mqtt.telemetryTopic}</span>],
+              [t('devices.commandsTopic'), <span className="mono break">{issued.mqtt.commandsTopic}</span>],
             ]}
           />
         </>
@@ -54,6 +66,7 @@ function SecretOnce({ issued, onClose }: { issued: DeviceWithSecret | null; onCl
 
 function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: string[]; onClose: () => void; onIssued: (d: DeviceWithSecret) => void }) {
   const api = useApi();
+  const { t } = useT();
   const [id, setId] = useState('');
   const [kind, setKind] = useState('');
   const [label, setLabel] = useState('');
@@ -68,29 +81,29 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   return (
     <FormDialog
       open={open}
-      title="Register a device"
+      title={t('devices.registerTitle')}
       onClose={onClose}
-      actionLabel="Register and issue secret"
+      actionLabel={t('devices.registerAction')}
       onAction={() => void create.run()}
       busy={create.busy}
       disabled={!id.trim() || !kind.trim()}
       error={create.error}
     >
-      <Field id="d-id" label="Device id" hint="Unique in this tenant; the device connects to MQTT as tenant/device-id.">
-        <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder="e.g. hub-0042" />
+      <Field id="d-id" label={t('devices.id')} hint={t('devices.idHint')}>
+        <input id="d-id" value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" placeholder={t('devices.idPlaceholder')} />
       </Field>
-      <Field id="d-kind" label="Kind">
+      <Field id="d-kind" label={t('devices.kind')}>
         <input id="d-kind" list="device-kinds" value={kind} onChange={(e) => setKind(e.target.value)} autoComplete="off" />
         <datalist id="device-kinds">
           {kinds.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABEL[k] ?? k}
+              {kindLabel(t, k)}
             </option>
           ))}
         </datalist>
       </Field>
-      <Field id="d-label" label="Label (optional)">
-        <input id="d-label" value={label} onChange={(e) => setLabel(e.target.value)} autoComplete="off" placeholder="No personal data: labels are stored in clear" />
+      <Field id="d-label" label={t('devices.label')}>
+        <input id="d-label" value={label} onChange={(e) => setLabel(e.target.value)} autoComplete="off" placeholder={t('devices.labelPlaceholder')} />
       </Field>
     </FormDialog>
   );
@@ -99,34 +112,35 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
 /** Search and filters, kept in the URL so a reload or a shared link shows the same list. */
 function Filters({ present }: { present: string[] }) {
   const { search } = useLocation();
+  const { t } = useT();
   const [q = '', kind = '', online = '', status = ''] = ['q', 'kind', 'online', 'status'].map((k) => search.get(k) ?? '');
   return (
     <div className="toolbar">
-      <Field id="device-search" label="Find" inline>
-        <input id="device-search" type="search" value={q} placeholder="Id or label" onChange={(e) => setSearch({ q: e.target.value, offset: undefined })} />
+      <Field id="device-search" label={t('devices.find')} inline>
+        <input id="device-search" type="search" value={q} placeholder={t('devices.findPlaceholder')} onChange={(e) => setSearch({ q: e.target.value, offset: undefined })} />
       </Field>
-      <Field id="kind-filter" label="Kind" inline>
+      <Field id="kind-filter" label={t('devices.kind')} inline>
         <select id="kind-filter" value={kind} onChange={(e) => setSearch({ kind: e.target.value, offset: undefined })}>
-          <option value="">All kinds</option>
+          <option value="">{t('devices.allKinds')}</option>
           {present.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABEL[k] ?? k}
+              {kindLabel(t, k)}
             </option>
           ))}
         </select>
       </Field>
-      <Field id="online-filter" label="Connection" inline>
+      <Field id="online-filter" label={t('devices.connection')} inline>
         <select id="online-filter" value={online} onChange={(e) => setSearch({ online: e.target.value, offset: undefined })}>
-          <option value="">Any</option>
-          <option value="true">Online</option>
-          <option value="false">Offline</option>
+          <option value="">{t('devices.any')}</option>
+          <option value="true">{t('devices.online')}</option>
+          <option value="false">{t('devices.offline')}</option>
         </select>
       </Field>
-      <Field id="status-filter" label="Status" inline>
+      <Field id="status-filter" label={t('devices.status')} inline>
         <select id="status-filter" value={status} onChange={(e) => setSearch({ status: e.target.value, offset: undefined })}>
-          <option value="">Any</option>
-          <option value="active">Active</option>
-          <option value="revoked">Revoked</option>
+          <option value="">{t('devices.any')}</option>
+          <option value="active">{t('devices.active')}</option>
+          <option value="revoked">{t('devices.revoked')}</option>
         </select>
       </Field>
     </div>
@@ -148,6 +162,7 @@ function DeviceTable({
   onRotate: (d: Device) => void;
   onRevoke: (d: Device) => void;
 }) {
+  const { t } = useT();
   const shownIds = items.map((d) => d.id);
   const allShown = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
   return (
@@ -156,13 +171,13 @@ function DeviceTable({
         columns={[
           {
             label: (
-              <input type="checkbox" aria-label="Select every device shown" checked={allShown} onChange={(e) => setSelected((s) => toggleAll(s, shownIds, e.target.checked))} />
+              <input type="checkbox" aria-label={t('devices.selectAll')} checked={allShown} onChange={(e) => setSelected((s) => toggleAll(s, shownIds, e.target.checked))} />
             ),
           },
-          'Device',
-          'Connection',
-          'Last seen',
-          'Status',
+          t('devices.colDevice'),
+          t('devices.colConnection'),
+          t('devices.colLastSeen'),
+          t('devices.colStatus'),
         ]}
         actions
         testId="devices-table"
@@ -170,31 +185,31 @@ function DeviceTable({
         {items.map((d) => (
           <tr key={d.id}>
             <td>
-              <input type="checkbox" aria-label={`Select ${d.id}`} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
+              <input type="checkbox" aria-label={t('devices.select', { id: d.id })} checked={selected.has(d.id)} onChange={(e) => setSelected((s) => toggleAll(s, [d.id], e.target.checked))} />
             </td>
             <td>
               <div className="mono nowrap">{d.id}</div>
               <div className="muted small">
-                {KIND_LABEL[d.kind] ?? d.kind}
+                {kindLabel(t, d.kind)}
                 {d.label ? ` · ${d.label}` : ''}
               </div>
             </td>
             <td>
               <OnlineBadge online={d.online} />
             </td>
-            <td className="nowrap">{d.online ? 'now' : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">not since start</span>}</td>
+            <td className="nowrap">{d.online ? t('devices.now') : d.lastSeen ? formatAgo(Math.min(d.lastSeen, now), now) : <span className="muted">{t('devices.notSinceStart')}</span>}</td>
             <td>
-              {d.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Revoked</Pill>}
-              {d.rotatedAt && d.rotatedAt !== d.createdAt ? <div className="muted small nowrap">secret rotated {formatDate(d.rotatedAt)}</div> : null}
+              {d.status === 'active' ? <Pill tone="ok">{t('devices.active')}</Pill> : <Pill tone="bad">{t('devices.revoked')}</Pill>}
+              {d.rotatedAt && d.rotatedAt !== d.createdAt ? <div className="muted small nowrap">{t('devices.rotatedOn', { date: formatDate(d.rotatedAt) })}</div> : null}
             </td>
             <td className="actions">
               {d.status === 'active' ? (
                 <>
-                  <Button variant="ghost" onClick={() => onRotate(d)} aria-label={`Rotate secret of ${d.id}`}>
-                    Rotate secret
+                  <Button variant="ghost" onClick={() => onRotate(d)} aria-label={t('devices.rotateLabel', { id: d.id })}>
+                    {t('devices.rotate')}
                   </Button>
-                  <Button variant="ghost" onClick={() => onRevoke(d)} aria-label={`Revoke ${d.id}`}>
-                    Revoke
+                  <Button variant="ghost" onClick={() => onRevoke(d)} aria-label={t('devices.revokeLabel', { id: d.id })}>
+                    {t('devices.revoke')}
                   </Button>
                 </>
               ) : null}
@@ -208,6 +223,7 @@ function DeviceTable({
 
 export function Devices() {
   const api = useApi();
+  const { t } = useT();
   const { search } = useLocation();
   const now = useNow();
   const [kind = '', q = '', online = '', status = ''] = ['kind', 'q', 'online', 'status'].map((k) => search.get(k) ?? '');
@@ -219,7 +235,7 @@ export function Devices() {
   const [bulk, setBulk] = useState(false);
   const [issued, setIssued] = useState<DeviceWithSecret | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState<Device | null>(null);
-  const kinds = useMemo(() => [...new Set([...Object.keys(KIND_LABEL), ...(all.data?.items ?? []).map((d) => d.kind)])].sort(), [all.data]);
+  const kinds = useMemo(() => [...new Set([...KINDS, ...(all.data?.items ?? []).map((d) => d.kind)])].sort(), [all.data]);
   const present = useMemo(() => [...new Set((all.data?.items ?? []).map((d) => d.kind))].sort(), [all.data]);
 
   const update = (d: Device) => res.mutate((prev) => (prev ? { ...prev, items: prev.items.map((x) => (x.id === d.id ? { ...x, ...d } : x)) } : prev));
@@ -242,13 +258,13 @@ export function Devices() {
   return (
     <div className="page">
       <PageHeader
-        title="Devices"
-        subtitle="Every device authenticates with its own secret and may publish only under its own topic prefix."
+        title={t('devices.title')}
+        subtitle={t('devices.subtitle')}
         actions={
           <>
-            <Button onClick={() => setBulk(true)}>Register from file…</Button>
+            <Button onClick={() => setBulk(true)}>{t('devices.fromFile')}</Button>
             <Button variant="primary" onClick={() => setRegistering(true)}>
-              Register device…
+              {t('devices.register')}
             </Button>
           </>
         }
@@ -264,14 +280,14 @@ export function Devices() {
         }}
       />
       <Card
-        title={page.total ? `Devices ${page.from}–${page.to} of ${page.total}` : 'No devices'}
+        title={page.total ? t('devices.page', { from: page.from, to: page.to, total: page.total }) : t('devices.none')}
         actions={
           <div className="pager">
             <Button disabled={page.prev === null} onClick={() => setSearch({ offset: page.prev ? String(page.prev) : undefined })}>
-              ‹ Previous
+              {t('devices.previous')}
             </Button>
             <Button disabled={page.next === null} onClick={() => setSearch({ offset: String(page.next) })}>
-              Next ›
+              {t('devices.next')}
             </Button>
           </div>
         }
@@ -305,30 +321,23 @@ export function Devices() {
       />
       <ConfirmAction
         open={confirmRotate !== null}
-        title="Rotate this device's secret?"
-        consequences={
-          <p>
-            A new secret is issued and shown once. The current secret of <span className="mono">{confirmRotate?.id}</span> stops working at once: the device is
-            disconnected and cannot connect again until it is given the new one.
-          </p>
-        }
+        title={t('devices.rotateTitle')}
+        consequences={<p>{richText(t, 'devices.rotateBody', { id: <span className="mono">{confirmRotate?.id}</span> })}</p>}
         typed={confirmRotate?.id}
-        actionLabel="Rotate secret"
+        actionLabel={t('devices.rotate')}
         onConfirm={() => rotate(confirmRotate!)}
         onClose={() => setConfirmRotate(null)}
       />
       <SecretOnce issued={issued} onClose={() => setIssued(null)} />
       <ActionDialog
         open={confirmRevoke !== null}
-        title="Revoke this device?"
+        title={t('devices.revokeTitle')}
         onClose={() => setConfirmRevoke(null)}
-        actionLabel="Revoke device"
+        actionLabel={t('devices.revokeAction')}
         onAction={() => confirmRevoke && void revoke.run(confirmRevoke)}
         busy={revoke.busy}
       >
-        <p>
-          <span className="mono">{confirmRevoke?.id}</span> will be disconnected and refused from now on. Its stored readings stay.
-        </p>
+        <p>{richText(t, 'devices.revokeBody', { id: <span className="mono">{confirmRevoke?.id}</span> })}</p>
       </ActionDialog>
     </div>
   );

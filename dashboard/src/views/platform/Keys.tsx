@@ -10,14 +10,16 @@ import type { KeyInfo } from '../../lib/types.ts';
 import { useNow } from '../../hooks/now.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi } from '../../hooks/session.tsx';
+import { useT, type MessageKey } from '../../i18n/index.tsx';
 
-const SCOPE_LABEL: Record<string, string> = {
-  tenant: 'Tenant data key',
-  index: 'Blind-index key',
+const SCOPE_LABEL: Record<string, MessageKey> = {
+  tenant: 'keys.scopeTenant',
+  index: 'keys.scopeIndex',
 };
 
 export function Keys() {
   const api = useApi();
+  const { t } = useT();
   const now = useNow();
   const res = useResource<{ items: KeyInfo[]; subjectKeys: { count: number } }>('/keys');
   const [confirm, setConfirm] = useState(false);
@@ -34,26 +36,26 @@ export function Keys() {
   return (
     <div className="page">
       <PageHeader
-        title="Keys"
-        subtitle="Envelope encryption: your data keys are wrapped by the platform master key. Key material is never shown."
+        title={t('keys.title')}
+        subtitle={t('keys.subtitle')}
         actions={
           <Button variant="primary" onClick={() => setConfirm(true)}>
-            Rotate tenant key…
+            {t('keys.rotate')}
           </Button>
         }
       />
       <ErrorNote error={res.error} onRetry={res.reload} />
-      {done ? <Note tone="success">Tenant key rotated: new writes now use version {done}. Existing data stays readable.</Note> : null}
+      {done ? <Note tone="success">{t('keys.rotated', { version: done })}</Note> : null}
       <div className="stats">
-        <Stat label="Tenant key version" value={current ? `v${current.version}` : '—'} />
-        <Stat label="Last rotation" value={current ? formatAgo(current.createdAt, now) : '—'} hint={current ? formatDateTime(current.createdAt) : undefined} />
-        <Stat label="Per-patient keys" value={res.data?.subjectKeys.count ?? '—'} hint="Erasing a patient destroys their key" />
+        <Stat label={t('keys.version')} value={current ? `v${current.version}` : '—'} />
+        <Stat label={t('keys.lastRotation')} value={current ? formatAgo(current.createdAt, now) : '—'} hint={current ? formatDateTime(current.createdAt) : undefined} />
+        <Stat label={t('keys.perPatient')} value={res.data?.subjectKeys.count ?? '—'} hint={t('keys.perPatientHint')} />
       </div>
       <BackupStatus />
       {res.data ? (
         scopes.map((scope) => (
-          <Card key={scope} title={SCOPE_LABEL[scope] ?? scope}>
-            <DataTable columns={['Version', 'Created', 'Wrapped by', 'Use']}>
+          <Card key={scope} title={SCOPE_LABEL[scope] ? t(SCOPE_LABEL[scope]!) : scope}>
+            <DataTable columns={[t('keys.colVersion'), t('keys.colCreated'), t('keys.colWrappedBy'), t('keys.colUse')]}>
               {items
                 .filter((k) => k.scope === scope)
                 .sort((a, b) => b.version - a.version)
@@ -64,9 +66,9 @@ export function Keys() {
                     <td className="mono small">{k.wrappedBy ?? '—'}</td>
                     <td>
                       {k.current ? (
-                        <Pill tone="ok">{scope === 'index' ? 'Current — computes look-ups' : 'Current — encrypts new data'}</Pill>
+                        <Pill tone="ok">{scope === 'index' ? t('keys.currentIndex') : t('keys.currentTenant')}</Pill>
                       ) : (
-                        <Pill tone="muted">{scope === 'index' ? 'Earlier version' : 'Decrypts older data'}</Pill>
+                        <Pill tone="muted">{scope === 'index' ? t('keys.earlierIndex') : t('keys.earlierTenant')}</Pill>
                       )}
                     </td>
                   </tr>
@@ -77,8 +79,16 @@ export function Keys() {
       ) : (
         <Loading />
       )}
-      <ActionDialog open={confirm} title="Rotate the tenant data key?" onClose={() => setConfirm(false)} actionLabel="Rotate now" onAction={() => void rotate.run()} busy={rotate.busy} variant="primary">
-        <p>A new key version is created and used for every new write. Older versions stay to read existing data; nothing is re-encrypted. The rotation is recorded in the audit log.</p>
+      <ActionDialog
+        open={confirm}
+        title={t('keys.confirmTitle')}
+        onClose={() => setConfirm(false)}
+        actionLabel={t('keys.confirmAction')}
+        onAction={() => void rotate.run()}
+        busy={rotate.busy}
+        variant="primary"
+      >
+        <p>{t('keys.confirmBody')}</p>
         <FormError error={rotate.error} />
       </ActionDialog>
     </div>

@@ -14,16 +14,15 @@ import type { Tenant } from '../../lib/types.ts';
 import { checkBody } from '../../lib/validate.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi } from '../../hooks/session.tsx';
+import { known, useT } from '../../i18n/index.tsx';
 
 /** Data residency regions the registry accepts (platform/tenancy/tenants.ts). */
 const REGIONS = tenantInputSchema.shape.region.unwrap().options;
-const PILOTS = [
-  { id: 'healthcare', label: 'Home healthcare' },
-  { id: 'lighting', label: 'Street lighting' },
-];
+const PILOTS = ['healthcare', 'lighting'] as const;
 
 function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (t: Tenant) => void }) {
   const api = useApi();
+  const { t } = useT();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [region, setRegion] = useState<(typeof REGIONS)[number]>('eu-west');
@@ -35,11 +34,11 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
     // The registry's own schema; the first administrator's username and password rules live beside
     // password hashing (platform/identity/users.ts), so the API checks those.
     checkBody(tenantInputSchema, tenant);
-    const t = await api.post<Tenant>('/tenants', {
+    const created = await api.post<Tenant>('/tenants', {
       ...tenant,
       ...(adminUser ? { admin: { username: adminUser.trim(), password: adminPassword } } : {}),
     });
-    onCreated(t);
+    onCreated(created);
     setId('');
     setName('');
     setPilots([]);
@@ -50,21 +49,21 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
   return (
     <FormDialog
       open={open}
-      title="New tenant"
+      title={t('tenants.newTitle')}
       onClose={onClose}
-      actionLabel="Create tenant"
+      actionLabel={t('tenants.create')}
       onAction={() => void create.run()}
       busy={create.busy}
       disabled={!id || !name || (Boolean(adminUser) && adminPassword.length < 12)}
       error={create.error}
     >
-      <Field id="t-id" label="Tenant id" hint="Lowercase letters, digits and dashes. Permanent.">
-        <input id="t-id" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} placeholder="e.g. north-care" pattern="[a-z][a-z0-9-]{1,39}" />
+      <Field id="t-id" label={t('tenants.id')} hint={t('tenants.idHint')}>
+        <input id="t-id" value={id} onChange={(e) => setId(e.target.value.toLowerCase())} placeholder={t('tenants.idPlaceholder')} pattern="[a-z][a-z0-9-]{1,39}" />
       </Field>
-      <Field id="t-name" label="Name">
-        <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Organisation name" />
+      <Field id="t-name" label={t('tenants.name')}>
+        <input id="t-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('tenants.namePlaceholder')} />
       </Field>
-      <Field id="t-region" label="Data residency">
+      <Field id="t-region" label={t('tenants.region')}>
         <select id="t-region" value={region} onChange={(e) => setRegion(e.target.value as (typeof REGIONS)[number])}>
           {REGIONS.map((r) => (
             <option key={r}>{r}</option>
@@ -72,18 +71,18 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
         </select>
       </Field>
       <fieldset className="field">
-        <legend>Services</legend>
+        <legend>{t('tenants.services')}</legend>
         {PILOTS.map((p) => (
-          <label className="check" key={p.id}>
-            <input type="checkbox" checked={pilots.includes(p.id)} onChange={(e) => setPilots((prev) => (e.target.checked ? [...prev, p.id] : prev.filter((x) => x !== p.id)))} />
-            {p.label}
+          <label className="check" key={p}>
+            <input type="checkbox" checked={pilots.includes(p)} onChange={(e) => setPilots((prev) => (e.target.checked ? [...prev, p] : prev.filter((x) => x !== p)))} />
+            {t(`tenants.${p}`)}
           </label>
         ))}
       </fieldset>
-      <Field id="t-admin" label="First administrator (optional)">
-        <input id="t-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} autoComplete="off" placeholder="username" />
+      <Field id="t-admin" label={t('tenants.admin')}>
+        <input id="t-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} autoComplete="off" placeholder={t('tenants.adminPlaceholder')} />
       </Field>
-      <Field id="t-admin-pw" label="Their initial password" hint="At least 12 characters. Hand it over out of band.">
+      <Field id="t-admin-pw" label={t('tenants.adminPassword')} hint={t('tenants.adminPasswordHint')}>
         <input id="t-admin-pw" type="password" value={adminPassword} onChange={(e) => setAdminPassword(e.target.value)} autoComplete="new-password" disabled={!adminUser} />
       </Field>
     </FormDialog>
@@ -92,23 +91,24 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
 
 export function Tenants() {
   const api = useApi();
+  const { t } = useT();
   const res = useResource<{ items: Tenant[] }>('/tenants');
   const [creating, setCreating] = useState(false);
   const [toggling, setToggling] = useState<Tenant | null>(null);
-  const toggle = async (t: Tenant) => {
-    const next = await api.patch<Tenant>(`/tenants/${encodeURIComponent(t.id)}`, { status: t.status === 'active' ? 'suspended' : 'active' });
-    res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === t.id ? { ...x, ...next } : x)) } : prev));
+  const toggle = async (tenant: Tenant) => {
+    const next = await api.patch<Tenant>(`/tenants/${encodeURIComponent(tenant.id)}`, { status: tenant.status === 'active' ? 'suspended' : 'active' });
+    res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === tenant.id ? { ...x, ...next } : x)) } : prev));
     return next;
   };
   const suspending = toggling?.status === 'active';
   return (
     <div className="page">
       <PageHeader
-        title="Tenants"
-        subtitle="Organisations hosted on this platform. You manage their accounts and quotas; their data stays theirs."
+        title={t('tenants.title')}
+        subtitle={t('tenants.subtitle')}
         actions={
           <Button variant="primary" onClick={() => setCreating(true)}>
-            New tenant…
+            {t('tenants.new')}
           </Button>
         }
       />
@@ -117,26 +117,34 @@ export function Tenants() {
       <NodeStatus />
       <Card>
         {res.data ? (
-          <DataTable columns={['Tenant', 'Services', 'Region', { label: 'Devices', className: 'num' }, 'Quotas', 'Status']} actions testId="tenants-table">
-            {res.data.items.map((t) => (
-              <tr key={t.id}>
+          <DataTable
+            columns={[t('tenants.colTenant'), t('tenants.colServices'), t('tenants.colRegion'), { label: t('tenants.colDevices'), className: 'num' }, t('tenants.colQuotas'), t('tenants.colStatus')]}
+            actions
+            testId="tenants-table"
+          >
+            {res.data.items.map((tenant) => (
+              <tr key={tenant.id}>
                 <td>
-                  <div className="strong">{t.name}</div>
+                  <div className="strong">{tenant.name}</div>
                   <div className="mono muted small">
-                    {t.id}
-                    {t.createdAt ? ` · since ${formatDate(t.createdAt)}` : ''}
+                    {tenant.id}
+                    {tenant.createdAt ? t('tenants.since', { date: formatDate(tenant.createdAt) }) : ''}
                   </div>
                 </td>
-                <td>{t.pilots.length ? t.pilots.map((p) => <Pill key={p}>{PILOTS.find((x) => x.id === p)?.label ?? p}</Pill>) : <span className="muted">none</span>}</td>
-                <td className="nowrap">{t.region}</td>
-                <td className="num">{formatNumber(t.devices ?? 0)}</td>
+                <td>{tenant.pilots.length ? tenant.pilots.map((p) => <Pill key={p}>{known(t, `tenants.${p}`, p)}</Pill>) : <span className="muted">{t('tenants.none')}</span>}</td>
+                <td className="nowrap">{tenant.region}</td>
+                <td className="num">{formatNumber(tenant.devices ?? 0)}</td>
                 <td className="small muted">
-                  {t.quotas ? `${formatNumber(t.quotas.maxDevices)} devices · ${formatNumber(t.quotas.maxUsers)} users · ${formatNumber(t.quotas.ingestPerSecond)}/s` : '—'}
+                  {tenant.quotas ? t('tenants.quotas', { devices: tenant.quotas.maxDevices, users: tenant.quotas.maxUsers, rate: tenant.quotas.ingestPerSecond }) : '—'}
                 </td>
-                <td>{t.status === 'active' ? <Pill tone="ok">Active</Pill> : <Pill tone="bad">Suspended</Pill>}</td>
+                <td>{tenant.status === 'active' ? <Pill tone="ok">{t('tenants.active')}</Pill> : <Pill tone="bad">{t('tenants.suspended')}</Pill>}</td>
                 <td className="actions">
-                  <Button variant={t.status === 'active' ? 'ghost' : 'secondary'} onClick={() => setToggling(t)} aria-label={`${t.status === 'active' ? 'Suspend' : 'Reactivate'} ${t.name}`}>
-                    {t.status === 'active' ? 'Suspend' : 'Reactivate'}
+                  <Button
+                    variant={tenant.status === 'active' ? 'ghost' : 'secondary'}
+                    onClick={() => setToggling(tenant)}
+                    aria-label={t(tenant.status === 'active' ? 'tenants.suspendLabel' : 'tenants.reactivateLabel', { name: tenant.name })}
+                  >
+                    {tenant.status === 'active' ? t('tenants.suspend') : t('tenants.reactivate')}
                   </Button>
                 </td>
               </tr>
@@ -149,22 +157,16 @@ export function Tenants() {
       {/* Suspension cuts off every user and device of an organisation at once: the id is typed. */}
       <ConfirmAction
         open={toggling !== null}
-        title={suspending ? `Suspend ${toggling?.name ?? ''}?` : `Reactivate ${toggling?.name ?? ''}?`}
-        consequences={
-          suspending ? (
-            <p>Every user of this tenant is signed out and refused, and its devices are disconnected and refused, until the tenant is reactivated. Its data is kept.</p>
-          ) : (
-            <p>Its users may sign in and its devices may connect again.</p>
-          )
-        }
+        title={t(suspending ? 'tenants.suspendTitle' : 'tenants.reactivateTitle', { name: toggling?.name ?? '' })}
+        consequences={suspending ? <p>{t('tenants.suspendBody')}</p> : <p>{t('tenants.reactivateBody')}</p>}
         typed={suspending ? toggling?.id : undefined}
-        actionLabel={suspending ? 'Suspend tenant' : 'Reactivate tenant'}
+        actionLabel={suspending ? t('tenants.suspendAction') : t('tenants.reactivateAction')}
         variant={suspending ? 'danger' : 'primary'}
         onConfirm={() => toggle(toggling!)}
-        result={(t) => `${t.name ?? toggling?.name} is now ${t.status}.`}
+        result={(next) => t('tenants.result', { name: next.name ?? toggling?.name ?? '', status: known(t, `tenantStatus.${next.status}`, next.status) })}
         onClose={() => setToggling(null)}
       />
-      <CreateTenant open={creating} onClose={() => setCreating(false)} onCreated={(t) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), { ...t, devices: 0 }] }))} />
+      <CreateTenant open={creating} onClose={() => setCreating(false)} onCreated={(created) => res.mutate((prev) => ({ items: [...(prev?.items ?? []), { ...created, devices: 0 }] }))} />
     </div>
   );
 }

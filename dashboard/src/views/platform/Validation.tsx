@@ -13,35 +13,41 @@ import { formatDayTime, formatDuration, handleName } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
+import { useT, type MessageKey, type T } from '../../i18n/index.tsx';
 
-const STATUS: Record<ScenarioResult['status'], { tone: 'ok' | 'bad' | 'muted'; label: string }> = {
-  pass: { tone: 'ok', label: 'Pass' },
-  fail: { tone: 'bad', label: 'Fail' },
-  'not-run': { tone: 'muted', label: 'Not run' },
+const STATUS: Record<ScenarioResult['status'], { tone: 'ok' | 'bad' | 'muted'; label: MessageKey }> = {
+  pass: { tone: 'ok', label: 'validation.pass' },
+  fail: { tone: 'bad', label: 'validation.fail' },
+  'not-run': { tone: 'muted', label: 'validation.notRun' },
 };
 
 function HowTo() {
+  const { t } = useT();
   return (
-    <EmptyState title="No validation runs yet" icon="◇">
-      <p>Run the scenarios from a terminal on the platform host:</p>
+    <EmptyState title={t('validation.noneTitle')} icon="◇">
+      <p>{t('validation.noneBody1')}</p>
       <pre className="code code-inline">npm run validate</pre>
-      <p>It starts a fresh platform on free ports, runs every scenario, prints the table and writes JSON and HTML reports to the reports folder, which this page lists.</p>
+      <p>{t('validation.noneBody2')}</p>
     </EmptyState>
   );
 }
 
-function measured(r: ScenarioResult): string {
-  if (r.measured === null || r.measured === undefined) return r.status === 'not-run' ? '—' : 'error';
+function measured(t: T, r: ScenarioResult): string {
+  if (r.measured === null || r.measured === undefined) return r.status === 'not-run' ? '—' : t('validation.error');
   return r.unit ? `${r.measured} ${r.unit}` : String(r.measured);
 }
 
 function ReportView({ id }: { id: string }) {
   const res = useResource<ValidationReport>(`/validation/runs/${encodeURIComponent(id)}`);
+  const { t } = useT();
   if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
   const r = res.data;
   if (!r) return <Loading />;
   return (
-    <DataTable columns={['Scenario', 'Indicator', 'Success criterion', 'Measured', 'Result']} testId="validation-results">
+    <DataTable
+      columns={[t('validation.colScenario'), t('validation.colIndicator'), t('validation.colCriterion'), t('validation.colMeasured'), t('validation.colResult')]}
+      testId="validation-results"
+    >
       {r.results.map((s) => (
         <tr key={s.id}>
           <td>
@@ -53,11 +59,11 @@ function ReportView({ id }: { id: string }) {
           <td className="small">{s.indicator}</td>
           <td className="small">{s.criterion}</td>
           <td className="mono small">
-            {measured(s)}
+            {measured(t, s)}
             {s.status !== 'pass' && s.reason ? <div className="form-error small">{s.reason}</div> : null}
           </td>
           <td>
-            <Pill tone={STATUS[s.status].tone}>{STATUS[s.status].label}</Pill>
+            <Pill tone={STATUS[s.status].tone}>{t(STATUS[s.status].label)}</Pill>
           </td>
         </tr>
       ))}
@@ -66,18 +72,22 @@ function ReportView({ id }: { id: string }) {
 }
 
 function RunInProgress({ startedAt, startedBy, progress }: { startedAt: number; startedBy: string; progress: RunProgress | undefined }) {
+  const { t } = useT();
   const pct = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
   return (
-    <Card title="Run in progress">
+    <Card title={t('validation.inProgress')}>
       <div data-testid="validation-progress">
         <p>
-          Started {formatDayTime(startedAt)} by {handleName(startedBy)}.{' '}
-          {progress ? `${progress.done} of ${progress.total} scenarios done: ${progress.pass} passed, ${progress.fail} failed${progress.notRun ? `, ${progress.notRun} not run` : ''}.` : 'Preparing the scenarios…'}
+          {t('validation.started', { at: formatDayTime(startedAt), who: handleName(startedBy) })}{' '}
+          {progress
+            ? t(progress.notRun ? 'validation.progressNotRun' : 'validation.progress', { done: progress.done, total: progress.total, pass: progress.pass, fail: progress.fail, notRun: progress.notRun })
+            : t('validation.preparing')}
         </p>
-        <progress max={progress?.total || 1} value={progress?.done ?? 0} aria-label={`Validation run: ${pct} % done`} className="run-progress" />
+        <progress max={progress?.total || 1} value={progress?.done ?? 0} aria-label={t('validation.progressLabel', { pct })} className="run-progress" />
         {progress?.current ? (
           <p className="muted small">
-            Now running: <span className="strong">{progress.current.title}</span> <span className="mono">({progress.current.id})</span>
+            {t('validation.nowRunning')}
+            <span className="strong">{progress.current.title}</span> <span className="mono">({progress.current.id})</span>
           </p>
         ) : null}
       </div>
@@ -87,6 +97,7 @@ function RunInProgress({ startedAt, startedBy, progress }: { startedAt: number; 
 
 export function Validation() {
   const api = useApi();
+  const { t } = useT();
   const { can } = useSession();
   const { search } = useLocation();
   const res = useResource<{ items: ValidationRunSummary[]; canRun: boolean }>('/validation/runs');
@@ -106,25 +117,25 @@ export function Validation() {
   // While a run is in progress, ask how it is going every few seconds.
   useEffect(() => {
     if (current?.state !== 'running') return;
-    const t = setInterval(() => {
+    const timer = setInterval(() => {
       void api.get<RunState>('/validation/current').then((c) => {
         setCurrent(c);
         if (c.state !== 'running') reload();
       });
     }, 2000);
-    return () => clearInterval(t);
+    return () => clearInterval(timer);
   }, [api, current?.state, reload]);
 
   const mayRun = Boolean(res.data?.canRun) && can('validation:run');
   return (
     <div className="page">
       <PageHeader
-        title="Validation runs"
-        subtitle="Each scenario states the requirement it checks, its indicator and its success criterion, and records the measured value."
+        title={t('validation.title')}
+        subtitle={t('validation.subtitle')}
         actions={
           mayRun ? (
             <Button variant="primary" busy={start.busy || current?.state === 'running'} onClick={() => void start.run()}>
-              {current?.state === 'running' ? 'Running fast scenarios…' : 'Run fast scenarios'}
+              {current?.state === 'running' ? t('validation.running') : t('validation.run')}
             </Button>
           ) : null
         }
@@ -142,21 +153,23 @@ export function Validation() {
       ) : selected ? (
         <>
           <div className="stats">
-            <Stat label="Scenarios" value={selected.summary.total} hint={`${selected.profile} profile · ${formatDuration(selected.durationMs)}`} />
-            <Stat label="Passed" value={selected.summary.pass} tone="ok" />
-            <Stat label="Failed" value={selected.summary.fail} tone={selected.summary.fail ? 'bad' : 'ok'} />
-            <Stat label="Not run" value={selected.summary.notRun} tone={selected.summary.notRun ? 'warn' : undefined} />
+            <Stat label={t('validation.scenarios')} value={selected.summary.total} hint={t('validation.profile', { profile: selected.profile, duration: formatDuration(selected.durationMs) })} />
+            <Stat label={t('validation.passed')} value={selected.summary.pass} tone="ok" />
+            <Stat label={t('validation.failed')} value={selected.summary.fail} tone={selected.summary.fail ? 'bad' : 'ok'} />
+            <Stat label={t('validation.notRun')} value={selected.summary.notRun} tone={selected.summary.notRun ? 'warn' : undefined} />
           </div>
           <Card
-            title={`Run of ${formatDayTime(Date.parse(selected.startedAt))}`}
+            title={t('validation.runOf', { at: formatDayTime(Date.parse(selected.startedAt)) })}
             actions={
               <>
                 {runs.length > 1 ? (
-                  <Field id="run" label="Run" inline>
+                  <Field id="run" label={t('validation.runLabel')} inline>
                     <select id="run" value={selected.id} onChange={(e) => setSearch({ run: e.target.value })}>
                       {runs.map((r) => (
                         <option key={r.id} value={r.id}>
-                          {formatDayTime(Date.parse(r.startedAt))} — {r.summary.fail ? `${r.summary.fail} failed` : 'all passed'}
+                          {r.summary.fail
+                            ? t('validation.runFailed', { at: formatDayTime(Date.parse(r.startedAt)), count: r.summary.fail })
+                            : t('validation.allPassed', { at: formatDayTime(Date.parse(r.startedAt)) })}
                         </option>
                       ))}
                     </select>
@@ -164,7 +177,7 @@ export function Validation() {
                 ) : null}
                 {selected.html ? (
                   <a className="btn btn-secondary" href={`${API_BASE}/validation/runs/${encodeURIComponent(selected.id)}/html`} target="_blank" rel="noopener">
-                    Open HTML report
+                    {t('validation.html')}
                   </a>
                 ) : null}
               </>

@@ -6,9 +6,11 @@ import { formatDate, formatDateTime, handleName } from '../../../lib/format.ts';
 import { HC, type ConsentAnswer } from '../../../lib/healthcare.ts';
 import { useAction, useResource } from '../../../hooks/resource.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
+import { known, useT } from '../../../i18n/index.tsx';
 
 export function Consent({ id }: { id: string }) {
   const api = useApi();
+  const { t } = useT();
   const { can } = useSession();
   const res = useResource<ConsentAnswer>(`${HC}/patients/${encodeURIComponent(id)}/consent`);
   const [changing, setChanging] = useState(false);
@@ -23,11 +25,11 @@ export function Consent({ id }: { id: string }) {
   const status = res.data?.status;
   return (
     <Card
-      title="Consent"
+      title={t('consent.title')}
       actions={
         can('consent:manage') && res.data ? (
           <Button onClick={() => setChanging(true)} variant={next === 'withdrawn' ? 'ghost' : 'primary'}>
-            {next === 'withdrawn' ? 'Record withdrawal…' : 'Record consent…'}
+            {next === 'withdrawn' ? t('consent.recordWithdrawal') : t('consent.recordConsent')}
           </Button>
         ) : null
       }
@@ -36,22 +38,28 @@ export function Consent({ id }: { id: string }) {
       {res.data ? (
         <>
           <p className="consent-status">
-            {status === 'given' ? <Pill tone="ok">Consent given</Pill> : status === 'withdrawn' ? <Pill tone="bad">Consent withdrawn</Pill> : <Pill tone="warn">Not recorded</Pill>}
+            {status === 'given' ? (
+              <Pill tone="ok">{t('consent.given')}</Pill>
+            ) : status === 'withdrawn' ? (
+              <Pill tone="bad">{t('consent.withdrawn')}</Pill>
+            ) : (
+              <Pill tone="warn">{t('consent.notRecorded')}</Pill>
+            )}
             {res.data.current ? (
               <span className="muted">
                 {' '}
-                since {formatDate(res.data.current.at)} · recorded by {handleName(res.data.current.recordedBy)}
+                {t('consent.since', { date: formatDate(res.data.current.at), who: handleName(res.data.current.recordedBy) })}
               </span>
             ) : null}
           </p>
-          {status !== 'given' ? <p className="muted">Without consent, readings from this patient's devices are refused and not stored.</p> : null}
+          {status !== 'given' ? <p className="muted">{t('consent.refused')}</p> : null}
           {res.data.history.length > 1 ? (
             <details>
-              <summary>History ({res.data.history.length})</summary>
+              <summary>{t('consent.history', { count: res.data.history.length })}</summary>
               <ul className="plain">
                 {[...res.data.history].reverse().map((h, i) => (
                   <li key={i}>
-                    {formatDateTime(h.at)} — {h.status} {h.note ? `(${h.note})` : ''}
+                    {formatDateTime(h.at)} — {known(t, `consentStatus.${h.status}`, h.status)} {h.note ? `(${h.note})` : ''}
                   </li>
                 ))}
               </ul>
@@ -63,16 +71,16 @@ export function Consent({ id }: { id: string }) {
       )}
       <ActionDialog
         open={changing}
-        title={next === 'withdrawn' ? 'Record withdrawal of consent' : 'Record consent'}
+        title={next === 'withdrawn' ? t('consent.withdrawalTitle') : t('consent.consentTitle')}
         onClose={() => setChanging(false)}
-        actionLabel={next === 'withdrawn' ? 'Record withdrawal' : 'Record consent'}
+        actionLabel={next === 'withdrawn' ? t('consent.withdrawalAction') : t('consent.consentAction')}
         onAction={() => void record.run()}
         busy={record.busy}
         variant={next === 'withdrawn' ? 'danger' : 'primary'}
       >
-        <p>{next === 'withdrawn' ? 'From now on, readings from this patient’s devices will be refused.' : 'Readings from this patient’s devices will be accepted and stored.'}</p>
-        <Field id="consent-note" label="Note">
-          <textarea id="consent-note" rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="How and when the patient told you" />
+        <p>{next === 'withdrawn' ? t('consent.withdrawalBody') : t('consent.consentBody')}</p>
+        <Field id="consent-note" label={t('consent.note')}>
+          <textarea id="consent-note" rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('consent.notePlaceholder')} />
         </Field>
         <FormError error={record.error} />
       </ActionDialog>

@@ -7,6 +7,7 @@ import { Button } from '../../../components/ui.tsx';
 import { HC } from '../../../lib/healthcare.ts';
 import { navigate } from '../../../hooks/router.tsx';
 import { useApi } from '../../../hooks/session.tsx';
+import { useT } from '../../../i18n/index.tsx';
 
 interface ErasureReport {
   patientId: string;
@@ -17,30 +18,31 @@ interface ErasureReport {
 
 export function ErasePatient({ id, identifier, name }: { id: string; identifier: string; name: string }) {
   const api = useApi();
+  const { t } = useT();
   const [open, setOpen] = useState(false);
   const [erased, setErased] = useState(false);
   return (
     <>
       <Button variant="ghost" onClick={() => setOpen(true)} data-testid="erase-patient">
-        Erase patient…
+        {t('erase.button')}
       </Button>
       <ConfirmAction
         open={open}
-        title={`Erase ${name}?`}
+        title={t('erase.title', { name })}
         consequences={
           <>
-            <p>Do this only on the patient’s own request for erasure. The patient’s key is destroyed, so every reading, score, alarm and consent record of theirs becomes unreadable for good, backups included.</p>
-            <p>Their devices are detached from them, so nothing more is stored for this patient. The audit log keeps that an erasure happened.</p>
+            <p>{t('erase.body1')}</p>
+            <p>{t('erase.body2')}</p>
           </>
         }
         typed={identifier}
-        actionLabel="Erase for good"
+        actionLabel={t('erase.action')}
         onConfirm={async () => {
           const r = await api.post<ErasureReport>(`${HC}/patients/${encodeURIComponent(id)}/erase`, { confirm: id });
           setErased(true);
           return r;
         }}
-        result={(r) => `Erased: ${r.recordsDeleted} records deleted, ${r.devicesDetached.length} devices detached, ${r.alarmsCleared} alarms cleared.`}
+        result={(r) => t('erase.result', { records: r.recordsDeleted, devices: r.devicesDetached.length, alarms: r.alarmsCleared })}
         onClose={() => {
           setOpen(false);
           if (erased) navigate('/care/patients');

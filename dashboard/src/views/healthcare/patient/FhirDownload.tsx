@@ -3,9 +3,11 @@ import { Button } from '../../../components/ui.tsx';
 import { HC } from '../../../lib/healthcare.ts';
 import { useAction } from '../../../hooks/resource.ts';
 import { useApi } from '../../../hooks/session.tsx';
+import { useT } from '../../../i18n/index.tsx';
 
 export function FhirDownload({ id, identifier }: { id: string; identifier: string }) {
   const api = useApi();
+  const { t } = useT();
   const dl = useAction(async () => {
     const res = await api.download(`${HC}/patients/${encodeURIComponent(id)}/fhir`);
     const blob = await res.blob();
@@ -20,8 +22,8 @@ export function FhirDownload({ id, identifier }: { id: string; identifier: strin
   });
   return (
     <>
-      <Button busy={dl.busy} onClick={() => void dl.run()} title="FHIR R4 Bundle of the last 7 days (download is audited)">
-        Download FHIR export
+      <Button busy={dl.busy} onClick={() => void dl.run()} title={t('fhir.title')}>
+        {t('fhir.button')}
       </Button>
       {dl.error ? <span className="form-error">{dl.error}</span> : null}
     </>

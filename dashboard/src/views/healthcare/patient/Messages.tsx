@@ -3,15 +3,17 @@ import { useState } from 'react';
 import { ActionDialog, Field, FormError } from '../../../components/forms.tsx';
 import { Button, Card, ErrorNote, Loading, Pill, Segmented } from '../../../components/ui.tsx';
 import { formatAgo, formatDateTime, handleName } from '../../../lib/format.ts';
-import { DELIVERY_LABEL, HC, type Message } from '../../../lib/healthcare.ts';
+import { HC, type Message } from '../../../lib/healthcare.ts';
 import type { CommandStatus } from '../../../lib/types.ts';
 import { useCommandStatuses } from '../../../hooks/commands.ts';
 import { useNow } from '../../../hooks/now.ts';
 import { useAction, useResource } from '../../../hooks/resource.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
+import { useT } from '../../../i18n/index.tsx';
 
 function SendMessage({ id, onSent }: { id: string; onSent: (m: Message) => void }) {
   const api = useApi();
+  const { t } = useT();
   const [open, setOpen] = useState(false);
   const [kind, setKind] = useState<'message' | 'reminder'>('message');
   const [text, setText] = useState('');
@@ -23,28 +25,28 @@ function SendMessage({ id, onSent }: { id: string; onSent: (m: Message) => void 
   });
   return (
     <>
-      <Button onClick={() => setOpen(true)}>Send message…</Button>
+      <Button onClick={() => setOpen(true)}>{t('messages.send')}</Button>
       <ActionDialog
         open={open}
-        title="Message to the patient's hub"
+        title={t('messages.dialogTitle')}
         onClose={() => setOpen(false)}
-        actionLabel="Send"
+        actionLabel={t('messages.sendAction')}
         onAction={() => void send.run()}
         busy={send.busy}
         disabled={!text.trim()}
         variant="primary"
       >
         <Segmented
-          label="Kind"
+          label={t('messages.kind')}
           value={kind}
           options={[
-            { value: 'message', label: 'Message' },
-            { value: 'reminder', label: 'Reminder' },
+            { value: 'message', label: t('messages.message') },
+            { value: 'reminder', label: t('messages.reminder') },
           ]}
           onChange={setKind}
         />
-        <Field id="msg-text" label="Text shown on the hub" hint={<>{500 - text.length} characters left. Avoid clinical detail: the hub screen may be seen by others.</>}>
-          <textarea id="msg-text" rows={3} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. Please take a blood pressure reading now." />
+        <Field id="msg-text" label={t('messages.text')} hint={t('messages.left', { count: 500 - text.length })}>
+          <textarea id="msg-text" rows={3} maxLength={500} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('messages.placeholder')} />
         </Field>
         <FormError error={send.error} />
       </ActionDialog>
@@ -61,6 +63,7 @@ function deliveryTone(s: CommandStatus): 'ok' | 'warn' | 'bad' | 'info' | 'neutr
 
 export function Messages({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
   const { can } = useSession();
+  const { t } = useT();
   const now = useNow();
   const res = useResource<{ items: Message[] }>(`${HC}/patients/${encodeURIComponent(id)}/messages`);
   const { mutate } = res;
@@ -70,20 +73,20 @@ export function Messages({ id, hubDeviceId }: { id: string; hubDeviceId: string 
     .slice(0, 8)
     .map((m) => ({ ...m, status: statusOf(m.id, m.status) }));
   return (
-    <Card title="Messages to the home hub" actions={can('commands:send') ? <SendMessage id={id} onSent={(m) => mutate((prev) => ({ items: [m, ...(prev?.items ?? []).filter((x) => x.id !== m.id)] }))} /> : null}>
+    <Card title={t('messages.title')} actions={can('commands:send') ? <SendMessage id={id} onSent={(m) => mutate((prev) => ({ items: [m, ...(prev?.items ?? []).filter((x) => x.id !== m.id)] }))} /> : null}>
       <ErrorNote error={res.error} onRetry={res.reload} />
       {items.length ? (
         <ul className="messages">
           {items.map((m) => (
             <li key={m.id} data-testid="message" data-status={m.status}>
               <div className="message-text">
-                {m.kind === 'reminder' ? <Pill tone="info">Reminder</Pill> : null} {m.text}
+                {m.kind === 'reminder' ? <Pill tone="info">{t('messages.reminder')}</Pill> : null} {m.text}
               </div>
               <div className="message-meta">
                 <span title={formatDateTime(m.createdAt)}>
                   {handleName(m.createdBy)} · {formatAgo(m.createdAt, now)}
                 </span>
-                <Pill tone={deliveryTone(m.status)}>{DELIVERY_LABEL[m.status]}</Pill>
+                <Pill tone={deliveryTone(m.status)}>{t(`delivery.${m.status}`)}</Pill>
               </div>
             </li>
           ))}
@@ -91,7 +94,7 @@ export function Messages({ id, hubDeviceId }: { id: string; hubDeviceId: string 
       ) : res.loading ? (
         <Loading />
       ) : (
-        <p className="muted">No messages sent yet.</p>
+        <p className="muted">{t('messages.none')}</p>
       )}
     </Card>
   );

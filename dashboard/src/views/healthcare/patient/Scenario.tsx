@@ -11,6 +11,7 @@ import { HC, SCENARIOS } from '../../../lib/healthcare.ts';
 import type { Command } from '../../../lib/types.ts';
 import { useAction, useResource } from '../../../hooks/resource.ts';
 import { useApi } from '../../../hooks/session.tsx';
+import { known, useT } from '../../../i18n/index.tsx';
 
 const SPEED_PATH = '/demo/speed';
 
@@ -27,16 +28,17 @@ function useTicker(on: boolean): number {
 
 function DemoSpeed({ state, onChange }: { state: DemoSpeedState; onChange: (s: DemoSpeedState) => void }) {
   const api = useApi();
+  const { t } = useT();
   const set = useAction(async (speed: number) => onChange(await api.put<DemoSpeedState>(SPEED_PATH, { speed })));
   const options = [...new Set([...SPEEDS, state.speed])].sort((a, b) => a - b);
   return (
     <div className="inline-form">
-      <Field id="demo-speed" label="Demo speed" inline hint="Every demo simulator (both demo tenants) runs at this speed.">
+      <Field id="demo-speed" label={t('scenario.speed')} inline hint={t('scenario.speedHint')}>
         <select id="demo-speed" value={String(state.speed)} disabled={set.busy} onChange={(e) => void set.run(Number(e.target.value))}>
           {options.map((s) => (
             <option key={s} value={String(s)}>
               {speedLabel(s)}
-              {s === 1 ? ' (real time)' : ''}
+              {s === 1 ? t('scenario.realTime') : ''}
             </option>
           ))}
         </select>
@@ -48,18 +50,19 @@ function DemoSpeed({ state, onChange }: { state: DemoSpeedState; onChange: (s: D
 
 function Progress({ started, speed }: { started: Command; speed: DemoSpeedState }) {
   const now = useTicker(true);
+  const { t } = useT();
   const p = deteriorationProgress(speed, started.createdAt, now);
   const pct = Math.round(p.fraction * 100);
   return (
     <div className="scenario-progress" data-testid="scenario-progress">
       <label htmlFor="deterioration-progress" className="small">
-        Deterioration started {formatTime(started.createdAt)}: {pct} %
+        {t('scenario.started', { time: formatTime(started.createdAt), pct })}
       </label>
       <progress id="deterioration-progress" max={100} value={pct} />
       <p className="small" data-testid="scenario-eta">
         {p.fraction >= 1
-          ? 'Ramp complete: NEWS2 is in the high band; the alarm is on the board.'
-          : `High-band alarm expected by ${formatTime(now + p.remainingMs)} (in ${formatDuration(p.remainingMs)} at ${speedLabel(p.speed)}); an urgent one may come before.`}
+          ? t('scenario.complete')
+          : t('scenario.expected', { time: formatTime(now + p.remainingMs), left: formatDuration(p.remainingMs), speed: speedLabel(p.speed) })}
       </p>
     </div>
   );
@@ -67,37 +70,38 @@ function Progress({ started, speed }: { started: Command; speed: DemoSpeedState 
 
 export function Scenario({ id, hubDeviceId }: { id: string; hubDeviceId?: string }) {
   const api = useApi();
+  const { t } = useT();
   const [scenario, setScenario] = useState<string>('deterioration');
   const [sent, setSent] = useState<string | undefined>();
   const speed = useResource<DemoSpeedState>(SPEED_PATH);
   const commands = useResource<{ items: Command[] }>(hubDeviceId ? `/commands?deviceId=${encodeURIComponent(hubDeviceId)}&limit=50` : null);
   const run = useAction(async () => {
     await api.post(`${HC}/patients/${encodeURIComponent(id)}/simulate`, { scenario });
-    setSent(SCENARIOS.find((s) => s.value === scenario)?.label ?? scenario);
+    setSent(scenario);
     commands.reload();
   });
   // The hub's newest scenario; a deterioration shows its progress until another scenario follows.
   const last = commands.data?.items.find((c) => c.name === 'simulate');
   const deteriorating = last && last.payload.scenario === 'deterioration' && last.status !== 'failed' && last.status !== 'expired' ? last : undefined;
   return (
-    <Card title="Demo scenario" className="card-demo">
-      <p className="muted small">Synthetic patient: ask the device simulator to act out a scenario.</p>
+    <Card title={t('scenario.title')} className="card-demo">
+      <p className="muted small">{t('scenario.intro')}</p>
       {speed.data ? <DemoSpeed state={speed.data} onChange={(s) => speed.mutate(() => s)} /> : null}
       <div className="inline-form">
-        <Field id="scenario" label="Scenario" inline>
+        <Field id="scenario" label={t('scenario.scenario')} inline>
           <select id="scenario" value={scenario} onChange={(e) => setScenario(e.target.value)}>
             {SCENARIOS.map((s) => (
               <option key={s.value} value={s.value}>
-                {s.label}
+                {known(t, `scenarioName.${s.value}`, s.label)}
               </option>
             ))}
           </select>
         </Field>
         <Button busy={run.busy} onClick={() => void run.run()}>
-          Run scenario
+          {t('scenario.run')}
         </Button>
       </div>
-      {run.error ? <Note tone="error">{run.error}</Note> : sent ? <Note tone="success">Sent “{sent}” to the simulator. Watch the score and alarms.</Note> : null}
+      {run.error ? <Note tone="error">{run.error}</Note> : sent ? <Note tone="success">{t('scenario.sent', { name: known(t, `scenarioName.${sent}`, sent) })}</Note> : null}
       {deteriorating && speed.data ? <Progress started={deteriorating} speed={speed.data} /> : null}
     </Card>
   );

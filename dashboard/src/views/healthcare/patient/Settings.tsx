@@ -11,29 +11,35 @@ import { HC } from '../../../lib/healthcare.ts';
 import { settingsForm, settingsPatch, type SettingsForm, type SettingsPatch } from '../../../lib/patient-settings.ts';
 import type { Patient } from '../../../../../pilots/healthcare/contract.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
+import { known, useT, type T } from '../../../i18n/index.tsx';
 
 type Settings = Patient['settings'];
 
-function thresholdText(s: Settings): string {
-  const t = Object.entries(s.thresholds ?? {});
-  if (!t.length) return 'NEWS2 bands only';
-  return t
-    .map(([k, v]) => `${VITALS[k]?.short ?? k} ${v.low !== undefined ? `below ${formatVital(k, v.low)}` : ''}${v.low !== undefined && v.high !== undefined ? ' or ' : ''}${v.high !== undefined ? `above ${formatVital(k, v.high)}` : ''}`)
+function thresholdText(t: T, s: Settings): string {
+  const entries = Object.entries(s.thresholds ?? {});
+  if (!entries.length) return t('settings.bandsOnly');
+  return entries
+    .map(([k, v]) => {
+      const low = v.low !== undefined ? t('settings.below', { value: formatVital(k, v.low) }) : '';
+      const high = v.high !== undefined ? t('settings.above', { value: formatVital(k, v.high) }) : '';
+      return `${known(t, `vitalShort.${k}`, VITALS[k]?.short ?? k)} ${low}${low && high ? t('settings.or') : ''}${high}`;
+    })
     .join('; ');
 }
 
-function describe(patch: SettingsPatch): string[] {
+function describe(t: T, patch: SettingsPatch): string[] {
   const out: string[] = [];
-  if (patch.scale === 2) out.push('SpO₂ is scored on scale 2 (prescribed 88–92 % target, hypercapnic respiratory failure). Use only on a clinician’s prescription.');
-  if (patch.scale === 1) out.push('SpO₂ is scored on scale 1 (the standard target of 96 % or more).');
-  if (patch.monitoringMinutes !== undefined) out.push(`A full observation set is expected every ${patch.monitoringMinutes} min.`);
-  if (patch.thresholds === null) out.push('Personal thresholds are removed; alarms follow NEWS2 bands only.');
-  else if (patch.thresholds) out.push(`Personal thresholds: ${thresholdText({ scale: 1, monitoringMinutes: 1, thresholds: patch.thresholds })}.`);
+  if (patch.scale === 2) out.push(t('settings.scale2Describe'));
+  if (patch.scale === 1) out.push(t('settings.scale1Describe'));
+  if (patch.monitoringMinutes !== undefined) out.push(t('settings.intervalDescribe', { minutes: patch.monitoringMinutes }));
+  if (patch.thresholds === null) out.push(t('settings.thresholdsRemoved'));
+  else if (patch.thresholds) out.push(t('settings.thresholdsDescribe', { thresholds: thresholdText(t, { scale: 1, monitoringMinutes: 1, thresholds: patch.thresholds }) }));
   return out;
 }
 
 export function PatientSettings({ id, settings, onSaved }: { id: string; settings: Settings; onSaved: (s: Settings) => void }) {
   const api = useApi();
+  const { t } = useT();
   const { can } = useSession();
   const [form, setForm] = useState<SettingsForm | null>(null);
   const [confirming, setConfirming] = useState<SettingsPatch | null>(null);
@@ -57,11 +63,11 @@ export function PatientSettings({ id, settings, onSaved }: { id: string; setting
 
   return (
     <Card
-      title="Clinical settings"
+      title={t('settings.title')}
       actions={
         mayChange && !form ? (
           <Button onClick={() => setForm(settingsForm(settings, NUMERIC_VITAL_KEYS))} data-testid="settings-edit">
-            Change…
+            {t('settings.change')}
           </Button>
         ) : null
       }
@@ -69,9 +75,9 @@ export function PatientSettings({ id, settings, onSaved }: { id: string; setting
       {!form ? (
         <KeyValues
           items={[
-            ['SpO₂ scale', settings.scale === 2 ? 'Scale 2 (prescribed 88–92 %)' : 'Scale 1 (standard)'],
-            ['Observations', `every ${settings.monitoringMinutes} min`],
-            ['Personal thresholds', thresholdText(settings)],
+            [t('settings.scale'), settings.scale === 2 ? t('settings.scale2Prescribed') : t('settings.scale1')],
+            [t('settings.observations'), t('settings.every', { minutes: settings.monitoringMinutes })],
+            [t('settings.personal'), thresholdText(t, settings)],
           ]}
         />
       ) : (
@@ -83,58 +89,61 @@ export function PatientSettings({ id, settings, onSaved }: { id: string; setting
           }}
         >
           <div className="field">
-            <span aria-hidden="true">SpO₂ scale</span>
+            <span aria-hidden="true">{t('settings.scale')}</span>
             <Segmented
-              label="SpO₂ scale"
+              label={t('settings.scale')}
               value={String(form.scale) as '1' | '2'}
               options={[
-                { value: '1', label: 'Scale 1 (standard)' },
-                { value: '2', label: 'Scale 2 (88–92 %)' },
+                { value: '1', label: t('settings.scale1') },
+                { value: '2', label: t('settings.scale2') },
               ]}
               onChange={(v) => setForm({ ...form, scale: v === '2' ? 2 : 1 })}
             />
           </div>
-          <Field id="monitoring-minutes" label="Observation interval (minutes)">
+          <Field id="monitoring-minutes" label={t('settings.interval')}>
             <input id="monitoring-minutes" inputMode="numeric" value={form.monitoringMinutes} onChange={(e) => setForm({ ...form, monitoringMinutes: e.target.value })} />
           </Field>
           <fieldset className="field thresholds">
-            <legend>Personal alarm thresholds (empty: NEWS2 bands only)</legend>
+            <legend>{t('settings.thresholdsLegend')}</legend>
             <div className="threshold-grid">
-              {NUMERIC_VITAL_KEYS.map((k) => (
-                <div key={k} className="threshold-row">
-                  <span>
-                    {VITALS[k]?.label ?? k} <span className="muted small">({VITALS[k]?.unit})</span>
-                  </span>
-                  <input aria-label={`${VITALS[k]?.label ?? k} low`} placeholder="low" inputMode="decimal" value={form.thresholds[k]?.low ?? ''} onChange={(e) => setThreshold(k, 'low', e.target.value)} />
-                  <input aria-label={`${VITALS[k]?.label ?? k} high`} placeholder="high" inputMode="decimal" value={form.thresholds[k]?.high ?? ''} onChange={(e) => setThreshold(k, 'high', e.target.value)} />
-                </div>
-              ))}
+              {NUMERIC_VITAL_KEYS.map((k) => {
+                const vital = known(t, `vital.${k}`, VITALS[k]?.label ?? k);
+                return (
+                  <div key={k} className="threshold-row">
+                    <span>
+                      {vital} <span className="muted small">({VITALS[k]?.unit})</span>
+                    </span>
+                    <input aria-label={t('settings.lowLabel', { vital })} placeholder={t('settings.low')} inputMode="decimal" value={form.thresholds[k]?.low ?? ''} onChange={(e) => setThreshold(k, 'low', e.target.value)} />
+                    <input aria-label={t('settings.highLabel', { vital })} placeholder={t('settings.high')} inputMode="decimal" value={form.thresholds[k]?.high ?? ''} onChange={(e) => setThreshold(k, 'high', e.target.value)} />
+                  </div>
+                );
+              })}
             </div>
           </fieldset>
           <FormError error={error} />
           <div className="form-actions">
-            <Button onClick={() => setForm(null)}>Cancel</Button>
+            <Button onClick={() => setForm(null)}>{t('settings.cancel')}</Button>
             <Button variant="primary" type="submit" data-testid="settings-review">
-              Review change…
+              {t('settings.review')}
             </Button>
           </div>
         </form>
       )}
       <ConfirmAction
         open={confirming !== null}
-        title="Change clinical settings?"
+        title={t('settings.confirmTitle')}
         consequences={
           <ul>
-            {describe(confirming ?? {}).map((t) => (
-              <li key={t}>{t}</li>
+            {describe(t, confirming ?? {}).map((line) => (
+              <li key={line}>{line}</li>
             ))}
-            <li>The change is recorded in the audit log under your name.</li>
+            <li>{t('settings.audited')}</li>
           </ul>
         }
-        actionLabel="Apply settings"
+        actionLabel={t('settings.apply')}
         variant="primary"
         onConfirm={save}
-        result={(s) => `Saved: SpO₂ scale ${s.scale}, observations every ${s.monitoringMinutes} min, ${thresholdText(s)}.`}
+        result={(s) => t('settings.saved', { scale: s.scale, minutes: s.monitoringMinutes, thresholds: thresholdText(t, s) })}
         onClose={() => setConfirming(null)}
       />
     </Card>
