@@ -204,7 +204,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await visible(page.getByRole('heading', { name: 'Sign in' }));
     }
-  }, 40_000);
+  }, 90_000);
 
   it('the patient board follows live readings from the devices', async () => {
     const page = await signIn(h.tenants.a.users.operator);
