@@ -121,6 +121,24 @@ export interface News2Record {
   set: Partial<Record<News2Param, number | boolean | string>>;
 }
 
+/** A NEWS2 result as the pilot stores it, for the live rules and the demo's history alike. */
+export function news2Record(ref: Pick<News2Record, 'id' | 'patientId' | 'at' | 'computedAt' | 'set'>, result: News2Result): News2Record {
+  return {
+    id: ref.id,
+    patientId: ref.patientId,
+    at: ref.at,
+    computedAt: ref.computedAt,
+    total: result.total,
+    band: result.band,
+    partial: result.partial,
+    missing: result.missing,
+    scale: result.scale,
+    scores: result.scores,
+    anySingleThree: result.anySingleThree,
+    set: ref.set,
+  };
+}
+
 export interface AlarmStateRecord extends AlarmState {
   patientId: string;
   updatedAt: number;
