@@ -3,6 +3,7 @@
 // (escalate) while active. An unacknowledged alarm can carry an escalation deadline: when it
 // passes, the escalation hook fires once (pilots decide whom to call; the platform records it).
 import { randomUUID } from 'node:crypto';
+import type { TenantId } from '../ids.ts';
 import { z } from 'zod';
 import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -296,7 +297,7 @@ export class AlarmService {
   }
 
   /** Loads pending escalations of a tenant (at start-up) so deadlines survive restarts. */
-  async loadPendingForTenant(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: TenantId): Promise<void> {
     requireAdmin(tenantId, 'alarms.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     const rows = await records.find<Alarm>(KIND, { tags: { state: 'active-unacknowledged' } });

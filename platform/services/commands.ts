@@ -2,6 +2,7 @@
 // queued → sent → delivered → done | failed, or expired when the time to live passes first.
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
 import type { Logger } from '../logger.ts';
+import type { TenantId } from '../ids.ts';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
@@ -223,7 +224,7 @@ export class CommandService {
   }
 
   /** Re-arms expiry deadlines of a tenant's open commands after a restart. */
-  async loadPendingForTenant(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: TenantId): Promise<void> {
     requireAdmin(tenantId, 'commands.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     for (const status of ['queued', 'sent', 'delivered', 'accepted'] as const) {

@@ -7,6 +7,7 @@ import { backfillOnce } from '../../platform/demo-history.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -20,7 +21,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     h = await bootHarness({ pilots: await loadPilots() });
     const s = h.platform.services;
     await s.tenants.create({ id: 'city-demo', name: 'City Lighting Demo Operator', pilots: ['lighting'] });
-    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'city-demo' });
+    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('city-demo') });
     const ctx = h.platform.pilotContext('lighting');
     const instance = h.platform.pilotInstance('lighting');
     const provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 42, size: 12 }));

@@ -3,6 +3,7 @@
 // end, the audit chain records the reset without the password, and nobody else may do it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 let h: Harness;
 const userId = async (username: string) => (await h.platform.services.users.findByUsername(username))!.id;
@@ -18,7 +19,7 @@ afterAll(async () => {
 describe('password reset by the tenant administrator', () => {
   it('answers a new random password once, which works; the old one and open sessions end (ASVS 2.3.1, 3.3.3)', async () => {
     const username = 'tenant-a-forgetful';
-    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-a' });
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
     const before = await h.as(username);
     expect((await before.get('/api/v1/auth/me')).status).toBe(200);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
