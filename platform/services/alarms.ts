@@ -95,13 +95,7 @@ export class AlarmService {
         ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
       };
       await this.save(records, next);
-      await this.audit.record(tenantId, {
-        actor: principal.label,
-        action: 'alarm.escalate',
-        target: `alarm:${next.id}`,
-        outcome: 'success',
-        details: { type: next.type, source: next.source, from: active.severity, to: next.severity },
-      });
+      await this.audited(tenantId, principal.label, 'alarm.escalate', next.id, { type: next.type, source: next.source, from: active.severity, to: next.severity });
       this.announce(tenantId, next);
       this.notify(tenantId, { event: 'escalated', reason: 'severity', alarm: next });
       return { alarm: next, change: 'escalated' };
@@ -122,13 +116,7 @@ export class AlarmService {
       ...(input.pilot ? { pilot: input.pilot } : {}),
     };
     await this.save(records, alarm);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.raise',
-      target: `alarm:${alarm.id}`,
-      outcome: 'success',
-      details: { type: alarm.type, source: alarm.source, severity: alarm.severity },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.raise', alarm.id, { type: alarm.type, source: alarm.source, severity: alarm.severity });
     this.announce(tenantId, alarm);
     this.notify(tenantId, { event: 'raised', alarm });
     return { alarm, change: 'raised' };
@@ -149,13 +137,7 @@ export class AlarmService {
     const next: Alarm = { ...alarm, state: 'active-acknowledged', acknowledgedBy: principal.label, acknowledgedAt: at, note, updatedAt: at };
     delete next.escalateAt;
     await this.save(records, next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.acknowledge',
-      target: `alarm:${id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.acknowledge', id, { type: alarm.type, severity: alarm.severity });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'acknowledged', alarm: next });
     return next;
@@ -177,13 +159,7 @@ export class AlarmService {
     const next: Alarm = { ...alarm, state: 'cleared', clearedAt: at, clearedBy: principal.label, resolutionNote: note, updatedAt: at };
     delete next.escalateAt;
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.resolve',
-      target: `alarm:${id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity, from: alarm.state },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.resolve', id, { type: alarm.type, severity: alarm.severity, from: alarm.state });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
@@ -203,13 +179,7 @@ export class AlarmService {
     const next: Alarm = { ...active, state: 'cleared', clearedAt: at, clearedBy: principal.label, updatedAt: at };
     delete next.escalateAt;
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.clear',
-      target: `alarm:${next.id}`,
-      outcome: 'success',
-      details: { type, source },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.clear', next.id, { type, source });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
@@ -292,6 +262,11 @@ export class AlarmService {
     }
   }
 
+  /** Every change of an alarm is audited in the same form: who, what, which alarm. */
+  private audited(tenantId: string, actor: string, action: string, alarmId: string, details: Record<string, unknown>) {
+    return this.audit.record(tenantId, { actor, action, target: `alarm:${alarmId}`, outcome: 'success', details });
+  }
+
   private announce(tenantId: string, alarm: Alarm) {
     this.bus.publish({ tenantId, type: 'alarm', payload: alarm });
   }
@@ -332,13 +307,7 @@ export class AlarmService {
     // A node that lost the deadlines lease writes nothing (platform/cluster/leases.ts).
     await fence?.();
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: 'system:alarm-escalation',
-      action: 'alarm.escalation',
-      target: `alarm:${alarm.id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt },
-    });
+    await this.audited(tenantId, 'system:alarm-escalation', 'alarm.escalation', alarm.id, { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt });
     this.bus.publish({ tenantId, type: 'alarm.escalation', payload: next });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'escalated', reason: 'unacknowledged', alarm: next });
