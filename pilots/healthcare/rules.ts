@@ -34,7 +34,7 @@ import {
   type VitalKey,
   type VitalReading,
 } from './domain/vitals.ts';
-import { KINDS, news2Record, type AlarmStateRecord, type News2Record, type Patient, type Thresholds } from './model.ts';
+import { KINDS, news2Record, news2Summary, type AlarmStateRecord, type News2Record, type Patient, type Thresholds } from './model.ts';
 import { getPatient } from './patients.ts';
 import { patientKey, type Runtime } from './runtime.ts';
 import { VitalWindow } from './window.ts';
@@ -319,12 +319,7 @@ async function evaluate(rt: Runtime, ctx: PilotContext, patient: Patient, fresh:
     payload: {
       patientId: patient.id,
       at,
-      total: result.total,
-      band: result.band,
-      partial: result.partial,
-      missing: result.missing,
-      scale: result.scale,
-      scores: result.scores,
+      ...news2Summary(result),
     },
   });
 

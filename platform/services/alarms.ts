@@ -45,6 +45,21 @@ export interface RaiseInput {
 
 export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<void>;
 
+/** The fields every new alarm takes from what was raised; the caller adds what its path knows. */
+const newAlarm = (input: RaiseInput, state: Alarm['state'], raisedAt: number, updatedAt: number): Alarm => ({
+  id: randomUUID(),
+  source: input.source,
+  type: input.type,
+  category: input.category ?? 'technical',
+  severity: input.severity,
+  state,
+  title: input.title,
+  detail: input.detail ?? {},
+  subject: input.subject ?? null,
+  raisedAt,
+  updatedAt,
+});
+
 export class AlarmService {
   private deadlines = new Deadlines();
   private hooks: EscalationHook[] = [];
@@ -101,17 +116,7 @@ export class AlarmService {
       return { alarm: next, change: 'escalated' };
     }
     const alarm: Alarm = {
-      id: randomUUID(),
-      source: input.source,
-      type: input.type,
-      category: input.category ?? 'technical',
-      severity: input.severity,
-      state: 'active-unacknowledged',
-      title: input.title,
-      detail: input.detail ?? {},
-      subject: input.subject ?? null,
-      raisedAt: at,
-      updatedAt: at,
+      ...newAlarm(input, 'active-unacknowledged', at, at),
       ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
       ...(input.pilot ? { pilot: input.pilot } : {}),
     };
@@ -191,18 +196,9 @@ export class AlarmService {
   async recordPast(input: RaiseInput & { raisedAt: number; acknowledgedAt?: number; clearedAt?: number }): Promise<Alarm> {
     const { tenantId, principal } = currentTenant('alarms.recordPast');
     const updatedAt = Math.max(input.raisedAt, input.acknowledgedAt ?? 0, input.clearedAt ?? 0);
+    const state = input.clearedAt !== undefined ? 'cleared' : input.acknowledgedAt !== undefined ? 'active-acknowledged' : 'active-unacknowledged';
     const alarm: Alarm = {
-      id: randomUUID(),
-      source: input.source,
-      type: input.type,
-      category: input.category ?? 'technical',
-      severity: input.severity,
-      state: input.clearedAt !== undefined ? 'cleared' : input.acknowledgedAt !== undefined ? 'active-acknowledged' : 'active-unacknowledged',
-      title: input.title,
-      detail: input.detail ?? {},
-      subject: input.subject ?? null,
-      raisedAt: input.raisedAt,
-      updatedAt,
+      ...newAlarm(input, state, input.raisedAt, updatedAt),
       ...(input.acknowledgedAt !== undefined ? { acknowledgedAt: input.acknowledgedAt, acknowledgedBy: principal.label } : {}),
       ...(input.clearedAt !== undefined ? { clearedAt: input.clearedAt, clearedBy: principal.label } : {}),
       ...(input.pilot ? { pilot: input.pilot } : {}),
