@@ -59,19 +59,25 @@ export interface ClusterFleetReport {
   latencyP99Ms: number;
 }
 
-// size: one child process's whole life (read the plan, connect the fleet, publish, report on request) kept in one closure so the counters it reports are the ones the handlers update
-async function main(): Promise<void> {
+/** The parent's side of stdin: the plan on the first line, then `stop` when the run should end. */
+async function readPlan(): Promise<{ cfg: z.output<typeof clusterFleetConfigSchema>; stopAsked: () => boolean; close: () => void }> {
   const rl = createInterface({ input: process.stdin });
   const line = await new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);
     rl.once('close', () => reject(new Error('no configuration on stdin')));
   });
   rl.removeAllListeners('close');
-  let stopAsked = false;
+  let stop = false;
   rl.on('line', (l) => {
-    if (l.trim() === 'stop') stopAsked = true;
+    if (l.trim() === 'stop') stop = true;
   });
-  const cfg = clusterFleetConfigSchema.parse(JSON.parse(line));
+  return { cfg: clusterFleetConfigSchema.parse(JSON.parse(line)), stopAsked: () => stop, close: () => rl.close() };
+}
+
+// One child process's whole life (connect the fleet, publish, report on request) in one closure,
+// so the counters it reports are the ones the handlers update.
+async function main(): Promise<void> {
+  const { cfg, stopAsked, close } = await readPlan();
   const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
   interface Dev {
@@ -180,7 +186,7 @@ async function main(): Promise<void> {
   let issuedAtStart = 0;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      if (stopAsked) {
+      if (stopAsked()) {
         clearInterval(tick);
         resolve();
         return;
@@ -208,7 +214,7 @@ async function main(): Promise<void> {
     latencyP99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0),
   };
   await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(report) + '\n', () => resolve()));
-  rl.close();
+  close();
   for (const d of devices) d.client.end(true);
 }
 
