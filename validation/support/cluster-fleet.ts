@@ -7,11 +7,11 @@
 // Protocol: one JSON line on stdin (the config, secrets included); then `stop` ends issuing.
 // Stdout: {"type":"ready"}, {"type":"progress",…} every progressMs, {"type":"done",…} at the end.
 import { resolve as resolvePath } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
+import { readPlan } from './child-plan.ts';
 
 export const clusterFleetConfigSchema = z
   .object({
@@ -59,25 +59,10 @@ export interface ClusterFleetReport {
   latencyP99Ms: number;
 }
 
-/** The parent's side of stdin: the plan on the first line, then `stop` when the run should end. */
-async function readPlan(): Promise<{ cfg: z.output<typeof clusterFleetConfigSchema>; stopAsked: () => boolean; close: () => void }> {
-  const rl = createInterface({ input: process.stdin });
-  const line = await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    rl.once('close', () => reject(new Error('no configuration on stdin')));
-  });
-  rl.removeAllListeners('close');
-  let stop = false;
-  rl.on('line', (l) => {
-    if (l.trim() === 'stop') stop = true;
-  });
-  return { cfg: clusterFleetConfigSchema.parse(JSON.parse(line)), stopAsked: () => stop, close: () => rl.close() };
-}
-
 // One child process's whole life (connect the fleet, publish, report on request) in one closure,
 // so the counters it reports are the ones the handlers update.
 async function main(): Promise<void> {
-  const { cfg, stopAsked, close } = await readPlan();
+  const { cfg, stopAsked, close } = await readPlan(clusterFleetConfigSchema);
   const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
   interface Dev {
