@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`, validated with zod at the boundary. Pure: parses an
 // argv array and returns the options, or a one-line error naming the flag.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { datedReportPath, parseFlags, type ParsedFlags } from '../scripts/flags.ts';
 
 export const TARGETS = ['aedes', 'mosquitto', 'custodia'] as const;
 /** Custodia on PostgreSQL (one node), and N nodes on PostgreSQL and Redis behind HAProxy. */
@@ -81,70 +81,29 @@ process, driven by real mqtt.js clients in separate load-generator processes.
 
 The platform child takes INGEST_BATCH_SIZE and INGEST_BATCH_MS from the environment.`;
 
-export type ParsedOptions = { ok: true; options: BenchOptions } | { ok: false; error: string };
+export type ParsedOptions = ParsedFlags<BenchOptions>;
 
-export function parseOptions(argv: string[]): ParsedOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        devices: { type: 'string' },
-        rate: { type: 'string' },
-        seconds: { type: 'string' },
-        warmup: { type: 'string' },
-        'light-rate': { type: 'string' },
-        'idle-devices': { type: 'string' },
-        'max-rate': { type: 'boolean' },
-        'no-max-rate': { type: 'boolean' },
-        window: { type: 'string' },
-        'alarm-probes': { type: 'string' },
-        dashboards: { type: 'string' },
-        'load-procs': { type: 'string' },
-        json: { type: 'string' },
-        only: { type: 'string' },
-        keep: { type: 'boolean' },
-        store: { type: 'string' },
-        nodes: { type: 'string' },
-        profile: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
-  if (values['max-rate'] && values['no-max-rate']) {
-    return { ok: false, error: '--max-rate and --no-max-rate contradict each other' };
-  }
-  const parsed = optionsSchema.safeParse({
-    devices: values['devices'],
-    rate: values['rate'],
-    seconds: values['seconds'],
-    warmup: values['warmup'],
-    lightRate: values['light-rate'],
-    idleDevices: values['idle-devices'],
-    maxRate: values['no-max-rate'] ? false : undefined,
-    window: values['window'],
-    alarmProbes: values['alarm-probes'],
-    dashboards: values['dashboards'],
-    loadProcs: values['load-procs'],
-    json: values['json'],
-    only: values['only'],
-    keep: values['keep'],
-    store: values['store'],
-    nodes: values['nodes'],
-    profile: values['profile'],
-    help: values['help'],
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const flag = String(issue.path[0] ?? 'flags').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    return { ok: false, error: `--${flag}: ${issue.message}` };
-  }
-  return { ok: true, options: parsed.data };
-}
+export const parseOptions = (argv: string[]): ParsedOptions =>
+  parseFlags(argv, {
+    devices: 'string',
+    rate: 'string',
+    seconds: 'string',
+    warmup: 'string',
+    'light-rate': 'string',
+    'idle-devices': 'string',
+    'max-rate': 'boolean',
+    'no-max-rate': 'boolean',
+    window: 'string',
+    'alarm-probes': 'string',
+    dashboards: 'string',
+    'load-procs': 'string',
+    json: 'string',
+    only: 'string',
+    keep: 'boolean',
+    store: 'string',
+    nodes: 'string',
+    profile: 'boolean',
+  }, optionsSchema);
 
 /** The targets of one run: --only, or the comparison --nodes / --store postgres asks for, or
  *  the three brokers. */
@@ -156,6 +115,4 @@ export function benchTargets(o: Pick<BenchOptions, 'only' | 'nodes' | 'store'>):
 }
 
 /** `reports/bench-2025-01-31T10-20-30.json`: sortable, and valid on every file system. */
-export function defaultReportPath(at: Date): string {
-  return `reports/bench-${at.toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
-}
+export const defaultReportPath = (at: Date): string => datedReportPath('bench', at);

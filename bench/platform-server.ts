@@ -11,6 +11,7 @@ import { startPlatform } from '../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
 import { probePilot } from '../validation/support/probe-pilot.ts';
 import { BENCH_TENANT, benchAlarmDeviceId, benchDeviceId, type Credentials } from './credentials.ts';
+import { asTenantId } from '../platform/ids.ts';
 
 const env = z
   .object({
@@ -42,7 +43,7 @@ async function provision(): Promise<void> {
   await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
     for (let i = 0; i < env.BENCH_DEVICES; i++) {
       const id = benchDeviceId(i);
-      const { secret } = await s.devices.register({ id, tenantId: BENCH_TENANT, kind: 'probe-sensor' });
+      const { secret } = await s.devices.register({ id, tenantId: asTenantId(BENCH_TENANT), kind: 'probe-sensor' });
       devices.push({ id, secret });
     }
   });
@@ -52,14 +53,14 @@ async function provision(): Promise<void> {
     await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
       for (let i = 0; i < env.BENCH_ALARM_DEVICES; i++) {
         const id = benchAlarmDeviceId(i);
-        const { secret } = await s.devices.register({ id, tenantId: BENCH_TENANT, kind: 'probe-sensor' });
+        const { secret } = await s.devices.register({ id, tenantId: asTenantId(BENCH_TENANT), kind: 'probe-sensor' });
         alarmDevices.push({ id, secret });
       }
     });
     // A clinician's role: reads data and hears alarms. No default password: a random one per run.
     const username = 'bench-dashboard';
     const password = randomBytes(24).toString('base64url');
-    await s.users.create({ username, password, role: 'operator', tenantId: BENCH_TENANT });
+    await s.users.create({ username, password, role: 'operator', tenantId: asTenantId(BENCH_TENANT) });
     creds.alarm = { devices: alarmDevices, username, password };
   }
   writeFileSync(env.BENCH_CREDS_FILE, JSON.stringify(creds), { mode: 0o600 });

@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench:read`, validated with zod at the boundary. Pure: parses an
 // argv array and returns the options, or a one-line error naming the flag.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { datedReportPath, parseFlags, type ParsedFlags } from '../scripts/flags.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -38,39 +38,19 @@ the ward board, the monthly energy of every lamp, and the platform's start-up on
   --keep         keep the seeded store (prints where it is)
   --help         this text`;
 
-export type ParsedReadOptions = { ok: true; options: ReadOptions } | { ok: false; error: string };
+export type ParsedReadOptions = ParsedFlags<ReadOptions>;
 
-export function parseReadOptions(argv: string[]): ParsedReadOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        readings: { type: 'string' },
-        store: { type: 'string' },
-        patients: { type: 'string' },
-        lamps: { type: 'string' },
-        samples: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'string' },
-        keep: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
-  const parsed = readOptionsSchema.safeParse(values);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, error: `--${String(issue.path[0] ?? 'flags')}: ${issue.message}` };
-  }
-  return { ok: true, options: parsed.data };
-}
+export const parseReadOptions = (argv: string[]): ParsedReadOptions =>
+  parseFlags(argv, {
+    readings: 'string',
+    store: 'string',
+    patients: 'string',
+    lamps: 'string',
+    samples: 'string',
+    seed: 'string',
+    json: 'string',
+    keep: 'boolean',
+  }, readOptionsSchema);
 
 /** `reports/bench-read-2025-01-31T10-20-30.json`, beside the ingest bench's reports. */
-export function defaultReadReportPath(at: Date): string {
-  return `reports/bench-read-${at.toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
-}
+export const defaultReadReportPath = (at: Date): string => datedReportPath('bench-read', at);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generatePassword } from './identity/passwords.ts';
 import type { PlatformServices } from './services/index.ts';
 import type { Role } from './tenancy/context.ts';
+import { asTenantId, type TenantId } from './ids.ts';
 
 export const CREDENTIALS_FILE = 'demo-credentials.txt';
 
@@ -28,7 +29,7 @@ const TENANT_ROLES: Role[] = ['tenant-admin', 'operator', 'auditor', 'evaluator'
 export async function ensureDemoAccounts(s: PlatformServices): Promise<{ created: DemoAccount[]; file: string }> {
   const file = join(s.config.dataDir, CREDENTIALS_FILE);
   const created: DemoAccount[] = [];
-  const add = async (username: string, role: Role, tenantId: string | null) => {
+  const add = async (username: string, role: Role, tenantId: TenantId | null) => {
     if (await s.users.findByUsername(username)) return;
     const password = generatePassword();
     await s.users.create({ username, password, role, tenantId });
@@ -40,7 +41,7 @@ export async function ensureDemoAccounts(s: PlatformServices): Promise<{ created
       await s.tenants.create({ id: t.id, name: t.name, region: t.region, pilots: t.pilots });
       await s.audit.record('_platform', { actor: 'system:demo', action: 'tenant.create', target: `tenant:${t.id}`, outcome: 'success' });
     }
-    for (const role of TENANT_ROLES) await add(`${t.prefix}-${role}`, role, t.id);
+    for (const role of TENANT_ROLES) await add(`${t.prefix}-${role}`, role, asTenantId(t.id));
   }
   if (created.length) {
     const lines = created.map((a) => `${a.username.padEnd(22)} ${a.password}  ${a.role}${a.tenantId ? ` @ ${a.tenantId}` : ''}`);

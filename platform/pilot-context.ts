@@ -6,6 +6,7 @@ import { badRequest, forbidden } from './errors.ts';
 import type { SealedRecords } from './services/records.ts';
 import type { PlatformServices } from './services/index.ts';
 import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
+import { asTenantId } from './ids.ts';
 
 export interface PresenceView {
   isOnline(tenantId: string, deviceId: string): boolean;
@@ -26,7 +27,8 @@ export function createPilotContext(
   /** The pilot's device kinds: what its demo history may write. */
   deviceKinds: readonly DeviceKindSpec[] = [],
 ): PilotContext {
-  const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
+  // Set by the authenticating edge; branded here, where it reaches the registries.
+  const tenant = (what: string) => asTenantId(currentTenant(`${pilotId}: ${what}`).tenantId);
   const runAs = <T>(tenantId: string, fn: () => Promise<T>) =>
     runInTenant({ tenantId, principal: systemPrincipal(pilotId, tenantId) }, fn);
   const enabled = async (tenantId: string) => {

@@ -26,6 +26,7 @@ import { startClusterNode, type ClusterNode, type ClusterTimings } from './clust
 import { attestPlatform, type Attestation } from './attest/attest.ts';
 import { ATTESTATION_TOPIC } from './attest/statement.ts';
 import { platformVersion } from './api/openapi.ts';
+import { asTenantId } from './ids.ts';
 
 export interface PlatformOptions {
   pilots?: Pilot[];
@@ -125,8 +126,9 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   });
   // Deadlines that must survive a restart: escalations and command expiries.
   for (const t of await services.tenants.list()) {
-    await services.alarms.loadPendingForTenant(t.id);
-    await services.commands.loadPendingForTenant(t.id);
+    const tenantId = asTenantId(t.id);
+    await services.alarms.loadPendingForTenant(tenantId);
+    await services.commands.loadPendingForTenant(tenantId);
   }
   if (cluster) {
     // Once across the cluster: only the holder of the deadlines lease ticks (platform/cluster/jobs.ts).

@@ -7,8 +7,8 @@ import type { DemoBackfill, DemoProvision, PastAlarm, PastReading, PilotContext 
 import { historyTimes } from '../../platform/pilot.ts';
 import { decideAlarm, INITIAL_ALARM_STATE, type AlarmState } from './domain/alarms.ts';
 import { news2, type ObservationSet } from './domain/news2.ts';
-import type { DeviceKind } from './domain/vitals.ts';
-import { KINDS, type News2Record } from './model.ts';
+import { REPORT_INTERVAL_MS, type DeviceKind } from './domain/vitals.ts';
+import { KINDS, news2Record, type News2Record } from './model.ts';
 import { alarmCalls, news2Title, patientSource, severityFor } from './rules.ts';
 import type { DemoCondition, DemoPatientProfile } from './seed.ts';
 
@@ -16,16 +16,6 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** Reporting intervals of the demo devices (as the simulator's, at speed 1). */
-export const HISTORY_INTERVAL_MS: Record<DeviceKind, number> = {
-  wearable: 1 * MIN,
-  'pulse-oximeter': 5 * MIN,
-  'home-hub': 5 * MIN,
-  thermometer: 30 * MIN,
-  'bp-cuff': 30 * MIN,
-  glucometer: 4 * HOUR,
-  scale: 6 * HOUR,
-};
 /** Finest step of the last day (a wearable's minute would be most of the start-up). */
 const RECENT_STEP_MS = 10 * MIN;
 /** Step of older history. */
@@ -145,7 +135,7 @@ export function healthcareHistory(opts: { seed: number; from: number; to: number
     for (const deviceId of [p.hubDeviceId, ...p.deviceIds]) {
       const kind = kindOf.get(deviceId);
       if (!kind) continue;
-      const times = historyTimes({ from: opts.from, to: opts.to, intervalMs: HISTORY_INTERVAL_MS[kind], recentStepMs: RECENT_STEP_MS, olderStepMs: OLDER_STEP_MS });
+      const times = historyTimes({ from: opts.from, to: opts.to, intervalMs: REPORT_INTERVAL_MS[kind], recentStepMs: RECENT_STEP_MS, olderStepMs: OLDER_STEP_MS });
       for (const t of times) out.readings.push({ deviceId, family: 'telemetry', ts: t, data: payloadFor(kind, vitalsAt(p.condition, seed, t, episode), t, onOxygen) });
     }
     let state: AlarmState = INITIAL_ALARM_STATE;
@@ -154,20 +144,7 @@ export function healthcareHistory(opts: { seed: number; from: number; to: number
       const v = vitalsAt(p.condition, seed, t, episode);
       const set: ObservationSet = { respiratoryRate: v.respiratoryRate, spo2: v.spo2, onOxygen, systolic: v.systolic, heartRate: v.heartRate, consciousness: 'A', temperature: v.temperature };
       const result = news2(set, p.scale);
-      out.news2.push({
-        id: `hist-${p.id}-${t}`,
-        patientId: p.id,
-        at: t,
-        computedAt: t,
-        total: result.total,
-        band: result.band,
-        partial: result.partial,
-        missing: result.missing,
-        scale: result.scale,
-        scores: result.scores,
-        anySingleThree: result.anySingleThree,
-        set: { respiratoryRate: v.respiratoryRate, spo2: v.spo2, onOxygen, systolic: v.systolic, heartRate: v.heartRate, consciousness: 'A', temperature: v.temperature },
-      });
+      out.news2.push(news2Record({ id: `hist-${p.id}-${t}`, patientId: p.id, at: t, computedAt: t, set: { ...set } }, result));
       const d = decideAlarm(state, result, { at: t, hysteresis: opts.hysteresis });
       state = d.next;
       for (const call of alarmCalls(d)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPatientSchema, instant, settingsPatchSchema, thresholdsSchema } from './model.ts';
+import { news2 } from './domain/news2.ts';
+import { createPatientSchema, instant, news2Record, settingsPatchSchema, thresholdsSchema } from './model.ts';
 import { resolveOptions } from './options.ts';
 
 const base = { identifier: 'SYN-000001', givenName: 'Ann', familyName: 'Synthetic', birthDate: '1950-01-01', sex: 'female' };
@@ -56,5 +57,28 @@ describe('pilot options', () => {
     expect(resolveOptions({ escalateAfterMs: 1000 }).escalateAfterMs).toBe(1000);
     expect(() => resolveOptions({ hysteresis: 0 })).toThrow(RangeError);
     expect(() => resolveOptions({ windowMs: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('stored NEWS2 records', () => {
+  it('keep the score, band and gaps of the result with the values scored, and nothing of the advice', () => {
+    const set = { respiratoryRate: 26, spo2: 91, onOxygen: false, systolic: 95, heartRate: 118, consciousness: 'A' as const };
+    const result = news2(set, 1);
+    const rec = news2Record({ id: 'r1', patientId: 'p1', at: 10, computedAt: 20, set }, result);
+    expect(rec).toEqual({
+      id: 'r1',
+      patientId: 'p1',
+      at: 10,
+      computedAt: 20,
+      total: result.total,
+      band: result.band,
+      partial: true,
+      missing: ['temperature'],
+      scale: 1,
+      scores: result.scores,
+      anySingleThree: result.anySingleThree,
+      set,
+    });
+    expect(rec.total).toBeGreaterThanOrEqual(7);
   });
 });

@@ -121,6 +121,29 @@ export interface News2Record {
   set: Partial<Record<News2Param, number | boolean | string>>;
 }
 
+/** What a NEWS2 result tells the ward: the score, its band and parts, and what was missing. */
+export const news2Summary = (r: News2Result): Pick<News2Result, 'total' | 'band' | 'partial' | 'missing' | 'scale' | 'scores'> => ({
+  total: r.total,
+  band: r.band,
+  partial: r.partial,
+  missing: r.missing,
+  scale: r.scale,
+  scores: r.scores,
+});
+
+/** A NEWS2 result as the pilot stores it, for the live rules and the demo's history alike. */
+export function news2Record(ref: Pick<News2Record, 'id' | 'patientId' | 'at' | 'computedAt' | 'set'>, result: News2Result): News2Record {
+  return {
+    id: ref.id,
+    patientId: ref.patientId,
+    at: ref.at,
+    computedAt: ref.computedAt,
+    ...news2Summary(result),
+    anySingleThree: result.anySingleThree,
+    set: ref.set,
+  };
+}
+
 export interface AlarmStateRecord extends AlarmState {
   patientId: string;
   updatedAt: number;

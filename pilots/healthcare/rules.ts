@@ -34,7 +34,7 @@ import {
   type VitalKey,
   type VitalReading,
 } from './domain/vitals.ts';
-import { KINDS, type AlarmStateRecord, type News2Record, type Patient, type Thresholds } from './model.ts';
+import { KINDS, news2Record, news2Summary, type AlarmStateRecord, type News2Record, type Patient, type Thresholds } from './model.ts';
 import { getPatient } from './patients.ts';
 import { patientKey, type Runtime } from './runtime.ts';
 import { VitalWindow } from './window.ts';
@@ -308,20 +308,7 @@ async function evaluate(rt: Runtime, ctx: PilotContext, patient: Patient, fresh:
   const result = news2(set, patient.settings.scale);
   const now = ctx.now();
   const { observedAt: _observedAt, ...values } = set;
-  const rec: News2Record = {
-    id: randomUUID(),
-    patientId: patient.id,
-    at,
-    computedAt: now,
-    total: result.total,
-    band: result.band,
-    partial: result.partial,
-    missing: result.missing,
-    scale: result.scale,
-    scores: result.scores,
-    anySingleThree: result.anySingleThree,
-    set: values,
-  };
+  const rec = news2Record({ id: randomUUID(), patientId: patient.id, at, computedAt: now, set: values }, result);
   const records = await ctx.records();
   if (shouldStoreNews2(rt.lastNews2.get(key), result, now, rt.options.news2RecordEveryMs)) {
     await records.put(KINDS.news2, rec.id, rec, { subject: patient.id });
@@ -332,12 +319,7 @@ async function evaluate(rt: Runtime, ctx: PilotContext, patient: Patient, fresh:
     payload: {
       patientId: patient.id,
       at,
-      total: result.total,
-      band: result.band,
-      partial: result.partial,
-      missing: result.missing,
-      scale: result.scale,
-      scores: result.scores,
+      ...news2Summary(result),
     },
   });
 

@@ -7,6 +7,7 @@ import type { PlatformServices } from '../services/index.ts';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
 import type { LeaseKeeper } from './lease-keeper.ts';
 import { StaleLeaseError } from './leases.ts';
+import { asTenantId } from '../ids.ts';
 
 export interface ClusterJobs {
   /** One pass (the timer's body); returns the number of deadlines handled. */
@@ -30,8 +31,9 @@ export function startClusterJobs(
     if (keeper.generation !== loadedGeneration || Date.now() - lastScan >= rescanMs) {
       const generation = keeper.generation;
       for (const t of await services.tenants.list()) {
-        await services.alarms.loadPendingForTenant(t.id);
-        await services.commands.loadPendingForTenant(t.id);
+        const tenantId = asTenantId(t.id);
+        await services.alarms.loadPendingForTenant(tenantId);
+        await services.commands.loadPendingForTenant(tenantId);
       }
       loadedGeneration = generation;
       lastScan = Date.now();

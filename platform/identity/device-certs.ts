@@ -5,6 +5,7 @@
 // is refused at the next connect, and revoking closes the device's live connections at once.
 import { badRequest, notFound } from '../errors.ts';
 import type { IdentityEvents } from '../events.ts';
+import type { DeviceId, TenantId } from '../ids.ts';
 import type { Scopes } from '../services/scopes.ts';
 import { checkDeviceCert, createTenantCa, csrPublicKey, CsrError, exportCa, generateDeviceKey, importCa, issueDeviceCert, type CertRefusal, type TenantCa } from './x509.ts';
 
@@ -77,13 +78,13 @@ export class DeviceCertificates {
   }
 
   /** The CA certificate (PEM) devices trust the platform's issuance with; null before the first issue. */
-  async caCertificate(tenantId: string): Promise<string | null> {
+  async caCertificate(tenantId: TenantId): Promise<string | null> {
     return (await this.loadCa(tenantId))?.cert.toString('pem') ?? null;
   }
 
   async issue(
-    tenantId: string,
-    deviceId: string,
+    tenantId: TenantId,
+    deviceId: DeviceId,
     input: { csr: string } | { generateKey: true },
     opts: { validityDays?: number; now?: number } = {},
   ): Promise<IssueResult> {
@@ -123,7 +124,7 @@ export class DeviceCertificates {
     await (await this.scopes.records(tenantId)).put(CERT_KIND, r.serial, r, { tags: { device: r.deviceId, status: r.status } });
   }
 
-  async list(tenantId: string, deviceId: string): Promise<DeviceCertRecord[]> {
+  async list(tenantId: TenantId, deviceId: DeviceId): Promise<DeviceCertRecord[]> {
     const rows = await (await this.scopes.records(tenantId)).find<DeviceCertRecord>(CERT_KIND, { tags: { device: deviceId } });
     return rows.map((r) => r.data).sort((a, b) => a.issuedAt - b.issuedAt);
   }
@@ -133,7 +134,7 @@ export class DeviceCertificates {
   }
 
   /** Revokes one certificate of a device and closes the device's live connections. */
-  async revoke(tenantId: string, deviceId: string, serial: string): Promise<DeviceCertRecord> {
+  async revoke(tenantId: TenantId, deviceId: DeviceId, serial: string): Promise<DeviceCertRecord> {
     const r = await this.get(tenantId, serial);
     if (!r || r.deviceId !== deviceId) throw notFound(`no certificate ${serial} for device ${deviceId}`);
     const next: DeviceCertRecord = r.status === 'revoked' ? r : { ...r, status: 'revoked', revokedAt: this.now() };
@@ -143,7 +144,7 @@ export class DeviceCertificates {
   }
 
   /** What the broker asks at CONNECT: is this DER certificate a valid, unrevoked one of this device? */
-  async verify(tenantId: string, deviceId: string, der: Uint8Array): Promise<CertVerdict> {
+  async verify(tenantId: TenantId, deviceId: DeviceId, der: Uint8Array): Promise<CertVerdict> {
     const ca = await this.loadCa(tenantId);
     if (!ca) return { ok: false, reason: 'no-ca' };
     const checked = await checkDeviceCert(der, ca.cert, tenantId, deviceId, this.now());

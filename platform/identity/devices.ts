@@ -15,6 +15,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
 import { TENANT_ID_PATTERN } from '../storage/port.ts';
+import { asDeviceId, asTenantId, type DeviceId, type TenantId } from '../ids.ts';
 import { currentTenant, requireAdmin } from '../tenancy/context.ts';
 import { mqttIdentity } from '../broker/topics.ts';
 import { hashSecret, newSecret, verifySecret } from './secrets.ts';
@@ -36,10 +37,10 @@ const UNSAFE_LABEL = 'label must not contain control, bidi or unpaired surrogate
 export { mqttIdentity };
 
 /** `<tenant>/<device>`; null for anything else, a bare device id included. */
-export function parseMqttIdentity(username: string): { tenantId: string; deviceId: string } | null {
+export function parseMqttIdentity(username: string): { tenantId: TenantId; deviceId: DeviceId } | null {
   const parts = username.split('/');
   if (parts.length !== 2 || !TENANT_ID_PATTERN.test(parts[0]!) || !deviceIdSchema.safeParse(parts[1]).success) return null;
-  return { tenantId: parts[0]!, deviceId: parts[1]! };
+  return { tenantId: asTenantId(parts[0]), deviceId: asDeviceId(parts[1]) };
 }
 
 /** Any form a device has ever been named by on MQTT, the bare id included: operator tools'
@@ -77,7 +78,7 @@ export class Devices {
 
   async register(input: {
     id: string;
-    tenantId: string;
+    tenantId: TenantId;
     kind: string;
     label?: string;
     subject?: string | null;
@@ -170,7 +171,7 @@ export class Devices {
 
   /** A named tenant's device, or null: for the broker, which looks a device up before any tenant
    *  context exists (platform/broker-identity.ts). Refuses a tenant's principal (`requireAdmin`). */
-  async getForTenant(tenantId: string, id: string): Promise<Device | null> {
+  async getForTenant(tenantId: TenantId, id: DeviceId): Promise<Device | null> {
     requireAdmin(tenantId, 'devices.getForTenant');
     return (await this.locate(tenantId, id))?.device ?? null;
   }
@@ -195,7 +196,7 @@ export class Devices {
   }
 
   /** How many devices a named tenant has: for the platform operator's tenant list. */
-  async countForTenant(tenantId: string): Promise<number> {
+  async countForTenant(tenantId: TenantId): Promise<number> {
     requireAdmin(tenantId, 'devices.countForTenant');
     return this.records.count(KIND, { tenant: tenantId });
   }

@@ -4,6 +4,7 @@
 import { statusFilter } from '../broker/topics.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { IdentityEvents } from '../events.ts';
+import type { TenantId } from '../ids.ts';
 import { hashToken, newSecret } from './secrets.ts';
 
 export interface ToolToken {
@@ -24,7 +25,7 @@ export class ToolTokens {
     private readonly events?: IdentityEvents,
   ) {}
 
-  async issue(input: { tenantId: string; createdBy: string; ttlMs: number }): Promise<{ token: string; info: ToolToken }> {
+  async issue(input: { tenantId: TenantId; createdBy: string; ttlMs: number }): Promise<{ token: string; info: ToolToken }> {
     const token = newSecret();
     const info: ToolToken = {
       tenantId: input.tenantId,
@@ -39,7 +40,7 @@ export class ToolTokens {
   }
 
   /** Revokes a token of the tenant; false when there is no such token in it. */
-  async revoke(tenantId: string, token: string): Promise<boolean> {
+  async revoke(tenantId: TenantId, token: string): Promise<boolean> {
     if (!token || token.length > 128) return false;
     const tokenId = hashToken(token);
     const rec = await this.records.get<ToolToken>(KIND, tokenId);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import type { SealedRecords } from '../services/records.ts';
 import type { Role } from '../tenancy/context.ts';
+import type { TenantId } from '../ids.ts';
 import { passwordSchema, usernameSchema } from './schemas.ts';
 import { hashPassword } from './passwords.ts';
 import { canonicalUsername } from './username.ts';
@@ -25,7 +26,7 @@ export class Users {
     username: string;
     password: string;
     role: Role;
-    tenantId: string | null;
+    tenantId: TenantId | null;
     displayName?: string;
   }): Promise<User> {
     const username = usernameSchema.parse(input.username);
@@ -65,7 +66,7 @@ export class Users {
   }
 
   /** Users of one tenant (the caller has already checked it may list them). */
-  async list(tenantId: string | null): Promise<User[]> {
+  async list(tenantId: TenantId | null): Promise<User[]> {
     const rows = await this.records.find<User>(KIND, { tags: { tenant: tenantId ?? PLATFORM_TENANT_TAG } });
     return rows.map((r) => r.data);
   }

@@ -4,6 +4,7 @@
 // only then is the agreement active. Either party's signer revokes, signed too. Every step is
 // audited in both chains (docs/security.md "Signed agreements").
 import { randomUUID } from 'node:crypto';
+import type { TenantId } from '../ids.ts';
 import type { AuditSigner } from '../audit/signer.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import type { SigningKeys } from '../identity/signing-keys.ts';
@@ -58,7 +59,7 @@ export class AgreementService {
     if (await this.tenantExists(a.consumerTenant)) await this.audit.record(a.consumerTenant, event);
   }
 
-  async propose(provider: string, input: AgreementInput, actor: Principal): Promise<Agreement> {
+  async propose(provider: TenantId, input: AgreementInput, actor: Principal): Promise<Agreement> {
     if (input.consumerTenant === provider) throw conflict('an agreement needs two different tenants');
     const a: Agreement = { ...input, id: randomUUID(), providerTenant: provider, status: 'proposed', proposedBy: actor.label, proposedAt: this.now(), version: 1, signatures: [] };
     await this.save(a, !(await this.tenantExists(a.consumerTenant)));
@@ -67,7 +68,7 @@ export class AgreementService {
   }
 
   /** An agreement the tenant is a party to; otherwise 404 (it does not exist for them). */
-  async requireForParty(id: string, tenant: string): Promise<Agreement> {
+  async requireForParty(id: string, tenant: TenantId): Promise<Agreement> {
     const rec = await this.records.get<Agreement>(KIND, id);
     const consumer = rec?.data.consumerTenant === tenant && rec.tags.unaddressed !== '1';
     if (!rec || (rec.data.providerTenant !== tenant && !consumer)) throw notFound(`no agreement ${id}`);
@@ -80,7 +81,7 @@ export class AgreementService {
 
   /** The signer (the route checked the signing permission) signs the current version for their
    *  tenant; when both parties have, the platform countersigns and enforcement starts. */
-  async sign(id: string, tenant: string, actor: Principal): Promise<Agreement> {
+  async sign(id: string, tenant: TenantId, actor: Principal): Promise<Agreement> {
     const a = await this.requireForParty(id, tenant);
     if (a.status === 'revoked') throw conflict('agreement is revoked');
     const party = this.partyOf(a, tenant);
@@ -105,7 +106,7 @@ export class AgreementService {
 
   /** New terms are a new version: the signatures of the old one do not carry over, so sharing
    *  stops until both parties have signed again. Only the provider amends. */
-  async amend(id: string, tenant: string, input: AgreementInput, actor: Principal): Promise<Agreement> {
+  async amend(id: string, tenant: TenantId, input: AgreementInput, actor: Principal): Promise<Agreement> {
     const a = await this.requireForParty(id, tenant);
     if (a.providerTenant !== tenant) throw forbidden('only the provider amends an agreement');
     if (a.status === 'revoked') throw conflict('agreement is revoked');
@@ -120,7 +121,7 @@ export class AgreementService {
   }
 
   /** Revocation is signed by the revoking party's signer and recorded (countersigned) by the platform. */
-  async revoke(id: string, tenant: string, actor: Principal): Promise<Agreement> {
+  async revoke(id: string, tenant: TenantId, actor: Principal): Promise<Agreement> {
     const a = await this.requireForParty(id, tenant);
     if (a.status === 'revoked') return a;
     const digest = documentDigest(documentOf(a));
@@ -163,7 +164,7 @@ export class AgreementService {
     return verifyAgreement(await this.exportOf(a));
   }
 
-  async listFor(tenant: string): Promise<Agreement[]> {
+  async listFor(tenant: TenantId): Promise<Agreement[]> {
     const asProvider = await this.records.find<Agreement>(KIND, { tags: { provider: tenant } });
     const asConsumer = (await this.records.find<Agreement>(KIND, { tags: { consumer: tenant } })).filter((r) => r.tags.unaddressed !== '1');
     return [...asProvider, ...asConsumer].map((r) => r.data).sort((x, y) => y.proposedAt - x.proposedAt);

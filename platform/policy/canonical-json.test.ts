@@ -29,4 +29,16 @@ describe('canonicalJson (RFC 8785)', () => {
   it.each([[NaN], [Infinity], [undefined], [{ a: undefined }], [10n], [() => 1]])('refuses %s', (bad) => {
     expect(() => canonicalJson(bad)).toThrow(TypeError);
   });
+
+  it('omits undefined as JSON.stringify does when told to (the audit chain), and honours toJSON', () => {
+    expect(canonicalJson({ b: undefined, a: [1, undefined] }, { undefinedValues: 'omit' })).toBe('{"a":[1,null]}');
+    expect(() => canonicalJson([1, undefined])).toThrow(TypeError);
+    expect(canonicalJson({ at: new Date(0) })).toBe('{"at":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it('refuses a cycle instead of overflowing the stack', () => {
+    const a: Record<string, unknown> = {};
+    a['self'] = a;
+    expect(() => canonicalJson(a, { undefinedValues: 'omit' })).toThrow(/cyclic/);
+  });
 });

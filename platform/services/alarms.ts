@@ -3,6 +3,7 @@
 // (escalate) while active. An unacknowledged alarm can carry an escalation deadline: when it
 // passes, the escalation hook fires once (pilots decide whom to call; the platform records it).
 import { randomUUID } from 'node:crypto';
+import type { TenantId } from '../ids.ts';
 import { z } from 'zod';
 import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -43,6 +44,21 @@ export interface RaiseInput {
 }
 
 export type EscalationHook = (tenantId: string, alarm: Alarm) => void | Promise<void>;
+
+/** The fields every new alarm takes from what was raised; the caller adds what its path knows. */
+const newAlarm = (input: RaiseInput, state: Alarm['state'], raisedAt: number, updatedAt: number): Alarm => ({
+  id: randomUUID(),
+  source: input.source,
+  type: input.type,
+  category: input.category ?? 'technical',
+  severity: input.severity,
+  state,
+  title: input.title,
+  detail: input.detail ?? {},
+  subject: input.subject ?? null,
+  raisedAt,
+  updatedAt,
+});
 
 export class AlarmService {
   private deadlines = new Deadlines();
@@ -94,40 +110,18 @@ export class AlarmService {
         ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
       };
       await this.save(records, next);
-      await this.audit.record(tenantId, {
-        actor: principal.label,
-        action: 'alarm.escalate',
-        target: `alarm:${next.id}`,
-        outcome: 'success',
-        details: { type: next.type, source: next.source, from: active.severity, to: next.severity },
-      });
+      await this.audited(tenantId, principal.label, 'alarm.escalate', next.id, { type: next.type, source: next.source, from: active.severity, to: next.severity });
       this.announce(tenantId, next);
       this.notify(tenantId, { event: 'escalated', reason: 'severity', alarm: next });
       return { alarm: next, change: 'escalated' };
     }
     const alarm: Alarm = {
-      id: randomUUID(),
-      source: input.source,
-      type: input.type,
-      category: input.category ?? 'technical',
-      severity: input.severity,
-      state: 'active-unacknowledged',
-      title: input.title,
-      detail: input.detail ?? {},
-      subject: input.subject ?? null,
-      raisedAt: at,
-      updatedAt: at,
+      ...newAlarm(input, 'active-unacknowledged', at, at),
       ...(input.escalateAfterMs ? { escalateAt: at + input.escalateAfterMs } : {}),
       ...(input.pilot ? { pilot: input.pilot } : {}),
     };
     await this.save(records, alarm);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.raise',
-      target: `alarm:${alarm.id}`,
-      outcome: 'success',
-      details: { type: alarm.type, source: alarm.source, severity: alarm.severity },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.raise', alarm.id, { type: alarm.type, source: alarm.source, severity: alarm.severity });
     this.announce(tenantId, alarm);
     this.notify(tenantId, { event: 'raised', alarm });
     return { alarm, change: 'raised' };
@@ -148,13 +142,7 @@ export class AlarmService {
     const next: Alarm = { ...alarm, state: 'active-acknowledged', acknowledgedBy: principal.label, acknowledgedAt: at, note, updatedAt: at };
     delete next.escalateAt;
     await this.save(records, next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.acknowledge',
-      target: `alarm:${id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.acknowledge', id, { type: alarm.type, severity: alarm.severity });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'acknowledged', alarm: next });
     return next;
@@ -176,13 +164,7 @@ export class AlarmService {
     const next: Alarm = { ...alarm, state: 'cleared', clearedAt: at, clearedBy: principal.label, resolutionNote: note, updatedAt: at };
     delete next.escalateAt;
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.resolve',
-      target: `alarm:${id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity, from: alarm.state },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.resolve', id, { type: alarm.type, severity: alarm.severity, from: alarm.state });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
@@ -202,13 +184,7 @@ export class AlarmService {
     const next: Alarm = { ...active, state: 'cleared', clearedAt: at, clearedBy: principal.label, updatedAt: at };
     delete next.escalateAt;
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: principal.label,
-      action: 'alarm.clear',
-      target: `alarm:${next.id}`,
-      outcome: 'success',
-      details: { type, source },
-    });
+    await this.audited(tenantId, principal.label, 'alarm.clear', next.id, { type, source });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'resolved', alarm: next });
     return next;
@@ -220,18 +196,9 @@ export class AlarmService {
   async recordPast(input: RaiseInput & { raisedAt: number; acknowledgedAt?: number; clearedAt?: number }): Promise<Alarm> {
     const { tenantId, principal } = currentTenant('alarms.recordPast');
     const updatedAt = Math.max(input.raisedAt, input.acknowledgedAt ?? 0, input.clearedAt ?? 0);
+    const state = input.clearedAt !== undefined ? 'cleared' : input.acknowledgedAt !== undefined ? 'active-acknowledged' : 'active-unacknowledged';
     const alarm: Alarm = {
-      id: randomUUID(),
-      source: input.source,
-      type: input.type,
-      category: input.category ?? 'technical',
-      severity: input.severity,
-      state: input.clearedAt !== undefined ? 'cleared' : input.acknowledgedAt !== undefined ? 'active-acknowledged' : 'active-unacknowledged',
-      title: input.title,
-      detail: input.detail ?? {},
-      subject: input.subject ?? null,
-      raisedAt: input.raisedAt,
-      updatedAt,
+      ...newAlarm(input, state, input.raisedAt, updatedAt),
       ...(input.acknowledgedAt !== undefined ? { acknowledgedAt: input.acknowledgedAt, acknowledgedBy: principal.label } : {}),
       ...(input.clearedAt !== undefined ? { clearedAt: input.clearedAt, clearedBy: principal.label } : {}),
       ...(input.pilot ? { pilot: input.pilot } : {}),
@@ -291,12 +258,17 @@ export class AlarmService {
     }
   }
 
+  /** Every change of an alarm is audited in the same form: who, what, which alarm. */
+  private audited(tenantId: string, actor: string, action: string, alarmId: string, details: Record<string, unknown>) {
+    return this.audit.record(tenantId, { actor, action, target: `alarm:${alarmId}`, outcome: 'success', details });
+  }
+
   private announce(tenantId: string, alarm: Alarm) {
     this.bus.publish({ tenantId, type: 'alarm', payload: alarm });
   }
 
   /** Loads pending escalations of a tenant (at start-up) so deadlines survive restarts. */
-  async loadPendingForTenant(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: TenantId): Promise<void> {
     requireAdmin(tenantId, 'alarms.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     const rows = await records.find<Alarm>(KIND, { tags: { state: 'active-unacknowledged' } });
@@ -331,13 +303,7 @@ export class AlarmService {
     // A node that lost the deadlines lease writes nothing (platform/cluster/leases.ts).
     await fence?.();
     await this.save(await this.scopes.records(tenantId), next);
-    await this.audit.record(tenantId, {
-      actor: 'system:alarm-escalation',
-      action: 'alarm.escalation',
-      target: `alarm:${alarm.id}`,
-      outcome: 'success',
-      details: { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt },
-    });
+    await this.audited(tenantId, 'system:alarm-escalation', 'alarm.escalation', alarm.id, { type: alarm.type, severity: alarm.severity, unacknowledgedForMs: this.now() - alarm.updatedAt });
     this.bus.publish({ tenantId, type: 'alarm.escalation', payload: next });
     this.announce(tenantId, next);
     this.notify(tenantId, { event: 'escalated', reason: 'unacknowledged', alarm: next });

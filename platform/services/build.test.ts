@@ -10,6 +10,7 @@ import { createMemoryStorage } from '../storage/memory/index.ts';
 import { runInTenant, systemPrincipal, type Principal } from '../tenancy/context.ts';
 import { buildServices } from './build.ts';
 import type { PlatformServices } from './index.ts';
+import { asDeviceId, asTenantId } from '../ids.ts';
 
 let services: PlatformServices | undefined;
 let dataDir: string | undefined;
@@ -67,10 +68,10 @@ it("a tenant's principal reads its own chain through the context and is refused 
       () => s.audit.admin.verify('tenant-b'),
       () => s.audit.admin.checkpoint('tenant-b'),
       () => s.audit.admin.list('_platform'),
-      () => s.alarms.loadPendingForTenant('tenant-b'),
-      () => s.commands.loadPendingForTenant('tenant-b'),
-      () => s.devices.getForTenant('tenant-b', 'dev-1'),
-      () => s.devices.countForTenant('tenant-b'),
+      () => s.alarms.loadPendingForTenant(asTenantId('tenant-b')),
+      () => s.commands.loadPendingForTenant(asTenantId('tenant-b')),
+      () => s.devices.getForTenant(asTenantId('tenant-b'), asDeviceId('dev-1')),
+      () => s.devices.countForTenant(asTenantId('tenant-b')),
     ]) {
       await expect(asA(principal, call)).rejects.toMatchObject({ status: 403 });
     }
@@ -82,6 +83,6 @@ it("a tenant's principal reads its own chain through the context and is refused 
   const operator: Principal = { kind: 'user', id: 'op', tenantId: null, role: 'platform-admin', label: 'user:op' };
   expect((await s.audit.admin.list('tenant-b')).entries.map((e) => e.action)).toContain('mark.tenant-b');
   expect(await asA(operator, () => s.audit.admin.verify('tenant-b'))).toMatchObject({ ok: true });
-  await asA(systemPrincipal('jobs'), () => s.alarms.loadPendingForTenant('tenant-b'));
-  await s.commands.loadPendingForTenant('tenant-b');
+  await asA(systemPrincipal('jobs'), () => s.alarms.loadPendingForTenant(asTenantId('tenant-b')));
+  await s.commands.loadPendingForTenant(asTenantId('tenant-b'));
 });

@@ -2,6 +2,7 @@
 // queued → sent → delivered → done | failed, or expired when the time to live passes first.
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
 import type { Logger } from '../logger.ts';
+import type { TenantId } from '../ids.ts';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
@@ -41,6 +42,31 @@ export type Deliverer = (tenantId: string, deviceId: string, command: OutgoingCo
 
 const KIND = 'command';
 
+/** A new command: what the caller asked for, its author, and the protocol steps it has taken
+ *  (its status is the last step's). */
+function commandRecord(
+  input: { deviceId: string; name: string; payload: Record<string, unknown>; batchId?: string | null; subject?: string | null },
+  createdBy: string,
+  steps: Command['history'],
+  expiresAt: number,
+): Command {
+  const last = steps[steps.length - 1]!;
+  return {
+    id: randomUUID(),
+    deviceId: input.deviceId,
+    name: input.name,
+    payload: input.payload,
+    status: last.status,
+    batchId: input.batchId ?? null,
+    subject: input.subject ?? null,
+    createdBy,
+    createdAt: steps[0]!.at,
+    updatedAt: last.at,
+    expiresAt,
+    history: steps,
+  };
+}
+
 export class CommandService {
   private deliverer: Deliverer | undefined;
   private expiries = new Deadlines();
@@ -68,20 +94,7 @@ export class CommandService {
   }): Promise<Command> {
     const { tenantId, principal } = currentTenant('commands.create');
     const at = this.now();
-    const cmd: Command = {
-      id: randomUUID(),
-      deviceId: input.deviceId,
-      name: input.name,
-      payload: input.payload,
-      status: 'queued',
-      batchId: input.batchId ?? null,
-      subject: input.subject ?? null,
-      createdBy: principal.label,
-      createdAt: at,
-      updatedAt: at,
-      expiresAt: at + input.ttlMs,
-      history: [{ status: 'queued', at }],
-    };
+    const cmd = commandRecord(input, principal.label, [{ status: 'queued', at }], at + input.ttlMs);
     await this.save(tenantId, cmd);
     await this.audit.record(tenantId, {
       actor: principal.label,
@@ -134,25 +147,13 @@ export class CommandService {
   async recordPast(input: { deviceId: string; name: string; payload: Record<string, unknown>; at: number; batchId?: string | null; subject?: string | null }): Promise<Command> {
     const { tenantId, principal } = currentTenant('commands.recordPast');
     const at = input.at;
-    const cmd: Command = {
-      id: randomUUID(),
-      deviceId: input.deviceId,
-      name: input.name,
-      payload: input.payload,
-      status: 'done',
-      batchId: input.batchId ?? null,
-      subject: input.subject ?? null,
-      createdBy: principal.label,
-      createdAt: at,
-      updatedAt: at + 1_200,
-      expiresAt: at + 60_000,
-      history: [
-        { status: 'queued', at },
-        { status: 'sent', at: at + 200 },
-        { status: 'delivered', at: at + 400 },
-        { status: 'done', at: at + 1_200 },
-      ],
-    };
+    const steps: Command['history'] = [
+      { status: 'queued', at },
+      { status: 'sent', at: at + 200 },
+      { status: 'delivered', at: at + 400 },
+      { status: 'done', at: at + 1_200 },
+    ];
+    const cmd = commandRecord(input, principal.label, steps, at + 60_000);
     await this.save(tenantId, cmd);
     return cmd;
   }
@@ -223,7 +224,7 @@ export class CommandService {
   }
 
   /** Re-arms expiry deadlines of a tenant's open commands after a restart. */
-  async loadPendingForTenant(tenantId: string): Promise<void> {
+  async loadPendingForTenant(tenantId: TenantId): Promise<void> {
     requireAdmin(tenantId, 'commands.loadPendingForTenant');
     const records = await this.scopes.records(tenantId);
     for (const status of ['queued', 'sent', 'delivered', 'accepted'] as const) {

@@ -1,7 +1,7 @@
 // Flags of `npm run cluster`, validated with zod at the boundary. Pure: parses an argv array and
 // returns the options, or a one-line error naming the flag.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseFlags, type ParsedFlags } from '../flags.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -43,43 +43,15 @@ and both simulator fleets connected through HAProxy. Ctrl-C stops everything.
 Needs the Debian packages redis-server and haproxy, and a PostgreSQL server: the local one
 (CUSTODIA_TEST_PG_URL or the role custodia_test, allowed to create databases), or --store-url.`;
 
-export type ParsedClusterOptions = { ok: true; options: ClusterOptions } | { ok: false; error: string };
+export type ParsedClusterOptions = ParsedFlags<ClusterOptions>;
 
-export function parseClusterOptions(argv: string[]): ParsedClusterOptions {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        nodes: { type: 'string' },
-        dir: { type: 'string' },
-        'store-url': { type: 'string' },
-        'http-port': { type: 'string' },
-        'mqtt-port': { type: 'string' },
-        'no-demo': { type: 'boolean' },
-        reset: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
-  const parsed = clusterOptionsSchema.safeParse({
-    nodes: values['nodes'],
-    dir: values['dir'],
-    storeUrl: values['store-url'],
-    httpPort: values['http-port'],
-    mqttPort: values['mqtt-port'],
-    demo: values['no-demo'] ? false : undefined,
-    reset: values['reset'],
-    help: values['help'],
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const flag = String(issue.path[0] ?? 'flags').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    return { ok: false, error: `--${flag}: ${issue.message}` };
-  }
-  return { ok: true, options: parsed.data };
-}
+export const parseClusterOptions = (argv: string[]): ParsedClusterOptions =>
+  parseFlags(argv, {
+    nodes: 'string',
+    dir: 'string',
+    'store-url': 'string',
+    'http-port': 'string',
+    'mqtt-port': 'string',
+    'no-demo': 'boolean',
+    reset: 'boolean',
+  }, clusterOptionsSchema);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_KINDS, parseTelemetry, eventPayload } from '../../pilots/healthcare/domain/vitals.ts';
+import { DEVICE_KINDS, parseTelemetry, eventPayload, REPORT_INTERVAL_MS } from '../../pilots/healthcare/domain/vitals.ts';
 import { SCENARIOS as PILOT_SCENARIOS } from '../../pilots/healthcare/model.ts';
 import {
   batteryLowEvent,
   fallEvent,
   HEALTHCARE_SCENARIOS,
   nextBattery,
-  REPORT_INTERVAL_MS,
   scenarioNamed,
   telemetryPayload,
   type HubState,

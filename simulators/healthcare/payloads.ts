@@ -4,25 +4,6 @@
 import type { Acvpu, DeviceKind, EventPayload, TelemetryPayload } from '../../pilots/healthcare/domain/vitals.ts';
 import type { PatientVitals } from './physiology.ts';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-
-/**
- * Reporting interval per kind at speed 1. A complete NEWS2 set needs every parameter inside the
- * pilot's one-hour window (pilots/healthcare/options.ts windowMs): respiratory rate from the
- * wearable, SpO2 from the oximeter, temperature, systolic pressure, and ACVPU plus supplemental
- * oxygen from the hub, so those kinds report at least twice an hour. Weight and glucose are
- * spot checks (a few a day).
- */
-export const REPORT_INTERVAL_MS: Record<DeviceKind, number> = {
-  wearable: 1 * MIN,
-  'pulse-oximeter': 5 * MIN,
-  'home-hub': 5 * MIN,
-  thermometer: 30 * MIN,
-  'bp-cuff': 30 * MIN,
-  glucometer: 4 * HOUR,
-  scale: 6 * HOUR,
-};
 
 export type Connectivity = 'wifi' | 'cellular' | 'ethernet';
 

@@ -4,7 +4,7 @@
 // battery-low, implausible, recover) arrive from stdin, --scenario, or the platform's `simulate`
 // command on the hub. One shared scheduler drives every device.
 import type { DeviceKind } from '../../pilots/healthcare/domain/vitals.ts';
-import { implausibleFields } from '../../pilots/healthcare/domain/vitals.ts';
+import { implausibleFields, REPORT_INTERVAL_MS } from '../../pilots/healthcare/domain/vitals.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SimulatorHandle } from '../common/cli.ts';
 import { createDevice, type DeviceCommand, type SimDevice } from '../common/device.ts';
@@ -16,7 +16,6 @@ import {
   batteryLowEvent,
   fallEvent,
   nextBattery,
-  REPORT_INTERVAL_MS,
   scenarioNamed,
   telemetryPayload,
   HEALTHCARE_SCENARIOS,

@@ -11,6 +11,7 @@ import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/suppo
 import { connectDevice, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -30,10 +31,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     h = await bootHarness({ pilots: await loadPilots() });
     const s = h.platform.services;
     await s.tenants.create({ id: 'city-demo', name: 'City Lighting Demo Operator', pilots: ['lighting'] });
-    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'city-demo' });
+    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('city-demo') });
     await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo', pilots: ['healthcare'] });
-    await s.users.create({ username: CARE_ADMIN, password: TEST_PASSWORD, role: 'tenant-admin', tenantId: 'care-demo' });
-    await s.users.create({ username: CARE_OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'care-demo' });
+    await s.users.create({ username: CARE_ADMIN, password: TEST_PASSWORD, role: 'tenant-admin', tenantId: asTenantId('care-demo') });
+    await s.users.create({ username: CARE_OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('care-demo') });
     const ctx = h.platform.pilotContext('lighting');
     const instance = h.platform.pilotInstance('lighting');
     provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 42, size: 12 }));

@@ -12,6 +12,7 @@ import type { DemoProvision } from '../../platform/pilot.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -28,7 +29,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the demo's first tour${HAVE_CHROMIUM ? '' : ` â
     h = await bootHarness({ pilots: await loadPilots(), routers: (s) => [demoRoutes(s, speed)] });
     const s = h.platform.services;
     await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo Provider', pilots: ['healthcare'] });
-    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'care-demo' });
+    await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('care-demo') });
     speed.attach(async (n) => void told.push(n));
     const ctx = h.platform.pilotContext('healthcare');
     const instance = h.platform.pilotInstance('healthcare');

@@ -15,6 +15,7 @@ import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts'
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { sequenceArb, type Credentials, type Step } from './mqtt-packets.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_205);
 const SEQUENCES = Number(process.env.FUZZ_MQTT_SEQUENCES ?? 2_000);
@@ -35,7 +36,7 @@ const onProblem = (e: unknown) => void problems.push(String(e instanceof Error ?
 const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
 
 async function register(id: string): Promise<Credentials> {
-  const { secret } = await inA(() => h.platform.services.devices.register({ id, tenantId: 'tenant-a', kind: 'probe-sensor' }));
+  const { secret } = await inA(() => h.platform.services.devices.register({ id, tenantId: asTenantId('tenant-a'), kind: 'probe-sensor' }));
   return { id, secret, tenantId: 'tenant-a' };
 }
 

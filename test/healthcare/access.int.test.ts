@@ -5,6 +5,7 @@ import { healthcarePilot } from '../../pilots/healthcare/index.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { Device, enrol, eventually, HC, type EnrolledPatient } from '../../validation/support/healthcare-steps.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 let h: Harness;
 let op: ApiClient;
@@ -52,7 +53,7 @@ describe('tenant isolation', () => {
   it('a tenant that did not enable the pilot does not see its routes', async () => {
     const s = h.platform.services;
     await s.tenants.create({ id: 'tenant-c', name: 'Test tenant-c', pilots: [] });
-    await s.users.create({ username: 'tenant-c-operator', password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-c' });
+    await s.users.create({ username: 'tenant-c-operator', password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-c') });
     const c = await h.as('tenant-c-operator');
     expect((await c.get(`${HC}/patients`)).status).toBe(404);
   });

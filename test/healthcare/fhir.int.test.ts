@@ -7,6 +7,7 @@ import type { ApiClient, ApiResponse } from '../../validation/support/api-client
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { connectAll, enrol, HC, sendSet, type Device, type EnrolledPatient } from '../../validation/support/healthcare-steps.ts';
 import { fhirProblems, loadFhirProfiles, vitalSignsRules } from '../support/fhir-profiles.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const FHIR = '/fhir/R4';
 const LOINC_HR = 'http://loinc.org|8867-4';
@@ -200,7 +201,7 @@ describe('FHIR R4 read API: accountability and isolation', () => {
     expectOutcome(await fhirGet(root, `${FHIR}/Patient/${patient.id}`), 403, 'forbidden');
     const s = h.platform.services;
     await s.tenants.create({ id: 'tenant-c', name: 'Test tenant-c', pilots: [] });
-    await s.users.create({ username: 'tenant-c-operator', password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-c' });
+    await s.users.create({ username: 'tenant-c-operator', password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-c') });
     const opC = await h.as('tenant-c-operator');
     expectOutcome(await fhirGet(opC, `${FHIR}/metadata`), 404, 'not-found');
     expectOutcome(await fhirGet(opC, `${FHIR}/Patient/${patient.id}`), 404, 'not-found');

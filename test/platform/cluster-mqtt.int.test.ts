@@ -15,6 +15,7 @@ import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const pgReachable = (await findPostgres()) !== null;
 const redisInstalled = hasRedisServer();
@@ -43,7 +44,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
     });
 
   const register = async (id: string) =>
-    (await runInTenant(ctx, () => nodes[0]!.platform.services.devices.register({ id, tenantId: TENANT, kind: 'probe-sensor' }))).secret;
+    (await runInTenant(ctx, () => nodes[0]!.platform.services.devices.register({ id, tenantId: asTenantId(TENANT), kind: 'probe-sensor' }))).secret;
   const connect = async (node: number, id: string, secret: string, extra: IClientOptions = {}) => {
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${nodes[node]!.platform.mqttPort}`, {
       clientId: mqttIdentity(TENANT, id),

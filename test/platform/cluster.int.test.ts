@@ -13,6 +13,7 @@ import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const pgReachable = (await findPostgres()) !== null;
 const redisInstalled = hasRedisServer();
@@ -132,7 +133,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
 
   it('a command issued on node A reaches the device connected to node C, once, and is reported delivered', async () => {
     const { secret } = await runInTenant(ctx, () =>
-      nodes[0]!.platform.services.devices.register({ id: 'probe-x', tenantId: TENANT, kind: 'probe-sensor' }),
+      nodes[0]!.platform.services.devices.register({ id: 'probe-x', tenantId: asTenantId(TENANT), kind: 'probe-sensor' }),
     );
     const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${nodes[2]!.platform.mqttPort}`, {
       clientId: mqttIdentity(TENANT, 'probe-x'),

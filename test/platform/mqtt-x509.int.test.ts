@@ -14,6 +14,7 @@ import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts'
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { asDeviceId, asTenantId } from '../../platform/ids.ts';
 
 const openssl = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
 let h: Harness;
@@ -146,7 +147,7 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
 
   it('an expired certificate is refused and audited (ETSI 5.1-1, ASVS 9.2.1)', async () => {
     const k = keyAndCsr('cert-2');
-    const old = await h.platform.services.deviceCerts.issue('tenant-a', 'cert-2', { csr: k.csr }, { now: Date.now() - 10 * 86_400_000, validityDays: 1 });
+    const old = await h.platform.services.deviceCerts.issue(asTenantId('tenant-a'), asDeviceId('cert-2'), { csr: k.csr }, { now: Date.now() - 10 * 86_400_000, validityDays: 1 });
     expect(await refusal('tenant-a/cert-2', { key: k.key, cert: old.certificate })).toBe('5');
     expect((await lastCertAudit()).reason).toBe('certificate-expired');
   });

@@ -5,6 +5,7 @@
 // (POST /api/v1/auth/password), and only for three days.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 let h: Harness;
 const userId = async (username: string) => (await h.platform.services.users.findByUsername(username))!.id;
@@ -20,7 +21,7 @@ afterAll(async () => {
 describe('password reset by the tenant administrator', () => {
   it('answers a new random password once, which works; the old one and open sessions end (ASVS 2.3.1, 3.3.3)', async () => {
     const username = 'tenant-a-forgetful';
-    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-a' });
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
     const before = await h.as(username);
     expect((await before.get('/api/v1/auth/me')).status).toBe(200);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
@@ -68,7 +69,7 @@ describe('password reset by the tenant administrator', () => {
 
   it('the reset password is one-time: it opens no session, only the change to a password of the user’s own, and then works no more (ASVS 2.3.1, 2.1.6)', async () => {
     const username = 'tenant-a-new-starter';
-    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-a' });
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     const t0 = Date.now();
     const reset = await admin.post(`/api/v1/users/${await userId(username)}/reset-password`);
@@ -102,7 +103,7 @@ describe('password reset by the tenant administrator', () => {
 
   it('a one-time password not used within three days expires: neither a session nor a change (ASVS 2.3.1)', async () => {
     const username = 'tenant-a-on-leave';
-    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-a' });
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     const id = await userId(username);
     const oneTime = (await admin.post(`/api/v1/users/${id}/reset-password`)).body.password as string;
@@ -122,7 +123,7 @@ describe('password reset by the tenant administrator', () => {
 
   it('a user changes their own password by proving the current one; their sessions end (ASVS 2.1.5, 2.1.6, 3.3.3)', async () => {
     const username = 'tenant-a-careful';
-    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: 'tenant-a' });
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
     const before = await h.as(username);
     const res = await h.anonymous().post('/api/v1/auth/password', { username, currentPassword: TEST_PASSWORD, newPassword: 'a-changed-long-passphrase' });
     expect(res.status).toBe(204);

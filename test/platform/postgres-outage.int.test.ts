@@ -9,6 +9,7 @@ import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validatio
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { startTcpRelay, viaRelay, type TcpRelay } from '../support/tcp-relay.ts';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const reachable = (await findPostgres()) !== null;
 if (!reachable) console.warn(PG_SKIP_NOTICE);
@@ -43,7 +44,7 @@ const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
   it('withholds the PUBACK while the database is unreachable and stores the retry once it is back', async () => {
     expect(h.platform.services.storage.kind).toBe('postgres');
     const { secret } = await runInTenant(ctx, () =>
-      h.platform.services.devices.register({ id: 'probe-1', tenantId: TENANT, kind: 'probe-sensor' }),
+      h.platform.services.devices.register({ id: 'probe-1', tenantId: asTenantId(TENANT), kind: 'probe-sensor' }),
     );
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.platform.mqttPort}`, {
       clientId: mqttIdentity(TENANT, 'probe-1'),

@@ -14,6 +14,7 @@ import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts'
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { TEST_PASSWORD, bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 let h: Harness;
 let adminA: ApiClient;
@@ -111,7 +112,7 @@ const stored = (tenantId: string, id: string) =>
 const reading = (value: number) => JSON.stringify({ ts: Date.now(), value });
 const topic = (t: string, d: string) => `tenants/${t}/devices/${d}/telemetry`;
 async function user(username: string, role: 'operator' | 'tenant-admin', tenantId = 'tenant-a') {
-  return h.platform.services.users.create({ username, password: TEST_PASSWORD, role, tenantId });
+  return h.platform.services.users.create({ username, password: TEST_PASSWORD, role, tenantId: asTenantId(tenantId) });
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { TEST_PASSWORD, bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
@@ -145,7 +146,7 @@ async function bootOutsider(): Promise<ApiClient> {
   const s = h.platform.services;
   if (!(await s.tenants.get('tenant-c'))) {
     await s.tenants.create({ id: 'tenant-c', name: 'Test tenant-c', pilots: [] });
-    await s.users.create({ username: 'tenant-c-admin', password: TEST_PASSWORD, role: 'tenant-admin', tenantId: 'tenant-c' });
+    await s.users.create({ username: 'tenant-c-admin', password: TEST_PASSWORD, role: 'tenant-admin', tenantId: asTenantId('tenant-c') });
   }
   return h.as('tenant-c-admin');
 }

@@ -13,6 +13,7 @@ import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts'
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
+import { asDeviceId, asTenantId } from '../../platform/ids.ts';
 
 const METRICS_TOKEN = 'scrape-token-for-the-surface-tests-0123456789';
 const logged: string[] = [];
@@ -213,7 +214,7 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     await records.delete('device', 'tenant-a/legacy-id-1');
     const devices = new Devices(records); // a fresh registry: nothing cached from before the move
 
-    expect(await devices.getForTenant('tenant-b', 'legacy-id-1')).toBeNull();
+    expect(await devices.getForTenant(asTenantId('tenant-b'), asDeviceId('legacy-id-1'))).toBeNull();
     expect(await devices.authenticate('legacy-id-1', made.body.secret)).toBeNull();
     expect(await devices.authenticate('tenant-a/legacy-id-1', made.body.secret)).toMatchObject({ tenantId: 'tenant-a', deviceId: 'legacy-id-1' });
     const { secret } = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => devices.rotate('legacy-id-1'));

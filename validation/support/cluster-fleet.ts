@@ -7,11 +7,11 @@
 // Protocol: one JSON line on stdin (the config, secrets included); then `stop` ends issuing.
 // Stdout: {"type":"ready"}, {"type":"progress",…} every progressMs, {"type":"done",…} at the end.
 import { resolve as resolvePath } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
+import { readPlan } from './child-plan.ts';
 
 export const clusterFleetConfigSchema = z
   .object({
@@ -59,19 +59,10 @@ export interface ClusterFleetReport {
   latencyP99Ms: number;
 }
 
-// size: one child process's whole life (read the plan, connect the fleet, publish, report on request) kept in one closure so the counters it reports are the ones the handlers update
+// One child process's whole life (connect the fleet, publish, report on request) in one closure,
+// so the counters it reports are the ones the handlers update.
 async function main(): Promise<void> {
-  const rl = createInterface({ input: process.stdin });
-  const line = await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    rl.once('close', () => reject(new Error('no configuration on stdin')));
-  });
-  rl.removeAllListeners('close');
-  let stopAsked = false;
-  rl.on('line', (l) => {
-    if (l.trim() === 'stop') stopAsked = true;
-  });
-  const cfg = clusterFleetConfigSchema.parse(JSON.parse(line));
+  const { cfg, stopAsked, close } = await readPlan(clusterFleetConfigSchema);
   const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
   interface Dev {
@@ -180,7 +171,7 @@ async function main(): Promise<void> {
   let issuedAtStart = 0;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      if (stopAsked) {
+      if (stopAsked()) {
         clearInterval(tick);
         resolve();
         return;
@@ -208,7 +199,7 @@ async function main(): Promise<void> {
     latencyP99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0),
   };
   await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(report) + '\n', () => resolve()));
-  rl.close();
+  close();
   for (const d of devices) d.client.end(true);
 }
 

@@ -22,6 +22,7 @@ import { createLightingPilot, PILOT_ID as LIGHTING } from '../../pilots/lighting
 import { ScheduleBook } from '../../pilots/lighting/schedules.ts';
 import { Inventory } from '../../pilots/lighting/inventory.ts';
 import { probePilot } from './probe-pilot.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const timings = z
   .object({
@@ -75,12 +76,12 @@ async function handle(o: Op): Promise<Record<string, unknown>> {
       await inTenant(o.tenantId, async () => {
         for (let i = 0; i < o.devices; i++) {
           const id = `probe-${String(i).padStart(4, '0')}`;
-          const { secret } = await s.devices.register({ id, tenantId: o.tenantId, kind: 'probe-sensor' });
+          const { secret } = await s.devices.register({ id, tenantId: asTenantId(o.tenantId), kind: 'probe-sensor' });
           devices.push({ id, secret });
         }
       });
       const user = { username: `${o.tenantId}-watcher`, password: randomBytes(18).toString('base64url') };
-      await s.users.create({ ...user, role: 'operator', tenantId: o.tenantId });
+      await s.users.create({ ...user, role: 'operator', tenantId: asTenantId(o.tenantId) });
       return { devices, user };
     }
     case 'raise': {

@@ -9,6 +9,7 @@ import type { Role } from '../../platform/tenancy/context.ts';
 import { ApiClient } from './api-client.ts';
 import { keptDatabases, ownedDatabases } from './harness-databases.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, findPostgres, type TestDatabase } from './postgres.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple-1';
 
@@ -93,7 +94,7 @@ export async function bootHarness(opts: HarnessOptions = {}): Promise<Harness> {
       if (await s.tenants.get(t.id)) continue;
       await s.tenants.create({ id: t.id, name: `Test ${t.id}`, pilots: opts.tenantPilots ?? [] });
       for (const role of TENANT_ROLES) {
-        await s.users.create({ username: t.users[role], password: TEST_PASSWORD, role, tenantId: t.id });
+        await s.users.create({ username: t.users[role], password: TEST_PASSWORD, role, tenantId: asTenantId(t.id) });
       }
     }
   }

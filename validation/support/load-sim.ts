@@ -8,12 +8,12 @@
 // count is reached, or when a connection is lost (the platform was killed), then waits for the
 // acknowledgements still in flight. A line `stop` on stdin stops issuing early.
 import { resolve as resolvePath } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
+import { readPlan } from './child-plan.ts';
 
 export const loadSimConfigSchema = z
   .object({
@@ -83,20 +83,10 @@ export function malformedPayload(i: number): string | Buffer {
   }
 }
 
-// size: the child process's whole protocol (configuration, issuing, progress, report) in the order it speaks it
+// The child process's whole protocol (configuration, issuing, progress, report) in the order it
+// speaks it; a later line `stop` ends issuing early.
 async function main(): Promise<void> {
-  // The first line is the configuration; a later line `stop` ends issuing early.
-  let stopAsked = false;
-  const rl = createInterface({ input: process.stdin });
-  const line = await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    rl.once('close', () => reject(new Error('no configuration on stdin')));
-  });
-  rl.removeAllListeners('close');
-  rl.on('line', (l) => {
-    if (l.trim() === 'stop') stopAsked = true;
-  });
-  const cfg = loadSimConfigSchema.parse(JSON.parse(line));
+  const { cfg, stopAsked, close } = await readPlan(loadSimConfigSchema);
   const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 
@@ -188,7 +178,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const elapsed = performance.now() - t0;
-      const done = stopAsked || connectionLost || (cfg.durationMs !== undefined && elapsed >= cfg.durationMs) || (cfg.count !== undefined && issued >= cfg.count);
+      const done = stopAsked() || connectionLost || (cfg.durationMs !== undefined && elapsed >= cfg.durationMs) || (cfg.count !== undefined && issued >= cfg.count);
       if (done) {
         clearInterval(tick);
         resolve();
@@ -239,7 +229,7 @@ async function main(): Promise<void> {
   // The report can be hundreds of kB (every acknowledged sequence number): wait until the pipe
   // took it all, or process.exit() below would cut it short.
   await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(report) + '\n', () => resolve()));
-  rl.close();
+  close();
   for (const d of devices) d.client.end(true);
 }
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { startPlatform } from '../../platform/server.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { probePilot } from './probe-pilot.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 const config = loadConfig();
 const platform = await startPlatform(config, { pilots: [probePilot] });
@@ -15,7 +16,7 @@ const credsFile = join(config.dataDir, 'probe-device.json');
 if (!existsSync(credsFile)) {
   await s.tenants.create({ id: 'durable', name: 'Durability test', pilots: ['probe'] });
   const { secret } = await runInTenant({ tenantId: 'durable', principal: systemPrincipal('test', 'durable') }, () =>
-    s.devices.register({ id: 'probe-1', tenantId: 'durable', kind: 'probe-sensor' }),
+    s.devices.register({ id: 'probe-1', tenantId: asTenantId('durable'), kind: 'probe-sensor' }),
   );
   writeFileSync(credsFile, JSON.stringify({ deviceId: 'probe-1', tenantId: 'durable', secret }), { mode: 0o600 });
 }

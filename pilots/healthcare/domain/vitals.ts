@@ -267,6 +267,26 @@ export const DEVICE_KIND_DISPLAY: Record<DeviceKind, string> = {
   'home-hub': 'Home hub',
 };
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Reporting interval per kind: the simulator's at speed 1, and the demo history's. A complete
+ * NEWS2 set needs every parameter inside the pilot's one-hour window (options.ts windowMs):
+ * respiratory rate from the wearable, SpO2 from the oximeter, temperature, systolic pressure, and
+ * ACVPU plus supplemental oxygen from the hub, so those kinds report at least twice an hour.
+ * Weight and glucose are spot checks (a few a day).
+ */
+export const REPORT_INTERVAL_MS: Record<DeviceKind, number> = {
+  wearable: 1 * MINUTE,
+  'pulse-oximeter': 5 * MINUTE,
+  'home-hub': 5 * MINUTE,
+  thermometer: 30 * MINUTE,
+  'bp-cuff': 30 * MINUTE,
+  glucometer: 4 * HOUR,
+  scale: 6 * HOUR,
+};
+
 // Strict objects: an unknown field is an error, so a misconfigured device is told at once
 // instead of having part of its data silently dropped.
 export const pulseOximeterPayload = z.strictObject({

@@ -5,18 +5,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound } from '../../errors.ts';
-import { deviceIdSchema } from '../../identity/schemas.ts';
 import { MAX_VALIDITY_DAYS, type DeviceCertRecord } from '../../identity/device-certs.ts';
 import type { PlatformServices } from '../../services/index.ts';
-import { TENANT_ID_PATTERN } from '../../storage/port.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { body, params } from '../validate.ts';
 import { doc, itemsOf } from '../route-doc.ts';
+import { deviceIdParamSchema, tenantIdSchema } from '../../ids.ts';
 
-const idParam = z.object({ id: deviceIdSchema });
+const idParam = z.object({ id: deviceIdParamSchema });
 const serialSchema = z.string().regex(/^[0-9a-f]{2,40}$/, 'a certificate serial in lower-case hex');
-const certParam = z.object({ id: deviceIdSchema, serial: serialSchema });
-const tenantParam = z.object({ tenantId: z.string().regex(TENANT_ID_PATTERN) });
+const certParam = z.object({ id: deviceIdParamSchema, serial: serialSchema });
+const tenantParam = z.object({ tenantId: tenantIdSchema });
 const pemText = (label: string) => z.string().max(16_384).refine((s) => s.includes(`-----BEGIN ${label}-----`), `a PEM ${label}`);
 
 const issueSchema = z.union([

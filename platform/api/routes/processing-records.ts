@@ -6,10 +6,11 @@ import { buildProcessingRecords, processingRecordsHtml, type ProcessingPilot, ty
 import type { PlatformServices } from '../../services/index.ts';
 import { allow, tenantOf } from '../auth.ts';
 import { anyObject, doc } from '../route-doc.ts';
+import type { TenantId } from '../../ids.ts';
 
 export function processingRecordRoutes(s: PlatformServices, agreements: AgreementService, pilots: ProcessingPilot[]): Router {
   const r = Router();
-  const build = async (tenantId: string): Promise<ProcessingRecords> => {
+  const build = async (tenantId: TenantId): Promise<ProcessingRecords> => {
     const tenant = await s.tenants.require(tenantId);
     return buildProcessingRecords({
       tenant,

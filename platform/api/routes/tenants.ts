@@ -12,8 +12,9 @@ import { allow } from '../auth.ts';
 import { body, params } from '../validate.ts';
 import { anyObject, doc, itemsOf } from '../route-doc.ts';
 import { tenantResponse } from '../response-schemas.ts';
+import { asTenantId, tenantIdSchema } from '../../ids.ts';
 
-const idParam = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/) });
+const idParam = z.object({ id: tenantIdSchema });
 const patchSchema = z
   .object({
     name: labelSchema(2, 120).optional(),
@@ -32,12 +33,12 @@ export function tenantRoutes(s: PlatformServices): Router {
   const r = Router();
   r.get('/tenants', allow('tenants:manage'), doc({ summary: 'every tenant (metadata only)', responses: { 200: itemsOf(tenantResponse) } }), async (_req, res) => {
     const list = await s.tenants.list();
-    res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countForTenant(t.id) }))) });
+    res.json({ items: await Promise.all(list.map(async (t) => ({ ...t, devices: await s.devices.countForTenant(asTenantId(t.id)) }))) });
   });
   r.post('/tenants', allow('tenants:manage'), doc({ summary: 'creates a tenant, optionally with its first tenant-admin', body: createSchema, responses: { 201: tenantResponse } }), async (req, res) => {
     const { admin, ...input } = body(req, createSchema);
     const tenant = await s.tenants.create(input);
-    if (admin) await s.users.create({ ...admin, role: 'tenant-admin', tenantId: tenant.id });
+    if (admin) await s.users.create({ ...admin, role: 'tenant-admin', tenantId: asTenantId(tenant.id) });
     await s.audit.record('_platform', {
       actor: req.principal!.label,
       action: 'tenant.create',

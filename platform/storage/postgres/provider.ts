@@ -12,6 +12,7 @@ import { ScopedStorage } from '../shared/provider-base.ts';
 import { DEFAULT_SCHEMA_PREFIX, assertSchemaPrefix, ensureSchema, schemaName, tablesOf } from './schema.ts';
 import { PgSnapshot } from './snapshot.ts';
 import { PgStore } from './store.ts';
+import { withClient } from './client.ts';
 
 export interface PostgresStorageOptions {
   /** postgres:// or postgresql:// connection string. */
@@ -91,7 +92,7 @@ export class PostgresStorage extends ScopedStorage<PgStore> {
 
   protected async openStore(scope: string): Promise<PgStore> {
     const schema = schemaName(scope, this.#prefix);
-    await this.#withClient((client) => ensureSchema(client, schema, scope));
+    await withClient(this.#pool, (client) => ensureSchema(client, schema, scope));
     return new PgStore({ scope, tables: tablesOf(schema), pool: this.#pool, isOpen: () => !this.closed });
   }
 
@@ -101,7 +102,7 @@ export class PostgresStorage extends ScopedStorage<PgStore> {
 
   protected async removeTenant(tenantId: string): Promise<void> {
     const schema = schemaName(tenantId, this.#prefix);
-    await this.#withClient(async (client) => {
+    await withClient(this.#pool, async (client) => {
       await client.query('BEGIN');
       try {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`custodia-schema:${schema}`]);
@@ -157,23 +158,6 @@ export class PostgresStorage extends ScopedStorage<PgStore> {
   /** The schema a scope lives in (for operators and tests). */
   schemaName(scope: string): string {
     return schemaName(scope, this.#prefix);
-  }
-
-  /** One checked-out connection; a socket error meanwhile destroys it instead of crashing the
-   *  process (the pool listens only to idle connections). */
-  async #withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    const onError = (err: Error) => {
-      broken = err;
-    };
-    client.on('error', onError);
-    try {
-      return await work(client);
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
   }
 }
 

@@ -33,8 +33,9 @@ import {
   type PointRow,
   type RecordRow,
 } from '../shared/rows.ts';
-import { checkBatch, isConnectionError, mergePuts } from './rows.ts';
+import { checkBatch, mergePuts } from './rows.ts';
 import type { Tables } from './schema.ts';
+import { withClient } from './client.ts';
 
 
 const RECORD_COLUMNS = 'r.kind, r.id, r.subject, r.body, r.idx, r.created_at, r.updated_at';
@@ -349,33 +350,17 @@ export class PgStore implements Store {
 
   async #transaction(work: (c: pg.PoolClient) => Promise<void>): Promise<void> {
     this.#assertUsable();
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    // While checked out the pool does not listen for a dropped socket; without a listener that
-    // 'error' event would crash the process. The query in flight rejects on its own.
-    const onError = (err: Error) => {
-      broken = err;
-    };
-    client.on('error', onError);
-    try {
+    await withClient(this.#pool, async (client, broken) => {
       await client.query('BEGIN');
       try {
         await work(client);
         await client.query('COMMIT');
       } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: Error) => {
-          broken = rollbackErr;
-        });
+        // A connection whose ROLLBACK fails is destroyed, never reused.
+        await client.query('ROLLBACK').catch(broken);
         throw err;
       }
-    } catch (err) {
-      broken ??= isConnectionError(err) ? (err as Error) : undefined;
-      throw err;
-    } finally {
-      // A connection that failed mid-transaction is destroyed, never reused.
-      client.off('error', onError);
-      client.release(broken);
-    }
+    });
   }
 
   /** FROM/WHERE shared by find and count: one containment term for all `where` entries (AND),
