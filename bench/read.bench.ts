@@ -83,7 +83,10 @@ try {
   if (o.keep) log(`kept: ${dataDir}${o.store === 'postgres' ? ' (and its PostgreSQL database)' : ''}`);
 }
 
-const systemIn = (tenantId: string) => ({ tenantId, principal: systemPrincipal('bench', tenantId) });
+
+function systemIn(tenantId: string) {
+  return { tenantId, principal: systemPrincipal('bench', tenantId) };
+}
 
 /** Patients and lamps through the pilots' own demo provisioning; the series to fill. */
 async function provision(harness: Harness): Promise<SeedSeries[]> {
