@@ -17,7 +17,9 @@ import { bootHarness, type Harness } from '../validation/support/harness.ts';
 import { HC } from '../validation/support/healthcare-steps.ts';
 import { figure, readTable, type ReadFigure } from './read-figures.ts';
 import { defaultReadReportPath, parseReadOptions, READ_USAGE, type ReadOptions } from './read-options.ts';
-import { DAY_MS, seedBatches, seedPlan, type SeedPlan, type SeedSeries } from './read-seed.ts';
+import { DAY_MS, seedBatches, seedNews2, seedPlan, type SeedPlan, type SeedSeries } from './read-seed.ts';
+import { KINDS } from '../pilots/healthcare/model.ts';
+import { news2Puts, newestPerPatient } from '../pilots/healthcare/news2-records.ts';
 
 const LIGHTING = '/api/v1/pilots/lighting';
 const BATCH = 2000;
@@ -114,6 +116,8 @@ async function provision(harness: Harness): Promise<SeedSeries[]> {
 /** Seals and commits every reading in batches per tenant, as the ingest group commit does. */
 async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   const s = platform.services;
+  const hubs = new Set(series.filter((x) => x.kind === 'home-hub').map((x) => x.deviceId));
+  let news2Stored = 0;
   const started = performance.now();
   let done = 0;
   let nextReport = 0;
@@ -126,6 +130,22 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
     }
     // One sealed, committed batch per tenant, as the ingest group commit makes.
     for (const [tenantId, readings] of byTenant) await runInTenant(systemIn(tenantId), () => s.series.append(readings));
+    // The NEWS2 results the rules would have stored at the hubs' readings, with each patient's
+    // latest, through the healthcare pilot's own record layout (pilots/healthcare/news2-records.ts).
+    const results = batch.filter((r) => hubs.has(r.series)).map((r) => seedNews2(r, o.seed)).filter((n) => n !== null);
+    if (results.length > 0) {
+      news2Stored += results.length;
+      await runInTenant(systemIn(ward.id), async () => {
+        const records = await s.scopes.current('bench seed');
+        const put = [];
+        for (const n of results) put.push(await records.prepare(KINDS.news2, n.id, n, { subject: n.patientId }, n.computedAt));
+        for (const n of newestPerPatient(results)) {
+          const latest = news2Puts(n)[1]!;
+          put.push(await records.prepare(latest.kind, latest.id, latest.data, latest.opts, n.computedAt));
+        }
+        await records.store.commit({ put });
+      });
+    }
     done += batch.length;
     if (done >= nextReport) {
       const secs = (performance.now() - started) / 1000;
@@ -135,8 +155,8 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   }
   const seconds = (performance.now() - started) / 1000;
   const perSecond = Math.round(plan.readings / seconds);
-  log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s`);
-  return { readings: plan.readings, seconds, perSecond };
+  log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s, with ${news2Stored.toLocaleString('en')} NEWS2 results`);
+  return { readings: plan.readings, seconds, perSecond, news2: news2Stored };
 }
 
 /** Waits until the lighting installation says its energy roll-up is no longer building; the wait in ms. */
