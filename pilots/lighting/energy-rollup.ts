@@ -162,6 +162,9 @@ export class EnergyRollup {
     this.#building = true;
     try {
       for (const lampId of [...this.p.inventory.lamps.keys()]) {
+        // A synchronous store (sqlite) resolves every await at once: without a turn of the event
+        // loop between lamps, a build on start would hold up start-up and every request.
+        await new Promise((resolve) => setImmediate(resolve));
         if (this.#stopped) break;
         const did = await this.p.serial(() => this.catchUpLamp(lampId, o.rebuild === true));
         if (did === 'built') built++;
