@@ -8,9 +8,8 @@
 // end. A reading newer than the cursor closes one segment (`advance`); a reading at or before the
 // cursor (late, out of order, or a duplicate) changes segments already counted, so the local days
 // it can touch (`daysTouched`) are recomputed from the stored readings instead of patched.
-import { powerSegments, type PowerSample, type Segment } from './energy.ts';
+import { powerSegments, splitByLocalDay, type PowerSample, type Segment } from './energy.ts';
 import { addDays, localDate, startOfLocalDay } from './tz.ts';
-import { energyByLocalDay } from './energy.ts';
 
 /** One lamp's sums over one local day. */
 export interface DaySums {
@@ -36,15 +35,17 @@ export function addDay(a: DaySums, b: DaySums): DaySums {
 
 /** Sums per local day of segments, split at local midnights in `timeZone`. */
 export function daySums(segments: readonly Segment[], timeZone: string): Map<string, DaySums> {
-  const lit = segments.filter((s) => s.lit);
-  const kWh = energyByLocalDay(segments, timeZone);
-  const litKWh = energyByLocalDay(lit, timeZone);
-  // 1 W for 1 ms is 1/3.6e9 kWh: integrating a 3.6e9 W load gives the burning milliseconds.
-  const litMs = energyByLocalDay(lit.map((s) => ({ ...s, watts: 3.6e9 })), timeZone);
   const out = new Map<string, DaySums>();
-  for (const [day, v] of Object.entries(kWh)) out.set(day, { ...zeroDay(), kWh: v });
-  for (const [day, v] of Object.entries(litKWh)) out.set(day, { ...(out.get(day) ?? zeroDay()), litKWh: v });
-  for (const [day, v] of Object.entries(litMs)) out.set(day, { ...(out.get(day) ?? zeroDay()), litMs: v });
+  splitByLocalDay(segments, timeZone, (day, s, ms) => {
+    let d = out.get(day);
+    if (!d) out.set(day, (d = zeroDay()));
+    const kWh = (s.watts * ms) / 3.6e9;
+    d.kWh += kWh;
+    if (s.lit) {
+      d.litKWh += kWh;
+      d.litMs += ms;
+    }
+  });
   return out;
 }
 

@@ -107,18 +107,8 @@ export function lampEnergy(readings: readonly PowerSample[], opts: IntegrationOp
   return summarize(powerSegments(readings, opts), gaps);
 }
 
-/** kWh per local calendar day in `timeZone`; segments crossing local midnight are split there. */
-export function energyByLocalDay(segments: readonly Segment[], timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const midnights = new Map<string, number>();
-  const nextMidnight = (day: string) => {
-    let m = midnights.get(day);
-    if (m === undefined) {
-      m = startOfLocalDay(addDays(day, 1), timeZone);
-      midnights.set(day, m);
-    }
-    return m;
-  };
+/** Calls `visit` with each piece of the segments split at local midnights in `timeZone`. */
+export function splitByLocalDay(segments: readonly Segment[], timeZone: string, visit: (day: string, s: Segment, ms: number) => void): void {
   // One Intl call per local day, not per segment (a month of a town is millions of segments):
   // the day of `start` is reused while `start` stays between an instant known to fall on it and
   // the next midnight, and only when the UTC offset is the same at both ends, so a DST change
@@ -127,7 +117,7 @@ export function energyByLocalDay(segments: readonly Segment[], timeZone: string)
   const dayOf = (ms: number) => {
     if (known && ms >= known.from && ms < known.to) return known.day;
     const day = localDate(ms, timeZone);
-    const to = nextMidnight(day);
+    const to = startOfLocalDay(addDays(day, 1), timeZone);
     known = offsetAt(ms, timeZone) === offsetAt(to - 1, timeZone) ? { day, from: ms, to } : null;
     return day;
   };
@@ -135,11 +125,17 @@ export function energyByLocalDay(segments: readonly Segment[], timeZone: string)
     let start = s.start;
     while (start < s.end) {
       const day = dayOf(start);
-      const end = Math.min(s.end, nextMidnight(day));
-      out[day] = (out[day] ?? 0) + kWhOf(s.watts, end - start);
+      const end = Math.min(s.end, startOfLocalDay(addDays(day, 1), timeZone));
+      visit(day, s, end - start);
       start = end;
     }
   }
+}
+
+/** kWh per local calendar day in `timeZone`; segments crossing local midnight are split there. */
+export function energyByLocalDay(segments: readonly Segment[], timeZone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  splitByLocalDay(segments, timeZone, (day, s, ms) => (out[day] = (out[day] ?? 0) + kWhOf(s.watts, ms)));
   return out;
 }
 
