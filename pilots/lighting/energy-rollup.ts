@@ -70,14 +70,11 @@ export class EnergyRollup {
   async days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<Map<string, Map<string, DaySums>>> {
     const records = await this.p.ctx.records();
     const out = new Map<string, Map<string, DaySums>>();
-    if (days.length === 0) return out;
-    const wanted = new Set(days);
-    // A few days: one look-up per day; longer spans: one per month.
-    const keys = days.length <= 10 ? days.map((d) => ({ day: d })) : [...new Set(days.map((d) => d.slice(0, 7)))].map((m) => ({ month: m }));
-    for (const tags of keys) {
-      for (const r of await records.find<DayRecord>(ROLLUP_KINDS.day, { tags })) {
+    // One indexed look-up per day: exactly the days asked for, every lamp's at once.
+    for (const day of new Set(days)) {
+      for (const r of await records.find<DayRecord>(ROLLUP_KINDS.day, { tags: { day } })) {
         const d = r.data;
-        if (!wanted.has(d.day) || !lampIds.has(d.lampId)) continue;
+        if (d.day !== day || !lampIds.has(d.lampId)) continue;
         let m = out.get(d.lampId);
         if (!m) out.set(d.lampId, (m = new Map()));
         m.set(d.day, { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs });
@@ -143,7 +140,7 @@ export class EnergyRollup {
 
   private dayPut(lampId: string, day: string, s: DaySums) {
     const data: DayRecord = { lampId, day, ...s };
-    return { kind: ROLLUP_KINDS.day, id: dayId(lampId, day), data, opts: { tags: { lamp: lampId, day, month: day.slice(0, 7) } } };
+    return { kind: ROLLUP_KINDS.day, id: dayId(lampId, day), data, opts: { tags: { lamp: lampId, day } } };
   }
 
   private cursorPut(lampId: string, c: Cursor, tz: string) {

@@ -11,6 +11,7 @@ import {
   meterBalance,
   mergeDays,
   powerSegments,
+  reportCalendar,
   reportPlan,
   savings,
   type DaySums,
@@ -105,7 +106,8 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
   const end = Math.min(q.to, o.now);
   const rows = new Map<string, Map<string, Sums>>();
   const cursors = rollup ? await rollup.cursors() : new Map<string, { ts: number }>();
-  const plans = new Map(scope.lamps.map((l) => [l.id, reportPlan(q.from, end, cursors.get(l.id)?.ts ?? null, margin, scope.timeZone)]));
+  const cal = reportCalendar(q.from, end, scope.timeZone);
+  const plans = new Map(scope.lamps.map((l) => [l.id, reportPlan(cal, cursors.get(l.id)?.ts ?? null, margin)]));
   const rolled = new Set<string>();
   const wanted = new Set<string>();
   for (const [id, plan] of plans) {

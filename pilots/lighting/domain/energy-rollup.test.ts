@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, daySums, daysTouched, reportPlan, type Cursor } from './energy-rollup.ts';
+import { advance, daySums, daysTouched, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -100,7 +100,7 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       raw: [[at('2026-03-28', '12:00'), at('2026-03-29', '00:00'), false], [at('2026-03-31', '00:00'), at('2026-03-31', '12:00'), true]],
     },
   ])('$name', ({ from, end, cursor, days, raw }) => {
-    const plan = reportPlan(from, end, cursor, gap, TZ);
+    const plan = reportPlan(reportCalendar(from, end, TZ), cursor, gap);
     expect(plan.days).toEqual(days);
     expect(plan.raw.map((r) => [r.from, r.to, r.holdToEnd])).toEqual(raw);
   });

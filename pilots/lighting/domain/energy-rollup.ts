@@ -111,23 +111,43 @@ export interface ReportPlan {
   days: string[];
 }
 
+/** The local days of a report over [from, end): the first midnight at or after `from`, and each
+ *  whole or partial day from it on with its start. Computed once per report, shared by its lamps. */
+export interface ReportCalendar {
+  from: number;
+  end: number;
+  /** First local midnight at or after `from`. */
+  a: number;
+  days: { day: string; start: number }[];
+}
+
+export function reportCalendar(from: number, end: number, timeZone: string): ReportCalendar {
+  const firstDay = localDate(from, timeZone);
+  const a = startOfLocalDay(firstDay, timeZone) === from ? from : startOfLocalDay(addDays(firstDay, 1), timeZone);
+  const days: ReportCalendar['days'] = [];
+  for (let d = localDate(a, timeZone), start = a; start < end; d = addDays(d, 1), start = startOfLocalDay(d, timeZone)) days.push({ day: d, start });
+  return { from, end, a, days };
+}
+
 /**
  * Splits [from, end) at local midnights: whole days that lie before both the lamp's cursor and the
  * report's open tail (the last gap before `end`, where a report holds the last reading) come from
  * the roll-up; the partial first day and everything from the day of min(cursor, end − gap) on is
  * read raw. A lamp without a cursor is read raw whole.
  */
-export function reportPlan(from: number, end: number, cursorTs: number | null, maxGapMs: number, timeZone: string): ReportPlan {
+export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
+  const { from, end, a } = cal;
   if (!(end > from)) return { raw: [], days: [] };
-  if (cursorTs === null) return { raw: [{ from, to: end, holdToEnd: true }], days: [] };
-  const firstDay = localDate(from, timeZone);
-  const a = startOfLocalDay(firstDay, timeZone) === from ? from : startOfLocalDay(addDays(firstDay, 1), timeZone);
-  const b = startOfLocalDay(localDate(Math.min(cursorTs, end - maxGapMs), timeZone), timeZone);
-  if (!(b > a)) return { raw: [{ from, to: end, holdToEnd: true }], days: [] };
-  const days: string[] = [];
-  for (let d = localDate(a, timeZone); startOfLocalDay(d, timeZone) < b; d = addDays(d, 1)) days.push(d);
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [] };
+  if (cursorTs === null) return whole;
+  const x = Math.min(cursorTs, end - maxGapMs);
+  // The start of the day holding x: the last day start at or before it.
+  let i = cal.days.length - 1;
+  while (i >= 0 && cal.days[i]!.start > x) i--;
+  if (i <= 0) return whole;
+  const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
   raw.push({ from: b, to: end, holdToEnd: true });
-  return { raw, days };
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day) };
 }
