@@ -65,7 +65,7 @@ async function setup() {
   const lampIds = [...parts.inventory.lamps.keys()];
   const scope = { timeZone: TZ, lamps: [...parts.inventory.lamps.values()], models: parts.inventory.models };
   const report = (q: EnergyQuery, withRollup: boolean) =>
-    energyReport(series, scope, q, { intervalMs: INTERVAL, co2KgPerKWh: 0.2, now: TO + 3 * INTERVAL }, withRollup ? rollup : undefined);
+    energyReport(series, scope, q, { intervalMs: INTERVAL, co2KgPerKWh: 0.2, now: TO + 2 * 86_400_000 }, withRollup ? rollup : undefined);
   return { t, parts, series, rollup, lampIds, report };
 }
 
@@ -89,7 +89,12 @@ const QUERIES: EnergyQuery[] = [
   // Not on midnights: a raw head and tail around the rolled days; the DST day inside.
   { by: 'group', period: 'day', from: FROM + 7 * 3_600_000 + 123, to: TO - 5 * 3_600_000 },
   { by: 'cabinet', period: 'month', from: FROM - 86_400_000, to: TO + 3 * INTERVAL },
+  // Ending a day after the lamps fell silent: the cursor's day is read from its record up to the
+  // cursor, the rest raw.
+  { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 },
 ];
+/** Ends well after any cursor mid-way through the history: the open day's record is used. */
+const OPEN: EnergyQuery = { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 };
 
 describe('energy roll-up agrees with the raw integration', () => {
   it('built once from a store that had none (an existing store), across the DST day', async () => {
@@ -113,9 +118,11 @@ describe('energy roll-up agrees with the raw integration', () => {
     for (let i = 0; i < onTime.length; i += 7) batches.push(onTime.slice(i, i + 7));
     for (let i = 0; i < late.length; i += 5) batches.splice(Math.min(batches.length, 30 + i * 3), 0, late.slice(i, i + 5));
     batches.push(rows.filter((_, i) => i % 23 === 3));
-    for (const b of batches) {
+    for (const [i, b] of batches.entries()) {
       for (const r of b) series.add(r.deviceId, r); // committed first, as ingest does
       await rollup.onReadings(b);
+      // Mid-way, with the cursors inside the history: the open days' partial records.
+      if (i === Math.floor(batches.length / 2)) await expectSameReports(report, OPEN);
     }
     for (const q of QUERIES) await expectSameReports(report, q);
     // And the roll-up kept at ingest is the one a fresh build from the same store makes.

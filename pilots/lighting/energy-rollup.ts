@@ -18,6 +18,7 @@ import {
   type Cursor,
   type DaySums,
   type PowerSample,
+  type RolledDay,
 } from './domain/index.ts';
 import type { TenantParts } from './tenant-parts.ts';
 
@@ -32,6 +33,8 @@ interface CursorRecord extends Cursor {
 interface DayRecord extends DaySums {
   lampId: string;
   day: string;
+  /** The sums count the segments up to this instant (the cursor when written), none after. */
+  through: number;
 }
 
 type Put = { kind: string; id: string; data: unknown; opts?: { tags: Record<string, string> } };
@@ -67,9 +70,9 @@ export class EnergyRollup {
   }
 
   /** Day sums of `lamps` on `days` (a missing record is a day without energy). */
-  async days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<Map<string, Map<string, DaySums>>> {
+  async days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<Map<string, Map<string, RolledDay>>> {
     const records = await this.p.ctx.records();
-    const out = new Map<string, Map<string, DaySums>>();
+    const out = new Map<string, Map<string, RolledDay>>();
     // One indexed look-up per day: exactly the days asked for, every lamp's at once.
     for (const day of new Set(days)) {
       for (const r of await records.find<DayRecord>(ROLLUP_KINDS.day, { tags: { day } })) {
@@ -77,7 +80,7 @@ export class EnergyRollup {
         if (d.day !== day || !lampIds.has(d.lampId)) continue;
         let m = out.get(d.lampId);
         if (!m) out.set(d.lampId, (m = new Map()));
-        m.set(d.day, { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs });
+        m.set(d.day, { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, through: d.through });
       }
     }
     return out;
@@ -119,12 +122,12 @@ export class EnergyRollup {
     const current = async (day: string) => (await records.get<DayRecord>(ROLLUP_KINDS.day, dayId(lampId, day)))?.data ?? null;
     for (const day of recompute) {
       const s = await this.rawDay(lampId, day, through, tz);
-      put.push(this.dayPut(lampId, day, s));
+      put.push(this.dayPut(lampId, day, s, through));
       add.delete(day);
     }
     for (const [day, v] of add) {
       const old = await current(day);
-      put.push(this.dayPut(lampId, day, old ? { kWh: old.kWh + v.kWh, litKWh: old.litKWh + v.litKWh, litMs: old.litMs + v.litMs } : v));
+      put.push(this.dayPut(lampId, day, old ? { kWh: old.kWh + v.kWh, litKWh: old.litKWh + v.litKWh, litMs: old.litMs + v.litMs } : v, through));
     }
     put.push(this.cursorPut(lampId, step.cursor!, tz));
     await records.commit({ put });
@@ -138,8 +141,8 @@ export class EnergyRollup {
     return recomputeDay(samples, day, through, { timeZone: tz, intervalMs: this.p.opts.reportIntervalMs, maxGapIntervals: MAX_GAP_INTERVALS });
   }
 
-  private dayPut(lampId: string, day: string, s: DaySums) {
-    const data: DayRecord = { lampId, day, ...s };
+  private dayPut(lampId: string, day: string, s: DaySums, through: number) {
+    const data: DayRecord = { lampId, day, kWh: s.kWh, litKWh: s.litKWh, litMs: s.litMs, through };
     return { kind: ROLLUP_KINDS.day, id: dayId(lampId, day), data, opts: { tags: { lamp: lampId, day } } };
   }
 
@@ -205,7 +208,7 @@ export class EnergyRollup {
       ? daySums(powerSegments(samples, { intervalMs: this.p.opts.reportIntervalMs, maxGapIntervals: MAX_GAP_INTERVALS }), tz)
       : new Map<string, DaySums>();
     const stale = c ? await records.find<DayRecord>(ROLLUP_KINDS.day, { tags: { lamp: lampId } }) : [];
-    const put: Put[] = [...mergeDays(new Map(), sums)].map(([day, s]) => this.dayPut(lampId, day, s));
+    const put: Put[] = last ? [...mergeDays(new Map(), sums)].map(([day, s]) => this.dayPut(lampId, day, s, last.ts)) : [];
     const del = stale.filter((r) => r.data.lampId === lampId && !sums.has(r.data.day)).map((r) => ({ kind: ROLLUP_KINDS.day, id: r.id }));
     // No reading yet: an empty cursor would not chain; the first reading's catch-up builds it.
     if (last) put.push(this.cursorPut(lampId, last, tz));

@@ -11,10 +11,12 @@ import {
   meterBalance,
   mergeDays,
   powerSegments,
+  openTail,
   reportCalendar,
   reportPlan,
   savings,
   type DaySums,
+  type RolledDay,
   type Lamp,
   type LampModel,
   type MeterBalance,
@@ -98,7 +100,7 @@ function lampBuckets(days: ReadonlyMap<string, DaySums>, model: Pick<LampModel, 
 /** The roll-up a report reads whole local days from (energy-rollup.ts); without it every lamp is read raw. */
 export interface RollupReader {
   cursors(): Promise<ReadonlyMap<string, { ts: number }>>;
-  days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, DaySums>>>;
+  days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, RolledDay>>>;
 }
 
 export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: EnergyQuery, o: EnergyOptions, rollup?: RollupReader): Promise<EnergyReport> {
@@ -111,11 +113,12 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
   const rolled = new Set<string>();
   const wanted = new Set<string>();
   for (const [id, plan] of plans) {
-    if (plan.days.length === 0) continue;
+    if (plan.days.length === 0 && !plan.open) continue;
     rolled.add(id);
     for (const d of plan.days) wanted.add(d);
+    if (plan.open) wanted.add(plan.open.day);
   }
-  const stored = rollup && rolled.size ? await rollup.days(rolled, [...wanted].sort()) : new Map<string, ReadonlyMap<string, DaySums>>();
+  const stored = rollup && rolled.size ? await rollup.days(rolled, [...wanted].sort()) : new Map<string, ReadonlyMap<string, RolledDay>>();
   for (const lamp of scope.lamps) {
     const model = scope.models.get(lamp.modelId);
     if (!model) continue;
@@ -126,7 +129,10 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
       const v = have?.get(d);
       if (v) days.set(d, v);
     }
-    for (const span of plan.raw) {
+    // The cursor's day: its record up to where it counted, the rest of the span raw.
+    const tail = openTail(plan, plan.open ? have?.get(plan.open.day) : undefined, end, margin);
+    if (tail.useRecord) days.set(plan.open!.day, have!.get(plan.open!.day)!);
+    for (const span of tail.raw) {
       // The span ending at the report's end reads up to the query's end, as a raw report would,
       // and holds the last reading until the end; the first partial day ends at a midnight.
       const s = await samples(reader, lamp.id, span.from, span.holdToEnd ? q.to : span.to, margin, o.maxPointsPerLamp ?? 200_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, daySums, daysTouched, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
+import { advance, daySums, daysTouched, openTail, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -92,6 +92,7 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       from: at('2026-03-01', '00:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-02', '13:00'),
       days: ['2026-03-01'],
       raw: [[at('2026-03-02', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-02',
     },
     {
       name: 'across the DST change: the 23-hour day is a whole day',
@@ -99,9 +100,40 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       days: ['2026-03-29', '2026-03-30'],
       raw: [[at('2026-03-28', '12:00'), at('2026-03-29', '00:00'), false], [at('2026-03-31', '00:00'), at('2026-03-31', '12:00'), true]],
     },
-  ])('$name', ({ from, end, cursor, days, raw }) => {
+    {
+      name: 'a cursor on the first whole day: no whole day rolled, the open day is',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-02', '08:00'),
+      days: [],
+      raw: [[at('2026-03-01', '10:00'), at('2026-03-02', '00:00'), false], [at('2026-03-02', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-02',
+    },
+    {
+      name: 'a cursor in the partial first day: all raw',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-01', '12:00'),
+      days: [], raw: [[at('2026-03-01', '10:00'), at('2026-03-05', '10:00'), true]],
+    },
+  ])('$name', ({ from, end, cursor, days, raw, open }) => {
     const plan = reportPlan(reportCalendar(from, end, TZ), cursor, gap);
     expect(plan.days).toEqual(days);
     expect(plan.raw.map((r) => [r.from, r.to, r.holdToEnd])).toEqual(raw);
+    expect(plan.open?.day ?? null).toBe(open ?? null);
+  });
+});
+
+describe('openTail: the open day read up to where its record counted', () => {
+  const from = at('2026-03-01', '00:00');
+  const end = at('2026-03-05', '10:00');
+  const plan = reportPlan(reportCalendar(from, end, TZ), at('2026-03-03', '13:00'), 30 * MIN);
+  const day = { kWh: 1, litKWh: 1, litMs: 1 };
+  it.each([
+    { name: 'a record up to the cursor: raw from there', rec: { ...day, through: at('2026-03-03', '13:00') }, tailFrom: at('2026-03-03', '13:00'), use: true },
+    { name: 'a record up to earlier (a gap since): raw from there', rec: { ...day, through: at('2026-03-03', '09:00') }, tailFrom: at('2026-03-03', '09:00'), use: true },
+    { name: 'no record (nothing counted that day): the whole day raw', rec: undefined, tailFrom: at('2026-03-03', '00:00'), use: false },
+    { name: 'a record written past the held tail since the cursors were read: not used', rec: { ...day, through: end - 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+  ])('$name', ({ rec, tailFrom, use }) => {
+    const out = openTail(plan, rec, end, 30 * MIN);
+    expect(out.useRecord).toBe(use);
+    expect(out.raw.at(-1)).toEqual({ from: tailFrom, to: end, holdToEnd: true });
+    expect(out.raw.slice(0, -1)).toEqual(plan.raw.slice(0, -1));
   });
 });

@@ -103,12 +103,30 @@ export function recomputeDay(readings: readonly PowerSample[], day: string, thro
   return daySums(segs, o.timeZone).get(day) ?? zeroDay();
 }
 
+/** A day's sums as the roll-up holds them: counted up to `through`. */
+export type RolledDay = DaySums & { through: number };
+
 /** How a report over [from, end) splits for one lamp: whole local days served by the roll-up, the rest raw. */
 export interface ReportPlan {
   /** Raw spans, each with whether the report's end holds the last reading (only the span ending at `end`). */
   raw: { from: number; to: number; holdToEnd: boolean }[];
   /** Whole local days read from the roll-up, in order. */
   days: string[];
+  /** The day of the lamp's cursor when it lies before the report's held tail: its record counts
+   *  the day up to the record's `through`, so the last raw span may start there instead (`openTail`). */
+  open: { day: string; start: number } | null;
+}
+
+/**
+ * The last raw span of a plan with an open day, moved to start where the open day's record stops
+ * counting: the record then stands for [start, through). Without a usable record (none, or one
+ * written past the report's tail after the cursors were read) the span stays whole and the record
+ * is not used.
+ */
+export function openTail(plan: ReportPlan, rec: RolledDay | undefined, end: number, maxGapMs: number): { raw: ReportPlan['raw']; useRecord: boolean } {
+  const tail = plan.raw.at(-1);
+  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end - maxGapMs) return { raw: plan.raw, useRecord: false };
+  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: rec.through }], useRecord: true };
 }
 
 /** The local days of a report over [from, end): the first midnight at or after `from`, and each
@@ -137,17 +155,19 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
-  if (!(end > from)) return { raw: [], days: [] };
-  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [] };
+  if (!(end > from)) return { raw: [], days: [], open: null };
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null };
   if (cursorTs === null) return whole;
   const x = Math.min(cursorTs, end - maxGapMs);
   // The start of the day holding x: the last day start at or before it.
   let i = cal.days.length - 1;
   while (i >= 0 && cal.days[i]!.start > x) i--;
-  if (i <= 0) return whole;
+  // The cursor's day counts up to the cursor: open, if the held tail lies after the cursor.
+  const open = i >= 0 && cursorTs <= end - maxGapMs ? cal.days[i]! : null;
+  if (i <= 0 && !open) return whole;
   const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
   raw.push({ from: b, to: end, holdToEnd: true });
-  return { raw, days: cal.days.slice(0, i).map((d) => d.day) };
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open };
 }
