@@ -220,10 +220,10 @@ async function timed(n: number, fn: (i: number) => Promise<void>, name = ''): Pr
   return out;
 }
 
-const cpuP50 = (name: string) => {
+function cpuP50(name: string): number {
   const s = [...(cpuMs[name] ?? [])].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : Number.NaN;
-};
+}
 
 async function measure(harness: Harness, plan: SeedPlan): Promise<ReadFigure[]> {
   const clinician = await harness.as(ward.users.operator);
