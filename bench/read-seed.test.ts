@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lampTelemetrySchema } from '../pilots/lighting/domain/model.ts';
 import { isDeviceKind, parseTelemetry } from '../pilots/healthcare/domain/vitals.ts';
 import { storedPayload } from '../platform/reading-data.ts';
-import { DAY_MS, seedBatches, seedPlan, type SeedSeries } from './read-seed.ts';
+import { DAY_MS, seedBatches, seedNews2, seedPlan, type SeedSeries } from './read-seed.ts';
 
 const NOW = Date.UTC(2026, 0, 31, 12);
 const series: SeedSeries[] = [
@@ -61,5 +61,14 @@ describe('bench:read seed data', () => {
       const hour = new Date(r.ts).getUTCHours();
       expect(r.data['powerState'] === 'off').toBe(hour >= 6 && hour < 18);
     }
+  });
+  it('gives a patient reading the NEWS2 result the rules would store, the same for the same seed', () => {
+    const r = { id: 'seed-0-3', ts: 1_700_000_000_000, subject: 'p-1' };
+    const n = seedNews2(r, 42)!;
+    expect(n).toMatchObject({ id: 'news2-seed-0-3', patientId: 'p-1', at: r.ts, computedAt: r.ts, partial: false, scale: 1 });
+    expect(n.total).toBeGreaterThanOrEqual(0);
+    expect(n.total).toBeLessThanOrEqual(20);
+    expect(seedNews2(r, 42)).toEqual(n);
+    expect(seedNews2({ ...r, subject: null }, 42)).toBeNull();
   });
 });

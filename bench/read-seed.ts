@@ -3,7 +3,9 @@
 // writes them. Payloads come from the simulators' models (simulators/healthcare/payloads.ts,
 // simulators/lighting/physics.ts) with one seeded stream per series, so one seed gives the same
 // store. Pure: no I/O, no clock (the caller passes `now`).
+import { news2 } from '../pilots/healthcare/domain/news2.ts';
 import type { DeviceKind } from '../pilots/healthcare/domain/vitals.ts';
+import type { News2Record } from '../pilots/healthcare/model.ts';
 import { storedReadingData } from '../platform/reading-data.ts';
 import { deriveSeed, mulberry32, type Rng } from '../simulators/common/random.ts';
 import { telemetryPayload, type HubState } from '../simulators/healthcare/payloads.ts';
@@ -120,4 +122,39 @@ export function* seedBatches(plan: SeedPlan, series: readonly SeedSeries[], seed
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * The NEWS2 result the healthcare rules would store at a reading of a patient's home hub (they
+ * store each changed result, and an unchanged one at most every minute), so the ward board reads
+ * from a history as long as a monitored patient's. Values wander as `vitalsOf`; deterministic per
+ * reading id.
+ */
+export function seedNews2(r: Pick<SeedReading, 'id' | 'ts' | 'subject'>, seed: number): News2Record | null {
+  if (!r.subject) return null;
+  const v = vitalsOf(mulberry32(deriveSeed(seed, r.id)));
+  const set = {
+    respiratoryRate: v.respiratoryRate,
+    spo2: v.spo2,
+    onOxygen: v.onOxygen,
+    systolic: v.systolic,
+    heartRate: v.heartRate,
+    consciousness: v.consciousness,
+    temperature: v.temperature,
+  };
+  const result = news2(set, 1);
+  return {
+    id: `news2-${r.id}`,
+    patientId: r.subject,
+    at: r.ts,
+    computedAt: r.ts,
+    total: result.total,
+    band: result.band,
+    partial: result.partial,
+    missing: result.missing,
+    scale: result.scale,
+    scores: result.scores,
+    anySingleThree: result.anySingleThree,
+    set,
+  };
 }

@@ -17,7 +17,9 @@ import { bootHarness, type Harness } from '../validation/support/harness.ts';
 import { HC } from '../validation/support/healthcare-steps.ts';
 import { figure, readTable, type ReadFigure } from './read-figures.ts';
 import { defaultReadReportPath, parseReadOptions, READ_USAGE, type ReadOptions } from './read-options.ts';
-import { DAY_MS, seedBatches, seedPlan, type SeedPlan, type SeedSeries } from './read-seed.ts';
+import { DAY_MS, seedBatches, seedNews2, seedPlan, type SeedPlan, type SeedSeries } from './read-seed.ts';
+import { KINDS } from '../pilots/healthcare/model.ts';
+import { news2Puts, newestPerPatient } from '../pilots/healthcare/news2-records.ts';
 
 const LIGHTING = '/api/v1/pilots/lighting';
 const BATCH = 2000;
@@ -34,6 +36,11 @@ if (parsed.options.help) {
 }
 const o = parsed.options;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** CPU ms (user + system) of this process per timed request, by figure: server and client share
+ *  the process, so on a machine busy with other work this shows what a request costs, which the
+ *  wall time (what the targets are about) then overstates. */
+const cpuMs: Record<string, number[]> = {};
+
 // The energy report counts a gap longer than 3 report intervals as unknown (no energy): the lamps
 // are configured to report as often as the seeded history has them report (at least every minute,
 // the pilot's default), so the report integrates what the store holds. Upper bound: at most 7
@@ -62,6 +69,11 @@ try {
   closed = false;
   const startupMs = performance.now() - t0;
   log(`start-up on the seeded store: ${startupMs.toFixed(0)} ms`);
+  // The seeded readings bypassed ingest: the lighting pilot builds its energy roll-up from them in
+  // the background after start (as for any store from before the roll-up). Measured apart, and
+  // waited for, so the read figures time the roll-up path without the build competing for the CPU.
+  const rollupBuildMs = await rollupBuilt(h);
+  log(`energy roll-up built from the seeded readings ${(rollupBuildMs / 1000).toFixed(1)} s after start-up`);
 
   const figures = [...(await measure(h, plan)), figure('platform start-up', [startupMs], TARGETS.startup)];
   process.stdout.write(`\n${readTable(figures)}\n`);
@@ -71,8 +83,9 @@ try {
     options: { ...o, json: undefined },
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memBytes: totalmem(), loadavg: loadavg(), node: process.version },
     store: o.store,
-    seeding: { ...seeding, diskBytes: disk, series: series.length, plan, lampReportMs },
+    seeding: { ...seeding, diskBytes: disk, series: series.length, plan, lampReportMs, rollupBuildMs },
     figures,
+    cpuMs,
   };
   const path = o.json ?? defaultReadReportPath(new Date());
   await mkdir(dirname(path), { recursive: true });
@@ -83,7 +96,10 @@ try {
   if (o.keep) log(`kept: ${dataDir}${o.store === 'postgres' ? ' (and its PostgreSQL database)' : ''}`);
 }
 
-const systemIn = (tenantId: string) => ({ tenantId, principal: systemPrincipal('bench', tenantId) });
+
+function systemIn(tenantId: string) {
+  return { tenantId, principal: systemPrincipal('bench', tenantId) };
+}
 
 /** Patients and lamps through the pilots' own demo provisioning; the series to fill. */
 async function provision(harness: Harness): Promise<SeedSeries[]> {
@@ -106,6 +122,8 @@ async function provision(harness: Harness): Promise<SeedSeries[]> {
 /** Seals and commits every reading in batches per tenant, as the ingest group commit does. */
 async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   const s = platform.services;
+  const hubs = new Set(series.filter((x) => x.kind === 'home-hub').map((x) => x.deviceId));
+  let news2Stored = 0;
   const started = performance.now();
   let done = 0;
   let nextReport = 0;
@@ -118,6 +136,22 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
     }
     // One sealed, committed batch per tenant, as the ingest group commit makes.
     for (const [tenantId, readings] of byTenant) await runInTenant(systemIn(tenantId), () => s.series.append(readings));
+    // The NEWS2 results the rules would have stored at the hubs' readings, with each patient's
+    // latest, through the healthcare pilot's own record layout (pilots/healthcare/news2-records.ts).
+    const results = batch.filter((r) => hubs.has(r.series)).map((r) => seedNews2(r, o.seed)).filter((n) => n !== null);
+    if (results.length > 0) {
+      news2Stored += results.length;
+      await runInTenant(systemIn(ward.id), async () => {
+        const records = await s.scopes.current('bench seed');
+        const put = [];
+        for (const n of results) put.push(await records.prepare(KINDS.news2, n.id, n, { subject: n.patientId }, n.computedAt));
+        for (const n of newestPerPatient(results)) {
+          const latest = news2Puts(n)[1]!;
+          put.push(await records.prepare(latest.kind, latest.id, latest.data, latest.opts, n.computedAt));
+        }
+        await records.store.commit({ put });
+      });
+    }
     done += batch.length;
     if (done >= nextReport) {
       const secs = (performance.now() - started) / 1000;
@@ -127,8 +161,20 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   }
   const seconds = (performance.now() - started) / 1000;
   const perSecond = Math.round(plan.readings / seconds);
-  log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s`);
-  return { readings: plan.readings, seconds, perSecond };
+  log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s, with ${news2Stored.toLocaleString('en')} NEWS2 results`);
+  return { readings: plan.readings, seconds, perSecond, news2: news2Stored };
+}
+
+/** Waits until the lighting installation says its energy roll-up is no longer building; the wait in ms. */
+async function rollupBuilt(harness: Harness): Promise<number> {
+  const operator = await harness.as(city.users.operator);
+  const t0 = performance.now();
+  for (;;) {
+    const r = await operator.get(`${LIGHTING}/installation`);
+    if (r.status !== 200) throw new Error(`installation: ${r.status}`);
+    if (!(r.body as { energyRollup?: { building: boolean } }).energyRollup?.building) return performance.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Bytes the store takes: the data directory (sqlite), or the tenants' databases (postgres). */
@@ -159,15 +205,24 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function timed(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+async function timed(n: number, fn: (i: number) => Promise<void>, name = ''): Promise<number[]> {
   await fn(-1); // warm-up: caches and JIT, as a clinician's second look would find them
   const out: number[] = [];
+  const cpu: number[] = (cpuMs[name] = []);
   for (let i = 0; i < n; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn(i);
     out.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
   return out;
+}
+
+function cpuP50(name: string): number {
+  const s = [...(cpuMs[name] ?? [])].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : Number.NaN;
 }
 
 async function measure(harness: Harness, plan: SeedPlan): Promise<ReadFigure[]> {
@@ -183,19 +238,19 @@ async function measure(harness: Harness, plan: SeedPlan): Promise<ReadFigure[]> 
   const chart = await timed(o.samples, async (i) => {
     const id = ids[(i + ids.length) % ids.length]!;
     ok('chart', await clinician.get(`${HC}/patients/${id}/vitals?from=${to - 7 * DAY_MS}&to=${to}`));
-  });
-  log(`chart: p95 ${figure('', chart, 0).valueMs.toFixed(1)} ms over ${chart.length} samples`);
-  const wardBoard = await timed(o.samples, async () => ok('ward board', await clinician.get(`${HC}/patients`)));
-  log(`ward board: p95 ${figure('', wardBoard, 0).valueMs.toFixed(1)} ms over ${wardBoard.length} samples`);
+  }, 'chart');
+  log(`chart: p95 ${figure('', chart, 0).valueMs.toFixed(1)} ms over ${chart.length} samples (CPU p50 ${cpuP50('chart').toFixed(1)} ms)`);
+  const wardBoard = await timed(o.samples, async () => ok('ward board', await clinician.get(`${HC}/patients`)), 'board');
+  log(`ward board: p95 ${figure('', wardBoard, 0).valueMs.toFixed(1)} ms over ${wardBoard.length} samples (CPU p50 ${cpuP50('board').toFixed(1)} ms)`);
   // A month of a whole town is the heaviest request: fewer samples keep the run bounded.
   let kWh = 0;
   const energy = await timed(Math.min(o.samples, 10), async () => {
     const r = await operator.get(`${LIGHTING}/energy?by=group&period=month&from=${to - 30 * DAY_MS}&to=${to}`);
     ok('energy', r);
     kWh = (r.body as { total: { kWh: number } }).total.kWh;
-  });
+  }, 'energy');
   // A total of zero would mean the report skipped the history as gaps: the figure would be wrong.
-  log(`energy: p95 ${figure('', energy, 0).valueMs.toFixed(1)} ms over ${energy.length} samples (${Math.round(kWh).toLocaleString('en')} kWh in the month)`);
+  log(`energy: p95 ${figure('', energy, 0).valueMs.toFixed(1)} ms over ${energy.length} samples, CPU p50 ${cpuP50('energy').toFixed(1)} ms (${Math.round(kWh).toLocaleString('en')} kWh in the month)`);
   return [
     figure('7-day chart of one patient (all vitals)', chart, TARGETS.chart),
     figure(`ward board (${ids.length} patients)`, wardBoard, TARGETS.board),

@@ -10,6 +10,7 @@ import { news2, type ObservationSet } from './domain/news2.ts';
 import { REPORT_INTERVAL_MS, type DeviceKind } from './domain/vitals.ts';
 import { KINDS, news2Record, type News2Record } from './model.ts';
 import { alarmCalls, news2Title, patientSource, severityFor } from './rules.ts';
+import { news2Puts, newestPerPatient } from './news2-records.ts';
 import type { DemoCondition, DemoPatientProfile } from './seed.ts';
 
 const MIN = 60_000;
@@ -186,6 +187,8 @@ export async function backfillDemo(ctx: PilotContext, opts: { seed: number; from
     const chunk = h.news2.slice(i, i + BATCH);
     await records.commit({ put: chunk.map((r) => ({ kind: KINDS.news2, id: r.id, data: r, opts: { subject: r.patientId } })) }, chunk[0]!.computedAt);
   }
+  const latest = newestPerPatient(h.news2);
+  if (latest.length) await records.commit({ put: latest.map((r) => news2Puts(r)[1]!) }, opts.to);
   await ctx.demoHistory.alarms(h.alarms);
   return { readings, records: h.news2.length, alarms: h.alarms.length, commands: 0 };
 }

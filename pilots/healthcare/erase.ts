@@ -44,6 +44,7 @@ export async function erasePatient(ctx: PilotContext, rt: Runtime, patient: Pati
       { kind: KINDS.patient, id: patient.id },
       { kind: KINDS.consent, id: patient.id },
       { kind: KINDS.alarmState, id: patient.id },
+      { kind: KINDS.news2Latest, id: patient.id },
     ];
     for (const r of await records.find(KINDS.news2, { subject: patient.id })) doomed.push({ kind: KINDS.news2, id: r.id });
     // 4. The shredding itself (audited by the platform as key.shred).

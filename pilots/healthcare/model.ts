@@ -13,6 +13,8 @@ export const KINDS = {
   patient: 'hc.patient',
   consent: 'hc.consent',
   news2: 'hc.news2',
+  /** The patient's newest NEWS2 result, id = patient id (news2-records.ts). */
+  news2Latest: 'hc.news2-latest',
   alarmState: 'hc.alarm-state',
 } as const;
 

@@ -38,6 +38,7 @@ import { KINDS, news2Record, news2Summary, type AlarmStateRecord, type News2Reco
 import { getPatient } from './patients.ts';
 import { patientKey, type Runtime } from './runtime.ts';
 import { VitalWindow } from './window.ts';
+import { news2Puts } from './news2-records.ts';
 
 // ---- pure helpers ---------------------------------------------------------------------------
 
@@ -311,7 +312,7 @@ async function evaluate(rt: Runtime, ctx: PilotContext, patient: Patient, fresh:
   const rec = news2Record({ id: randomUUID(), patientId: patient.id, at, computedAt: now, set: values }, result);
   const records = await ctx.records();
   if (shouldStoreNews2(rt.lastNews2.get(key), result, now, rt.options.news2RecordEveryMs)) {
-    await records.put(KINDS.news2, rec.id, rec, { subject: patient.id });
+    await records.commit({ put: news2Puts(rec) });
     rt.lastNews2.set(key, { total: result.total, band: result.band, partial: result.partial, storedAt: now });
   }
   ctx.publish({

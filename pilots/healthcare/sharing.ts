@@ -5,8 +5,9 @@
 import type { PilotContext, ShareProvider } from '../../platform/pilot.ts';
 import { ErasedError } from '../../platform/errors.ts';
 import { consentsTo, readConsent } from './consent.ts';
-import { KINDS, type News2Record, type Patient } from './model.ts';
+import type { News2Record, Patient } from './model.ts';
 import { listPatients } from './patients.ts';
+import { readLatestNews2 } from './news2-records.ts';
 import { ageOn } from './summary.ts';
 
 export interface VitalsAggregateRow {
@@ -70,7 +71,7 @@ export const vitalsShare: ShareProvider = {
       if (req.obligations.requireConsent && !consentsTo(await readConsent(ctx, p.id), req.purpose)) continue;
       let latest: News2Record | undefined;
       try {
-        latest = (await records.find<News2Record>(KINDS.news2, { subject: p.id, newestFirst: true, limit: 1 }))[0]?.data;
+        latest = (await readLatestNews2(records, p.id)) ?? undefined;
       } catch (err) {
         if (!(err instanceof ErasedError)) throw err;
       }

@@ -58,6 +58,9 @@ export type InstallationView = Installation & {
   now: number;
   sun: SunEvents;
   reportIntervalMs: number;
+  /** `building` while the energy roll-up of lamps from an older store is being built (their energy
+   *  is read raw meanwhile). */
+  energyRollup: { building: boolean };
 };
 
 /** GET /lamps/:id */

@@ -1,21 +1,26 @@
 // Energy reports from the lamps' power readings (the series store): per lamp, group or cabinet, per
 // local day or month in the installation's zone, with savings against the undimmed baseline, and the
 // cabinet meters against the sum of their lamps. The arithmetic is domain/energy.ts; this module
-// fetches the readings and shapes the buckets.
+// fetches the readings and shapes the buckets. Whole local days a lamp's roll-up has counted come
+// from it (domain/energy-rollup.ts `reportPlan`); the rest of the span is integrated raw.
 import type { Reading } from '../../platform/services/series.ts';
 import {
-  energyByLocalDay,
-  energyByLocalMonth,
+  daySums,
   fullPower,
   lampEnergy,
   meterBalance,
+  mergeDays,
   powerSegments,
+  openTail,
+  reportCalendar,
+  reportPlan,
   savings,
+  type DaySums,
+  type RolledDay,
   type Lamp,
   type LampModel,
   type MeterBalance,
   type PowerSample,
-  type Segment,
 } from './domain/index.ts';
 
 import type { EnergyFigures, EnergyReport, EnergyRow } from './contract.ts';
@@ -76,40 +81,68 @@ async function samples(reader: SeriesReader, id: string, from: number, to: numbe
   return rows.map(asSample).filter((s): s is PowerSample => s !== null);
 }
 
-/** Per-bucket sums of one lamp's segments: energy, lit energy, baseline and burning hours. */
-function lampBuckets(segments: readonly Segment[], model: Pick<LampModel, 'powerRating' | 'driverLoss'>, tz: string, period: EnergyQuery['period']) {
-  const lit = segments.filter((s) => s.lit);
-  const bucket = (byDay: Record<string, number>) => (period === 'day' ? byDay : energyByLocalMonth(byDay));
-  const kWh = bucket(energyByLocalDay(segments, tz));
-  const litKWh = bucket(energyByLocalDay(lit, tz));
-  const baselineKWh = bucket(energyByLocalDay(lit.map((s) => ({ ...s, watts: fullPower(model) })), tz));
-  // 1 kW for an hour is 1 kWh: integrating a 1000 W load gives the burning hours per bucket.
-  const hours = bucket(energyByLocalDay(lit.map((s) => ({ ...s, watts: 1000 })), tz));
+/** Per-bucket sums of one lamp from its day sums: energy, lit energy, baseline and burning hours. */
+function lampBuckets(days: ReadonlyMap<string, DaySums>, model: Pick<LampModel, 'powerRating' | 'driverLoss'>, period: EnergyQuery['period']) {
   const out = new Map<string, Sums>();
-  for (const [p, v] of Object.entries(kWh)) out.set(p, { ...zero(), kWh: v });
-  for (const [name, values] of [['litKWh', litKWh], ['baselineKWh', baselineKWh], ['burningHours', hours]] as const) {
-    for (const [p, v] of Object.entries(values)) {
-      const s = out.get(p) ?? zero();
-      s[name] += v;
-      out.set(p, s);
-    }
+  for (const [day, v] of days) {
+    const p = period === 'day' ? day : day.slice(0, 7);
+    const hours = v.litMs / 3_600_000;
+    const s = out.get(p) ?? zero();
+    s.kWh += v.kWh;
+    s.litKWh += v.litKWh;
+    s.baselineKWh += (hours * fullPower(model)) / 1000;
+    s.burningHours += hours;
+    out.set(p, s);
   }
   return out;
 }
 
-export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: EnergyQuery, o: EnergyOptions): Promise<EnergyReport> {
+/** The roll-up a report reads whole local days from (energy-rollup.ts); without it every lamp is read raw. */
+export interface RollupReader {
+  cursors(): Promise<ReadonlyMap<string, { ts: number }>>;
+  days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, RolledDay>>>;
+}
+
+export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: EnergyQuery, o: EnergyOptions, rollup?: RollupReader): Promise<EnergyReport> {
   const margin = 3 * o.intervalMs;
   const end = Math.min(q.to, o.now);
   const rows = new Map<string, Map<string, Sums>>();
+  const cursors = rollup ? await rollup.cursors() : new Map<string, { ts: number }>();
+  const cal = reportCalendar(q.from, end, scope.timeZone);
+  const plans = new Map(scope.lamps.map((l) => [l.id, reportPlan(cal, cursors.get(l.id)?.ts ?? null, margin)]));
+  const rolled = new Set<string>();
+  const wanted = new Set<string>();
+  for (const [id, plan] of plans) {
+    if (plan.days.length === 0 && !plan.open) continue;
+    rolled.add(id);
+    for (const d of plan.days) wanted.add(d);
+    if (plan.open) wanted.add(plan.open.day);
+  }
+  const stored = rollup && rolled.size ? await rollup.days(rolled, [...wanted].sort()) : new Map<string, ReadonlyMap<string, RolledDay>>();
   for (const lamp of scope.lamps) {
     const model = scope.models.get(lamp.modelId);
     if (!model) continue;
-    const s = await samples(reader, lamp.id, q.from, q.to, margin, o.maxPointsPerLamp ?? 200_000);
-    const segments = powerSegments(s, { intervalMs: o.intervalMs, endMs: end, window: { from: q.from, to: end } });
+    const plan = plans.get(lamp.id)!;
+    const days = new Map<string, DaySums>();
+    const have = stored.get(lamp.id);
+    for (const d of plan.days) {
+      const v = have?.get(d);
+      if (v) days.set(d, v);
+    }
+    // The cursor's day: its record up to where it counted, the rest of the span raw.
+    const tail = openTail(plan, plan.open ? have?.get(plan.open.day) : undefined, end, margin);
+    if (tail.useRecord) days.set(plan.open!.day, have!.get(plan.open!.day)!);
+    for (const span of tail.raw) {
+      // The span ending at the report's end reads up to the query's end, as a raw report would,
+      // and holds the last reading until the end; the first partial day ends at a midnight.
+      const s = await samples(reader, lamp.id, span.from, span.holdToEnd ? q.to : span.to, margin, o.maxPointsPerLamp ?? 200_000);
+      const segments = powerSegments(s, { intervalMs: o.intervalMs, ...(span.holdToEnd ? { endMs: end } : {}), window: { from: span.from, to: span.to } });
+      mergeDays(days, daySums(segments, scope.timeZone));
+    }
     const rowKey = q.by === 'lamp' ? lamp.id : q.by === 'group' ? lamp.groupId : lamp.cabinetId;
     let row = rows.get(rowKey);
     if (!row) rows.set(rowKey, (row = new Map()));
-    for (const [p, v] of lampBuckets(segments, model, scope.timeZone, q.period)) {
+    for (const [p, v] of lampBuckets(days, model, q.period)) {
       const acc = row.get(p) ?? zero();
       acc.kWh += v.kWh;
       acc.litKWh += v.litKWh;

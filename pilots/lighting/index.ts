@@ -70,7 +70,18 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
       })
       .catch((err: unknown) => ctx.logger.error({ err }, 'lighting tick failed: tenants not readable'));
 
-  await ctx.forEachTenant(async (tenantId) => void (await runtime(tenantId)));
+  // The energy roll-up of lamps from an older store is built in the background, per tenant in its
+  // own context; until a lamp's is built, the report reads that lamp raw (energy-rollup.ts).
+  const catchUps: Promise<unknown>[] = [];
+  const catchUp = (rt: TenantRuntime, opts: { rebuild?: boolean } = {}) => {
+    const run = rt.energy.catchUp(opts).then(
+      (r) => (r.built || r.advanced) && ctx.logger.info({ tenantId: rt.tenantId, ...r }, 'energy roll-up caught up'),
+      (err: unknown) => ctx.logger.error({ err, tenantId: rt.tenantId }, 'energy roll-up catch-up failed'),
+    );
+    catchUps.push(run);
+    return run;
+  };
+  await ctx.forEachTenant(async (tenantId) => void catchUp(await runtime(tenantId)));
   const timer = setInterval(() => {
     if (running) return; // a slow tick is never overlapped by the next one
     running = tickAll().finally(() => (running = undefined));
@@ -85,16 +96,26 @@ async function startLighting(ctx: PilotContext<LightingEvents>, options: Lightin
       runtime: (req) => runtime(tenantOf(req)),
     }),
     async onReadings(readings: LightingReading[]) {
-      if (readings.length) await (await current()).checks.onReadings(readings);
+      if (!readings.length) return;
+      const rt = await current();
+      await rt.checks.onReadings(readings);
+      await rt.energy.onReadings(readings.filter((r) => r.family === 'telemetry' && r.kind === 'lamp'));
     },
     async onPresence(device: { tenantId: string; deviceId: string; kind: string }, online: boolean) {
       (await current()).checks.onPresence(device.deviceId, device.kind, online);
     },
     seedDemo: async ({ seed, size }: { seed: number; size: number }) => (await current()).provision({ seed, lamps: size }),
-    backfillDemo: (opts: { from: number; to: number; provision: DemoProvision }) => backfillDemo(ctx, { ...opts, provision: opts.provision as LightingProvision }),
+    backfillDemo: async (opts: { from: number; to: number; provision: DemoProvision }) => {
+      const out = await backfillDemo(ctx, { ...opts, provision: opts.provision as LightingProvision });
+      // The history went to the store without ingest: the roll-up is rebuilt from it.
+      await catchUp(await current(), { rebuild: true });
+      return out;
+    },
     async stop() {
       clearInterval(timer);
       unwatch();
+      for (const rt of runtimes.values()) void rt.then((r) => r.energy.stop(), () => undefined);
+      await Promise.all(catchUps);
       await running;
       runtimes.clear();
     },

@@ -9,6 +9,7 @@
 import { KeyedQueue } from '../../platform/keyed-queue.ts';
 import type { PilotSingleton } from '../../platform/pilot.ts';
 import { AlarmBook } from './detection.ts';
+import { EnergyRollup } from './energy-rollup.ts';
 import { FailureChecks, devicesOf } from './failure-checks.ts';
 import { Inventory, type InstallationRecord } from './inventory.ts';
 import type { LightingOptions } from './options.ts';
@@ -28,6 +29,7 @@ export class TenantRuntime {
   readonly checks: FailureChecks;
   readonly switching: Switching;
   readonly schedules: ScheduleAdmin;
+  readonly energy: EnergyRollup;
   /** Platform-clock ms of the last re-read of live state and alarms (cluster mode). */
   private lastLiveRescan: number;
 
@@ -37,7 +39,8 @@ export class TenantRuntime {
     private readonly job: PilotSingleton,
   ) {
     this.lastLiveRescan = parts.ctx.now();
-    this.views = new LightingViews(parts);
+    this.energy = new EnergyRollup(parts);
+    this.views = new LightingViews(parts, this.energy);
     this.checks = new FailureChecks(parts, this.views);
     this.switching = new Switching(parts);
     this.schedules = new ScheduleAdmin(parts, runner);

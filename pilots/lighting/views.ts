@@ -8,10 +8,14 @@ import { sourceOf } from './detection.ts';
 import { energyReport, meterReport, type EnergyQuery, type EnergyReport, type MeterRow } from './energy-service.ts';
 import { overrideId } from './schedules.ts';
 import { lampTelemetryOf } from './state.ts';
+import type { EnergyRollup } from './energy-rollup.ts';
 import type { TenantParts } from './tenant-parts.ts';
 
 export class LightingViews {
-  constructor(private readonly p: TenantParts) {}
+  constructor(
+    private readonly p: TenantParts,
+    private readonly rollup?: EnergyRollup,
+  ) {}
 
   lampView(lamp: Lamp): LampView {
     const { state, alarms, book, ctx } = this.p;
@@ -110,6 +114,7 @@ export class LightingViews {
       now: at,
       sun: sunEvents(localDate(at, inst.timeZone), inst.latitude, inst.longitude, inst.timeZone),
       reportIntervalMs: this.p.opts.reportIntervalMs,
+      energyRollup: { building: this.rollup?.building ?? false },
     };
   }
 
@@ -134,6 +139,7 @@ export class LightingViews {
       { timeZone: inst.timeZone, lamps: [...inventory.lamps.values()], models: inventory.models },
       q,
       { intervalMs: opts.reportIntervalMs, co2KgPerKWh: opts.co2KgPerKWh, now: this.p.now() },
+      this.rollup,
     );
   }
 

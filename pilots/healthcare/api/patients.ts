@@ -16,6 +16,7 @@ import {
   type Patient,
   type PatientSettings,
 } from '../model.ts';
+import { readLatestNews2 } from '../news2-records.ts';
 import { enrolPatient, listPatients, requirePatient, savePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
 import { telemetryRows } from '../stored.ts';
@@ -23,8 +24,7 @@ import type { TelemetryPayload } from '../domain/vitals.ts';
 import { byUrgency, patientSummary, type DeviceSummary, type PatientSummary } from '../summary.ts';
 
 export async function latestNews2(ctx: PilotContext, patientId: string): Promise<News2Record | null> {
-  const rows = await (await ctx.records()).find<News2Record>(KINDS.news2, { subject: patientId, newestFirst: true, limit: 1 });
-  return rows[0]?.data ?? null;
+  return readLatestNews2(await ctx.records(), patientId);
 }
 
 async function deviceSummaries(ctx: PilotContext, p: Patient): Promise<{ devices: DeviceSummary[]; latest: { ts: number; data: TelemetryPayload }[] }> {

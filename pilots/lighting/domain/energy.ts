@@ -107,39 +107,45 @@ export function lampEnergy(readings: readonly PowerSample[], opts: IntegrationOp
   return summarize(powerSegments(readings, opts), gaps);
 }
 
-/** kWh per local calendar day in `timeZone`; segments crossing local midnight are split there. */
-export function energyByLocalDay(segments: readonly Segment[], timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const midnights = new Map<string, number>();
-  const nextMidnight = (day: string) => {
-    let m = midnights.get(day);
-    if (m === undefined) {
-      m = startOfLocalDay(addDays(day, 1), timeZone);
-      midnights.set(day, m);
-    }
-    return m;
-  };
-  // One Intl call per local day, not per segment (a month of a town is millions of segments):
-  // the day of `start` is reused while `start` stays between an instant known to fall on it and
-  // the next midnight, and only when the UTC offset is the same at both ends, so a DST change
-  // inside the span (where local dates could step back) always takes the exact path.
-  let known: { day: string; from: number; to: number } | null = null;
+// Local days with one UTC offset from midnight to midnight, per zone, the most recent few: every
+// instant between their midnights falls on them, so splitting segments needs no Intl call for them
+// (a report splits every lamp's span at the same few days).
+const uniformDays = new Map<string, { day: string; from: number; to: number }[]>();
+const MAX_UNIFORM_DAYS = 64;
+
+/** Calls `visit` with each piece of the segments split at local midnights in `timeZone`. */
+export function splitByLocalDay(segments: readonly Segment[], timeZone: string, visit: (day: string, s: Segment, ms: number) => void): void {
+  let known = uniformDays.get(timeZone);
+  if (!known) uniformDays.set(timeZone, (known = []));
+  const days = known;
+  // A day with a DST change (where local dates can step back) is never cached: its instants always
+  // take the exact path.
   const dayOf = (ms: number) => {
-    if (known && ms >= known.from && ms < known.to) return known.day;
+    for (const k of days) if (ms >= k.from && ms < k.to) return k.day;
     const day = localDate(ms, timeZone);
-    const to = nextMidnight(day);
-    known = offsetAt(ms, timeZone) === offsetAt(to - 1, timeZone) ? { day, from: ms, to } : null;
+    const from = startOfLocalDay(day, timeZone);
+    const to = startOfLocalDay(addDays(day, 1), timeZone);
+    if (ms >= from && ms < to && offsetAt(from, timeZone) === offsetAt(to - 1, timeZone)) {
+      if (days.length >= MAX_UNIFORM_DAYS) days.shift();
+      days.push({ day, from, to });
+    }
     return day;
   };
   for (const s of segments) {
     let start = s.start;
     while (start < s.end) {
       const day = dayOf(start);
-      const end = Math.min(s.end, nextMidnight(day));
-      out[day] = (out[day] ?? 0) + kWhOf(s.watts, end - start);
+      const end = Math.min(s.end, startOfLocalDay(addDays(day, 1), timeZone));
+      visit(day, s, end - start);
       start = end;
     }
   }
+}
+
+/** kWh per local calendar day in `timeZone`; segments crossing local midnight are split there. */
+export function energyByLocalDay(segments: readonly Segment[], timeZone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  splitByLocalDay(segments, timeZone, (day, s, ms) => (out[day] = (out[day] ?? 0) + kWhOf(s.watts, ms)));
   return out;
 }
 

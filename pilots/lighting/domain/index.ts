@@ -6,6 +6,7 @@ export * from './schedule.ts';
 export * from './commands.ts';
 export * from './failures.ts';
 export * from './energy.ts';
+export * from './energy-rollup.ts';
 export {
   addDays,
   isValidTimeZone,

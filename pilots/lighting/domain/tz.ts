@@ -157,7 +157,19 @@ export function zonedTimeToUtc(
   return { ms: hi, resolution: 'gap' };
 }
 
+// Local midnights are asked for again and again (every energy report splits every lamp's span at
+// them, each costing several Intl calls): pure, so kept, a bounded number at a time.
+const midnights = new Map<string, number>();
+const MAX_MIDNIGHTS = 20_000;
+
 /** Instant of local midnight starting `date` in `timeZone` (a gap at midnight resolves forward). */
 export function startOfLocalDay(date: string, timeZone: string): number {
-  return zonedTimeToUtc(date, 0, timeZone).ms;
+  const key = `${timeZone}|${date}`;
+  let ms = midnights.get(key);
+  if (ms === undefined) {
+    ms = zonedTimeToUtc(date, 0, timeZone).ms;
+    if (midnights.size >= MAX_MIDNIGHTS) midnights.clear();
+    midnights.set(key, ms);
+  }
+  return ms;
 }

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { advance, daySums, daysTouched, openTail, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
+import { powerSegments, type PowerSample } from './energy.ts';
+import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
+
+const TZ = 'Europe/Madrid';
+const MIN = 60_000;
+const at = (date: string, hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return zonedTimeToUtc(date, h * 60 + m, TZ).ms;
+};
+const s = (ts: number, activePower: number, powerState: PowerSample['powerState'] = 'on'): PowerSample => ({ ts, activePower, powerState });
+const c = (ts: number, activePower: number, powerState: PowerSample['powerState'] = 'on'): Cursor => ({ ts, activePower, powerState });
+
+describe('advance: new readings against the cursor', () => {
+  const t0 = at('2026-03-10', '20:00');
+  it.each([
+    { name: 'no cursor: the first reading only opens a segment', cursor: null, readings: [s(t0, 60)], segments: [], cursorTs: t0, late: 0 },
+    { name: 'in order: one segment from the cursor, at its power', cursor: c(t0, 60), readings: [s(t0 + 10 * MIN, 30)], segments: [[t0, t0 + 10 * MIN, 60]], cursorTs: t0 + 10 * MIN, late: 0 },
+    { name: 'a batch out of order is chained sorted', cursor: c(t0, 60), readings: [s(t0 + 20 * MIN, 10), s(t0 + 10 * MIN, 30)], segments: [[t0, t0 + 10 * MIN, 60], [t0 + 10 * MIN, t0 + 20 * MIN, 30]], cursorTs: t0 + 20 * MIN, late: 0 },
+    { name: 'a gap over the limit is not bridged', cursor: c(t0, 60), readings: [s(t0 + 31 * MIN, 30)], segments: [], cursorTs: t0 + 31 * MIN, late: 0 },
+    { name: 'before the cursor: late, the cursor stays', cursor: c(t0, 60), readings: [s(t0 - 5 * MIN, 30)], segments: [], cursorTs: t0, late: 1 },
+    { name: 'at the cursor (a duplicate): late', cursor: c(t0, 60), readings: [s(t0, 60)], segments: [], cursorTs: t0, late: 1 },
+  ])('$name', ({ cursor, readings, segments, cursorTs, late }) => {
+    const out = advance(cursor, readings, 30 * MIN);
+    expect(out.segments.map((g) => [g.start, g.end, g.watts])).toEqual(segments);
+    expect(out.cursor?.ts).toBe(cursorTs);
+    expect(out.late).toHaveLength(late);
+  });
+
+  it('chained segments are the raw integration of the same readings', () => {
+    const rs = Array.from({ length: 50 }, (_, i) => s(t0 + i * 7 * MIN + (i % 5 === 0 ? 25 * MIN : 0), 10 + (i % 7) * 5, i % 3 ? 'on' : 'off'));
+    const out = advance(null, rs, 30 * MIN);
+    expect(out.segments).toEqual(powerSegments(rs, { intervalMs: 10 * MIN }));
+  });
+});
+
+describe('daySums: per local day, split at local midnight', () => {
+  it.each([
+    // 64 W for the last hour before midnight and the first after: 0.064 kWh on each day.
+    { name: 'across midnight', from: at('2026-03-10', '23:00'), to: at('2026-03-11', '01:00'), days: { '2026-03-10': 0.064, '2026-03-11': 0.064 } },
+    // DST ends on 2026-10-25 in Madrid: that local day has 25 hours.
+    { name: 'a 25-hour DST day', from: startOfLocalDay('2026-10-25', TZ), to: startOfLocalDay('2026-10-26', TZ), days: { '2026-10-25': 1.6 } },
+    // DST starts on 2026-03-29: 23 hours.
+    { name: 'a 23-hour DST day', from: startOfLocalDay('2026-03-29', TZ), to: startOfLocalDay('2026-03-30', TZ), days: { '2026-03-29': 1.472 } },
+  ])('$name', ({ from, to, days }) => {
+    const out = daySums([{ start: from, end: to, watts: 64, lit: true }], TZ);
+    expect([...out.keys()]).toEqual(Object.keys(days));
+    for (const [d, kWh] of Object.entries(days)) {
+      expect(out.get(d)!.kWh).toBeCloseTo(kWh, 9);
+      expect(out.get(d)!.litKWh).toBeCloseTo(kWh, 9);
+      expect(out.get(d)!.litMs).toBeCloseTo((kWh / 0.064) * 3_600_000, 3);
+    }
+  });
+
+  it('standby counts as energy, not as burning time', () => {
+    const out = daySums([{ start: at('2026-03-10', '10:00'), end: at('2026-03-10', '12:00'), watts: 0.5, lit: false }], TZ);
+    expect(out.get('2026-03-10')).toEqual({ kWh: 0.001, litKWh: 0, litMs: 0 });
+  });
+});
+
+describe('daysTouched: the local days a late reading can change', () => {
+  it.each([
+    { ts: at('2026-03-10', '12:00'), days: ['2026-03-10'] },
+    { ts: at('2026-03-10', '23:50'), days: ['2026-03-10', '2026-03-11'] },
+    { ts: at('2026-03-11', '00:10'), days: ['2026-03-10', '2026-03-11'] },
+  ])('$ts', ({ ts, days }) => expect(daysTouched(ts, 30 * MIN, TZ)).toEqual(days));
+});
+
+describe('reportPlan: whole days from the roll-up, the rest raw', () => {
+  const gap = 30 * MIN;
+  it.each([
+    {
+      name: 'no cursor: all raw',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: null,
+      days: [], raw: [[at('2026-03-01', '10:00'), at('2026-03-05', '10:00'), true]],
+    },
+    {
+      name: 'partial first day raw, whole days rolled, the cursor day on raw',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-05', '09:59'),
+      days: ['2026-03-02', '2026-03-03', '2026-03-04'],
+      raw: [[at('2026-03-01', '10:00'), at('2026-03-02', '00:00'), false], [at('2026-03-05', '00:00'), at('2026-03-05', '10:00'), true]],
+    },
+    {
+      name: 'a report from midnight has no raw head; an end just past midnight reads the day before raw (the held tail)',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '00:10'), cursor: at('2026-03-05', '00:05'),
+      days: ['2026-03-01', '2026-03-02', '2026-03-03'],
+      raw: [[at('2026-03-04', '00:00'), at('2026-03-05', '00:10'), true]],
+    },
+    {
+      name: 'a cursor behind the report (a silent lamp): raw from its day on',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-02', '13:00'),
+      days: ['2026-03-01'],
+      raw: [[at('2026-03-02', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-02',
+    },
+    {
+      name: 'across the DST change: the 23-hour day is a whole day',
+      from: at('2026-03-28', '12:00'), end: at('2026-03-31', '12:00'), cursor: at('2026-03-31', '11:59'),
+      days: ['2026-03-29', '2026-03-30'],
+      raw: [[at('2026-03-28', '12:00'), at('2026-03-29', '00:00'), false], [at('2026-03-31', '00:00'), at('2026-03-31', '12:00'), true]],
+    },
+    {
+      name: 'a cursor on the first whole day: no whole day rolled, the open day is',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-02', '08:00'),
+      days: [],
+      raw: [[at('2026-03-01', '10:00'), at('2026-03-02', '00:00'), false], [at('2026-03-02', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-02',
+    },
+    {
+      name: 'a cursor in the partial first day: all raw',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-01', '12:00'),
+      days: [], raw: [[at('2026-03-01', '10:00'), at('2026-03-05', '10:00'), true]],
+    },
+  ])('$name', ({ from, end, cursor, days, raw, open }) => {
+    const plan = reportPlan(reportCalendar(from, end, TZ), cursor, gap);
+    expect(plan.days).toEqual(days);
+    expect(plan.raw.map((r) => [r.from, r.to, r.holdToEnd])).toEqual(raw);
+    expect(plan.open?.day ?? null).toBe(open ?? null);
+  });
+});
+
+describe('openTail: the open day read up to where its record counted', () => {
+  const from = at('2026-03-01', '00:00');
+  const end = at('2026-03-05', '10:00');
+  const plan = reportPlan(reportCalendar(from, end, TZ), at('2026-03-03', '13:00'), 30 * MIN);
+  const day = { kWh: 1, litKWh: 1, litMs: 1 };
+  it.each([
+    { name: 'a record up to the cursor: raw from there', rec: { ...day, through: at('2026-03-03', '13:00') }, tailFrom: at('2026-03-03', '13:00'), use: true },
+    { name: 'a record up to earlier (a gap since): raw from there', rec: { ...day, through: at('2026-03-03', '09:00') }, tailFrom: at('2026-03-03', '09:00'), use: true },
+    { name: 'no record (nothing counted that day): the whole day raw', rec: undefined, tailFrom: at('2026-03-03', '00:00'), use: false },
+    { name: 'a record written past the held tail since the cursors were read: not used', rec: { ...day, through: end - 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+  ])('$name', ({ rec, tailFrom, use }) => {
+    const out = openTail(plan, rec, end, 30 * MIN);
+    expect(out.useRecord).toBe(use);
+    expect(out.raw.at(-1)).toEqual({ from: tailFrom, to: end, holdToEnd: true });
+    expect(out.raw.slice(0, -1)).toEqual(plan.raw.slice(0, -1));
+  });
+});

@@ -1,0 +1,173 @@
+// Arithmetic of the energy roll-up: per lamp and local day, the sums the energy report needs
+// (energy, energy while burning, burning time), kept up to date at ingest so a month's report reads
+// ~30 small records per lamp instead of every reading (docs/architecture.md "Energy roll-up").
+//
+// The roll-up counts exactly the segments the raw integration (energy.ts) makes between two stored
+// readings, up to the lamp's cursor (its newest counted reading); the segment from the cursor on is
+// open (the next reading closes it) and is always read raw, like the tail a report holds until its
+// end. A reading newer than the cursor closes one segment (`advance`); a reading at or before the
+// cursor (late, out of order, or a duplicate) changes segments already counted, so the local days
+// it can touch (`daysTouched`) are recomputed from the stored readings instead of patched.
+import { powerSegments, splitByLocalDay, type PowerSample, type Segment } from './energy.ts';
+import { addDays, localDate, startOfLocalDay } from './tz.ts';
+
+/** One lamp's sums over one local day. */
+export interface DaySums {
+  kWh: number;
+  /** Energy while burning (the savings compare it with the baseline). */
+  litKWh: number;
+  /** Burning time, ms (baseline = burning time at the model's full power). */
+  litMs: number;
+}
+
+/** The newest reading a lamp's roll-up has counted. */
+export interface Cursor {
+  ts: number;
+  activePower: number;
+  powerState: PowerSample['powerState'];
+}
+
+export const zeroDay = (): DaySums => ({ kWh: 0, litKWh: 0, litMs: 0 });
+
+export function addDay(a: DaySums, b: DaySums): DaySums {
+  return { kWh: a.kWh + b.kWh, litKWh: a.litKWh + b.litKWh, litMs: a.litMs + b.litMs };
+}
+
+/** Sums per local day of segments, split at local midnights in `timeZone`. */
+export function daySums(segments: readonly Segment[], timeZone: string): Map<string, DaySums> {
+  const out = new Map<string, DaySums>();
+  splitByLocalDay(segments, timeZone, (day, s, ms) => {
+    let d = out.get(day);
+    if (!d) out.set(day, (d = zeroDay()));
+    const kWh = (s.watts * ms) / 3.6e9;
+    d.kWh += kWh;
+    if (s.lit) {
+      d.litKWh += kWh;
+      d.litMs += ms;
+    }
+  });
+  return out;
+}
+
+/** Adds `b` into `a`, day by day. */
+export function mergeDays(a: Map<string, DaySums>, b: ReadonlyMap<string, DaySums>): Map<string, DaySums> {
+  for (const [day, v] of b) a.set(day, addDay(a.get(day) ?? zeroDay(), v));
+  return a;
+}
+
+/**
+ * New readings of one lamp against its cursor: those after it are chained from it (the segments
+ * they close, as the raw integration makes them), the rest are `late`. A missing cursor means
+ * nothing was counted yet: the first reading only opens a segment.
+ */
+export function advance(
+  cursor: Cursor | null,
+  readings: readonly PowerSample[],
+  maxGapMs: number,
+): { segments: Segment[]; cursor: Cursor | null; late: PowerSample[] } {
+  const sorted = [...readings].sort((a, b) => a.ts - b.ts);
+  const late: PowerSample[] = [];
+  const chain: PowerSample[] = cursor ? [cursor] : [];
+  for (const r of sorted) {
+    const head = chain.at(-1);
+    // Equal times: the raw integration makes no segment between them, and which one holds after
+    // depends on store order, so a tie goes the recompute way.
+    if (head && r.ts <= head.ts) late.push(r);
+    else chain.push(r);
+  }
+  const segments: Segment[] = [];
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const a = chain[i]!;
+    const b = chain[i + 1]!;
+    if (b.ts - a.ts <= maxGapMs) segments.push({ start: a.ts, end: b.ts, watts: a.activePower, lit: a.powerState !== 'off' });
+  }
+  const last = chain.at(-1);
+  return { segments, cursor: last ? { ts: last.ts, activePower: last.activePower, powerState: last.powerState } : null, late };
+}
+
+/** Local days whose segments a reading at `ts` can change: a segment touching it is at most one gap long. */
+export function daysTouched(ts: number, maxGapMs: number, timeZone: string): string[] {
+  const first = localDate(ts - maxGapMs, timeZone);
+  const last = localDate(ts + maxGapMs, timeZone);
+  const out = [first];
+  while (out.at(-1)! < last) out.push(addDays(out.at(-1)!, 1));
+  return out;
+}
+
+/** One local day's sums from the stored readings around it (a gap either side), counted up to `through`. */
+export function recomputeDay(readings: readonly PowerSample[], day: string, through: number, o: { timeZone: string; intervalMs: number; maxGapIntervals?: number }): DaySums {
+  const from = startOfLocalDay(day, o.timeZone);
+  const to = Math.min(startOfLocalDay(addDays(day, 1), o.timeZone), through);
+  if (!(to > from)) return zeroDay();
+  const segs = powerSegments(readings, { intervalMs: o.intervalMs, ...(o.maxGapIntervals ? { maxGapIntervals: o.maxGapIntervals } : {}), window: { from, to } });
+  return daySums(segs, o.timeZone).get(day) ?? zeroDay();
+}
+
+/** A day's sums as the roll-up holds them: counted up to `through`. */
+export type RolledDay = DaySums & { through: number };
+
+/** How a report over [from, end) splits for one lamp: whole local days served by the roll-up, the rest raw. */
+export interface ReportPlan {
+  /** Raw spans, each with whether the report's end holds the last reading (only the span ending at `end`). */
+  raw: { from: number; to: number; holdToEnd: boolean }[];
+  /** Whole local days read from the roll-up, in order. */
+  days: string[];
+  /** The day of the lamp's cursor when it lies before the report's held tail: its record counts
+   *  the day up to the record's `through`, so the last raw span may start there instead (`openTail`). */
+  open: { day: string; start: number } | null;
+}
+
+/**
+ * The last raw span of a plan with an open day, moved to start where the open day's record stops
+ * counting: the record then stands for [start, through). Without a usable record (none, or one
+ * written past the report's tail after the cursors were read) the span stays whole and the record
+ * is not used.
+ */
+export function openTail(plan: ReportPlan, rec: RolledDay | undefined, end: number, maxGapMs: number): { raw: ReportPlan['raw']; useRecord: boolean } {
+  const tail = plan.raw.at(-1);
+  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end - maxGapMs) return { raw: plan.raw, useRecord: false };
+  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: rec.through }], useRecord: true };
+}
+
+/** The local days of a report over [from, end): the first midnight at or after `from`, and each
+ *  whole or partial day from it on with its start. Computed once per report, shared by its lamps. */
+export interface ReportCalendar {
+  from: number;
+  end: number;
+  /** First local midnight at or after `from`. */
+  a: number;
+  days: { day: string; start: number }[];
+}
+
+export function reportCalendar(from: number, end: number, timeZone: string): ReportCalendar {
+  const firstDay = localDate(from, timeZone);
+  const a = startOfLocalDay(firstDay, timeZone) === from ? from : startOfLocalDay(addDays(firstDay, 1), timeZone);
+  const days: ReportCalendar['days'] = [];
+  for (let d = localDate(a, timeZone), start = a; start < end; d = addDays(d, 1), start = startOfLocalDay(d, timeZone)) days.push({ day: d, start });
+  return { from, end, a, days };
+}
+
+/**
+ * Splits [from, end) at local midnights: whole days that lie before both the lamp's cursor and the
+ * report's open tail (the last gap before `end`, where a report holds the last reading) come from
+ * the roll-up; the partial first day and everything from the day of min(cursor, end − gap) on is
+ * read raw. A lamp without a cursor is read raw whole.
+ */
+export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
+  const { from, end, a } = cal;
+  if (!(end > from)) return { raw: [], days: [], open: null };
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null };
+  if (cursorTs === null) return whole;
+  const x = Math.min(cursorTs, end - maxGapMs);
+  // The start of the day holding x: the last day start at or before it.
+  let i = cal.days.length - 1;
+  while (i >= 0 && cal.days[i]!.start > x) i--;
+  // The cursor's day counts up to the cursor: open, if the held tail lies after the cursor.
+  const open = i >= 0 && cursorTs <= end - maxGapMs ? cal.days[i]! : null;
+  if (i <= 0 && !open) return whole;
+  const b = cal.days[i]!.start;
+  const raw: ReportPlan['raw'] = [];
+  if (a > from) raw.push({ from, to: a, holdToEnd: false });
+  raw.push({ from: b, to: end, holdToEnd: true });
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open };
+}
