@@ -146,3 +146,10 @@ export function formatLegendValue(label: string, v: number | null | undefined, u
 export function zoneNote(timeZone: string): string {
   return `24-hour clock, times in ${timeZone}`;
 }
+
+/** The period a chart's text alternative names: "over the last 7 d", "from 6 Dec, 10:00 to 6 Dec, 11:00". */
+export function describeWindow(key: RangeKey, w: Window, zoomed: boolean, timeZone: string): string {
+  const preset = PRESETS.find((p) => p.value === key);
+  if (preset && !zoomed) return `over the last ${preset.label}`;
+  return `from ${formatCursorTime(w.from, timeZone)} to ${formatCursorTime(w.to, timeZone)}`;
+}

@@ -1,4 +1,4 @@
-// One patient: live NEWS2 and vitals, charts over 24 hours or 7 days, alarms with
+// One patient: live NEWS2 and vitals, charts over a chosen period, alarms with
 // acknowledgement, devices with battery and online state, consent, messages to the home hub with
 // their delivery, the FHIR export, and (demo patients only) scenario injection. Each panel lives in
 // ./patient/; this page holds the live state they share.
@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { AlarmList } from '../../components/AlarmList.tsx';
 import { OpenAlarms } from '../../components/OpenAlarms.tsx';
 import { News2Badge } from '../../components/badges.tsx';
-import { Card, EmptyState, ErrorNote, KeyValues, Loading, PageHeader, Segmented } from '../../components/ui.tsx';
+import { Card, EmptyState, ErrorNote, KeyValues, Loading, PageHeader } from '../../components/ui.tsx';
 import { ApiError } from '../../lib/api.ts';
 import type { Alarm } from '../../lib/types.ts';
 import { filterAlarms } from '../../lib/alarms.ts';
@@ -29,7 +29,7 @@ import { Messages } from './patient/Messages.tsx';
 import { Scenario } from './patient/Scenario.tsx';
 import { TrendCharts } from './patient/TrendCharts.tsx';
 import { VitalTiles } from './patient/VitalTiles.tsx';
-import { RANGE_MS, useVitals, type Range, type VitalSeries } from './patient/vitals.ts';
+import { RANGE_MS, useVitals, type VitalSeries } from './patient/vitals.ts';
 
 const deviceSource = (a: Alarm) => (a.source.startsWith('device:') ? `${DEVICE_LABEL[String(a.detail.kind)] ?? 'Device'} ${handleName(a.source)}` : null);
 
@@ -37,7 +37,6 @@ export function PatientDetail({ id }: { id: string }) {
   const me = useMe();
   const { can } = useSession();
   const now = useNow();
-  const [range, setRange] = useState<Range>('24h');
   const rec = useResource<PatientRecord>(`${HC}/patients/${encodeURIComponent(id)}`);
   const { mutate } = rec;
   const alarms = useAlarms({ path: `${HC}/patients/${encodeURIComponent(id)}/alarms`, subject: id });
@@ -135,8 +134,8 @@ export function PatientDetail({ id }: { id: string }) {
         </div>
       </section>
       <VitalTiles summary={summary} raw={live.raw} day={day.data?.series} now={now} />
-      <Card title="Trends" actions={<Segmented label="Period" value={range} options={[{ value: '24h', label: '24 hours' }, { value: '7d', label: '7 days' }]} onChange={setRange} />}>
-        <TrendCharts id={id} range={range} live={live} day={day} />
+      <Card title="Trends">
+        <TrendCharts id={id} live={live} day={day} />
       </Card>
       <div className="grid-2">
         <div className="stack">
