@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketFor, customProblem, formatCursorTime, formatLegendValue, fromInputs, presetWindow, toInputs, zoomBy, zoomSelection } from './time-range.ts';
+import { bucketFor, customProblem, describeWindow, formatCursorTime, formatLegendValue, fromInputs, presetWindow, toInputs, zoomBy, zoomSelection } from './time-range.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -112,5 +112,16 @@ describe('legend', () => {
     expect(formatCursorTime(t, 'Europe/Rome')).toBe('6 Dec, 14:05');
     expect(formatCursorTime(t, 'UTC', true)).toBe('6 Dec, 13:05:09');
     expect(formatCursorTime(Date.UTC(2026, 11, 6, 22, 0), 'UTC')).toBe('6 Dec, 22:00');
+  });
+});
+
+describe('the period a chart names in its text alternative', () => {
+  it.each([
+    { key: '24h', zoomed: false, out: 'over the last 24 hours' },
+    { key: '1h', zoomed: false, out: 'over the last 1 hour' },
+    { key: '7d', zoomed: true, out: 'from 6 Dec, 10:00 to 6 Dec, 11:00' },
+    { key: 'custom', zoomed: false, out: 'from 6 Dec, 10:00 to 6 Dec, 11:00' },
+  ] as const)('$key (zoomed: $zoomed) → $out', ({ key, zoomed, out }) => {
+    expect(describeWindow(key, { from: Date.UTC(2026, 11, 6, 10), to: Date.UTC(2026, 11, 6, 11) }, zoomed, 'UTC')).toBe(out);
   });
 });

@@ -13,11 +13,11 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-export const PRESETS: { value: Exclude<RangeKey, 'custom'>; label: string; ms: number }[] = [
-  { value: '1h', label: '1 h', ms: HOUR },
-  { value: '6h', label: '6 h', ms: 6 * HOUR },
-  { value: '24h', label: '24 h', ms: DAY },
-  { value: '7d', label: '7 d', ms: 7 * DAY },
+export const PRESETS: { value: Exclude<RangeKey, 'custom'>; label: string; long: string; ms: number }[] = [
+  { value: '1h', label: '1 h', long: '1 hour', ms: HOUR },
+  { value: '6h', label: '6 h', long: '6 hours', ms: 6 * HOUR },
+  { value: '24h', label: '24 h', long: '24 hours', ms: DAY },
+  { value: '7d', label: '7 d', long: '7 days', ms: 7 * DAY },
 ];
 
 /** The longest custom window a chart loads (the server answers bucketed means, so a month stays light). */
@@ -147,9 +147,9 @@ export function zoneNote(timeZone: string): string {
   return `24-hour clock, times in ${timeZone}`;
 }
 
-/** The period a chart's text alternative names: "over the last 7 d", "from 6 Dec, 10:00 to 6 Dec, 11:00". */
+/** The period a chart's text alternative names: "over the last 7 days", "from 6 Dec, 10:00 to 6 Dec, 11:00". */
 export function describeWindow(key: RangeKey, w: Window, zoomed: boolean, timeZone: string): string {
   const preset = PRESETS.find((p) => p.value === key);
-  if (preset && !zoomed) return `over the last ${preset.label}`;
+  if (preset && !zoomed) return `over the last ${preset.long}`;
   return `from ${formatCursorTime(w.from, timeZone)} to ${formatCursorTime(w.to, timeZone)}`;
 }
