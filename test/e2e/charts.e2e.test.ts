@@ -2,7 +2,8 @@
 // 1 h, 7 d and a custom period; a drag across the NEWS2 chart zooms every chart of the card and
 // the reset brings the range back; the zoom buttons do the same from the keyboard; the legend
 // reads the hovered time and values with their units on a 24-hour clock, the zone named beside
-// the charts; and the page passes axe. Screenshots in test-results/screenshots (charts-*.png).
+// the charts; and the page passes axe. A lamp's chart takes the same range bar, its times in the
+// installation's zone. Screenshots in test-results/screenshots (charts-*.png).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadPilots } from '../../pilots/index.ts';
@@ -34,7 +35,7 @@ async function plotBox(page: Page, chartName: RegExp) {
 describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` â€” ${CHROMIUM_SKIP_NOTE}`}`, () => {
   beforeAll(async () => {
     await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots() });
+    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['lighting'] });
     const s = h.platform.services;
     await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo Provider', pilots: ['healthcare'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: 'care-demo' });
@@ -43,6 +44,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` â€
     provision = await ctx.inTenant('care-demo', () => instance.seedDemo!({ seed: 7, size: 1 }));
     const done = await backfillOnce(s, { pilotId: 'healthcare', tenantId: 'care-demo', instance, ctx, provision }, { days: 8, seed: 7, now: Date.now() });
     expect(done?.readings).toBeGreaterThan(0);
+    const fleet = await (await h.as(h.tenants.a.users['tenant-admin'])).post('/api/v1/pilots/lighting/demo/provision', { lamps: 4, seed: 3 });
+    expect(fleet.status, JSON.stringify(fleet.body)).toBe(201);
     ui = await openConsole(h.url);
   }, 180_000);
 
@@ -141,4 +144,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` â€
 
     expect(await accessibilityViolations(page)).toEqual([]);
   }, 120_000);
+
+  it("a lamp's chart reads in the installation's zone and asks the server for buckets", async () => {
+    const lamps = (await (await h.as(h.tenants.a.users.operator)).get('/api/v1/pilots/lighting/lamps')).body.items as { id: string }[];
+    const page = await ui.signIn(h.tenants.a.users.operator, { path: `/lighting/lamps/${lamps[0]!.id}` });
+    // The demo site is in Barcelona: the installation's zone, not the browser's (London).
+    await seeText(page.getByTestId('range-note'), /24-hour clock, times in Europe\/Madrid/, 15_000);
+    const weekly = page.waitForResponse((r) => /\/readings\?/.test(r.url()) && /bucket=1800000(&|$)/.test(r.url()));
+    await page.getByRole('radio', { name: '7 d', exact: true }).check();
+    const answer = await weekly;
+    expect(answer.status()).toBe(200);
+    expect((await answer.json()).bucket).toBe(1_800_000);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  }, 60_000);
 });
