@@ -230,6 +230,8 @@ function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & {
   const lastIdx = Math.max(-1, ...series.map((_, k) => latest(k + 1).i));
   const t = hovered ? xs[hover!] : lastIdx >= 0 ? xs[lastIdx] : undefined;
   const spanS = xRange ? xRange[1] - xRange[0] : Infinity;
+  // A window that ends now shows the latest values; a zoom or a past period, its last ones.
+  const endsNow = !xRange || Date.now() / 1000 - xRange[1] < 120;
   const time =
     t === undefined
       ? 'No values'
@@ -239,7 +241,7 @@ function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & {
   return (
     <div className="chart-legend" data-testid="chart-legend">
       <span className="chart-legend-time">
-        {hovered ? '' : t === undefined ? '' : 'Latest · '}
+        {hovered || t === undefined ? '' : endsNow ? 'Latest · ' : 'Last in view · '}
         <time dateTime={t === undefined ? undefined : new Date(t * 1000).toISOString()}>{time}</time>
       </span>
       {series.map((s, k) => (
