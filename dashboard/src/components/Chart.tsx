@@ -120,7 +120,6 @@ function buildOptions(p: ChartProps, width: number, live: { current: ChartProps 
               : s.kind === 'bars' || s.kind === 'step'
                 ? { show: false }
                 : {},
-          value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : `${v.toFixed(s.decimals ?? 0)}${s.unit ? ` ${s.unit}` : ''}`),
         } satisfies uPlot.Series;
       }),
     ],
