@@ -241,8 +241,18 @@ export const instant = z
 export const rangeQuery = z.object({ from: instant.optional(), to: instant.optional() }).strict();
 /** The export: today's `collection` Bundle by default, or a `transaction` a FHIR server imports. */
 export const exportQuery = rangeQuery.extend({ type: z.enum(['collection', 'transaction']).default('collection') }).strict();
+/** Chart buckets: a minute to a day; the API answers one mean per bucket instead of each reading. */
+export const MIN_BUCKET_MS = 60_000;
+export const MAX_BUCKET_MS = 86_400_000;
+/** Most buckets one answer holds: a range over a bucket of more is refused, not cut. */
+export const MAX_BUCKETS = 5000;
 export const vitalsQuery = z
-  .object({ from: instant.optional(), to: instant.optional(), param: z.enum(VITAL_KEYS).optional() })
+  .object({
+    from: instant.optional(),
+    to: instant.optional(),
+    param: z.enum(VITAL_KEYS).optional(),
+    bucket: z.coerce.number().int().min(MIN_BUCKET_MS).max(MAX_BUCKET_MS).optional(),
+  })
   .strict();
 
 export const MESSAGE_KINDS = ['message', 'reminder'] as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { News2Record, Patient } from './model.ts';
 import type { TelemetryPayload } from './domain/vitals.ts';
-import { ageOn, byUrgency, lastVitals, patientSummary, seriesByParam, type PatientSummary } from './summary.ts';
+import { ageOn, bucketSeries, byUrgency, lastVitals, patientSummary, seriesByParam, type PatientSummary } from './summary.ts';
 
 const day = (iso: string) => Date.parse(`${iso}T12:00:00Z`);
 
@@ -44,6 +44,39 @@ describe('ward board shaping', () => {
       consciousness: [[200, 'A']],
     });
     expect(Object.keys(seriesByParam(rows, 'spo2'))).toEqual(['spo2']);
+  });
+
+  it('bucketed series keep one point per bucket at its centre: the mean of numbers, the last category', () => {
+    expect(
+      bucketSeries(
+        {
+          heartRate: [
+            [0, 70],
+            [30_000, 80],
+            [59_999, 91],
+            [60_000, 60],
+          ],
+          consciousness: [
+            [10_000, 'A'],
+            [20_000, 'C'],
+          ],
+        },
+        60_000,
+      ),
+    ).toEqual({
+      heartRate: [
+        [30_000, 80.33],
+        [90_000, 60],
+      ],
+      consciousness: [[30_000, 'C']],
+    });
+  });
+
+  it('a week of minute readings becomes 336 half-hour points', () => {
+    const week: [number, number][] = Array.from({ length: 7 * 24 * 60 }, (_, i) => [i * 60_000, 70 + (i % 10)]);
+    const out = bucketSeries({ heartRate: week }, 30 * 60_000).heartRate!;
+    expect(out).toHaveLength(336);
+    expect(out[0]).toEqual([15 * 60_000, 74.5]);
   });
 
   it('a summary shows the latest NEWS2 and consent, and nothing of the address or identifier', () => {

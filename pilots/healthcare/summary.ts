@@ -105,3 +105,26 @@ export function seriesByParam(
   for (const k of VITAL_KEYS) out[k]?.sort((a, b) => a[0] - b[0]);
   return out;
 }
+
+/** Series thinned to one point per `bucketMs` (at the bucket's centre): the mean of numbers, the
+ *  last of a categorical value (ACVPU, on oxygen). A 7-day chart stays a few hundred points. */
+export function bucketSeries(series: Partial<Record<VitalKey, SeriesPoint[]>>, bucketMs: number): Partial<Record<VitalKey, SeriesPoint[]>> {
+  const out: Partial<Record<VitalKey, SeriesPoint[]>> = {};
+  for (const [k, points] of Object.entries(series) as [VitalKey, SeriesPoint[]][]) {
+    const buckets = new Map<number, { sum: number; n: number; last: SeriesPoint[1] }>();
+    for (const [t, v] of points) {
+      const b = Math.floor(t / bucketMs) * bucketMs;
+      const e = buckets.get(b) ?? { sum: 0, n: 0, last: v };
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        e.sum += v;
+        e.n++;
+      }
+      e.last = v;
+      buckets.set(b, e);
+    }
+    out[k] = [...buckets.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([b, e]): SeriesPoint => [b + bucketMs / 2, e.n ? Math.round((e.sum / e.n) * 100) / 100 : e.last]);
+  }
+  return out;
+}

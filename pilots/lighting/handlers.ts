@@ -56,6 +56,8 @@ export const readingsQuery = z.strictObject({
   from: timeParam.optional(),
   to: timeParam.optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  /** A chart's bucket (a minute to a day): one mean reading per bucket, at most `limit` of them. */
+  bucket: z.coerce.number().int().min(60_000).max(86_400_000).optional(),
 });
 export const energyQuery = z.strictObject({
   by: z.enum(['lamp', 'group', 'cabinet']).default('group'),
@@ -104,11 +106,15 @@ export function handlers(d: HandlerDeps) {
       const { id } = params(req, idParams);
       const q = query(req, readingsQuery);
       const tz = rt.site?.timeZone ?? 'UTC';
+      const from = q.from ? toInstant(q.from, tz, 'from') : undefined;
+      const to = q.to ? toInstant(q.to, tz, 'to') : undefined;
+      if (q.bucket && from !== undefined && ((to ?? d.now()) - from) / q.bucket > q.limit) throw badRequest(`at most ${q.limit} buckets (limit) per answer: choose a larger bucket or a shorter range`);
       return {
         body: await rt.views.readings(id, {
-          ...(q.from ? { from: toInstant(q.from, tz, 'from') } : {}),
-          ...(q.to ? { to: toInstant(q.to, tz, 'to') } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
           limit: q.limit,
+          ...(q.bucket ? { bucket: q.bucket } : {}),
         }),
       };
     }),

@@ -9,7 +9,11 @@ import { energyReport, meterReport, type EnergyQuery, type EnergyReport, type Me
 import { overrideId } from './schedules.ts';
 import { lampTelemetryOf } from './state.ts';
 import type { EnergyRollup } from './energy-rollup.ts';
+import { bucketReadings } from './reading-buckets.ts';
 import type { TenantParts } from './tenant-parts.ts';
+
+/** Most raw readings a bucketed answer reads: 31 days of a reading a minute. */
+const MAX_BUCKETED_ROWS = 31 * 24 * 60;
 
 export class LightingViews {
   constructor(
@@ -118,17 +122,20 @@ export class LightingViews {
     };
   }
 
-  async readings(id: string, q: { from?: number; to?: number; limit: number }) {
+  /** Readings in a range, or with `bucket` one mean per bucket (reading at most `limit` buckets'
+   *  worth of a reading a minute, since only the means travel). */
+  async readings(id: string, q: { from?: number; to?: number; limit: number; bucket?: number }) {
     this.p.inventory.requireLamp(id);
     const desc = q.from === undefined;
     const rows = await this.p.ctx.series.range<Record<string, unknown>>(id, {
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
-      limit: q.limit,
+      limit: q.bucket ? Math.min(MAX_BUCKETED_ROWS, q.limit * Math.ceil(q.bucket / 60_000)) : q.limit,
       desc,
     });
     if (desc) rows.reverse();
-    return { lampId: id, items: rows.map((r) => lampTelemetryOf({ ...r.data, ts: r.ts })) };
+    const items = rows.map((r) => lampTelemetryOf({ ...r.data, ts: r.ts }));
+    return q.bucket ? { lampId: id, bucket: q.bucket, items: bucketReadings(items, q.bucket) } : { lampId: id, items };
   }
 
   energy(q: EnergyQuery): Promise<EnergyReport> {

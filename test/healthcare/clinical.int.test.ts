@@ -119,6 +119,24 @@ describe('NEWS2 alarms over the real platform', () => {
     expect(news2.body.items.at(-1)).toMatchObject({ total: 12, band: 'high', partial: false });
   });
 
+  it('a chart asks the vitals as means per bucket; a bucket the query cannot hold is refused', async () => {
+    const from = Date.now() - 3_600_000;
+    const hourly = await op.get(`${HC}/patients/${acked.id}/vitals?from=${from}&param=spo2&bucket=3600000`);
+    expect(hourly.status).toBe(200);
+    expect(hourly.body.bucket).toBe(3_600_000);
+    // 97, 94 and 88 sent seconds apart: one mean, or two if an hour boundary fell between them.
+    const points: [number, number][] = hourly.body.series.spo2;
+    expect(points.length).toBeGreaterThanOrEqual(1);
+    expect(points.length).toBeLessThanOrEqual(2);
+    if (points.length === 1) expect(points[0]![1]).toBe(93);
+    for (const [t] of points) expect(t % 3_600_000).toBe(1_800_000);
+    for (const bad of [`from=${from}&bucket=1000`, `from=${from}&bucket=soon`, `from=0&bucket=60000`]) {
+      const r = await op.get(`${HC}/patients/${acked.id}/vitals?${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.headers.get('content-type'), bad).toMatch(/application\/problem\+json/);
+    }
+  });
+
   it('two complete normal sets clear the alarm (hysteresis), and the ward hears it', async () => {
     const t = Date.now();
     await sendSet(devices[acked.id]!, NORMAL, t);

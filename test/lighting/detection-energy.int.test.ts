@@ -126,6 +126,14 @@ describe('energy', () => {
     const t0 = local('2026-01-14', '20:00');
     for (const [i, level] of [100, 100, 50, 50].entries()) await lamp.publishTelemetry(lampReading(t0 + i * MIN, model, level));
     await expect.poll(async () => (await operator.get(`${API}/lamps/${id}/readings?from=2026-01-14&to=2026-01-14`)).body.items.length, { timeout: 3000 }).toBe(4);
+    // A chart asks means per bucket: two 2-minute buckets of two readings each.
+    const bucketed = await operator.get(`${API}/lamps/${id}/readings?from=2026-01-14&to=2026-01-14&bucket=120000`);
+    expect(bucketed.body.items.map((r: { ts: number; dimLevel: number; readings: number }) => [r.ts - t0, r.dimLevel, r.readings])).toEqual([
+      [MIN, 100, 2],
+      [3 * MIN, 50, 2],
+    ]);
+    // A day in minute buckets is 1440, over the default limit of 1000: refused, not cut.
+    expect((await operator.get(`${API}/lamps/${id}/readings?from=2026-01-14&to=2026-01-14&bucket=60000`)).status).toBe(400);
 
     // Each reading holds until the next; the last one is not held past the next report that never came
     // within three intervals of the day's end: 3 one-minute segments at full, full and half power.

@@ -1,9 +1,14 @@
 // uPlot time-series chart, the Grafana way: created once on mount, fed with setData when the data
 // changes, resized separately from a ResizeObserver, destroyed on unmount. Options are read at
-// creation only; give the component a new `key` when its series change shape.
-import { useEffect, useRef } from 'react';
+// creation only (give the component a new `key` when its series change shape); the x window is
+// the exception: it follows `xRange`, so a zoom or a new range does not rebuild the chart. A drag
+// across the plot reports the span through `onZoom`; the legend below reads the hovered instant
+// (or the latest values) with units, on a 24-hour clock in `timeZone`.
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { tickDecimals, timeTicks } from '../lib/format.ts';
+import { browserTimeZone, formatCursorTime, formatLegendValue, zoomSelection, type Window } from '../lib/time-range.ts';
+import './charts.css';
 
 export interface ChartSeries {
   label: string;
@@ -37,16 +42,20 @@ export interface ChartProps {
   legend?: boolean;
   /** Daily or monthly data (bars per period): label the axis with dates, one tick per period at most. */
   xUnit?: 'time' | 'day' | 'month';
+  /** Zone of the time axis and legend (default: the browser's). */
+  timeZone?: string;
+  /** Called with the span the pointer dragged across (epoch ms); without it a drag does nothing. */
+  onZoom?: (w: Window) => void;
 }
 
 const DAY_S = 86_400;
 const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const monthLabel = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
 
-function xAxis(unit: ChartProps['xUnit']): uPlot.Axis {
+function xAxis(unit: ChartProps['xUnit'], timeZone: string): uPlot.Axis {
   if (unit === 'day') return { ...AXIS, size: 36, incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S], values: (_u, splits) => splits.map((v) => dayLabel.format(v * 1000)) };
   if (unit === 'month') return { ...AXIS, size: 36, incrs: [31 * DAY_S, 62 * DAY_S, 93 * DAY_S], values: (_u, splits) => splits.map((v) => monthLabel.format(v * 1000)) };
-  return { ...AXIS, size: 44, values: (_u: uPlot, splits: number[], _i: number, _space: number, incr: number) => timeTicks(splits, incr) };
+  return { ...AXIS, size: 44, values: (_u: uPlot, splits: number[], _i: number, _space: number, incr: number) => timeTicks(splits, incr, { timeZone }) };
 }
 
 const AXIS = { stroke: '#5b6776', grid: { stroke: '#e6eaef', width: 1 }, ticks: { stroke: '#d5dbe2', width: 1 }, font: '12px system-ui, sans-serif' };
@@ -58,8 +67,12 @@ function pathsFor(kind: ChartSeries['kind'], barWidth = 0.7): uPlot.Series.PathB
   return undefined;
 }
 
-function buildOptions(p: ChartProps, width: number): uPlot.Options {
-  const scales: uPlot.Scales = { x: { time: true, ...(p.xRange ? { range: () => p.xRange! } : {}) } };
+/** Options at creation; `live` is the component's latest props, read by the x range and hooks. */
+function buildOptions(p: ChartProps, width: number, live: { current: ChartProps }, onCursor: (idx: number | null) => void): uPlot.Options {
+  const timeZone = p.timeZone ?? browserTimeZone();
+  // The x range reads the latest props: a new xRange applies on the next setScale or setData.
+  const xRangeFn: uPlot.Scale.Range = (_u, min, max) => live.current.xRange ?? [min, max];
+  const scales: uPlot.Scales = { x: { time: true, ...(p.xRange ? { range: xRangeFn } : {}) } };
   const scaleNames = [...new Set(p.series.map((s) => s.scale ?? 'y'))];
   for (const name of scaleNames) {
     const r = p.ranges?.[name];
@@ -70,10 +83,12 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
     width,
     height: p.height ?? 220,
     scales,
-    legend: { show: p.legend ?? true, live: true },
-    cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+    // Our own legend (below) reads values with their units; uPlot's stays off.
+    legend: { show: false },
+    ...(p.xUnit === 'day' || p.xUnit === 'month' ? {} : { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone) }),
+    cursor: { drag: { x: !!p.onZoom, y: false, setScale: false }, points: { size: 6 } },
     axes: [
-      xAxis(p.xUnit),
+      xAxis(p.xUnit, timeZone),
       ...scaleNames.map((name, i) => {
         return {
           ...AXIS,
@@ -105,11 +120,22 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
               : s.kind === 'bars' || s.kind === 'step'
                 ? { show: false }
                 : {},
-          value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : `${v.toFixed(s.decimals ?? 0)}${s.unit ? ` ${s.unit}` : ''}`),
         } satisfies uPlot.Series;
       }),
     ],
-    hooks: guides.length
+    hooks: {
+      setCursor: [(u: uPlot) => onCursor(u.cursor.idx ?? null)],
+      setSelect: [
+        (u: uPlot) => {
+          const { left, width } = u.select;
+          if (width > 0) {
+            const w = zoomSelection(u.posToVal(left, 'x') * 1000, u.posToVal(left + width, 'x') * 1000);
+            if (w) live.current.onZoom?.(w);
+          }
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        },
+      ],
+      ...(guides.length
       ? {
           draw: [
             (u: uPlot) => {
@@ -138,19 +164,22 @@ function buildOptions(p: ChartProps, width: number): uPlot.Options {
             },
           ],
         }
-      : {},
+      : {}),
+    },
   };
 }
 
 export function Chart(props: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const initial = useRef(props);
+  const live = useRef(props);
+  live.current = props;
+  const [hover, setHover] = useState<number | null>(null);
 
   // Create once; destroy on unmount.
   useEffect(() => {
     const el = box.current!;
-    const u = new uPlot(buildOptions(initial.current, Math.max(200, el.clientWidth)), initial.current.data, el);
+    const u = new uPlot(buildOptions(live.current, Math.max(200, el.clientWidth), live, setHover), live.current.data, el);
     plot.current = u;
     const ro = new ResizeObserver(() => {
       const w = Math.max(200, el.clientWidth);
@@ -169,5 +198,57 @@ export function Chart(props: ChartProps) {
     plot.current?.setData(props.data, true);
   }, [props.data]);
 
-  return <div ref={box} className="chart" role="img" aria-label={props.label} />;
+  // A new window (range chosen, zoom, reset) moves the x scale; its range function reads live.current.
+  const [x0, x1] = props.xRange ?? [null, null];
+  useEffect(() => {
+    if (x0 !== null && x1 !== null) plot.current?.setScale('x', { min: x0, max: x1 });
+  }, [x0, x1]);
+
+  return (
+    <div className="chart-frame">
+      <div ref={box} className={`chart${props.onZoom ? ' chart-zoomable' : ''}`} role="img" aria-label={props.label} />
+      {props.legend ?? true ? <Legend {...props} hover={hover} /> : null}
+    </div>
+  );
+}
+
+/** The values at the hovered instant, or each series' latest when the pointer is elsewhere. */
+function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & { hover: number | null }) {
+  const xs = data[0] as ArrayLike<number>;
+  const zone = timeZone ?? browserTimeZone();
+  const at = (col: number, i: number): number | null => {
+    const v = (data[col] as ArrayLike<number | null | undefined> | undefined)?.[i];
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
+  const latest = (col: number): { v: number | null; i: number } => {
+    for (let i = xs.length - 1; i >= 0; i--) if (at(col, i) !== null) return { v: at(col, i), i };
+    return { v: null, i: -1 };
+  };
+  const hovered = hover !== null && hover >= 0 && hover < xs.length;
+  const values = series.map((_, k) => (hovered ? at(k + 1, hover!) : latest(k + 1).v));
+  const lastIdx = Math.max(-1, ...series.map((_, k) => latest(k + 1).i));
+  const t = hovered ? xs[hover!] : lastIdx >= 0 ? xs[lastIdx] : undefined;
+  const spanS = xRange ? xRange[1] - xRange[0] : Infinity;
+  // A window that ends now shows the latest values; a zoom or a past period, its last ones.
+  const endsNow = !xRange || Date.now() / 1000 - xRange[1] < 120;
+  const time =
+    t === undefined
+      ? 'No values'
+      : xUnit === 'day' || xUnit === 'month'
+        ? (xUnit === 'day' ? dayLabel : monthLabel).format(t * 1000)
+        : formatCursorTime(t * 1000, zone, spanS <= 600);
+  return (
+    <div className="chart-legend" data-testid="chart-legend">
+      <span className="chart-legend-time">
+        {hovered || t === undefined ? '' : endsNow ? 'Latest · ' : 'Last in view · '}
+        <time dateTime={t === undefined ? undefined : new Date(t * 1000).toISOString()}>{time}</time>
+      </span>
+      {series.map((s, k) => (
+        <span className="chart-legend-item" key={s.label}>
+          <span className="chart-legend-swatch" style={{ background: s.color }} aria-hidden="true" />
+          {formatLegendValue(s.label, values[k], s.unit, s.decimals ?? 0)}
+        </span>
+      ))}
+    </div>
+  );
 }

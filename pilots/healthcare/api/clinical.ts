@@ -4,14 +4,17 @@ import { params, query } from '../../../platform/api/validate.ts';
 import { badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import type { PilotContext } from '../../../platform/pilot.ts';
 import { auditPatient, patientTarget } from '../audit.ts';
-import { KINDS, patientIdParam, rangeQuery, resolveParams, vitalsQuery, type News2Record, type Patient } from '../model.ts';
+import { KINDS, MAX_BUCKETS, patientIdParam, rangeQuery, resolveParams, vitalsQuery, type News2Record, type Patient } from '../model.ts';
 import { requirePatient } from '../patients.ts';
 import type { Runtime } from '../runtime.ts';
 import { telemetryRows } from '../stored.ts';
-import { seriesByParam } from '../summary.ts';
+import { bucketSeries, seriesByParam } from '../summary.ts';
 import type { TelemetryPayload } from '../domain/vitals.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
+/** A bucketed answer reads more raw points per device (a week of a reading a minute is 10 080),
+ *  since it sends only the means. */
+const BUCKETED_READ_FACTOR = 10;
 
 export function resolveRange(q: { from?: number; to?: number }, now: number, defaultMs: number): { from: number; to: number } {
   const to = q.to ?? now;
@@ -53,10 +56,12 @@ export function clinicalHandlers(ctx: PilotContext, rt: Runtime) {
     const q = query(req, vitalsQuery);
     const patient = await requirePatient(ctx, id);
     const range = resolveRange(q, ctx.now(), DAY_MS);
-    const rows = await patientReadings(ctx, patient, range, o.maxPointsPerDevice);
-    const series = seriesByParam(rows, q.param);
+    if (q.bucket && (range.to - range.from) / q.bucket > MAX_BUCKETS) throw badRequest(`at most ${MAX_BUCKETS} buckets per answer: choose a larger bucket or a shorter range`);
+    const rows = await patientReadings(ctx, patient, range, q.bucket ? o.maxPointsPerDevice * BUCKETED_READ_FACTOR : o.maxPointsPerDevice);
+    const raw = seriesByParam(rows, q.param);
+    const series = q.bucket ? bucketSeries(raw, q.bucket) : raw;
     await auditPatient(ctx, 'vitals.read', patientTarget(id), { ...range, param: q.param ?? 'all', points: rows.length });
-    res.json({ patientId: id, ...range, series });
+    res.json({ patientId: id, ...range, ...(q.bucket ? { bucket: q.bucket } : {}), series });
   };
 
   const news2: RequestHandler = async (req, res) => {

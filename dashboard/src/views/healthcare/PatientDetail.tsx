@@ -1,4 +1,4 @@
-// One patient: live NEWS2 and vitals, charts over 24 hours or 7 days, alarms with
+// One patient: live NEWS2 and vitals, charts over a chosen period, alarms with
 // acknowledgement, devices with battery and online state, consent, messages to the home hub with
 // their delivery, the FHIR export, and (demo patients only) scenario injection. Each panel lives in
 // ./patient/; this page holds the live state they share.
@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { AlarmList } from '../../components/AlarmList.tsx';
 import { OpenAlarms } from '../../components/OpenAlarms.tsx';
 import { News2Badge } from '../../components/badges.tsx';
-import { Card, EmptyState, ErrorNote, KeyValues, Loading, PageHeader, Segmented } from '../../components/ui.tsx';
+import { Card, EmptyState, ErrorNote, KeyValues, Loading, PageHeader } from '../../components/ui.tsx';
 import { ApiError } from '../../lib/api.ts';
 import type { Alarm } from '../../lib/types.ts';
 import { filterAlarms } from '../../lib/alarms.ts';
@@ -29,7 +29,7 @@ import { Messages } from './patient/Messages.tsx';
 import { Scenario } from './patient/Scenario.tsx';
 import { TrendCharts } from './patient/TrendCharts.tsx';
 import { VitalTiles } from './patient/VitalTiles.tsx';
-import { RANGE_MS, useVitals, type Range, type VitalSeries } from './patient/vitals.ts';
+import { RANGE_MS, useVitals, type VitalSeries } from './patient/vitals.ts';
 import { known, useT, type T } from '../../i18n/index.tsx';
 
 const deviceSourceIn = (t: T) => (a: Alarm) =>
@@ -61,7 +61,6 @@ export function PatientDetail({ id }: { id: string }) {
   const deviceSource = deviceSourceIn(t);
   const { can } = useSession();
   const now = useNow();
-  const [range, setRange] = useState<Range>('24h');
   const rec = useResource<PatientRecord>(`${HC}/patients/${encodeURIComponent(id)}`);
   const { mutate } = rec;
   const alarms = useAlarms({ path: `${HC}/patients/${encodeURIComponent(id)}/alarms`, subject: id });
@@ -149,21 +148,8 @@ export function PatientDetail({ id }: { id: string }) {
       <OpenAlarms alarms={alarms.alarms} onAck={alarms.acknowledge} onResolve={alarms.resolve} describeSource={deviceSource} />
       <News2Panel summary={summary} settings={p.settings} />
       <VitalTiles summary={summary} raw={live.raw} day={day.data?.series} now={now} />
-      <Card
-        title={t('patient.trends')}
-        actions={
-          <Segmented
-            label={t('patient.period')}
-            value={range}
-            options={[
-              { value: '24h', label: t('patient.hours24') },
-              { value: '7d', label: t('patient.days7') },
-            ]}
-            onChange={setRange}
-          />
-        }
-      >
-        <TrendCharts id={id} range={range} live={live} day={day} />
+      <Card title={t('patient.trends')}>
+        <TrendCharts id={id} live={live} day={day} />
       </Card>
       <div className="grid-2">
         <div className="stack">

@@ -1,10 +1,9 @@
-// One lamp: live state, model and position, its schedule, alarms, the last day of readings
+// One lamp: live state, model and position, its schedule, alarms, its readings over a period
 // (level and power), switching with live delivery status against the level in force, the lamp's
 // command history from the server, and demo fault injection.
 import { useMemo, useState } from 'react';
 import { CommandProgress, LampSwatch, LevelControl } from '../../components/lighting.tsx';
 import { CommandHistory } from '../../components/CommandHistory.tsx';
-import { Chart } from '../../components/Chart.tsx';
 import { Field } from '../../components/forms.tsx';
 import { Button, Card, EmptyState, ErrorNote, KeyValues, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { SeverityBadge } from '../../components/badges.tsx';
@@ -15,17 +14,16 @@ import { ApiError, queryString } from '../../lib/api.ts';
 import { formatAgo, formatDayTime, formatNumber, titleCase } from '../../lib/format.ts';
 import { applyLampEvents, inForceOf, LAMP_STATE_LABEL, lampState, LT, type Group, type LampDetail as Detail } from '../../lib/lighting.ts';
 import { actorLabel, lampCommandLabel, STATUS_LABEL, statusTone, type LampHistoryEntry } from '../../lib/command-history.ts';
-import { alignSeries, appendWindow, type Point } from '../../lib/series.ts';
 import type { Severity } from '../../lib/types.ts';
 import { useSwitching } from '../../hooks/lighting.ts';
 import { useCommandHistory } from '../../hooks/command-history.ts';
 import { useNow } from '../../hooks/now.ts';
 import { useOnReconnect, useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useAction, useResource } from '../../hooks/resource.ts';
+import { LampReadings, type LampReading as Reading } from './LampReadings.tsx';
 import { Link } from '../../hooks/router.tsx';
 import { useApi, useMe, useSession } from '../../hooks/session.tsx';
 
-const DAY = 24 * 3_600_000;
 const FAULTS = [
   { value: 'lamp-failure', label: 'Lamp failure (no light)' },
   { value: 'driver-fault', label: 'Driver fault' },
@@ -33,42 +31,6 @@ const FAULTS = [
   { value: 'comms-loss', label: 'Communication loss' },
   { value: 'restore', label: 'Restore normal operation' },
 ];
-
-interface Reading {
-  ts: number;
-  dimLevel?: number;
-  activePower?: number;
-}
-
-function Readings({ id, live }: { id: string; live: Reading[] }) {
-  const path = useMemo(() => `${LT}/lamps/${encodeURIComponent(id)}/readings${queryString({ from: Date.now() - DAY, limit: 5000 })}`, [id]);
-  const res = useResource<{ items: Reading[] }>(path);
-  const data = useMemo(() => {
-    const power: Point[] = [];
-    const level: Point[] = [];
-    for (const r of [...(res.data?.items ?? []), ...live]) {
-      if (typeof r.activePower === 'number') power.push([r.ts, r.activePower]);
-      if (typeof r.dimLevel === 'number') level.push([r.ts, r.dimLevel]);
-    }
-    const now = Date.now();
-    return alignSeries({ power: appendWindow([], power, DAY, now), level: appendWindow([], level, DAY, now) }, ['level', 'power']);
-  }, [res.data, live]);
-  if (res.loading && !res.data) return <Loading />;
-  if (!data[0].length) return <p className="muted">No readings in the last 24 hours.</p>;
-  return (
-    <Chart
-      data={data}
-      series={[
-        { label: 'Dim level', unit: '%', color: '#b7791f', kind: 'step', scale: 'level', fill: 'rgba(245,167,10,0.12)' },
-        { label: 'Power', unit: 'W', color: '#1d4ed8', scale: 'power', decimals: 1 },
-      ]}
-      ranges={{ level: [0, 100] }}
-      xRange={[(Date.now() - DAY) / 1000, Date.now() / 1000]}
-      height={200}
-      label={`Dim level and power of the lamp over the last 24 hours: ${data[0].length} readings`}
-    />
-  );
-}
 
 /** The lamp's commands from the server, live: the last one survives navigation and reload. */
 function LampHistory({ id }: { id: string }) {
@@ -184,8 +146,8 @@ export function LampDetail({ id }: { id: string }) {
       </section>
       <div className="grid-2">
         <div className="stack">
-          <Card title="Last 24 hours">
-            <Readings id={l.id} live={live} />
+          <Card title="Readings">
+            <LampReadings id={l.id} live={live} />
           </Card>
           <Card title="Alarms">
             {l.alarms.length ? (

@@ -1,12 +1,18 @@
-// NEWS2 and vital-sign charts over 24 hours (loaded, then fed live) or 7 days (loaded).
-import { useMemo } from 'react';
+// NEWS2 and vital-sign charts over a range the range bar sets (1 h … 7 d or custom): a preset
+// follows the clock and takes live values; a zoom (drag or buttons) loads the narrower window at a
+// finer bucket. The server answers means per bucket, so 7 days stay a few hundred points. Times
+// read in the browser's zone: the healthcare pilot records no installation zone.
+import { useMemo, useRef } from 'react';
 import { Chart, type ChartSeries } from '../../../components/Chart.tsx';
+import { TimeRangeBar } from '../../../components/TimeRangeBar.tsx';
 import { ErrorNote, Loading } from '../../../components/ui.tsx';
 import { formatNumber, VITALS } from '../../../lib/format.ts';
 import { numericPoints, type News2Item } from '../../../lib/healthcare.ts';
 import { alignSeries, appendWindow, bucketMean, type Point } from '../../../lib/series.ts';
+import { browserTimeZone, describeWindow } from '../../../lib/time-range.ts';
+import { useChartWindow } from '../../../hooks/chart-window.ts';
 import type { Resource } from '../../../hooks/resource.ts';
-import { BUCKET_MS, RANGE_MS, useNews2, useVitals, type Range, type VitalSeries, type VitalsAnswer } from './vitals.ts';
+import { useNews2, useVitalsIn, type VitalSeries, type VitalsAnswer } from './vitals.ts';
 
 const CHARTS: { id: string; title: string; keys: string[]; series: ChartSeries[]; range: [number, number] }[] = [
   { id: 'hr', title: 'Heart rate', keys: ['heartRate'], series: [{ label: 'Heart rate', unit: '/min', color: '#c2410c' }], range: [30, 160] },
@@ -25,51 +31,76 @@ const CHARTS: { id: string; title: string; keys: string[]; series: ChartSeries[]
   },
 ];
 
-export function TrendCharts({ id, range, live, day }: { id: string; range: Range; live: { vitals: VitalSeries; news2: News2Item[] }; day: Resource<VitalsAnswer> }) {
-  const week = useVitals(id, range === '7d' ? '7d' : null);
-  const vitals = range === '24h' ? day : week;
-  const news2 = useNews2(id, range);
-  const to = Date.now();
-  const from = to - RANGE_MS[range];
+export function TrendCharts({ id, live, day }: { id: string; live: { vitals: VitalSeries; news2: News2Item[] }; day: Resource<VitalsAnswer> }) {
+  const win = useChartWindow('24h');
+  const timeZone = useMemo(browserTimeZone, []);
+  // The page has loaded the last 24 hours already (for its tiles): the 24 h preset reuses them.
+  const useDay = win.key === '24h' && win.live;
+  const other = useVitalsIn(id, useDay ? null : win.shown, win.bucket, win.live);
+  const vitals = useDay ? day : other;
+  const news2 = useNews2(id, win.shown, win.live);
+  // While a new window loads, the charts keep the last answer instead of blanking.
+  const keptVitals = useRef<VitalsAnswer | undefined>(undefined);
+  const keptNews2 = useRef<{ items: News2Item[] } | undefined>(undefined);
+  if (vitals.data) keptVitals.current = vitals.data;
+  if (news2.data) keptNews2.current = news2.data;
+  const vitalsData = vitals.data ?? keptVitals.current;
+  const news2Data = news2.data ?? keptNews2.current;
+  const spanMs = win.shown.to - win.shown.from;
 
   const series = useMemo(() => {
     const out: VitalSeries = {};
-    for (const [k, pts] of Object.entries(vitals.data?.series ?? {})) {
-      const loaded = bucketMean(numericPoints(pts), BUCKET_MS[range]);
-      out[k] = range === '24h' ? appendWindow(loaded, live.vitals[k] ?? [], RANGE_MS[range], Date.now(), 20_000) : loaded;
+    for (const [k, pts] of Object.entries(vitalsData?.series ?? {})) {
+      const loaded = bucketMean(numericPoints(pts), win.bucket);
+      out[k] = win.live ? appendWindow(loaded, live.vitals[k] ?? [], spanMs, Date.now(), 20_000) : loaded;
     }
-    if (range === '24h') for (const [k, pts] of Object.entries(live.vitals)) out[k] ??= pts;
+    if (win.live) for (const [k, pts] of Object.entries(live.vitals)) out[k] ??= appendWindow([], pts, spanMs, Date.now(), 20_000);
     return out;
-  }, [vitals.data, live.vitals, range]);
+  }, [vitalsData, live.vitals, win.live, win.bucket, spanMs]);
 
   const news2Points = useMemo(() => {
     const byTime = new Map<number, News2Item>();
-    for (const n of news2.data?.items ?? []) byTime.set(n.at, n);
-    if (range === '24h') for (const n of live.news2) byTime.set(n.at, n);
+    for (const n of news2Data?.items ?? []) byTime.set(n.at, n);
+    if (win.live) for (const n of live.news2) byTime.set(n.at, n);
     return [...byTime.values()].sort((a, b) => a.at - b.at).map((n) => [n.at, n.total] as Point);
-  }, [news2.data, live.news2, range]);
+  }, [news2Data, live.news2, win.live]);
 
-  const xRange: [number, number] = [from / 1000, to / 1000];
-  if ((vitals.loading && !vitals.data) || (news2.loading && !news2.data)) return <Loading label="Loading charts…" />;
+  const now = Date.now();
+  const xRange: [number, number] = win.live ? [(now - spanMs) / 1000, now / 1000] : [win.shown.from / 1000, win.shown.to / 1000];
+  const period = describeWindow(win.key, win.shown, win.zoomed, timeZone);
+  const bar = <TimeRangeBar win={win} timeZone={timeZone} />;
+  if (!vitalsData || !news2Data) {
+    return (
+      <>
+        {bar}
+        <ErrorNote error={vitals.error ?? news2.error} onRetry={() => (vitals.reload(), news2.reload())} />
+        {!vitals.error && !news2.error ? <Loading label="Loading charts…" /> : null}
+      </>
+    );
+  }
+  const showPoints = news2Points.length <= 300;
   return (
     <>
+      {bar}
       <ErrorNote error={vitals.error ?? news2.error} onRetry={() => (vitals.reload(), news2.reload())} />
-      <div className="charts">
+      <div className="charts" aria-busy={vitals.loading || news2.loading || undefined}>
         <figure className="chart-box chart-wide">
           <figcaption>NEWS2 aggregate score</figcaption>
           <Chart
-            key={`news2-${range}`}
+            key={`news2-${showPoints}`}
             data={alignSeries({ news2: news2Points }, ['news2'])}
-            series={[{ label: 'NEWS2', color: '#1e293b', kind: 'step', width: 2.5, fill: 'rgba(30,41,59,0.06)', showPoints: news2Points.length <= 300 }]}
+            series={[{ label: 'NEWS2', color: '#1e293b', kind: 'step', width: 2.5, fill: 'rgba(30,41,59,0.06)', showPoints }]}
             // A little below 0, so a run of zero scores shows as a line above the axis.
             ranges={{ y: [-0.6, 15.5] }}
             xRange={xRange}
+            timeZone={timeZone}
+            onZoom={win.zoomTo}
             height={170}
             guides={[
               { scale: 'y', value: 5, color: '#b45309', label: '5 — urgent review', labelBelow: true },
               { scale: 'y', value: 7, color: '#dc2626', label: '7 — emergency response' },
             ]}
-            label={`NEWS2 over the last ${range === '24h' ? '24 hours' : '7 days'}: ${news2Points.length} results, latest ${news2Points.at(-1)?.[1] ?? 'none'}`}
+            label={`NEWS2 ${period}: ${news2Points.length} results, latest ${news2Points.at(-1)?.[1] ?? 'none'}`}
           />
         </figure>
         {CHARTS.map((c) => {
@@ -79,13 +110,15 @@ export function TrendCharts({ id, range, live, day }: { id: string; range: Range
               <figcaption>{c.title}</figcaption>
               {n ? (
                 <Chart
-                  key={`${c.id}-${range}`}
+                  key={c.id}
                   data={alignSeries(series, c.keys)}
                   series={c.series}
                   ranges={{ y: c.range }}
                   xRange={xRange}
+                  timeZone={timeZone}
+                  onZoom={win.zoomTo}
                   height={170}
-                  label={`${c.title}: ${n} readings; latest ${c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/')}`}
+                  label={`${c.title} ${period}: ${n} values; latest ${c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/')}`}
                 />
               ) : (
                 <div className="chart-empty">No {c.title.toLowerCase()} readings in this period</div>
