@@ -13,9 +13,9 @@ import {
   type LightingCommand,
 } from './domain/index.ts';
 
-import type { BatchStatus } from './contract.ts';
+import type { BatchStatus, LampHistoryEntry } from './contract.ts';
 
-export type { BatchStatus } from './contract.ts';
+export type { BatchStatus, LampHistoryEntry } from './contract.ts';
 
 const refId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/);
 export const targetSchema = z.union([
@@ -109,17 +109,6 @@ export const historyQuery = z
   .refine((v) => Boolean(v.lampId) !== Boolean(v.groupId), { message: 'give exactly one of lampId or groupId' });
 export type HistoryQuery = z.infer<typeof historyQuery>;
 
-/** One command to one lamp as its history shows it (switching and demo faults alike). */
-export interface LampHistoryEntry {
-  commandId: string;
-  batchId: string | null;
-  name: string;
-  payload: Record<string, unknown>;
-  status: CommandStatus;
-  createdAt: number;
-  updatedAt: number;
-  createdBy: string;
-}
 
 export function lampHistoryEntry(c: Command): LampHistoryEntry {
   return { commandId: c.id, batchId: c.batchId, name: c.name, payload: c.payload, status: lampStatus(c.status), createdAt: c.createdAt, updatedAt: c.updatedAt, createdBy: c.createdBy };

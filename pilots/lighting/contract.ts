@@ -102,6 +102,19 @@ export interface CommandAnswer {
   commands: { lampId: string; commandId: string; status: Command['status'] }[];
 }
 
+/** One command to one lamp as its history shows it (switching and demo faults alike):
+ *  GET /commands?lampId=…|groupId=… */
+export interface LampHistoryEntry {
+  commandId: string;
+  batchId: string | null;
+  name: string;
+  payload: Record<string, unknown>;
+  status: CommandStatus;
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+}
+
 /** GET /commands/batches/:id */
 export interface BatchStatus {
   batchId: string;

@@ -3,6 +3,7 @@
 // command is on its way, or a new value is only dragged, the difference is said in words.
 import type { CommandStatus } from './types.ts';
 import { switchLabel } from './lighting.ts';
+import type { LampHistoryEntry } from '../../../pilots/lighting/contract.ts';
 
 /** A page of history from the server: newest first; `next` is the offset of the next page. */
 export interface HistoryPage<T> {
@@ -10,17 +11,8 @@ export interface HistoryPage<T> {
   next: number | null;
 }
 
-/** One command to a lamp (GET /pilots/lighting/commands?lampId=…). */
-export interface LampHistoryEntry {
-  commandId: string;
-  batchId: string | null;
-  name: string;
-  payload: Record<string, unknown>;
-  status: CommandStatus;
-  createdAt: number;
-  updatedAt: number;
-  createdBy: string;
-}
+/** One command to a lamp (GET /pilots/lighting/commands?lampId=…), as the pilot's contract says. */
+export type { LampHistoryEntry };
 
 /** One command to a patient's hub (GET /pilots/healthcare/patients/:id/commands), without text. */
 export interface HubCommandEntry {
