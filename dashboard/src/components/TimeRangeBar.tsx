@@ -63,22 +63,8 @@ function CustomRange({ win, timeZone, onDone }: { win: ChartWindow; timeZone: st
   // Times are typed as HH:MM text: a time input shows a 12-hour clock in some browsers' locales.
   return (
     <form className="range-bar-custom" onSubmit={submit} aria-label="Custom period">
-      <label>
-        From date
-        <input type="date" value={from.date} onChange={(e) => setFrom({ ...from, date: e.target.value })} required />
-      </label>
-      <label>
-        From time (24 h)
-        <input type="text" inputMode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]" placeholder="HH:MM" size={5} value={from.time} onChange={(e) => setFrom({ ...from, time: e.target.value })} required />
-      </label>
-      <label>
-        To date
-        <input type="date" value={to.date} onChange={(e) => setTo({ ...to, date: e.target.value })} required />
-      </label>
-      <label>
-        To time (24 h)
-        <input type="text" inputMode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]" placeholder="HH:MM" size={5} value={to.time} onChange={(e) => setTo({ ...to, time: e.target.value })} required />
-      </label>
+      <DateTimeInputs name="From" value={from} onChange={setFrom} />
+      <DateTimeInputs name="To" value={to} onChange={setTo} />
       <Button type="submit">Show</Button>
       {problem ? (
         <span className="range-bar-note" role="alert">
@@ -86,5 +72,23 @@ function CustomRange({ win, timeZone, onDone }: { win: ChartWindow; timeZone: st
         </span>
       ) : null}
     </form>
+  );
+}
+
+type DateTime = ReturnType<typeof toInputs>;
+
+/** One end of a custom period: a date, and a time typed as HH:MM text. */
+function DateTimeInputs({ name, value, onChange }: { name: string; value: DateTime; onChange: (v: DateTime) => void }) {
+  return (
+    <>
+      <label>
+        {name} date
+        <input type="date" value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} required />
+      </label>
+      <label>
+        {name} time (24 h)
+        <input type="text" inputMode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]" placeholder="HH:MM" size={5} value={value.time} onChange={(e) => onChange({ ...value, time: e.target.value })} required />
+      </label>
+    </>
   );
 }
