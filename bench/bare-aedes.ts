@@ -4,6 +4,7 @@
 // figures is Custodia's ingest path and nothing else. Prints one JSON line when it listens.
 import { createServer, type AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
+import { answerHeapProbes } from './heap-probe.ts';
 
 const aedes = new Aedes({ concurrency: 1000 });
 await aedes.listen();
@@ -16,6 +17,7 @@ process.stdout.write(JSON.stringify({ ready: true, mqttPort: (server.address() a
 
 // Orphaned (the orchestrator was killed before it could stop us): stdin closes, and we go.
 process.stdin.on('end', () => process.exit(0)).resume();
+answerHeapProbes();
 process.once('SIGTERM', () => {
   server.close();
   aedes.close(() => process.exit(0));

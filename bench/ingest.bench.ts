@@ -49,6 +49,7 @@ import { lightLoad, renderLightLoad } from './light-load.ts';
 import { ALARM_LOAD_SHARE, connectAlarmProber, renderAlarm, summariseAlarms } from './alarm-latency.ts';
 import type { Credentials } from './credentials.ts';
 import { renderMemory, runMemory, memoryRatio, type MemoryPerDevice } from './memory-per-device.ts';
+import type { HeapAnswer } from './heap-probe.ts';
 import { PG_SKIP_NOTICE, findPostgres } from '../validation/support/postgres.ts';
 import { verifyStore } from './verify-store.ts';
 import { BENCH_METRICS_TOKEN, CONNECT_TIMEOUT_MS, findOnPath, node, root, startServer, tsx, type RunOptions, type Server } from './servers.ts';
@@ -275,6 +276,12 @@ async function measureMemory(target: TargetName, opts: RunOptions, runDir: strin
       // The fixed-rate machinery at the light rate; the phase is named 'light' in the load's report.
       light: (server, loads, clients) => runPhase('light', lightOpts, server, loads, clients),
       peakRss: (server) => peakRssBytes(server.child.pid),
+      retainedHeap: async (server) => {
+        if (target === 'mosquitto') return null;
+        server.child.send({ type: 'heap' });
+        const a = await server.child.next<HeapAnswer>((m) => m['type'] === 'heap', 60_000);
+        return a.heapUsedBytes;
+      },
       stop: async (server, loads) => {
         await Promise.all([...loads.map((l) => l.kill()), server.child.kill()]);
       },
@@ -438,6 +445,7 @@ async function main(): Promise<number> {
         cpuPerReading,
         lightLoad: light,
         memoryPerDeviceRatio: memoryRatio(results),
+        retainedHeapPerDeviceRatio: memoryRatio(results, 'retained'),
         goals,
       },
       null,

@@ -12,6 +12,7 @@ import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
 import { probePilot } from '../validation/support/probe-pilot.ts';
 import { BENCH_TENANT, benchAlarmDeviceId, benchDeviceId, type Credentials } from './credentials.ts';
 import { asTenantId } from '../platform/ids.ts';
+import { answerHeapProbes } from './heap-probe.ts';
 
 const env = z
   .object({
@@ -77,4 +78,5 @@ process.stdout.write(
 
 // Orphaned (the orchestrator was killed before it could stop us): stdin closes, and we go.
 process.stdin.on('end', () => process.exit(0)).resume();
+answerHeapProbes();
 process.once('SIGTERM', () => void platform.stop().then(() => process.exit(0)));
