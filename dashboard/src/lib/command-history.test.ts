@@ -90,7 +90,7 @@ describe('history labels', () => {
   });
 
   it('names the schedule or system in the words given', () => {
-    expect(actorLabel('system:lighting-scheduler', it_('switchCommand.system'))).toBe('programma o sistema');
+    expect(actorLabel('system:lighting-scheduler', it_('switchCommand.system'))).toBe('programmazione o sistema');
     expect(actorLabel('user:city-operator', it_('switchCommand.system'))).toBe('city-operator');
   });
 });
