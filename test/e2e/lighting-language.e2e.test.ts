@@ -103,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     await visible(page.getByLabel('Mantieni il livello manuale per'));
     const rows = page.getByTestId('group-row');
     await visible(rows, 15_000);
-    await seeText(rows.filter({ hasText: 'Riduzione al 30 %' }), /Bloccato al 30 %/, 15_000);
+    await seeText(rows.filter({ hasText: 'Riduzione al 30 %' }), /Forzato al 30 %/, 15_000);
     await visible(page.getByRole('button', { name: /^Accendi / }));
     await noKeys(page);
     await shot(page, 'lighting-it-control', { fullPage: false });
