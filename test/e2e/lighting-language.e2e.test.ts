@@ -2,7 +2,7 @@
 // lamp page, the group control, schedules and energy in Italian, with no dictionary key showing;
 // the lamp page follows a command sent to its group from elsewhere (not from that page) until it
 // is carried out; the energy page names the installation's time zone (Europe/Madrid, while the
-// browser runs in Europe/London). Screenshots in test-results/screenshots (lighting-it-*.png).
+// browser runs in Europe/London); the Italian pages pass the accessibility check. Screenshots in test-results/screenshots (lighting-it-*.png).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
@@ -11,7 +11,7 @@ import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/suppo
 import { connectDevice, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
 import type { Page } from 'playwright-core';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
@@ -80,6 +80,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     for (const title of ['Misure', 'Storico dei comandi', 'Dettagli', 'Comanda questo lampione']) await visible(page.getByRole('heading', { name: title }));
     await visible(page.getByText('Ore di accensione'));
     await noKeys(page);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await shot(page, 'lighting-it-lamp-pending', { fullPage: false });
 
     // The lamp carries it out: the bar says so without a reload.
@@ -128,6 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     await seeText(page.getByTestId('chart-legend').first(), /\d{1,2} (gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)/, 15_000);
     await visible(page.getByRole('columnheader', { name: 'Ore di accensione' }));
     await noKeys(page);
+    expect(await accessibilityViolations(page)).toEqual([]);
     await shot(page, 'lighting-it-energy');
   }, 90_000);
 });
