@@ -127,6 +127,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     await seeText(page.locator('.stats'), /Energia consumata.*Riferimento.*Risparmiata.*CO₂ evitata/s);
     // Day labels in Italian (the chart's legend reads the latest day).
     await seeText(page.getByTestId('chart-legend').first(), /\d{1,2} (gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)/, 15_000);
+    // Values with a decimal comma: "1.278 kWh" would read as more than a thousand.
+    await seeText(page.getByTestId('chart-legend').first(), /Energia consumata \d+,\d{3} kWh/);
     await visible(page.getByRole('columnheader', { name: 'Ore di accensione' }));
     await noKeys(page);
     expect(await accessibilityViolations(page)).toEqual([]);
