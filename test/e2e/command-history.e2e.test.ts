@@ -103,7 +103,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
 
     await page.reload();
     await seeText(page.getByTestId('command-history').getByTestId('history-row').first(), /Dim to 30 %.*Delivered/, 15_000);
-    await seeText(page.getByTestId('level-note'), 'In force: 60 %', 15_000);
+    // After a reload the page has sent nothing itself: the bar and the note follow the command
+    // from the lamp's history.
+    await seeText(page.getByTestId('command-status'), /Dim to 30 % · \d{2}:\d{2}In progress · 0\/1 done/, 15_000);
+    await seeText(page.getByTestId('level-note'), 'In force: 60 % · on its way: 30 %', 15_000);
     expect(await page.getByLabel(`Dim level for ${name}`).inputValue()).toBe('60');
 
     // The lamp carries it out and says so: done, and the slider follows the lamp.

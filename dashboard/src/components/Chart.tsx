@@ -6,7 +6,7 @@
 // (or the latest values) with units, on a 24-hour clock in `timeZone`.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { tickDecimals, timeTicks } from '../lib/format.ts';
+import { formatLocale, tickDecimals, timeTicks } from '../lib/format.ts';
 import { browserTimeZone, formatCursorTime, formatLegendValue, zoomSelection, type Window } from '../lib/time-range.ts';
 import './charts.css';
 
@@ -49,8 +49,10 @@ export interface ChartProps {
 }
 
 const DAY_S = 86_400;
-const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const monthLabel = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+// Daily and monthly x values are calendar dates (midday UTC of the day): written in UTC, in the
+// console's language.
+const dayLabel = { format: (ms: number) => new Intl.DateTimeFormat(formatLocale(), { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(ms) };
+const monthLabel = { format: (ms: number) => new Intl.DateTimeFormat(formatLocale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(ms) };
 
 function xAxis(unit: ChartProps['xUnit'], timeZone: string): uPlot.Axis {
   if (unit === 'day') return { ...AXIS, size: 36, incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S], values: (_u, splits) => splits.map((v) => dayLabel.format(v * 1000)) };

@@ -2,10 +2,9 @@
 // switching commands tracked lamp by lamp from the platform's `command` events until every lamp
 // of the batch is final (done, failed or expired).
 import { useCallback, useRef, useState } from 'react';
-import { applyCommand, applyLampEvents, laterStatus, LT, progressOf, switchLabel, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
+import { applyCommand, applyLampEvents, askedLevel, laterStatus, LT, progressOf, type BatchStatus, type Cabinet, type CommandAnswer, type Lamp, type Progress } from '../lib/lighting.ts';
 import type { CommandStatus } from '../lib/types.ts';
 import { queryString } from '../lib/api.ts';
-import { formatTime } from '../lib/format.ts';
 import { useOnReconnect, useRealtimeEvent } from './realtime.tsx';
 import { useResource } from './resource.ts';
 import { useApi } from './session.tsx';
@@ -34,8 +33,10 @@ export const targetKey = (t: Target) => ('lampId' in t ? `lamp:${t.lampId}` : 'g
 
 export interface TrackedCommand {
   batchId: string;
-  /** What was asked, for people: "Dim to 40 %". */
-  label: string;
+  /** What was asked (the switch payload; lib/lighting.ts `switchLabel` says it in words). */
+  payload: Record<string, unknown>;
+  /** Read from the server's history rather than sent from this page: shown with its time. */
+  restored?: boolean;
   /** The level it asks for (0 is off). */
   level: number;
   startedAt: number;
@@ -82,9 +83,8 @@ export function useSwitching() {
         });
         const statuses: Record<string, CommandStatus> = {};
         for (const c of a.commands) statuses[c.commandId] = laterStatus(laterStatus(undefined, c.status), seen.current.get(c.commandId) ?? c.status);
-        const label = action === 'on' ? 'Switch on' : action === 'off' ? 'Switch off' : `Dim to ${level} %`;
-        const asked = action === 'on' ? 100 : action === 'off' ? 0 : (level ?? 100);
-        setTracked((t) => ({ ...t, [key]: { batchId: a.batchId, label, level: asked, startedAt: Date.now(), statuses, progress: progressOf(Object.values(statuses)) } }));
+        const payload = { action, ...(action === 'dim' && level !== undefined ? { level } : {}) };
+        setTracked((t) => ({ ...t, [key]: { batchId: a.batchId, payload, level: askedLevel(payload), startedAt: Date.now(), statuses, progress: progressOf(Object.values(statuses)) } }));
         // One authoritative read closes any gap between the answer and the live events.
         if (progressOf(Object.values(statuses)).state === 'pending') void reconcile(key, a.batchId).catch(() => undefined);
       } catch (err) {
@@ -128,9 +128,7 @@ export function useSwitching() {
       if (!b) return;
       const statuses: Record<string, CommandStatus> = {};
       for (const l of b.lamps) statuses[l.commandId] = l.status;
-      const label = `${switchLabel(b.payload)} · ${formatTime(b.createdAt)}`;
-      const level = typeof b.payload.level === 'number' ? b.payload.level : b.payload.action === 'off' ? 0 : 100;
-      setTracked((t) => (t[key] ? t : { ...t, [key]: { batchId: b.batchId, label, level, startedAt: b.createdAt, statuses, progress: progressOf(Object.values(statuses)) } }));
+      setTracked((t) => (t[key] ? t : { ...t, [key]: { batchId: b.batchId, payload: b.payload, restored: true, level: askedLevel(b.payload), startedAt: b.createdAt, statuses, progress: progressOf(Object.values(statuses)) } }));
     },
     [api],
   );

@@ -6,5 +6,6 @@ import { enConsole } from './en/console.ts';
 import { enCare } from './en/care.ts';
 import { enPlatform } from './en/platform.ts';
 import { enLighting } from './en/lighting.ts';
+import { enLightingPlans } from './en/lighting-plans.ts';
 
-export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting };
+export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting, ...enLightingPlans };

@@ -6,5 +6,6 @@ import { itConsole } from './it/console.ts';
 import { itCare } from './it/care.ts';
 import { itPlatform } from './it/platform.ts';
 import { itLighting } from './it/lighting.ts';
+import { itLightingPlans } from './it/lighting-plans.ts';
 
-export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting };
+export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting, ...itLightingPlans };

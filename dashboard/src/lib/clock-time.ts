@@ -22,5 +22,3 @@ export function parseClockTime(text: string): string | null {
   }
   return null;
 }
-
-export const CLOCK_TIME_HINT = '24-hour time, HH:MM (e.g. 21:30)';

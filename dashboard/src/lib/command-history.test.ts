@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { actorLabel, appendPage, commonLevel, hubCommandLabel, lampCommandLabel, levelView } from './command-history.ts';
+import { translate } from '../i18n/translate.ts';
+import type { MessageKey, Params } from '../i18n/types.ts';
+
+const en = (key: MessageKey, params?: Params) => translate('en', key, params);
+const it_ = (key: MessageKey, params?: Params) => translate('it', key, params);
 
 describe('the level a dimming slider shows', () => {
   it.each([
@@ -18,14 +23,19 @@ describe('the level a dimming slider shows', () => {
     { inForce: null, pending: undefined, draft: undefined, value: 50, state: 'steady', note: '' },
     { inForce: null, pending: 60, draft: undefined, value: 60, state: 'pending', note: 'In force: unknown · on its way: 60 %' },
   ] as const)('in force $inForce, pending $pending, dragged $draft → $value ($state)', ({ inForce, pending, draft, value, state, note }) => {
-    const v = levelView(inForce, pending, draft);
+    const v = levelView(inForce, pending, draft, en);
     expect(v.value).toBe(value);
     expect(v.state).toBe(state);
     expect(v.note).toBe(note);
   });
 
   it('says the level in force in words', () => {
-    expect([levelView(40, undefined, undefined).inForce, levelView(0, undefined, undefined).inForce, levelView(null, undefined, undefined).inForce]).toEqual(['40 %', 'off', 'unknown']);
+    expect([levelView(40, undefined, undefined, en).inForce, levelView(0, undefined, undefined, en).inForce, levelView(null, undefined, undefined, en).inForce]).toEqual(['40 %', 'off', 'unknown']);
+  });
+
+  it('says it in Italian for an Italian user', () => {
+    expect(levelView(40, 0, undefined, it_).note).toBe('Attuale: 40 % · in arrivo: spento');
+    expect(levelView(null, undefined, 65, it_).note).toBe('Attuale: sconosciuto · non inviato: 65 %');
   });
 });
 
@@ -46,10 +56,19 @@ describe('history labels', () => {
     [{ name: 'switch', payload: { action: 'dim', level: 40 } }, 'Dim to 40 %'],
     [{ name: 'switch', payload: { action: 'off', level: 0 } }, 'Switch off'],
     [{ name: 'switch', payload: { action: 'on', level: 100 } }, 'Switch on'],
-    [{ name: 'simulate', payload: { scenario: 'lamp-failure' } }, 'Demo fault: lamp failure'],
+    [{ name: 'simulate', payload: { scenario: 'lamp-failure' } }, 'Demo fault: Lamp failure (no light)'],
+    [{ name: 'simulate', payload: { scenario: 'new-scenario' } }, 'Demo fault: new scenario'],
+    [{ name: 'simulate', payload: {} }, 'Demo fault: unknown'],
     [{ name: 'reboot', payload: {} }, 'reboot'],
   ])('a lamp command %o reads %s', (e, out) => {
-    expect(lampCommandLabel(e)).toBe(out);
+    expect(lampCommandLabel(e, en)).toBe(out);
+  });
+
+  it.each([
+    [{ name: 'switch', payload: { action: 'dim', level: 40 } }, 'Riduzione al 40 %'],
+    [{ name: 'simulate', payload: { scenario: 'day-burner' } }, 'Guasto simulato: Acceso di giorno'],
+  ])('a lamp command %o reads %s in Italian', (e, out) => {
+    expect(lampCommandLabel(e, it_)).toBe(out);
   });
 
   it.each([
@@ -68,6 +87,11 @@ describe('history labels', () => {
     ['plain', 'plain'],
   ])('the actor %s reads %s', (label, out) => {
     expect(actorLabel(label)).toBe(out);
+  });
+
+  it('names the schedule or system in the words given', () => {
+    expect(actorLabel('system:lighting-scheduler', it_('switchCommand.system'))).toBe('programmazione o sistema');
+    expect(actorLabel('user:city-operator', it_('switchCommand.system'))).toBe('city-operator');
   });
 });
 

@@ -2,7 +2,7 @@
 // slider shows: the level in force (the lamp's own report), not the last value dragged; while a
 // command is on its way, or a new value is only dragged, the difference is said in words.
 import type { CommandStatus } from './types.ts';
-import { switchLabel } from './lighting.ts';
+import { switchLabel, type Translate } from './lighting.ts';
 import type { LampHistoryEntry } from '../../../pilots/lighting/contract.ts';
 
 /** A page of history from the server: newest first; `next` is the offset of the next page. */
@@ -35,10 +35,15 @@ export const STATUS_LABEL: Record<CommandStatus, string> = {
   expired: 'Expired',
 };
 
-/** What a lamp was asked, for people. */
-export function lampCommandLabel(e: Pick<LampHistoryEntry, 'name' | 'payload'>): string {
-  if (e.name === 'switch') return switchLabel(e.payload);
-  if (e.name === 'simulate') return `Demo fault: ${String(e.payload.scenario ?? 'unknown').replace(/-/g, ' ')}`;
+/** What a lamp was asked, for people (in the language of `tr`). */
+export function lampCommandLabel(e: Pick<LampHistoryEntry, 'name' | 'payload'>, tr: Translate): string {
+  if (e.name === 'switch') return switchLabel(e.payload, tr);
+  if (e.name === 'simulate') {
+    const scenario = typeof e.payload.scenario === 'string' ? e.payload.scenario : undefined;
+    const fault = scenario ? tr(`lampDetail.faults.${scenario}` as Parameters<Translate>[0]) : tr('switchCommand.unknownFault');
+    // A scenario the dictionaries do not name shows as its code, in words.
+    return tr('switchCommand.demoFault', { scenario: scenario && fault.startsWith('lampDetail.') ? scenario.replace(/-/g, ' ') : fault });
+  }
   return e.name;
 }
 
@@ -50,11 +55,11 @@ export function hubCommandLabel(e: Pick<HubCommandEntry, 'name' | 'what'>): stri
 }
 
 /** Who sent it, without the principal's kind prefix ("user:alice" → "alice"). */
-export function actorLabel(label: string): string {
+export function actorLabel(label: string, system = 'schedule or system'): string {
   const i = label.indexOf(':');
   const kind = i > 0 ? label.slice(0, i) : '';
   const name = i > 0 ? label.slice(i + 1) : label;
-  if (kind === 'system' || kind === 'pilot') return 'schedule or system';
+  if (kind === 'system' || kind === 'pilot') return system;
   return name || label;
 }
 
@@ -83,18 +88,19 @@ export interface LevelView {
 }
 
 const MIN = 10;
-const pct = (l: number | null) => (l === null ? 'unknown' : l <= 0 ? 'off' : `${l} %`);
 
 /** What a dimming slider shows: the level in force unless the user is choosing another (`draft`);
- *  a command on its way (`pending`, its level) is named next to the level still in force. */
-export function levelView(inForce: number | null, pending: number | undefined, draft: number | undefined): LevelView {
+ *  a command on its way (`pending`, its level) is named next to the level still in force. Words in
+ *  the language of `tr`. */
+export function levelView(inForce: number | null, pending: number | undefined, draft: number | undefined, tr: Translate): LevelView {
+  const pct = (l: number | null) => (l === null ? tr('lampLevel.unknown') : l <= 0 ? tr('lampLevel.off') : tr('lampLevel.percent', { level: l }));
   const at = inForce === null ? null : Math.max(0, Math.min(100, Math.round(inForce)));
   const resting = at === null || at <= 0 ? (pending !== undefined && pending > 0 ? pending : 50) : Math.max(MIN, at);
   if (draft !== undefined && draft !== at) {
-    return { value: draft, inForce: pct(at), note: `In force: ${pct(at)} · not sent: ${draft} %`, state: 'draft' };
+    return { value: draft, inForce: pct(at), note: tr('lampLevel.draft', { level: pct(at), draft }), state: 'draft' };
   }
   if (pending !== undefined && pending !== at) {
-    return { value: draft ?? resting, inForce: pct(at), note: `In force: ${pct(at)} · on its way: ${pct(pending)}`, state: 'pending' };
+    return { value: draft ?? resting, inForce: pct(at), note: tr('lampLevel.pending', { level: pct(at), pending: pct(pending) }), state: 'pending' };
   }
   return { value: draft ?? resting, inForce: pct(at), note: '', state: 'steady' };
 }

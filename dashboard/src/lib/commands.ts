@@ -7,6 +7,9 @@ import type { CommandStatus } from './types.ts';
 export const FINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(['done', 'failed', 'expired']);
 const RANK: Record<CommandStatus, number> = { queued: 0, sent: 1, delivered: 2, accepted: 3, done: 4, failed: 4, expired: 4 };
 
+/** Every status, in the order a command moves through them. */
+export const COMMAND_STATUSES = Object.keys(RANK) as CommandStatus[];
+
 /** The later of two reports of one command. */
 export function furthest(a: CommandStatus | undefined, b: CommandStatus | undefined): CommandStatus | undefined {
   if (a === undefined) return b;

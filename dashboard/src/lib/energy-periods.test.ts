@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, splitByAge, weekOf } from './energy-periods.ts';
+import { addDays, localDay, periodLabel, spanStart, splitByAge, weekOf } from './energy-periods.ts';
 
 describe('calendar days', () => {
   it.each([
@@ -19,6 +19,37 @@ describe('calendar days', () => {
     ['2027-01-01', '2026-12-28'], // a week across the year's end
   ])('%s is in the week of %s', (day, monday) => {
     expect(weekOf(day)).toBe(monday);
+  });
+});
+
+describe('the installation’s local days', () => {
+  it.each([
+    // 23:30 UTC on 5 December is already 6 December in Rome, still the 5th in New York.
+    [Date.UTC(2026, 11, 5, 23, 30), 'Europe/Rome', '2026-12-06'],
+    [Date.UTC(2026, 11, 5, 23, 30), 'UTC', '2026-12-05'],
+    [Date.UTC(2026, 11, 6, 3, 0), 'America/New_York', '2026-12-05'],
+    // Summer time: 22:30 UTC on 30 June is 00:30 on 1 July in Rome (UTC+2).
+    [Date.UTC(2026, 5, 30, 22, 30), 'Europe/Rome', '2026-07-01'],
+  ])('%i in %s is %s', (ms, zone, day) => {
+    expect(localDay(ms, zone)).toBe(day);
+  });
+
+  it.each([
+    ['7d', '2026-12-06', '2026-11-30'],
+    ['30d', '2026-12-06', '2026-11-07'],
+    ['12m', '2026-12-06', '2026-01-01'],
+    ['12m', '2026-03-31', '2025-04-01'],
+  ] as const)('%s up to %s starts on %s', (span, today, from) => {
+    expect(spanStart(span, today)).toBe(from);
+  });
+
+  it.each([
+    ['2026-12-06', 'en-GB', '6 Dec'],
+    ['2026-12-06', 'it-IT', '6 dic'],
+    ['2026-12', 'en-GB', 'Dec 2026'],
+    ['2026-12', 'it-IT', 'dic 2026'],
+  ])('%s reads %s as "%s"', (period, locale, out) => {
+    expect(periodLabel(period, locale)).toBe(out);
   });
 });
 

@@ -17,8 +17,15 @@ import {
   timelineSegments,
   type Lamp,
 } from './lighting.ts';
-import { inForceOf } from './lighting.ts';
+import { GROUP_COMMAND_STATES, inForceOf, LAMP_STATES } from './lighting.ts';
 import type { CommandStatus } from './types.ts';
+import { COMMAND_STATUSES } from './commands.ts';
+import { astroEvents } from '../../../pilots/lighting/domain/schedule.ts';
+import { DICTIONARIES, lookup, translate } from '../i18n/translate.ts';
+import { LOCALES, type MessageKey, type Params } from '../i18n/types.ts';
+
+const en = (key: MessageKey, params?: Params) => translate('en', key, params);
+const it_ = (key: MessageKey, params?: Params) => translate('it', key, params);
 
 const lamp = (over: Partial<Lamp> = {}): Lamp => ({
   id: 'l1',
@@ -155,7 +162,16 @@ describe('schedule timeline', () => {
     { t: { kind: 'astro', event: 'sunrise', offsetMinutes: -15 }, label: 'Sunrise − 15 min' },
     { t: { kind: 'astro', event: 'civilDusk', offsetMinutes: 30 }, label: 'Civil dusk + 30 min' },
   ] as const)('step time $t reads "$label"', ({ t, label }) => {
-    expect(stepTimeLabel(t)).toBe(label);
+    expect(stepTimeLabel(t, en)).toBe(label);
+  });
+
+  it.each([
+    { t: { kind: 'fixed', time: '23:00' }, label: '23:00' },
+    { t: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, label: 'Tramonto' },
+    { t: { kind: 'astro', event: 'sunrise', offsetMinutes: -15 }, label: 'Alba − 15 min' },
+    { t: { kind: 'astro', event: 'civilDusk', offsetMinutes: 30 }, label: 'Crepuscolo civile + 30 min' },
+  ] as const)('step time $t reads "$label" in Italian', ({ t, label }) => {
+    expect(stepTimeLabel(t, it_)).toBe(label);
   });
 });
 
@@ -199,7 +215,29 @@ describe('switch command labels', () => {
     [{ action: 'on', level: 70 }, 'Dim to 70 %'],
     [{}, 'Switch'],
   ])('%o reads "%s"', (payload, label) => {
-    expect(switchLabel(payload)).toBe(label);
+    expect(switchLabel(payload, en)).toBe(label);
+  });
+
+  it.each([
+    [{ action: 'on', level: 100 }, 'Accensione'],
+    [{ action: 'off', level: 0 }, 'Spegnimento'],
+    [{ action: 'dim', level: 40 }, 'Riduzione al 40 %'],
+  ])('%o reads "%s" in Italian', (payload, label) => {
+    expect(switchLabel(payload, it_)).toBe(label);
+  });
+});
+
+describe('every state the lighting pages show has a label in each language', () => {
+  const keys = [
+    ...LAMP_STATES.map((s) => `lampState.${s}`),
+    ...GROUP_COMMAND_STATES.map((s) => `groupProgress.${s}`),
+    ...COMMAND_STATUSES.map((s) => `lampCommandStatus.${s}`),
+    ...astroEvents.map((e) => `astro.${e}`),
+  ];
+  it.each(LOCALES)('%s', (locale) => {
+    expect(keys.filter((k) => typeof lookup(DICTIONARIES[locale], k) !== 'string')).toEqual([]);
+    // Not a copy of the English: each language says them in its own words.
+    if (locale !== 'en') expect(keys.filter((k) => lookup(DICTIONARIES[locale], k) === lookup(DICTIONARIES.en, k))).toEqual([]);
   });
 });
 

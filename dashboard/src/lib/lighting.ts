@@ -7,6 +7,7 @@ import type { AstroEvent, StepTime } from '../../../pilots/lighting/domain/sched
 import type { BatchStatus, CabinetView, CommandAnswer as Answer, EnergyReport, GroupView, InstallationView, LampDetailView, LampEvent as LiveLamp, LampView, SchedulePreview as Preview } from '../../../pilots/lighting/contract.ts';
 import { furthest } from './commands.ts';
 import { formatLocale } from './format.ts';
+import type { MessageKey, Params } from '../i18n/types.ts';
 import type { Command, CommandStatus } from './types.ts';
 
 export type { SunEvents } from '../../../pilots/lighting/domain/astro.ts';
@@ -15,6 +16,10 @@ export type { EnergyFigures, EnergyReport } from '../../../pilots/lighting/contr
 export type { BatchStatus, GroupCommandState };
 
 export const LT = '/pilots/lighting';
+
+/** A text looked up in the console's dictionaries (i18n/): the labels below take one, so the lib
+ *  keeps the logic and the words stay in one place per language. */
+export type Translate = (key: MessageKey, params?: Params) => string;
 
 /** GET /installation */
 export type Installation = InstallationView;
@@ -46,14 +51,10 @@ export type CommandAnswer = Answer;
 
 export type LampState = 'fault' | 'offline' | 'on' | 'dimmed' | 'off' | 'unknown';
 
-export const LAMP_STATE_LABEL: Record<LampState, string> = {
-  fault: 'Fault',
-  offline: 'No contact',
-  on: 'On',
-  dimmed: 'Dimmed',
-  off: 'Off',
-  unknown: 'No data yet',
-};
+/** Every state, worst first (a Record, so a state added to the type must be added here); each has
+ *  a label in the dictionaries (`lampState.<state>`). */
+const STATE_ORDER: Record<LampState, number> = { fault: 0, offline: 1, on: 2, dimmed: 3, off: 4, unknown: 5 };
+export const LAMP_STATES = Object.keys(STATE_ORDER) as LampState[];
 
 /** One state per lamp, worst first: an alarm beats silence beats what the lamp reports. */
 /** The level a lamp reports in force: 0 when it is off, null when it has not said or is silent. */
@@ -165,28 +166,18 @@ export function applyCommand(statuses: Readonly<Record<string, CommandStatus>>, 
   return { ...statuses, [c.id]: laterStatus(prev, c.status) };
 }
 
-export const PROGRESS_LABEL: Record<GroupCommandState, string> = {
-  pending: 'In progress',
-  done: 'Done',
-  partial: 'Partly done',
-  failed: 'Failed',
-};
+/** Every state of a batch; each has a label in the dictionaries (`groupProgress.<state>`). */
+const GROUP_STATE: Record<GroupCommandState, true> = { pending: true, done: true, partial: true, failed: true };
+export const GROUP_COMMAND_STATES = Object.keys(GROUP_STATE) as GroupCommandState[];
 
 // ---- schedules ---------------------------------------------------------------------------------
 
-export const ASTRO_LABEL: Record<AstroEvent, string> = {
-  sunset: 'Sunset',
-  sunrise: 'Sunrise',
-  civilDusk: 'Civil dusk',
-  civilDawn: 'Civil dawn',
-};
-
-/** "Sunset", "Sunset + 30 min", "Sunrise − 15 min", "23:00". */
-export function stepTimeLabel(t: StepTime): string {
+/** "Sunset", "Sunset + 30 min", "Sunrise − 15 min", "23:00" (in the language of `tr`). */
+export function stepTimeLabel(t: StepTime, tr: Translate): string {
   if (t.kind === 'fixed') return t.time;
-  const base = ASTRO_LABEL[t.event];
-  if (!t.offsetMinutes) return base;
-  return `${base} ${t.offsetMinutes > 0 ? '+' : '−'} ${Math.abs(t.offsetMinutes)} min`;
+  const event = tr(`astro.${t.event}`);
+  if (!t.offsetMinutes) return event;
+  return tr(t.offsetMinutes > 0 ? 'stepTime.after' : 'stepTime.before', { event, minutes: Math.abs(t.offsetMinutes) });
 }
 
 export interface Segment {
@@ -285,9 +276,14 @@ export function hourTicks(from: number, to: number, timeZone: string, every = 3)
 }
 
 /** What a switch command asked for, for people: "Switch on", "Switch off", "Dim to 40 %". */
-export function switchLabel(payload: Record<string, unknown>): string {
+export function switchLabel(payload: Record<string, unknown>, tr: Translate): string {
   const level = typeof payload.level === 'number' ? payload.level : undefined;
-  if (payload.action === 'off' || level === 0) return 'Switch off';
-  if (payload.action === 'on' && (level === undefined || level === 100)) return 'Switch on';
-  return level === undefined ? 'Switch' : `Dim to ${level} %`;
+  if (payload.action === 'off' || level === 0) return tr('switchCommand.off');
+  if (payload.action === 'on' && (level === undefined || level === 100)) return tr('switchCommand.on');
+  return level === undefined ? tr('switchCommand.switch') : tr('switchCommand.dim', { level });
+}
+
+/** The level a switch command asks for: 0 is off. */
+export function askedLevel(payload: Record<string, unknown>): number {
+  return typeof payload.level === 'number' ? payload.level : payload.action === 'off' ? 0 : 100;
 }

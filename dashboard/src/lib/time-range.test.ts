@@ -104,7 +104,12 @@ describe('legend', () => {
     { label: 'NEWS2', v: 5, unit: undefined, d: 0, out: 'NEWS2 5' },
     { label: 'Power', v: null, unit: 'W', d: 1, out: 'Power —' },
   ])('$out', ({ label, v, unit, d, out }) => {
-    expect(formatLegendValue(label, v, unit, d)).toBe(out);
+    expect(formatLegendValue(label, v, unit, d, 'en-GB')).toBe(out);
+  });
+
+  it('writes the value in the locale: a decimal comma in Italian', () => {
+    expect(formatLegendValue('Energia consumata', 1.278, 'kWh', 3, 'it-IT')).toBe('Energia consumata 1,278 kWh');
+    expect(formatLegendValue('Energy used', 1.278, 'kWh', 3, 'en-GB')).toBe('Energy used 1.278 kWh');
   });
 
   it('reads the time on a 24-hour clock in the named zone', () => {

@@ -2,6 +2,7 @@
 // (1 h … 7 d) or a custom from/to becomes [from, to] in epoch ms; a drag on the chart or a zoom
 // button becomes a narrower window; each window gets a bucket size that keeps a chart to a few
 // hundred points; and the hovered values read with their units on a 24-hour clock in a named zone.
+import { formatLocale, formatNumber } from './format.ts';
 
 export type RangeKey = '1h' | '6h' | '24h' | '7d' | 'custom';
 export interface Window {
@@ -137,8 +138,9 @@ export function formatCursorTime(ms: number, timeZone: string, seconds = false):
 
 /** A value with its unit as the legend reads it: "SpO₂ 94 %", "HR 88 /min", "Temperature 37.2 °C";
  *  "—" for no value at that instant. */
-export function formatLegendValue(label: string, v: number | null | undefined, unit?: string, decimals = 0): string {
-  const value = v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(decimals)}${unit ? ` ${unit}` : ''}`;
+export function formatLegendValue(label: string, v: number | null | undefined, unit?: string, decimals = 0, locale = formatLocale()): string {
+  // In the console's locale: "1.278 kWh" would read as a thousand and more in Italian.
+  const value = v === null || v === undefined || !Number.isFinite(v) ? '—' : `${formatNumber(v, decimals, locale)}${unit ? ` ${unit}` : ''}`;
   return `${label} ${value}`;
 }
 

@@ -12,6 +12,7 @@ import { alignSeries, appendWindow, type Point } from '../../lib/series.ts';
 import { browserTimeZone, describeWindow, isTimeZone } from '../../lib/time-range.ts';
 import { useChartWindow } from '../../hooks/chart-window.ts';
 import { useResource } from '../../hooks/resource.ts';
+import { useT } from '../../i18n/index.tsx';
 
 export interface LampReading {
   ts: number;
@@ -20,6 +21,7 @@ export interface LampReading {
 }
 
 export function LampReadings({ id, live }: { id: string; live: LampReading[] }) {
+  const { t } = useT();
   const win = useChartWindow('24h');
   // The installation's zone; a role that may not read the installation sees the browser's.
   const inst = useResource<Installation>(`${LT}/installation`);
@@ -53,20 +55,20 @@ export function LampReadings({ id, live }: { id: string; live: LampReading[] }) 
       {!loaded ? (
         res.error ? null : <Loading />
       ) : !data[0].length ? (
-        <p className="muted">No readings in this period.</p>
+        <p className="muted">{t('lampReadings.none')}</p>
       ) : (
         <Chart
           data={data}
           series={[
-            { label: 'Dim level', unit: '%', color: '#b7791f', kind: 'step', scale: 'level', fill: 'rgba(245,167,10,0.12)' },
-            { label: 'Power', unit: 'W', color: '#1d4ed8', scale: 'power', decimals: 1 },
+            { label: t('lampReadings.dimLevel'), unit: '%', color: '#b7791f', kind: 'step', scale: 'level', fill: 'rgba(245,167,10,0.12)' },
+            { label: t('lampReadings.power'), unit: 'W', color: '#1d4ed8', scale: 'power', decimals: 1 },
           ]}
           ranges={{ level: [0, 100] }}
           xRange={xRange}
           timeZone={timeZone}
           onZoom={win.zoomTo}
           height={200}
-          label={`Dim level and power of the lamp ${period}: ${data[0].length} values`}
+          label={t('lampReadings.label', { period, count: data[0].length })}
         />
       )}
     </>

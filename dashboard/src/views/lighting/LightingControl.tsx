@@ -9,20 +9,16 @@ import { Card, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.
 import { formatTime } from '../../lib/format.ts';
 import { queryString } from '../../lib/api.ts';
 import { actorLabel, appendPage, commonLevel, type HistoryPage } from '../../lib/command-history.ts';
-import { inForceOf, LT, lampState, progressOf, PROGRESS_LABEL, switchLabel, type BatchStatus, type Group, type Installation, type Lamp } from '../../lib/lighting.ts';
+import { inForceOf, LT, lampState, progressOf, switchLabel, type BatchStatus, type Group, type Installation, type Lamp } from '../../lib/lighting.ts';
 import { useLamps, useSwitching } from '../../hooks/lighting.ts';
 import { useResource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useApi } from '../../hooks/session.tsx';
+import { known, useT, type T } from '../../i18n/index.tsx';
 
-const HOLDS = [
-  { value: '60', label: '1 hour' },
-  { value: '240', label: '4 hours' },
-  { value: '720', label: '12 hours' },
-  { value: '0', label: 'Until the next scheduled step' },
-];
+const HOLDS = ['60', '240', '720', '0'] as const;
 
-function stateLine(lamps: Lamp[]): string {
+function stateLine(lamps: Lamp[], t: T): string {
   const c = { lit: 0, off: 0, fault: 0, silent: 0 };
   for (const l of lamps) {
     const s = lampState(l);
@@ -32,12 +28,13 @@ function stateLine(lamps: Lamp[]): string {
     else c.silent++;
   }
   const levels = [...new Set(lamps.filter((l) => (l.dimLevel ?? 0) > 0).map((l) => l.dimLevel))];
-  const level = c.lit && levels.length === 1 ? ` at ${levels[0]} %` : '';
-  return [`${c.lit} lit${level}`, `${c.off} off`, c.fault ? `${c.fault} fault` : '', c.silent ? `${c.silent} no contact` : ''].filter(Boolean).join(' · ');
+  const lit = c.lit && levels.length === 1 ? t('groupControl.litAt', { count: c.lit, level: levels[0]! }) : t('groupControl.lit', { count: c.lit });
+  return [lit, t('groupControl.off', { count: c.off }), c.fault ? t('groupControl.fault', { count: c.fault }) : '', c.silent ? t('groupControl.silent', { count: c.silent }) : ''].filter(Boolean).join(' · ');
 }
 
 /** A group's earlier commands, read from the server when opened (newest first, paged). */
 function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
+  const { t } = useT();
   const api = useApi();
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState<HistoryPage<BatchStatus> | null>(null);
@@ -64,7 +61,7 @@ function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
         if (now) void load(0);
       }}
     >
-      <summary>Command history of {name}</summary>
+      <summary>{t('groupControl.history', { name })}</summary>
       {open ? (
         <>
           {error ? <p className="small bad">{error}</p> : null}
@@ -72,7 +69,7 @@ function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
             loaded={shown !== null}
             rows={(shown?.items ?? []).map((b) => {
               const p = progressOf(b.lamps.map((l) => l.status));
-              return { key: b.batchId, at: b.createdAt, label: switchLabel(b.payload), by: actorLabel(b.createdBy), status: `${PROGRESS_LABEL[p.state]} · ${p.done}/${p.total}`, tone: p.state === 'done' ? 'ok' : p.state === 'pending' ? 'info' : 'bad' };
+              return { key: b.batchId, at: b.createdAt, label: switchLabel(b.payload, t), by: actorLabel(b.createdBy, t('switchCommand.system')), status: t('groupControl.historyStatus', { state: t(`groupProgress.${p.state}`), done: p.done, total: p.total }), tone: p.state === 'done' ? 'ok' : p.state === 'pending' ? 'info' : 'bad' };
             })}
             onMore={shown?.next != null ? () => void load(shown.next!) : undefined}
             busy={busy}
@@ -85,6 +82,7 @@ function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
 }
 
 export function LightingControl() {
+  const { t } = useT();
   const inst = useResource<Installation>(`${LT}/installation`);
   const groups = useResource<{ items: Group[] }>(`${LT}/groups`);
   const lamps = useLamps();
@@ -104,14 +102,14 @@ export function LightingControl() {
   return (
     <div className="page">
       <PageHeader
-        title="Groups and lamps"
-        subtitle="Manual commands hold against the schedule for the time you choose, then the schedule takes over again. Delivery is shown lamp by lamp."
+        title={t('groupControl.title')}
+        subtitle={t('groupControl.subtitle')}
         actions={
-          <Field id="hold" label="Hold manual level for" inline>
+          <Field id="hold" label={t('groupControl.holdFor')} inline>
             <select id="hold" value={hold} onChange={(e) => setHold(e.target.value)}>
               {HOLDS.map((h) => (
-                <option key={h.value} value={h.value}>
-                  {h.label}
+                <option key={h} value={h}>
+                  {t(`groupControl.holds.${h}`)}
                 </option>
               ))}
             </select>
@@ -121,7 +119,7 @@ export function LightingControl() {
       <ErrorNote error={groups.error ?? lamps.error} onRetry={() => (groups.reload(), lamps.reload())} />
       <Card>
         {groups.data && lamps.data ? (
-          <DataTable columns={['Group', 'Now', 'Control', 'Last command']} className="table-control" testId="groups-table">
+          <DataTable columns={[t('groupControl.group'), t('groupControl.now'), t('groupControl.control'), t('groupControl.lastCommand')]} className="table-control" testId="groups-table">
             {groups.data.items.map((g) => {
               const ls = byGroup.get(g.id) ?? [];
               const key = `group:${g.id}`;
@@ -130,23 +128,23 @@ export function LightingControl() {
                   <td>
                     <div className="strong">{g.name}</div>
                     <div className="muted small">
-                      {g.lamps} lamps · {g.kind}
+                      {t('groupControl.lamps', { count: g.lamps, kind: known(t, `groupControl.kind.${g.kind}`, g.kind) })}
                       {g.schedule ? (
                         <>
                           {' · '}
                           <Link to={`/lighting/schedules?id=${encodeURIComponent(g.schedule.id)}`}>{g.schedule.name.replace(/\s*\(.*\)$/, '')}</Link>
                         </>
                       ) : (
-                        ' · no schedule'
+                        t('groupControl.noSchedule')
                       )}
                     </div>
                     {g.override ? (
                       <Pill tone="info">
-                        Held at {g.override.level} %{g.override.until ? ` until ${formatTime(g.override.until, { timeZone: tz })}` : ''}
+                        {g.override.until ? t('groupControl.heldUntil', { level: g.override.level, time: formatTime(g.override.until, { timeZone: tz }) }) : t('groupControl.heldAt', { level: g.override.level })}
                       </Pill>
                     ) : null}
                   </td>
-                  <td className="small">{stateLine(ls)}</td>
+                  <td className="small">{stateLine(ls, t)}</td>
                   <td>
                     <LevelControl
                       name={g.name}

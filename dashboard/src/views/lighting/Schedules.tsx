@@ -8,19 +8,20 @@ import { ActionDialog, Field, FormError } from '../../components/forms.tsx';
 import { DraftPreview } from './DraftPreview.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { Button, Card, EmptyState, ErrorNote, Loading, PageHeader, Pill } from '../../components/ui.tsx';
-import { CLOCK_TIME_HINT, parseClockTime } from '../../lib/clock-time.ts';
+import { parseClockTime } from '../../lib/clock-time.ts';
 import { formatNumber } from '../../lib/format.ts';
-import { ASTRO_LABEL, litSummary, LT, stepTimeLabel, timelineSegments, type AstroEvent, type Group, type Schedule, type SchedulePreview, type ScheduleStep } from '../../lib/lighting.ts';
+import { litSummary, LT, stepTimeLabel, timelineSegments, type AstroEvent, type Group, type Schedule, type SchedulePreview, type ScheduleStep } from '../../lib/lighting.ts';
 import { checkBody, scheduleInput } from '../../lib/validate.ts';
 import { useRealtimeEvent } from '../../hooks/realtime.tsx';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { setSearch, useLocation } from '../../hooks/router.tsx';
 import { useApi, useSession } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 
 type Draft = Omit<Schedule, 'id'> & { id?: string };
 
 const EMPTY: Draft = {
-  name: 'New programme',
+  name: '',
   steps: [
     { at: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, level: 100 },
     { at: { kind: 'astro', event: 'sunrise', offsetMinutes: 0 }, level: 0 },
@@ -31,6 +32,7 @@ const EMPTY: Draft = {
 };
 
 function Preview({ id, version }: { id: string; version: number }) {
+  const { t } = useT();
   const res = useResource<SchedulePreview>(`${LT}/schedules/${encodeURIComponent(id)}/preview?hours=48`);
   const { reload } = res;
   // A saved edit changes the preview: fetch it again.
@@ -44,8 +46,8 @@ function Preview({ id, version }: { id: string; version: number }) {
     <>
       <Timeline preview={res.data} />
       <p className="muted small">
-        Next 48 hours in the installation’s time ({res.data.timeZone}): lit {formatNumber(lit.litHours, 1)} h, energy as {formatNumber(lit.fullEquivalentHours, 1)} h at full output
-        {lit.litHours ? ` (${formatNumber(100 - (lit.fullEquivalentHours / lit.litHours) * 100, 0)} % saved by dimming)` : ''}.
+        {t('schedules.previewNote', { zone: res.data.timeZone, lit: formatNumber(lit.litHours, 1), full: formatNumber(lit.fullEquivalentHours, 1) })}
+        {lit.litHours ? t('schedules.previewSaved', { percent: formatNumber(100 - (lit.fullEquivalentHours / lit.litHours) * 100, 0) }) : ''}.
       </p>
     </>
   );
@@ -55,6 +57,7 @@ function Preview({ id, version }: { id: string; version: number }) {
  *  stays as typed; a valid time reaches the draft at once, an invalid one is flagged and reported
  *  (`onValidity`) so the form is not saved with a time nobody meant. */
 function TimeField({ id, value, onChange, onValidity }: { id: string; value: string; onChange: (hhmm: string) => void; onValidity: (id: string, ok: boolean) => void }) {
+  const { t } = useT();
   const [text, setText] = useState(value);
   const ok = parseClockTime(text) !== null;
   // A value set from outside (another kind chosen, a step removed) replaces the text.
@@ -89,62 +92,63 @@ function TimeField({ id, value, onChange, onValidity }: { id: string; value: str
         required
       />
       <span id={`${id}-hint`} className={ok ? 'visually-hidden' : 'field-error small'}>
-        {ok ? CLOCK_TIME_HINT : `Not a time: use ${CLOCK_TIME_HINT}`}
+        {ok ? t('scheduleEditor.timeHint') : t('scheduleEditor.notTime')}
       </span>
     </>
   );
 }
 
 function StepEditor({ step, onChange, onRemove, index, onValidity }: { step: ScheduleStep; onChange: (s: ScheduleStep) => void; onRemove: () => void; index: number; onValidity: (id: string, ok: boolean) => void }) {
+  const { t } = useT();
   const n = index + 1;
   return (
     <tr>
       <td>
         <label className="visually-hidden" htmlFor={`kind-${n}`}>
-          Step {n} time kind
+          {t('scheduleEditor.kindLabel', { n })}
         </label>
         <select id={`kind-${n}`} value={step.at.kind} onChange={(e) => onChange({ ...step, at: e.target.value === 'fixed' ? { kind: 'fixed', time: '23:00' } : { kind: 'astro', event: 'sunset', offsetMinutes: 0 } })}>
-          <option value="fixed">Clock time</option>
-          <option value="astro">Sun event</option>
+          <option value="fixed">{t('scheduleEditor.kindFixed')}</option>
+          <option value="astro">{t('scheduleEditor.kindAstro')}</option>
         </select>
       </td>
       <td>
         {step.at.kind === 'fixed' ? (
           <>
             <label className="visually-hidden" htmlFor={`time-${n}`}>
-              Step {n} time
+              {t('scheduleEditor.timeLabel', { n })}
             </label>
             <TimeField id={`time-${n}`} value={step.at.time} onChange={(time) => onChange({ ...step, at: { kind: 'fixed', time } })} onValidity={onValidity} />
           </>
         ) : (
           <span className="inline-fields">
             <label className="visually-hidden" htmlFor={`event-${n}`}>
-              Step {n} sun event
+              {t('scheduleEditor.eventLabel', { n })}
             </label>
             <select id={`event-${n}`} value={step.at.event} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, event: e.target.value as AstroEvent } })}>
               {astroEvents.map((ev) => (
                 <option key={ev} value={ev}>
-                  {ASTRO_LABEL[ev]}
+                  {t(`astro.${ev}`)}
                 </option>
               ))}
             </select>
             <label className="visually-hidden" htmlFor={`offset-${n}`}>
-              Step {n} offset in minutes
+              {t('scheduleEditor.offsetLabel', { n })}
             </label>
             <input id={`offset-${n}`} type="number" min={-MAX_OFFSET_MINUTES} max={MAX_OFFSET_MINUTES} step={5} value={step.at.offsetMinutes} onChange={(e) => step.at.kind === 'astro' && onChange({ ...step, at: { ...step.at, offsetMinutes: Number(e.target.value) } })} className="input-narrow" />
-            <span className="muted small">min</span>
+            <span className="muted small">{t('scheduleEditor.minutes')}</span>
           </span>
         )}
       </td>
       <td>
         <label className="visually-hidden" htmlFor={`level-${n}`}>
-          Step {n} level in percent
+          {t('scheduleEditor.levelLabel', { n })}
         </label>
         <input id={`level-${n}`} type="number" min={0} max={100} step={5} value={step.level} onChange={(e) => onChange({ ...step, level: Number(e.target.value) })} className="input-narrow" /> %
       </td>
       <td className="actions">
-        <Button variant="ghost" onClick={onRemove} aria-label={`Remove step ${n}`}>
-          Remove
+        <Button variant="ghost" onClick={onRemove} aria-label={t('scheduleEditor.removeLabel', { n })}>
+          {t('scheduleEditor.remove')}
         </Button>
       </td>
     </tr>
@@ -152,6 +156,7 @@ function StepEditor({ step, onChange, onRemove, index, onValidity }: { step: Sch
 }
 
 function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; groups: Group[]; owners: Map<string, string>; onCancel: () => void; onSaved: (s: Schedule) => void }) {
+  const { t } = useT();
   const api = useApi();
   const [d, setD] = useState<Draft>(draft);
   const save = useAction(async () => {
@@ -174,7 +179,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
   }, []);
   return (
     <>
-    <Card title={d.id ? `Edit “${draft.name}”` : 'New schedule'}>
+    <Card title={d.id ? t('scheduleEditor.editTitle', { name: draft.name }) : t('scheduleEditor.newTitle')}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -182,25 +187,25 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
         }}
       >
         <div className="form-grid">
-          <Field id="s-name" label="Name">
+          <Field id="s-name" label={t('scheduleEditor.name')}>
             <input id="s-name" value={d.name} onChange={(e) => setD({ ...d, name: e.target.value })} required maxLength={200} />
           </Field>
-          <Field id="s-daystart" label="Programme day starts at (24-hour)" hint="12:00 keeps each night together.">
+          <Field id="s-daystart" label={t('scheduleEditor.dayStart')} hint={t('scheduleEditor.dayStartHint')}>
             <TimeField id="s-daystart" value={d.dayStart} onChange={(dayStart) => setD({ ...d, dayStart })} onValidity={onValidity} />
           </Field>
         </div>
-        <DataTable columns={['When', 'Time (24-hour)', 'Level']} actions caption="Steps, in the order of the night">
+        <DataTable columns={[t('scheduleEditor.when'), t('scheduleEditor.time'), t('scheduleEditor.level')]} actions caption={t('scheduleEditor.caption')}>
           {d.steps.map((s, i) => (
             <StepEditor key={i} index={i} step={s} onValidity={onValidity} onChange={(x) => setStep(i, x)} onRemove={() => setD({ ...d, steps: d.steps.filter((_, j) => j !== i) })} />
           ))}
         </DataTable>
         <div className="inline-form">
           <Button onClick={() => setD({ ...d, steps: [...d.steps, { at: { kind: 'fixed', time: '00:00' }, level: 50 }] })} disabled={d.steps.length >= 48}>
-            Add step
+            {t('scheduleEditor.addStep')}
           </Button>
         </div>
         <fieldset className="field groups-field">
-          <legend>Groups this schedule drives</legend>
+          <legend>{t('scheduleEditor.groups')}</legend>
           <div className="check-grid">
             {groups.map((g) => {
               const owner = owners.get(g.id);
@@ -214,18 +219,18 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
                     onChange={(e) => setD({ ...d, assignedGroups: e.target.checked ? [...d.assignedGroups, g.id] : d.assignedGroups.filter((x) => x !== g.id) })}
                   />
                   {g.name}
-                  {taken ? <span className="muted small"> (follows another schedule)</span> : null}
+                  {taken ? <span className="muted small">{t('scheduleEditor.taken')}</span> : null}
                 </label>
               );
             })}
           </div>
         </fieldset>
-        {d.exceptions.length ? <p className="muted small">{d.exceptions.length} dated exception(s) are kept as they are.</p> : null}
+        {d.exceptions.length ? <p className="muted small">{t('scheduleEditor.exceptionsKept', { count: d.exceptions.length })}</p> : null}
         <FormError error={save.error} />
         <div className="form-actions">
-          <Button onClick={onCancel}>Cancel</Button>
+          <Button onClick={onCancel}>{t('scheduleEditor.cancel')}</Button>
           <Button type="submit" variant="primary" busy={save.busy} disabled={!d.name.trim() || !d.steps.length || invalid.size > 0}>
-            Save schedule
+            {t('scheduleEditor.save')}
           </Button>
         </div>
       </form>
@@ -236,6 +241,7 @@ function Editor({ draft, groups, owners, onCancel, onSaved }: { draft: Draft; gr
 }
 
 export function Schedules() {
+  const { t } = useT();
   const api = useApi();
   const { can } = useSession();
   const { search } = useLocation();
@@ -267,12 +273,12 @@ export function Schedules() {
   return (
     <div className="page">
       <PageHeader
-        title="Schedules"
-        subtitle="Night programmes with fixed times and an astronomical clock. Manual commands hold against them for a while, then the schedule takes over."
+        title={t('schedules.title')}
+        subtitle={t('schedules.subtitle')}
         actions={
           mayEdit ? (
-            <Button variant="primary" onClick={() => setEditing({ ...EMPTY })}>
-              New schedule…
+            <Button variant="primary" onClick={() => setEditing({ ...EMPTY, name: t('schedules.newName') })}>
+              {t('schedules.new')}
             </Button>
           ) : null
         }
@@ -281,17 +287,17 @@ export function Schedules() {
       {res.loading && !res.data ? <Loading /> : null}
       {res.data && !items.length && !editing ? (
         <Card>
-          <EmptyState title="No schedules yet">{mayEdit ? <p>Create one to switch groups of lamps at dusk and dawn.</p> : null}</EmptyState>
+          <EmptyState title={t('schedules.noneTitle')}>{mayEdit ? <p>{t('schedules.noneBody')}</p> : null}</EmptyState>
         </Card>
       ) : null}
       {items.length ? (
         <div className="schedule-layout">
-          <nav className="schedule-list" aria-label="Schedules">
+          <nav className="schedule-list" aria-label={t('schedules.list')}>
             {items.map((s) => (
               <button type="button" key={s.id} className={`schedule-item ${selected?.id === s.id ? 'active' : ''}`} aria-current={selected?.id === s.id ? 'true' : undefined} onClick={() => (setEditing(null), setSearch({ id: s.id }))}>
                 <span className="strong">{s.name}</span>
                 <span className="muted small">
-                  {s.steps.length} steps · {s.assignedGroups.length} group{s.assignedGroups.length === 1 ? '' : 's'}
+                  {t('schedules.itemSteps', { count: s.steps.length })} · {t('schedules.itemGroups', { count: s.assignedGroups.length })}
                 </span>
               </button>
             ))}
@@ -318,33 +324,33 @@ export function Schedules() {
                   actions={
                     mayEdit ? (
                       <>
-                        <Button onClick={() => setEditing({ ...selected })}>Edit</Button>
+                        <Button onClick={() => setEditing({ ...selected })}>{t('schedules.edit')}</Button>
                         <Button variant="ghost" onClick={() => setDeleting(true)}>
-                          Delete…
+                          {t('schedules.delete')}
                         </Button>
                       </>
                     ) : null
                   }
                 >
                   <div className="grid-2 grid-tight">
-                    <DataTable columns={['When', { label: 'Level', className: 'num' }]} className="table-compact" caption={`Programme (day starts ${selected.dayStart})`}>
+                    <DataTable columns={[t('schedules.when'), { label: t('schedules.level'), className: 'num' }]} className="table-compact" caption={t('schedules.programme', { time: selected.dayStart })}>
                       {selected.steps.map((st, i) => (
                         <tr key={i}>
-                          <td>{stepTimeLabel(st.at)}</td>
-                          <td className="num">{st.level === 0 ? 'Off' : `${st.level} %`}</td>
+                          <td>{stepTimeLabel(st.at, t)}</td>
+                          <td className="num">{st.level === 0 ? t('schedules.off') : t('schedules.percent', { level: st.level })}</td>
                         </tr>
                       ))}
                     </DataTable>
                     <div>
-                      <div className="table-caption">Drives</div>
+                      <div className="table-caption">{t('schedules.drives')}</div>
                       <div className="pill-wrap">
-                        {selected.assignedGroups.length ? selected.assignedGroups.map((g) => <Pill key={g}>{groupName.get(g) ?? g}</Pill>) : <span className="muted">no groups</span>}
+                        {selected.assignedGroups.length ? selected.assignedGroups.map((g) => <Pill key={g}>{groupName.get(g) ?? g}</Pill>) : <span className="muted">{t('schedules.noGroups')}</span>}
                       </div>
-                      {selected.exceptions.length ? <p className="muted small">{selected.exceptions.length} dated exception(s).</p> : null}
+                      {selected.exceptions.length ? <p className="muted small">{t('schedules.exceptions', { count: selected.exceptions.length })}</p> : null}
                     </div>
                   </div>
                 </Card>
-                <Card title="Next 48 hours">
+                <Card title={t('schedules.next48')}>
                   <Preview key={selected.id} id={selected.id} version={version} />
                 </Card>
               </>
@@ -354,8 +360,8 @@ export function Schedules() {
       ) : editing ? (
         <Editor draft={editing} groups={groups.data?.items ?? []} owners={owners} onCancel={() => setEditing(null)} onSaved={(s) => (setEditing(null), res.reload(), setSearch({ id: s.id }))} />
       ) : null}
-      <ActionDialog open={deleting} title="Delete this schedule?" onClose={() => setDeleting(false)} actionLabel="Delete schedule" onAction={() => void remove.run()} busy={remove.busy}>
-        <p>Its groups will no longer be switched automatically until another schedule drives them.</p>
+      <ActionDialog open={deleting} title={t('schedules.deleteTitle')} onClose={() => setDeleting(false)} actionLabel={t('schedules.deleteAction')} onAction={() => void remove.run()} busy={remove.busy}>
+        <p>{t('schedules.deleteBody')}</p>
         {remove.error ? <p className="form-error">{remove.error}</p> : null}
       </ActionDialog>
     </div>
