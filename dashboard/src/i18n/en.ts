@@ -6,5 +6,7 @@ import { enConsole } from './en/console.ts';
 import { enCare } from './en/care.ts';
 import { enPlatform } from './en/platform.ts';
 import { enLighting } from './en/lighting.ts';
+import { enAccount } from './en/account.ts';
+import { enCharts } from './en/charts.ts';
 
-export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting };
+export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting, ...enAccount, ...enCharts };

@@ -6,5 +6,7 @@ import { itConsole } from './it/console.ts';
 import { itCare } from './it/care.ts';
 import { itPlatform } from './it/platform.ts';
 import { itLighting } from './it/lighting.ts';
+import { itAccount } from './it/account.ts';
+import { itCharts } from './it/charts.ts';
 
-export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting };
+export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting, ...itAccount, ...itCharts };
