@@ -6,7 +6,8 @@
 // (or the latest values) with units, on a 24-hour clock in `timeZone`.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { tickDecimals, timeTicks } from '../lib/format.ts';
+import { formatLocale, tickDecimals, timeTicks } from '../lib/format.ts';
+import { useT } from '../i18n/index.tsx';
 import { browserTimeZone, formatCursorTime, formatLegendValue, zoomSelection, type Window } from '../lib/time-range.ts';
 import './charts.css';
 
@@ -49,8 +50,9 @@ export interface ChartProps {
 }
 
 const DAY_S = 86_400;
-const dayLabel = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const monthLabel = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+// In the user's locale ("6 Dec", "6 dic"), read when drawn.
+const dayLabel = { format: (ms: number) => new Intl.DateTimeFormat(formatLocale(), { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(ms) };
+const monthLabel = { format: (ms: number) => new Intl.DateTimeFormat(formatLocale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(ms) };
 
 function xAxis(unit: ChartProps['xUnit'], timeZone: string): uPlot.Axis {
   if (unit === 'day') return { ...AXIS, size: 36, incrs: [DAY_S, 2 * DAY_S, 7 * DAY_S, 14 * DAY_S], values: (_u, splits) => splits.map((v) => dayLabel.format(v * 1000)) };
@@ -214,6 +216,7 @@ export function Chart(props: ChartProps) {
 
 /** The values at the hovered instant, or each series' latest when the pointer is elsewhere. */
 function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & { hover: number | null }) {
+  const { t: tr } = useT();
   const xs = data[0] as ArrayLike<number>;
   const zone = timeZone ?? browserTimeZone();
   const at = (col: number, i: number): number | null => {
@@ -233,14 +236,14 @@ function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & {
   const endsNow = !xRange || Date.now() / 1000 - xRange[1] < 120;
   const time =
     t === undefined
-      ? 'No values'
+      ? tr('chart.noValues')
       : xUnit === 'day' || xUnit === 'month'
         ? (xUnit === 'day' ? dayLabel : monthLabel).format(t * 1000)
         : formatCursorTime(t * 1000, zone, spanS <= 600);
   return (
     <div className="chart-legend" data-testid="chart-legend">
       <span className="chart-legend-time">
-        {hovered || t === undefined ? '' : endsNow ? 'Latest · ' : 'Last in view · '}
+        {hovered || t === undefined ? '' : tr(endsNow ? 'chart.latest' : 'chart.lastInView')}
         <time dateTime={t === undefined ? undefined : new Date(t * 1000).toISOString()}>{time}</time>
       </span>
       {series.map((s, k) => (
