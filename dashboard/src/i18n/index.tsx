@@ -5,6 +5,7 @@
 // lib/format.ts follow the choice.
 import { createContext, Fragment, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { setFormatLocale } from '../lib/format.ts';
+import { setZodLocale } from '../lib/zod-setup.ts';
 import { useSession } from '../hooks/session.tsx';
 import { browserLocale, INTL_TAG, localeKey, parseLocale, translate } from './translate.ts';
 import type { Locale, MessageKey, Params } from './types.ts';
@@ -46,6 +47,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   );
   // Set during render, not in an effect: children format dates while they render.
   setFormatLocale(INTL_TAG[locale]);
+  setZodLocale(locale);
 
   useLayoutEffect(() => {
     document.documentElement.lang = locale;

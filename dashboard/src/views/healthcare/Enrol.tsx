@@ -48,7 +48,7 @@ export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
       settings: { scale: f.scale === '2' ? 2 : 1, monitoringMinutes: 60 },
       ...(f.consent ? { consent: { status: 'given', note: f.note.trim() } } : {}),
     };
-    checkBody(createPatientSchema, input);
+    checkBody(createPatientSchema, input, t);
     const r = await api.post<Enrolled>(`${HC}/patients`, input);
     setOpen(false);
     setDone(r);

@@ -72,7 +72,7 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   const [label, setLabel] = useState('');
   const create = useAction(async () => {
     const input = { id: id.trim(), kind: kind.trim(), ...(label.trim() ? { label: label.trim() } : {}) };
-    checkBody(deviceCreateSchema, input);
+    checkBody(deviceCreateSchema, input, t);
     const r = await api.post<DeviceWithSecret>('/devices', input);
     setId('');
     setLabel('');

@@ -26,7 +26,7 @@ function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () =
   const [password, setPassword] = useState('');
   const create = useAction(async () => {
     const input = { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
-    checkBody(userCreateSchema, input);
+    checkBody(userCreateSchema, input, t);
     const u = await api.post<PublicUser>('/users', input);
     onCreated(u);
     setUsername('');
