@@ -2,6 +2,7 @@
 // alarms summarised for the top bar and the tab title, and — if the user turned them on — a sound
 // and a desktop notification when a critical alarm arrives. The choice is kept per user in the
 // browser (lib/alert-prefs.ts).
+import { useT } from '../i18n/index.tsx';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { alarmHref, callsForAlert, summarizeOpen, type OpenSummary } from '../lib/alarms.ts';
 import { alertPrefsKey, parseAlertPrefs, serializeAlertPrefs, type AlertPrefs } from '../lib/alert-prefs.ts';
@@ -51,6 +52,7 @@ function chime(): void {
 }
 
 export function useAlarmWatch(opts: { enabled: boolean; userId: string; runs: { care: boolean; lighting: boolean } }): AlarmWatch {
+  const { t } = useT();
   const { alarms } = useAlarms({ enabled: opts.enabled });
   const [prefs, setPrefsState] = useState<AlertPrefs>(() => readPrefs(opts.userId));
   const [permission, setPermission] = useState(notificationPermission);
@@ -64,7 +66,7 @@ export function useAlarmWatch(opts: { enabled: boolean; userId: string; runs: { 
     known.current.set(alarm.id, alarm);
     if (prefs.sound) chime();
     if (prefs.desktop && notificationPermission() === 'granted') {
-      const n = new Notification(`Critical alarm: ${alarm.title}`, { body: 'Open Custodia to acknowledge it.', tag: alarm.id });
+      const n = new Notification(t('alarmIndicator.notification', { title: alarm.title }), { body: t('alarmIndicator.notificationBody'), tag: alarm.id });
       n.onclick = () => {
         window.focus();
         navigate(href(alarm));
