@@ -103,15 +103,6 @@ export function formatVital(key: string, v: number | null | undefined): string {
   return n === '—' ? n : `${n} ${meta.unit}`;
 }
 
-/** ACVPU (NEWS2 consciousness row). */
-export const ACVPU_LABEL: Record<string, string> = {
-  A: 'Alert',
-  C: 'New confusion',
-  V: 'Voice',
-  P: 'Pain',
-  U: 'Unresponsive',
-};
-
 export function ageFrom(birthDate: string, now: number): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
   if (!m) return null;

@@ -11,13 +11,13 @@ import { Button, Card, ErrorNote } from '../../../components/ui.tsx';
 import { actorLabel, hubCommandLabel, statusTone, type HubCommandEntry } from '../../../lib/command-history.ts';
 import { useCommandHistory } from '../../../hooks/command-history.ts';
 import { formatAgo } from '../../../lib/format.ts';
-import { DEVICE_LABEL, HC, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
+import { HC, PATIENT_DEVICE_KINDS, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
 import type { Device } from '../../../lib/types.ts';
 import { useResource } from '../../../hooks/resource.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
 import { known, richText, useT } from '../../../i18n/index.tsx';
 
-const LINKABLE = new Set(Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub'));
+const LINKABLE = new Set<string>(PATIENT_DEVICE_KINDS);
 
 /** What was sent to the home hub and how far each got, from the server (no message text here). */
 function HubHistory({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
