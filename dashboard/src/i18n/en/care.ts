@@ -271,6 +271,10 @@ export const enCare = {
     audited: 'The change is recorded in the audit log under your name.',
     apply: 'Apply settings',
     saved: 'Saved: SpO₂ scale {scale}, observations every {minutes} min, {thresholds}.',
+    problemInterval: 'Observation interval: whole minutes from 1 to 1440',
+    problemNumbers: '{vital}: thresholds must be numbers',
+    problemLowHigh: '{vital}: the low threshold must be below the high one',
+    problemNothing: 'Nothing changed',
   },
   enrol: {
     button: 'Enrol patient…',

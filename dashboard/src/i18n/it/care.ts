@@ -279,6 +279,10 @@ export const itCare: Pick<Dict, keyof typeof enCare> = {
     audited: 'La modifica viene registrata nel registro di audit a tuo nome.',
     apply: 'Applica le impostazioni',
     saved: 'Salvato: SpO₂ scala {scale}, rilevazioni ogni {minutes} min, {thresholds}.',
+    problemInterval: 'Intervallo delle rilevazioni: minuti interi da 1 a 1440',
+    problemNumbers: '{vital}: le soglie devono essere numeri',
+    problemLowHigh: '{vital}: la soglia bassa deve essere inferiore a quella alta',
+    problemNothing: 'Nessuna modifica',
   },
   enrol: {
     button: 'Arruola paziente…',
