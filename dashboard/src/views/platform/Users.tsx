@@ -98,6 +98,7 @@ export function Users() {
       <ErrorNote error={res.error} onRetry={res.reload} />
       <Card>
         {res.data ? (
+          <div className="table-scroll">
           <DataTable columns={[t('users.colUser'), t('users.colRole'), t('users.colCreated'), t('users.colStatus')]} actions>
             {users.map((u) => {
               const self = u.id === me.user.id;
@@ -135,7 +136,7 @@ export function Users() {
                       </div>
                     ) : null}
                   </td>
-                  <td className="actions">
+                  <td className="actions actions-wrap">
                     {self ? (
                       <span className="muted small">{t('users.you')}</span>
                     ) : (
@@ -153,6 +154,7 @@ export function Users() {
               );
             })}
           </DataTable>
+          </div>
         ) : (
           <Loading />
         )}
