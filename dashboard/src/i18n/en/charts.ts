@@ -44,7 +44,7 @@ export const enCharts = {
     diastolic: 'Diastolic',
     bloodPressure: 'Blood pressure',
     seriesLabel: '{title} {period}: {count} values; latest {latest}',
-    empty: 'No readings of {title} in this period',
+    empty: 'No {title} readings in this period',
   },
   history: {
     loading: 'Loading history…',
