@@ -2,7 +2,6 @@
 // alarms summarised for the top bar and the tab title, and — if the user turned them on — a sound
 // and a desktop notification when a critical alarm arrives. The choice is kept per user in the
 // browser (lib/alert-prefs.ts).
-import { useT } from '../i18n/index.tsx';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { alarmHref, callsForAlert, summarizeOpen, type OpenSummary } from '../lib/alarms.ts';
 import { alertPrefsKey, parseAlertPrefs, serializeAlertPrefs, type AlertPrefs } from '../lib/alert-prefs.ts';
@@ -10,6 +9,7 @@ import type { Alarm } from '../lib/types.ts';
 import { useAlarms } from './alarms.ts';
 import { useRealtimeEvent } from './realtime.tsx';
 import { navigate } from './router.tsx';
+import { useT } from '../i18n/index.tsx';
 
 export interface AlarmWatch {
   enabled: boolean;

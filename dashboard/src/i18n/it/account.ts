@@ -21,7 +21,7 @@ export const itAccount: Pick<Dict, keyof typeof enAccount> = {
     disabled: 'Disattivato',
     oneTimeUntil: 'Password monouso valida fino al {at}',
     oneTimeExpired: 'Password monouso scaduta',
-    you: 'Tu',
+    you: 'Sei tu',
     reset: 'Reimposta password',
     resetOf: 'Reimposta la password di {username}',
     enable: 'Riattiva',
