@@ -7,12 +7,29 @@ import { loadPilots } from '../../pilots/index.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, accessibilityViolations, failureShot, navItems, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { en } from '../../dashboard/src/i18n/en.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, accessibilityViolations, failureShot, navItems, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
 let h: Harness;
 let ui: Console;
+
+/** Dictionary keys shown as text ("users.title"): a text missing from a dictionary, or a key
+ *  mistyped in a cast, shows this way instead of words. */
+async function keyLeaks(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  return [...text.matchAll(/\b([a-zA-Z0-9]+)\.[a-zA-Z][\w-]*\b/g)].map((m) => m[0]).filter((k) => Object.hasOwn(en, k.split('.')[0]!));
+}
+
+/** Signs in with an English browser and switches to Italian in the top bar, at 1024×768. */
+async function inItalian(username: string, path: string): Promise<Page> {
+  const page = await ui.signIn(username, { path, viewport: TABLET });
+  await page.getByTestId('language').selectOption('it');
+  await visible(page.getByRole('navigation', { name: 'Principale' }));
+  return page;
+}
 
 describe.skipIf(!HAVE_CHROMIUM)(`the console in Italian${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
   beforeAll(async () => {
@@ -76,11 +93,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in Italian${HAVE_CHROMIUM ? '' : ` 
     await seeText(page.getByRole('heading', { level: 1 }), 'Allarmi');
     expect(await page.getByTestId('language').inputValue()).toBe('it');
 
-    // The choice is this user's: another user on the same browser starts in English …
+    // Signing out says so in Italian, and the sign-in page stays in the language of who just left.
     await page.getByRole('button', { name: 'Esci' }).click();
-    await page.getByLabel('Username').fill(h.tenants.a.users.auditor);
+    await seeText(page.locator('.note'), 'Hai chiuso la sessione.');
+    // The choice is this user's: another user on the same browser starts in English …
+    await page.getByLabel('Nome utente').fill(h.tenants.a.users.auditor);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Accedi' }).click();
     await visible(page.getByRole('navigation', { name: 'Main' }));
     expect(await html.getAttribute('lang')).toBe('en');
 
@@ -91,5 +110,86 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in Italian${HAVE_CHROMIUM ? '' : ` 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await visible(page.getByRole('navigation', { name: 'Principale' }));
     expect(await html.getAttribute('lang')).toBe('it');
+  }, 90_000);
+
+  it('in Italian: the users page, a reset and the password change it leads to, the agreement form and a patient’s devices panel', async () => {
+    const admin = await h.as(h.tenants.a.users['tenant-admin']);
+    expect((await admin.post('/api/v1/users', { username: 'tenant-a-italian-nurse', password: TEST_PASSWORD, role: 'operator' })).status).toBe(201);
+    const page = await inItalian(h.tenants.a.users['tenant-admin'], '/admin/users');
+    await seeText(page.getByRole('heading', { level: 1 }), 'Utenti');
+    await visible(page.getByRole('button', { name: 'Nuovo utente…' }));
+    await visible(page.getByRole('columnheader', { name: 'Ruolo' }));
+    const row = page.locator('tr', { hasText: 'tenant-a-italian-nurse' });
+    expect(await row.getByRole('combobox').locator('option:checked').textContent()).toBe('Operatore');
+    await seeText(row, /Attivo/);
+    // A reset, in Italian from the question to the one-time password it shows.
+    await row.getByRole('button', { name: 'Reimposta la password di tenant-a-italian-nurse' }).click();
+    const reset = page.getByRole('dialog', { name: 'Reimpostare la password di tenant-a-italian-nurse?' });
+    await seeText(reset, /password monouso/);
+    await reset.getByRole('textbox').fill('tenant-a-italian-nurse');
+    await reset.getByRole('button', { name: 'Reimposta password' }).click();
+    await seeText(reset, /Nuova password di tenant-a-italian-nurse/);
+    const oneTime = (await reset.getByTestId('new-password').textContent())!;
+    expect(await keyLeaks(page)).toEqual([]);
+    await shot(page, 'language-italian-users-reset', { fullPage: false });
+    await reset.getByRole('button', { name: 'Chiudi' }).first().click();
+    await seeText(row.getByTestId('one-time-password'), /Password monouso valida fino al \d+ \w+, \d{2}:\d{2}/);
+    // The form checks with the API's schema and says what is wrong in Italian.
+    await page.getByRole('button', { name: 'Nuovo utente…' }).click();
+    const create = page.getByRole('dialog', { name: 'Nuovo utente' });
+    await create.getByLabel('Nome utente').fill('bad name!');
+    await create.getByLabel('Password iniziale').fill('long-enough-password');
+    await create.getByRole('button', { name: 'Crea utente' }).click();
+    await seeText(create, 'dati non validi: username: solo lettere, cifre e . _ @ -');
+    await shot(page, 'language-italian-new-user', { fullPage: false });
+    await create.getByRole('button', { name: 'Annulla' }).click();
+
+    // The agreement form.
+    await page.getByRole('link', { name: 'Accordi' }).click();
+    await page.getByRole('button', { name: 'Proponi un accordo' }).click();
+    const form = page.getByRole('dialog', { name: 'Proponi un accordo di condivisione dei dati' });
+    await visible(form.getByLabel('Organizzazione destinataria'));
+    expect(await form.getByLabel('Finalità').locator('option').allTextContents()).toContain('ricerca');
+    await seeText(form.locator('legend').nth(0), 'Operazioni');
+    await seeText(form, /Obblighi del destinatario/);
+    await form.getByRole('button', { name: 'Proponi', exact: true }).click();
+    await seeText(form, /^.*Organizzazione destinataria: /);
+    expect(await keyLeaks(page)).toEqual([]);
+    await shot(page, 'language-italian-agreement-form', { fullPage: false });
+    await form.getByRole('button', { name: 'Annulla' }).click();
+
+    // The one-time password leads to the password change, in the language of who signed out.
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.getByLabel('Nome utente').fill('tenant-a-italian-nurse');
+    await page.getByLabel('Password').fill(oneTime);
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    const change = page.getByTestId('change-password');
+    await seeText(page.getByRole('heading', { level: 1 }), 'Scegli la tua password');
+    await change.getByLabel('Nuova password', { exact: true }).fill('short');
+    await change.getByLabel('Ripeti la nuova password').fill('short');
+    await change.getByRole('button', { name: 'Imposta la password e accedi' }).click();
+    await seeText(change, /Usa almeno 12 caratteri\./);
+    await visible(change.getByRole('button', { name: "Torna all'accesso" }));
+    expect(await keyLeaks(page)).toEqual([]);
+    await shot(page, 'language-italian-change-password', { fullPage: false });
+
+    // A patient's devices panel and its charts, for an operator.
+    const op = await h.as(h.tenants.a.users.operator);
+    const patient = (await op.get('/api/v1/pilots/healthcare/patients')).body.items[0] as { id: string };
+    const care = await inItalian(h.tenants.a.users.operator, `/care/patients/${patient.id}`);
+    const devices = care.locator('.card', { has: care.getByRole('heading', { name: 'Dispositivi', exact: true }) });
+    await visible(devices.getByRole('columnheader', { name: 'Batteria' }));
+    await visible(devices.getByRole('button', { name: 'Collega un dispositivo…' }));
+    await seeText(devices.locator('tbody tr').first(), /Hub domestico/);
+    await visible(devices.getByRole('heading', { name: "Comandi all'hub domestico" }));
+    await seeText(care.getByTestId('range-note'), /Orario 24 ore, fuso Europe\/London/);
+    await visible(care.getByRole('button', { name: 'Ingrandisci' }));
+    expect(await keyLeaks(care)).toEqual([]);
+    await devices.scrollIntoViewIfNeeded();
+    await shot(care, 'language-italian-patient-devices', { fullPage: false });
+    await devices.getByRole('button', { name: 'Collega un dispositivo…' }).click();
+    const link = care.getByRole('dialog', { name: 'Collega un dispositivo a questo paziente' });
+    await seeText(link, /Sono proposti solo i dispositivi registrati/);
+    await shot(care, 'language-italian-link-device', { fullPage: false });
   }, 90_000);
 });

@@ -113,6 +113,12 @@ describe('real answers conform to the document', () => {
     expectConforms('GET', '/api/v1/devices/{id}', await admin.get('/api/v1/devices/contract-hub-1'));
     expectConforms('POST', '/api/v1/devices/{id}/rotate', await admin.post('/api/v1/devices/contract-hub-1/rotate'));
     expectConforms('GET', '/api/v1/users', await admin.get('/api/v1/users'));
+    // A password the administrator sets is one-time, and the document says so.
+    const newUser = await admin.post('/api/v1/users', { username: 'contract-user', password: TEST_PASSWORD, role: 'auditor' });
+    const patched = await admin.patch(`/api/v1/users/${newUser.body.id}`, { password: 'a-handed-over-passphrase' });
+    expectConforms('PATCH', '/api/v1/users/{id}', patched);
+    expect(patched.body.passwordTemporaryUntil).toBeGreaterThan(Date.now());
+    expect((doc.paths['/api/v1/users/{id}']!.patch as unknown as { summary: string }).summary).toMatch(/one-time.*72 hours/);
     const cmd = await op.post('/api/v1/commands', { deviceId: 'contract-hub-1', name: 'ping' });
     expect(cmd.status).toBe(202);
     expectConforms('POST', '/api/v1/commands', cmd);

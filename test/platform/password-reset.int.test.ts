@@ -121,6 +121,46 @@ describe('password reset by the tenant administrator', () => {
     expect((await h.anonymous().post('/api/v1/auth/password', { username, currentPassword: again, newPassword: 'a-fresh-long-passphrase' })).status).toBe(204);
   });
 
+  it('a password the administrator sets (PATCH /users/:id) is one-time like a reset one: no session, only the change to one of the user’s own, for 72 hours (ASVS 2.1.5, 2.3.1)', async () => {
+    const username = 'tenant-a-handed-over';
+    await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });
+    const before = await h.as(username);
+    const admin = await h.as(h.tenants.a.users['tenant-admin']);
+    const id = await userId(username);
+    const chosen = 'handed-over-in-person-42';
+    const t0 = Date.now();
+    const res = await admin.patch(`/api/v1/users/${id}`, { password: chosen });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).not.toHaveProperty('passwordHash');
+    expect(res.body.passwordTemporaryUntil).toBeGreaterThanOrEqual(t0 + 72 * 3_600_000);
+    expect(res.body.passwordTemporaryUntil).toBeLessThanOrEqual(Date.now() + 72 * 3_600_000);
+    expect((await before.get('/api/v1/auth/me')).status).toBe(401);
+    const login = await h.anonymous().post('/api/v1/auth/login', { username, password: chosen });
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('password-change-required');
+    expect((await h.anonymous().post('/api/v1/auth/token', { username, password: chosen })).status).toBe(403);
+    // Three days pass: it no longer opens even the change.
+    await h.platform.services.users.update(id, { temporaryUntil: Date.now() - 1 });
+    const late = await h.anonymous().post('/api/v1/auth/password', { username, currentPassword: chosen, newPassword: 'too-late-long-passphrase' });
+    expect(late.status).toBe(401);
+    expect(late.body.code).toBe('temporary-password-expired');
+    // Set again, it is replaced by the user's own, which then signs in.
+    await admin.patch(`/api/v1/users/${id}`, { password: chosen });
+    expect((await h.anonymous().post('/api/v1/auth/password', { username, currentPassword: chosen, newPassword: 'now-my-own-passphrase' })).status).toBe(204);
+    expect((await (await h.anonymous().login(username, 'now-my-own-passphrase')).get('/api/v1/auth/me')).status).toBe(200);
+    // A change of name or role leaves a password as it is.
+    expect((await admin.patch(`/api/v1/users/${id}`, { displayName: 'Renamed' })).body).not.toHaveProperty('passwordTemporaryUntil');
+  });
+
+  it('the administrator cannot set their own password with PATCH /users/:id (it is changed by proving the current one)', async () => {
+    const username = h.tenants.a.users['tenant-admin'];
+    const admin = await h.as(username);
+    const res = await admin.patch(`/api/v1/users/${await userId(username)}`, { password: 'a-new-long-passphrase' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await h.anonymous().post('/api/v1/auth/login', { username, password: TEST_PASSWORD })).status).toBe(200); // unchanged
+  });
+
   it('a user changes their own password by proving the current one; their sessions end (ASVS 2.1.5, 2.1.6, 3.3.3)', async () => {
     const username = 'tenant-a-careful';
     await h.platform.services.users.create({ username, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('tenant-a') });

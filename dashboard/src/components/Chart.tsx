@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { formatLocale, tickDecimals, timeTicks } from '../lib/format.ts';
+import { useT } from '../i18n/index.tsx';
 import { browserTimeZone, formatCursorTime, formatLegendValue, zoomSelection, type Window } from '../lib/time-range.ts';
 import './charts.css';
 
@@ -216,6 +217,7 @@ export function Chart(props: ChartProps) {
 
 /** The values at the hovered instant, or each series' latest when the pointer is elsewhere. */
 function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & { hover: number | null }) {
+  const { t: tr } = useT();
   const xs = data[0] as ArrayLike<number>;
   const zone = timeZone ?? browserTimeZone();
   const at = (col: number, i: number): number | null => {
@@ -235,14 +237,14 @@ function Legend({ data, series, xUnit, timeZone, xRange, hover }: ChartProps & {
   const endsNow = !xRange || Date.now() / 1000 - xRange[1] < 120;
   const time =
     t === undefined
-      ? 'No values'
+      ? tr('chart.noValues')
       : xUnit === 'day' || xUnit === 'month'
         ? (xUnit === 'day' ? dayLabel : monthLabel).format(t * 1000)
         : formatCursorTime(t * 1000, zone, spanS <= 600);
   return (
     <div className="chart-legend" data-testid="chart-legend">
       <span className="chart-legend-time">
-        {hovered || t === undefined ? '' : endsNow ? 'Latest · ' : 'Last in view · '}
+        {hovered || t === undefined ? '' : tr(endsNow ? 'chart.latest' : 'chart.lastInView')}
         <time dateTime={t === undefined ? undefined : new Date(t * 1000).toISOString()}>{time}</time>
       </span>
       {series.map((s, k) => (

@@ -2,6 +2,7 @@
 // 24-hour times, who sent it and how far it got, older pages on request.
 import { formatDayTime } from '../lib/format.ts';
 import { Button, Pill } from './ui.tsx';
+import { useT } from '../i18n/index.tsx';
 
 export interface HistoryRow {
   key: string;
@@ -13,18 +14,19 @@ export interface HistoryRow {
 }
 
 /** A command history from the server, newest first, with older pages on request. */
-export function CommandHistory({ rows, loaded, onMore, busy, empty = 'No command yet.', testId = 'command-history' }: { rows: HistoryRow[]; loaded: boolean; onMore?: (() => void) | undefined; busy?: boolean; empty?: string; testId?: string }) {
-  if (!loaded) return <p className="muted small">Loading history…</p>;
-  if (!rows.length) return <p className="muted small" data-testid={testId}>{empty}</p>;
+export function CommandHistory({ rows, loaded, onMore, busy, empty, testId = 'command-history' }: { rows: HistoryRow[]; loaded: boolean; onMore?: (() => void) | undefined; busy?: boolean; empty?: string; testId?: string }) {
+  const { t } = useT();
+  if (!loaded) return <p className="muted small">{t('history.loading')}</p>;
+  if (!rows.length) return <p className="muted small" data-testid={testId}>{empty ?? t('history.empty')}</p>;
   return (
     <div data-testid={testId}>
       <table className="table table-compact">
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Command</th>
-            <th scope="col">By</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('history.when')}</th>
+            <th scope="col">{t('history.command')}</th>
+            <th scope="col">{t('history.by')}</th>
+            <th scope="col">{t('history.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -42,7 +44,7 @@ export function CommandHistory({ rows, loaded, onMore, busy, empty = 'No command
       </table>
       {onMore ? (
         <Button variant="ghost" busy={busy} onClick={onMore}>
-          Show older commands
+          {t('history.older')}
         </Button>
       ) : null}
     </div>

@@ -3,21 +3,23 @@
 // reset, and the zone the times are in.
 import { useState, type FormEvent } from 'react';
 import type { ChartWindow } from '../hooks/chart-window.ts';
-import { customProblem, formatCursorTime, fromInputs, PRESETS, toInputs, zoneNote, type RangeKey } from '../lib/time-range.ts';
+import { customProblem, type CustomProblem, formatCursorTime, fromInputs, PRESETS, toInputs, type RangeKey } from '../lib/time-range.ts';
+import { useT } from '../i18n/index.tsx';
 import { Button, Segmented } from './ui.tsx';
 import './charts.css';
 
-const OPTIONS: { value: RangeKey; label: string }[] = [...PRESETS.map((p) => ({ value: p.value, label: p.label })), { value: 'custom', label: 'Custom' }];
 
-export function TimeRangeBar({ win, timeZone, label = 'Period' }: { win: ChartWindow; timeZone: string; label?: string }) {
+export function TimeRangeBar({ win, timeZone, label }: { win: ChartWindow; timeZone: string; label?: string }) {
+  const { t } = useT();
+  const options: { value: RangeKey; label: string }[] = [...PRESETS.map((p) => ({ value: p.value, label: t(`range.preset.${p.value}`) })), { value: 'custom', label: t('range.custom') }];
   const [editing, setEditing] = useState(false);
   const showCustom = editing || win.key === 'custom';
   return (
     <div className="range-bar" data-testid="range-bar">
       <Segmented<RangeKey>
-        label={label}
+        label={label ?? t('range.period')}
         value={showCustom ? 'custom' : win.key}
-        options={OPTIONS}
+        options={options}
         onChange={(v) => {
           if (v === 'custom') setEditing(true);
           else {
@@ -27,20 +29,20 @@ export function TimeRangeBar({ win, timeZone, label = 'Period' }: { win: ChartWi
         }}
       />
       {showCustom ? <CustomRange win={win} timeZone={timeZone} onDone={() => setEditing(false)} /> : null}
-      <div className="range-bar-zoom" role="group" aria-label="Zoom">
+      <div className="range-bar-zoom" role="group" aria-label={t('range.zoom')}>
         <Button variant="ghost" onClick={win.zoomIn}>
-          Zoom in
+          {t('range.zoomIn')}
         </Button>
         <Button variant="ghost" onClick={win.zoomOut} disabled={!win.zoomed}>
-          Zoom out
+          {t('range.zoomOut')}
         </Button>
         <Button variant="ghost" onClick={win.reset} disabled={!win.zoomed}>
-          Reset zoom
+          {t('range.resetZoom')}
         </Button>
       </div>
       <span className="range-bar-note" data-testid="range-note">
-        {win.zoomed ? `Zoomed to ${formatCursorTime(win.shown.from, timeZone)} – ${formatCursorTime(win.shown.to, timeZone)} · ` : 'Drag across a chart to zoom · '}
-        {zoneNote(timeZone)}
+        {win.zoomed ? t('range.zoomedTo', { from: formatCursorTime(win.shown.from, timeZone), to: formatCursorTime(win.shown.to, timeZone) }) : t('range.dragToZoom')}
+        {t('range.zone', { zone: timeZone })}
       </span>
     </div>
   );
@@ -49,7 +51,8 @@ export function TimeRangeBar({ win, timeZone, label = 'Period' }: { win: ChartWi
 function CustomRange({ win, timeZone, onDone }: { win: ChartWindow; timeZone: string; onDone: () => void }) {
   const [from, setFrom] = useState(() => toInputs(win.base.from, timeZone));
   const [to, setTo] = useState(() => toInputs(win.base.to, timeZone));
-  const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useT();
+  const [problem, setProblem] = useState<CustomProblem | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const w = { from: fromInputs(from.date, from.time, timeZone), to: fromInputs(to.date, to.time, timeZone) };
@@ -62,13 +65,13 @@ function CustomRange({ win, timeZone, onDone }: { win: ChartWindow; timeZone: st
   };
   // Times are typed as HH:MM text: a time input shows a 12-hour clock in some browsers' locales.
   return (
-    <form className="range-bar-custom" onSubmit={submit} aria-label="Custom period">
-      <DateTimeInputs name="From" value={from} onChange={setFrom} />
-      <DateTimeInputs name="To" value={to} onChange={setTo} />
-      <Button type="submit">Show</Button>
+    <form className="range-bar-custom" onSubmit={submit} aria-label={t('range.customPeriod')}>
+      <DateTimeInputs name={t('range.from')} value={from} onChange={setFrom} />
+      <DateTimeInputs name={t('range.to')} value={to} onChange={setTo} />
+      <Button type="submit">{t('range.show')}</Button>
       {problem ? (
         <span className="range-bar-note" role="alert">
-          {problem}
+          {t(`range.problem.${problem}`)}
         </span>
       ) : null}
     </form>
@@ -79,14 +82,15 @@ type DateTime = ReturnType<typeof toInputs>;
 
 /** One end of a custom period: a date, and a time typed as HH:MM text. */
 function DateTimeInputs({ name, value, onChange }: { name: string; value: DateTime; onChange: (v: DateTime) => void }) {
+  const { t } = useT();
   return (
     <>
       <label>
-        {name} date
+        {t('range.date', { end: name })}
         <input type="date" value={value.date} onChange={(e) => onChange({ ...value, date: e.target.value })} required />
       </label>
       <label>
-        {name} time (24 h)
+        {t('range.time', { end: name })}
         <input type="text" inputMode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]" placeholder="HH:MM" size={5} value={value.time} onChange={(e) => onChange({ ...value, time: e.target.value })} required />
       </label>
     </>

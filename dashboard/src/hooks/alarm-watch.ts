@@ -9,6 +9,7 @@ import type { Alarm } from '../lib/types.ts';
 import { useAlarms } from './alarms.ts';
 import { useRealtimeEvent } from './realtime.tsx';
 import { navigate } from './router.tsx';
+import { useT } from '../i18n/index.tsx';
 
 export interface AlarmWatch {
   enabled: boolean;
@@ -51,6 +52,7 @@ function chime(): void {
 }
 
 export function useAlarmWatch(opts: { enabled: boolean; userId: string; runs: { care: boolean; lighting: boolean } }): AlarmWatch {
+  const { t } = useT();
   const { alarms } = useAlarms({ enabled: opts.enabled });
   const [prefs, setPrefsState] = useState<AlertPrefs>(() => readPrefs(opts.userId));
   const [permission, setPermission] = useState(notificationPermission);
@@ -64,7 +66,7 @@ export function useAlarmWatch(opts: { enabled: boolean; userId: string; runs: { 
     known.current.set(alarm.id, alarm);
     if (prefs.sound) chime();
     if (prefs.desktop && notificationPermission() === 'granted') {
-      const n = new Notification(`Critical alarm: ${alarm.title}`, { body: 'Open Custodia to acknowledge it.', tag: alarm.id });
+      const n = new Notification(t('alarmIndicator.notification', { title: alarm.title }), { body: t('alarmIndicator.notificationBody'), tag: alarm.id });
       n.onclick = () => {
         window.focus();
         navigate(href(alarm));

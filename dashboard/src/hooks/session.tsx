@@ -6,10 +6,18 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { ApiError, createApi, CSRF_COOKIE, readCookie, type Api } from '../lib/api.ts';
 import { formatTime } from '../lib/format.ts';
 import type { LoginAnswer, Me, Permission } from '../lib/types.ts';
+import type { MessageKey, Params } from '../i18n/types.ts';
+
+/** Why a session ended: a text of the dictionaries (sessionEnd), read in the language of the user
+ *  who was signed in (i18n/index.tsx). */
+export interface EndMessage {
+  key: MessageKey;
+  params?: Params;
+}
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out'; message?: string; tone?: 'info' | 'warning' }
+  | { status: 'signed-out'; message?: EndMessage; tone?: 'info' | 'warning' }
   | { status: 'signed-in'; me: Me };
 
 export interface Session {
@@ -33,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedIn = useRef(false);
   signedIn.current = state.status === 'signed-in';
 
-  const end = useCallback((message: string, tone: 'info' | 'warning' = 'warning') => {
+  const end = useCallback((message: EndMessage, tone: 'info' | 'warning' = 'warning') => {
     csrf.current = undefined;
     setState({ status: 'signed-out', message, tone });
   }, []);
@@ -43,7 +51,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       createApi({
         csrf: () => csrf.current ?? readCookie(document.cookie, CSRF_COOKIE),
         onUnauthorized: () => {
-          if (signedIn.current) end('Your session has ended. Sign in again to continue.');
+          if (signedIn.current) end({ key: 'sessionEnd.ended' });
         },
       }),
     [end],
@@ -57,7 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((me) => setState({ status: 'signed-in', me }))
       .catch((err: unknown) => {
         if (ctrl.signal.aborted) return;
-        setState(err instanceof ApiError && err.status === 401 ? { status: 'signed-out' } : { status: 'signed-out', message: 'The platform cannot be reached right now. Try again in a moment.' });
+        setState(err instanceof ApiError && err.status === 401 ? { status: 'signed-out' } : { status: 'signed-out', message: { key: 'sessionEnd.unreachable' } });
       });
     return () => ctrl.abort();
   }, [api]);
@@ -68,7 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (expiresAt === null) return;
     const wait = Math.min(MAX_TIMER, Math.max(0, expiresAt - Date.now()));
     const t = setTimeout(() => {
-      if (Date.now() >= expiresAt) end(`Your session expired at ${formatTime(expiresAt)}. Sign in again to continue.`);
+      if (Date.now() >= expiresAt) end({ key: 'sessionEnd.expired', params: { time: formatTime(expiresAt) } });
       else void api.get<Me>('/auth/me').then((me) => setState({ status: 'signed-in', me })).catch(() => undefined);
     }, wait);
     return () => clearTimeout(t);
@@ -90,7 +98,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch {
       // Already gone on the server: signing out here is still right.
     }
-    end('You have signed out.', 'info');
+    end({ key: 'sessionEnd.signedOut' }, 'info');
   }, [api, end]);
 
   const check = useCallback(async () => {

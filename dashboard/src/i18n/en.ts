@@ -7,5 +7,7 @@ import { enCare } from './en/care.ts';
 import { enPlatform } from './en/platform.ts';
 import { enLighting } from './en/lighting.ts';
 import { enLightingPlans } from './en/lighting-plans.ts';
+import { enAccount } from './en/account.ts';
+import { enCharts } from './en/charts.ts';
 
-export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting, ...enLightingPlans };
+export const en = { ...enConsole, ...enCare, ...enPlatform, ...enLighting, ...enLightingPlans, ...enAccount, ...enCharts };

@@ -3,8 +3,9 @@
 // for components. Before anyone signs in, and until a user chooses, the browser's language
 // decides (Italian if it prefers Italian, else English). `<html lang>` and the default locale of
 // lib/format.ts follow the choice.
-import { createContext, Fragment, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, Fragment, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { setFormatLocale } from '../lib/format.ts';
+import { setZodLocale } from '../lib/zod-setup.ts';
 import { useSession } from '../hooks/session.tsx';
 import { browserLocale, INTL_TAG, localeKey, parseLocale, translate } from './translate.ts';
 import type { Locale, MessageKey, Params } from './types.ts';
@@ -36,7 +37,12 @@ function stored(userId: string): Locale | null {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const { state } = useSession();
-  const userId = state.status === 'signed-in' ? state.me.user.id : null;
+  const signedIn = state.status === 'signed-in' ? state.me.user.id : null;
+  // After a session ends, the sign-in page (and why it ended) stays in the language of the user who
+  // was signed in, until another signs in or the page is reloaded.
+  const last = useRef<string | null>(null);
+  if (signedIn) last.current = signedIn;
+  const userId = signedIn ?? last.current;
   // The choice made in this page, so it holds even where storage is refused.
   const [chosen, setChosen] = useState<{ userId: string; locale: Locale } | null>(null);
   const picked = userId && chosen?.userId === userId ? chosen.locale : null;
@@ -46,6 +52,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   );
   // Set during render, not in an effect: children format dates while they render.
   setFormatLocale(INTL_TAG[locale]);
+  setZodLocale(locale);
 
   useLayoutEffect(() => {
     document.documentElement.lang = locale;
@@ -53,15 +60,15 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const setLocale = useCallback(
     (next: Locale) => {
-      if (!userId) return;
+      if (!signedIn) return;
       try {
-        window.localStorage.setItem(localeKey(userId), next);
+        window.localStorage.setItem(localeKey(signedIn), next);
       } catch {
         // Storage refused (private mode, quota): the choice lasts until the page is reloaded.
       }
-      setChosen({ userId, locale: next });
+      setChosen({ userId: signedIn, locale: next });
     },
-    [userId],
+    [signedIn],
   );
 
   const value = useMemo<I18n>(() => ({ locale, tag: INTL_TAG[locale], t: (key, params) => translate(locale, key, params), setLocale }), [locale, setLocale]);

@@ -7,5 +7,7 @@ import { itCare } from './it/care.ts';
 import { itPlatform } from './it/platform.ts';
 import { itLighting } from './it/lighting.ts';
 import { itLightingPlans } from './it/lighting-plans.ts';
+import { itAccount } from './it/account.ts';
+import { itCharts } from './it/charts.ts';
 
-export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting, ...itLightingPlans };
+export const it: Dict = { ...itConsole, ...itCare, ...itPlatform, ...itLighting, ...itLightingPlans, ...itAccount, ...itCharts };

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { T } from '../i18n/index.tsx';
+import { translate } from '../i18n/translate.ts';
 import { dayOf, emptyDraft, proposalOf, startOfDay, type AgreementDraft } from './agreement-form.ts';
 
 const NOW = new Date(2026, 2, 10, 15, 30).getTime();
@@ -24,6 +26,9 @@ describe('startOfDay / dayOf', () => {
   });
 });
 
+const en: T = (key, params) => translate('en', key, params);
+const it_: T = (key, params) => translate('it', key, params);
+
 describe('proposalOf', () => {
   it('starts from the safe defaults: aggregates only, groups of five, consent required, a year from today', () => {
     const d = emptyDraft(NOW);
@@ -31,7 +36,7 @@ describe('proposalOf', () => {
   });
 
   it('makes the request the API takes, valid from the first day to the end of the last', () => {
-    const r = proposalOf(draft({ validFrom: '2026-03-10', validUntil: '2026-03-12' }));
+    const r = proposalOf(draft({ validFrom: '2026-03-10', validUntil: '2026-03-12' }), en);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.input).toMatchObject({ consumerTenant: 'uni-research', purpose: 'research', categories: ['healthcare.vitals'], operations: ['aggregate'] });
@@ -41,7 +46,7 @@ describe('proposalOf', () => {
   });
 
   it('drops record reads while aggregation only is ticked instead of failing on them', () => {
-    const r = proposalOf(draft({ operations: ['aggregate', 'read'] }));
+    const r = proposalOf(draft({ operations: ['aggregate', 'read'] }), en);
     expect(r.ok && r.input.operations).toEqual(['aggregate']);
   });
 
@@ -57,7 +62,16 @@ describe('proposalOf', () => {
     ['no start date', { validFrom: '' }, /^Valid from: choose a date/],
     ['record reads without aggregation only… allowed', { operations: ['read'], aggregationOnly: false }, /^$/],
   ])('%s', (_name, over, want) => {
-    const r = proposalOf(draft(over));
+    const r = proposalOf(draft(over), en);
+    expect(r.ok ? '' : r.error).toMatch(want);
+  });
+
+  it.each<[string, Partial<AgreementDraft>, RegExp]>([
+    ['no start date', { validFrom: '' }, /^Valido dal: scegli una data\.$/],
+    ['a retention of zero days', { retentionDays: '0' }, /^Obblighi \(giorni prima della cancellazione\): /],
+    ['an end before the start, the schema’s own message translated', { validFrom: '2026-03-12', validUntil: '2026-03-10' }, /^Valido fino al: la fine della validità deve seguire l'inizio$/],
+  ])('in Italian: %s', (_name, over, want) => {
+    const r = proposalOf(draft(over), it_);
     expect(r.ok ? '' : r.error).toMatch(want);
   });
 });

@@ -2,6 +2,9 @@
 // request the API takes and checked with the API's own schema first, so a mistake is named
 // before anything is sent. Dates are whole days in the viewer's time zone: valid from the start
 // of the first day to the end of the last.
+import type { T } from '../i18n/index.tsx';
+import type { Dict } from '../i18n/types.ts';
+import { schemaMessage } from './validate.ts';
 import { agreementInputSchema, OPERATIONS, PURPOSES, type AgreementInput, type Operation, type Purpose } from '../../../platform/policy/agreement-terms.ts';
 
 export { OPERATIONS, PURPOSES };
@@ -59,12 +62,13 @@ export function emptyDraft(now: number): AgreementDraft {
 
 const whole = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN);
 
-/** The request for a draft, or the first problem in words a person can act on. */
-export function proposalOf(draft: AgreementDraft): { ok: true; input: AgreementInput } | { ok: false; error: string } {
+/** The request for a draft, or the first problem in words a person can act on, in the language of
+ *  `t` (zod's own messages follow the language the console set, lib/zod-setup.ts). */
+export function proposalOf(draft: AgreementDraft, t: T): { ok: true; input: AgreementInput } | { ok: false; error: string } {
   const from = startOfDay(draft.validFrom);
   const lastDay = startOfDay(draft.validUntil);
-  if (from === null) return { ok: false, error: 'Valid from: choose a date.' };
-  if (lastDay === null) return { ok: false, error: 'Valid until: choose a date.' };
+  if (from === null) return { ok: false, error: t('agreementForm.chooseFrom') };
+  if (lastDay === null) return { ok: false, error: t('agreementForm.chooseUntil') };
   const end = new Date(lastDay);
   end.setDate(end.getDate() + 1); // the end of the last day, across a DST change too
   const parsed = agreementInputSchema.safeParse({
@@ -84,18 +88,12 @@ export function proposalOf(draft: AgreementDraft): { ok: true; input: AgreementI
   });
   if (parsed.success) return { ok: true, input: parsed.data };
   const issue = parsed.error.issues[0]!;
-  return { ok: false, error: `${FIELD_NAMES[String(issue.path[0])] ?? 'The proposal'}${issue.path[1] && FIELD_NAMES[String(issue.path[1])] ? ` (${FIELD_NAMES[String(issue.path[1])]})` : ''}: ${issue.message}` };
+  const [top, part] = [FIELDS.has(String(issue.path[0])) ? String(issue.path[0]) : null, FIELDS.has(String(issue.path[1])) ? String(issue.path[1]) : null];
+  const field = t(`agreementForm.field.${(top ?? 'proposal') as Field}`);
+  const message = schemaMessage(issue.message, t);
+  return { ok: false, error: part ? t('agreementForm.problemIn', { field, part: t(`agreementForm.field.${part as Field}`), message }) : t('agreementForm.problem', { field, message }) };
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  consumerTenant: 'Recipient tenant',
-  title: 'Title',
-  purpose: 'Purpose',
-  categories: 'Data categories',
-  operations: 'Operations',
-  obligations: 'Obligations',
-  minGroupSize: 'smallest group',
-  retentionDays: 'delete after days',
-  validFrom: 'Valid from',
-  validUntil: 'Valid until',
-};
+/** The fields a problem is named by (their words: the dictionaries' agreementForm.field). */
+const FIELDS = new Set(['consumerTenant', 'title', 'purpose', 'categories', 'operations', 'obligations', 'minGroupSize', 'retentionDays', 'validFrom', 'validUntil'] as const satisfies readonly Field[]) as Set<string>;
+type Field = keyof Dict['agreementForm']['field'];

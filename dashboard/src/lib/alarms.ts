@@ -4,19 +4,6 @@ import type { Alarm, AlarmState, Severity } from './types.ts';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
 
-export const SEVERITY_LABEL: Record<Severity, string> = {
-  info: 'Info',
-  minor: 'Minor',
-  major: 'Major',
-  critical: 'Critical',
-};
-
-export const STATE_LABEL: Record<AlarmState, string> = {
-  'active-unacknowledged': 'Unacknowledged',
-  'active-acknowledged': 'Acknowledged',
-  cleared: 'Cleared',
-};
-
 /** Merges one alarm event into a list: replaces the same id only with a newer version. */
 export function mergeAlarm(list: readonly Alarm[], alarm: Alarm): Alarm[] {
   const i = list.findIndex((a) => a.id === alarm.id);

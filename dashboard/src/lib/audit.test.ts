@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actorMatches, auditCsv, auditJson, csvCell, filterEntries, groupOf, targetName } from './audit.ts';
+import { LOCALES } from '../i18n/types.ts';
+import { translate } from '../i18n/translate.ts';
+import { ACTION_GROUPS, OTHER_GROUP, actorMatches, auditCsv, auditJson, csvCell, filterEntries, groupOf, targetName } from './audit.ts';
 import type { AuditEntry } from './types.ts';
 
 const entry = (over: Partial<AuditEntry>): AuditEntry => ({
@@ -32,6 +34,15 @@ describe('action groups', () => {
     ['something.new', 'other'],
   ])('%s is in %s', (action, group) => {
     expect(groupOf(action).id).toBe(group);
+  });
+
+  it('every group, the catch-all too, has a name in both languages', () => {
+    for (const g of [...ACTION_GROUPS, OTHER_GROUP]) for (const locale of LOCALES) expect(translate(locale, `auditGroup.${g.id}`)).not.toBe(`auditGroup.${g.id}`);
+  });
+
+  it('the CSV names the group in the reader’s language', () => {
+    const csv = auditCsv([entry({})], new Map(), (key, params) => translate('it', key, params));
+    expect(csv.split('\r\n')[1]).toContain(`,alarm.acknowledge,${translate('it', 'auditGroup.alarms')},`);
   });
 });
 
@@ -70,7 +81,7 @@ describe('CSV export (formula injection, CWE-1236)', () => {
 
   it('writes a header and one CRLF line per entry with the target named where known', () => {
     const names = new Map([['alarm:a1', 'NEWS2 7, high']]);
-    const csv = auditCsv([entry({}), entry({ seq: 2, target: 'device:=cmd', details: '{"a":"b,c"}' })], names);
+    const csv = auditCsv([entry({}), entry({ seq: 2, target: 'device:=cmd', details: '{"a":"b,c"}' })], names, (key, params) => translate('en', key, params));
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('seq,time,actor,action,group,target,target_name,outcome,details,hash,prev_hash');
     expect(lines[1]).toBe('1,2026-01-02T03:04:05.000Z,user:tenant-a-operator,alarm.acknowledge,Alarms,alarm:a1,"NEWS2 7, high",success,"{""type"":""news2""}",h,p');

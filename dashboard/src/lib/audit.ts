@@ -4,32 +4,34 @@
 // quoting; a cell starting with = + - @ is prefixed so it is never run as a formula) and JSON.
 import { csvCell as platformCsvCell } from '../../../platform/services/csv-cell.ts';
 import type { AuditEntry } from './types.ts';
+import type { T } from '../i18n/index.tsx';
+import type { Dict } from '../i18n/types.ts';
 
+/** A group of actions; its words are the dictionaries' auditGroup. */
 export interface ActionGroup {
-  id: string;
-  label: string;
+  id: keyof Dict['auditGroup'];
   /** An action belongs to the first group one of whose prefixes it starts with. */
   prefixes: string[];
 }
 
 export const ACTION_GROUPS: readonly ActionGroup[] = [
-  { id: 'sign-in', label: 'Sign-in and sessions', prefixes: ['auth.', 'token.'] },
-  { id: 'refusals', label: 'Refused requests', prefixes: ['api.', 'mqtt.publish.denied', 'mqtt.subscribe.denied', 'ingest.refused', 'mqtt.message.rejected'] },
-  { id: 'devices', label: 'Devices', prefixes: ['device.', 'mqtt.', 'ingest.'] },
-  { id: 'alarms', label: 'Alarms', prefixes: ['alarm.'] },
-  { id: 'commands', label: 'Commands', prefixes: ['command.'] },
-  { id: 'keys', label: 'Keys', prefixes: ['key.'] },
-  { id: 'agreements', label: 'Data sharing agreements', prefixes: ['agreement.', 'sharing.'] },
-  { id: 'care', label: 'Patients, consent and records', prefixes: ['patient.', 'consent.', 'record.', 'readings.', 'fhir.', 'hc.'] },
-  { id: 'lighting', label: 'Street lighting', prefixes: ['lighting.', 'schedule.', 'lamp.'] },
-  { id: 'users', label: 'Users', prefixes: ['user.'] },
-  { id: 'tenants', label: 'Tenants', prefixes: ['tenant.'] },
-  { id: 'notifications', label: 'Notifications', prefixes: ['notification.'] },
-  { id: 'operations', label: 'Backups, retention and validation', prefixes: ['backup.', 'retention.', 'validation.', 'realtime.'] },
-  { id: 'audit', label: 'Audit log', prefixes: ['audit.'] },
+  { id: 'sign-in', prefixes: ['auth.', 'token.'] },
+  { id: 'refusals', prefixes: ['api.', 'mqtt.publish.denied', 'mqtt.subscribe.denied', 'ingest.refused', 'mqtt.message.rejected'] },
+  { id: 'devices', prefixes: ['device.', 'mqtt.', 'ingest.'] },
+  { id: 'alarms', prefixes: ['alarm.'] },
+  { id: 'commands', prefixes: ['command.'] },
+  { id: 'keys', prefixes: ['key.'] },
+  { id: 'agreements', prefixes: ['agreement.', 'sharing.'] },
+  { id: 'care', prefixes: ['patient.', 'consent.', 'record.', 'readings.', 'fhir.', 'hc.'] },
+  { id: 'lighting', prefixes: ['lighting.', 'schedule.', 'lamp.'] },
+  { id: 'users', prefixes: ['user.'] },
+  { id: 'tenants', prefixes: ['tenant.'] },
+  { id: 'notifications', prefixes: ['notification.'] },
+  { id: 'operations', prefixes: ['backup.', 'retention.', 'validation.', 'realtime.'] },
+  { id: 'audit', prefixes: ['audit.'] },
 ];
 
-export const OTHER_GROUP: ActionGroup = { id: 'other', label: 'Other', prefixes: [] };
+export const OTHER_GROUP: ActionGroup = { id: 'other', prefixes: [] };
 
 export function groupOf(action: string): ActionGroup {
   return ACTION_GROUPS.find((g) => g.prefixes.some((p) => action.startsWith(p))) ?? OTHER_GROUP;
@@ -64,9 +66,10 @@ export const csvCell = (value: string | number | null | undefined): string => pl
 
 const CSV_COLUMNS = ['seq', 'time', 'actor', 'action', 'group', 'target', 'target_name', 'outcome', 'details', 'hash', 'prev_hash'] as const;
 
-export function auditCsv(entries: readonly AuditEntry[], names: TargetNames): string {
+/** The CSV export; the group column in the language of `t`. */
+export function auditCsv(entries: readonly AuditEntry[], names: TargetNames, t: T): string {
   const rows = entries.map((e) =>
-    [e.seq, new Date(e.ts).toISOString(), e.actor, e.action, groupOf(e.action).label, e.target, targetName(e.target, names), e.outcome, e.details, e.hash, e.prevHash].map(csvCell).join(','),
+    [e.seq, new Date(e.ts).toISOString(), e.actor, e.action, t(`auditGroup.${groupOf(e.action).id}`), e.target, targetName(e.target, names), e.outcome, e.details, e.hash, e.prevHash].map(csvCell).join(','),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actorLabel, appendPage, commonLevel, hubCommandLabel, lampCommandLabel, levelView } from './command-history.ts';
+import type { T } from '../i18n/index.tsx';
 import { translate } from '../i18n/translate.ts';
+import { actorLabel, appendPage, commonLevel, hubCommandLabel, lampCommandLabel, levelView } from './command-history.ts';
 import type { MessageKey, Params } from '../i18n/types.ts';
 
 const en = (key: MessageKey, params?: Params) => translate('en', key, params);
@@ -71,27 +72,27 @@ describe('history labels', () => {
     expect(lampCommandLabel(e, it_)).toBe(out);
   });
 
+  const en: T = (key, params) => translate('en', key, params);
+  const it_: T = (key, params) => translate('it', key, params);
   it.each([
-    [{ name: 'message', what: 'reminder' }, 'Reminder'],
-    [{ name: 'message', what: 'message' }, 'Message'],
-    [{ name: 'simulate', what: 'deterioration' }, 'Demo scenario: deterioration'],
-    [{ name: 'simulate' }, 'Demo scenario: unknown'],
-  ])('a hub command %o reads %s', (e, out) => {
-    expect(hubCommandLabel(e)).toBe(out);
+    [{ name: 'message', what: 'reminder' }, 'Reminder', 'Promemoria'],
+    [{ name: 'message', what: 'message' }, 'Message', 'Messaggio'],
+    [{ name: 'simulate', what: 'deterioration' }, 'Demo scenario: Deterioration (sepsis-like)', 'Scenario dimostrativo: ' + translate('it', 'scenarioName.deterioration')],
+    [{ name: 'simulate', what: 'new-scenario' }, 'Demo scenario: new scenario', 'Scenario dimostrativo: new scenario'],
+    [{ name: 'simulate' }, 'Demo scenario: unknown', 'Scenario dimostrativo: unknown'],
+  ])('a hub command %o reads %s', (e, english, italian) => {
+    expect(hubCommandLabel(e, en)).toBe(english);
+    expect(hubCommandLabel(e, it_)).toBe(italian);
   });
 
   it.each([
-    ['user:city-operator', 'city-operator'],
-    ['system:lighting-scheduler', 'schedule or system'],
-    ['pilot:lighting', 'schedule or system'],
-    ['plain', 'plain'],
-  ])('the actor %s reads %s', (label, out) => {
-    expect(actorLabel(label)).toBe(out);
-  });
-
-  it('names the schedule or system in the words given', () => {
-    expect(actorLabel('system:lighting-scheduler', it_('switchCommand.system'))).toBe('programmazione o sistema');
-    expect(actorLabel('user:city-operator', it_('switchCommand.system'))).toBe('city-operator');
+    ['user:city-operator', 'city-operator', 'city-operator'],
+    ['system:lighting-scheduler', 'schedule or system', 'programmazione o sistema'],
+    ['pilot:lighting', 'schedule or system', 'programmazione o sistema'],
+    ['plain', 'plain', 'plain'],
+  ])('the actor %s reads %s', (label, english, italian) => {
+    expect(actorLabel(label)).toBe(english);
+    expect(actorLabel(label, it_)).toBe(italian);
   });
 });
 

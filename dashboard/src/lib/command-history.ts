@@ -2,6 +2,8 @@
 // slider shows: the level in force (the lamp's own report), not the last value dragged; while a
 // command is on its way, or a new value is only dragged, the difference is said in words.
 import type { CommandStatus } from './types.ts';
+import type { T } from '../i18n/index.tsx';
+import { known, translate } from '../i18n/translate.ts';
 import { switchLabel, type Translate } from './lighting.ts';
 import type { LampHistoryEntry } from '../../../pilots/lighting/contract.ts';
 
@@ -10,6 +12,9 @@ export interface HistoryPage<T> {
   items: T[];
   next: number | null;
 }
+
+/** English, for the callers that pass no language yet. */
+const english: T = (key, params) => translate('en', key, params);
 
 /** One command to a lamp (GET /pilots/lighting/commands?lampId=…), as the pilot's contract says. */
 export type { LampHistoryEntry };
@@ -48,18 +53,18 @@ export function lampCommandLabel(e: Pick<LampHistoryEntry, 'name' | 'payload'>, 
 }
 
 /** What a hub was sent, for people (a message's text is not in the history). */
-export function hubCommandLabel(e: Pick<HubCommandEntry, 'name' | 'what'>): string {
-  if (e.name === 'message') return e.what === 'reminder' ? 'Reminder' : 'Message';
-  if (e.name === 'simulate') return `Demo scenario: ${(e.what ?? 'unknown').replace(/-/g, ' ')}`;
+export function hubCommandLabel(e: Pick<HubCommandEntry, 'name' | 'what'>, t: T): string {
+  if (e.name === 'message') return t(e.what === 'reminder' ? 'hubCommand.reminder' : 'hubCommand.message');
+  if (e.name === 'simulate') return t('hubCommand.scenario', { name: known(t, `scenarioName.${e.what}`, (e.what ?? 'unknown').replace(/-/g, ' ')) });
   return e.name;
 }
 
 /** Who sent it, without the principal's kind prefix ("user:alice" → "alice"). */
-export function actorLabel(label: string, system = 'schedule or system'): string {
+export function actorLabel(label: string, t: T = english): string {
   const i = label.indexOf(':');
   const kind = i > 0 ? label.slice(0, i) : '';
   const name = i > 0 ? label.slice(i + 1) : label;
-  if (kind === 'system' || kind === 'pilot') return system;
+  if (kind === 'system' || kind === 'pilot') return t('history.system');
   return name || label;
 }
 

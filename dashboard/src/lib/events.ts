@@ -42,9 +42,3 @@ export type RealtimeEventName = keyof RealtimeEvents;
 /** The realtime link as the top bar shows it. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export const CONNECTION_LABEL: Record<ConnectionState, string> = {
-  connecting: 'Connecting',
-  live: 'Live',
-  reconnecting: 'Reconnecting',
-  offline: 'Offline',
-};

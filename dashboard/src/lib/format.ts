@@ -75,9 +75,8 @@ export function formatNumber(v: number | null | undefined, decimals = 0, locale 
   return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(v);
 }
 
+/** A vital sign's unit and scale; its name (long and short) is the dictionaries' vital and vitalShort. */
 export interface VitalMeta {
-  label: string;
-  short: string;
   unit: string;
   decimals: number;
   /** A sensible fixed axis range for charts, so a quiet trace does not look dramatic. */
@@ -86,14 +85,14 @@ export interface VitalMeta {
 
 /** Vital-sign parameters of the healthcare pilot (pilots/healthcare/domain/vitals.ts keys). */
 export const VITALS: Record<string, VitalMeta> = {
-  heartRate: { label: 'Heart rate', short: 'HR', unit: '/min', decimals: 0, range: [30, 160] },
-  respiratoryRate: { label: 'Respiratory rate', short: 'RR', unit: '/min', decimals: 0, range: [5, 40] },
-  spo2: { label: 'Oxygen saturation', short: 'SpO₂', unit: '%', decimals: 0, range: [80, 100] },
-  temperature: { label: 'Temperature', short: 'Temp', unit: '°C', decimals: 1, range: [34, 41] },
-  systolic: { label: 'Systolic blood pressure', short: 'Sys BP', unit: 'mmHg', decimals: 0, range: [70, 200] },
-  diastolic: { label: 'Diastolic blood pressure', short: 'Dia BP', unit: 'mmHg', decimals: 0, range: [40, 120] },
-  weight: { label: 'Weight', short: 'Weight', unit: 'kg', decimals: 1, range: [30, 150] },
-  glucose: { label: 'Blood glucose', short: 'Glucose', unit: 'mmol/L', decimals: 1, range: [2, 20] },
+  heartRate: { unit: '/min', decimals: 0, range: [30, 160] },
+  respiratoryRate: { unit: '/min', decimals: 0, range: [5, 40] },
+  spo2: { unit: '%', decimals: 0, range: [80, 100] },
+  temperature: { unit: '°C', decimals: 1, range: [34, 41] },
+  systolic: { unit: 'mmHg', decimals: 0, range: [70, 200] },
+  diastolic: { unit: 'mmHg', decimals: 0, range: [40, 120] },
+  weight: { unit: 'kg', decimals: 1, range: [30, 150] },
+  glucose: { unit: 'mmol/L', decimals: 1, range: [2, 20] },
 };
 
 export function formatVital(key: string, v: number | null | undefined): string {
@@ -102,15 +101,6 @@ export function formatVital(key: string, v: number | null | undefined): string {
   const n = formatNumber(v, meta.decimals);
   return n === '—' ? n : `${n} ${meta.unit}`;
 }
-
-/** ACVPU (NEWS2 consciousness row). */
-export const ACVPU_LABEL: Record<string, string> = {
-  A: 'Alert',
-  C: 'New confusion',
-  V: 'Voice',
-  P: 'Pain',
-  U: 'Unresponsive',
-};
 
 export function ageFrom(birthDate: string, now: number): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);

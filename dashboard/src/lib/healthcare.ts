@@ -6,6 +6,7 @@ import type { HcNews2Event, HcVitalsEvent, PresenceEvent } from './events.ts';
 import type { News2Band } from './news2.ts';
 import { appendWindow, type Point } from './series.ts';
 import type { CommandStatus } from './types.ts';
+import { PATIENT_DEVICE_KINDS } from '../../../pilots/healthcare/model.ts';
 
 export type { ConsentEntry, LastVitals };
 export type { DeviceSummary } from '../../../pilots/healthcare/contract.ts';
@@ -46,41 +47,12 @@ export interface Message {
   expiresAt: number;
 }
 
-export const SCENARIOS = [
-  { value: 'deterioration', label: 'Deterioration (sepsis-like)' },
-  { value: 'recover', label: 'Recovery' },
-  { value: 'fall', label: 'Fall' },
-  { value: 'offline', label: 'Hub goes offline' },
-  { value: 'battery-low', label: 'Hub battery low' },
-  { value: 'implausible', label: 'Implausible reading (probe off)' },
-] as const;
+// The codes the pilot knows (pilots/healthcare/model.ts); their words are the dictionaries'
+// deviceKind, condition and scenarioName.
+export { CONDITIONS, PATIENT_DEVICE_KINDS, SCENARIOS } from '../../../pilots/healthcare/model.ts';
 
-export const DEVICE_LABEL: Record<string, string> = {
-  'home-hub': 'Home hub',
-  'pulse-oximeter': 'Pulse oximeter',
-  'bp-cuff': 'Blood pressure cuff',
-  thermometer: 'Thermometer',
-  scale: 'Weighing scale',
-  glucometer: 'Glucometer',
-  wearable: 'Wearable',
-};
-
-export const CONDITION_LABEL: Record<string, string> = {
-  copd: 'COPD',
-  'heart-failure': 'Heart failure',
-  diabetes: 'Diabetes',
-  hypertension: 'Hypertension',
-};
-
-export const DELIVERY_LABEL: Record<CommandStatus, string> = {
-  queued: 'Queued — hub not reached yet',
-  sent: 'Sent to hub',
-  delivered: 'Delivered to hub',
-  accepted: 'Shown on hub',
-  done: 'Seen by patient',
-  failed: 'Failed',
-  expired: 'Expired undelivered',
-};
+/** Every device kind, the home hub first: the order a patient's devices are listed in. */
+export const DEVICE_KINDS = ['home-hub', ...PATIENT_DEVICE_KINDS] as const;
 
 // The keys of LastVitals (pilots/healthcare/summary.ts LAST_VITAL_KEYS), written out: importing the
 // constant would bring the pilot's whole vital-sign catalogue and its schemas into the bundle.
@@ -162,7 +134,7 @@ export function numericPoints(points: readonly (readonly [number, unknown])[] | 
 
 /** Devices in a stable, meaningful order: hub first, then by kind. */
 export function sortDevices<T extends { kind: string }>(devices: readonly T[]): T[] {
-  const order = Object.keys(DEVICE_LABEL);
+  const order: readonly string[] = DEVICE_KINDS;
   return [...devices].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 

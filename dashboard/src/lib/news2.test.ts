@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { bandInfo, byUrgency, news2Sentence, type News2Summary } from './news2.ts';
+import { LOCALES } from '../i18n/types.ts';
+import { translate } from '../i18n/translate.ts';
+import { BANDS, bandInfo, byUrgency, type News2Summary } from './news2.ts';
 
 const n = (total: number, band: News2Summary['band'], partial = false): News2Summary => ({ total, band, partial, at: 0 });
 
 describe('NEWS2 bands as shown (RCP 2017 chart 2)', () => {
   it.each([
-    { band: 'low', label: 'Low' },
-    { band: 'low-medium', label: 'Low–medium' },
-    { band: 'medium', label: 'Medium' },
-    { band: 'high', label: 'High' },
-  ])('band $band reads "$label"', ({ band, label }) => {
-    expect(bandInfo(band)?.label).toBe(label);
+    { band: 'low', en: 'Low', it: 'Basso' },
+    { band: 'low-medium', en: 'Low–medium', it: 'Basso–medio' },
+    { band: 'medium', en: 'Medium', it: 'Medio' },
+    { band: 'high', en: 'High', it: 'Alto' },
+  ])('band $band reads "$en" / "$it"', ({ band, en, it: italian }) => {
+    expect(bandInfo(band)?.band).toBe(band);
+    expect(translate('en', `news2Band.${band as News2Summary['band']}`)).toBe(en);
+    expect(translate('it', `news2Band.${band as News2Summary['band']}`)).toBe(italian);
+  });
+
+  it('every band has a name and a clinical response in both languages', () => {
+    for (const band of Object.keys(BANDS) as News2Summary['band'][]) {
+      for (const locale of LOCALES) {
+        expect(translate(locale, `news2Band.${band}`)).not.toBe(`news2Band.${band}`);
+        expect(translate(locale, `news2Response.${band}`)).not.toBe(`news2Response.${band}`);
+      }
+    }
   });
 
   it('knows no band it was not told about', () => {
@@ -44,15 +57,5 @@ describe('ward board order', () => {
       { name: 'Kim', news2: n(1, 'low'), activeAlarms: 2 },
     ];
     expect([...patients].sort(byUrgency).map((p) => p.name)).toEqual(['Kim', 'Amy', 'Zed']);
-  });
-});
-
-describe('spoken summary', () => {
-  it.each([
-    { input: n(7, 'high'), text: 'NEWS2 7, high' },
-    { input: n(2, 'low', true), text: 'NEWS2 2, low (partial set)' },
-    { input: null, text: 'No NEWS2 score yet' },
-  ])('says "$text"', ({ input, text }) => {
-    expect(news2Sentence(input)).toBe(text);
   });
 });

@@ -9,23 +9,17 @@ export type { News2Band };
 
 export interface BandInfo {
   band: News2Band;
-  label: string;
-  /** Clinical response the chart asks for (chart 3). */
-  response: string;
   /** Higher is more urgent; sorts the ward board. */
   rank: number;
 }
 
+/** The bands by urgency; their words (name, the chart's clinical response) are the dictionaries'
+ *  news2Band and news2Response. */
 export const BANDS: Record<News2Band, BandInfo> = {
-  low: { band: 'low', label: 'Low', response: 'Routine monitoring; a registered nurse decides whether to escalate', rank: 0 },
-  'low-medium': {
-    band: 'low-medium',
-    label: 'Low–medium',
-    response: 'One parameter scores 3: urgent review by a clinician',
-    rank: 1,
-  },
-  medium: { band: 'medium', label: 'Medium', response: 'Key threshold: urgent review by a clinician skilled in acute illness', rank: 2 },
-  high: { band: 'high', label: 'High', response: 'Emergency assessment by a team with critical-care skills; continuous monitoring', rank: 3 },
+  low: { band: 'low', rank: 0 },
+  'low-medium': { band: 'low-medium', rank: 1 },
+  medium: { band: 'medium', rank: 2 },
+  high: { band: 'high', rank: 3 },
 };
 
 export function bandInfo(band: string | null | undefined): BandInfo | null {
@@ -52,11 +46,4 @@ export function byUrgency<T extends { news2: News2Summary | null; activeAlarms?:
   const ab = b.activeAlarms ?? 0;
   if (aa !== ab) return ab - aa;
   return a.name.localeCompare(b.name);
-}
-
-/** A short accessible sentence, e.g. "NEWS2 7, high (partial set)". */
-export function news2Sentence(n: News2Summary | null): string {
-  if (!n) return 'No NEWS2 score yet';
-  const info = bandInfo(n.band);
-  return `NEWS2 ${n.total}, ${info ? info.label.toLowerCase() : n.band}${n.partial ? ' (partial set)' : ''}`;
 }

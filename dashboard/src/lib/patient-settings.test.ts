@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from '../i18n/translate.ts';
+import { LOCALES } from '../i18n/types.ts';
 import { settingsForm, settingsPatch } from './patient-settings.ts';
 
 const KEYS = ['spo2', 'heartRate'];
@@ -25,14 +27,17 @@ describe('patient settings form', () => {
     expect(settingsPatch(cur, f)).toEqual({ patch: { thresholds: null } });
   });
   it.each([
-    ['nothing', {}, 'Nothing changed'],
-    ['interval zero', { monitoringMinutes: '0' }, 'whole minutes'],
-    ['interval fraction', { monitoringMinutes: '1.5' }, 'whole minutes'],
-    ['interval empty', { monitoringMinutes: '' }, 'whole minutes'],
-    ['low above high', { thresholds: { spo2: { low: '95', high: '90' }, heartRate: { low: '', high: '' } } }, 'below the high'],
-    ['not a number', { thresholds: { spo2: { low: 'abc', high: '' }, heartRate: { low: '', high: '' } } }, 'must be numbers'],
-  ])('refuses %s', (_name, change, message) => {
+    ['nothing', {}, 'settings.problemNothing', undefined],
+    ['interval zero', { monitoringMinutes: '0' }, 'settings.problemInterval', undefined],
+    ['interval fraction', { monitoringMinutes: '1.5' }, 'settings.problemInterval', undefined],
+    ['interval empty', { monitoringMinutes: '' }, 'settings.problemInterval', undefined],
+    ['low above high', { thresholds: { spo2: { low: '95', high: '90' }, heartRate: { low: '', high: '' } } }, 'settings.problemLowHigh', 'spo2'],
+    ['not a number', { thresholds: { spo2: { low: 'abc', high: '' }, heartRate: { low: '', high: '' } } }, 'settings.problemNumbers', 'spo2'],
+  ])('refuses %s', (_name, change, key, vital) => {
     const r = settingsPatch(base, { ...settingsForm(base, KEYS), ...change });
-    expect('error' in r && r.error).toContain(message);
+    expect('error' in r && r.error.key).toBe(key);
+    expect('error' in r && r.error.params?.vital).toBe(vital);
+    // Worded in both languages.
+    for (const locale of LOCALES) expect('error' in r && translate(locale, r.error.key, { vital: 'SpO₂' })).not.toBe(key);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canOpen, homeFor, matchRoute, navFor, pathFor, ROUTES, type Access } from './routes.ts';
+import { translate } from '../i18n/translate.ts';
+import { LOCALES } from '../i18n/types.ts';
+import { canOpen, homeFor, matchRoute, navFor, pathFor, ROUTES, SECTION_ORDER, type Access } from './routes.ts';
 import type { Permission } from './types.ts';
 
 // Permissions per role as platform/policy/roles.ts grants them.
@@ -12,7 +14,7 @@ const ROLE_PERMISSIONS: Record<string, Permission[]> = {
   dpo: ['agreements:sign', 'processing:read'],
 };
 
-const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => i.title));
+const titles = (a: Access) => navFor(a).flatMap((g) => g.items.map((i) => translate('en', `nav.${i.id}`)));
 
 describe('navigation per role', () => {
   const cases: { role: string; pilots: string[] | undefined; expected: string[] }[] = [
@@ -79,5 +81,14 @@ describe('matching paths', () => {
 
   it('builds paths with encoded parameters', () => {
     expect(pathFor('/lighting/lamps/:id', { id: 'a/b c' })).toBe('/lighting/lamps/a%2Fb%20c');
+  });
+});
+
+describe('every page and section has a name in both languages', () => {
+  it.each(ROUTES.map((r) => r.id))('%s', (id) => {
+    for (const locale of LOCALES) expect(translate(locale, `nav.${id}`)).not.toBe(`nav.${id}`);
+  });
+  it.each(SECTION_ORDER)('section %s', (section) => {
+    for (const locale of LOCALES) expect(translate(locale, `navSection.${section}`)).not.toBe(`navSection.${section}`);
   });
 });

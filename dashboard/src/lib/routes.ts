@@ -25,10 +25,10 @@ export type RouteId =
   | 'validation'
   | 'compliance';
 
+/** A page of the console; its name is the dictionaries' nav.<id>, its section's navSection. */
 export interface RouteDef {
   id: RouteId;
   pattern: string;
-  title: string;
   /** Any one of these permissions opens the route. */
   anyOf: Permission[];
   pilot?: PilotId;
@@ -41,23 +41,23 @@ export type NavSection = 'Home care' | 'Street lighting' | 'Operations' | 'Admin
 export const SECTION_ORDER: NavSection[] = ['Home care', 'Street lighting', 'Administration', 'Operations', 'Assurance'];
 
 export const ROUTES: readonly RouteDef[] = [
-  { id: 'patients', pattern: '/care/patients', title: 'Patient board', anyOf: ['data:read'], pilot: 'healthcare', section: 'Home care' },
-  { id: 'patient', pattern: '/care/patients/:id', title: 'Patient', anyOf: ['data:read'], pilot: 'healthcare' },
-  { id: 'lighting-map', pattern: '/lighting/map', title: 'Installation map', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
-  { id: 'lamp', pattern: '/lighting/lamps/:id', title: 'Lamp', anyOf: ['data:read'], pilot: 'lighting' },
-  { id: 'lighting-control', pattern: '/lighting/control', title: 'Groups and lamps', anyOf: ['commands:send'], pilot: 'lighting', section: 'Street lighting' },
-  { id: 'schedules', pattern: '/lighting/schedules', title: 'Schedules', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
-  { id: 'energy', pattern: '/lighting/energy', title: 'Energy', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
-  { id: 'alarms', pattern: '/alarms', title: 'Alarm inbox', anyOf: ['alarms:read'], section: 'Operations' },
-  { id: 'tenants', pattern: '/admin/tenants', title: 'Tenants', anyOf: ['tenants:manage'], section: 'Administration' },
-  { id: 'platform-health', pattern: '/admin/health', title: 'Platform health', anyOf: ['platform:health'], section: 'Administration' },
-  { id: 'users', pattern: '/admin/users', title: 'Users', anyOf: ['users:manage'], section: 'Administration' },
-  { id: 'devices', pattern: '/admin/devices', title: 'Devices', anyOf: ['devices:manage'], section: 'Administration' },
-  { id: 'keys', pattern: '/admin/keys', title: 'Keys', anyOf: ['keys:manage'], section: 'Administration' },
-  { id: 'agreements', pattern: '/admin/agreements', title: 'Agreements', anyOf: ['agreements:manage', 'agreements:sign'], section: 'Administration' },
-  { id: 'audit', pattern: '/audit', title: 'Audit log', anyOf: ['audit:verify', 'platform:audit'], section: 'Assurance' },
-  { id: 'validation', pattern: '/validation', title: 'Validation runs', anyOf: ['validation:read'], section: 'Assurance' },
-  { id: 'compliance', pattern: '/compliance', title: 'Compliance map', anyOf: ['compliance:read'], section: 'Assurance' },
+  { id: 'patients', pattern: '/care/patients', anyOf: ['data:read'], pilot: 'healthcare', section: 'Home care' },
+  { id: 'patient', pattern: '/care/patients/:id', anyOf: ['data:read'], pilot: 'healthcare' },
+  { id: 'lighting-map', pattern: '/lighting/map', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
+  { id: 'lamp', pattern: '/lighting/lamps/:id', anyOf: ['data:read'], pilot: 'lighting' },
+  { id: 'lighting-control', pattern: '/lighting/control', anyOf: ['commands:send'], pilot: 'lighting', section: 'Street lighting' },
+  { id: 'schedules', pattern: '/lighting/schedules', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
+  { id: 'energy', pattern: '/lighting/energy', anyOf: ['data:read'], pilot: 'lighting', section: 'Street lighting' },
+  { id: 'alarms', pattern: '/alarms', anyOf: ['alarms:read'], section: 'Operations' },
+  { id: 'tenants', pattern: '/admin/tenants', anyOf: ['tenants:manage'], section: 'Administration' },
+  { id: 'platform-health', pattern: '/admin/health', anyOf: ['platform:health'], section: 'Administration' },
+  { id: 'users', pattern: '/admin/users', anyOf: ['users:manage'], section: 'Administration' },
+  { id: 'devices', pattern: '/admin/devices', anyOf: ['devices:manage'], section: 'Administration' },
+  { id: 'keys', pattern: '/admin/keys', anyOf: ['keys:manage'], section: 'Administration' },
+  { id: 'agreements', pattern: '/admin/agreements', anyOf: ['agreements:manage', 'agreements:sign'], section: 'Administration' },
+  { id: 'audit', pattern: '/audit', anyOf: ['audit:verify', 'platform:audit'], section: 'Assurance' },
+  { id: 'validation', pattern: '/validation', anyOf: ['validation:read'], section: 'Assurance' },
+  { id: 'compliance', pattern: '/compliance', anyOf: ['compliance:read'], section: 'Assurance' },
 ];
 
 export interface Match {
@@ -121,7 +121,7 @@ export function canOpen(route: RouteDef, access: Access): Verdict {
 
 export interface NavGroup {
   section: NavSection;
-  items: { id: RouteId; title: string; path: string }[];
+  items: { id: RouteId; path: string }[];
 }
 
 /** The side navigation for a caller: only routes it may open, grouped and ordered. */
@@ -130,7 +130,6 @@ export function navFor(access: Access): NavGroup[] {
   for (const section of SECTION_ORDER) {
     const items = ROUTES.filter((r) => r.section === section && canOpen(r, access) === 'ok').map((r) => ({
       id: r.id,
-      title: r.title,
       path: r.pattern,
     }));
     if (items.length) groups.push({ section, items });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { T } from '../i18n/index.tsx';
+import { translate } from '../i18n/translate.ts';
+import { LOCALES } from '../i18n/types.ts';
 import { bucketFor, customProblem, describeWindow, formatCursorTime, formatLegendValue, fromInputs, presetWindow, toInputs, zoomBy, zoomSelection } from './time-range.ts';
 
 const MIN = 60_000;
@@ -83,16 +86,19 @@ describe('custom range inputs in a zone', () => {
   });
 
   it.each([
-    { w: { from: null, to: NOW }, problem: /start/ },
-    { w: { from: NOW - HOUR, to: null }, problem: /end/ },
-    { w: { from: NOW, to: NOW - HOUR }, problem: /after the start/ },
-    { w: { from: NOW + HOUR, to: NOW + 2 * HOUR }, problem: /future/ },
-    { w: { from: NOW - 40 * DAY, to: NOW }, problem: /31 days/ },
+    { w: { from: null, to: NOW }, problem: 'noStart' },
+    { w: { from: NOW - HOUR, to: null }, problem: 'noEnd' },
+    { w: { from: NOW, to: NOW - HOUR }, problem: 'endBeforeStart' },
+    { w: { from: NOW + HOUR, to: NOW + 2 * HOUR }, problem: 'future' },
+    { w: { from: NOW - 40 * DAY, to: NOW }, problem: 'tooLong' },
     { w: { from: NOW - 3 * DAY, to: NOW - DAY }, problem: null },
-  ])('custom $w → $problem', ({ w, problem }) => {
-    const p = customProblem(w, NOW);
-    if (problem === null) expect(p).toBeNull();
-    else expect(p).toMatch(problem);
+  ] as const)('custom $w → $problem', ({ w, problem }) => {
+    expect(customProblem(w, NOW)).toBe(problem);
+  });
+
+  it.each(['noStart', 'noEnd', 'endBeforeStart', 'future', 'tooLong'] as const)('the problem %s has words in both languages', (p) => {
+    for (const locale of LOCALES) expect(translate(locale, `range.problem.${p}`)).not.toBe(`range.problem.${p}`);
+    expect(translate('it', `range.problem.${p}`)).not.toBe(translate('en', `range.problem.${p}`));
   });
 });
 
@@ -117,6 +123,7 @@ describe('legend', () => {
     expect(formatCursorTime(t, 'Europe/Rome')).toBe('6 Dec, 14:05');
     expect(formatCursorTime(t, 'UTC', true)).toBe('6 Dec, 13:05:09');
     expect(formatCursorTime(Date.UTC(2026, 11, 6, 22, 0), 'UTC')).toBe('6 Dec, 22:00');
+    expect(formatCursorTime(t, 'Europe/Rome', false, 'it-IT')).toBe('6 dic, 14:05');
   });
 });
 
@@ -128,5 +135,11 @@ describe('the period a chart names in its text alternative', () => {
     { key: 'custom', zoomed: false, out: 'from 6 Dec, 10:00 to 6 Dec, 11:00' },
   ] as const)('$key (zoomed: $zoomed) → $out', ({ key, zoomed, out }) => {
     expect(describeWindow(key, { from: Date.UTC(2026, 11, 6, 10), to: Date.UTC(2026, 11, 6, 11) }, zoomed, 'UTC')).toBe(out);
+  });
+
+  it('in Italian', () => {
+    const it_: T = (key, params) => translate('it', key, params);
+    expect(describeWindow('7d', { from: 0, to: 1 }, false, 'UTC', it_)).toBe('negli ultimi 7 giorni');
+    expect(describeWindow('1h', { from: 0, to: 1 }, false, 'UTC', it_)).toBe("nell'ultima ora");
   });
 });

@@ -2,7 +2,12 @@
 // (1 h … 7 d) or a custom from/to becomes [from, to] in epoch ms; a drag on the chart or a zoom
 // button becomes a narrower window; each window gets a bucket size that keeps a chart to a few
 // hundred points; and the hovered values read with their units on a 24-hour clock in a named zone.
+import type { T } from '../i18n/index.tsx';
+import { translate } from '../i18n/translate.ts';
 import { formatLocale, formatNumber } from './format.ts';
+
+/** English, for the callers that pass no language yet. */
+const english: T = (key, params) => translate('en', key, params);
 
 export type RangeKey = '1h' | '6h' | '24h' | '7d' | 'custom';
 export interface Window {
@@ -14,11 +19,12 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-export const PRESETS: { value: Exclude<RangeKey, 'custom'>; label: string; long: string; ms: number }[] = [
-  { value: '1h', label: '1 h', long: '1 hour', ms: HOUR },
-  { value: '6h', label: '6 h', long: '6 hours', ms: 6 * HOUR },
-  { value: '24h', label: '24 h', long: '24 hours', ms: DAY },
-  { value: '7d', label: '7 d', long: '7 days', ms: 7 * DAY },
+/** The presets, shortest first; their words are the dictionaries' range.preset and range.overLast. */
+export const PRESETS: { value: Exclude<RangeKey, 'custom'>; ms: number }[] = [
+  { value: '1h', ms: HOUR },
+  { value: '6h', ms: 6 * HOUR },
+  { value: '24h', ms: DAY },
+  { value: '7d', ms: 7 * DAY },
 ];
 
 /** The longest custom window a chart loads (the server answers bucketed means, so a month stays light). */
@@ -119,21 +125,23 @@ export function fromInputs(date: string, time: string, timeZone: string): number
   return fits.length ? Math.min(...fits) : before;
 }
 
-/** Why a custom window cannot be shown, or null when it can. */
-export function customProblem(w: { from: number | null; to: number | null }, now: number): string | null {
-  if (w.from === null) return 'Enter a start date and time';
-  if (w.to === null) return 'Enter an end date and time';
-  if (w.to <= w.from) return 'The end must be after the start';
-  if (w.from > now) return 'The start is in the future';
-  if (w.to - w.from > MAX_CUSTOM_MS) return 'At most 31 days at a time';
+/** Why a custom window cannot be shown (worded by the dictionaries' range.problem), or null. */
+export type CustomProblem = 'noStart' | 'noEnd' | 'endBeforeStart' | 'future' | 'tooLong';
+
+export function customProblem(w: { from: number | null; to: number | null }, now: number): CustomProblem | null {
+  if (w.from === null) return 'noStart';
+  if (w.to === null) return 'noEnd';
+  if (w.to <= w.from) return 'endBeforeStart';
+  if (w.from > now) return 'future';
+  if (w.to - w.from > MAX_CUSTOM_MS) return 'tooLong';
   return null;
 }
 
 // ---- legend ------------------------------------------------------------------------------------
 
 /** The hovered instant on a 24-hour clock in the zone: "6 Dec 14:05" (with seconds under 10 minutes' span). */
-export function formatCursorTime(ms: number, timeZone: string, seconds = false): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(ms);
+export function formatCursorTime(ms: number, timeZone: string, seconds = false, locale = formatLocale()): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, hourCycle: 'h23', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(ms);
 }
 
 /** A value with its unit as the legend reads it: "SpO₂ 94 %", "HR 88 /min", "Temperature 37.2 °C";
@@ -144,14 +152,9 @@ export function formatLegendValue(label: string, v: number | null | undefined, u
   return `${label} ${value}`;
 }
 
-/** What the range bar says about the clock: "24-hour clock, times in Europe/Rome". */
-export function zoneNote(timeZone: string): string {
-  return `24-hour clock, times in ${timeZone}`;
-}
-
 /** The period a chart's text alternative names: "over the last 7 days", "from 6 Dec, 10:00 to 6 Dec, 11:00". */
-export function describeWindow(key: RangeKey, w: Window, zoomed: boolean, timeZone: string): string {
+export function describeWindow(key: RangeKey, w: Window, zoomed: boolean, timeZone: string, t: T = english): string {
   const preset = PRESETS.find((p) => p.value === key);
-  if (preset && !zoomed) return `over the last ${preset.long}`;
-  return `from ${formatCursorTime(w.from, timeZone)} to ${formatCursorTime(w.to, timeZone)}`;
+  if (preset && !zoomed) return t(`range.overLast.${preset.value}`);
+  return t('range.between', { from: formatCursorTime(w.from, timeZone), to: formatCursorTime(w.to, timeZone) });
 }

@@ -10,15 +10,6 @@ import type { Tenant as TenantRecord } from '../../../platform/tenancy/tenant-sc
 export type { Alarm, AlarmState, Severity, Command, CommandStatus, KeyInfo } from '../../../platform/contract.ts';
 export type { Permission, PublicUser, Role };
 
-export const ROLE_LABEL: Record<Role, string> = {
-  'platform-admin': 'Platform administrator',
-  'tenant-admin': 'Tenant administrator',
-  operator: 'Operator',
-  auditor: 'Auditor',
-  evaluator: 'Evaluator',
-  dpo: 'Data protection officer',
-};
-
 /** GET /auth/me (platform/api/routes/auth.ts; tenant.pilots when the platform reports it). */
 export interface Me {
   user: PublicUser;

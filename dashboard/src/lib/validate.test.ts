@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { T } from '../i18n/index.tsx';
+import { en } from '../i18n/en.ts';
+import { translate } from '../i18n/translate.ts';
+import { setZodLocale } from './zod-setup.ts';
 import { tenantInputSchema } from '../../../platform/tenancy/tenants.ts';
-import { checkBody, scheduleInput } from './validate.ts';
+import { checkBody, scheduleInput, schemaMessage } from './validate.ts';
 
 const steps = [
   { at: { kind: 'astro', event: 'sunset', offsetMinutes: 0 }, level: 100 },
@@ -36,5 +41,30 @@ describe('user and device forms use the API schemas', () => {
     expect(() => checkBody(userCreateSchema, { username: 'nurse.one', password: 'long-enough-password', role: 'operator' })).not.toThrow();
     expect(() => checkBody(deviceCreateSchema, { id: 'Bad Id', kind: 'lamp' })).toThrow(/^invalid body: id: lowercase letters/);
     expect(() => checkBody(deviceCreateSchema, { id: 'lamp-0001', kind: 'lamp' })).not.toThrow();
+  });
+});
+
+describe('in the user’s language', () => {
+  const it_: T = (key, params) => translate('it', key, params);
+  afterEach(() => setZodLocale('en'));
+
+  it('a schema’s own message and zod’s are both in Italian once the console speaks it', async () => {
+    const { userCreateSchema } = await import('../../../platform/identity/schemas.ts');
+    setZodLocale('it');
+    expect(() => checkBody(userCreateSchema, { username: 'nurse.one', password: 'short', role: 'operator' }, it_)).toThrow('dati non validi: password: almeno 12 caratteri');
+    // zod's own wording (a missing field), from its Italian locale.
+    expect(() => checkBody(userCreateSchema, { password: 'long-enough-password', role: 'operator' }, it_)).toThrow(/^dati non validi: username: Input non valido/);
+    setZodLocale('en');
+    expect(() => checkBody(userCreateSchema, { password: 'long-enough-password', role: 'operator' })).toThrow(/^invalid body: username: Invalid input/);
+  });
+
+  it('every schema message the dictionaries translate is one a schema really says, word for word', async () => {
+    const sources = await Promise.all(['platform/identity/schemas.ts', 'platform/tenancy/tenant-schema.ts', 'pilots/healthcare/model.ts', 'platform/policy/agreement-terms.ts'].map((f) => readFile(new URL(`../../../${f}`, import.meta.url), 'utf8')));
+    for (const text of Object.values(en.schemaMessage.known)) expect(sources.some((s) => s.includes(`'${text}'`)), text).toBe(true);
+  });
+
+  it('a message the dictionaries lack shows as the API words it', () => {
+    expect(schemaMessage('a brand-new rule', it_)).toBe('a brand-new rule');
+    expect(schemaMessage('at least 12 characters', it_)).toBe('almeno 12 caratteri');
   });
 });

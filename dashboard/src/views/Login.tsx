@@ -5,12 +5,12 @@ import { useState, type FormEvent } from 'react';
 import { Field, FormError } from '../components/forms.tsx';
 import { Button, Note } from '../components/ui.tsx';
 import { ApiError } from '../lib/api.ts';
-import { useSession } from '../hooks/session.tsx';
+import { useSession, type EndMessage } from '../hooks/session.tsx';
 import { useT } from '../i18n/index.tsx';
 import { PASSWORD_CHANGE_REQUIRED } from '../lib/password-change.ts';
 import { ChangePassword } from './ChangePassword.tsx';
 
-export function Login({ message, tone = 'warning' }: { message?: string | undefined; tone?: 'info' | 'warning' | undefined }) {
+export function Login({ message, tone = 'warning' }: { message?: EndMessage | undefined; tone?: 'info' | 'warning' | undefined }) {
   const { login } = useSession();
   const { t } = useT();
   const [username, setUsername] = useState('');
@@ -67,7 +67,7 @@ export function Login({ message, tone = 'warning' }: { message?: string | undefi
         ) : (
         <>
         <h1 id="login-title">{t('login.title')}</h1>
-        {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{message}</Note> : null}
+        {message ? <Note tone={tone === 'info' ? 'info' : 'warning'}>{t(message.key, message.params)}</Note> : null}
         <form onSubmit={(e) => void submit(e)} noValidate>
           <Field id="username" label={t('login.username')}>
             <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />

@@ -36,12 +36,16 @@ export function userRoutes(s: PlatformServices): Router {
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.create', target: `user:${user.id}`, outcome: 'success', details: { role: user.role } });
     res.status(201).json(publicUser(user));
   });
-  r.patch('/users/:id', allow('users:manage'), doc({ summary: 'changes a user (ends their sessions on password, role or status change)', params: idParam, body: patchSchema, responses: { 200: userResponse } }), async (req, res) => {
+  // A password the administrator chooses here is handed over like a reset one, so it is one-time
+  // too (ASVS 2.3.1): it opens no session, only the change to the user's own (POST /auth/password),
+  // for TEMPORARY_PASSWORD_TTL_MS. One's own password is changed there, proving the current one.
+  r.patch('/users/:id', allow('users:manage'), doc({ summary: "changes a user (ends their sessions on password, role or status change); a password set here is one-time: the user must replace it within 72 hours (POST /auth/password)", params: idParam, body: patchSchema, responses: { 200: userResponse } }), async (req, res) => {
     const tenantId = tenantOf(req);
     const { id } = params(req, idParam);
     await own(tenantId, id);
     const patch = body(req, patchSchema);
-    const user = await s.users.update(id, patch);
+    if (patch.password && id === req.principal!.id) throw badRequest('change your own password with POST /auth/password, proving the current one');
+    const user = await s.users.update(id, patch.password ? { ...patch, temporaryUntil: Date.now() + TEMPORARY_PASSWORD_TTL_MS } : patch);
     // A changed password, role or a disabled account ends existing sessions (ASVS 3.3.3).
     if (patch.password || patch.role || patch.disabled) await s.sessions.revokeAllFor(id);
     await s.audit.record(tenantId, { actor: req.principal!.label, action: 'user.update', target: `user:${id}`, outcome: 'success', details: { fields: Object.keys(patch) } });

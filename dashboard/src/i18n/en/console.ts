@@ -108,6 +108,8 @@ export const enConsole = {
     none: 'No open alarms',
     showAll: '{summary}. Show all alarms',
     critical: 'Critical: {title}',
+    notification: 'Critical alarm: {title}',
+    notificationBody: 'Open Custodia to acknowledge it.',
     settings: 'Alert settings',
     whenCritical: 'When a critical alarm arrives',
     sound: 'Play a sound',

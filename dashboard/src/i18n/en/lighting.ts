@@ -11,7 +11,6 @@ export const enLighting = {
     demoFault: 'Demo fault: {scenario}',
     unknownFault: 'unknown',
     at: '{what} · {time}',
-    system: 'schedule or system',
   },
   lampLevel: {
     percent: '{level} %',

@@ -112,6 +112,8 @@ export const itConsole: Pick<Dict, keyof typeof enConsole> = {
     none: 'Nessun allarme aperto',
     showAll: '{summary}. Mostra tutti gli allarmi',
     critical: 'Critico: {title}',
+    notification: 'Allarme critico: {title}',
+    notificationBody: 'Apri Custodia per prenderlo in carico.',
     settings: 'Impostazioni degli avvisi',
     whenCritical: 'Quando arriva un allarme critico',
     sound: 'Riproduci un suono',

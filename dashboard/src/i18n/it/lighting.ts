@@ -15,7 +15,6 @@ export const itLighting: Pick<Dict, keyof typeof enLighting> = {
     demoFault: 'Guasto simulato: {scenario}',
     unknownFault: 'sconosciuto',
     at: '{what} · {time}',
-    system: 'programmazione o sistema',
   },
   lampLevel: {
     percent: '{level} %',

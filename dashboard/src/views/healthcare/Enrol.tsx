@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { createPatientSchema } from '../../../../pilots/healthcare/model.ts';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, CopyButton, Dialog, Note } from '../../components/ui.tsx';
-import { CONDITION_LABEL, DEVICE_LABEL, HC } from '../../lib/healthcare.ts';
+import { CONDITIONS, HC, PATIENT_DEVICE_KINDS } from '../../lib/healthcare.ts';
 import { checkBody } from '../../lib/validate.ts';
 import { useAction } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
@@ -18,7 +18,6 @@ interface Enrolled {
   devices: { id: string; kind: string; secret: string; mqtt: { username: string } }[];
 }
 
-const KINDS = Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub');
 const DEFAULT_KINDS = ['pulse-oximeter', 'bp-cuff', 'thermometer', 'wearable'];
 const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 
@@ -48,7 +47,7 @@ export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
       settings: { scale: f.scale === '2' ? 2 : 1, monitoringMinutes: 60 },
       ...(f.consent ? { consent: { status: 'given', note: f.note.trim() } } : {}),
     };
-    checkBody(createPatientSchema, input);
+    checkBody(createPatientSchema, input, t);
     const r = await api.post<Enrolled>(`${HC}/patients`, input);
     setOpen(false);
     setDone(r);
@@ -101,19 +100,19 @@ export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
         </Field>
         <fieldset className="field">
           <legend>{t('enrol.conditions')}</legend>
-          {Object.entries(CONDITION_LABEL).map(([v, l]) => (
+          {CONDITIONS.map((v) => (
             <label className="check" key={v}>
               <input type="checkbox" checked={conditions.includes(v)} onChange={(e) => setConditions((c) => toggle(c, v, e.target.checked))} />
-              {known(t, `condition.${v}`, l)}
+              {t(`condition.${v}`)}
             </label>
           ))}
         </fieldset>
         <fieldset className="field">
           <legend>{t('enrol.devices')}</legend>
-          {KINDS.map((k) => (
+          {PATIENT_DEVICE_KINDS.map((k) => (
             <label className="check" key={k}>
               <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds((c) => toggle(c, k, e.target.checked))} />
-              {known(t, `deviceKind.${k}`, DEVICE_LABEL[k] ?? k)}
+              {t(`deviceKind.${k}`)}
             </label>
           ))}
         </fieldset>
@@ -153,7 +152,7 @@ export function EnrolPatient({ onEnrolled }: { onEnrolled: () => void }) {
               <tbody>
                 {done.devices.map((d) => (
                   <tr key={d.id}>
-                    <td>{known(t, `deviceKind.${d.kind}`, DEVICE_LABEL[d.kind] ?? d.kind)}</td>
+                    <td>{known(t, `deviceKind.${d.kind}`, d.kind)}</td>
                     <td className="mono small break">{d.mqtt.username}</td>
                     <td>
                       <code className="small break">{d.secret}</code> <CopyButton text={d.secret} label={t('common.copy')} />

@@ -54,7 +54,7 @@ function LampHistory({ h }: { h: History }) {
         loaded={h.loaded}
         rows={h.items.map((e) => {
           const status = h.statusOf(e);
-          return { key: e.commandId, at: e.createdAt, label: lampCommandLabel(e, t), by: actorLabel(e.createdBy, t('switchCommand.system')), status: t(`lampCommandStatus.${status}`), tone: statusTone(status) };
+          return { key: e.commandId, at: e.createdAt, label: lampCommandLabel(e, t), by: actorLabel(e.createdBy, t), status: t(`lampCommandStatus.${status}`), tone: statusTone(status) };
         })}
         onMore={h.more ? () => void h.more!() : undefined}
         busy={h.busy}

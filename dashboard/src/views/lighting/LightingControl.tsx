@@ -69,7 +69,7 @@ function GroupHistory({ groupId, name }: { groupId: string; name: string }) {
             loaded={shown !== null}
             rows={(shown?.items ?? []).map((b) => {
               const p = progressOf(b.lamps.map((l) => l.status));
-              return { key: b.batchId, at: b.createdAt, label: switchLabel(b.payload, t), by: actorLabel(b.createdBy, t('switchCommand.system')), status: t('groupControl.historyStatus', { state: t(`groupProgress.${p.state}`), done: p.done, total: p.total }), tone: p.state === 'done' ? 'ok' : p.state === 'pending' ? 'info' : 'bad' };
+              return { key: b.batchId, at: b.createdAt, label: switchLabel(b.payload, t), by: actorLabel(b.createdBy, t), status: t('groupControl.historyStatus', { state: t(`groupProgress.${p.state}`), done: p.done, total: p.total }), tone: p.state === 'done' ? 'ok' : p.state === 'pending' ? 'info' : 'bad' };
             })}
             onMore={shown?.next != null ? () => void load(shown.next!) : undefined}
             busy={busy}

@@ -7,6 +7,7 @@ import { Note } from '../../components/ui.tsx';
 import { emptyDraft, OPERATIONS, proposalOf, PURPOSES, type AgreementDraft } from '../../lib/agreement-form.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi } from '../../hooks/session.tsx';
+import { useT } from '../../i18n/index.tsx';
 
 interface Category {
   category: string;
@@ -16,11 +17,12 @@ interface Category {
 
 export function AgreementProposal({ open, onClose, onProposed }: { open: boolean; onClose: () => void; onProposed: () => void }) {
   const api = useApi();
+  const { t } = useT();
   const categories = useResource<{ items: Category[] }>(open ? '/sharing/categories' : null);
   const [d, setD] = useState<AgreementDraft>(() => emptyDraft(Date.now()));
   const [checked, setChecked] = useState<string | undefined>(undefined);
   const propose = useAction(async () => {
-    const r = proposalOf(d);
+    const r = proposalOf(d, t);
     if (!r.ok) {
       setChecked(r.error);
       return;
@@ -36,39 +38,39 @@ export function AgreementProposal({ open, onClose, onProposed }: { open: boolean
   return (
     <FormDialog
       open={open}
-      title="Propose a data sharing agreement"
+      title={t('agreementForm.title')}
       onClose={onClose}
-      actionLabel="Propose"
+      actionLabel={t('agreementForm.action')}
       onAction={() => void propose.run()}
       busy={propose.busy}
       error={checked ?? propose.error}
     >
-      <Field id="agr-consumer" label="Recipient tenant" hint="Its id, e.g. uni-research">
+      <Field id="agr-consumer" label={t('agreementForm.consumer')} hint={t('agreementForm.consumerHint')}>
         <input id="agr-consumer" value={d.consumerTenant} onChange={(e) => set('consumerTenant', e.target.value)} autoComplete="off" />
       </Field>
-      <Field id="agr-title" label="Title">
+      <Field id="agr-title" label={t('agreementForm.agreementTitle')}>
         <input id="agr-title" value={d.title} onChange={(e) => set('title', e.target.value)} />
       </Field>
-      <Field id="agr-purpose" label="Purpose">
+      <Field id="agr-purpose" label={t('agreementForm.purpose')}>
         <select id="agr-purpose" value={d.purpose} onChange={(e) => set('purpose', e.target.value as AgreementDraft['purpose'])}>
           {PURPOSES.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {t(`purpose.${p}`)}
             </option>
           ))}
         </select>
       </Field>
       <fieldset className="field">
-        <legend>Operations</legend>
+        <legend>{t('agreementForm.operations')}</legend>
         {OPERATIONS.map((o) => (
           <label key={o} className="check">
             <input type="checkbox" checked={d.operations.includes(o)} disabled={o === 'read' && d.aggregationOnly} onChange={(e) => set('operations', toggle(d.operations, o, e.target.checked))} />
-            {o === 'aggregate' ? 'aggregates' : 'record reads'}
+            {t(`agreementForm.${o}`)}
           </label>
         ))}
       </fieldset>
       <fieldset className="field groups-field">
-        <legend>Data categories</legend>
+        <legend>{t('agreementForm.categories')}</legend>
         <div className="check-grid">
           {(categories.data?.items ?? []).map((c) => (
             <label key={c.category} className="check" title={c.description}>
@@ -80,29 +82,29 @@ export function AgreementProposal({ open, onClose, onProposed }: { open: boolean
         </div>
       </fieldset>
       <fieldset className="field groups-field">
-        <legend>Obligations of the recipient</legend>
+        <legend>{t('agreementForm.obligations')}</legend>
         <label className="check">
           <input type="checkbox" checked={d.aggregationOnly} onChange={(e) => set('aggregationOnly', e.target.checked)} />
-          aggregates only
+          {t('agreementForm.aggregationOnly')}
         </label>
         <label className="check">
           <input type="checkbox" checked={d.requireConsent} onChange={(e) => set('requireConsent', e.target.checked)} />
-          only subjects who consented to this purpose
+          {t('agreementForm.requireConsent')}
         </label>
-        <Field id="agr-group" label="Smallest group shared" inline>
+        <Field id="agr-group" label={t('agreementForm.minGroupSize')} inline>
           <input id="agr-group" className="input-narrow" inputMode="numeric" value={d.minGroupSize} onChange={(e) => set('minGroupSize', e.target.value)} />
         </Field>
-        <Field id="agr-retention" label="Recipient deletes after (days)" inline>
+        <Field id="agr-retention" label={t('agreementForm.retentionDays')} inline>
           <input id="agr-retention" className="input-narrow" inputMode="numeric" value={d.retentionDays} onChange={(e) => set('retentionDays', e.target.value)} />
         </Field>
       </fieldset>
-      <Field id="agr-from" label="Valid from (first day)">
+      <Field id="agr-from" label={t('agreementForm.validFrom')}>
         <input id="agr-from" type="date" value={d.validFrom} onChange={(e) => set('validFrom', e.target.value)} />
       </Field>
-      <Field id="agr-until" label="Valid until (last day)">
+      <Field id="agr-until" label={t('agreementForm.validUntil')}>
         <input id="agr-until" type="date" value={d.validUntil} onChange={(e) => set('validUntil', e.target.value)} />
       </Field>
-      <Note>Personal and health data leave only as aggregates of groups of at least five, whatever the terms say.</Note>
+      <Note>{t('agreementForm.note')}</Note>
     </FormDialog>
   );
 }

@@ -9,7 +9,7 @@ import { awaitsSignatureOf, partyOf, signatureRows, type AgreementView } from '.
 import { formatDate, formatDateTime } from '../../lib/format.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { useApi, useSession } from '../../hooks/session.tsx';
-import { useT } from '../../i18n/index.tsx';
+import { known, useT } from '../../i18n/index.tsx';
 import { AgreementProposal } from './AgreementProposal.tsx';
 import { AgreementUsage } from './AgreementUsage.tsx';
 
@@ -85,7 +85,7 @@ export function Agreements() {
             {t('agreements.terms', {
               provider: a.providerTenant,
               consumer: a.consumerTenant,
-              purpose: a.purpose,
+              purpose: known(t, `purpose.${a.purpose}`, a.purpose),
               categories: a.categories.join(', '),
               operations: a.operations.join(', '),
               from: formatDate(a.validFrom),

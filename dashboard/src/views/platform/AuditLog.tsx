@@ -128,7 +128,7 @@ export function AuditLog() {
     if (!filtered) return;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
     const base = `audit-${me.tenant?.id ?? 'platform'}-${stamp}`;
-    if (kind === 'csv') download(auditCsv(filtered, names), 'text/csv;charset=utf-8', `${base}.csv`);
+    if (kind === 'csv') download(auditCsv(filtered, names, t), 'text/csv;charset=utf-8', `${base}.csv`);
     else download(auditJson(filtered, names, { chain: me.tenant?.id ?? '_platform', filters: { period: period.value, action: actionChoice, actor, outcome }, exportedAt: Date.now() }), 'application/json', `${base}.json`);
   };
 
@@ -173,7 +173,7 @@ export function AuditLog() {
               <option value="">{t('audit.anyAction')}</option>
               {[...ACTION_GROUPS, OTHER_GROUP].map((g) => {
                 const mine = [...new Set([...actions, ...(action ? [action] : [])])].filter((a) => groupOf(a).id === g.id);
-                const label = known(t, `auditGroup.${g.id}`, g.label);
+                const label = t(`auditGroup.${g.id}`);
                 return (
                   <optgroup key={g.id} label={label}>
                     <option value={`group:${g.id}`}>{t('audit.allOf', { group: label.toLowerCase() })}</option>

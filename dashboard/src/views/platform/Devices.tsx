@@ -13,7 +13,7 @@ import { queryString } from '../../lib/api.ts';
 import { formatAgo, formatDate } from '../../lib/format.ts';
 import { offsetFrom, PAGE_SIZE, pageInfo, toggleAll } from '../../lib/device-list.ts';
 import { useNow } from '../../hooks/now.ts';
-import { DEVICE_LABEL } from '../../lib/healthcare.ts';
+import { DEVICE_KINDS } from '../../lib/healthcare.ts';
 import type { Device, DeviceWithSecret } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { checkBody } from '../../lib/validate.ts';
@@ -23,7 +23,7 @@ import { useApi } from '../../hooks/session.tsx';
 import { known, richText, useT, type T } from '../../i18n/index.tsx';
 import { BulkUpload } from './BulkUpload.tsx';
 
-const KINDS = [...Object.keys(DEVICE_LABEL), 'lamp', 'cabinet'];
+const KINDS = [...DEVICE_KINDS, 'lamp', 'cabinet'];
 const kindLabel = (t: T, kind: string) => (kind === 'lamp' || kind === 'cabinet' ? t(`devices.${kind}`) : known(t, `deviceKind.${kind}`, kind));
 
 type ListedDevice = Device & { online: boolean; lastSeen: number | null };
@@ -72,7 +72,7 @@ function Register({ open, kinds, onClose, onIssued }: { open: boolean; kinds: st
   const [label, setLabel] = useState('');
   const create = useAction(async () => {
     const input = { id: id.trim(), kind: kind.trim(), ...(label.trim() ? { label: label.trim() } : {}) };
-    checkBody(deviceCreateSchema, input);
+    checkBody(deviceCreateSchema, input, t);
     const r = await api.post<DeviceWithSecret>('/devices', input);
     setId('');
     setLabel('');

@@ -33,7 +33,7 @@ function CreateTenant({ open, onClose, onCreated }: { open: boolean; onClose: ()
     const tenant = { id: id.trim(), name: name.trim(), region, pilots };
     // The registry's own schema; the first administrator's username and password rules live beside
     // password hashing (platform/identity/users.ts), so the API checks those.
-    checkBody(tenantInputSchema, tenant);
+    checkBody(tenantInputSchema, tenant, t);
     const created = await api.post<Tenant>('/tenants', {
       ...tenant,
       ...(adminUser ? { admin: { username: adminUser.trim(), password: adminPassword } } : {}),

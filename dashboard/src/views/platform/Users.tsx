@@ -7,29 +7,26 @@ import { ConfirmAction } from '../../components/ConfirmAction.tsx';
 import { Field, FormDialog } from '../../components/forms.tsx';
 import { Button, Card, CopyButton, ErrorNote, Loading, Note, PageHeader, Pill } from '../../components/ui.tsx';
 import { formatDate, formatDayTime } from '../../lib/format.ts';
-import { ROLE_LABEL, type PublicUser, type Role } from '../../lib/types.ts';
+import type { PublicUser, Role } from '../../lib/types.ts';
 import { useAction, useResource } from '../../hooks/resource.ts';
 import { checkBody } from '../../lib/validate.ts';
 import { userCreateSchema } from '../../../../platform/identity/schemas.ts';
 import { useApi, useMe } from '../../hooks/session.tsx';
+import { useT, type T } from '../../i18n/index.tsx';
 
-const TENANT_ROLES: Role[] = ['operator', 'tenant-admin', 'auditor', 'evaluator', 'dpo'];
-const ROLE_HINT: Record<string, string> = {
-  operator: 'Live views, alarms, commands, consent',
-  'tenant-admin': 'Users, devices, keys',
-  auditor: 'Audit log and verification',
-  evaluator: 'Validation runs, no personal data',
-};
+type TenantRole = Exclude<Role, 'platform-admin'>;
+const TENANT_ROLES: TenantRole[] = ['operator', 'tenant-admin', 'auditor', 'evaluator', 'dpo'];
 
 function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (u: PublicUser) => void }) {
   const api = useApi();
+  const { t } = useT();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('operator');
   const [password, setPassword] = useState('');
   const create = useAction(async () => {
     const input = { username: username.trim(), password, role, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
-    checkBody(userCreateSchema, input);
+    checkBody(userCreateSchema, input, t);
     const u = await api.post<PublicUser>('/users', input);
     onCreated(u);
     setUsername('');
@@ -40,30 +37,30 @@ function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () =
   return (
     <FormDialog
       open={open}
-      title="New user"
+      title={t('newUser.title')}
       onClose={onClose}
-      actionLabel="Create user"
+      actionLabel={t('newUser.create')}
       onAction={() => void create.run()}
       busy={create.busy}
       disabled={username.trim().length < 3 || password.length < 12}
       error={create.error}
     >
-      <Field id="u-name" label="Username">
+      <Field id="u-name" label={t('newUser.username')}>
         <input id="u-name" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
       </Field>
-      <Field id="u-display" label="Display name">
-        <input id="u-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="off" placeholder="Shown in the top bar" />
+      <Field id="u-display" label={t('newUser.displayName')}>
+        <input id="u-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="off" placeholder={t('newUser.displayNamePlaceholder')} />
       </Field>
-      <Field id="u-role" label="Role">
+      <Field id="u-role" label={t('newUser.role')}>
         <select id="u-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {TENANT_ROLES.map((r) => (
             <option key={r} value={r}>
-              {ROLE_LABEL[r]} — {ROLE_HINT[r]}
+              {t(`role.${r}`)} — {t(`roleHint.${r}`)}
             </option>
           ))}
         </select>
       </Field>
-      <Field id="u-pw" label="Initial password" hint="At least 12 characters.">
+      <Field id="u-pw" label={t('newUser.password')} hint={t('newUser.passwordHint')}>
         <input id="u-pw" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
       </Field>
     </FormDialog>
@@ -73,6 +70,7 @@ function CreateUser({ open, onClose, onCreated }: { open: boolean; onClose: () =
 export function Users() {
   const me = useMe();
   const api = useApi();
+  const { t } = useT();
   const res = useResource<{ items: PublicUser[] }>('/users');
   const [creating, setCreating] = useState(false);
   // Roles chosen but not yet confirmed, by user id.
@@ -89,18 +87,19 @@ export function Users() {
   return (
     <div className="page">
       <PageHeader
-        title="Users"
-        subtitle={`People who can sign in to ${me.tenant?.name ?? 'this tenant'}. Changing a role or disabling an account signs that person out.`}
+        title={t('users.title')}
+        subtitle={t('users.subtitle', { tenant: me.tenant?.name ?? t('users.thisTenant') })}
         actions={
           <Button variant="primary" onClick={() => setCreating(true)}>
-            New user…
+            {t('users.newUser')}
           </Button>
         }
       />
       <ErrorNote error={res.error} onRetry={res.reload} />
       <Card>
         {res.data ? (
-          <DataTable columns={['User', 'Role', 'Created', 'Status']} actions>
+          <div className="table-scroll">
+          <DataTable columns={[t('users.colUser'), t('users.colRole'), t('users.colCreated'), t('users.colStatus')]} actions>
             {users.map((u) => {
               const self = u.id === me.user.id;
               return (
@@ -111,42 +110,42 @@ export function Users() {
                   </td>
                   <td>
                     <label className="visually-hidden" htmlFor={`role-${u.id}`}>
-                      Role of {u.username}
+                      {t('users.roleOf', { username: u.username })}
                     </label>
                     <div className="role-change">
                       <select id={`role-${u.id}`} value={chosen[u.id] ?? u.role} disabled={self} onChange={(e) => setChosen((prev) => ({ ...prev, [u.id]: e.target.value as Role }))}>
                         {TENANT_ROLES.map((r) => (
                           <option key={r} value={r}>
-                            {ROLE_LABEL[r]}
+                            {t(`role.${r}`)}
                           </option>
                         ))}
                       </select>
                       {chosen[u.id] && chosen[u.id] !== u.role ? (
-                        <Button variant="primary" onClick={() => setPending({ user: u, change: { role: chosen[u.id]! } })} aria-label={`Change role of ${u.username}`}>
-                          Change role…
+                        <Button variant="primary" onClick={() => setPending({ user: u, change: { role: chosen[u.id]! } })} aria-label={t('users.changeRoleOf', { username: u.username })}>
+                          {t('users.changeRole')}
                         </Button>
                       ) : null}
                     </div>
                   </td>
                   <td>{formatDate(u.createdAt)}</td>
                   <td>
-                    {u.disabled ? <Pill tone="bad">Disabled</Pill> : <Pill tone="ok">Active</Pill>}
+                    {u.disabled ? <Pill tone="bad">{t('users.disabled')}</Pill> : <Pill tone="ok">{t('users.active')}</Pill>}
                     {u.passwordTemporaryUntil !== undefined ? (
                       <div className="muted small" data-testid="one-time-password">
-                        {u.passwordTemporaryUntil > Date.now() ? `One-time password until ${formatDayTime(u.passwordTemporaryUntil)}` : 'One-time password expired'}
+                        {u.passwordTemporaryUntil > Date.now() ? t('users.oneTimeUntil', { at: formatDayTime(u.passwordTemporaryUntil) }) : t('users.oneTimeExpired')}
                       </div>
                     ) : null}
                   </td>
-                  <td className="actions">
+                  <td className="actions actions-wrap">
                     {self ? (
-                      <span className="muted small">You</span>
+                      <span className="muted small">{t('users.you')}</span>
                     ) : (
                       <>
-                      <Button variant="ghost" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.username}`}>
-                        Reset password
+                      <Button variant="ghost" onClick={() => setResetting(u)} aria-label={t('users.resetOf', { username: u.username })}>
+                        {t('users.reset')}
                       </Button>
-                      <Button variant="ghost" onClick={() => setPending({ user: u, change: { disabled: !u.disabled } })} aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`}>
-                        {u.disabled ? 'Enable' : 'Disable'}
+                      <Button variant="ghost" onClick={() => setPending({ user: u, change: { disabled: !u.disabled } })} aria-label={t(u.disabled ? 'users.enableOf' : 'users.disableOf', { username: u.username })}>
+                        {t(u.disabled ? 'users.enable' : 'users.disable')}
                       </Button>
                       </>
                     )}
@@ -155,27 +154,28 @@ export function Users() {
               );
             })}
           </DataTable>
+          </div>
         ) : (
           <Loading />
         )}
       </Card>
       <ConfirmAction
         open={pending !== null}
-        title={pending ? confirmTitle(pending.user, pending.change) : ''}
-        consequences={pending ? <p>{confirmText(pending.user, pending.change)}</p> : null}
-        actionLabel={!pending || 'role' in pending.change ? 'Change role' : pending.change.disabled ? 'Disable account' : 'Enable account'}
+        title={pending ? confirmTitle(t, pending.user, pending.change) : ''}
+        consequences={pending ? <p>{confirmText(t, pending.user, pending.change)}</p> : null}
+        actionLabel={t(!pending || 'role' in pending.change ? 'users.changeRoleAction' : pending.change.disabled ? 'users.disableAction' : 'users.enableAction')}
         variant={pending && 'disabled' in pending.change && !pending.change.disabled ? 'primary' : 'danger'}
         onConfirm={() => patch(pending!.user, pending!.change)}
-        result={(u) => `${u.username} is now ${ROLE_LABEL[u.role]}${u.disabled ? ', disabled' : ', active'}.`}
+        result={(u) => t(u.disabled ? 'users.resultDisabled' : 'users.resultActive', { username: u.username, role: t(`role.${u.role}`) })}
         onClose={() => setPending(null)}
       />
       {/* The new password is in this dialog's result only: closing it forgets it. */}
       <ConfirmAction
         open={resetting !== null}
-        title={`Reset the password of ${resetting?.username ?? ''}?`}
-        consequences={<p>A new random password replaces the current one, which stops working at once; {resetting?.displayName} is signed out everywhere. The new password is shown once, here: hand it over in person or by a trusted channel. It is a one-time password: it only lets {resetting?.displayName} choose a password of their own at the next sign-in, and it expires after 3 days.</p>}
+        title={t('users.resetTitle', { username: resetting?.username ?? '' })}
+        consequences={<p>{t('users.resetConsequences', { name: resetting?.displayName ?? '' })}</p>}
         typed={resetting?.username}
-        actionLabel="Reset password"
+        actionLabel={t('users.reset')}
         onConfirm={async () => {
           const r = await api.post<{ user: PublicUser; password: string }>(`/users/${encodeURIComponent(resetting!.id)}/reset-password`);
           res.mutate((prev) => (prev ? { items: prev.items.map((x) => (x.id === r.user.id ? r.user : x)) } : prev));
@@ -183,14 +183,15 @@ export function Users() {
         }}
         result={(r) => (
           <>
-            <p>New password of {r.user.username} (shown once, never again):</p>
+            <p>{t('users.newPassword', { username: r.user.username })}</p>
             <div className="secret">
               <code data-testid="new-password">{r.password}</code>
-              <CopyButton text={r.password} label="Copy password" />
+              <CopyButton text={r.password} label={t('users.copyPassword')} />
             </div>
             <Note tone="warning">
-              It works once: at the next sign-in {r.user.username} must choose a password of their own
-              {r.user.passwordTemporaryUntil !== undefined ? `, by ${formatDayTime(r.user.passwordTemporaryUntil)}` : ''}; after that it expires. It is not stored in readable form. If it is lost, reset it again.
+              {r.user.passwordTemporaryUntil !== undefined
+                ? t('users.oneTimeNoteBy', { username: r.user.username, at: formatDayTime(r.user.passwordTemporaryUntil) })
+                : t('users.oneTimeNote', { username: r.user.username })}
             </Note>
           </>
         )}
@@ -201,14 +202,12 @@ export function Users() {
   );
 }
 
-function confirmTitle(u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
-  if ('role' in change) return `Change the role of ${u.username}?`;
-  return change.disabled ? `Disable ${u.username}?` : `Enable ${u.username}?`;
+function confirmTitle(t: T, u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
+  if ('role' in change) return t('users.changeRoleTitle', { username: u.username });
+  return t(change.disabled ? 'users.disableTitle' : 'users.enableTitle', { username: u.username });
 }
 
-function confirmText(u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
-  if ('role' in change) return `${u.displayName} goes from ${ROLE_LABEL[u.role]} to ${ROLE_LABEL[change.role]} (${ROLE_HINT[change.role]}). They are signed out everywhere and sign in again with the new role.`;
-  return change.disabled
-    ? `${u.displayName} is signed out everywhere and cannot sign in until the account is enabled again.`
-    : `${u.displayName} may sign in again with their current password.`;
+function confirmText(t: T, u: PublicUser, change: { role: Role } | { disabled: boolean }): string {
+  if ('role' in change) return t('users.changeRoleText', { name: u.displayName, from: t(`role.${u.role}`), to: t(`role.${change.role}`), hint: t(`roleHint.${change.role as TenantRole}`) });
+  return t(change.disabled ? 'users.disableText' : 'users.enableText', { name: u.displayName });
 }

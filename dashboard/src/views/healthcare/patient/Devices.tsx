@@ -8,32 +8,34 @@ import { ConfirmAction } from '../../../components/ConfirmAction.tsx';
 import { Field } from '../../../components/forms.tsx';
 import { CommandHistory } from '../../../components/CommandHistory.tsx';
 import { Button, Card, ErrorNote } from '../../../components/ui.tsx';
-import { actorLabel, hubCommandLabel, STATUS_LABEL, statusTone, type HubCommandEntry } from '../../../lib/command-history.ts';
+import { actorLabel, hubCommandLabel, statusTone, type HubCommandEntry } from '../../../lib/command-history.ts';
 import { useCommandHistory } from '../../../hooks/command-history.ts';
 import { formatAgo } from '../../../lib/format.ts';
-import { DEVICE_LABEL, HC, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
+import { HC, PATIENT_DEVICE_KINDS, sortDevices, type PatientSummary } from '../../../lib/healthcare.ts';
 import type { Device } from '../../../lib/types.ts';
 import { useResource } from '../../../hooks/resource.ts';
 import { useApi, useSession } from '../../../hooks/session.tsx';
+import { known, richText, useT } from '../../../i18n/index.tsx';
 
-const LINKABLE = new Set(Object.keys(DEVICE_LABEL).filter((k) => k !== 'home-hub'));
+const LINKABLE = new Set<string>(PATIENT_DEVICE_KINDS);
 
 /** What was sent to the home hub and how far each got, from the server (no message text here). */
 function HubHistory({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
+  const { t } = useT();
   const h = useCommandHistory<HubCommandEntry>(`${HC}/patients/${encodeURIComponent(id)}/commands`, {}, (e) => e.id, (c) => c.deviceId === hubDeviceId, 5);
   return (
-    <section aria-label="Commands to the home hub" className="hub-history">
-      <h3 className="small strong">Commands to the home hub</h3>
+    <section aria-label={t('patientDevices.hubHistory')} className="hub-history">
+      <h3 className="small strong">{t('patientDevices.hubHistory')}</h3>
       <ErrorNote error={h.error} onRetry={h.reload} />
       <CommandHistory
         loaded={h.loaded}
         rows={h.items.map((e) => {
           const status = h.statusOf(e);
-          return { key: e.id, at: e.createdAt, label: hubCommandLabel(e), by: actorLabel(e.createdBy), status: STATUS_LABEL[status], tone: statusTone(status) };
+          return { key: e.id, at: e.createdAt, label: hubCommandLabel(e, t), by: actorLabel(e.createdBy, t), status: t(`commandStatus.${status}`), tone: statusTone(status) };
         })}
         onMore={h.more ? () => void h.more!() : undefined}
         busy={h.busy}
-        empty="Nothing sent to the hub yet."
+        empty={t('patientDevices.hubEmpty')}
         testId="hub-history"
       />
     </section>
@@ -43,6 +45,8 @@ function HubHistory({ id, hubDeviceId }: { id: string; hubDeviceId: string }) {
 export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: string; hubDeviceId: string; summary: PatientSummary; now: number; onChanged: () => void }) {
   const api = useApi();
   const { can } = useSession();
+  const { t } = useT();
+  const kindLabel = (kind: string) => known(t, `deviceKind.${kind}`, kind);
   const mayLink = (can('consent:manage') || can('devices:manage')) && can('devices:read');
   const [linking, setLinking] = useState(false);
   const [chosen, setChosen] = useState('');
@@ -52,7 +56,7 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
   const base = `${HC}/patients/${encodeURIComponent(id)}/devices`;
   return (
     <Card
-      title="Devices"
+      title={t('patientDevices.title')}
       actions={
         mayLink ? (
           <Button
@@ -61,7 +65,7 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
               setLinking(true);
             }}
           >
-            Link a device…
+            {t('patientDevices.link')}
           </Button>
         ) : null
       }
@@ -69,17 +73,17 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
       <table className="table">
         <thead>
           <tr>
-            <th scope="col">Device</th>
-            <th scope="col">State</th>
-            <th scope="col">Battery</th>
-            {mayLink ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+            <th scope="col">{t('patientDevices.colDevice')}</th>
+            <th scope="col">{t('patientDevices.colState')}</th>
+            <th scope="col">{t('patientDevices.colBattery')}</th>
+            {mayLink ? <th scope="col"><span className="visually-hidden">{t('patientDevices.actions')}</span></th> : null}
           </tr>
         </thead>
         <tbody>
           {sortDevices(summary.devices).map((d) => (
             <tr key={d.id}>
               <td>
-                <div>{DEVICE_LABEL[d.kind] ?? d.kind}</div>
+                <div>{kindLabel(d.kind)}</div>
                 <div className="mono muted small">{d.id}</div>
               </td>
               <td>
@@ -89,8 +93,8 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
               {mayLink ? (
                 <td className="actions">
                   {d.id !== hubDeviceId ? (
-                    <Button variant="ghost" onClick={() => setUnlinking(d.id)} aria-label={`Unlink ${d.id}`}>
-                      Unlink
+                    <Button variant="ghost" onClick={() => setUnlinking(d.id)} aria-label={t('patientDevices.unlinkOf', { id: d.id })}>
+                      {t('patientDevices.unlink')}
                     </Button>
                   ) : null}
                 </td>
@@ -99,29 +103,29 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
           ))}
         </tbody>
       </table>
-      {summary.lastVitals.at ? <p className="muted small">Last reading from any device {formatAgo(summary.lastVitals.at, now)}.</p> : null}
+      {summary.lastVitals.at ? <p className="muted small">{t('patientDevices.lastReading', { ago: formatAgo(summary.lastVitals.at, now) })}</p> : null}
       {can('commands:read') ? <HubHistory id={id} hubDeviceId={hubDeviceId} /> : null}
       <ConfirmAction
         open={linking}
-        title="Link a device to this patient"
-        consequences={<p>Readings from the device you choose are stored in {summary.displayName}’s record from now on. Only registered devices that belong to no patient are offered.</p>}
-        actionLabel="Link device"
+        title={t('patientDevices.linkTitle')}
+        consequences={<p>{t('patientDevices.linkConsequences', { name: summary.displayName })}</p>}
+        actionLabel={t('patientDevices.linkAction')}
         variant="primary"
         onConfirm={async () => {
-          if (!chosen) throw new Error('Choose a device first');
+          if (!chosen) throw new Error(t('patientDevices.chooseFirst'));
           const r = await api.post<{ deviceIds: string[] }>(base, { deviceId: chosen });
           onChanged();
           return r;
         }}
-        result={() => `${chosen} is now linked to ${summary.displayName}.`}
+        result={() => t('patientDevices.linked', { id: chosen, name: summary.displayName })}
         onClose={() => setLinking(false)}
       >
-        <Field id="link-device" label="Device" hint={spare.data && !candidates.length ? 'No spare device: register one under Devices first (a tenant administrator can).' : undefined}>
+        <Field id="link-device" label={t('patientDevices.colDevice')} hint={spare.data && !candidates.length ? t('patientDevices.noSpare') : undefined}>
           <select id="link-device" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            <option value="">Choose a device…</option>
+            <option value="">{t('patientDevices.choose')}</option>
             {candidates.map((d) => (
               <option key={d.id} value={d.id}>
-                {DEVICE_LABEL[d.kind] ?? d.kind} — {d.id}
+                {kindLabel(d.kind)} — {d.id}
               </option>
             ))}
           </select>
@@ -129,15 +133,15 @@ export function Devices({ id, hubDeviceId, summary, now, onChanged }: { id: stri
       </ConfirmAction>
       <ConfirmAction
         open={unlinking !== null}
-        title="Unlink this device?"
-        consequences={<p>Readings from <span className="mono">{unlinking}</span> are refused from now on and no longer reach {summary.displayName}’s record. The device stays registered and can be linked again.</p>}
-        actionLabel="Unlink device"
+        title={t('patientDevices.unlinkTitle')}
+        consequences={<p>{richText(t, 'patientDevices.unlinkConsequences', { id: <span className="mono">{unlinking}</span>, name: summary.displayName })}</p>}
+        actionLabel={t('patientDevices.unlinkAction')}
         onConfirm={async () => {
           const r = await api.del<{ deviceIds: string[] }>(`${base}/${encodeURIComponent(unlinking!)}`);
           onChanged();
           return r;
         }}
-        result={() => `${unlinking} is unlinked.`}
+        result={() => t('patientDevices.unlinked', { id: unlinking ?? '' })}
         onClose={() => setUnlinking(null)}
       />
     </Card>

@@ -91,8 +91,8 @@ export function Scenario({ id, hubDeviceId }: { id: string; hubDeviceId?: string
         <Field id="scenario" label={t('scenario.scenario')} inline>
           <select id="scenario" value={scenario} onChange={(e) => setScenario(e.target.value)}>
             {SCENARIOS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {known(t, `scenarioName.${s.value}`, s.label)}
+              <option key={s} value={s}>
+                {t(`scenarioName.${s}`)}
               </option>
             ))}
           </select>

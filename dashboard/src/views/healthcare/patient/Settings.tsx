@@ -22,7 +22,7 @@ function thresholdText(t: T, s: Settings): string {
     .map(([k, v]) => {
       const low = v.low !== undefined ? t('settings.below', { value: formatVital(k, v.low) }) : '';
       const high = v.high !== undefined ? t('settings.above', { value: formatVital(k, v.high) }) : '';
-      return `${known(t, `vitalShort.${k}`, VITALS[k]?.short ?? k)} ${low}${low && high ? t('settings.or') : ''}${high}`;
+      return `${known(t, `vitalShort.${k}`, k)} ${low}${low && high ? t('settings.or') : ''}${high}`;
     })
     .join('; ');
 }
@@ -48,7 +48,10 @@ export function PatientSettings({ id, settings, onSaved }: { id: string; setting
   const review = () => {
     if (!form) return;
     const r = settingsPatch(settings, form);
-    if ('error' in r) return setError(r.error);
+    if ('error' in r) {
+      const vital = r.error.params?.vital;
+      return setError(t(r.error.key, vital === undefined ? r.error.params : { vital: known(t, `vital.${vital}`, String(vital)) }));
+    }
     setError(undefined);
     setConfirming(r.patch);
   };
@@ -107,7 +110,7 @@ export function PatientSettings({ id, settings, onSaved }: { id: string; setting
             <legend>{t('settings.thresholdsLegend')}</legend>
             <div className="threshold-grid">
               {NUMERIC_VITAL_KEYS.map((k) => {
-                const vital = known(t, `vital.${k}`, VITALS[k]?.label ?? k);
+                const vital = known(t, `vital.${k}`, k);
                 return (
                   <div key={k} className="threshold-row">
                     <span>

@@ -13,25 +13,28 @@ import { browserTimeZone, describeWindow } from '../../../lib/time-range.ts';
 import { useChartWindow } from '../../../hooks/chart-window.ts';
 import type { Resource } from '../../../hooks/resource.ts';
 import { useNews2, useVitalsIn, type VitalSeries, type VitalsAnswer } from './vitals.ts';
+import { useT, type MessageKey } from '../../../i18n/index.tsx';
 
-const CHARTS: { id: string; title: string; keys: string[]; series: ChartSeries[]; range: [number, number] }[] = [
-  { id: 'hr', title: 'Heart rate', keys: ['heartRate'], series: [{ label: 'Heart rate', unit: '/min', color: '#c2410c' }], range: [30, 160] },
-  { id: 'rr', title: 'Respiratory rate', keys: ['respiratoryRate'], series: [{ label: 'Respiratory rate', unit: '/min', color: '#0f766e' }], range: [5, 40] },
-  { id: 'spo2', title: 'Oxygen saturation', keys: ['spo2'], series: [{ label: 'SpO₂', unit: '%', color: '#1d4ed8' }], range: [80, 100] },
-  { id: 'temp', title: 'Temperature', keys: ['temperature'], series: [{ label: 'Temperature', unit: '°C', color: '#9333ea', decimals: 1 }], range: [34, 41] },
+// Titles and series labels are dictionary keys, read in the user's language when drawn.
+const CHARTS: { id: string; title: MessageKey; keys: string[]; series: (Omit<ChartSeries, 'label'> & { label: MessageKey })[]; range: [number, number] }[] = [
+  { id: 'hr', title: 'vital.heartRate', keys: ['heartRate'], series: [{ label: 'vital.heartRate', unit: '/min', color: '#c2410c' }], range: [30, 160] },
+  { id: 'rr', title: 'vital.respiratoryRate', keys: ['respiratoryRate'], series: [{ label: 'vital.respiratoryRate', unit: '/min', color: '#0f766e' }], range: [5, 40] },
+  { id: 'spo2', title: 'vital.spo2', keys: ['spo2'], series: [{ label: 'vitalShort.spo2', unit: '%', color: '#1d4ed8' }], range: [80, 100] },
+  { id: 'temp', title: 'vital.temperature', keys: ['temperature'], series: [{ label: 'vital.temperature', unit: '°C', color: '#9333ea', decimals: 1 }], range: [34, 41] },
   {
     id: 'bp',
-    title: 'Blood pressure',
+    title: 'trendCharts.bloodPressure',
     keys: ['systolic', 'diastolic'],
     series: [
-      { label: 'Systolic', unit: 'mmHg', color: '#be123c', kind: 'points' },
-      { label: 'Diastolic', unit: 'mmHg', color: '#f472b6', kind: 'points' },
+      { label: 'trendCharts.systolic', unit: 'mmHg', color: '#be123c', kind: 'points' },
+      { label: 'trendCharts.diastolic', unit: 'mmHg', color: '#f472b6', kind: 'points' },
     ],
     range: [40, 200],
   },
 ];
 
 export function TrendCharts({ id, live, day }: { id: string; live: { vitals: VitalSeries; news2: News2Item[] }; day: Resource<VitalsAnswer> }) {
+  const { t } = useT();
   const win = useChartWindow('24h');
   const timeZone = useMemo(browserTimeZone, []);
   // The page has loaded the last 24 hours already (for its tiles): the 24 h preset reuses them.
@@ -67,14 +70,14 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
 
   const now = Date.now();
   const xRange: [number, number] = win.live ? [(now - spanMs) / 1000, now / 1000] : [win.shown.from / 1000, win.shown.to / 1000];
-  const period = describeWindow(win.key, win.shown, win.zoomed, timeZone);
+  const period = describeWindow(win.key, win.shown, win.zoomed, timeZone, t);
   const bar = <TimeRangeBar win={win} timeZone={timeZone} />;
   if (!vitalsData || !news2Data) {
     return (
       <>
         {bar}
         <ErrorNote error={vitals.error ?? news2.error} onRetry={() => (vitals.reload(), news2.reload())} />
-        {!vitals.error && !news2.error ? <Loading label="Loading charts…" /> : null}
+        {!vitals.error && !news2.error ? <Loading label={t('trendCharts.loading')} /> : null}
       </>
     );
   }
@@ -85,7 +88,7 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
       <ErrorNote error={vitals.error ?? news2.error} onRetry={() => (vitals.reload(), news2.reload())} />
       <div className="charts" aria-busy={vitals.loading || news2.loading || undefined}>
         <figure className="chart-box chart-wide">
-          <figcaption>NEWS2 aggregate score</figcaption>
+          <figcaption>{t('trendCharts.news2')}</figcaption>
           <Chart
             key={`news2-${showPoints}`}
             data={alignSeries({ news2: news2Points }, ['news2'])}
@@ -97,31 +100,32 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
             onZoom={win.zoomTo}
             height={170}
             guides={[
-              { scale: 'y', value: 5, color: '#b45309', label: '5 — urgent review', labelBelow: true },
-              { scale: 'y', value: 7, color: '#dc2626', label: '7 — emergency response' },
+              { scale: 'y', value: 5, color: '#b45309', label: t('trendCharts.urgent'), labelBelow: true },
+              { scale: 'y', value: 7, color: '#dc2626', label: t('trendCharts.emergency') },
             ]}
-            label={`NEWS2 ${period}: ${news2Points.length} results, latest ${news2Points.at(-1)?.[1] ?? 'none'}`}
+            label={t('trendCharts.news2Label', { period, count: news2Points.length, latest: news2Points.at(-1)?.[1] ?? t('trendCharts.none') })}
           />
         </figure>
         {CHARTS.map((c) => {
           const n = c.keys.reduce((s, k) => s + (series[k]?.length ?? 0), 0);
+          const title = t(c.title);
           return (
             <figure className="chart-box" key={c.id}>
-              <figcaption>{c.title}</figcaption>
+              <figcaption>{title}</figcaption>
               {n ? (
                 <Chart
                   key={c.id}
                   data={alignSeries(series, c.keys)}
-                  series={c.series}
+                  series={c.series.map((s) => ({ ...s, label: t(s.label) }))}
                   ranges={{ y: c.range }}
                   xRange={xRange}
                   timeZone={timeZone}
                   onZoom={win.zoomTo}
                   height={170}
-                  label={`${c.title} ${period}: ${n} values; latest ${c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/')}`}
+                  label={t('trendCharts.seriesLabel', { title, period, count: n, latest: c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/') })}
                 />
               ) : (
-                <div className="chart-empty">No {c.title.toLowerCase()} readings in this period</div>
+                <div className="chart-empty">{t('trendCharts.empty', { title: title.toLowerCase() })}</div>
               )}
             </figure>
           );

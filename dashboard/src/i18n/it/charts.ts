@@ -1,0 +1,76 @@
+// Italian texts of the shared chart parts, command histories and command states: typed against the
+// English part, so a missing or extra key fails the type check.
+import type { Dict } from '../types.ts';
+import type { enCharts } from '../en/charts.ts';
+
+export const itCharts: Pick<Dict, keyof typeof enCharts> = {
+  range: {
+    period: 'Periodo',
+    custom: 'Personalizzato',
+    preset: { '1h': '1 h', '6h': '6 h', '24h': '24 h', '7d': '7 g' },
+    zoom: 'Zoom',
+    zoomIn: 'Ingrandisci',
+    zoomOut: 'Riduci',
+    resetZoom: 'Annulla zoom',
+    zoomedTo: 'Ingrandito su {from} – {to} · ',
+    dragToZoom: 'Trascina su un grafico per ingrandire · ',
+    zone: 'Orario 24 ore, fuso {zone}',
+    customPeriod: 'Periodo personalizzato',
+    from: 'Inizio',
+    to: 'Fine',
+    date: '{end}: data',
+    time: '{end}: ora (24 h)',
+    show: 'Mostra',
+    overLast: { '1h': "nell'ultima ora", '6h': 'nelle ultime 6 ore', '24h': 'nelle ultime 24 ore', '7d': 'negli ultimi 7 giorni' },
+    between: 'dal {from} al {to}',
+    problem: {
+      noStart: "Inserisci data e ora d'inizio",
+      noEnd: 'Inserisci data e ora di fine',
+      endBeforeStart: "La fine deve seguire l'inizio",
+      future: "L'inizio è nel futuro",
+      tooLong: 'Al massimo 31 giorni alla volta',
+    },
+  },
+  chart: {
+    noValues: 'Nessun valore',
+    latest: 'Ultimo · ',
+    lastInView: 'Ultimo visibile · ',
+  },
+  trendCharts: {
+    loading: 'Caricamento dei grafici…',
+    news2: 'Punteggio NEWS2 complessivo',
+    urgent: '5 — valutazione urgente',
+    emergency: '7 — risposta di emergenza',
+    news2Label: 'NEWS2 {period}: {count} risultati, ultimo {latest}',
+    none: 'nessuno',
+    systolic: 'Sistolica',
+    diastolic: 'Diastolica',
+    bloodPressure: 'Pressione arteriosa',
+    seriesLabel: '{title} {period}: {count} valori; ultimo {latest}',
+    empty: 'Nessuna misura di {title} in questo periodo',
+  },
+  history: {
+    loading: 'Caricamento della cronologia…',
+    empty: 'Ancora nessun comando.',
+    when: 'Quando',
+    command: 'Comando',
+    by: 'Da',
+    status: 'Stato',
+    older: 'Mostra comandi precedenti',
+    system: 'programmazione o sistema',
+  },
+  commandStatus: {
+    queued: 'In coda',
+    sent: 'Inviato',
+    delivered: 'Consegnato',
+    accepted: 'Accettato',
+    done: 'Eseguito',
+    failed: 'Non riuscito',
+    expired: 'Scaduto',
+  },
+  hubCommand: {
+    message: 'Messaggio',
+    reminder: 'Promemoria',
+    scenario: 'Scenario dimostrativo: {name}',
+  },
+};
