@@ -30,16 +30,6 @@ export interface HubCommandEntry {
   createdBy: string;
 }
 
-export const STATUS_LABEL: Record<CommandStatus, string> = {
-  queued: 'Queued',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  accepted: 'Accepted',
-  done: 'Done',
-  failed: 'Failed',
-  expired: 'Expired',
-};
-
 /** What a lamp was asked, for people (in the language of `tr`). */
 export function lampCommandLabel(e: Pick<LampHistoryEntry, 'name' | 'payload'>, tr: Translate): string {
   if (e.name === 'switch') return switchLabel(e.payload, tr);
