@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, daySums, daysTouched, openTail, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
+import { advance, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -135,5 +135,71 @@ describe('openTail: the open day read up to where its record counted', () => {
     expect(out.useRecord).toBe(use);
     expect(out.raw.at(-1)).toEqual({ from: tailFrom, to: end, holdToEnd: true });
     expect(out.raw.slice(0, -1)).toEqual(plan.raw.slice(0, -1));
+  });
+});
+
+describe('month records: the days of one lamp and local month', () => {
+  const kWh = (x: number): DaySums => ({ kWh: x, litKWh: x, litMs: x * 1000 });
+  const T0 = at('2026-11-01', '12:00');
+  const T1 = at('2026-11-02', '12:00');
+  /** Each month's days as [day, kWh, through], in order. */
+  const flat = (m: Map<string, MonthDays>) =>
+    Object.fromEntries([...m].map(([month, days]) => [month, Object.entries(days).sort(([a], [b]) => a.localeCompare(b)).map(([d, v]) => [d, +v.kWh.toFixed(6), v.through])]));
+
+  it.each([
+    {
+      // 00:00–00:50 local on 1 November is still 31 October in UTC: the local day decides.
+      name: 'a month edge in the zone, not in UTC',
+      through: T0,
+      current: {},
+      set: daySums([{ start: at('2026-10-31', '23:10'), end: at('2026-11-01', '00:50'), watts: 60, lit: true }], TZ),
+      add: new Map<string, DaySums>(),
+      months: { '2026-10': [['2026-10-31', 0.05, T0]], '2026-11': [['2026-11-01', 0.05, T0]] },
+    },
+    {
+      name: 'the 25-hour DST day sits in its month beside the others',
+      through: T0,
+      current: {},
+      set: daySums([{ start: startOfLocalDay('2026-10-24', TZ), end: startOfLocalDay('2026-10-26', TZ), watts: 64, lit: true }], TZ),
+      add: new Map<string, DaySums>(),
+      months: { '2026-10': [['2026-10-24', 1.536, T0], ['2026-10-25', 1.6, T0]] },
+    },
+    {
+      name: 'advanced: the segments counted are added to the day, other days keep their values and through',
+      through: T1,
+      current: { '2026-11': { '2026-11-01': { ...kWh(1), through: T0 }, '2026-11-02': { ...kWh(2), through: T0 } } },
+      set: new Map<string, DaySums>(),
+      add: new Map([['2026-11-02', kWh(0.5)], ['2026-11-03', kWh(0.25)]]),
+      months: { '2026-11': [['2026-11-01', 1, T0], ['2026-11-02', 2.5, T1], ['2026-11-03', 0.25, T1]] },
+    },
+    {
+      // A late reading just after local midnight touches both days, so both months are rewritten;
+      // the recomputed value replaces the day, and the same batch's added segments are in it.
+      name: 'a late reading across the month edge: both days recomputed, in their two months',
+      through: T1,
+      current: { '2026-10': { '2026-10-30': { ...kWh(3), through: T0 }, '2026-10-31': { ...kWh(9), through: T0 } }, '2026-11': { '2026-11-01': { ...kWh(9), through: T0 } } },
+      set: new Map(daysTouched(at('2026-11-01', '00:05'), 30 * MIN, TZ).map((d) => [d, kWh(d === '2026-10-31' ? 1.25 : 0.75)])),
+      add: new Map([['2026-11-01', kWh(5)]]),
+      months: { '2026-10': [['2026-10-30', 3, T0], ['2026-10-31', 1.25, T1]], '2026-11': [['2026-11-01', 0.75, T1]] },
+    },
+    {
+      name: 'a year edge',
+      through: T1,
+      current: {},
+      set: new Map(),
+      add: new Map([['2026-12-31', kWh(1)], ['2027-01-01', kWh(2)]]),
+      months: { '2026-12': [['2026-12-31', 1, T1]], '2027-01': [['2027-01-01', 2, T1]] },
+    },
+  ])('$name', ({ through, current, set, add, months }) => {
+    const out = updateMonths(new Map(Object.entries(current)), set, add, through);
+    expect(flat(out)).toEqual(months);
+    // Only the months touched are written.
+    expect([...out.keys()]).toEqual(monthsOf([...set.keys(), ...add.keys()]));
+  });
+
+  it('does not change the records it was given', () => {
+    const current = new Map([['2026-11', { '2026-11-01': { ...kWh(1), through: T0 } }]]);
+    updateMonths(current, new Map(), new Map([['2026-11-01', kWh(1)]]), T1);
+    expect(current.get('2026-11')!['2026-11-01']).toEqual({ ...kWh(1), through: T0 });
   });
 });

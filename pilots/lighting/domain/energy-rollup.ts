@@ -171,3 +171,43 @@ export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapM
   raw.push({ from: b, to: end, holdToEnd: true });
   return { raw, days: cal.days.slice(0, i).map((d) => d.day), open };
 }
+
+/** The days of one lamp and local month as its month record holds them, by local day. */
+export type MonthDays = Record<string, RolledDay>;
+
+/** The local month ('YYYY-MM') of a local day: a day belongs to the month of its local date, so
+ *  a month's edges are local midnights of the installation's zone, not UTC ones. */
+export const monthOfDay = (day: string): string => day.slice(0, 7);
+
+/** The local months `days` fall in, in order. */
+export function monthsOf(days: Iterable<string>): string[] {
+  return [...new Set([...days].map(monthOfDay))].sort();
+}
+
+/**
+ * New contents of the month records a change touches: days in `set` are replaced (recomputed, or
+ * built), days in `add` get the segments just counted added to what they held, both now counted
+ * up to `through`; the other days of those months stay as they were. `current` holds the touched
+ * months' days before the change (a month missing there had none).
+ */
+export function updateMonths(
+  current: ReadonlyMap<string, Readonly<MonthDays>>,
+  set: ReadonlyMap<string, DaySums>,
+  add: ReadonlyMap<string, DaySums>,
+  through: number,
+): Map<string, MonthDays> {
+  const out = new Map<string, MonthDays>();
+  const month = (day: string) => {
+    const m = monthOfDay(day);
+    let days = out.get(m);
+    if (!days) out.set(m, (days = { ...current.get(m) }));
+    return days;
+  };
+  for (const [day, v] of set) month(day)[day] = { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through };
+  for (const [day, v] of add) {
+    if (set.has(day)) continue;
+    const days = month(day);
+    days[day] = { ...addDay(days[day] ?? zeroDay(), v), through };
+  }
+  return out;
+}
