@@ -127,7 +127,15 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   const started = performance.now();
   let done = 0;
   let nextReport = 0;
+  const ms = { generate: 0, readings: 0, news2: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof ms) => {
+    const now = performance.now();
+    ms[k] += now - t;
+    t = now;
+  };
   for (const batch of seedBatches(plan, series, o.seed, BATCH)) {
+    lap('generate');
     const byTenant = new Map<string, Reading[]>();
     for (const r of batch) {
       let list = byTenant.get(r.tenantId);
@@ -136,6 +144,7 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
     }
     // One sealed, committed batch per tenant, as the ingest group commit makes.
     for (const [tenantId, readings] of byTenant) await runInTenant(systemIn(tenantId), () => s.series.append(readings));
+    lap('readings');
     // The NEWS2 results the rules would have stored at the hubs' readings, with each patient's
     // latest, through the healthcare pilot's own record layout (pilots/healthcare/news2-records.ts).
     const results = batch.filter((r) => hubs.has(r.series)).map((r) => seedNews2(r, o.seed)).filter((n) => n !== null);
@@ -152,6 +161,7 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
         await records.store.commit({ put });
       });
     }
+    lap('news2');
     done += batch.length;
     if (done >= nextReport) {
       const secs = (performance.now() - started) / 1000;
@@ -162,7 +172,9 @@ async function seed(platform: Platform, plan: SeedPlan, series: SeedSeries[]) {
   const seconds = (performance.now() - started) / 1000;
   const perSecond = Math.round(plan.readings / seconds);
   log(`seeding: ${plan.readings.toLocaleString('en')} readings in ${seconds.toFixed(1)} s = ${perSecond.toLocaleString('en')}/s, with ${news2Stored.toLocaleString('en')} NEWS2 results`);
-  return { readings: plan.readings, seconds, perSecond, news2: news2Stored };
+  const split = Object.entries(ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
+  log(`seeding time: ${split}`);
+  return { readings: plan.readings, seconds, perSecond, news2: news2Stored, ms };
 }
 
 /** Waits until the lighting installation says its energy roll-up is no longer building; the wait in ms. */
