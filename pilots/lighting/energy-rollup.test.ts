@@ -92,6 +92,8 @@ const QUERIES: EnergyQuery[] = [
   // Ending a day after the lamps fell silent: the cursor's day is read from its record up to the
   // cursor, the rest raw.
   { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 },
+  // Ending within a gap of the newest readings: the cursor's day from its record, the held tail raw.
+  { by: 'group', period: 'day', from: FROM, to: TO + 2 * INTERVAL + 5 * MIN },
 ];
 /** Ends well after any cursor mid-way through the history: the open day's record is used. */
 const OPEN: EnergyQuery = { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 };

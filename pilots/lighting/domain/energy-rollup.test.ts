@@ -76,14 +76,24 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       days: [], raw: [[at('2026-03-01', '10:00'), at('2026-03-05', '10:00'), true]],
     },
     {
-      name: 'partial first day raw, whole days rolled, the cursor day on raw',
+      name: 'partial first day raw, whole days rolled, the cursor day open (its record up to the cursor, raw on)',
       from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-05', '09:59'),
       days: ['2026-03-02', '2026-03-03', '2026-03-04'],
       raw: [[at('2026-03-01', '10:00'), at('2026-03-02', '00:00'), false], [at('2026-03-05', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-05',
     },
     {
-      name: 'a report from midnight has no raw head; an end just past midnight reads the day before raw (the held tail)',
+      name: 'a report from midnight has no raw head; a cursor just past midnight leaves the day before whole',
       from: at('2026-03-01', '00:00'), end: at('2026-03-05', '00:10'), cursor: at('2026-03-05', '00:05'),
+      days: ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'],
+      raw: [[at('2026-03-05', '00:00'), at('2026-03-05', '00:10'), true]],
+      open: '2026-03-05',
+    },
+    {
+      // The roll-up counted the segment from the last reading before the end to one after it; a
+      // report ending there holds that reading to its end instead: the last gap is read raw.
+      name: 'a cursor after the report\'s end: the held tail (the last gap) and its day on raw, no open day',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '00:10'), cursor: at('2026-03-05', '08:00'),
       days: ['2026-03-01', '2026-03-02', '2026-03-03'],
       raw: [[at('2026-03-04', '00:00'), at('2026-03-05', '00:10'), true]],
     },
@@ -99,6 +109,7 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       from: at('2026-03-28', '12:00'), end: at('2026-03-31', '12:00'), cursor: at('2026-03-31', '11:59'),
       days: ['2026-03-29', '2026-03-30'],
       raw: [[at('2026-03-28', '12:00'), at('2026-03-29', '00:00'), false], [at('2026-03-31', '00:00'), at('2026-03-31', '12:00'), true]],
+      open: '2026-03-31',
     },
     {
       name: 'a cursor on the first whole day: no whole day rolled, the open day is',
@@ -129,7 +140,9 @@ describe('openTail: the open day read up to where its record counted', () => {
     { name: 'a record up to the cursor: raw from there', rec: { ...day, through: at('2026-03-03', '13:00') }, tailFrom: at('2026-03-03', '13:00'), use: true },
     { name: 'a record up to earlier (a gap since): raw from there', rec: { ...day, through: at('2026-03-03', '09:00') }, tailFrom: at('2026-03-03', '09:00'), use: true },
     { name: 'no record (nothing counted that day): the whole day raw', rec: undefined, tailFrom: at('2026-03-03', '00:00'), use: false },
-    { name: 'a record written past the held tail since the cursors were read: not used', rec: { ...day, through: end - 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+    { name: 'a record written past the report\'s end since the cursors were read: not used', rec: { ...day, through: end + 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+    // Advanced since the cursors were read by a segment over midnight: the day is whole in it.
+    { name: 'a record counted past its day\'s end: raw from the next midnight', rec: { ...day, through: at('2026-03-04', '00:05') }, tailFrom: at('2026-03-04', '00:00'), use: true },
   ])('$name', ({ rec, tailFrom, use }) => {
     const out = openTail(plan, rec, end, 30 * MIN);
     expect(out.useRecord).toBe(use);

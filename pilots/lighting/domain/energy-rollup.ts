@@ -112,9 +112,9 @@ export interface ReportPlan {
   raw: { from: number; to: number; holdToEnd: boolean }[];
   /** Whole local days read from the roll-up, in order. */
   days: string[];
-  /** The day of the lamp's cursor when it lies before the report's held tail: its record counts
+  /** The day of the lamp's cursor when the report reaches the cursor: its record counts
    *  the day up to the record's `through`, so the last raw span may start there instead (`openTail`). */
-  open: { day: string; start: number } | null;
+  open: { day: string; start: number; end: number } | null;
 }
 
 /**
@@ -125,8 +125,10 @@ export interface ReportPlan {
  */
 export function openTail(plan: ReportPlan, rec: RolledDay | undefined, end: number, maxGapMs: number): { raw: ReportPlan['raw']; useRecord: boolean } {
   const tail = plan.raw.at(-1);
-  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end - maxGapMs) return { raw: plan.raw, useRecord: false };
-  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: rec.through }], useRecord: true };
+  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end) return { raw: plan.raw, useRecord: false };
+  // A record counted past its day's end (a segment over midnight advanced it) holds the whole day:
+  // raw from that midnight on.
+  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: Math.min(rec.through, plan.open.end) }], useRecord: true };
 }
 
 /** The local days of a report over [from, end): the first midnight at or after `from`, and each
@@ -148,22 +150,25 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
 }
 
 /**
- * Splits [from, end) at local midnights: whole days that lie before both the lamp's cursor and the
- * report's open tail (the last gap before `end`, where a report holds the last reading) come from
- * the roll-up; the partial first day and everything from the day of min(cursor, end − gap) on is
- * read raw. A lamp without a cursor is read raw whole.
+ * Splits [from, end) at local midnights: whole days before the lamp's cursor come from the roll-up,
+ * and the cursor's day is open (its record counts it up to the cursor, the rest is read raw from
+ * there, holding the last reading until `end` as a raw report does). A cursor after `end` (readings
+ * newer than the report) counted segments a report ending at `end` does not make (the last reading
+ * before `end` is held to `end` when the next lies past it): then whole days before the report's
+ * open tail (the last gap before `end`) come from the roll-up and the rest is raw. The partial
+ * first day is always raw; a lamp without a cursor is read raw whole.
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
   if (!(end > from)) return { raw: [], days: [], open: null };
   const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null };
   if (cursorTs === null) return whole;
-  const x = Math.min(cursorTs, end - maxGapMs);
+  const x = cursorTs <= end ? cursorTs : end - maxGapMs;
   // The start of the day holding x: the last day start at or before it.
   let i = cal.days.length - 1;
   while (i >= 0 && cal.days[i]!.start > x) i--;
-  // The cursor's day counts up to the cursor: open, if the held tail lies after the cursor.
-  const open = i >= 0 && cursorTs <= end - maxGapMs ? cal.days[i]! : null;
+  // The cursor's day counts up to the cursor: open, if the report reaches the cursor.
+  const open = i >= 0 && cursorTs <= end ? { ...cal.days[i]!, end: cal.days[i + 1]?.start ?? end } : null;
   if (i <= 0 && !open) return whole;
   const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
