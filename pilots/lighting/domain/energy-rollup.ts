@@ -1,6 +1,7 @@
 // Arithmetic of the energy roll-up: per lamp and local day, the sums the energy report needs
-// (energy, energy while burning, burning time), kept up to date at ingest so a month's report reads
-// ~30 small records per lamp instead of every reading (docs/architecture.md "Energy roll-up").
+// (energy, energy while burning, burning time), kept up to date at ingest and held in one record per
+// lamp and local month, so a month's report reads about two records per lamp instead of every
+// reading (docs/architecture.md "Energy roll-up").
 //
 // The roll-up counts exactly the segments the raw integration (energy.ts) makes between two stored
 // readings, up to the lamp's cursor (its newest counted reading); the segment from the cursor on is
