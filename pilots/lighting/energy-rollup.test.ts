@@ -92,6 +92,9 @@ const QUERIES: EnergyQuery[] = [
   // Ending a day after the lamps fell silent: the cursor's day is read from its record up to the
   // cursor, the rest raw.
   { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 },
+  // Starting late in a day: the partial first day raw; early: its record minus the part before.
+  { by: 'lamp', period: 'day', from: FROM + 86_400_000 + 20 * 3_600_000 + 7, to: TO },
+  { by: 'lamp', period: 'month', from: FROM + 86_400_000 + 2 * 3_600_000 + 7, to: TO },
   // Ending within a gap of the newest readings: the cursor's day from its record, the held tail raw.
   { by: 'group', period: 'day', from: FROM, to: TO + 2 * INTERVAL + 5 * MIN },
 ];

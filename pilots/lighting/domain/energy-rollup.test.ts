@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
+import { advance, closedHead, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -214,5 +214,29 @@ describe('month records: the days of one lamp and local month', () => {
     const current = new Map([['2026-11', { '2026-11-01': { ...kWh(1), through: T0 } }]]);
     updateMonths(current, new Map(), new Map([['2026-11-01', kWh(1)]]), T1);
     expect(current.get('2026-11')!['2026-11-01']).toEqual({ ...kWh(1), through: T0 });
+  });
+});
+
+describe('closedHead: the partial first day as its record minus the part before the start, when shorter', () => {
+  const rec = { kWh: 1, litKWh: 1, litMs: 1, through: at('2026-04-05', '10:00') };
+  it.each([
+    { name: 'early in the day: record minus [midnight, from)', from: at('2026-03-01', '03:00'), rec, minus: [at('2026-03-01', '00:00'), at('2026-03-01', '03:00')] },
+    { name: 'late in the day: [from, midnight) raw', from: at('2026-03-01', '21:00'), rec, minus: null },
+    { name: 'no record: raw', from: at('2026-03-01', '03:00'), rec: undefined, minus: null },
+    // 2026-03-29 has 23 hours: at 11:30 local, 10.5 h have passed and 12.5 h are left.
+    { name: 'on the 23-hour DST day, in real hours', from: at('2026-03-29', '11:30'), rec, minus: [at('2026-03-29', '00:00'), at('2026-03-29', '11:30')] },
+    // At 12:30 local, 11.5 h have passed and 11.5 h are left: not shorter, raw.
+    { name: 'on the 23-hour DST day, at the real middle', from: at('2026-03-29', '12:30'), rec, minus: null },
+  ])('$name', ({ from, rec, minus }) => {
+    const plan = reportPlan(reportCalendar(from, from + 5 * 86_400_000, TZ), from + 3 * 86_400_000, 30 * MIN);
+    expect(plan.head).not.toBeNull();
+    const out = closedHead(plan.raw, plan, rec, from);
+    expect(out.minus ? [out.minus.from, out.minus.to] : null).toEqual(minus);
+    expect(out.raw).toEqual(minus ? plan.raw.slice(1) : plan.raw);
+  });
+
+  it('a cursor in the partial first day: the day is not whole in the roll-up, no head', () => {
+    const from = at('2026-03-01', '03:00');
+    expect(reportPlan(reportCalendar(from, from + 5 * 86_400_000, TZ), at('2026-03-01', '05:00'), 30 * MIN).head).toBeNull();
   });
 });

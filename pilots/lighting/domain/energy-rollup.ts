@@ -116,6 +116,20 @@ export interface ReportPlan {
   /** The day of the lamp's cursor when the report reaches the cursor: its record counts
    *  the day up to the record's `through`, so the last raw span may start there instead (`openTail`). */
   open: { day: string; start: number; end: number } | null;
+  /** The partial first day when whole in the roll-up (before the cursor): `closedHead` may read it
+   *  as its record minus the part before the report's start, when that part is the shorter. */
+  head: { day: string; start: number } | null;
+}
+
+/**
+ * The raw spans of a plan with its partial first day read as the day's record minus the part
+ * before `from` (`minus`, integrated raw and subtracted), when that part is shorter than the rest
+ * of the day; otherwise, or without a record, the spans unchanged.
+ */
+export function closedHead(raw: ReportPlan['raw'], plan: Pick<ReportPlan, 'head'>, rec: RolledDay | undefined, from: number): { raw: ReportPlan['raw']; minus: { from: number; to: number } | null } {
+  const first = raw[0];
+  if (!plan.head || !rec || !first || first.from !== from || first.holdToEnd || from - plan.head.start >= first.to - from) return { raw, minus: null };
+  return { raw: raw.slice(1), minus: { from: plan.head.start, to: from } };
 }
 
 /**
@@ -139,6 +153,8 @@ export interface ReportCalendar {
   end: number;
   /** First local midnight at or after `from`. */
   a: number;
+  /** The local day holding `from` when `from` is not a midnight (the report's partial first day). */
+  head: { day: string; start: number } | null;
   days: { day: string; start: number }[];
 }
 
@@ -147,7 +163,7 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
   const a = startOfLocalDay(firstDay, timeZone) === from ? from : startOfLocalDay(addDays(firstDay, 1), timeZone);
   const days: ReportCalendar['days'] = [];
   for (let d = localDate(a, timeZone), start = a; start < end; d = addDays(d, 1), start = startOfLocalDay(d, timeZone)) days.push({ day: d, start });
-  return { from, end, a, days };
+  return { from, end, a, days, head: a > from ? { day: firstDay, start: startOfLocalDay(firstDay, timeZone) } : null };
 }
 
 /**
@@ -161,8 +177,8 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
-  if (!(end > from)) return { raw: [], days: [], open: null };
-  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null };
+  if (!(end > from)) return { raw: [], days: [], open: null, head: null };
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null, head: null };
   if (cursorTs === null) return whole;
   const x = cursorTs <= end ? cursorTs : end - maxGapMs;
   // The start of the day holding x: the last day start at or before it.
@@ -175,7 +191,8 @@ export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapM
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
   raw.push({ from: b, to: end, holdToEnd: true });
-  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open };
+  // The cursor lies after the first midnight here: the partial first day is whole in the roll-up.
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open, head: a > from ? cal.head : null };
 }
 
 /** The days of one lamp and local month as its month record holds them, by local day. */
