@@ -38,11 +38,11 @@ function memorySeries() {
 }
 
 /** Every 10 minutes with jitter, lit 18:00–06:00 (dimmed after midnight), an outage of 2 h a day. */
-function history(lampIds: string[], seed: number) {
+function history(lampIds: string[], seed: number, span = { from: FROM, to: TO }) {
   const rng = mulberry32(seed);
   const out: { deviceId: string; ts: number; data: Record<string, unknown> }[] = [];
   for (const deviceId of lampIds) {
-    for (let t = FROM - 2 * INTERVAL; t < TO + 2 * INTERVAL; t += INTERVAL) {
+    for (let t = span.from - 2 * INTERVAL; t < span.to + 2 * INTERVAL; t += INTERVAL) {
       const ts = t + Math.floor(rng() * 60_000);
       const hour = new Date(ts).getUTCHours();
       if (hour === 12 || hour === 13) continue; // silent: a gap the integration must not bridge
@@ -54,8 +54,8 @@ function history(lampIds: string[], seed: number) {
   return out;
 }
 
-async function setup() {
-  const t = await testTenant({ lamps: 4, start: TO, options: { reportIntervalMs: INTERVAL } });
+async function setup(to = TO) {
+  const t = await testTenant({ lamps: 4, start: to, options: { reportIntervalMs: INTERVAL } });
   const parts = await t.parts();
   const series = memorySeries();
   Object.assign(parts.ctx, { series });
@@ -65,7 +65,7 @@ async function setup() {
   const lampIds = [...parts.inventory.lamps.keys()];
   const scope = { timeZone: TZ, lamps: [...parts.inventory.lamps.values()], models: parts.inventory.models };
   const report = (q: EnergyQuery, withRollup: boolean) =>
-    energyReport(series, scope, q, { intervalMs: INTERVAL, co2KgPerKWh: 0.2, now: TO + 2 * 86_400_000 }, withRollup ? rollup : undefined);
+    energyReport(series, scope, q, { intervalMs: INTERVAL, co2KgPerKWh: 0.2, now: to + 2 * 86_400_000 }, withRollup ? rollup : undefined);
   return { t, parts, series, rollup, lampIds, report };
 }
 
@@ -92,6 +92,11 @@ const QUERIES: EnergyQuery[] = [
   // Ending a day after the lamps fell silent: the cursor's day is read from its record up to the
   // cursor, the rest raw.
   { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 },
+  // Starting late in a day: the partial first day raw; early: its record minus the part before.
+  { by: 'lamp', period: 'day', from: FROM + 86_400_000 + 20 * 3_600_000 + 7, to: TO },
+  { by: 'lamp', period: 'month', from: FROM + 86_400_000 + 2 * 3_600_000 + 7, to: TO },
+  // Ending within a gap of the newest readings: the cursor's day from its record, the held tail raw.
+  { by: 'group', period: 'day', from: FROM, to: TO + 2 * INTERVAL + 5 * MIN },
 ];
 /** Ends well after any cursor mid-way through the history: the open day's record is used. */
 const OPEN: EnergyQuery = { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 };
@@ -101,10 +106,10 @@ describe('energy roll-up agrees with the raw integration', () => {
     const { series, rollup, lampIds, report, t } = await setup();
     for (const r of history(lampIds, 7)) series.add(r.deviceId, r);
     expect(await rollup.catchUp()).toEqual({ built: lampIds.length, advanced: 0 });
-    // ~6 days of 4 lamps, one record per lamp and local day, a cursor per lamp.
-    const days = await t.records.find(ROLLUP_KINDS.day);
-    expect(days.length).toBeGreaterThanOrEqual(6 * lampIds.length);
-    expect(days.some((d) => d.id.endsWith(':2026-10-25'))).toBe(true);
+    // ~6 days of 4 lamps, all in one local month: one record per lamp holding its days.
+    const months = await t.records.find<{ days: Record<string, unknown> }>(ROLLUP_KINDS.month);
+    expect(months.map((m) => m.id).sort()).toEqual(lampIds.map((id) => `${id}:2026-10`).sort());
+    for (const m of months) expect(Object.keys(m.data.days)).toContain('2026-10-25');
     for (const q of QUERIES) await expectSameReports(report, q);
   });
 
@@ -165,5 +170,64 @@ describe('energy roll-up agrees with the raw integration', () => {
     await report({ by: 'group', period: 'month', from: FROM, to: TO }, true);
     // Only the day before the report's end (its held tail) is read raw.
     expect(read).toBeLessThan(rawRead / 4);
+  });
+
+  // 29 October to 3 November: local midnight of 1 November is 23:00 UTC on 31 October.
+  const EDGE = { from: startOfLocalDay('2026-10-29', TZ), to: startOfLocalDay('2026-11-04', TZ) };
+  const EDGE_QUERIES: EnergyQuery[] = [
+    { by: 'group', period: 'month', from: EDGE.from, to: EDGE.to },
+    { by: 'lamp', period: 'day', from: EDGE.from + 5 * 3_600_000, to: EDGE.to - 7 * 3_600_000 },
+  ];
+
+  it('across a local month edge: days in the records of their local month, kept at ingest with late readings', async () => {
+    const { series, rollup, lampIds, report, t } = await setup(EDGE.to);
+    const rows = history(lampIds, 13, EDGE);
+    // Up to the edge built from the store, then ingest with every 11th reading a day late.
+    const edge = startOfLocalDay('2026-11-01', TZ);
+    for (const r of rows.filter((r) => r.ts < edge)) series.add(r.deviceId, r);
+    await rollup.catchUp();
+    const after = rows.filter((r) => r.ts >= edge);
+    const late = after.filter((_, i) => i % 11 === 4);
+    const onTime = after.filter((_, i) => i % 11 !== 4);
+    for (let i = 0; i < onTime.length; i += 9) {
+      const b = [...onTime.slice(i, i + 9), ...late.splice(0, i % 45 === 0 ? 3 : 0)];
+      for (const r of b) series.add(r.deviceId, r);
+      await rollup.onReadings(b);
+    }
+    for (const r of late) series.add(r.deviceId, r);
+    await rollup.onReadings(late);
+    const months = await t.records.find<{ lampId: string; month: string; days: Record<string, unknown> }>(ROLLUP_KINDS.month);
+    expect(months.length).toBe(2 * lampIds.length);
+    for (const m of months) expect(Object.keys(m.data.days).every((d) => d.startsWith(m.data.month))).toBe(true);
+    for (const q of EDGE_QUERIES) await expectSameReports(report, q);
+  });
+
+  it('a store with the roll-up of one record per day is rebuilt into months, its day records deleted', async () => {
+    const { series, rollup, lampIds, report, t } = await setup();
+    for (const r of history(lampIds, 17)) series.add(r.deviceId, r);
+    // What the layout before months left: a cursor per lamp of that basis, and day records.
+    for (const lampId of lampIds) {
+      await t.records.put('lighting.energy-cursor', lampId, { lampId, ts: TO, activePower: 1, powerState: 'on', basis: `${TZ}|${INTERVAL}|3` }, { tags: { lamp: lampId } });
+      await t.records.put('lighting.energy-day', `${lampId}:2026-10-23`, { lampId, day: '2026-10-23', kWh: 99, litKWh: 99, litMs: 1, through: TO }, { tags: { lamp: lampId, day: '2026-10-23' } });
+    }
+    expect(await rollup.catchUp()).toEqual({ built: lampIds.length, advanced: 0 });
+    expect(await t.records.find('lighting.energy-day')).toEqual([]);
+    for (const q of QUERIES) await expectSameReports(report, q);
+  });
+
+  it('a monthly report opens one month record per lamp and month, not one per day', async () => {
+    const { series, rollup, lampIds, report, t } = await setup(EDGE.to);
+    for (const r of history(lampIds, 19, EDGE)) series.add(r.deviceId, r);
+    await rollup.catchUp();
+    const opened = new Map<string, number>();
+    const find = t.records.find.bind(t.records);
+    t.records.find = async <T,>(kind: string, o?: Parameters<typeof find>[1]) => {
+      const out = await find<T>(kind, o);
+      opened.set(kind, (opened.get(kind) ?? 0) + out.length);
+      return out;
+    };
+    await report(EDGE_QUERIES[0]!, true);
+    // Two local months in the range: two records per lamp, for six days each lamp has.
+    expect(opened.get(ROLLUP_KINDS.month)).toBe(2 * lampIds.length);
   });
 });

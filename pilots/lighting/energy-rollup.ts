@@ -1,5 +1,6 @@
 // The energy roll-up of one tenant (arithmetic: domain/energy-rollup.ts): one sealed record per lamp
-// and local day with its sums, and one cursor record per lamp (the newest reading counted), kept in
+// and local month holding the sums of its local days (a month's report opens one or two records per
+// lamp, not thirty), and one cursor record per lamp (the newest reading counted), kept in
 // the tenant's own store through the pilot's records port. Ingest advances it (`onReadings`, after
 // the readings' commit, in the tenant's serial queue); a late reading has the days it touches
 // recomputed from the stored readings. A lamp without a cursor (a store from before the roll-up, or
@@ -11,34 +12,41 @@ import {
   advance,
   daysTouched,
   daySums,
-  mergeDays,
+  monthOfDay,
+  monthsOf,
   powerSegments,
   recomputeDay,
   startOfLocalDay,
+  updateMonths,
   type Cursor,
   type DaySums,
+  type MonthDays,
   type PowerSample,
   type RolledDay,
 } from './domain/index.ts';
 import type { TenantParts } from './tenant-parts.ts';
 
-export const ROLLUP_KINDS = { day: 'lighting.energy-day', cursor: 'lighting.energy-cursor' } as const;
+export const ROLLUP_KINDS = { month: 'lighting.energy-month', cursor: 'lighting.energy-cursor' } as const;
+/** One record per lamp and day, before months held them: a rebuild deletes them. */
+const LEGACY_DAY_KIND = 'lighting.energy-day';
 const MAX_GAP_INTERVALS = 3;
+/** Layout of the records: a cursor of another layout (days, before months) rebuilds its lamp. */
+const LAYOUT = 'months';
 
 interface CursorRecord extends Cursor {
   lampId: string;
   /** Zone and gap rule the days were counted with: another one rebuilds the lamp. */
   basis: string;
 }
-interface DayRecord extends DaySums {
+interface MonthRecord {
   lampId: string;
-  day: string;
-  /** The sums count the segments up to this instant (the cursor when written), none after. */
-  through: number;
+  month: string;
+  /** Each local day's sums, counted up to the day's `through` (the cursor when written), none after. */
+  days: MonthDays;
 }
 
 type Put = { kind: string; id: string; data: unknown; opts?: { tags: Record<string, string> } };
-const dayId = (lampId: string, day: string) => `${lampId}:${day}`;
+const monthId = (lampId: string, month: string) => `${lampId}:${month}`;
 
 export const asSample = (r: { ts: number; data: unknown }): PowerSample | null => {
   const d = r.data as Record<string, unknown> | null;
@@ -53,7 +61,7 @@ export class EnergyRollup {
     return MAX_GAP_INTERVALS * this.p.opts.reportIntervalMs;
   }
   private basis(timeZone: string) {
-    return `${timeZone}|${this.p.opts.reportIntervalMs}|${MAX_GAP_INTERVALS}`;
+    return `${timeZone}|${this.p.opts.reportIntervalMs}|${MAX_GAP_INTERVALS}|${LAYOUT}`;
   }
   private timeZone(): string | null {
     return this.p.inventory.installation?.timeZone ?? null;
@@ -73,14 +81,19 @@ export class EnergyRollup {
   async days(lampIds: ReadonlySet<string>, days: readonly string[]): Promise<Map<string, Map<string, RolledDay>>> {
     const records = await this.p.ctx.records();
     const out = new Map<string, Map<string, RolledDay>>();
-    // One indexed look-up per day: exactly the days asked for, every lamp's at once.
-    for (const day of new Set(days)) {
-      for (const r of await records.find<DayRecord>(ROLLUP_KINDS.day, { tags: { day } })) {
+    const wanted = new Set(days);
+    // One indexed look-up per local month, every lamp's record at once: a month's report opens one
+    // or two records per lamp.
+    for (const month of monthsOf(wanted)) {
+      for (const r of await records.find<MonthRecord>(ROLLUP_KINDS.month, { tags: { month } })) {
         const d = r.data;
-        if (d.day !== day || !lampIds.has(d.lampId)) continue;
+        if (d.month !== month || !lampIds.has(d.lampId)) continue;
         let m = out.get(d.lampId);
-        if (!m) out.set(d.lampId, (m = new Map()));
-        m.set(d.day, { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, through: d.through });
+        for (const [day, v] of Object.entries(d.days)) {
+          if (!wanted.has(day) || monthOfDay(day) !== month) continue;
+          if (!m) out.set(d.lampId, (m = new Map()));
+          m.set(day, { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through: v.through });
+        }
       }
     }
     return out;
@@ -116,19 +129,15 @@ export class EnergyRollup {
     const step = advance(cursor, samples, this.maxGapMs);
     const add = daySums(step.segments, tz);
     const through = step.cursor!.ts;
-    const recompute = new Set<string>();
-    for (const r of step.late) for (const d of daysTouched(r.ts, this.maxGapMs, tz)) recompute.add(d);
-    const put: Put[] = [];
-    const current = async (day: string) => (await records.get<DayRecord>(ROLLUP_KINDS.day, dayId(lampId, day)))?.data ?? null;
-    for (const day of recompute) {
-      const s = await this.rawDay(lampId, day, through, tz);
-      put.push(this.dayPut(lampId, day, s, through));
-      add.delete(day);
+    const recompute = new Map<string, DaySums>();
+    for (const r of step.late) for (const d of daysTouched(r.ts, this.maxGapMs, tz)) recompute.set(d, { kWh: 0, litKWh: 0, litMs: 0 });
+    for (const day of recompute.keys()) recompute.set(day, await this.rawDay(lampId, day, through, tz));
+    const current = new Map<string, MonthDays>();
+    for (const month of monthsOf([...recompute.keys(), ...add.keys()])) {
+      const rec = await records.get<MonthRecord>(ROLLUP_KINDS.month, monthId(lampId, month));
+      if (rec) current.set(month, rec.data.days);
     }
-    for (const [day, v] of add) {
-      const old = await current(day);
-      put.push(this.dayPut(lampId, day, old ? { kWh: old.kWh + v.kWh, litKWh: old.litKWh + v.litKWh, litMs: old.litMs + v.litMs } : v, through));
-    }
+    const put: Put[] = [...updateMonths(current, recompute, add, through)].map(([month, days]) => this.monthPut(lampId, month, days));
     put.push(this.cursorPut(lampId, step.cursor!, tz));
     await records.commit({ put });
   }
@@ -141,9 +150,9 @@ export class EnergyRollup {
     return recomputeDay(samples, day, through, { timeZone: tz, intervalMs: this.p.opts.reportIntervalMs, maxGapIntervals: MAX_GAP_INTERVALS });
   }
 
-  private dayPut(lampId: string, day: string, s: DaySums, through: number) {
-    const data: DayRecord = { lampId, day, kWh: s.kWh, litKWh: s.litKWh, litMs: s.litMs, through };
-    return { kind: ROLLUP_KINDS.day, id: dayId(lampId, day), data, opts: { tags: { lamp: lampId, day } } };
+  private monthPut(lampId: string, month: string, days: MonthDays) {
+    const data: MonthRecord = { lampId, month, days };
+    return { kind: ROLLUP_KINDS.month, id: monthId(lampId, month), data, opts: { tags: { lamp: lampId, month } } };
   }
 
   private cursorPut(lampId: string, c: Cursor, tz: string) {
@@ -200,16 +209,23 @@ export class EnergyRollup {
       await this.apply(records, lampId, c.data, samples, tz);
       return 'advanced';
     }
-    // Built from every stored reading: the days of another basis are replaced whole.
+    // Built from every stored reading: the months of another basis are replaced whole, and the day
+    // records of the layout before months are deleted.
     const rows = await this.p.ctx.series.range(lampId, {});
     const samples = rows.map(asSample).filter((s): s is PowerSample => s !== null);
     const last = samples.at(-1);
     const sums = last
       ? daySums(powerSegments(samples, { intervalMs: this.p.opts.reportIntervalMs, maxGapIntervals: MAX_GAP_INTERVALS }), tz)
       : new Map<string, DaySums>();
-    const stale = c ? await records.find<DayRecord>(ROLLUP_KINDS.day, { tags: { lamp: lampId } }) : [];
-    const put: Put[] = last ? [...mergeDays(new Map(), sums)].map(([day, s]) => this.dayPut(lampId, day, s, last.ts)) : [];
-    const del = stale.filter((r) => r.data.lampId === lampId && !sums.has(r.data.day)).map((r) => ({ kind: ROLLUP_KINDS.day, id: r.id }));
+    const months = last ? updateMonths(new Map(), sums, new Map(), last.ts) : new Map<string, MonthDays>();
+    const put: Put[] = [...months].map(([month, days]) => this.monthPut(lampId, month, days));
+    const del: { kind: string; id: string }[] = [];
+    if (c) {
+      for (const r of await records.find<MonthRecord>(ROLLUP_KINDS.month, { tags: { lamp: lampId } }))
+        if (r.data.lampId === lampId && !months.has(r.data.month)) del.push({ kind: ROLLUP_KINDS.month, id: r.id });
+      for (const r of await records.find<{ lampId: string }>(LEGACY_DAY_KIND, { tags: { lamp: lampId } }))
+        if (r.data.lampId === lampId) del.push({ kind: LEGACY_DAY_KIND, id: r.id });
+    }
     // No reading yet: an empty cursor would not chain; the first reading's catch-up builds it.
     if (last) put.push(this.cursorPut(lampId, last, tz));
     if (put.length || del.length) await records.commit({ put, delete: del });

@@ -5,6 +5,8 @@
 // from it (domain/energy-rollup.ts `reportPlan`); the rest of the span is integrated raw.
 import type { Reading } from '../../platform/services/series.ts';
 import {
+  addDay,
+  closedHead,
   daySums,
   fullPower,
   lampEnergy,
@@ -117,6 +119,7 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
     rolled.add(id);
     for (const d of plan.days) wanted.add(d);
     if (plan.open) wanted.add(plan.open.day);
+    if (plan.head) wanted.add(plan.head.day);
   }
   const stored = rollup && rolled.size ? await rollup.days(rolled, [...wanted].sort()) : new Map<string, ReadonlyMap<string, RolledDay>>();
   for (const lamp of scope.lamps) {
@@ -132,7 +135,16 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
     // The cursor's day: its record up to where it counted, the rest of the span raw.
     const tail = openTail(plan, plan.open ? have?.get(plan.open.day) : undefined, end, margin);
     if (tail.useRecord) days.set(plan.open!.day, have!.get(plan.open!.day)!);
-    for (const span of tail.raw) {
+    // The partial first day: its record minus the part before the report's start when that is shorter.
+    const headRec = plan.head ? have?.get(plan.head.day) : undefined;
+    const head = closedHead(tail.raw, plan, headRec, q.from);
+    if (head.minus) {
+      const s = await samples(reader, lamp.id, head.minus.from, head.minus.to, margin, o.maxPointsPerLamp ?? 200_000);
+      const before = daySums(powerSegments(s, { intervalMs: o.intervalMs, window: head.minus }), scope.timeZone).get(plan.head!.day);
+      const neg = before ? { kWh: -before.kWh, litKWh: -before.litKWh, litMs: -before.litMs } : { kWh: 0, litKWh: 0, litMs: 0 };
+      days.set(plan.head!.day, addDay(headRec!, neg));
+    }
+    for (const span of head.raw) {
       // The span ending at the report's end reads up to the query's end, as a raw report would,
       // and holds the last reading until the end; the first partial day ends at a midnight.
       const s = await samples(reader, lamp.id, span.from, span.holdToEnd ? q.to : span.to, margin, o.maxPointsPerLamp ?? 200_000);

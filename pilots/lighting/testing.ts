@@ -16,17 +16,23 @@ import type { LightingContext, TenantParts } from './tenant-parts.ts';
 export const TEST_TENANT = 'tenant-a';
 
 export function memoryRecords(): PilotRecords {
-  const kinds = new Map<string, Map<string, unknown>>();
+  type Held = { data: unknown; tags: Record<string, string> };
+  type FindOptions = Parameters<PilotRecords['find']>[1];
+  type PutOptions = Parameters<PilotRecords['put']>[3];
+  const kinds = new Map<string, Map<string, Held>>();
   const of = (kind: string) => kinds.get(kind) ?? kinds.set(kind, new Map()).get(kind)!;
-  const opened = <T>(id: string, data: unknown) => ({ id, data: structuredClone(data) as T, subject: null, tags: {}, createdAt: 0, updatedAt: 0 });
+  const opened = <T>(id: string, h: Held) => ({ id, data: structuredClone(h.data) as T, subject: null, tags: { ...h.tags }, createdAt: 0, updatedAt: 0 });
+  const held = (data: unknown, opts?: PutOptions): Held => ({ data: structuredClone(data), tags: { ...opts?.tags } });
+  // Clear tags narrow a find as the store's index does.
+  const matches = (h: Held, tags: Record<string, string> = {}) => Object.entries(tags).every(([k, v]) => h.tags[k] === v);
   return {
-    get: async <T>(kind: string, id: string) => (of(kind).has(id) ? opened<T>(id, of(kind).get(id)) : null),
-    find: async <T>(kind: string) => [...of(kind)].map(([id, d]) => opened<T>(id, d)),
-    count: async (kind) => of(kind).size,
-    put: async (kind, id, data) => void of(kind).set(id, structuredClone(data)),
+    get: async <T>(kind: string, id: string) => (of(kind).has(id) ? opened<T>(id, of(kind).get(id)!) : null),
+    find: async <T>(kind: string, o?: FindOptions) => [...of(kind)].filter(([, h]) => matches(h, o?.tags)).map(([id, h]) => opened<T>(id, h)),
+    count: async (kind, tags) => [...of(kind).values()].filter((h) => matches(h, tags)).length,
+    put: async (kind, id, data, opts) => void of(kind).set(id, held(data, opts)),
     delete: async (kind, id) => void of(kind).delete(id),
     commit: async (ops) => {
-      for (const p of ops.put ?? []) of(p.kind).set(p.id, structuredClone(p.data));
+      for (const p of ops.put ?? []) of(p.kind).set(p.id, held(p.data, p.opts));
       for (const d of ops.delete ?? []) of(d.kind).delete(d.id);
     },
   };

@@ -29,7 +29,7 @@ export class SeriesService {
     private readonly keyring: Keyring,
   ) {}
 
-  private async seal(tenantId: string, readings: Reading[]): Promise<StoredPoint[]> {
+  private async sealIn(tenantId: string, readings: Reading[]): Promise<StoredPoint[]> {
     return Promise.all(
       readings.map(async (r) => ({
         series: r.series,
@@ -46,7 +46,14 @@ export class SeriesService {
   async append(readings: Reading[]): Promise<void> {
     const { tenantId } = currentTenant('series.append');
     const store = await this.scopes.store(tenantId);
-    await store.commit({ points: await this.seal(tenantId, readings) });
+    await store.commit({ points: await this.sealIn(tenantId, readings) });
+  }
+
+  /** Seals readings of the tenant in context exactly as `append` does, without committing them:
+   *  for a writer that commits them with other sealed writes in one batch of the Store port. */
+  async seal(readings: Reading[]): Promise<StoredPoint[]> {
+    const { tenantId } = currentTenant('series.seal');
+    return this.sealIn(tenantId, readings);
   }
 
   private async open<T>(tenantId: string, p: StoredPoint): Promise<Reading<T>> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, daySums, daysTouched, openTail, reportCalendar, reportPlan, type Cursor } from './energy-rollup.ts';
+import { advance, closedHead, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -76,14 +76,24 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       days: [], raw: [[at('2026-03-01', '10:00'), at('2026-03-05', '10:00'), true]],
     },
     {
-      name: 'partial first day raw, whole days rolled, the cursor day on raw',
+      name: 'partial first day raw, whole days rolled, the cursor day open (its record up to the cursor, raw on)',
       from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-05', '09:59'),
       days: ['2026-03-02', '2026-03-03', '2026-03-04'],
       raw: [[at('2026-03-01', '10:00'), at('2026-03-02', '00:00'), false], [at('2026-03-05', '00:00'), at('2026-03-05', '10:00'), true]],
+      open: '2026-03-05',
     },
     {
-      name: 'a report from midnight has no raw head; an end just past midnight reads the day before raw (the held tail)',
+      name: 'a report from midnight has no raw head; a cursor just past midnight leaves the day before whole',
       from: at('2026-03-01', '00:00'), end: at('2026-03-05', '00:10'), cursor: at('2026-03-05', '00:05'),
+      days: ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'],
+      raw: [[at('2026-03-05', '00:00'), at('2026-03-05', '00:10'), true]],
+      open: '2026-03-05',
+    },
+    {
+      // The roll-up counted the segment from the last reading before the end to one after it; a
+      // report ending there holds that reading to its end instead: the last gap is read raw.
+      name: 'a cursor after the report\'s end: the held tail (the last gap) and its day on raw, no open day',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '00:10'), cursor: at('2026-03-05', '08:00'),
       days: ['2026-03-01', '2026-03-02', '2026-03-03'],
       raw: [[at('2026-03-04', '00:00'), at('2026-03-05', '00:10'), true]],
     },
@@ -99,6 +109,7 @@ describe('reportPlan: whole days from the roll-up, the rest raw', () => {
       from: at('2026-03-28', '12:00'), end: at('2026-03-31', '12:00'), cursor: at('2026-03-31', '11:59'),
       days: ['2026-03-29', '2026-03-30'],
       raw: [[at('2026-03-28', '12:00'), at('2026-03-29', '00:00'), false], [at('2026-03-31', '00:00'), at('2026-03-31', '12:00'), true]],
+      open: '2026-03-31',
     },
     {
       name: 'a cursor on the first whole day: no whole day rolled, the open day is',
@@ -129,11 +140,103 @@ describe('openTail: the open day read up to where its record counted', () => {
     { name: 'a record up to the cursor: raw from there', rec: { ...day, through: at('2026-03-03', '13:00') }, tailFrom: at('2026-03-03', '13:00'), use: true },
     { name: 'a record up to earlier (a gap since): raw from there', rec: { ...day, through: at('2026-03-03', '09:00') }, tailFrom: at('2026-03-03', '09:00'), use: true },
     { name: 'no record (nothing counted that day): the whole day raw', rec: undefined, tailFrom: at('2026-03-03', '00:00'), use: false },
-    { name: 'a record written past the held tail since the cursors were read: not used', rec: { ...day, through: end - 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+    { name: 'a record written past the report\'s end since the cursors were read: not used', rec: { ...day, through: end + 10 * MIN }, tailFrom: at('2026-03-03', '00:00'), use: false },
+    // Advanced since the cursors were read by a segment over midnight: the day is whole in it.
+    { name: 'a record counted past its day\'s end: raw from the next midnight', rec: { ...day, through: at('2026-03-04', '00:05') }, tailFrom: at('2026-03-04', '00:00'), use: true },
   ])('$name', ({ rec, tailFrom, use }) => {
     const out = openTail(plan, rec, end, 30 * MIN);
     expect(out.useRecord).toBe(use);
     expect(out.raw.at(-1)).toEqual({ from: tailFrom, to: end, holdToEnd: true });
     expect(out.raw.slice(0, -1)).toEqual(plan.raw.slice(0, -1));
+  });
+});
+
+describe('month records: the days of one lamp and local month', () => {
+  const kWh = (x: number): DaySums => ({ kWh: x, litKWh: x, litMs: x * 1000 });
+  const T0 = at('2026-11-01', '12:00');
+  const T1 = at('2026-11-02', '12:00');
+  /** Each month's days as [day, kWh, through], in order. */
+  const flat = (m: Map<string, MonthDays>) =>
+    Object.fromEntries([...m].map(([month, days]) => [month, Object.entries(days).sort(([a], [b]) => a.localeCompare(b)).map(([d, v]) => [d, +v.kWh.toFixed(6), v.through])]));
+
+  it.each([
+    {
+      // 00:00–00:50 local on 1 November is still 31 October in UTC: the local day decides.
+      name: 'a month edge in the zone, not in UTC',
+      through: T0,
+      current: {},
+      set: daySums([{ start: at('2026-10-31', '23:10'), end: at('2026-11-01', '00:50'), watts: 60, lit: true }], TZ),
+      add: new Map<string, DaySums>(),
+      months: { '2026-10': [['2026-10-31', 0.05, T0]], '2026-11': [['2026-11-01', 0.05, T0]] },
+    },
+    {
+      name: 'the 25-hour DST day sits in its month beside the others',
+      through: T0,
+      current: {},
+      set: daySums([{ start: startOfLocalDay('2026-10-24', TZ), end: startOfLocalDay('2026-10-26', TZ), watts: 64, lit: true }], TZ),
+      add: new Map<string, DaySums>(),
+      months: { '2026-10': [['2026-10-24', 1.536, T0], ['2026-10-25', 1.6, T0]] },
+    },
+    {
+      name: 'advanced: the segments counted are added to the day, other days keep their values and through',
+      through: T1,
+      current: { '2026-11': { '2026-11-01': { ...kWh(1), through: T0 }, '2026-11-02': { ...kWh(2), through: T0 } } },
+      set: new Map<string, DaySums>(),
+      add: new Map([['2026-11-02', kWh(0.5)], ['2026-11-03', kWh(0.25)]]),
+      months: { '2026-11': [['2026-11-01', 1, T0], ['2026-11-02', 2.5, T1], ['2026-11-03', 0.25, T1]] },
+    },
+    {
+      // A late reading just after local midnight touches both days, so both months are rewritten;
+      // the recomputed value replaces the day, and the same batch's added segments are in it.
+      name: 'a late reading across the month edge: both days recomputed, in their two months',
+      through: T1,
+      current: { '2026-10': { '2026-10-30': { ...kWh(3), through: T0 }, '2026-10-31': { ...kWh(9), through: T0 } }, '2026-11': { '2026-11-01': { ...kWh(9), through: T0 } } },
+      set: new Map(daysTouched(at('2026-11-01', '00:05'), 30 * MIN, TZ).map((d) => [d, kWh(d === '2026-10-31' ? 1.25 : 0.75)])),
+      add: new Map([['2026-11-01', kWh(5)]]),
+      months: { '2026-10': [['2026-10-30', 3, T0], ['2026-10-31', 1.25, T1]], '2026-11': [['2026-11-01', 0.75, T1]] },
+    },
+    {
+      name: 'a year edge',
+      through: T1,
+      current: {},
+      set: new Map(),
+      add: new Map([['2026-12-31', kWh(1)], ['2027-01-01', kWh(2)]]),
+      months: { '2026-12': [['2026-12-31', 1, T1]], '2027-01': [['2027-01-01', 2, T1]] },
+    },
+  ])('$name', ({ through, current, set, add, months }) => {
+    const out = updateMonths(new Map(Object.entries(current)), set, add, through);
+    expect(flat(out)).toEqual(months);
+    // Only the months touched are written.
+    expect([...out.keys()]).toEqual(monthsOf([...set.keys(), ...add.keys()]));
+  });
+
+  it('does not change the records it was given', () => {
+    const current = new Map([['2026-11', { '2026-11-01': { ...kWh(1), through: T0 } }]]);
+    updateMonths(current, new Map(), new Map([['2026-11-01', kWh(1)]]), T1);
+    expect(current.get('2026-11')!['2026-11-01']).toEqual({ ...kWh(1), through: T0 });
+  });
+});
+
+describe('closedHead: the partial first day as its record minus the part before the start, when shorter', () => {
+  const rec = { kWh: 1, litKWh: 1, litMs: 1, through: at('2026-04-05', '10:00') };
+  it.each([
+    { name: 'early in the day: record minus [midnight, from)', from: at('2026-03-01', '03:00'), rec, minus: [at('2026-03-01', '00:00'), at('2026-03-01', '03:00')] },
+    { name: 'late in the day: [from, midnight) raw', from: at('2026-03-01', '21:00'), rec, minus: null },
+    { name: 'no record: raw', from: at('2026-03-01', '03:00'), rec: undefined, minus: null },
+    // 2026-03-29 has 23 hours: at 11:30 local, 10.5 h have passed and 12.5 h are left.
+    { name: 'on the 23-hour DST day, in real hours', from: at('2026-03-29', '11:30'), rec, minus: [at('2026-03-29', '00:00'), at('2026-03-29', '11:30')] },
+    // At 12:30 local, 11.5 h have passed and 11.5 h are left: not shorter, raw.
+    { name: 'on the 23-hour DST day, at the real middle', from: at('2026-03-29', '12:30'), rec, minus: null },
+  ])('$name', ({ from, rec, minus }) => {
+    const plan = reportPlan(reportCalendar(from, from + 5 * 86_400_000, TZ), from + 3 * 86_400_000, 30 * MIN);
+    expect(plan.head).not.toBeNull();
+    const out = closedHead(plan.raw, plan, rec, from);
+    expect(out.minus ? [out.minus.from, out.minus.to] : null).toEqual(minus);
+    expect(out.raw).toEqual(minus ? plan.raw.slice(1) : plan.raw);
+  });
+
+  it('a cursor in the partial first day: the day is not whole in the roll-up, no head', () => {
+    const from = at('2026-03-01', '03:00');
+    expect(reportPlan(reportCalendar(from, from + 5 * 86_400_000, TZ), at('2026-03-01', '05:00'), 30 * MIN).head).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // Arithmetic of the energy roll-up: per lamp and local day, the sums the energy report needs
-// (energy, energy while burning, burning time), kept up to date at ingest so a month's report reads
-// ~30 small records per lamp instead of every reading (docs/architecture.md "Energy roll-up").
+// (energy, energy while burning, burning time), kept up to date at ingest and held in one record per
+// lamp and local month, so a month's report reads about two records per lamp instead of every
+// reading (docs/architecture.md "Energy roll-up").
 //
 // The roll-up counts exactly the segments the raw integration (energy.ts) makes between two stored
 // readings, up to the lamp's cursor (its newest counted reading); the segment from the cursor on is
@@ -112,9 +113,23 @@ export interface ReportPlan {
   raw: { from: number; to: number; holdToEnd: boolean }[];
   /** Whole local days read from the roll-up, in order. */
   days: string[];
-  /** The day of the lamp's cursor when it lies before the report's held tail: its record counts
+  /** The day of the lamp's cursor when the report reaches the cursor: its record counts
    *  the day up to the record's `through`, so the last raw span may start there instead (`openTail`). */
-  open: { day: string; start: number } | null;
+  open: { day: string; start: number; end: number } | null;
+  /** The partial first day when whole in the roll-up (before the cursor): `closedHead` may read it
+   *  as its record minus the part before the report's start, when that part is the shorter. */
+  head: { day: string; start: number } | null;
+}
+
+/**
+ * The raw spans of a plan with its partial first day read as the day's record minus the part
+ * before `from` (`minus`, integrated raw and subtracted), when that part is shorter than the rest
+ * of the day; otherwise, or without a record, the spans unchanged.
+ */
+export function closedHead(raw: ReportPlan['raw'], plan: Pick<ReportPlan, 'head'>, rec: RolledDay | undefined, from: number): { raw: ReportPlan['raw']; minus: { from: number; to: number } | null } {
+  const first = raw[0];
+  if (!plan.head || !rec || !first || first.from !== from || first.holdToEnd || from - plan.head.start >= first.to - from) return { raw, minus: null };
+  return { raw: raw.slice(1), minus: { from: plan.head.start, to: from } };
 }
 
 /**
@@ -125,8 +140,10 @@ export interface ReportPlan {
  */
 export function openTail(plan: ReportPlan, rec: RolledDay | undefined, end: number, maxGapMs: number): { raw: ReportPlan['raw']; useRecord: boolean } {
   const tail = plan.raw.at(-1);
-  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end - maxGapMs) return { raw: plan.raw, useRecord: false };
-  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: rec.through }], useRecord: true };
+  if (!plan.open || !rec || !tail || typeof rec.through !== 'number' || rec.through < plan.open.start || rec.through > end) return { raw: plan.raw, useRecord: false };
+  // A record counted past its day's end (a segment over midnight advanced it) holds the whole day:
+  // raw from that midnight on.
+  return { raw: [...plan.raw.slice(0, -1), { ...tail, from: Math.min(rec.through, plan.open.end) }], useRecord: true };
 }
 
 /** The local days of a report over [from, end): the first midnight at or after `from`, and each
@@ -136,6 +153,8 @@ export interface ReportCalendar {
   end: number;
   /** First local midnight at or after `from`. */
   a: number;
+  /** The local day holding `from` when `from` is not a midnight (the report's partial first day). */
+  head: { day: string; start: number } | null;
   days: { day: string; start: number }[];
 }
 
@@ -144,30 +163,74 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
   const a = startOfLocalDay(firstDay, timeZone) === from ? from : startOfLocalDay(addDays(firstDay, 1), timeZone);
   const days: ReportCalendar['days'] = [];
   for (let d = localDate(a, timeZone), start = a; start < end; d = addDays(d, 1), start = startOfLocalDay(d, timeZone)) days.push({ day: d, start });
-  return { from, end, a, days };
+  return { from, end, a, days, head: a > from ? { day: firstDay, start: startOfLocalDay(firstDay, timeZone) } : null };
 }
 
 /**
- * Splits [from, end) at local midnights: whole days that lie before both the lamp's cursor and the
- * report's open tail (the last gap before `end`, where a report holds the last reading) come from
- * the roll-up; the partial first day and everything from the day of min(cursor, end − gap) on is
- * read raw. A lamp without a cursor is read raw whole.
+ * Splits [from, end) at local midnights: whole days before the lamp's cursor come from the roll-up,
+ * and the cursor's day is open (its record counts it up to the cursor, the rest is read raw from
+ * there, holding the last reading until `end` as a raw report does). A cursor after `end` (readings
+ * newer than the report) counted segments a report ending at `end` does not make (the last reading
+ * before `end` is held to `end` when the next lies past it): then whole days before the report's
+ * open tail (the last gap before `end`) come from the roll-up and the rest is raw. The partial
+ * first day is always raw; a lamp without a cursor is read raw whole.
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
-  if (!(end > from)) return { raw: [], days: [], open: null };
-  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null };
+  if (!(end > from)) return { raw: [], days: [], open: null, head: null };
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null, head: null };
   if (cursorTs === null) return whole;
-  const x = Math.min(cursorTs, end - maxGapMs);
+  const x = cursorTs <= end ? cursorTs : end - maxGapMs;
   // The start of the day holding x: the last day start at or before it.
   let i = cal.days.length - 1;
   while (i >= 0 && cal.days[i]!.start > x) i--;
-  // The cursor's day counts up to the cursor: open, if the held tail lies after the cursor.
-  const open = i >= 0 && cursorTs <= end - maxGapMs ? cal.days[i]! : null;
+  // The cursor's day counts up to the cursor: open, if the report reaches the cursor.
+  const open = i >= 0 && cursorTs <= end ? { ...cal.days[i]!, end: cal.days[i + 1]?.start ?? end } : null;
   if (i <= 0 && !open) return whole;
   const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
   raw.push({ from: b, to: end, holdToEnd: true });
-  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open };
+  // The cursor lies after the first midnight here: the partial first day is whole in the roll-up.
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open, head: a > from ? cal.head : null };
+}
+
+/** The days of one lamp and local month as its month record holds them, by local day. */
+export type MonthDays = Record<string, RolledDay>;
+
+/** The local month ('YYYY-MM') of a local day: a day belongs to the month of its local date, so
+ *  a month's edges are local midnights of the installation's zone, not UTC ones. */
+export const monthOfDay = (day: string): string => day.slice(0, 7);
+
+/** The local months `days` fall in, in order. */
+export function monthsOf(days: Iterable<string>): string[] {
+  return [...new Set([...days].map(monthOfDay))].sort();
+}
+
+/**
+ * New contents of the month records a change touches: days in `set` are replaced (recomputed, or
+ * built), days in `add` get the segments just counted added to what they held, both now counted
+ * up to `through`; the other days of those months stay as they were. `current` holds the touched
+ * months' days before the change (a month missing there had none).
+ */
+export function updateMonths(
+  current: ReadonlyMap<string, Readonly<MonthDays>>,
+  set: ReadonlyMap<string, DaySums>,
+  add: ReadonlyMap<string, DaySums>,
+  through: number,
+): Map<string, MonthDays> {
+  const out = new Map<string, MonthDays>();
+  const month = (day: string) => {
+    const m = monthOfDay(day);
+    let days = out.get(m);
+    if (!days) out.set(m, (days = { ...current.get(m) }));
+    return days;
+  };
+  for (const [day, v] of set) month(day)[day] = { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through };
+  for (const [day, v] of add) {
+    if (set.has(day)) continue;
+    const days = month(day);
+    days[day] = { ...addDay(days[day] ?? zeroDay(), v), through };
+  }
+  return out;
 }

@@ -118,10 +118,12 @@ export function splitByLocalDay(segments: readonly Segment[], timeZone: string, 
   let known = uniformDays.get(timeZone);
   if (!known) uniformDays.set(timeZone, (known = []));
   const days = known;
-  // A day with a DST change (where local dates can step back) is never cached: its instants always
-  // take the exact path.
-  const dayOf = (ms: number) => {
-    for (const k of days) if (ms >= k.from && ms < k.to) return k.day;
+  // The day holding `ms` and the next local midnight: a cached day has both without any date
+  // arithmetic (splitting runs per segment, on every report's and every build's path). A day with a
+  // DST change (where local dates can step back) is never cached: its instants always take the
+  // exact path.
+  const dayOf = (ms: number): { day: string; to: number } => {
+    for (const k of days) if (ms >= k.from && ms < k.to) return k;
     const day = localDate(ms, timeZone);
     const from = startOfLocalDay(day, timeZone);
     const to = startOfLocalDay(addDays(day, 1), timeZone);
@@ -129,13 +131,13 @@ export function splitByLocalDay(segments: readonly Segment[], timeZone: string, 
       if (days.length >= MAX_UNIFORM_DAYS) days.shift();
       days.push({ day, from, to });
     }
-    return day;
+    return { day, to };
   };
   for (const s of segments) {
     let start = s.start;
     while (start < s.end) {
-      const day = dayOf(start);
-      const end = Math.min(s.end, startOfLocalDay(addDays(day, 1), timeZone));
+      const { day, to } = dayOf(start);
+      const end = Math.min(s.end, to);
       visit(day, s, end - start);
       start = end;
     }
