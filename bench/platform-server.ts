@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
-import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../platform/tenancy/context.ts';
 import { probePilot } from '../validation/support/probe-pilot.ts';
 import { BENCH_TENANT, benchAlarmDeviceId, benchDeviceId, type Credentials } from './credentials.ts';
 import { asTenantId } from '../platform/ids.ts';
@@ -41,7 +41,7 @@ async function provision(): Promise<void> {
     quotas: { maxDevices: Math.max(10_000, env.BENCH_DEVICES), ingestPerSecond: 1_000_000 },
   });
   const devices: Credentials['devices'] = [];
-  await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
+  await runInTenant(systemContext('bench', asTenantId(BENCH_TENANT)), async () => {
     for (let i = 0; i < env.BENCH_DEVICES; i++) {
       const id = benchDeviceId(i);
       const { secret } = await s.devices.register({ id, tenantId: asTenantId(BENCH_TENANT), kind: 'probe-sensor' });
@@ -51,7 +51,7 @@ async function provision(): Promise<void> {
   const creds: Credentials = { tenantId: BENCH_TENANT, devices };
   if (env.BENCH_ALARM_DEVICES > 0) {
     const alarmDevices: Credentials['devices'] = [];
-    await runInTenant({ tenantId: BENCH_TENANT, principal: systemPrincipal('bench', BENCH_TENANT) }, async () => {
+    await runInTenant(systemContext('bench', asTenantId(BENCH_TENANT)), async () => {
       for (let i = 0; i < env.BENCH_ALARM_DEVICES; i++) {
         const id = benchAlarmDeviceId(i);
         const { secret } = await s.devices.register({ id, tenantId: asTenantId(BENCH_TENANT), kind: 'probe-sensor' });

@@ -12,7 +12,8 @@ import { healthcarePilot } from '../pilots/healthcare/index.ts';
 import { createLightingPilot } from '../pilots/lighting/index.ts';
 import type { Platform } from '../platform/server.ts';
 import type { Reading } from '../platform/services/series.ts';
-import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
+import { asTenantId } from '../platform/ids.ts';
+import { runInTenant, systemContext } from '../platform/tenancy/context.ts';
 import { bootHarness, type Harness } from '../validation/support/harness.ts';
 import { HC } from '../validation/support/healthcare-steps.ts';
 import { figure, readTable, type ReadFigure } from './read-figures.ts';
@@ -99,7 +100,7 @@ try {
 
 
 function systemIn(tenantId: string) {
-  return { tenantId, principal: systemPrincipal('bench', tenantId) };
+  return systemContext('bench', asTenantId(tenantId));
 }
 
 /** Patients and lamps through the pilots' own demo provisioning; the series to fill. */

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../platform/config.ts';
 import { startPlatform } from '../platform/server.ts';
-import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../platform/tenancy/context.ts';
+import { asTenantId } from '../platform/ids.ts';
 import { probePilot } from '../validation/support/probe-pilot.ts';
 
 export interface StoreCheck {
@@ -48,7 +49,7 @@ export async function verifyStore(
   });
   const platform = await startPlatform(config, { pilots: [probePilot] });
   try {
-    return await runInTenant({ tenantId, principal: systemPrincipal('bench-verify', tenantId) }, async () => {
+    return await runInTenant(systemContext('bench-verify', asTenantId(tenantId)), async () => {
       const series = platform.services.series;
       const stored = await series.count();
       let ackedCount = 0;

@@ -5,7 +5,7 @@
 // under it compiles, that is, as soon as a raw string from a body, query or topic could reach
 // the registry unchecked.
 import { describe, expect, it } from 'vitest';
-import { asDeviceId, asTenantId, deviceIdParamSchema, tenantIdSchema } from './ids.ts';
+import { asDeviceId, asTenantId, deviceIdParamSchema, tenantIdSchema, type TenantId } from './ids.ts';
 import { parseMqttIdentity, type Devices } from './identity/devices.ts';
 import type { DeviceCertificates } from './identity/device-certs.ts';
 import type { ToolTokens } from './identity/tool-tokens.ts';
@@ -13,6 +13,7 @@ import type { Users } from './identity/users.ts';
 import type { AgreementService } from './policy/agreement-service.ts';
 import type { AlarmService } from './services/alarms.ts';
 import type { CommandService } from './services/commands.ts';
+import { currentTenant, runInTenant, systemContext, systemPrincipal } from './tenancy/context.ts';
 
 interface Registries {
   devices: Devices;
@@ -48,6 +49,13 @@ export function rawStringsDoNotReachTheRegistries(r: Registries, raw: string, de
   void r.alarms.loadPendingForTenant(raw);
   // @ts-expect-error
   void r.commands.loadPendingForTenant(raw);
+  // The tenant context is made only from a checked id (REST auth, the broker's identity, jobs).
+  // @ts-expect-error a context for a tenant named by a raw string
+  void runInTenant({ tenantId: raw, principal: systemPrincipal('x') }, () => 0);
+  // @ts-expect-error nor a principal of one
+  void systemPrincipal('x', raw);
+  // @ts-expect-error
+  void systemContext('x', raw);
 
   // Through the constructors, the same calls compile.
   const tenant = asTenantId(raw);
@@ -58,6 +66,7 @@ export function rawStringsDoNotReachTheRegistries(r: Registries, raw: string, de
   void r.users.list(tenant);
   void r.users.list(null);
   void r.agreements.listFor(tenant);
+  void runInTenant(systemContext('x', tenant), () => currentTenant().tenantId satisfies TenantId);
 }
 
 describe('branded ids at the edges', () => {

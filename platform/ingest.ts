@@ -11,6 +11,7 @@ import type { PlatformServices } from './services/index.ts';
 import type { OutgoingCommand } from './services/commands.ts';
 import type { Reading } from './services/series.ts';
 import { storedReadingData } from './reading-data.ts';
+import { asTenantId, type TenantId } from './ids.ts';
 import { runInTenant, systemPrincipal, type Principal } from './tenancy/context.ts';
 import type { ZodType } from 'zod';
 import { Counter } from 'prom-client';
@@ -61,12 +62,13 @@ export const toCommandWire = (c: OutgoingCommand, issuedAt: number): CommandWire
   expiresAt: c.expiresAt,
 });
 
-const devicePrincipal = (id: { tenantId: string; deviceId: string }): Principal => ({
+const devicePrincipal = (deviceId: string) => (tenantId: TenantId): Principal => ({
   kind: 'device',
-  id: id.deviceId,
-  tenantId: id.tenantId,
-  label: `device:${id.deviceId}`,
+  id: deviceId,
+  tenantId,
+  label: `device:${deviceId}`,
 });
+const system = (component: string) => (tenantId: TenantId) => systemPrincipal(component, tenantId);
 
 // size: the broker's dependency table, one entry per hook, built in one place so the wiring reads top to bottom; the helpers it calls are inner functions held to the limit
 export async function startIngest({ config, services: s, pilots, instances, http, cluster }: IngestOptions): Promise<Ingest> {
@@ -82,12 +84,16 @@ export async function startIngest({ config, services: s, pilots, instances, http
   let broker: Broker | undefined;
   // Per node, or counted across the cluster in Redis (platform/cluster/redis-limits.ts).
   const quota = cluster?.quota ?? localIngestQuota();
-  const inTenant = <T>(tenantId: string, principal: Principal, fn: () => Promise<T>) =>
-    runInTenant({ tenantId, principal }, fn);
+  // The broker's identities were checked by parseMqttIdentity and travel as plain strings through
+  // its hooks: branded again here, where each context is made.
+  const inTenant = <T>(tenantId: string, principal: (t: TenantId) => Principal, fn: () => Promise<T>) => {
+    const t = asTenantId(tenantId);
+    return runInTenant({ tenantId: t, principal: principal(t) }, fn);
+  };
   // Subjects are looked up per device when a batch commits (the registry caches devices), as the
   // tenant's ingest system principal.
   const subjectOf = (tenantId: string, deviceId: string) =>
-    inTenant(tenantId, systemPrincipal('ingest', tenantId), async () => (await s.devices.get(deviceId))?.subject ?? null);
+    inTenant(tenantId, system('ingest'), async () => (await s.devices.get(deviceId))?.subject ?? null);
 
   broker = await startBroker({
     config: {
@@ -128,7 +134,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
         const pilot = kinds.get(m.kind)?.pilot;
         const gate = pilot && instances.get(pilot.id)?.gate;
         if (gate) {
-          const verdict = await inTenant(tenantId, devicePrincipal(m), () =>
+          const verdict = await inTenant(tenantId, devicePrincipal(m.deviceId), () =>
             gate({ tenantId, deviceId: m.deviceId, kind: m.kind, family: m.family, subject, ts: m.ts, data: m.data }),
           );
           if (!verdict.allow) {
@@ -145,7 +151,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
         });
       }
       if (readings.length === 0) return;
-      await inTenant(tenantId, systemPrincipal('ingest', tenantId), () => s.series.append(readings));
+      await inTenant(tenantId, system('ingest'), () => s.series.append(readings));
     },
     accepted: (batch) => {
       const byTenant = new Map<string, AcceptedMessage[]>();
@@ -177,12 +183,12 @@ export async function startIngest({ config, services: s, pilots, instances, http
     },
     commands: {
       pendingFor: (id) =>
-        inTenant(id.tenantId, devicePrincipal(id), async () =>
+        inTenant(id.tenantId, devicePrincipal(id.deviceId), async () =>
           (await s.commands.pendingFor(id.deviceId)).map((c) => toCommandWire(c, Date.now())),
         ),
-      sent: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'sent'),
-      delivered: (tenantId, commandId) => void transition(tenantId, systemPrincipal('broker', tenantId), commandId, 'delivered'),
-      acked: (id, commandId, status, detail) => void transition(id.tenantId, devicePrincipal(id), commandId, status, detail),
+      sent: (tenantId, commandId) => void transition(tenantId, system('broker'), commandId, 'sent'),
+      delivered: (tenantId, commandId) => void transition(tenantId, system('broker'), commandId, 'delivered'),
+      acked: (id, commandId, status, detail) => void transition(id.tenantId, devicePrincipal(id.deviceId), commandId, status, detail),
     },
     metrics: s.metrics,
   });
@@ -213,7 +219,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
     });
   }
 
-  async function transition(tenantId: string, principal: Principal, commandId: string, status: 'sent' | 'delivered' | 'accepted' | 'done' | 'failed', detail?: string) {
+  async function transition(tenantId: string, principal: (t: TenantId) => Principal, commandId: string, status: 'sent' | 'delivered' | 'accepted' | 'done' | 'failed', detail?: string) {
     try {
       await inTenant(tenantId, principal, () => s.commands.transition(commandId, status, detail));
     } catch (err) {
@@ -244,7 +250,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
       const mine = readings.filter((r) => kinds.get(r.kind)?.pilot === p);
       if (!mine.length) continue;
       try {
-        await inTenant(tenantId, systemPrincipal(p.id, tenantId), () => instance.onReadings!(mine));
+        await inTenant(tenantId, system(p.id), () => instance.onReadings!(mine));
       } catch (err) {
         s.logger.error({ err, pilot: p.id }, 'pilot rules failed');
       }
@@ -257,7 +263,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
     if (!pilot || !instance?.onPresence) return;
     try {
       const subject = await subjectOf(id.tenantId, id.deviceId);
-      await inTenant(id.tenantId, systemPrincipal(pilot.id, id.tenantId), () => instance.onPresence!({ ...id, subject }, online, at));
+      await inTenant(id.tenantId, system(pilot.id), () => instance.onPresence!({ ...id, subject }, online, at));
     } catch (err) {
       s.logger.error({ err, pilot: pilot.id }, 'presence hook failed');
     }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createPilotContext } from './pilot-context.ts';
 import { createLogger } from './logger.ts';
 import type { PlatformServices } from './services/index.ts';
-import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
+import { currentTenant, runInTenant, systemContext } from './tenancy/context.ts';
+import { asTenantId } from './ids.ts';
 
 const device = { id: 'hub-1', tenantId: 'tenant-a', kind: 'home-hub', subject: 'p-1' };
 
@@ -15,7 +16,7 @@ function contextOver(lookUp: (tenantId: string, id: string) => Promise<unknown>)
   const services = { logger: createLogger('silent'), devices: { get } } as unknown as PlatformServices;
   return createPilotContext('healthcare', services, { isOnline: () => false, lastSeen: () => null });
 }
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 
 describe('pilot context: devices.find', () => {
   it('answers the device of the tenant in context, or null when it has none by that id', async () => {

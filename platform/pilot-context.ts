@@ -5,7 +5,7 @@ import { checkJobName, embeddedSingleton, leasedSingleton, type LeaseView } from
 import { badRequest, forbidden } from './errors.ts';
 import type { SealedRecords } from './services/records.ts';
 import type { PlatformServices } from './services/index.ts';
-import { currentTenant, runInTenant, systemPrincipal } from './tenancy/context.ts';
+import { currentTenant, runInTenant, systemContext } from './tenancy/context.ts';
 import { asTenantId } from './ids.ts';
 
 export interface PresenceView {
@@ -27,10 +27,14 @@ export function createPilotContext(
   /** The pilot's device kinds: what its demo history may write. */
   deviceKinds: readonly DeviceKindSpec[] = [],
 ): PilotContext {
-  // Set by the authenticating edge; branded here, where it reaches the registries.
-  const tenant = (what: string) => asTenantId(currentTenant(`${pilotId}: ${what}`).tenantId);
-  const runAs = <T>(tenantId: string, fn: () => Promise<T>) =>
-    runInTenant({ tenantId, principal: systemPrincipal(pilotId, tenantId) }, fn);
+  // Set (and branded) by the authenticating edge.
+  const tenant = (what: string) => currentTenant(`${pilotId}: ${what}`).tenantId;
+  // A pilot names a tenant as the registry lists it or as its caller gave it: branded here, where
+  // the context is made.
+  const runAs = <T>(raw: string, fn: () => Promise<T>) => {
+    const tenantId = asTenantId(raw);
+    return runInTenant(systemContext(pilotId, tenantId), fn);
+  };
   const enabled = async (tenantId: string) => {
     const t = await s.tenants.get(tenantId);
     return Boolean(t && t.status === 'active' && t.pilots.includes(pilotId));

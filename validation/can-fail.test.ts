@@ -4,7 +4,8 @@
 // not an error, not a pass.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../platform/server.ts';
-import { runInTenant, systemPrincipal } from '../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../platform/tenancy/context.ts';
+import { asTenantId } from '../platform/ids.ts';
 import { auditTamper } from './scenarios/audit-tamper.ts';
 import { encryptionScan } from './scenarios/encryption-scan.ts';
 import { healthcareConsent } from './scenarios/healthcare-consent.ts';
@@ -53,7 +54,7 @@ const deviceLookupWithoutTenantCheck: Sabotage = (p) => {
   const get = d.get.bind(d);
   d.require = async (id) => {
     let found = null;
-    for (const t of await p.services.tenants.list()) found ??= await runInTenant({ tenantId: t.id, principal: systemPrincipal('sabotage', t.id) }, () => get(id));
+    for (const t of await p.services.tenants.list()) found ??= await runInTenant(systemContext('sabotage', asTenantId(t.id)), () => get(id));
     if (!found) throw new Error(`no device ${id}`);
     return found;
   };

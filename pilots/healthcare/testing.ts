@@ -16,7 +16,8 @@ import type { AuditEvent } from '../../platform/services/audit-sink.ts';
 import { buildServices } from '../../platform/services/build.ts';
 import type { PlatformServices } from '../../platform/services/index.ts';
 import { createMemoryStorage, type MemoryStore } from '../../platform/storage/memory/index.ts';
-import { runInTenant, systemPrincipal, type Principal } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
+import { runInTenant, systemContext, type Principal } from '../../platform/tenancy/context.ts';
 import { recordConsent } from './consent.ts';
 import { createPatientSchema, type CreatePatientInput, type Patient } from './model.ts';
 import { resolveOptions, type HealthcareOptions } from './options.ts';
@@ -56,7 +57,7 @@ afterEach(async () => {
 });
 
 export async function createTestPlatform(opts: { tenantId?: string; now?: number; pilotId?: string } = {}): Promise<TestPlatform> {
-  const tenantId = opts.tenantId ?? 'tenant-t';
+  const tenantId = asTenantId(opts.tenantId ?? 'tenant-t');
   const pilotId = opts.pilotId ?? 'healthcare';
   const clock = { now: opts.now ?? Date.UTC(2025, 5, 1, 12) };
   const now = () => clock.now;
@@ -99,10 +100,10 @@ export async function createTestPlatform(opts: { tenantId?: string; now?: number
     events,
     online,
     clock,
-    asSystem: (fn) => runInTenant({ tenantId, principal: systemPrincipal(pilotId, tenantId) }, fn),
+    asSystem: (fn) => runInTenant(systemContext(pilotId, tenantId), fn),
     asUser: (fn, role = 'operator') => runInTenant({ tenantId, principal: user(role) }, fn),
     appendTelemetry: (deviceId, subject, ts, data, id) =>
-      runInTenant({ tenantId, principal: systemPrincipal('ingest', tenantId) }, async () => {
+      runInTenant(systemContext('ingest', tenantId), async () => {
         // Stamped as ingest stores it (platform/reading-data.ts), with the registered device's kind.
         const kind = (await services.devices.get(deviceId))?.kind ?? 'unknown';
         await services.series.append([{ series: deviceId, id: id ?? `${deviceId}-${ts}`, ts, subject, data: storedReadingData(data, { kind, receivedAt: ts }) }]);

@@ -5,6 +5,7 @@
 // is the deny-by-default gate each route names on its own line.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, unauthorized } from '../errors.ts';
+import { asTenantId } from '../ids.ts';
 import { hashToken } from '../identity/secrets.ts';
 import type { Session, Sessions } from '../identity/sessions.ts';
 import type { Logger } from '../logger.ts';
@@ -44,7 +45,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
 }
 
 export function principalOf(s: Session): Principal {
-  return { kind: 'user', id: s.userId, tenantId: s.tenantId, role: s.role, label: `user:${s.username}` };
+  return { kind: 'user', id: s.userId, tenantId: s.tenantId === null ? null : asTenantId(s.tenantId), role: s.role, label: `user:${s.username}` };
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import { afterEach, expect, it } from 'vitest';
 import { forbidden } from '../errors.ts';
+import { asTenantId } from '../ids.ts';
 import { createLogger } from '../logger.ts';
 import { errorHandler } from './problem.ts';
 
@@ -22,7 +23,7 @@ it('a refusal is still answered when its audit record fails, and the audit failu
   const audit = { record: async () => Promise.reject(new Error('audit store unavailable')) };
   const app = express();
   app.get('/x', (req, _res, next) => {
-    req.principal = { kind: 'user', id: 'u-1', tenantId: 'tenant-a', role: 'operator', label: 'user:u-1' };
+    req.principal = { kind: 'user', id: 'u-1', tenantId: asTenantId('tenant-a'), role: 'operator', label: 'user:u-1' };
     next(forbidden('not yours'));
   });
   app.use(errorHandler(createLogger('info', sink), audit));

@@ -1,12 +1,14 @@
 // The audit log: one append-only hash chain per tenant and one for the platform ("_platform"),
 // kept through the storage port, with Ed25519-signed checkpoints (docs/architecture.md promise 4).
-// Hashing: ./hash.ts; verification: ./verify.ts; the signing key: ./signer.ts.
+// Hashing: ./hash.ts; one chain's writer: ./chain.ts; verification: ./verify.ts; the signing key:
+// ./signer.ts.
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
 import { PLATFORM_SCOPE, TENANT_ID_PATTERN } from '../storage/port.ts';
 import type { Store, StoredAuditEntry, StoredCheckpoint } from '../storage/port.ts';
-import { GENESIS_HASH, canonicalJson, checkpointPayload, entryHash } from './hash.ts';
+import { AuditChain } from './chain.ts';
+import { canonicalJson } from './hash.ts';
 import type { AuditSigner } from './signer.ts';
 import { toEd25519PublicKey, verifyChain, type ChainVerdict } from './verify.ts';
 
@@ -110,8 +112,6 @@ const MAX_DETAILS_DEPTH = 8;
 const MAX_DETAILS_CHARS = 8 * 1024;
 const MAX_LIST_LIMIT = 1000;
 const READ_PAGE = 1000;
-/** Largest group of entries written in one appendAudit call. */
-const MAX_APPEND_BATCH = 500;
 
 export class AuditDetailsError extends Error {
   override name = 'AuditDetailsError';
@@ -188,31 +188,56 @@ export function assertAuditScope(scope: string): void {
   }
 }
 
-interface Pending {
-  event: AuditEvent;
-  details: string;
-  resolve: (entry: StoredAuditEntry) => void;
-  reject: (err: unknown) => void;
+function parseListQuery(query: AuditListQuery): z.infer<typeof listSchema> {
+  const parsed = listSchema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badRequest(`invalid audit query: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return parsed.data;
 }
 
-interface Chain {
-  scope: string;
-  store: Promise<AuditStore> | undefined;
-  /** Cached head; undefined until loaded from lastAudit (and again after a failed append). */
-  head: { seq: number; hash: string; ts: number } | undefined;
-  lastCheckpointSeq: number;
-  pending: Pending[];
-  flushScheduled: boolean;
+/** One page of a chain's entries that match the query, read in pages of READ_PAGE from `fromSeq`. */
+async function listEntries(store: AuditStore, q: z.infer<typeof listSchema>): Promise<AuditPage> {
+  const entries: StoredAuditEntry[] = [];
+  let from = q.fromSeq;
+  for (;;) {
+    const page = await store.readAudit(from, READ_PAGE);
+    for (const e of page) {
+      if (q.until !== undefined && e.ts >= q.until) return { entries, nextFromSeq: null };
+      if (
+        (q.action === undefined || e.action === q.action) &&
+        (q.actor === undefined || e.actor === q.actor) &&
+        (q.outcome === undefined || e.outcome === q.outcome) &&
+        (q.since === undefined || e.ts >= q.since)
+      ) {
+        entries.push(e);
+        if (entries.length === q.limit) return { entries, nextFromSeq: e.seq + 1 };
+      }
+    }
+    const last = page[page.length - 1];
+    if (page.length < READ_PAGE || !last || last.seq < from) return { entries, nextFromSeq: null };
+    from = last.seq + 1;
+  }
 }
 
-const MAX_CONFLICT_RETRIES = 20;
-/** A duplicate sequence number: PostgreSQL unique violation or MongoDB duplicate key. */
-const isChainConflict = (err: unknown) => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 11000;
-};
+/** A chain's checkpoints and all its entries, for verification. Checkpoints first: any checkpoint
+ *  read then names entries already committed, so appends running meanwhile cannot look like
+ *  truncation. */
+async function readChain(store: AuditStore): Promise<{ entries: StoredAuditEntry[]; checkpoints: StoredCheckpoint[] }> {
+  const checkpoints = await store.listCheckpoints();
+  const entries: StoredAuditEntry[] = [];
+  let from = 1;
+  for (;;) {
+    const page = await store.readAudit(from, READ_PAGE);
+    entries.push(...page);
+    const highest = page.reduce((max, e) => Math.max(max, e.seq), from - 1);
+    if (page.length < READ_PAGE || highest < from) break;
+    from = highest + 1;
+  }
+  return { entries, checkpoints };
+}
 
-// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
 export function createAudit(options: CreateAuditOptions): Audit {
   const { storeFor, signer, now = Date.now, onError = () => {} } = options;
   const checkpointEvery = options.checkpointEvery ?? 100;
@@ -221,131 +246,30 @@ export function createAudit(options: CreateAuditOptions): Audit {
     throw new RangeError('checkpointEvery must be a positive integer');
   }
   const publicKey = toEd25519PublicKey(signer.publicKeyPem);
-  const chains = new Map<string, Chain>();
+  const chains = new Map<string, AuditChain>();
   // One queue per chain (keyed by scope): every write to a chain runs after the previous one.
   const queue = new KeyedQueue();
   let closed = false;
 
-  function chainOf(scope: string): Chain {
+  function chainOf(scope: string): AuditChain {
     assertAuditScope(scope);
     let chain = chains.get(scope);
     if (!chain) {
-      chain = {
-        scope,
-        store: undefined,
-        head: undefined,
-        lastCheckpointSeq: 0,
-        pending: [],
-        flushScheduled: false,
-      };
+      chain = new AuditChain(scope, { storeFor, signer, now, onError, checkpointEvery });
       chains.set(scope, chain);
     }
     return chain;
   }
 
-  function storeOf(chain: Chain): Promise<AuditStore> {
-    if (!chain.store) {
-      chain.store = storeFor(chain.scope);
-      chain.store.catch(() => {
-        chain.store = undefined; // try again on the next use
-      });
-    }
-    return chain.store;
-  }
-
   /** Runs `task` after every earlier task on the same chain (the per-chain promise queue). */
-  const exclusive = <T>(chain: Chain, task: () => Promise<T>): Promise<T> => queue.run(chain.scope, task);
+  const exclusive = <T>(chain: AuditChain, task: () => Promise<T>): Promise<T> => queue.run(chain.scope, task);
 
-  async function loadHead(chain: Chain): Promise<{ seq: number; hash: string; ts: number }> {
-    if (chain.head) return chain.head;
-    const store = await storeOf(chain);
-    const [last, checkpoints] = await Promise.all([store.lastAudit(), store.listCheckpoints()]);
-    const head = last ? { seq: last.seq, hash: last.hash, ts: last.ts } : { seq: 0, hash: GENESIS_HASH, ts: 0 };
-    chain.lastCheckpointSeq = Math.max(0, ...checkpoints.map((cp) => cp.seq));
-    if (chain.lastCheckpointSeq > head.seq) {
-      // Keep recording (losing new evidence would be worse); verify will report the truncation.
-      onError(
-        new Error(`audit chain ${chain.scope} ends at seq ${head.seq} but a checkpoint names seq ${chain.lastCheckpointSeq}`),
-        chain.scope,
-      );
-    }
-    chain.head = head;
-    return head;
-  }
-
-  async function writeCheckpoint(chain: Chain, fence?: () => Promise<void>): Promise<StoredCheckpoint | null> {
-    const head = await loadHead(chain);
-    if (head.seq === 0 || head.seq <= chain.lastCheckpointSeq) return null;
-    await fence?.();
-    const ts = now();
-    const cp: StoredCheckpoint = {
-      seq: head.seq,
-      headHash: head.hash,
-      ts,
-      signature: signer.sign(checkpointPayload(chain.scope, head.seq, head.hash, ts)).toString('base64'),
-      keyId: signer.keyId,
-    };
-    await (await storeOf(chain)).putCheckpoint(cp);
-    chain.lastCheckpointSeq = head.seq;
-    return cp;
-  }
-
-  /** Writes every pending entry, in groups that end exactly on checkpoint boundaries. */
-  async function drain(chain: Chain): Promise<void> {
-    let conflicts = 0;
-    while (chain.pending.length > 0) {
-      let group: Pending[] = [];
-      try {
-        let head = await loadHead(chain);
-        if (head.seq - chain.lastCheckpointSeq >= checkpointEvery) {
-          // A boundary left unsigned (a failed checkpoint, or a crash before it): sign it first.
-          // Failing to sign must not stop recording; the group below then stays small.
-          await writeCheckpoint(chain).catch((err: unknown) => onError(err, chain.scope));
-          head = await loadHead(chain);
-        }
-        const room = Math.max(1, checkpointEvery - (head.seq - chain.lastCheckpointSeq));
-        group = chain.pending.splice(0, Math.min(room, MAX_APPEND_BATCH));
-        const entries: StoredAuditEntry[] = [];
-        let { seq, hash, ts } = head;
-        for (const p of group) {
-          seq += 1;
-          // Timestamps never go backwards within a chain, so time filters can rely on order.
-          ts = Math.max(now(), ts);
-          const fields = { seq, ts, ...pick(p.event), details: p.details };
-          const entry: StoredAuditEntry = { ...fields, prevHash: hash, hash: entryHash(hash, fields) };
-          entries.push(entry);
-          hash = entry.hash;
-        }
-        await (await storeOf(chain)).appendAudit(entries);
-        chain.head = { seq, hash, ts };
-        group.forEach((p, i) => p.resolve(entries[i]!));
-        group = [];
-      } catch (err) {
-        // The store's state is unknown now: reload the head before the next append.
-        chain.head = undefined;
-        if (group.length > 0 && isChainConflict(err) && conflicts++ < MAX_CONFLICT_RETRIES) {
-          // Another node appended to this chain first (cluster mode): re-chain the same events
-          // on the new head. The store's unique sequence keeps the chain linear, never forked.
-          chain.pending.unshift(...group);
-          continue;
-        }
-        const failed = group.length > 0 ? group : chain.pending.splice(0);
-        failed.forEach((p) => p.reject(err));
-        continue;
-      }
-      if (chain.head.seq - chain.lastCheckpointSeq >= checkpointEvery) {
-        // The entries are stored; a failed checkpoint is retried at the next boundary or timer.
-        await writeCheckpoint(chain).catch((err: unknown) => onError(err, chain.scope));
-      }
-    }
-  }
-
-  function scheduleDrain(chain: Chain): void {
+  function scheduleDrain(chain: AuditChain): void {
     if (chain.flushScheduled) return;
     chain.flushScheduled = true;
     void exclusive(chain, async () => {
       try {
-        await drain(chain);
+        await chain.drain();
       } finally {
         chain.flushScheduled = false;
       }
@@ -356,9 +280,7 @@ export function createAudit(options: CreateAuditOptions): Audit {
     checkpointIntervalMs > 0
       ? setInterval(() => {
           for (const chain of chains.values()) {
-            if (chain.head && chain.head.seq > chain.lastCheckpointSeq) {
-              audit.checkpoint(chain.scope).catch((err: unknown) => onError(err, chain.scope));
-            }
+            if (chain.unsigned) audit.checkpoint(chain.scope).catch((err: unknown) => onError(err, chain.scope));
           }
         }, checkpointIntervalMs)
       : undefined;
@@ -379,56 +301,19 @@ export function createAudit(options: CreateAuditOptions): Audit {
     checkpoint(scope, opts = {}) {
       const chain = chainOf(scope);
       return exclusive(chain, async () => {
-        await drain(chain);
+        await chain.drain();
         if (opts.reload) chain.head = undefined;
-        return writeCheckpoint(chain, opts.fence);
+        return chain.writeCheckpoint(opts.fence);
       });
     },
 
     async list(scope, query = {}) {
-      const parsed = listSchema.safeParse(query);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw badRequest(`invalid audit query: ${issue.path.join('.')} ${issue.message}`);
-      }
-      const q = parsed.data;
-      const store = await storeOf(chainOf(scope));
-      const entries: StoredAuditEntry[] = [];
-      let from = q.fromSeq;
-      for (;;) {
-        const page = await store.readAudit(from, READ_PAGE);
-        for (const e of page) {
-          if (q.until !== undefined && e.ts >= q.until) return { entries, nextFromSeq: null };
-          if (
-            (q.action === undefined || e.action === q.action) &&
-            (q.actor === undefined || e.actor === q.actor) &&
-            (q.outcome === undefined || e.outcome === q.outcome) &&
-            (q.since === undefined || e.ts >= q.since)
-          ) {
-            entries.push(e);
-            if (entries.length === q.limit) return { entries, nextFromSeq: e.seq + 1 };
-          }
-        }
-        const last = page[page.length - 1];
-        if (page.length < READ_PAGE || !last || last.seq < from) return { entries, nextFromSeq: null };
-        from = last.seq + 1;
-      }
+      const q = parseListQuery(query);
+      return listEntries(await chainOf(scope).storeOf(), q);
     },
 
     async verify(scope) {
-      const store = await storeOf(chainOf(scope));
-      // Checkpoints first: any checkpoint read then names entries already committed, so
-      // appends running meanwhile cannot look like truncation.
-      const checkpoints = await store.listCheckpoints();
-      const entries: StoredAuditEntry[] = [];
-      let from = 1;
-      for (;;) {
-        const page = await store.readAudit(from, READ_PAGE);
-        entries.push(...page);
-        const highest = page.reduce((max, e) => Math.max(max, e.seq), from - 1);
-        if (page.length < READ_PAGE || highest < from) break;
-        from = highest + 1;
-      }
+      const { entries, checkpoints } = await readChain(await chainOf(scope).storeOf());
       return verifyChain({ scope, entries, checkpoints, publicKey });
     },
 
@@ -439,8 +324,8 @@ export function createAudit(options: CreateAuditOptions): Audit {
       const results = await Promise.allSettled(
         [...chains.values()].map((chain) =>
           exclusive(chain, async () => {
-            await drain(chain);
-            await writeCheckpoint(chain);
+            await chain.drain();
+            await chain.writeCheckpoint();
           }),
         ),
       );
@@ -449,8 +334,4 @@ export function createAudit(options: CreateAuditOptions): Audit {
     },
   };
   return audit;
-}
-
-function pick(event: AuditEvent): Pick<StoredAuditEntry, 'actor' | 'action' | 'target' | 'outcome'> {
-  return { actor: event.actor, action: event.action, target: event.target, outcome: event.outcome };
 }

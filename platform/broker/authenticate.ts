@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AedesOptions, Client } from 'aedes';
 import { PLATFORM_SCOPE } from '../storage/port.ts';
 import { clientById, deliverAfterConnack, peerCertificateOf, remoteAddressOf } from './aedes-adapter.ts';
-import { keyOf, aedesOf, type BrokerState } from './state.ts';
+import { keyOf, aedesOf, type BrokerState, type DeviceSession } from './state.ts';
 import { DEFAULT_AUTH_THROTTLE, backoffMs, createFailureThrottle, memoryFailureCounter } from './throttle.ts';
 import { isTopicLevel, mqttIdentity, type BrokerPrincipal } from './topics.ts';
 import type { BrokerConfig, DeviceIdentity, ToolIdentity } from './types.ts';
@@ -37,7 +37,38 @@ export function takeoverAllowed(prev: BrokerPrincipal | undefined, next: BrokerP
   return prev.kind === 'tool' && prev.tool.tenantId === next.tool.tenantId && prev.tool.label === next.tool.label;
 }
 
-// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
+type ReturnCode = (typeof RC)[keyof typeof RC];
+type Failure = { reason: string; code: ReturnCode; counted: boolean };
+
+/** The platform chain's entry for a refused CONNECT: the claimed name made printable, the
+ *  address only as a keyed hash (it is personal data). */
+const refusalEvent = (reason: string, code: ReturnCode, claimed: string, addressHash: string, cause?: string) => ({
+  actor: claimed ? `mqtt:${printable(claimed)}` : 'mqtt:anonymous',
+  action: 'mqtt.connect',
+  target: 'mqtt',
+  outcome: 'failure' as const,
+  details: { reason, ...(cause ? { cause } : {}), addressHash, returnCode: code },
+});
+
+/** Whether the identity service's answer is the device the client claimed to be, usable in topics. */
+const matchesClaim = (claimed: string, result: DeviceIdentity) =>
+  claimed === mqttIdentity(result.tenantId, result.deviceId) && isTopicLevel(result.tenantId) && isTopicLevel(result.deviceId);
+
+/** A device's new broker session, before its CONNACK: not yet online, nothing in flight. */
+const newSession = (client: Client, identity: DeviceIdentity): DeviceSession => ({
+  client,
+  identity,
+  commandsQos: null,
+  online: false,
+  ready: false,
+  offlineReason: null,
+  awaitingPuback: new Map(),
+  nextMessageId: 1 + Math.floor(Math.random() * 65535),
+  sentHere: new Set(),
+  delivering: false,
+  deliverAgain: false,
+});
+
 export function createAuthentication(state: BrokerState): {
   preConnect: PreConnectHandler;
   authenticate: AuthenticateHandler;
@@ -58,7 +89,7 @@ export function createAuthentication(state: BrokerState): {
 
   const refuse = (
     reason: string,
-    code: (typeof RC)[keyof typeof RC],
+    code: ReturnCode,
     claimed: string,
     address: string,
     /** What the throttled attempt would have been refused for. */
@@ -69,17 +100,7 @@ export function createAuthentication(state: BrokerState): {
     // The address is personal data: the entry holds a keyed hash of it, and the rate limit of
     // the audit service bounds how many entries one address can cause (a connect storm).
     const addressHash = hashAddress(address);
-    state.audit(
-      PLATFORM_SCOPE,
-      {
-        actor: claimed ? `mqtt:${printable(claimed)}` : 'mqtt:anonymous',
-        action: 'mqtt.connect',
-        target: 'mqtt',
-        outcome: 'failure',
-        details: { reason, ...(cause ? { cause } : {}), addressHash, returnCode: code },
-      },
-      `mqtt-auth:${addressHash}`,
-    );
+    state.audit(PLATFORM_SCOPE, refusalEvent(reason, code, claimed, addressHash, cause), `mqtt-auth:${addressHash}`);
     const err: AuthError = Object.assign(new Error(`connection refused: ${reason}`), { returnCode: code });
     return err;
   };
@@ -111,8 +132,6 @@ export function createAuthentication(state: BrokerState): {
     }
     return refuse(reason, code, claimed, address);
   }
-
-  type Failure = { reason: string; code: (typeof RC)[keyof typeof RC]; counted: boolean };
 
   async function verify(
     client: Client,
@@ -153,11 +172,7 @@ export function createAuthentication(state: BrokerState): {
     const result = await deps.authenticateDevice(claimed, secret);
     if (result === null) return { reason: 'bad-credentials', code: RC.badCredentials, counted: true };
     if (result === 'revoked') return { reason: 'revoked', code: RC.notAuthorized, counted: true };
-    if (claimed !== mqttIdentity(result.tenantId, result.deviceId) || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
-      log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
-      return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
-    }
-    return admitDevice(client, result);
+    return admitDevice(client, claimed, result);
   }
 
   /** A device presenting a client certificate and no password (ETSI EN 303 645 5.1-1). */
@@ -165,14 +180,14 @@ export function createAuthentication(state: BrokerState): {
     if (client.id !== claimed) return { reason: 'client-id-mismatch', code: RC.identifierRejected, counted: false };
     const result = await deps.authenticateCertificate!(claimed, certificate);
     if ('refused' in result) return { reason: `certificate-${result.refused}`, code: RC.notAuthorized, counted: true };
-    if (claimed !== mqttIdentity(result.tenantId, result.deviceId) || !isTopicLevel(result.tenantId) || !isTopicLevel(result.deviceId)) {
+    return admitDevice(client, claimed, result);
+  }
+
+  function admitDevice(client: Client, claimed: string, result: DeviceIdentity): true | Failure {
+    if (!matchesClaim(claimed, result)) {
       log.error({ deviceId: claimed }, 'identity service returned an unusable device identity');
       return { reason: 'invalid-identity', code: RC.notAuthorized, counted: false };
     }
-    return admitDevice(client, result);
-  }
-
-  function admitDevice(client: Client, result: DeviceIdentity): true | Failure {
     const principal: BrokerPrincipal = { kind: 'device', identity: result };
     if (!takeoverAllowed(holderOf(client.id), principal)) {
       return { reason: 'client-id-in-use', code: RC.identifierRejected, counted: false };
@@ -180,19 +195,7 @@ export function createAuthentication(state: BrokerState): {
     const previous = online.get(keyOf(result.tenantId, result.deviceId));
     if (previous && previous.client !== client) previous.offlineReason ??= 'takeover';
     principals.set(client, principal);
-    sessions.set(client, {
-      client,
-      identity: result,
-      commandsQos: null,
-      online: false,
-      ready: false,
-      offlineReason: null,
-      awaitingPuback: new Map(),
-      nextMessageId: 1 + Math.floor(Math.random() * 65535),
-      sentHere: new Set(),
-      delivering: false,
-      deliverAgain: false,
-    });
+    sessions.set(client, newSession(client, result));
     return true;
   }
 

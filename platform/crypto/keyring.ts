@@ -80,29 +80,68 @@ interface SubjectKeys {
   current: number;
 }
 
-// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
-export function createKeyring(options: KeyringOptions): Keyring {
-  const { master, storeFor } = options;
-  const now = options.now ?? Date.now;
+const subjectKey = (tenant: string, subject: string) => `${tenant}\0${subject}`;
+const tenantLock = (tenant: string) => `t\0${tenant}`;
+const subjectLock = (tenant: string, subject: string) => `s\0${tenant}\0${subject}`;
 
-  const tenants = new Map<string, TenantKeys>();
-  const subjects = new Map<string, SubjectKeys>();
-  const erased = new Set<string>();
-  // Loads, rotations and shreds of one tenant key or one subject key never interleave.
-  const locks = new KeyedQueue();
+async function listSubjects(store: KeyStore): Promise<string[]> {
+  if (!store.listKeyScopes) {
+    throw new Error('this key store cannot list key scopes (KeyStore.listKeyScopes); subject keys cannot be enumerated');
+  }
+  const scopes = await store.listKeyScopes(SUBJECT_PREFIX);
+  return scopes.filter((s) => s.startsWith(SUBJECT_PREFIX)).map((s) => s.slice(SUBJECT_PREFIX.length));
+}
 
-  const subjectKey = (tenant: string, subject: string) => `${tenant}\0${subject}`;
-  const tenantLock = (tenant: string) => `t\0${tenant}`;
-  const subjectLock = (tenant: string, subject: string) => `s\0${tenant}\0${subject}`;
+async function describeKeys(store: KeyStore): Promise<KeyInfo[]> {
+  const scopes = [TENANT_SCOPE, INDEX_SCOPE, ...(await listSubjects(store)).sort().map(subjectScope)];
+  const infos: KeyInfo[] = [];
+  for (const scope of scopes) {
+    const rows = [...(await store.getKeys(scope))].sort((a, b) => a.version - b.version);
+    const current = Math.max(0, ...rows.map((r) => r.version));
+    for (const row of rows) {
+      infos.push({
+        scope: row.scope,
+        version: row.version,
+        createdAt: row.createdAt,
+        wrappedBy: row.wrappedBy,
+        current: row.version === current,
+      });
+    }
+  }
+  return infos;
+}
 
-  const withLock = <T>(name: string, fn: () => Promise<T>): Promise<T> => locks.run(name, fn);
+/** A keyring's state — the cached tenant and subject keys, the erased subjects, the per-key locks
+ *  — and every operation that loads, creates, rotates, rewraps or shreds a key. Loads, rotations
+ *  and shreds of one tenant key or one subject key never interleave. */
+class KeyCache {
+  private readonly tenants = new Map<string, TenantKeys>();
+  private readonly subjects = new Map<string, SubjectKeys>();
+  private readonly erased = new Set<string>();
+  private readonly locks = new KeyedQueue();
+
+  constructor(
+    private readonly master: MasterKeyProvider,
+    private readonly storeFor: (tenant: string) => Promise<KeyStore>,
+    private readonly now: () => number,
+  ) {}
+
+  clear(): void {
+    this.tenants.clear();
+    this.subjects.clear();
+    this.erased.clear();
+  }
+
+  private withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
+  }
 
   // ---- tenant data and index keys (wrapped by the master key)
 
-  async function unwrapFromMaster(tenant: string, row: StoredKey): Promise<KeyObject> {
+  private async unwrapFromMaster(tenant: string, row: StoredKey): Promise<KeyObject> {
     let raw: Buffer;
     try {
-      raw = await master.unwrap(row.wrapped, keyWrapContext(tenant, row.scope, row.version), row.wrappedBy);
+      raw = await this.master.unwrap(row.wrapped, keyWrapContext(tenant, row.scope, row.version), row.wrappedBy);
     } catch (err) {
       throw new Error(
         `key ${row.scope} v${row.version} of tenant ${tenant} failed to unwrap ` +
@@ -112,49 +151,49 @@ export function createKeyring(options: KeyringOptions): Keyring {
     return toKeyObject(raw);
   }
 
-  async function createMasterWrapped(store: KeyStore, tenant: string, scope: string, version: number) {
+  private async createMasterWrapped(store: KeyStore, tenant: string, scope: string, version: number) {
     const raw = randomBytes(KEY_BYTES);
-    const wrapped = await master.wrap(raw, keyWrapContext(tenant, scope, version));
-    await store.putKey({ scope, version, wrapped, wrappedBy: master.keyId, createdAt: now() });
+    const wrapped = await this.master.wrap(raw, keyWrapContext(tenant, scope, version));
+    await store.putKey({ scope, version, wrapped, wrappedBy: this.master.keyId, createdAt: this.now() });
     return toKeyObject(raw);
   }
 
   /** Loads (creating what is missing) and caches a tenant's keys. Call under the tenant lock. */
-  async function loadTenant(tenant: string): Promise<TenantKeys> {
-    const store = await storeFor(tenant);
+  private async loadTenant(tenant: string): Promise<TenantKeys> {
+    const store = await this.storeFor(tenant);
     const [dataRows, indexRows] = await Promise.all([store.getKeys(TENANT_SCOPE), store.getKeys(INDEX_SCOPE)]);
     const data = new Map<number, KeyObject>();
-    for (const row of dataRows) data.set(row.version, await unwrapFromMaster(tenant, row));
-    if (data.size === 0) data.set(1, await createMasterWrapped(store, tenant, TENANT_SCOPE, 1));
+    for (const row of dataRows) data.set(row.version, await this.unwrapFromMaster(tenant, row));
+    if (data.size === 0) data.set(1, await this.createMasterWrapped(store, tenant, TENANT_SCOPE, 1));
     const indexRow = indexRows.find((r) => r.version === 1) ?? indexRows[0];
     const index = indexRow
-      ? await unwrapFromMaster(tenant, indexRow)
-      : await createMasterWrapped(store, tenant, INDEX_SCOPE, 1);
+      ? await this.unwrapFromMaster(tenant, indexRow)
+      : await this.createMasterWrapped(store, tenant, INDEX_SCOPE, 1);
     const keys: TenantKeys = { data, current: Math.max(...data.keys()), index };
-    tenants.set(tenant, keys);
+    this.tenants.set(tenant, keys);
     return keys;
   }
 
-  async function tenantKeys(tenant: string): Promise<TenantKeys> {
-    const hit = tenants.get(tenant);
+  async tenantKeys(tenant: string): Promise<TenantKeys> {
+    const hit = this.tenants.get(tenant);
     if (hit) return hit;
-    return withLock(tenantLock(tenant), async () => tenants.get(tenant) ?? loadTenant(tenant));
+    return this.withLock(tenantLock(tenant), async () => this.tenants.get(tenant) ?? this.loadTenant(tenant));
   }
 
-  async function tenantKeyVersion(tenant: string, version: number): Promise<KeyObject | undefined> {
-    const keys = await tenantKeys(tenant);
+  async tenantKeyVersion(tenant: string, version: number): Promise<KeyObject | undefined> {
+    const keys = await this.tenantKeys(tenant);
     const key = keys.data.get(version);
     if (key || version <= keys.current) return key;
     // A newer version than we know: another keyring over the same store may have rotated.
-    const reloaded = await withLock(tenantLock(tenant), () => loadTenant(tenant));
+    const reloaded = await this.withLock(tenantLock(tenant), () => this.loadTenant(tenant));
     return reloaded.data.get(version);
   }
 
   // ---- subject keys (wrapped by a tenant key version)
 
-  async function unwrapSubjectRow(tenant: string, row: StoredKey): Promise<Buffer> {
+  private async unwrapSubjectRow(tenant: string, row: StoredKey): Promise<Buffer> {
     const by = TENANT_WRAPPED_BY.exec(row.wrappedBy);
-    const wrapping = by ? await tenantKeyVersion(tenant, Number(by[1])) : undefined;
+    const wrapping = by ? await this.tenantKeyVersion(tenant, Number(by[1])) : undefined;
     if (!wrapping) {
       throw new Error(`key ${row.scope} v${row.version} of tenant ${tenant} names an unknown wrapping key ${row.wrappedBy}`);
     }
@@ -167,19 +206,19 @@ export function createKeyring(options: KeyringOptions): Keyring {
     }
   }
 
-  async function putSubjectVersion(store: KeyStore, tenant: string, subject: string, version: number) {
-    const tenantState = await tenantKeys(tenant);
+  private async putSubjectVersion(store: KeyStore, tenant: string, subject: string, version: number) {
+    const tenantState = await this.tenantKeys(tenant);
     const scope = subjectScope(subject);
     const raw = randomBytes(KEY_BYTES);
     const wrapped = wrapKey(tenantState.data.get(tenantState.current)!, raw, keyWrapContext(tenant, scope, version));
-    await store.putKey({ scope, version, wrapped, wrappedBy: `t${tenantState.current}`, createdAt: now() });
+    await store.putKey({ scope, version, wrapped, wrappedBy: `t${tenantState.current}`, createdAt: this.now() });
     return toKeyObject(raw);
   }
 
   /** Loads a subject's keys, creating version 1 when asked. Call under the subject's lock. */
-  async function loadSubject(tenant: string, subject: string, create: boolean): Promise<SubjectKeys> {
+  private async loadSubject(tenant: string, subject: string, create: boolean): Promise<SubjectKeys> {
     const cacheKey = subjectKey(tenant, subject);
-    const store = await storeFor(tenant);
+    const store = await this.storeFor(tenant);
     // The tombstone is checked first: if a shred was interrupted after writing it, the subject
     // still counts as erased, and shredding again finishes the job.
     const [tombstone, rows] = await Promise.all([
@@ -187,38 +226,129 @@ export function createKeyring(options: KeyringOptions): Keyring {
       store.getKeys(subjectScope(subject)),
     ]);
     if (tombstone.length > 0) {
-      erased.add(cacheKey);
+      this.erased.add(cacheKey);
       throw new ErasedError(subject);
     }
     const keys = new Map<number, KeyObject>();
-    for (const row of rows) keys.set(row.version, toKeyObject(await unwrapSubjectRow(tenant, row)));
+    for (const row of rows) keys.set(row.version, toKeyObject(await this.unwrapSubjectRow(tenant, row)));
     if (keys.size === 0) {
       if (!create) throw new SealedOpenError(`no key for subject ${subject} in tenant ${tenant}`);
-      keys.set(1, await putSubjectVersion(store, tenant, subject, 1));
+      keys.set(1, await this.putSubjectVersion(store, tenant, subject, 1));
     }
     const state: SubjectKeys = { keys, current: Math.max(...keys.keys()) };
-    subjects.set(cacheKey, state);
+    this.subjects.set(cacheKey, state);
     return state;
   }
 
-  async function subjectKeys(tenant: string, subject: string, create: boolean): Promise<SubjectKeys> {
+  async subjectKeys(tenant: string, subject: string, create: boolean): Promise<SubjectKeys> {
     const cacheKey = subjectKey(tenant, subject);
-    const hit = subjects.get(cacheKey);
+    const hit = this.subjects.get(cacheKey);
     if (hit) return hit;
-    if (erased.has(cacheKey)) throw new ErasedError(subject);
-    return withLock(subjectLock(tenant, subject), async () => {
-      if (erased.has(cacheKey)) throw new ErasedError(subject);
-      return subjects.get(cacheKey) ?? loadSubject(tenant, subject, create);
+    if (this.erased.has(cacheKey)) throw new ErasedError(subject);
+    return this.withLock(subjectLock(tenant, subject), async () => {
+      if (this.erased.has(cacheKey)) throw new ErasedError(subject);
+      return this.subjects.get(cacheKey) ?? this.loadSubject(tenant, subject, create);
     });
   }
 
-  async function subjectKeyVersion(tenant: string, subject: string, version: number): Promise<KeyObject | undefined> {
-    const keys = await subjectKeys(tenant, subject, false);
+  async subjectKeyVersion(tenant: string, subject: string, version: number): Promise<KeyObject | undefined> {
+    const keys = await this.subjectKeys(tenant, subject, false);
     const key = keys.keys.get(version);
     if (key || version <= keys.current) return key;
-    const reloaded = await withLock(subjectLock(tenant, subject), () => loadSubject(tenant, subject, false));
+    const reloaded = await this.withLock(subjectLock(tenant, subject), () => this.loadSubject(tenant, subject, false));
     return reloaded.keys.get(version);
   }
+
+  // ---- administration
+
+  async rotateTenantKey(tenant: string): Promise<number> {
+    assertKeyringTenant(tenant);
+    await this.tenantKeys(tenant);
+    return this.withLock(tenantLock(tenant), async () => {
+      const store = await this.storeFor(tenant);
+      const rows = await store.getKeys(TENANT_SCOPE);
+      const version = Math.max(0, ...rows.map((r) => r.version)) + 1;
+      const key = await this.createMasterWrapped(store, tenant, TENANT_SCOPE, version);
+      const state = this.tenants.get(tenant) ?? (await this.loadTenant(tenant));
+      state.data.set(version, key);
+      state.current = Math.max(state.current, version);
+      return version;
+    });
+  }
+
+  async rotateSubjectKey(tenant: string, subject: string): Promise<number> {
+    assertKeyringTenant(tenant);
+    assertSubjectId(subject);
+    return this.withLock(subjectLock(tenant, subject), async () => {
+      const state = this.subjects.get(subjectKey(tenant, subject)) ?? (await this.loadSubject(tenant, subject, true));
+      const store = await this.storeFor(tenant);
+      const rows = await store.getKeys(subjectScope(subject));
+      const version = Math.max(0, ...rows.map((r) => r.version)) + 1;
+      state.keys.set(version, await this.putSubjectVersion(store, tenant, subject, version));
+      state.current = Math.max(state.current, version);
+      return version;
+    });
+  }
+
+  async rewrapSubjectKeys(tenant: string): Promise<number> {
+    assertKeyringTenant(tenant);
+    const store = await this.storeFor(tenant);
+    let rewrapped = 0;
+    for (const subject of await listSubjects(store)) {
+      rewrapped += await this.withLock(subjectLock(tenant, subject), async () => {
+        const tenantState = await this.tenantKeys(tenant);
+        const target = `t${tenantState.current}`;
+        const wrapping = tenantState.data.get(tenantState.current)!;
+        let count = 0;
+        for (const row of await store.getKeys(subjectScope(subject))) {
+          if (row.wrappedBy === target) continue;
+          const raw = await this.unwrapSubjectRow(tenant, row);
+          const wrapped = wrapKey(wrapping, raw, keyWrapContext(tenant, row.scope, row.version));
+          raw.fill(0);
+          // Same scope and version: the store replaces the entry; data sealed with it is untouched.
+          await store.putKey({ ...row, wrapped, wrappedBy: target });
+          count++;
+        }
+        return count;
+      });
+    }
+    return rewrapped;
+  }
+
+  async shred(tenant: string, subject: string): Promise<void> {
+    assertKeyringTenant(tenant);
+    assertSubjectId(subject);
+    await this.withLock(subjectLock(tenant, subject), async () => {
+      const store = await this.storeFor(tenant);
+      // Tombstone first (see loadSubject): an interrupted shred still reads as this.erased.
+      await store.putKey({
+        scope: erasedScope(subject),
+        version: 1,
+        wrapped: Buffer.alloc(0),
+        wrappedBy: TOMBSTONE_WRAPPED_BY,
+        createdAt: this.now(),
+      });
+      await store.destroyKeys(subjectScope(subject));
+      this.subjects.delete(subjectKey(tenant, subject));
+      this.erased.add(subjectKey(tenant, subject));
+    });
+  }
+
+  async isErased(tenant: string, subject: string): Promise<boolean> {
+    assertKeyringTenant(tenant);
+    assertSubjectId(subject);
+    const cacheKey = subjectKey(tenant, subject);
+    if (this.erased.has(cacheKey)) return true;
+    const store = await this.storeFor(tenant);
+    const tombstone = await store.getKeys(erasedScope(subject));
+    if (tombstone.length > 0) this.erased.add(cacheKey);
+    return tombstone.length > 0;
+  }
+}
+
+export function createKeyring(options: KeyringOptions): Keyring {
+  const { storeFor } = options;
+  const keys = new KeyCache(options.master, storeFor, options.now ?? Date.now);
 
   // ---- sealing
 
@@ -234,11 +364,11 @@ export function createKeyring(options: KeyringOptions): Keyring {
     let key: KeyObject;
     let keyId: string;
     if (subject !== null) {
-      const state = await subjectKeys(ref.tenant, subject, true);
+      const state = await keys.subjectKeys(ref.tenant, subject, true);
       key = state.keys.get(state.current)!;
       keyId = formatKeyId({ kind: 'subject', version: state.current, subject });
     } else {
-      const state = await tenantKeys(ref.tenant);
+      const state = await keys.tenantKeys(ref.tenant);
       key = state.data.get(state.current)!;
       keyId = formatKeyId({ kind: 'tenant', version: state.current });
     }
@@ -262,8 +392,8 @@ export function createKeyring(options: KeyringOptions): Keyring {
     }
     const key =
       sealedBy.kind === 'subject'
-        ? await subjectKeyVersion(ref.tenant, sealedBy.subject, sealedBy.version)
-        : await tenantKeyVersion(ref.tenant, sealedBy.version);
+        ? await keys.subjectKeyVersion(ref.tenant, sealedBy.subject, sealedBy.version)
+        : await keys.tenantKeyVersion(ref.tenant, sealedBy.version);
     if (!key) throw new SealedOpenError(`unknown key ${parts.keyId} in tenant ${ref.tenant}`);
     try {
       return gcmDecrypt(key, parts.iv, parts.ciphertext, parts.tag, sealAad(ref, parts.keyId));
@@ -272,125 +402,10 @@ export function createKeyring(options: KeyringOptions): Keyring {
     }
   }
 
-  // ---- administration
-
-  async function rotateTenantKey(tenant: string): Promise<number> {
-    assertKeyringTenant(tenant);
-    await tenantKeys(tenant);
-    return withLock(tenantLock(tenant), async () => {
-      const store = await storeFor(tenant);
-      const rows = await store.getKeys(TENANT_SCOPE);
-      const version = Math.max(0, ...rows.map((r) => r.version)) + 1;
-      const key = await createMasterWrapped(store, tenant, TENANT_SCOPE, version);
-      const state = tenants.get(tenant) ?? (await loadTenant(tenant));
-      state.data.set(version, key);
-      state.current = Math.max(state.current, version);
-      return version;
-    });
-  }
-
-  async function rotateSubjectKey(tenant: string, subject: string): Promise<number> {
-    assertKeyringTenant(tenant);
-    assertSubjectId(subject);
-    return withLock(subjectLock(tenant, subject), async () => {
-      const state = subjects.get(subjectKey(tenant, subject)) ?? (await loadSubject(tenant, subject, true));
-      const store = await storeFor(tenant);
-      const rows = await store.getKeys(subjectScope(subject));
-      const version = Math.max(0, ...rows.map((r) => r.version)) + 1;
-      state.keys.set(version, await putSubjectVersion(store, tenant, subject, version));
-      state.current = Math.max(state.current, version);
-      return version;
-    });
-  }
-
-  async function listSubjects(store: KeyStore): Promise<string[]> {
-    if (!store.listKeyScopes) {
-      throw new Error('this key store cannot list key scopes (KeyStore.listKeyScopes); subject keys cannot be enumerated');
-    }
-    const scopes = await store.listKeyScopes(SUBJECT_PREFIX);
-    return scopes.filter((s) => s.startsWith(SUBJECT_PREFIX)).map((s) => s.slice(SUBJECT_PREFIX.length));
-  }
-
-  async function rewrapSubjectKeys(tenant: string): Promise<number> {
-    assertKeyringTenant(tenant);
-    const store = await storeFor(tenant);
-    let rewrapped = 0;
-    for (const subject of await listSubjects(store)) {
-      rewrapped += await withLock(subjectLock(tenant, subject), async () => {
-        const tenantState = await tenantKeys(tenant);
-        const target = `t${tenantState.current}`;
-        const wrapping = tenantState.data.get(tenantState.current)!;
-        let count = 0;
-        for (const row of await store.getKeys(subjectScope(subject))) {
-          if (row.wrappedBy === target) continue;
-          const raw = await unwrapSubjectRow(tenant, row);
-          const wrapped = wrapKey(wrapping, raw, keyWrapContext(tenant, row.scope, row.version));
-          raw.fill(0);
-          // Same scope and version: the store replaces the entry; data sealed with it is untouched.
-          await store.putKey({ ...row, wrapped, wrappedBy: target });
-          count++;
-        }
-        return count;
-      });
-    }
-    return rewrapped;
-  }
-
-  async function shred(tenant: string, subject: string): Promise<void> {
-    assertKeyringTenant(tenant);
-    assertSubjectId(subject);
-    await withLock(subjectLock(tenant, subject), async () => {
-      const store = await storeFor(tenant);
-      // Tombstone first (see loadSubject): an interrupted shred still reads as erased.
-      await store.putKey({
-        scope: erasedScope(subject),
-        version: 1,
-        wrapped: Buffer.alloc(0),
-        wrappedBy: TOMBSTONE_WRAPPED_BY,
-        createdAt: now(),
-      });
-      await store.destroyKeys(subjectScope(subject));
-      subjects.delete(subjectKey(tenant, subject));
-      erased.add(subjectKey(tenant, subject));
-    });
-  }
-
-  async function isErased(tenant: string, subject: string): Promise<boolean> {
-    assertKeyringTenant(tenant);
-    assertSubjectId(subject);
-    const cacheKey = subjectKey(tenant, subject);
-    if (erased.has(cacheKey)) return true;
-    const store = await storeFor(tenant);
-    const tombstone = await store.getKeys(erasedScope(subject));
-    if (tombstone.length > 0) erased.add(cacheKey);
-    return tombstone.length > 0;
-  }
-
-  async function describe(tenant: string): Promise<KeyInfo[]> {
-    assertKeyringTenant(tenant);
-    const store = await storeFor(tenant);
-    const scopes = [TENANT_SCOPE, INDEX_SCOPE, ...(await listSubjects(store)).sort().map(subjectScope)];
-    const infos: KeyInfo[] = [];
-    for (const scope of scopes) {
-      const rows = [...(await store.getKeys(scope))].sort((a, b) => a.version - b.version);
-      const current = Math.max(0, ...rows.map((r) => r.version));
-      for (const row of rows) {
-        infos.push({
-          scope: row.scope,
-          version: row.version,
-          createdAt: row.createdAt,
-          wrappedBy: row.wrappedBy,
-          current: row.version === current,
-        });
-      }
-    }
-    return infos;
-  }
-
   return {
     async ensureTenant(tenant) {
       assertKeyringTenant(tenant);
-      await tenantKeys(tenant);
+      await keys.tenantKeys(tenant);
     },
     seal,
     open,
@@ -407,26 +422,25 @@ export function createKeyring(options: KeyringOptions): Keyring {
       if (typeof field !== 'string' || field.length === 0 || field.includes('\0')) {
         throw new Error('blindIndex: field must be a non-empty name without NUL');
       }
-      const { index } = await tenantKeys(tenant);
+      const { index } = await keys.tenantKeys(tenant);
       return createHmac('sha256', index)
         .update(`${field}\0${normaliseForIndex(value)}`, 'utf8')
         .digest('hex');
     },
-    rotateTenantKey,
-    rotateSubjectKey,
+    rotateTenantKey: (tenant) => keys.rotateTenantKey(tenant),
+    rotateSubjectKey: (tenant, subject) => keys.rotateSubjectKey(tenant, subject),
     async ensureSubject(tenant, subject) {
       assertKeyringTenant(tenant);
       assertSubjectId(subject);
-      await subjectKeys(tenant, subject, true);
+      await keys.subjectKeys(tenant, subject, true);
     },
-    rewrapSubjectKeys,
-    shred,
-    isErased,
-    describe,
-    clearCache() {
-      tenants.clear();
-      subjects.clear();
-      erased.clear();
+    rewrapSubjectKeys: (tenant) => keys.rewrapSubjectKeys(tenant),
+    shred: (tenant, subject) => keys.shred(tenant, subject),
+    isErased: (tenant, subject) => keys.isErased(tenant, subject),
+    async describe(tenant) {
+      assertKeyringTenant(tenant);
+      return describeKeys(await storeFor(tenant));
     },
+    clearCache: () => keys.clear(),
   };
 }

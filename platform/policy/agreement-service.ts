@@ -4,7 +4,7 @@
 // only then is the agreement active. Either party's signer revokes, signed too. Every step is
 // audited in both chains (docs/security.md "Signed agreements").
 import { randomUUID } from 'node:crypto';
-import type { TenantId } from '../ids.ts';
+import { asTenantId, type TenantId } from '../ids.ts';
 import type { AuditSigner } from '../audit/signer.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import type { SigningKeys } from '../identity/signing-keys.ts';
@@ -99,7 +99,7 @@ export class AgreementService {
       const countersignature = { keyId: this.platform.keyId, at, signature: this.platform.sign(enforcementPayload(digest, next.signatures!, at)).toString('base64') };
       next = { ...next, status: 'active', countersignature, activatedAt: at };
       await this.save(next);
-      await this.both(next, systemPrincipal('agreements', a.providerTenant), 'agreement.enforce', { keyId: this.platform.keyId, digest });
+      await this.both(next, systemPrincipal('agreements', asTenantId(a.providerTenant)), 'agreement.enforce', { keyId: this.platform.keyId, digest });
     }
     return next;
   }

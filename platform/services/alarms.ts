@@ -3,13 +3,13 @@
 // (escalate) while active. An unacknowledged alarm can carry an escalation deadline: when it
 // passes, the escalation hook fires once (pilots decide whom to call; the platform records it).
 import { randomUUID } from 'node:crypto';
-import type { TenantId } from '../ids.ts';
+import { asTenantId, type TenantId } from '../ids.ts';
 import { z } from 'zod';
 import { noteSchema } from '../safe-text.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { EventBus } from '../events.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
-import { currentTenant, requireAdmin, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import { currentTenant, requireAdmin, runInTenant, systemContext } from '../tenancy/context.ts';
 import type { AlarmNotice, AlarmNotifier } from '../notify/message.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
@@ -282,7 +282,8 @@ export class AlarmService {
   async tick(fence?: () => Promise<void>): Promise<number> {
     const due = this.deadlines.takeDue(this.now());
     for (const p of due) {
-      await runInTenant({ tenantId: p.tenantId, principal: systemPrincipal('alarm-escalation', p.tenantId) }, async () => {
+      const tenantId = asTenantId(p.tenantId);
+      await runInTenant(systemContext('alarm-escalation', tenantId), async () => {
         const found = await this.get(p.id);
         if (!found) return;
         const next = await this.writes.run(alarmKey(p.tenantId, found.source, found.type), () => this.escalateNow(p.tenantId, p.id, fence));

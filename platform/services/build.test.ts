@@ -7,7 +7,7 @@ import { testConfig } from '../config.ts';
 import { EnvMasterKeyProvider } from '../crypto/master-key.ts';
 import { createLogger } from '../logger.ts';
 import { createMemoryStorage } from '../storage/memory/index.ts';
-import { runInTenant, systemPrincipal, type Principal } from '../tenancy/context.ts';
+import { runInTenant, systemContext, systemPrincipal, type Principal } from '../tenancy/context.ts';
 import { buildServices } from './build.ts';
 import type { PlatformServices } from './index.ts';
 import { asDeviceId, asTenantId } from '../ids.ts';
@@ -30,7 +30,7 @@ it('builds the services over the in-memory store: sealed records, alarms and a v
 
   await services.tenants.create({ id: 'tenant-m', name: 'Memory tenant' });
   const s = services;
-  const { alarm } = await runInTenant({ tenantId: 'tenant-m', principal: systemPrincipal('test', 'tenant-m') }, () =>
+  const { alarm } = await runInTenant(systemContext('test', asTenantId('tenant-m')), () =>
     s.alarms.raise({ source: 'dev-1', type: 'battery', severity: 'minor', title: 'low battery' }),
   );
   // The body reached the store sealed: the title is not in its bytes.
@@ -51,8 +51,8 @@ it("a tenant's principal reads its own chain through the context and is refused 
     await s.tenants.create({ id, name: id });
     await s.audit.record(id, { actor: 'test', action: `mark.${id}`, target: `tenant:${id}`, outcome: 'success' });
   }
-  const auditorOfA: Principal = { kind: 'user', id: 'u-1', tenantId: 'tenant-a', role: 'auditor', label: 'user:u-1' };
-  const asA = <T>(principal: Principal, fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal }, fn);
+  const auditorOfA: Principal = { kind: 'user', id: 'u-1', tenantId: asTenantId('tenant-a'), role: 'auditor', label: 'user:u-1' };
+  const asA = <T>(principal: Principal, fn: () => Promise<T>) => runInTenant({ tenantId: asTenantId('tenant-a'), principal }, fn);
 
   // The context API serves the tenant in context only.
   const own = await asA(auditorOfA, () => s.audit.list());
@@ -62,7 +62,7 @@ it("a tenant's principal reads its own chain through the context and is refused 
   await expect(s.audit.list()).rejects.toThrow(/needs a tenant context/);
 
   // Naming another tenant (or the platform) is the operator's and the platform jobs' only.
-  for (const principal of [auditorOfA, systemPrincipal('some-pilot', 'tenant-a')]) {
+  for (const principal of [auditorOfA, systemPrincipal('some-pilot', asTenantId('tenant-a'))]) {
     for (const call of <(() => Promise<unknown>)[]>[
       () => s.audit.admin.list('tenant-b'),
       () => s.audit.admin.verify('tenant-b'),

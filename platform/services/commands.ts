@@ -2,12 +2,12 @@
 // queued → sent → delivered → done | failed, or expired when the time to live passes first.
 // Delivery itself is the broker's (platform/broker); this service owns state, audit and events.
 import type { Logger } from '../logger.ts';
-import type { TenantId } from '../ids.ts';
+import { asTenantId, type TenantId } from '../ids.ts';
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../errors.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
 import type { EventBus } from '../events.ts';
-import { currentTenant, requireAdmin, runInTenant, systemPrincipal } from '../tenancy/context.ts';
+import { currentTenant, requireAdmin, runInTenant, systemContext } from '../tenancy/context.ts';
 import type { AuditSink } from './audit-sink.ts';
 import type { Scopes } from './scopes.ts';
 import { Deadlines } from './deadlines.ts';
@@ -240,7 +240,8 @@ export class CommandService {
     const due = this.expiries.takeDue(this.now());
     for (const e of due) {
       await fence?.();
-      await runInTenant({ tenantId: e.tenantId, principal: systemPrincipal('command-expiry', e.tenantId) }, () =>
+      const tenantId = asTenantId(e.tenantId);
+      await runInTenant(systemContext('command-expiry', tenantId), () =>
         this.transition(e.id, 'expired', 'time to live passed'),
       );
     }

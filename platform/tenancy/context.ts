@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { forbidden, NoTenantContextError } from '../errors.ts';
 
+import type { TenantId } from '../ids.ts';
 import type { Role } from '../policy/role-names.ts';
 
 export { ROLES, type Role } from '../policy/role-names.ts';
@@ -13,14 +14,14 @@ export interface Principal {
   /** user id, device id, or a system component name */
   id: string;
   /** null only for platform-admin and system principals acting on the platform itself */
-  tenantId: string | null;
+  tenantId: TenantId | null;
   role?: Role;
   /** non-personal display handle for audit entries */
   label: string;
 }
 
 export interface TenantContext {
-  tenantId: string;
+  tenantId: TenantId;
   principal: Principal;
 }
 
@@ -41,11 +42,17 @@ export function maybeTenant(): TenantContext | undefined {
   return storage.getStore();
 }
 
-export const systemPrincipal = (component: string, tenantId: string | null = null): Principal => ({
+export const systemPrincipal = (component: string, tenantId: TenantId | null = null): Principal => ({
   kind: 'system',
   id: component,
   tenantId,
   label: `system:${component}`,
+});
+
+/** The context of a platform job or tool acting for one tenant as a system principal. */
+export const systemContext = (component: string, tenantId: TenantId): TenantContext => ({
+  tenantId,
+  principal: systemPrincipal(component, tenantId),
 });
 
 /** Guards the admin APIs that name a tenant explicitly (`…ForTenant`, `audit.admin`): they serve

@@ -16,38 +16,23 @@
 // The factory is synchronous on purpose: a device exists, measures and buffers whether or not
 // the broker is reachable, and connects in the background (see `waitConnected`).
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { z } from 'zod';
 import {
   commandAckTopic,
   commandsFilter,
   errorsTopic,
   eventsTopic,
   mqttIdentity,
-  parseDeviceTopic,
   statusTopic,
   telemetryTopic,
 } from '../../platform/broker/topics.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { Deque } from './deque.ts';
+import { commandIdOf, readCommand, readErrorNotice, RecentIds, type DeviceCommand } from './device-messages.ts';
+import { DroppedError, Outbox, type Publish } from './outbox.ts';
+
+export type { DeviceCommand } from './device-messages.ts';
+export { DroppedError } from './outbox.ts';
 
 export type AckStatus = 'accepted' | 'done' | 'failed';
-
-/** A command received on …/commands/{id}; `payload` is what the platform calls `params`. */
-export interface DeviceCommand {
-  id: string;
-  name: string;
-  payload: Record<string, unknown>;
-  expiresAt: number | null;
-}
-
-/** The wire shape the broker publishes (platform/broker/types.ts CommandWire):
- *  `{ id, name, params?, issuedAt, expiresAt? }`. */
-const commandMessage = z.object({
-  name: z.string().min(1).max(64),
-  params: z.record(z.string(), z.unknown()).optional(),
-  issuedAt: z.number().finite().optional(),
-  expiresAt: z.number().finite().nullable().optional(),
-});
 
 export interface DeviceCounters {
   /** Messages handed to the network (resends by mqtt.js not counted again). */
@@ -116,54 +101,132 @@ export interface SimDevice {
   close(): Promise<void>;
 }
 
-/** Why a buffered message was never sent. */
-export class DroppedError extends Error {
-  override name = 'DroppedError';
-  constructor(reason: 'buffer-full' | 'closed') {
-    super(reason === 'buffer-full' ? 'offline buffer full: oldest message dropped' : 'device closed before sending');
-  }
-}
-
-interface Entry {
-  topic: string;
-  payload: string;
-  resolve: () => void;
-  reject: (err: Error) => void;
-  settled: boolean;
-}
-
 const RECENT_COMMANDS = 256;
 const noop = () => {};
 
-// size: a factory closure: its body is the module's private state and its named inner functions, each held to the limit on its own
+/** Reconnect back-off: doubles from minMs up to maxMs after n failed attempts, with ±20 % jitter. */
+export function backoffDelay(backoff: { minMs: number; maxMs: number }, n: number, random: () => number = Math.random): number {
+  const base = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.min(n, 20));
+  return Math.max(1, Math.round(base * (0.8 + 0.4 * random())));
+}
+
+/** A message offered after close(): rejected, and safe to ignore for fire-and-forget callers. */
+function refusedClosed(): Promise<void> {
+  const refused = Promise.reject(new DroppedError('closed'));
+  refused.catch(noop);
+  return refused;
+}
+
+/** Waits until `done()` holds, checking every 20 ms, for at most timeoutMs. */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Ends a client, forcibly after timeoutMs at the latest. */
+const endClient = (c: MqttClient, force: boolean, timeoutMs = 2_000) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      c.end(true);
+      resolve();
+    }, timeoutMs);
+    c.end(force, {}, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Publishes `offline` (retained) and waits for its PUBACK, at most a second: a clean DISCONNECT
+ *  suppresses the will, so a device that leaves says so first (MQTT-3.14.4-3). */
+const announceOffline = (c: MqttClient, topic: string) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    c.publish(topic, 'offline', { qos: 1, retain: true }, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+const deviceTopics = (tenantId: string, deviceId: string) => ({
+  telemetry: telemetryTopic(tenantId, deviceId),
+  events: eventsTopic(tenantId, deviceId),
+  status: statusTopic(tenantId, deviceId),
+  errors: errorsTopic(tenantId, deviceId),
+  commands: commandsFilter(tenantId, deviceId),
+});
+
+function clientOptions(options: DeviceOptions, statusTopic: string, reconnectPeriod: number): IClientOptions {
+  return {
+    // The platform knows a device only by `<tenant>/<device>` (docs/security.md "Client ids").
+    clientId: mqttIdentity(options.tenantId, options.deviceId),
+    username: mqttIdentity(options.tenantId, options.deviceId),
+    password: options.secret,
+    clean: false,
+    keepalive: options.keepalive ?? 30,
+    protocolVersion: 4, // aedes speaks MQTT 3.1.1 (docs/architecture.md "MQTT broker")
+    reconnectPeriod,
+    reconnectOnConnackError: true, // "server unavailable" (throttled) is worth retrying
+    connectTimeout: 10_000,
+    resubscribe: true,
+    will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+  };
+}
+
+/** Subscribes to the device's commands and error notices, reporting a failure or a refusal. */
+function subscribeInbox(c: MqttClient, topics: { commands: string; errors: string }, problem: (message: string) => void): void {
+  c.subscribe({ [topics.commands]: { qos: 1 }, [topics.errors]: { qos: 1 } }, (err, granted) => {
+    if (err) return problem(`subscribe failed: ${err.message}`);
+    if (granted?.some((g) => g.qos === 128)) problem('a subscription was refused by the broker');
+  });
+}
+
+/** Hands a command to the device's handler; no handler, or a throw, acknowledges it `failed`. */
+function runCommand(device: SimDevice, command: DeviceCommand, onCommand: DeviceOptions['onCommand'], problem: (message: string) => void): void {
+  if (!onCommand) return void device.ack(command.id, 'failed', `unsupported command: ${command.name}`);
+  Promise.resolve()
+    .then(() => onCommand(command, device))
+    .catch((err: unknown) => {
+      problem(`command ${command.name.slice(0, 40)} failed: ${(err as Error).message}`);
+      void device.ack(command.id, 'failed', String((err as Error).message ?? err).slice(0, 200));
+    });
+}
+
+/** Resolvers waiting for the next connection (true) or for the device's end (false). */
+class ConnectWaiters {
+  private readonly waiting = new Set<(ok: boolean) => void>();
+
+  wait(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(wake);
+        resolve(false);
+      }, timeoutMs);
+      this.waiting.add(wake);
+    });
+  }
+
+  wake(ok: boolean): void {
+    for (const wake of this.waiting) wake(ok);
+    this.waiting.clear();
+  }
+}
+
 export function createDevice(options: DeviceOptions): SimDevice {
   const { tenantId, deviceId } = options;
-  const bufferLimit = options.bufferLimit ?? 10_000;
   const maxInFlight = options.maxInFlight ?? 100;
   const backoff = options.reconnect ?? { minMs: 1_000, maxMs: 30_000 };
   const log = options.logger;
   const problem = options.onProblem ?? ((message: string) => log?.debug({ deviceId }, message));
-  if (!(bufferLimit >= 1) || !(maxInFlight >= 1)) throw new RangeError('bufferLimit and maxInFlight must be at least 1');
+  const outbox = new Outbox(options.bufferLimit ?? 10_000, maxInFlight, () => pump());
 
-  const topics = {
-    telemetry: telemetryTopic(tenantId, deviceId),
-    events: eventsTopic(tenantId, deviceId),
-    status: statusTopic(tenantId, deviceId),
-    errors: errorsTopic(tenantId, deviceId),
-    commands: commandsFilter(tenantId, deviceId),
-  };
-
-  const counters: Omit<DeviceCounters, 'buffered' | 'inFlight'> = {
-    sent: 0,
-    acked: 0,
-    dropped: 0,
-    errorsReceived: 0,
-    commandsReceived: 0,
-    reconnects: 0,
-  };
-  const queue = new Deque<Entry>();
-  const inFlight = new Set<Entry>();
-  const recentCommands = new Set<string>();
+  const topics = deviceTopics(tenantId, deviceId);
+  const counters = { errorsReceived: 0, commandsReceived: 0, reconnects: 0 };
+  const recentCommands = new RecentIds(RECENT_COMMANDS);
+  const waiters = new ConnectWaiters();
   let client: MqttClient | null = null;
   /** Bumped whenever a client is abandoned: callbacks of an older client are ignored. */
   let generation = 0;
@@ -172,34 +235,11 @@ export function createDevice(options: DeviceOptions): SimDevice {
   let closing = false;
   let attempts = 0;
   let lastConnectError = '';
-  const connectWaiters = new Set<(ok: boolean) => void>();
-  const wakeWaiters = (ok: boolean) => {
-    for (const wake of connectWaiters) wake(ok);
-    connectWaiters.clear();
-  };
-
-  const delayFor = (n: number) => {
-    const base = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.min(n, 20));
-    return Math.max(1, Math.round(base * (0.8 + 0.4 * Math.random())));
-  };
+  const delayFor = (n: number) => backoffDelay(backoff, n);
 
   function openClient(): void {
     const gen = ++generation;
-    const opts: IClientOptions = {
-      // The platform knows a device only by `<tenant>/<device>` (docs/security.md "Client ids").
-      clientId: mqttIdentity(tenantId, deviceId),
-      username: mqttIdentity(tenantId, deviceId),
-      password: options.secret,
-      clean: false,
-      keepalive: options.keepalive ?? 30,
-      protocolVersion: 4, // aedes speaks MQTT 3.1.1 (docs/architecture.md "MQTT broker")
-      reconnectPeriod: delayFor(0),
-      reconnectOnConnackError: true, // "server unavailable" (throttled) is worth retrying
-      connectTimeout: 10_000,
-      resubscribe: true,
-      will: { topic: topics.status, payload: Buffer.from('offline'), qos: 1, retain: true },
-    };
-    const c = connect(options.url, opts);
+    const c = connect(options.url, clientOptions(options, topics.status, delayFor(0)));
     client = c;
 
     // mqtt.js arms its reconnect timer with options.reconnectPeriod when an attempt fails; each
@@ -217,15 +257,10 @@ export function createDevice(options: DeviceOptions): SimDevice {
       lastConnectError = '';
       c.options.reconnectPeriod = delayFor(0);
       c.publish(topics.status, 'online', { qos: 1, retain: true }, noop);
-      wakeWaiters(true);
+      waiters.wake(true);
       pump();
     });
-    c.once('connect', () => {
-      c.subscribe({ [topics.commands]: { qos: 1 }, [topics.errors]: { qos: 1 } }, (err, granted) => {
-        if (err) return problem(`subscribe failed: ${err.message}`, deviceId);
-        if (granted?.some((g) => g.qos === 128)) problem('a subscription was refused by the broker', deviceId);
-      });
-    });
+    c.once('connect', () => subscribeInbox(c, topics, (message) => problem(message, deviceId)));
     c.on('close', () => {
       if (gen === generation) connected = false;
     });
@@ -241,47 +276,16 @@ export function createDevice(options: DeviceOptions): SimDevice {
 
   function pump(): void {
     if (!client || !connected) return;
-    while (queue.length > 0 && inFlight.size < maxInFlight) send(queue.shift()!);
-  }
-
-  function send(entry: Entry): void {
-    const c = client!;
+    const c = client;
     const gen = generation;
-    inFlight.add(entry);
-    counters.sent++;
-    c.publish(entry.topic, entry.payload, { qos: 1 }, (err) => {
-      if (gen !== generation || entry.settled) return; // abandoned client: the entry was requeued
-      inFlight.delete(entry);
-      entry.settled = true;
-      if (err) entry.reject(err);
-      else {
-        counters.acked++;
-        entry.resolve();
-      }
-      pump();
-    });
+    // An abandoned client's acknowledgements are ignored: its messages were requeued.
+    const publish: Publish = (entry, done) => c.publish(entry.topic, entry.payload, { qos: 1 }, (err) => gen === generation && done(err));
+    outbox.pump(publish);
   }
 
   function enqueue(topic: string, payload: string): Promise<void> {
-    let resolve!: () => void;
-    let reject!: (err: Error) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Fire-and-forget callers must not crash the process when a message is dropped.
-    promise.catch(noop);
-    if (closing) {
-      reject(new DroppedError('closed'));
-      return promise;
-    }
-    if (queue.length >= bufferLimit) {
-      const oldest = queue.shift()!;
-      oldest.settled = true;
-      counters.dropped++;
-      oldest.reject(new DroppedError('buffer-full'));
-    }
-    queue.push({ topic, payload, resolve, reject, settled: false });
+    if (closing) return refusedClosed();
+    const promise = outbox.add(topic, payload);
     pump();
     return promise;
   }
@@ -289,52 +293,18 @@ export function createDevice(options: DeviceOptions): SimDevice {
   function onMessage(topic: string, payload: Buffer): void {
     if (topic === topics.errors) {
       counters.errorsReceived++;
-      let notice: unknown = null;
-      try {
-        notice = JSON.parse(payload.toString('utf8'));
-      } catch {
-        notice = payload.toString('utf8').slice(0, 200);
-      }
-      const reason = typeof notice === 'object' && notice !== null && typeof (notice as { reason?: unknown }).reason === 'string' ? (notice as { reason: string }).reason : 'unknown';
+      const { notice, reason } = readErrorNotice(payload);
       problem(`the platform refused a message (${reason.slice(0, 40)})`, deviceId);
       options.onErrorNotice?.(notice, device);
       return;
     }
-    const parsed = parseDeviceTopic(topic);
-    if (!parsed || parsed.family !== 'commands' || !parsed.commandId) return;
-    const commandId = parsed.commandId;
+    const commandId = commandIdOf(topic);
     // QoS 1 is at-least-once: a command redelivered after a reconnect is applied only once.
-    if (recentCommands.has(commandId)) return;
-    recentCommands.add(commandId);
-    if (recentCommands.size > RECENT_COMMANDS) recentCommands.delete(recentCommands.values().next().value!);
+    if (!commandId || !recentCommands.first(commandId)) return;
     counters.commandsReceived++;
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch {
-      void device.ack(commandId, 'failed', 'command payload is not JSON');
-      return;
-    }
-    const checked = commandMessage.safeParse(json);
-    if (!checked.success) {
-      void device.ack(commandId, 'failed', 'command has no name or malformed params');
-      return;
-    }
-    const command: DeviceCommand = { id: commandId, name: checked.data.name, payload: checked.data.params ?? {}, expiresAt: checked.data.expiresAt ?? null };
-    if (command.expiresAt !== null && command.expiresAt < Date.now()) {
-      void device.ack(commandId, 'failed', 'command expired before it reached the device');
-      return;
-    }
-    if (!options.onCommand) {
-      void device.ack(commandId, 'failed', `unsupported command: ${command.name}`);
-      return;
-    }
-    Promise.resolve()
-      .then(() => options.onCommand!(command, device))
-      .catch((err: unknown) => {
-        problem(`command ${command.name.slice(0, 40)} failed: ${(err as Error).message}`, deviceId);
-        void device.ack(commandId, 'failed', String((err as Error).message ?? err).slice(0, 200));
-      });
+    const read = readCommand(commandId, payload, Date.now());
+    if ('refused' in read) return void device.ack(commandId, 'failed', read.refused);
+    runCommand(device, read.command, options.onCommand, (message) => problem(message, deviceId));
   }
 
   /** Abandons the current client: its unacknowledged messages go back to the front, in order. */
@@ -343,23 +313,9 @@ export function createDevice(options: DeviceOptions): SimDevice {
     client = null;
     connected = false;
     generation++;
-    const unacked = [...inFlight];
-    inFlight.clear();
-    for (let i = unacked.length - 1; i >= 0; i--) queue.unshift(unacked[i]!);
+    outbox.requeueUnacknowledged();
     return c;
   }
-
-  const endClient = (c: MqttClient, force: boolean, timeoutMs = 2_000) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        c.end(true);
-        resolve();
-      }, timeoutMs);
-      c.end(force, {}, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
 
   const device: SimDevice = {
     deviceId,
@@ -368,7 +324,8 @@ export function createDevice(options: DeviceOptions): SimDevice {
       return connected;
     },
     get counters() {
-      return { ...counters, buffered: queue.length, inFlight: inFlight.size };
+      const { sent, acked, dropped } = outbox;
+      return { sent, acked, dropped, ...counters, buffered: outbox.buffered, inFlight: outbox.unacknowledged };
     },
     publishTelemetry: (payload) => enqueue(topics.telemetry, JSON.stringify(payload)),
     publishEvent: (payload) => enqueue(topics.events, JSON.stringify(payload)),
@@ -386,44 +343,19 @@ export function createDevice(options: DeviceOptions): SimDevice {
     waitConnected(timeoutMs = 10_000) {
       if (connected) return Promise.resolve(true);
       if (closing) return Promise.resolve(false);
-      return new Promise((resolve) => {
-        const wake = (ok: boolean) => {
-          clearTimeout(timer);
-          resolve(ok);
-        };
-        const timer = setTimeout(() => {
-          connectWaiters.delete(wake);
-          resolve(false);
-        }, timeoutMs);
-        connectWaiters.add(wake);
-      });
+      return waiters.wait(timeoutMs);
     },
     async close() {
       if (closing) return;
       closing = true;
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 2_000);
-      while (connected && (queue.length > 0 || inFlight.size > 0) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await until(() => !connected || outbox.empty, options.drainTimeoutMs ?? 2_000);
       const c = client;
       const wasConnected = connected;
-      if (c && wasConnected) {
-        // A clean DISCONNECT suppresses the will, so say `offline` first (MQTT-3.14.4-3).
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1_000);
-          c.publish(topics.status, 'offline', { qos: 1, retain: true }, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      if (c && wasConnected) await announceOffline(c, topics.status);
       abandonClient();
       if (c) await endClient(c, !wasConnected);
-      for (const entry of queue.drain()) {
-        entry.settled = true;
-        entry.reject(new DroppedError('closed'));
-      }
-      wakeWaiters(false);
+      outbox.dropAll();
+      waiters.wake(false);
     },
   };
 

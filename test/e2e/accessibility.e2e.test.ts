@@ -10,7 +10,8 @@ import { ROUTES, canOpen, pathFor } from '../../dashboard/src/lib/routes.ts';
 import { loadPilots } from '../../pilots/index.ts';
 import { permissionsOf } from '../../platform/policy/roles.ts';
 import type { Role } from '../../platform/policy/role-names.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, LAPTOP, TABLET, accessibilityViolations, failureShot, openConsole, shot, type Console } from './support/browser.ts';
@@ -75,7 +76,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
     params.patient = { id: patient.id };
     params.lamp = { id: lamp.id };
     // Open alarms of both kinds, so the top bar, the inbox and the detail pages show them.
-    await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, async () => {
+    await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), async () => {
       await h.platform.services.alarms.raise({ source: `patient:${patient.id}`, type: 'test.news2', category: 'clinical', severity: 'critical', title: 'NEWS2 8 — urgent review', subject: patient.id, pilot: 'healthcare' });
       await h.platform.services.alarms.raise({ source: `lamp:${lamp.id}`, type: 'test.lamp', category: 'lighting', severity: 'major', title: 'Lamp failure', pilot: 'lighting' });
     });

@@ -6,7 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { RaiseInput } from '../../platform/services/alarms.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
@@ -19,7 +20,7 @@ let patient: { id: string; displayName: string };
 let lamp: { id: string; name?: string };
 
 const raise = (input: RaiseInput) =>
-  runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () => h.platform.services.alarms.raise(input)).then((r) => r.alarm);
+  runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () => h.platform.services.alarms.raise(input)).then((r) => r.alarm);
 
 // Records desktop notifications instead of showing them (headless chromium shows none); the
 // permission the user grants is kept across reloads, as a browser keeps it.

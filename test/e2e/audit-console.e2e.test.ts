@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, failureShot, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
 
@@ -27,7 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the audit log in the console${HAVE_CHROMIUM ? '
     h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] });
     ui = await openConsole(h.url);
     // Some history in tenant A: an alarm raised by the system, acknowledged by the operator.
-    const { alarm } = await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () =>
+    const { alarm } = await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () =>
       h.platform.services.alarms.raise({ source: 'device:door-1', type: 'test.door', severity: 'major', title: 'Door open' }),
     );
     const op = await h.as(h.tenants.a.users.operator);

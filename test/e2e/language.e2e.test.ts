@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import type { Page } from 'playwright-core';
 import { en } from '../../dashboard/src/i18n/en.ts';
@@ -52,7 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in Italian${HAVE_CHROMIUM ? '' : ` 
   it('a user switches to Italian: navigation, the alarm inbox and its dates follow, and the choice is kept for that user', async () => {
     const op = await h.as(h.tenants.a.users.operator);
     const patient = (await op.get('/api/v1/pilots/healthcare/patients')).body.items[0] as { id: string };
-    const alarm = await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () =>
+    const alarm = await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () =>
       h.platform.services.alarms.raise({ source: `patient:${patient.id}`, type: 'test.news2', category: 'clinical', severity: 'critical', title: 'NEWS2 7', subject: patient.id, pilot: 'healthcare' }),
     ).then((r) => r.alarm);
 

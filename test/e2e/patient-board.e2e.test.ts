@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, openConsole, seeText, shot, type Console } from './support/browser.ts';
 
@@ -60,7 +61,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient board${HAVE_CHROMIUM ? '' : ` — $
     const last = before.at(-1)!;
     await cards.first().hover();
     // The last patient gets an alarm: more urgent, but the board holds still under the pointer.
-    await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () =>
+    await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () =>
       h.platform.services.alarms.raise({ source: `patient:${last}`, type: 'test.board', category: 'clinical', severity: 'major', title: 'Check patient', subject: last, pilot: 'healthcare' }),
     );
     await seeText(page.locator(`[data-patient-id="${last}"]`), /1 alarm/);

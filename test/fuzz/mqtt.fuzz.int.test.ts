@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { sequenceArb, type Credentials, type Step } from './mqtt-packets.ts';
@@ -33,7 +33,7 @@ const healthy: { creds: Credentials; client?: MqttClient; closes: number }[] = [
 const fuzzCreds: Credentials[] = [];
 const problems: string[] = [];
 const onProblem = (e: unknown) => void problems.push(String(e instanceof Error ? e.stack : e));
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 
 async function register(id: string): Promise<Credentials> {
   const { secret } = await inA(() => h.platform.services.devices.register({ id, tenantId: asTenantId('tenant-a'), kind: 'probe-sensor' }));

@@ -3,7 +3,8 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { scanDir } from '../../validation/support/scan.ts';
@@ -22,7 +23,7 @@ let dataDir = '';
 let p: EnrolledPatient;
 let devs: Record<string, Device>;
 
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 const storedPoints = (deviceId: string) => inA(() => h.platform.services.series.count(deviceId));
 
 beforeAll(async () => {

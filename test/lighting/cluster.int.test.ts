@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sunEvents, zonedTimeToUtc } from '../../pilots/lighting/domain/index.ts';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { REDIS_SKIP_NOTICE, hasRedisServer, startRedis, type TestRedis } from '../../validation/support/redis.ts';
@@ -51,7 +52,7 @@ const settle = () => new Promise((r) => setTimeout(r, 1000)); // twenty pilot ti
 
   /** Switch commands in the shared store, as "lamp@level" (one entry per command). */
   const switches = async () => {
-    const items = await runInTenant({ tenantId: TENANT, principal: systemPrincipal('test', TENANT) }, () =>
+    const items = await runInTenant(systemContext('test', asTenantId(TENANT)), () =>
       nodes[0]!.platform.services.commands.list({ limit: 10_000 }),
     );
     return items.filter((c) => c.name === 'switch').map((c) => `${c.deviceId}@${(c.payload as { level: number }).level}`);

@@ -2,13 +2,14 @@
 // resolution is a conflict, and roles without alarms:ack are refused — every error as
 // problem+json (docs/security.md, ASVS 4.1.3 least privilege; ASVS 7.1.3 audit of actions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { Alarm } from '../../platform/contract.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 
 let h: Harness;
 const raise = (title: string) =>
-  runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () =>
+  runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () =>
     h.platform.services.alarms.raise({ source: `device:${title}`, type: 'test.resolve', severity: 'critical', title }),
   ).then((r) => r.alarm);
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 import { postgresSnapshots } from '../../platform/backup/snapshot.ts';
 import { createPostgresStorage } from '../../platform/storage/postgres/index.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
 import { main as backupMain } from '../../scripts/backup.ts';
 import { main as restoreMain } from '../../scripts/restore.ts';
@@ -17,7 +18,7 @@ import { PG_SKIP_NOTICE, findPostgres } from '../../validation/support/postgres.
 
 const pgUrl = await findPostgres();
 if (!pgUrl) console.warn(PG_SKIP_NOTICE);
-const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn);
+const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId(tenantId)), fn);
 const scratch = await mkdtemp(join(tmpdir(), 'custodia-pg-drill-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 

@@ -7,7 +7,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
 import { main as backupMain } from '../../scripts/backup.ts';
 import { main as restoreMain } from '../../scripts/restore.ts';
@@ -18,7 +19,7 @@ import { scanDir } from '../../validation/support/scan.ts';
 
 const SOUTH = 'tenant-s';
 const root = mkdtempSync(join(tmpdir(), 'custodia-bregions-'));
-const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn);
+const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId(tenantId)), fn);
 let s3: LocalS3;
 let restoreEnv: () => void;
 beforeAll(async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, expect, it, vi } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { main as backupMain } from '../../scripts/backup.ts';
 import { verifyAll } from '../../scripts/audit-verify.ts';
 import { main as escrowMain } from '../../scripts/keys-escrow.ts';
@@ -17,7 +18,7 @@ import { main as restoreMain } from '../../scripts/restore.ts';
 import { bootHarness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
-const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn);
+const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId(tenantId)), fn);
 const scratch = await mkdtemp(join(tmpdir(), 'custodia-drill-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightingPilot } from '../../pilots/lighting/index.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 
@@ -93,7 +94,7 @@ describe('bulk provisioning', () => {
 describe('readings export', () => {
   beforeAll(async () => {
     const reading = (i: number) => ({ ts: T0 + i * 60_000, powerState: 'on', dimLevel: 50 + (i % 50), activePower: 40, voltage: 230, current: 0.2, powerFactor: 0.95, driverTemperature: 35, burningHours: 1000 + i });
-    await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, async () => {
+    await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), async () => {
       for (const lamp of ['lamp-001', 'lamp-002', 'lamp-026']) {
         await h.platform.services.series.append(
           Array.from({ length: 1500 }, (_, i) => ({ series: lamp, id: `${lamp}-${i}`, ts: T0 + i * 60_000, subject: null, data: reading(i) })),

@@ -9,7 +9,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
 import { DEFAULT_AUTH_THROTTLE } from '../../platform/broker/index.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -23,7 +23,7 @@ const skip = !pgReachable ? PG_SKIP_NOTICE : !redisInstalled ? REDIS_SKIP_NOTICE
 if (skip) console.warn(skip);
 
 const TENANT = 'tenant-a';
-const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
+const ctx = systemContext('test', asTenantId(TENANT));
 
 (skip ? describe.skip : describe)(`cluster mode: MQTT across three nodes${skip ? ` — ${skip}` : ''}`, () => {
   let redis: TestRedis;

@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { TEST_PASSWORD, bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -22,7 +22,7 @@ if (skip) console.warn(skip);
 
 const TENANT = 'tenant-a';
 const API_LIMIT = 30;
-const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
+const ctx = systemContext('test', asTenantId(TENANT));
 
 (skip ? describe.skip : describe)(`cluster mode: three nodes on Redis and PostgreSQL${skip ? ` — ${skip}` : ''}`, () => {
   let redis: TestRedis;

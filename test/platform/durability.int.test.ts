@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, testPostgresDatabase, testStores, type TestStore } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
@@ -115,7 +116,7 @@ async function killNineLosesNothing(store: TestStore): Promise<void> {
     ...(db ? { config: { storeUrl: db.url } } : {}),
   });
   expect(h.platform.services.storage.kind).toBe(store);
-  const stored = await runInTenant({ tenantId: info.tenantId, principal: systemPrincipal('test', info.tenantId) }, async () => {
+  const stored = await runInTenant(systemContext('test', asTenantId(info.tenantId)), async () => {
     const points = await h.platform.services.series.range<{ value: number }>(info.deviceId, { limit: 100_000 });
     return new Set(points.map((p) => p.data.value));
   });

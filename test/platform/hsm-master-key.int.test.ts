@@ -14,14 +14,15 @@ import { rotateMasterKey } from '../../scripts/rotate-master-key.ts';
 import type { Pkcs11Settings } from '../../platform/crypto/pkcs11-master-key.ts';
 import { MASTER_KEY_FILE } from '../../platform/crypto/master-key.ts';
 import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness } from '../../validation/support/harness.ts';
 import { createSoftHsmTokens, softHsmModule, SOFTHSM_SKIP_NOTICE, type TestToken } from '../../validation/support/softhsm.ts';
 
 const hsmAvailable = Boolean(softHsmModule());
 if (!hsmAvailable) console.warn(SOFTHSM_SKIP_NOTICE);
 
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 const SECRET = 'only-the-token-opens-this';
 
 /** Every file under a directory, for a byte-level search of the copy. */

@@ -32,8 +32,9 @@ function isolationSuite(store: TestStore): void {
       const cmd = await bOperator.post('/api/v1/commands', { deviceId: b.deviceId, name: 'ping', payload: {} });
       expect(cmd.status).toBe(202);
       b.commandId = cmd.body.id;
-      const { runInTenant, systemPrincipal } = await import('../../platform/tenancy/context.ts');
-      const raised = await runInTenant({ tenantId: 'tenant-b', principal: systemPrincipal('test', 'tenant-b') }, () =>
+      const { runInTenant, systemContext } = await import('../../platform/tenancy/context.ts');
+      const { asTenantId } = await import('../../platform/ids.ts');
+      const raised = await runInTenant(systemContext('test', asTenantId('tenant-b')), () =>
         h.platform.services.alarms.raise({ source: 'device:b-probe-1', type: 'test', severity: 'minor', title: 'test alarm' }),
       );
       b.alarmId = raised.alarm.id;
@@ -105,11 +106,12 @@ function isolationSuite(store: TestStore): void {
       });
       const reply = await sock.emitWithAck('subscribe', { tenant: 'tenant-b', room: 'device:b-probe-1' });
       expect(reply).toEqual({ ok: false, error: 'forbidden' });
-      const { runInTenant, systemPrincipal } = await import('../../platform/tenancy/context.ts');
-      await runInTenant({ tenantId: 'tenant-b', principal: systemPrincipal('test', 'tenant-b') }, () =>
+      const { runInTenant, systemContext } = await import('../../platform/tenancy/context.ts');
+      const { asTenantId } = await import('../../platform/ids.ts');
+      await runInTenant(systemContext('test', asTenantId('tenant-b')), () =>
         h.platform.services.alarms.raise({ source: 'device:b-probe-1', type: 'second', severity: 'major', title: 'b only' }),
       );
-      await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () =>
+      await runInTenant(systemContext('test', asTenantId('tenant-a')), () =>
         h.platform.services.alarms.raise({ source: 'device:a-x', type: 'mine', severity: 'minor', title: 'a only' }),
       );
       await expect.poll(() => alarms.length, { timeout: 3000 }).toBe(1);

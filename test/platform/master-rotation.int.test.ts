@@ -5,10 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rotateMasterKey } from '../../scripts/rotate-master-key.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness } from '../../validation/support/harness.ts';
 
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 
 describe('master-key rotation', () => {
   it('re-wraps every key; data, blind indexes and the audit chain stay intact; the old key is useless', async () => {
@@ -38,7 +39,7 @@ describe('master-key rotation', () => {
     expect(sealedBody().equals(before)).toBe(true); // only the wrapping changed, not the data
 
     const again = await bootHarness({ dataDir: h.config.dataDir, provision: false });
-    await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, async () => {
+    await runInTenant(systemContext('test', asTenantId('tenant-a')), async () => {
       const r = await again.platform.services.scopes.current();
       expect((await r.get<{ v: string }>('note', 'n1'))?.data.v).toBe('kept across rotation');
       expect((await r.get<{ v: string }>('note', 'n2'))?.data.v).toBe('sealed with v2');

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
@@ -37,7 +38,7 @@ describe.skipIf(!openssl)(`MQTT over TLS${openssl ? '' : ' — skipped: openssl 
     });
     await c.publishAsync('tenants/tenant-a/devices/tls-dev-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
     await c.endAsync();
-    const n = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h!.platform.services.series.count('tls-dev-1'));
+    const n = await runInTenant(systemContext('test', asTenantId('tenant-a')), () => h!.platform.services.series.count('tls-dev-1'));
     expect(n).toBe(1);
     // a client that does not trust the certificate is refused by its own TLS check
     await expect(

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantCa, generateDeviceKey, issueDeviceCert } from '../../platform/identity/x509.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -106,7 +106,7 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     const c = await connect('tenant-a/cert-1', { key, cert: dev1.cert });
     await c.publishAsync('tenants/tenant-a/devices/cert-1/telemetry', JSON.stringify({ ts: Date.now(), value: 1 }), { qos: 1 });
     await c.endAsync();
-    const n = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h.platform.services.series.count('cert-1'));
+    const n = await runInTenant(systemContext('test', asTenantId('tenant-a')), () => h.platform.services.series.count('cert-1'));
     expect(n).toBe(1);
   });
 
@@ -117,7 +117,7 @@ describe.skipIf(!openssl)(`X.509 device certificates over MQTT/TLS${openssl ? ''
     const cli = join(process.cwd(), 'node_modules', '.bin', 'mqtt');
     // Asynchronously: the broker runs in this process.
     await promisify(execFile)(cli, ['pub', '-C', 'mqtts', '-h', '127.0.0.1', '-p', String(tlsPort), '--ca', files.ca, '--cert', files.cert, '--key', files.key, '-i', 'tenant-a/cert-1', '-q', '1', '-t', 'tenants/tenant-a/devices/cert-1/telemetry', '-m', JSON.stringify({ ts: Date.now(), value: 2 })], { timeout: 20_000 });
-    const n = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h.platform.services.series.count('cert-1'));
+    const n = await runInTenant(systemContext('test', asTenantId('tenant-a')), () => h.platform.services.series.count('cert-1'));
     expect(n).toBe(2);
   });
 

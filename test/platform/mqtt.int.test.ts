@@ -3,7 +3,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 
@@ -33,7 +34,7 @@ async function connect(d: { id: string; secret: string }, opts: mqtt.IClientOpti
   return c;
 }
 const topic = (d: string, family: string) => `tenants/tenant-a/devices/${d}/${family}`;
-const inA = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+const inA = <T>(fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 
 beforeAll(async () => {
   h = await bootHarness({ pilots: [probePilot], tenantPilots: ['probe'], config: { metrics: { token: METRICS_TOKEN, tenantLabels: true } } });

@@ -3,7 +3,7 @@
 // says the store is down; once the relay is back, the device's retry is stored exactly once.
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { bootHarness, testPostgresDatabase, type Harness } from '../../validation/support/harness.ts';
 import { PG_SKIP_NOTICE, findPostgres, type TestDatabase } from '../../validation/support/postgres.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -15,7 +15,7 @@ const reachable = (await findPostgres()) !== null;
 if (!reachable) console.warn(PG_SKIP_NOTICE);
 
 const TENANT = 'tenant-a';
-const ctx = { tenantId: TENANT, principal: systemPrincipal('test', TENANT) };
+const ctx = systemContext('test', asTenantId(TENANT));
 
 (reachable ? describe : describe.skip)(`PostgreSQL outage under QoS1 ingest${reachable ? '' : ` — ${PG_SKIP_NOTICE}`}`, () => {
   let db: TestDatabase;

@@ -2,7 +2,8 @@
 // through the storage port, audited in the tenant's chain, and shown in the data sharing
 // agreements' `retention` (GDPR art. 5(1)(e) storage limitation).
 import { expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 
@@ -16,7 +17,7 @@ it('deletes readings past the tenant’s retention period, audits it, and shows 
     const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);
     const now = Date.now();
     const pts = Array.from({ length: 10 }, (_, i) => ({ series: 'ret-1', id: `ret-${i}`, ts: now - (i < 4 ? 20 : 2) * DAY - i, subject: null, data: { value: i } }));
-    await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => h.platform.services.series.append(pts));
+    await runInTenant(systemContext('test', asTenantId('tenant-a')), () => h.platform.services.series.append(pts));
 
     expect((await root.patch('/api/v1/tenants/tenant-a', { readingsRetentionDays: 0 })).status).toBe(400);
     const set = await root.patch('/api/v1/tenants/tenant-a', { readingsRetentionDays: 10 });
@@ -25,7 +26,7 @@ it('deletes readings past the tenant’s retention period, audits it, and shows 
 
     const outcomes = await h.platform.services.retention!.runOnce();
     expect(outcomes).toEqual([expect.objectContaining({ tenant: 'tenant-a', days: 10, deleted: 4 })]);
-    const left = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () =>
+    const left = await runInTenant(systemContext('test', asTenantId('tenant-a')), () =>
       h.platform.services.series.range<{ value: number }>('ret-1', { limit: 100 }),
     );
     expect(left.map((p) => p.data.value).sort()).toEqual([4, 5, 6, 7, 8, 9]);

@@ -10,7 +10,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { TEST_PASSWORD, bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -108,7 +108,7 @@ async function device(admin: ApiClient, id: string): Promise<{ id: string; tenan
   return { id, tenantId: res.body.device.tenantId, secret: res.body.secret };
 }
 const stored = (tenantId: string, id: string) =>
-  runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, () => h.platform.services.series.count(id));
+  runInTenant(systemContext('test', asTenantId(tenantId)), () => h.platform.services.series.count(id));
 const reading = (value: number) => JSON.stringify({ ts: Date.now(), value });
 const topic = (t: string, d: string) => `tenants/${t}/devices/${d}/telemetry`;
 async function user(username: string, role: 'operator' | 'tenant-admin', tenantId = 'tenant-a') {

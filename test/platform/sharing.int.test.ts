@@ -1,7 +1,7 @@
 // Purpose-bound sharing (docs/architecture.md promise 5): data leaves a tenant only under an active
 // agreement, for its purpose, category and operation, within its validity; audited in both chains.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { asTenantId } from '../../platform/ids.ts';
 import { TEST_PASSWORD, bootHarness, type Harness } from '../../validation/support/harness.ts';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   bDpo = await h.as(h.tenants.b.users.dpo);
   await aAdmin.post('/api/v1/devices', { id: 'share-1', kind: 'probe-sensor' });
   await aAdmin.post('/api/v1/devices', { id: 'share-2', kind: 'probe-sensor' });
-  await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, async () => {
+  await runInTenant(systemContext('test', asTenantId('tenant-a')), async () => {
     const pts = (dev: string, n: number) => Array.from({ length: n }, (_, i) => ({ series: dev, id: `${dev}-${i}`, ts: 1_700_000_000_000 + i, subject: null, data: { value: 10 } }));
     await h.platform.services.series.append([...pts('share-1', 6), ...pts('share-2', 2)]);
   });

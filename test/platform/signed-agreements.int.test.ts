@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAgreement, type AgreementExport } from '../../platform/policy/agreement-document.ts';
 import type { Agreement } from '../../platform/policy/agreements.ts';
 import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   bAuditor = await h.as(h.tenants.b.users.auditor);
   await aAdmin.post('/api/v1/devices', { id: 'sig-1', kind: 'probe-sensor' });
   await aAdmin.post('/api/v1/devices', { id: 'sig-2', kind: 'probe-sensor' });
-  await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, async () => {
+  await runInTenant(systemContext('test', asTenantId('tenant-a')), async () => {
     const pts = (dev: string, n: number) => Array.from({ length: n }, (_, i) => ({ series: dev, id: `${dev}-${i}`, ts: 1_700_000_000_000 + i, subject: null, data: { value: 10 } }));
     await h.platform.services.series.append([...pts('sig-1', 6), ...pts('sig-2', 2)]);
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devices, type Device } from '../../platform/identity/devices.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { PLATFORM_SCOPE } from '../../platform/storage/port.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
@@ -160,7 +160,7 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     await a.endAsync();
     await b.endAsync();
     const values = async (tenantId: string) =>
-      runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, async () => (await h.platform.services.series.range<{ value: number }>('shared-id-1', { limit: 10 })).map((p) => p.data.value));
+      runInTenant(systemContext('test', asTenantId(tenantId)), async () => (await h.platform.services.series.range<{ value: number }>('shared-id-1', { limit: 10 })).map((p) => p.data.value));
     expect(await values('tenant-a')).toEqual([1]);
     expect(await values('tenant-b')).toEqual([2]);
 
@@ -217,7 +217,7 @@ describe('answers independent of other tenants (ASVS 4.2.1)', () => {
     expect(await devices.getForTenant(asTenantId('tenant-b'), asDeviceId('legacy-id-1'))).toBeNull();
     expect(await devices.authenticate('legacy-id-1', made.body.secret)).toBeNull();
     expect(await devices.authenticate('tenant-a/legacy-id-1', made.body.secret)).toMatchObject({ tenantId: 'tenant-a', deviceId: 'legacy-id-1' });
-    const { secret } = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, () => devices.rotate('legacy-id-1'));
+    const { secret } = await runInTenant(systemContext('test', asTenantId('tenant-a')), () => devices.rotate('legacy-id-1'));
     expect(await records.get('device', 'legacy-id-1')).toBeNull();
     expect((await records.get<Device>('device', 'tenant-a/legacy-id-1'))?.data.id).toBe('legacy-id-1');
     expect(await devices.authenticate('tenant-a/legacy-id-1', secret)).toMatchObject({ deviceId: 'legacy-id-1' });

@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErasedError } from '../../platform/errors.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
 import { probePilot } from '../../validation/support/probe-pilot.ts';
 import { scanDir } from '../../validation/support/scan.ts';
 
 const inA = <T>(h: Harness, fn: () => Promise<T>) =>
-  runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('test', 'tenant-a') }, fn);
+  runInTenant(systemContext('test', asTenantId('tenant-a')), fn);
 
 const SENTINEL_NAME = 'Zanzibar-Quokka-7731';
 const SENTINEL_NUMBER = 987654.321;

@@ -8,7 +8,8 @@ import type { PlatformEvent } from '../../platform/events.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { AuditEvent } from '../../platform/services/audit-sink.ts';
 import { buildServices } from '../../platform/services/build.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 
 export async function serviceRig() {
   const config = testConfig();
@@ -38,7 +39,7 @@ export async function serviceRig() {
     commands: services.commands,
     advance: (ms: number) => (clock += ms),
     now,
-    inTenant: <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('test', tenantId) }, fn),
+    inTenant: <T>(tenantId: string, fn: () => Promise<T>) => runInTenant(systemContext('test', asTenantId(tenantId)), fn),
     close: async () => {
       services.alarms.stop();
       services.commands.stop();

@@ -7,7 +7,8 @@
 // names every tenant (registry, platform audit), so there only the tenant's data is looked for.
 // The control finds every needle in eu-south's backups.
 import { join } from 'node:path';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { decodedBackups, hitsIn, tenantNeedles } from '../support/backup-scan.ts';
 import { startLocalS3, useS3rverCredentials } from '../support/s3-server.ts';
 import { scanDir } from '../support/scan.ts';
@@ -42,7 +43,7 @@ export const backupRegionResidency: Scenario = {
     const readings = ctx.profile === 'full' ? 2000 : 200;
     const t0 = 1_700_000_000_000;
     for (const [tenant, series] of [[SOUTH, 's-probe'], ['tenant-a', 'w-probe']] as const) {
-      await runInTenant({ tenantId: tenant, principal: systemPrincipal('validation', tenant) }, () =>
+      await runInTenant(systemContext('validation', asTenantId(tenant)), () =>
         h.platform.services.series.append(Array.from({ length: readings }, (_, i) => ({ series, id: `${series}-${i}`, ts: t0 + i, subject: null, data: { value: i } }))),
       );
       await (await h.platform.services.scopes.records(tenant)).put('note', 'n-1', { text: `synthetic note of ${tenant}` });

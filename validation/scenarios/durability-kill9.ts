@@ -2,7 +2,8 @@
 // runs as its own process; a device fleet process streams QoS 1 readings with hundreds in flight;
 // the platform is killed with SIGKILL mid-stream (no shutdown code runs) and restarted on the
 // same data directory, once per cycle. Every reading the device saw acknowledged must be stored.
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { LoadSimReport } from '../support/load-sim.ts';
 import { spawnLoadSim, spawnPlatform } from '../support/processes.ts';
 import type { Scenario } from '../types.ts';
@@ -50,7 +51,7 @@ export const durabilityKill9: Scenario = {
 
     // Reopen the data directory in this process and read back every reading.
     const h = await ctx.boot({ probe: true, dataDir, provision: false });
-    const stored = await runInTenant({ tenantId, principal: systemPrincipal('validation', tenantId) }, async () => {
+    const stored = await runInTenant(systemContext('validation', asTenantId(tenantId)), async () => {
       const points = await h.platform.services.series.range<{ value: number }>(deviceId, { limit: 10_000_000 });
       return new Set(points.map((p) => p.data.value));
     });

@@ -2,7 +2,8 @@
 // After the clinician records a withdrawal, the patient's devices keep sending; the platform
 // acknowledges each reading (the device must not retry forever), tells the device why on its
 // errors topic, and stores nothing. Consent given again makes storage resume (control).
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { connectAll, eventually, enrolSynthetic, HC, type Device } from '../support/healthcare.ts';
 import { syntheticFaker } from '../support/synthetic.ts';
 import type { Scenario } from '../types.ts';
@@ -25,7 +26,7 @@ export const healthcareConsent: Scenario = {
     });
     const thermo = devices['thermometer']!;
     const count = () =>
-      runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () => h.platform.services.series.count(thermo.id));
+      runInTenant(systemContext('validation', asTenantId('tenant-a')), () => h.platform.services.series.count(thermo.id));
     const send = async (k: number, base: number) => {
       for (let i = 0; i < k; i++) await thermo.send('telemetry', { ts: base + i * 1000, temperature: 36.6 + i / 10 });
     };

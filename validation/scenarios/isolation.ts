@@ -14,7 +14,8 @@
 // listeners do hear the traffic A must not.
 import { io, type Socket } from 'socket.io-client';
 import type { MqttClient } from 'mqtt';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { provisionProbes, storedValues } from '../support/fleet.ts';
 import { connectDevice, tryPublish, trySubscribe } from '../support/mqtt-probe.ts';
@@ -95,7 +96,7 @@ export const isolation: Scenario = {
   async run(ctx) {
     const h = await ctx.boot({ probe: true, pilots: [...ctx.availablePilots], apiRateLimitPerMinute: 0 });
     const s = h.platform.services;
-    const inB = <T>(fn: () => Promise<T>) => runInTenant({ tenantId: 'tenant-b', principal: systemPrincipal('validation', 'tenant-b') }, fn);
+    const inB = <T>(fn: () => Promise<T>) => runInTenant(systemContext('validation', asTenantId('tenant-b')), fn);
 
     // ---- tenant B's data
     const bAdmin = await h.as(h.tenants.b.users['tenant-admin']);

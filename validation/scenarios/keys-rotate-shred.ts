@@ -79,8 +79,9 @@ export const keysRotateShred: Scenario = {
         const subject = `subject-${i}`;
         subjects.push(subject);
         sendReadings.push(async (round) => {
-          const { runInTenant, systemPrincipal } = await import('../../platform/tenancy/context.ts');
-          await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () =>
+          const { runInTenant, systemContext } = await import('../../platform/tenancy/context.ts');
+          const { asTenantId } = await import('../../platform/ids.ts');
+          await runInTenant(systemContext('validation', asTenantId('tenant-a')), () =>
             s.series.append(Array.from({ length: 5 }, (_, k) => ({ series: `dev-${i}`, id: `r-${i}-${round}-${k}`, ts: Date.now() + k, subject, data: { value: k } }))),
           );
         });

@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import { TEST_PASSWORD } from '../support/harness.ts';
 import type { Scenario, ScenarioContext } from '../types.ts';
 
@@ -68,12 +69,12 @@ export const pilotFleets: Scenario = {
     const s = h.platform.services;
     const broker = h.platform.ingest.broker.stats();
     const store = await s.scopes.store('tenant-a');
-    const devices = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () => s.devices.list());
+    const devices = await runInTenant(systemContext('validation', asTenantId('tenant-a')), () => s.devices.list());
     const silent: string[] = [];
     for (const d of devices) if ((await store.countPoints(d.id)) === 0) silent.push(d.id);
     const stored = await store.countPoints();
     const missing = broker.accepted - stored;
-    const alarms = await runInTenant({ tenantId: 'tenant-a', principal: systemPrincipal('validation', 'tenant-a') }, () => s.alarms.list({ limit: 1000 }));
+    const alarms = await runInTenant(systemContext('validation', asTenantId('tenant-a')), () => s.alarms.list({ limit: 1000 }));
     const high = alarms.filter((a) => a.type === 'news2' && (a.detail as { band?: string } | undefined)?.band === 'high');
     const dropped = (hc.status['dropped'] ?? 0) + (lt.status['dropped'] ?? 0);
     const refused = (hc.status['errors'] ?? 0) + (lt.status['errors'] ?? 0);

@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { loadConfig } from '../../platform/config.ts';
 import { startPlatform } from '../../platform/server.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { createLightingPilot, PILOT_ID as LIGHTING } from '../../pilots/lighting/index.ts';
 import { ScheduleBook } from '../../pilots/lighting/schedules.ts';
 import { Inventory } from '../../pilots/lighting/inventory.ts';
@@ -66,7 +66,7 @@ const op = z.discriminatedUnion('op', [
 ]);
 type Op = z.infer<typeof op>;
 
-const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant({ tenantId, principal: systemPrincipal('cluster-test', tenantId) }, fn);
+const inTenant = <T>(tenantId: string, fn: () => Promise<T>) => runInTenant(systemContext('cluster-test', asTenantId(tenantId)), fn);
 
 async function handle(o: Op): Promise<Record<string, unknown>> {
   switch (o.op) {

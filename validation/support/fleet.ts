@@ -1,6 +1,7 @@
 // Provisioning of probe devices through the real API, and read-back of what a fleet process
 // had acknowledged: the two ends of every ingest scenario's evidence.
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
+import { asTenantId } from '../../platform/ids.ts';
 import type { Harness } from './harness.ts';
 
 export interface ProvisionedDevice {
@@ -25,7 +26,7 @@ export async function provisionProbes(h: Harness, tenant: 'a' | 'b', prefix: str
 
 /** Values of the readings stored for each device (the probe payload's `value` is its sequence number). */
 export async function storedValues(h: Harness, tenantId: string, deviceIds: string[]): Promise<Map<string, Set<number>>> {
-  return runInTenant({ tenantId, principal: systemPrincipal('validation', tenantId) }, async () => {
+  return runInTenant(systemContext('validation', asTenantId(tenantId)), async () => {
     const out = new Map<string, Set<number>>();
     for (const id of deviceIds) {
       const points = await h.platform.services.series.range<{ value: number }>(id, { limit: 10_000_000 });

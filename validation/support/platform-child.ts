@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../platform/config.ts';
 import { startPlatform } from '../../platform/server.ts';
-import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
+import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { probePilot } from './probe-pilot.ts';
 import { asTenantId } from '../../platform/ids.ts';
 
@@ -15,7 +15,7 @@ const s = platform.services;
 const credsFile = join(config.dataDir, 'probe-device.json');
 if (!existsSync(credsFile)) {
   await s.tenants.create({ id: 'durable', name: 'Durability test', pilots: ['probe'] });
-  const { secret } = await runInTenant({ tenantId: 'durable', principal: systemPrincipal('test', 'durable') }, () =>
+  const { secret } = await runInTenant(systemContext('test', asTenantId('durable')), () =>
     s.devices.register({ id: 'probe-1', tenantId: asTenantId('durable'), kind: 'probe-sensor' }),
   );
   writeFileSync(credsFile, JSON.stringify({ deviceId: 'probe-1', tenantId: 'durable', secret }), { mode: 0o600 });

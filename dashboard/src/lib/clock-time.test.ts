@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClockTime } from './clock-time.ts';
+import { formatClockTime, parseClockTime, readClockTime } from './clock-time.ts';
 
 describe('24-hour times typed in the schedule editor', () => {
   it.each([
@@ -26,5 +26,36 @@ describe('24-hour times typed in the schedule editor', () => {
     ['ab:cd', null],
   ])('%j reads as %j', (text, out) => {
     expect(parseClockTime(text)).toBe(out);
+  });
+});
+
+// One parser, two strengths: each row is what the forgiving reader (schedule editor) and the
+// strict one (the custom period's date-and-time inputs) make of the same text.
+describe('one 24-hour reader, forgiving and strict', () => {
+  it.each([
+    ['21:30', '21:30', '21:30'],
+    ['00:00', '00:00', '00:00'],
+    ['23:59', '23:59', '23:59'],
+    ['7:05', '07:05', null],
+    ['7', '07:00', null],
+    ['0730', '07:30', null],
+    ['7.30', '07:30', null],
+    ['7h30', '07:30', null],
+    [' 22:15 ', '22:15', null],
+    ['24:00', null, null],
+    ['12:60', null, null],
+    ['', null, null],
+    ['21:30:00', null, null],
+    ['9:30 pm', null, null],
+  ])('%j: forgiving %j, strict %j', (text, forgiving, strict) => {
+    const f = readClockTime(text);
+    const s = readClockTime(text, { strict: true });
+    expect(f && formatClockTime(f)).toBe(forgiving);
+    expect(s && formatClockTime(s)).toBe(strict);
+  });
+
+  it('gives the hour and minute as numbers', () => {
+    expect(readClockTime('07:05', { strict: true })).toEqual({ hour: 7, minute: 5 });
+    expect(readClockTime('730')).toEqual({ hour: 7, minute: 30 });
   });
 });

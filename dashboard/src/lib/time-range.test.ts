@@ -81,6 +81,11 @@ describe('custom range inputs in a zone', () => {
     { date: '2026-12-06', time: '24:00' },
     { date: '06/12/2026', time: '10:00' },
     { date: '2026-12-06', time: '' },
+    // The inputs give "HH:MM" exactly: the schedule editor's forgiving forms are not read here.
+    { date: '2026-12-06', time: '7:30' },
+    { date: '2026-12-06', time: '0730' },
+    { date: '2026-12-06', time: ' 07:30' },
+    { date: '2026-12-06', time: '12:60' },
   ])('refuses $date $time', ({ date, time }) => {
     expect(fromInputs(date, time, 'UTC')).toBeNull();
   });

@@ -4,6 +4,7 @@
 // hundred points; and the hovered values read with their units on a 24-hour clock in a named zone.
 import type { T } from '../i18n/index.tsx';
 import { translate } from '../i18n/translate.ts';
+import { readClockTime } from './clock-time.ts';
 import { formatLocale, formatNumber } from './format.ts';
 
 /** English, for the callers that pass no language yet. */
@@ -109,11 +110,11 @@ export function toInputs(ms: number, timeZone: string): { date: string; time: st
  *  its earlier instant (as Temporal's "compatible" disambiguation). */
 export function fromInputs(date: string, time: string, timeZone: string): number | null {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  const t = readClockTime(time, { strict: true });
   if (!d || !t) return null;
-  const [y, mo, da, h, mi] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [number, number, number, number, number];
-  if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59) return null;
-  const wall = Date.UTC(y, mo - 1, da, h, mi);
+  const [y, mo, da] = [d[1], d[2], d[3]].map(Number) as [number, number, number];
+  if (mo < 1 || mo > 12 || da < 1 || da > 31) return null;
+  const wall = Date.UTC(y, mo - 1, da, t.hour, t.minute);
   if (new Date(wall).getUTCDate() !== da) return null;
   const before = wall - offsetAt(wall - 12 * HOUR, timeZone);
   const after = wall - offsetAt(wall + 12 * HOUR, timeZone);
