@@ -17,7 +17,10 @@ describe('test file order', () => {
   it.each([
     { path: 'validation/fast.test.ts', source: 'await runScenario(s, opts)', seconds: 60 },
     { path: 'test/e2e/x.e2e.test.ts', source: 'consoleRig({})', seconds: 20 },
+    { path: 'test/fuzz/rest.fuzz.int.test.ts', source: 'h = await bootHarness()', seconds: 30 },
+    { path: 'test/platform/cluster-failover.int.test.ts', source: 'await startClusterRig({})', seconds: 15 },
     { path: 'test/platform/x.int.test.ts', source: 'h = await bootHarness()', seconds: 5 },
+    { path: 'platform/x.test.ts', source: 'h = await bootHarness()', seconds: 5 },
     { path: 'platform/x.test.ts', source: 'expect(1).toBe(1)', seconds: 0.5 },
   ])('$path is estimated at $seconds s', ({ path, source, seconds }) => {
     expect(estimateSeconds(path, source)).toBe(seconds);

@@ -10,8 +10,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /** Rough seconds a file takes, from what it runs (only the order depends on it). */
 export function estimateSeconds(path: string, source: string): number {
   if (/\brunScenario\(/.test(source)) return 60; // a platform per validation scenario
+  if (path.includes('.fuzz.')) return 30; // thousands of generated inputs against a platform
   if (path.endsWith('.e2e.test.ts')) return 20; // the platform and a browser
-  if (/\b(bootHarness|startPlatform|startCluster)\(|\bspawn\(/.test(source)) return 5;
+  const int = path.endsWith('.int.test.ts') || /\b(bootHarness|startPlatform)\(|\bspawn\(/.test(source);
+  if (int && path.includes('cluster')) return 15; // several node processes, Redis, PostgreSQL
+  if (int) return 5;
   return 0.5;
 }
 
