@@ -5,16 +5,16 @@
 // lines are listed in the output). Screenshots of every page at both
 // sizes go to test-results/screenshots (a11y-<role>-<route>-<width>.png) for people to look at.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, canOpen, pathFor } from '../../dashboard/src/lib/routes.ts';
 import { loadPilots } from '../../pilots/index.ts';
 import { permissionsOf } from '../../platform/policy/roles.ts';
 import type { Role } from '../../platform/policy/role-names.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, LAPTOP, TABLET, accessibilityViolations, failureShot, openConsole, shot, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, LAPTOP, TABLET, accessibilityViolations, shot, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -63,10 +63,9 @@ async function layoutFaults(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     expect((await admin.post('/api/v1/pilots/healthcare/demo/provision', { patients: 3, seed: 31 })).status).toBe(201);
     expect((await admin.post('/api/v1/pilots/lighting/demo/provision', { lamps: 8, seed: 32 })).status).toBe(201);
@@ -81,15 +80,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
       await h.platform.services.alarms.raise({ source: `lamp:${lamp.id}`, type: 'test.lamp', category: 'lighting', severity: 'major', title: 'Lamp failure', pilot: 'lighting' });
     });
   }, 90_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   const roles: { role: Role; user: () => string }[] = [
     { role: 'operator', user: () => h.tenants.a.users.operator },
@@ -115,8 +105,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`accessibility and layout of every page${HAVE_CH
         await settled(page);
         found.push(...(await accessibilityViolations(page)).map((v) => `${path}: ${v}`));
         for (const size of [LAPTOP, TABLET]) {
-          await page.setViewportSize(size);
-          await page.waitForTimeout(150);
+          // The page was loaded at the laptop size: only the tablet size needs a reflow.
+          if (size !== LAPTOP) {
+            await page.setViewportSize(size);
+            await page.waitForTimeout(150);
+          }
           found.push(...(await layoutFaults(page)).map((f) => `${path} @${size.width}: ${f}`));
           split.push(...(await splitIds(page)).map((id) => `${path} @${size.width}: ${id}`));
           await shot(page, `a11y-${role}-${route.id}-${size.width}`, { fullPage: false });

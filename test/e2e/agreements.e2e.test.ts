@@ -2,11 +2,11 @@
 // tenant administrator proposes one in a form checked before sending, both data protection
 // officers sign, each party reads what was shared under it from its own audit chain, and a data
 // protection officer revokes it only after typing its title. Every page passes the axe-core check.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { healthcarePilot } from '../../pilots/healthcare/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, failureShot, openConsole, seeText, shot, TABLET, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -14,20 +14,10 @@ let h: Harness;
 let ui: Console;
 
 describe.skipIf(!HAVE_CHROMIUM)(`data sharing agreements in the console${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
   }, 60_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('an administrator proposes, the officers sign, each party sees the usage, and revoking takes the typed title', async () => {
     const a = h.tenants.a.users;

@@ -3,14 +3,14 @@
 // notifications and sound as the user chose them (remembered per user), open alarms at the top of
 // a patient's and a lamp's page with acknowledge and resolve-with-note, and the inbox filtered by
 // state. Alarms are raised through the platform's alarm service, as a pilot raises them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
 import type { RaiseInput } from '../../platform/services/alarms.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, seeText, shot, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -34,10 +34,9 @@ const FAKE_NOTIFICATIONS = `
   };`;
 
 describe.skipIf(!HAVE_CHROMIUM)(`alarm awareness in the console${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     expect((await admin.post('/api/v1/pilots/healthcare/demo/provision', { patients: 2, seed: 21 })).status).toBe(201);
     expect((await admin.post('/api/v1/pilots/lighting/demo/provision', { lamps: 6, seed: 22 })).status).toBe(201);
@@ -45,15 +44,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`alarm awareness in the console${HAVE_CHROMIUM ?
     patient = (await op.get('/api/v1/pilots/healthcare/patients')).body.items[0];
     lamp = (await op.get('/api/v1/pilots/lighting/lamps')).body.items[0];
   }, 90_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('a critical alarm raised while the user is on another page shows in the top bar, the tab title and a desktop notification', async () => {
     const page = await ui.signIn(h.tenants.a.users.operator, { path: '/lighting/schedules' });

@@ -3,13 +3,13 @@
 // platform operator sees tenant names; a tenant's auditor sees ids), and exports of exactly what
 // the filters show as CSV and JSON.
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, failureShot, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -23,10 +23,9 @@ async function text(stream: Readable): Promise<string> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`the audit log in the console${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare', 'lighting'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     // Some history in tenant A: an alarm raised by the system, acknowledged by the operator.
     const { alarm } = await runInTenant(systemContext('test', asTenantId(h.tenants.a.id)), () =>
       h.platform.services.alarms.raise({ source: 'device:door-1', type: 'test.door', severity: 'major', title: 'Door open' }),
@@ -34,15 +33,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`the audit log in the console${HAVE_CHROMIUM ? '
     const op = await h.as(h.tenants.a.users.operator);
     expect((await op.post(`/api/v1/alarms/${alarm.id}/ack`, { note: 'checked' })).status).toBe(200);
   }, 90_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('an auditor filters by action group and by actor name, sees ids, and exports what is shown as CSV and JSON', async () => {
     const page = await ui.signIn(h.tenants.a.users.auditor, { path: '/audit' });

@@ -4,15 +4,15 @@
 // reads the hovered time and values with their units on a 24-hour clock, the zone named beside
 // the charts; and the page passes axe. A lamp's chart takes the same range bar, its times in the
 // installation's zone. Screenshots in test-results/screenshots (charts-*.png).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -34,9 +34,9 @@ async function plotBox(page: Page, chartName: RegExp) {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` â€” ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['lighting'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['lighting'] });
+    ({ h, ui } = rig);
     const s = h.platform.services;
     await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo Provider', pilots: ['healthcare'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('care-demo') });
@@ -47,17 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` â€
     expect(done?.readings).toBeGreaterThan(0);
     const fleet = await (await h.as(h.tenants.a.users['tenant-admin'])).post('/api/v1/pilots/lighting/demo/provision', { lamps: 4, seed: 3 });
     expect(fleet.status, JSON.stringify(fleet.body)).toBe(201);
-    ui = await openConsole(h.url);
   }, 180_000);
-
-  afterEach(async (c) => {
-    if (c.task.result?.state === 'fail') await failureShot(ui?.lastPage(), c.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('ranges 1 h and 7 d, drag to zoom and reset, keyboard zoom, a legend with units on a 24-hour clock in a named zone, and no serious axe violation', async () => {
     const patient = (provision.extra as { patients: { id: string }[] }).patients[0]!;

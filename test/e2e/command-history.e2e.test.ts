@@ -3,14 +3,14 @@
 // a lamp's page lists its commands and its slider rests at the level the lamp reports, naming a
 // command still on its way; a patient's devices panel lists what was sent to the home hub.
 // Screenshots in test-results/screenshots (history-*.png).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { connectDevice, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 import { asTenantId } from '../../platform/ids.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
@@ -26,9 +26,9 @@ const lamps: TestDevice[] = [];
 const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
 
 describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots() }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots() });
+    ({ h, ui } = rig);
     const s = h.platform.services;
     await s.tenants.create({ id: 'city-demo', name: 'City Lighting Demo Operator', pilots: ['lighting'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('city-demo') });
@@ -40,17 +40,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 42, size: 12 }));
     const done = await backfillOnce(s, { pilotId: 'lighting', tenantId: 'city-demo', instance, ctx, provision }, { days: 2, seed: 42, now: Date.now() });
     expect(done?.commands).toBeGreaterThan(0);
-    ui = await openConsole(h.url);
   }, 120_000);
-
-  afterEach(async (c) => {
-    if (c.task.result?.state === 'fail') await failureShot(ui?.lastPage(), c.task.name);
-  });
 
   afterAll(async () => {
     await Promise.all(lamps.map((l) => l.close().catch(() => undefined)));
-    await ui?.close();
-    await h?.close();
   });
 
   it("each group's last command is read from the server, and is still there after a reload", async () => {

@@ -5,11 +5,11 @@
 // patient, changes their SpO₂ scale and thresholds, links and unlinks a device and erases the
 // patient after typing the identifier. Every new page passes the axe-core check; screenshots at
 // 1440×900 and 1024×768 go to test-results/screenshots.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { healthcarePilot } from '../../pilots/healthcare/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, failureShot, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -18,25 +18,15 @@ let ui: Console;
 const HC = '/api/v1/pilots/healthcare';
 
 describe.skipIf(!HAVE_CHROMIUM)(`safe actions and everyday settings${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: [healthcarePilot], tenantPilots: ['healthcare'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     for (let i = 1; i <= 30; i++) {
       const r = await admin.post('/api/v1/devices', { id: `spare-ox-${String(i).padStart(2, '0')}`, kind: 'pulse-oximeter', label: i <= 3 ? 'Loan pool' : 'Store room' });
       expect(r.status).toBe(201);
     }
   }, 60_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('a tenant administrator changes a role only after confirming it, and resets a password shown once', async () => {
     const a = h.tenants.a.users;
@@ -163,8 +153,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`safe actions and everyday settings${HAVE_CHROMI
     await visible(enrolled);
     expect(await enrolled.locator('tbody tr').count()).toBe(5); // the hub and the four default devices
     await enrolled.getByRole('link', { name: 'Open the patient’s page' }).click();
-    await page.getByRole('dialog', { name: /Patient enrolled/ }).getByRole('button', { name: 'I have stored the secrets' }).click().catch(() => undefined);
     await visible(page.getByTestId('news2-panel'));
+    // The link leaves the board, and the dialog with the secrets goes with it.
+    expect(await page.getByRole('dialog', { name: /Patient enrolled/ }).count()).toBe(0);
     const op = await h.as(h.tenants.a.users.operator);
     const id = ((await op.get(`${HC}/patients`)).body.items as { id: string; identifier?: string }[])[0]!.id;
 

@@ -7,16 +7,16 @@
 // the UI and by typed URL. Screenshots of the main views are saved to test-results/screenshots
 // for people to look at.
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
 import { loadPilots } from '../../pilots/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { createPatientModel, type Condition } from '../../simulators/healthcare/physiology.ts';
 import { expectedPower } from '../../pilots/lighting/domain/power.ts';
 import type { LampModel } from '../../pilots/lighting/domain/model.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, navItems, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, navItems, seeText, shot, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 import { deviceCreds } from '../../validation/support/mqtt-probe.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
@@ -118,12 +118,13 @@ let ui: Console;
 const signIn: Console['signIn'] = (username, opts) => ui.signIn(username, opts);
 
 describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  // The real pilots; healthcare with a short escalation delay so the escalation is seen live.
+  const rig = consoleRig(async () => ({
+    pilots: (await loadPilots()).map((p) => (p.id === 'healthcare' ? createHealthcarePilot({ escalateAfterMs: 2500 }) : p)),
+    tenantPilots: ['healthcare', 'lighting'],
+  }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    // The real pilots; healthcare with a short escalation delay so the escalation is seen live.
-    const pilots = (await loadPilots()).map((p) => (p.id === 'healthcare' ? createHealthcarePilot({ escalateAfterMs: 2500 }) : p));
-    h = await bootHarness({ pilots, tenantPilots: ['healthcare', 'lighting'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const a = h.tenants.a.users;
     const b = h.tenants.b.users;
     patientsA = await provision(await h.as(a['tenant-admin']), await h.as(a.operator), 4, 11);
@@ -164,16 +165,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
     }
   }, 60_000);
 
-  // A failing browser test leaves a picture of what the browser showed.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
   afterAll(async () => {
     for (const t of timers) clearInterval(t);
     for (const c of clients) c.end(true);
-    await ui?.close();
-    await h?.close();
   });
 
   it('signs in each role and shows only the navigation that role may use', async () => {
@@ -187,7 +181,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the console in a browser${HAVE_CHROMIUM ? '' : 
       { user: a.evaluator, nav: ['Validation runs', 'Compliance map'], shot: 'evaluator-validation' },
     ];
     for (const c of cases) {
-      const page = await signIn(c.user);
+      const page = await signIn(c.user, { form: true });
       expect(await navItems(page), c.user).toEqual(c.nav);
       await seeText(page.getByTestId('connection'), 'Live');
       // The platform operator sees the nodes: the one process, with its MQTT connections.

@@ -3,15 +3,15 @@
 // deterioration and sees its progress and when the alarm is expected, also after a reload (the
 // scenario's start comes from the server's command history). Screenshots in
 // test-results/screenshots (demo-*.png).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { demoRoutes } from '../../platform/api/routes/demo.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
 import { createDemoSpeed } from '../../platform/demo-speed.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 import { asTenantId } from '../../platform/ids.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
@@ -24,9 +24,9 @@ const told: number[] = [];
 const OPERATOR = 'care-demo-nurse';
 
 describe.skipIf(!HAVE_CHROMIUM)(`the demo's first tour${HAVE_CHROMIUM ? '' : ` â€” ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), routers: (s) => [demoRoutes(s, speed)] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), routers: (s) => [demoRoutes(s, speed)] });
+    ({ h, ui } = rig);
     const s = h.platform.services;
     await s.tenants.create({ id: 'care-demo', name: 'Home Care Demo Provider', pilots: ['healthcare'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('care-demo') });
@@ -36,17 +36,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the demo's first tour${HAVE_CHROMIUM ? '' : ` â
     provision = await ctx.inTenant('care-demo', () => instance.seedDemo!({ seed: 42, size: 3 }));
     const done = await backfillOnce(s, { pilotId: 'healthcare', tenantId: 'care-demo', instance, ctx, provision }, { days: 2, seed: 42, now: Date.now() });
     expect(done?.readings).toBeGreaterThan(0);
-    ui = await openConsole(h.url);
   }, 120_000);
-
-  afterEach(async (c) => {
-    if (c.task.result?.state === 'fail') await failureShot(ui?.lastPage(), c.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('charts are full on first sight; the speed is set from the page, a deterioration shows its progress and expected alarm, also after a reload', async () => {
     const patients = (provision.extra as { patients: { id: string }[] }).patients;

@@ -2,15 +2,15 @@
 // the alarm inbox and its dates follow, `<html lang>` says so, the choice survives a reload and
 // belongs to that user only (another user signing in on the same browser starts in the browser's
 // language), and the Italian pages pass the same accessibility check as the English ones.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import type { Page } from 'playwright-core';
 import { en } from '../../dashboard/src/i18n/en.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, accessibilityViolations, failureShot, navItems, openConsole, seeText, shot, visible, type Console } from './support/browser.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, accessibilityViolations, navItems, seeText, shot, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -33,22 +33,12 @@ async function inItalian(username: string, path: string): Promise<Page> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`the console in Italian${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['healthcare'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     expect((await admin.post('/api/v1/pilots/healthcare/demo/provision', { patients: 2, seed: 31 })).status).toBe(201);
   }, 90_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('a user switches to Italian: navigation, the alarm inbox and its dates follow, and the choice is kept for that user', async () => {
     const op = await h.as(h.tenants.a.users.operator);

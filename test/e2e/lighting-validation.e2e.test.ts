@@ -8,12 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validationRoutes } from '../../platform/api/routes/validation.ts';
 import { lightingPilot } from '../../pilots/lighting/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, failureShot, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -23,37 +23,29 @@ const reportsDir = mkdtempSync(join(tmpdir(), 'custodia-e2e-reports-'));
 let release: () => void = () => undefined;
 
 describe.skipIf(!HAVE_CHROMIUM)(`lighting and validation pages${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  // Registered before the rig, so it runs after the platform has stopped.
+  afterAll(() => rm(reportsDir, { recursive: true, force: true }));
+  const rig = consoleRig({
+    pilots: [lightingPilot],
+    tenantPilots: ['lighting'],
+    routers: (s) => [
+      validationRoutes(s, {
+        reportsDir,
+        runValidation: async (req) => {
+          req.onProgress?.({ total: 6, done: 2, pass: 1, fail: 1, notRun: 0, current: { id: 'audit.tamper-evidence', title: 'Audit chain detects tampering' } });
+          await new Promise<void>((resolve) => (release = resolve));
+          throw new Error('stand-in run ends here');
+        },
+      }),
+    ],
+  });
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({
-      pilots: [lightingPilot],
-      tenantPilots: ['lighting'],
-      routers: (s) => [
-        validationRoutes(s, {
-          reportsDir,
-          runValidation: async (req) => {
-            req.onProgress?.({ total: 6, done: 2, pass: 1, fail: 1, notRun: 0, current: { id: 'audit.tamper-evidence', title: 'Audit chain detects tampering' } });
-            await new Promise<void>((resolve) => (release = resolve));
-            throw new Error('stand-in run ends here');
-          },
-        }),
-      ],
-    });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const fleet = await (await h.as(h.tenants.a.users['tenant-admin'])).post('/api/v1/pilots/lighting/demo/provision', { lamps: 12, seed: 3 });
     expect(fleet.status, JSON.stringify(fleet.body)).toBe(201);
   }, 60_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    release();
-    await ui?.close();
-    await h?.close();
-    await rm(reportsDir, { recursive: true, force: true });
-  });
+  afterAll(() => release());
 
   it('the 48-hour preview stays in view while a schedule is edited and follows the draft', async () => {
     const page = await ui.signIn(h.tenants.a.users.operator, { path: '/lighting/schedules' });

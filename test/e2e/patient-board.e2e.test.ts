@@ -1,13 +1,13 @@
 // The patient board in a real browser: found by identifier as well as by name (the identifier is
 // looked up on the FHIR API; the board's summaries carry none), and cards that hold still while the
 // pointer is on the board — a patient whose alarm count changes moves only once the pointer leaves.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { bootHarness, type Harness } from '../../validation/support/harness.ts';
-import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, failureShot, openConsole, seeText, shot, type Console } from './support/browser.ts';
+import type { Harness } from '../../validation/support/harness.ts';
+import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, seeText, shot, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -16,23 +16,13 @@ let ui: Console;
 let patients: { id: string; displayName: string }[] = [];
 
 describe.skipIf(!HAVE_CHROMIUM)(`the patient board${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots(), tenantPilots: ['healthcare'] }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots(), tenantPilots: ['healthcare'] });
-    ui = await openConsole(h.url);
+    ({ h, ui } = rig);
     const admin = await h.as(h.tenants.a.users['tenant-admin']);
     expect((await admin.post('/api/v1/pilots/healthcare/demo/provision', { patients: 4, seed: 41 })).status).toBe(201);
     patients = (await (await h.as(h.tenants.a.users.operator)).get('/api/v1/pilots/healthcare/patients')).body.items;
   }, 90_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await failureShot(ui.lastPage(), ctx.task.name);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await h?.close();
-  });
 
   it('finds a patient by identifier as well as by name', async () => {
     const target = patients[2]!;

@@ -16,39 +16,68 @@ export const SHOTS = join(import.meta.dirname, '..', '..', '..', 'test-results',
 export const LAPTOP = { width: 1440, height: 900 };
 export const TABLET = { width: 1024, height: 768 };
 
+export interface SignInOptions {
+  path?: string;
+  viewport?: { width: number; height: number };
+  locale?: string;
+  /** Type the credentials into the sign-in form. Otherwise the session cookie comes from
+   *  POST /auth/login in the page's own browser context, and the page opens signed in — the
+   *  same session the form would give, without drawing the form first. */
+  form?: boolean;
+}
+
 export interface Console {
   browser: Browser;
   /** The page signed in last, for the failure screenshot. */
   lastPage(): Page | undefined;
-  signIn(username: string, opts?: { path?: string; viewport?: { width: number; height: number }; locale?: string }): Promise<Page>;
+  signIn(username: string, opts?: SignInOptions): Promise<Page>;
+  /** Closes every page signed in so far: an open page keeps rendering live data. */
+  closePages(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openConsole(baseUrl: string): Promise<Console> {
-  mkdirSync(SHOTS, { recursive: true });
-  const browser = await chromium.launch({
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const contexts: BrowserContext[] = [];
+}
+
+export async function openConsole(baseUrl: string, launched?: Browser): Promise<Console> {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = launched ?? (await launchChromium());
+  let contexts: BrowserContext[] = [];
   let last: Page | undefined;
+  const closePages = async () => {
+    const open = contexts;
+    contexts = [];
+    last = undefined;
+    await Promise.all(open.map((c) => c.close().catch(() => undefined)));
+  };
   return {
     browser,
     lastPage: () => last,
     async signIn(username, opts = {}) {
       const context = await browser.newContext({ viewport: opts.viewport ?? LAPTOP, locale: opts.locale ?? 'en-GB', timezoneId: 'Europe/London' });
       contexts.push(context);
+      if (!opts.form) {
+        const res = await context.request.post(`${baseUrl}/api/v1/auth/login`, { data: { username, password: TEST_PASSWORD } });
+        expect(res.status(), `sign-in of ${username}: ${await res.text()}`).toBe(200);
+      }
       const page = await context.newPage();
       last = page;
       await page.goto(baseUrl + (opts.path ?? '/'));
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(TEST_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      if (opts.form) {
+        await page.getByLabel('Username').fill(username);
+        await page.getByLabel('Password').fill(TEST_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
       await page.getByRole('navigation', { name: 'Main' }).waitFor();
       return page;
     },
+    closePages,
     async close() {
-      for (const c of contexts) await c.close().catch(() => undefined);
+      await closePages();
       await browser.close();
     },
   };
