@@ -3,15 +3,15 @@
 // the lamp page follows a command sent to its group from elsewhere (not from that page) until it
 // is carried out; the energy page names the installation's time zone (Europe/Madrid, while the
 // browser runs in Europe/London); the Italian pages pass the accessibility check. Screenshots in test-results/screenshots (lighting-it-*.png).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
-import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
-import { bootHarness, TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
+import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import { connectDevice, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
 import { asTenantId } from '../../platform/ids.ts';
-import { accessibilityViolations, CHROMIUM_SKIP_NOTE, failureShot, HAVE_CHROMIUM, openConsole, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
+import { consoleRig } from './support/console-rig.ts';
 import type { Page } from 'playwright-core';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
@@ -19,7 +19,6 @@ if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 let h: Harness;
 let ui: Console;
 let provision: DemoProvision;
-let page: Page;
 const OPERATOR = 'city-demo-operatore';
 const lamps: TestDevice[] = [];
 const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
@@ -31,9 +30,9 @@ async function noKeys(p: Page): Promise<void> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
+  const rig = consoleRig(async () => ({ pilots: await loadPilots() }));
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    h = await bootHarness({ pilots: await loadPilots() });
+    ({ h, ui } = rig);
     const s = h.platform.services;
     await s.tenants.create({ id: 'city-demo', name: 'Comune Demo', pilots: ['lighting'] });
     await s.users.create({ username: OPERATOR, password: TEST_PASSWORD, role: 'operator', tenantId: asTenantId('city-demo') });
@@ -41,17 +40,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     const instance = h.platform.pilotInstance('lighting');
     provision = await ctx.inTenant('city-demo', () => instance.seedDemo!({ seed: 7, size: 12 }));
     await backfillOnce(s, { pilotId: 'lighting', tenantId: 'city-demo', instance, ctx, provision }, { days: 2, seed: 7, now: Date.now() });
-    ui = await openConsole(h.url);
   }, 90_000);
-
-  afterEach(async (c) => {
-    if (c.task.result?.state === 'fail') await failureShot(ui?.lastPage(), c.task.name);
-  });
 
   afterAll(async () => {
     await Promise.all(lamps.map((l) => l.close().catch(() => undefined)));
-    await ui?.close();
-    await h?.close();
   });
 
   it('the lamp page is in Italian and follows a command sent to its group from elsewhere until the lamp carries it out', async () => {
@@ -68,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     expect(sent.status, JSON.stringify(sent.body)).toBeLessThan(300);
 
     // The operator chooses Italian in the top bar (the sign-in page is in the browser's English).
-    page = await ui.signIn(OPERATOR, { path: `/lighting/lamps/${encodeURIComponent(d.id)}`, viewport: TABLET });
+    const page = await ui.signIn(OPERATOR, { path: `/lighting/lamps/${encodeURIComponent(d.id)}`, viewport: TABLET });
     await page.getByTestId('language').selectOption('it');
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('it');
     await seeText(page.getByTestId('lamp-state'), /Ridotto al 60 %/, 15_000);
@@ -93,12 +85,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
   }, 90_000);
 
   it('the group control, schedules and energy are in Italian, and energy names the installation’s time zone', async () => {
-    // Signed in and in Italian already when the lamp test ran first; on its own, sign in and choose.
-    if (!page) {
-      page = await ui.signIn(OPERATOR, { path: '/lighting/control', viewport: TABLET });
-      await page.getByTestId('language').selectOption('it');
-    }
-    await page.goto(`${h.url}/lighting/control`);
+    // Each test's pages close when it ends (the console rig): sign in and choose Italian again.
+    const page = await ui.signIn(OPERATOR, { path: '/lighting/control', viewport: TABLET });
+    await page.getByTestId('language').selectOption('it');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('it');
     await seeText(page.getByRole('heading', { level: 1 }), 'Gruppi e lampioni', 15_000);
     await visible(page.getByRole('columnheader', { name: 'Ultimo comando' }));
     await visible(page.getByLabel('Mantieni il livello manuale per'));
