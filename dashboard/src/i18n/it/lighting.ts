@@ -27,11 +27,11 @@ export const itLighting: Pick<Dict, keyof typeof enLighting> = {
   levelControl: {
     on: 'Accendi',
     off: 'Spegni',
-    dim: 'Riduci',
+    dim: 'Attenua',
     switchOn: 'Accendi {name}',
     switchOff: 'Spegni {name}',
     dimLevel: 'Livello di luce per {name}',
-    dimTo: 'Riduci {name} al {level} %',
+    dimTo: 'Attenua {name} al {level} %',
   },
   commandProgress: {
     none: 'Nessun comando ancora inviato',
