@@ -10,6 +10,7 @@ import { en } from '../../dashboard/src/i18n/en.ts';
 import { ROUTES, canOpen, pathFor } from '../../dashboard/src/lib/routes.ts';
 import { loadPilots } from '../../pilots/index.ts';
 import { permissionsOf } from '../../platform/policy/roles.ts';
+import { runInTenant, systemPrincipal } from '../../platform/tenancy/context.ts';
 import type { Role } from '../../platform/policy/role-names.ts';
 import { ensureDashboardBuilt } from '../../scripts/dashboard-build.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
@@ -68,6 +69,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`every page in Italian at 1024×768${HAVE_CHROMI
     const op = await h.as(h.tenants.a.users.operator);
     params.patient = { id: (await op.get('/api/v1/pilots/healthcare/patients')).body.items[0].id };
     params.lamp = { id: (await op.get('/api/v1/pilots/lighting/lamps')).body.items[0].id };
+    // An open alarm, so the inbox and the map show a category and a type to translate.
+    await runInTenant({ tenantId: h.tenants.a.id, principal: systemPrincipal('test', h.tenants.a.id) }, () =>
+      h.platform.services.alarms.raise({ source: `lamp:${params.lamp!.id}`, type: 'lamp-failure', category: 'lighting', severity: 'major', title: 'Lamp failure', pilot: 'lighting' }),
+    );
   }, 90_000);
 
   afterEach(async (ctx) => {
@@ -101,6 +106,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`every page in Italian at 1024×768${HAVE_CHROMI
         found.push(...(await keyLeaks(page)).map((k) => `${role} ${path}: key shown: ${k}`));
         found.push(...(await layoutFaults(page)).map((f) => `${role} ${path}: ${f}`));
         pages++;
+        if (route.id === 'alarms') expect(await page.getByTestId('alarm').first().textContent()).toContain('Illuminazione · Lampada guasta');
       }
       await page.context().close();
     }
