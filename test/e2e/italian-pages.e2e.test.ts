@@ -106,6 +106,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`every page in Italian at 1024×768${HAVE_CHROMI
         found.push(...(await keyLeaks(page)).map((k) => `${role} ${path}: key shown: ${k}`));
         found.push(...(await layoutFaults(page)).map((f) => `${role} ${path}: ${f}`));
         pages++;
+        if (route.id === 'lighting-map') expect(await page.getByRole('main').textContent()).toContain('4 lampioni in 1 gruppo su 1 quadro');
         if (route.id === 'alarms') expect(await page.getByTestId('alarm').first().textContent()).toContain('Illuminazione · Lampada guasta');
       }
       await page.context().close();

@@ -47,7 +47,7 @@ export function LightingMap() {
         subtitle={
           i ? (
             <>
-              {t('lightingMap.counts', { lamps: i.counts.lamps, groups: i.counts.groups, cabinets: i.counts.cabinets, time: formatTime(i.now, { timeZone: tz }), zone: tz ?? '' })}
+              {t('lightingMap.counts', { lamps: t('lightingMap.countLamps', { count: i.counts.lamps }), groups: t('lightingMap.countGroups', { count: i.counts.groups }), cabinets: t('lightingMap.countCabinets', { count: i.counts.cabinets }), time: formatTime(i.now, { timeZone: tz }), zone: tz ?? '' })}
               {i.sun.sunset ? t('lightingMap.sunset', { time: formatTime(i.sun.sunset, { timeZone: tz }) }) : ''}
               {i.sun.sunrise ? t('lightingMap.sunrise', { time: formatTime(i.sun.sunrise, { timeZone: tz }) }) : ''}
             </>
