@@ -27,11 +27,11 @@ export const itLighting: Pick<Dict, keyof typeof enLighting> = {
   levelControl: {
     on: 'Accendi',
     off: 'Spegni',
-    dim: 'Attenua',
+    dim: 'Riduci',
     switchOn: 'Accendi {name}',
     switchOff: 'Spegni {name}',
     dimLevel: 'Livello di luce per {name}',
-    dimTo: 'Attenua {name} al {level} %',
+    dimTo: 'Riduci {name} al {level} %',
   },
   commandProgress: {
     none: 'Nessun comando ancora inviato',
