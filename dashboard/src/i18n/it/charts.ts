@@ -10,7 +10,7 @@ export const itCharts: Pick<Dict, keyof typeof enCharts> = {
     preset: { '1h': '1 h', '6h': '6 h', '24h': '24 h', '7d': '7 g' },
     zoom: 'Zoom',
     zoomIn: 'Ingrandisci',
-    zoomOut: 'Rimpicciolisci',
+    zoomOut: 'Riduci',
     resetZoom: 'Annulla zoom',
     zoomedTo: 'Ingrandito su {from} – {to} · ',
     dragToZoom: 'Trascina su un grafico per ingrandire · ',
