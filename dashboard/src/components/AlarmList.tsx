@@ -2,8 +2,8 @@
 // note, or resolution with a note (one dialog for both). Used by the alarm inbox and a patient's or lamp's page; the
 // data comes from useAlarms.
 import { useState, type ReactNode } from 'react';
-import { escalationOf } from '../lib/alarms.ts';
-import { formatAgo, formatDateTime, formatTime, handleName, titleCase } from '../lib/format.ts';
+import { alarmCodeText, escalationOf } from '../lib/alarms.ts';
+import { formatAgo, formatDateTime, formatTime, handleName } from '../lib/format.ts';
 import type { Alarm } from '../lib/types.ts';
 import { useNow } from '../hooks/now.ts';
 import { useT } from '../i18n/index.tsx';
@@ -135,7 +135,7 @@ export function AlarmList({
               <div className="alarm-meta">
                 <Source node={describeSource ? describeSource(a) : handleName(a.source)} />
                 <span>
-                  {titleCase(a.category)} · {titleCase(a.type)}
+                  {alarmCodeText(t, a.category)} · {alarmCodeText(t, a.type)}
                 </span>
                 <span title={formatDateTime(a.raisedAt)}>{t('alarmList.raised', { ago: formatAgo(a.raisedAt, now) })}</span>
               </div>

@@ -6,7 +6,7 @@
 // (or the latest values) with units, on a 24-hour clock in `timeZone`.
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatLocale, tickDecimals, timeTicks } from '../lib/format.ts';
+import { formatLocale, formatNumber, tickDecimals, timeTicks } from '../lib/format.ts';
 import { useT } from '../i18n/index.tsx';
 import { browserTimeZone, formatCursorTime, formatLegendValue, zoomSelection, type Window } from '../lib/time-range.ts';
 import './charts.css';
@@ -99,8 +99,9 @@ function buildOptions(p: ChartProps, width: number, live: { current: ChartProps 
           side: i === 0 ? 3 : 1,
           size: 52,
           grid: { ...AXIS.grid, show: i === 0 },
-          // As many decimals as the tick spacing needs: 0.25 steps show 0.25, not 0.
-          values: (_u: uPlot, vals: number[], _i: number, _space: number, incr: number) => vals.map((v) => v.toFixed(tickDecimals(incr))),
+          // As many decimals as the tick spacing needs: 0.25 steps show 0.25, not 0; in the console's
+          // locale, like the legend (37,5 in Italian).
+          values: (_u: uPlot, vals: number[], _i: number, _space: number, incr: number) => vals.map((v) => formatNumber(v, tickDecimals(incr))),
         } satisfies uPlot.Axis;
       }),
     ],

@@ -7,6 +7,7 @@ import { levelView } from '../lib/command-history.ts';
 import { formatNumber, formatTime } from '../lib/format.ts';
 import { lampFill, lampState, streetPath, switchLabel, type Cabinet, type Group, type Installation, type Lamp, type LampState } from '../lib/lighting.ts';
 import { useT, type T } from '../i18n/index.tsx';
+import { alarmCodeText } from '../lib/alarms.ts';
 import { Button } from './ui.tsx';
 
 const LEGEND: LampState[] = ['on', 'dimmed', 'off', 'fault', 'offline', 'unknown'];
@@ -46,7 +47,7 @@ function lampTitle(l: Lamp, groupName: string | undefined, t: T): string {
   const parts = [l.name ?? l.id, groupName ? `(${groupName})` : '', '—', t(`lampState.${s}`)];
   if (s === 'dimmed' || s === 'on') parts.push(`${l.dimLevel} %`);
   if (typeof l.activePower === 'number') parts.push(t('mapLabels.lampPower', { watts: formatNumber(l.activePower, 1) }));
-  if (l.activeAlarm) parts.push(t('mapLabels.lampAlarm', { type: l.activeAlarm.type }));
+  if (l.activeAlarm) parts.push(t('mapLabels.lampAlarm', { type: alarmCodeText(t, l.activeAlarm.type) }));
   return parts.filter(Boolean).join(' ');
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alarmHref, callsForAlert, countOpen, escalationOf, filterAlarms, lampOf, mergeAlarm, summarizeOpen, titleWithCount } from './alarms.ts';
+import { translate } from '../i18n/translate.ts';
+import { alarmCodeText, alarmHref, callsForAlert, countOpen, escalationOf, filterAlarms, lampOf, mergeAlarm, summarizeOpen, titleWithCount } from './alarms.ts';
 import type { Alarm } from './types.ts';
 
 const alarm = (over: Partial<Alarm>): Alarm => ({
@@ -118,5 +119,19 @@ describe('where an alarm leads', () => {
     expect(alarmHref(alarm({ subject: 'p1' }), { care: false, lighting: true })).toBe('/alarms');
     expect(alarmHref(alarm({ subject: null, source: 'device:d1' }), runs)).toBe('/alarms');
     expect(lampOf(alarm({ source: 'device:d1' }))).toBeNull();
+  });
+});
+
+describe('an alarm\'s category and type, for people', () => {
+  it.each([
+    { code: 'lamp-failure', en: 'Lamp failure', it: 'Lampada guasta' },
+    { code: 'clinical', en: 'Clinical', it: 'Clinico' },
+    { code: 'threshold-spo2', en: 'Oxygen saturation outside personal limit', it: 'Saturazione di ossigeno fuori dal limite personale' },
+    // A code the dictionaries lack still shows, as words.
+    { code: 'door-closed', en: 'Door closed', it: 'Door closed' },
+    { code: 'threshold-unknownVital', en: 'Threshold unknown vital', it: 'Threshold unknown vital' },
+  ])('$code reads "$it" in Italian', ({ code, en, it: italian }) => {
+    expect(alarmCodeText((k, p) => translate('en', k, p), code)).toBe(en);
+    expect(alarmCodeText((k, p) => translate('it', k, p), code)).toBe(italian);
   });
 });

@@ -1,5 +1,8 @@
 // Alarm lists as an inbox shows them: live events merged by id (the newest version wins), the
 // unacknowledged and most severe first, and the escalation state spelled out.
+import type { T } from '../i18n/index.tsx';
+import { known } from '../i18n/translate.ts';
+import { titleCase } from './format.ts';
 import type { Alarm, AlarmState, Severity } from './types.ts';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, minor: 1, major: 2, critical: 3 };
@@ -114,4 +117,13 @@ export function alarmHref(a: Alarm, runs: { care: boolean; lighting: boolean }):
   const lamp = lampOf(a);
   if (runs.lighting && lamp) return `/lighting/lamps/${encodeURIComponent(lamp)}`;
   return '/alarms';
+}
+
+/** An alarm's category or type (a code the pilot raises) in the console's language; a code the
+ *  dictionaries lack shows as words ("door-closed" → "Door closed"), in English. */
+export function alarmCodeText(t: T, code: string): string {
+  const threshold = /^threshold-(\w+)$/.exec(code);
+  const vital = threshold ? known(t, `vital.${threshold[1]}`, '') : '';
+  if (vital) return t('alarmCode.threshold', { vital });
+  return known(t, `alarmCode.${code}`, titleCase(code));
 }

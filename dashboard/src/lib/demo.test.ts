@@ -51,5 +51,6 @@ describe('deterioration progress', () => {
 
   it('names the speed', () => {
     expect([speedLabel(60), speedLabel(1), speedLabel(0.5)]).toEqual(['60×', '1×', '0.5×']);
+    expect(speedLabel(0.5, 'it-IT')).toBe('0,5×');
   });
 });

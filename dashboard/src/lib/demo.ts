@@ -2,6 +2,8 @@
 // faster than the clock, and the speed may change while a scenario runs, so how far a
 // deterioration got is the demo time since it started: the sum of each stretch times its speed.
 
+import { formatNumber } from './format.ts';
+
 export interface SpeedChange {
   at: number;
   speed: number;
@@ -52,4 +54,4 @@ export function deteriorationProgress(state: Pick<DemoSpeedState, 'changes' | 'd
 }
 
 /** "60×", "1×", "0.5×". */
-export const speedLabel = (speed: number) => `${Number.isInteger(speed) ? speed : speed.toFixed(1)}×`;
+export const speedLabel = (speed: number, locale?: string) => `${formatNumber(speed, Number.isInteger(speed) ? 0 : 1, locale)}×`;

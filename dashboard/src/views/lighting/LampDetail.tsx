@@ -24,7 +24,7 @@ import { useAction, useResource } from '../../hooks/resource.ts';
 import { LampReadings, type LampReading as Reading } from './LampReadings.tsx';
 import { Link } from '../../hooks/router.tsx';
 import { useApi, useMe, useSession } from '../../hooks/session.tsx';
-import { richText, useT } from '../../i18n/index.tsx';
+import { known, richText, useT } from '../../i18n/index.tsx';
 
 const FAULTS = ['lamp-failure', 'driver-fault', 'day-burner', 'comms-loss', 'restore'] as const;
 
@@ -203,7 +203,7 @@ export function LampDetail({ id }: { id: string }) {
                 [t('lampDetail.luminaire'), l.model ? `${t('lampDetail.luminaireText', { name: l.model.name, lumens: l.model.luminousFlux })}${l.model.colorTemperature ? t('lampDetail.colorTemperature', { kelvin: l.model.colorTemperature }) : ''}` : l.modelId],
                 [t('lampDetail.schedule'), l.schedule ? <Link to={`/lighting/schedules?id=${encodeURIComponent(l.schedule.id)}`}>{l.schedule.name}</Link> : t('lampDetail.noSchedule')],
                 [t('lampDetail.burningHours'), formatNumber(l.burningHours)],
-                [t('lampDetail.status'), l.status === 'ok' ? <Pill tone="ok">{t('lampDetail.ok')}</Pill> : <Pill tone="bad">{titleCase(l.status)}</Pill>],
+                [t('lampDetail.status'), l.status === 'ok' ? <Pill tone="ok">{t('lampDetail.ok')}</Pill> : <Pill tone="bad">{known(t, `lampStatus.${l.status}`, titleCase(l.status))}</Pill>],
                 [t('lampDetail.position'), `${l.latitude.toFixed(5)}, ${l.longitude.toFixed(5)}`],
               ]}
             />

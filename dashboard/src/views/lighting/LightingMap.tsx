@@ -11,7 +11,8 @@ import { useCabinets, useLamps } from '../../hooks/lighting.ts';
 import { useResource } from '../../hooks/resource.ts';
 import { Link } from '../../hooks/router.tsx';
 import { useSession } from '../../hooks/session.tsx';
-import { useT } from '../../i18n/index.tsx';
+import { known, useT } from '../../i18n/index.tsx';
+import { alarmCodeText } from '../../lib/alarms.ts';
 
 export function LightingMap() {
   const { can } = useSession();
@@ -46,7 +47,7 @@ export function LightingMap() {
         subtitle={
           i ? (
             <>
-              {t('lightingMap.counts', { lamps: i.counts.lamps, groups: i.counts.groups, cabinets: i.counts.cabinets, time: formatTime(i.now, { timeZone: tz }), zone: tz ?? '' })}
+              {t('lightingMap.counts', { lamps: t('lightingMap.countLamps', { count: i.counts.lamps }), groups: t('lightingMap.countGroups', { count: i.counts.groups }), cabinets: t('lightingMap.countCabinets', { count: i.counts.cabinets }), time: formatTime(i.now, { timeZone: tz }), zone: tz ?? '' })}
               {i.sun.sunset ? t('lightingMap.sunset', { time: formatTime(i.sun.sunset, { timeZone: tz }) }) : ''}
               {i.sun.sunrise ? t('lightingMap.sunrise', { time: formatTime(i.sun.sunrise, { timeZone: tz }) }) : ''}
             </>
@@ -78,7 +79,7 @@ export function LightingMap() {
                 {badCabinets.map((c) => (
                   <li key={c.id}>
                     <span className="fault-what">{c.name}</span>
-                    <span className="fault-why">{c.alarms.map((a) => titleCase(a.type)).join(', ') || (!c.mainsPresent ? t('lightingMap.mainsLost') : t('lightingMap.doorOpen'))}</span>
+                    <span className="fault-why">{c.alarms.map((a) => alarmCodeText(t, a.type)).join(', ') || (!c.mainsPresent ? t('lightingMap.mainsLost') : t('lightingMap.doorOpen'))}</span>
                   </li>
                 ))}
                 {faults.slice(0, 12).map((l) => (
@@ -87,7 +88,7 @@ export function LightingMap() {
                     <Link to={`/lighting/lamps/${encodeURIComponent(l.id)}`} className="fault-what">
                       {l.name ?? l.id}
                     </Link>
-                    <span className="fault-why">{l.activeAlarm ? titleCase(l.activeAlarm.type) : titleCase(l.status)}</span>
+                    <span className="fault-why">{l.activeAlarm ? alarmCodeText(t, l.activeAlarm.type) : known(t, `lampStatus.${l.status}`, titleCase(l.status))}</span>
                   </li>
                 ))}
                 {faults.length > 12 ? <li className="muted">{t('lightingMap.more', { count: faults.length - 12 })}</li> : null}

@@ -202,7 +202,7 @@ function DeviceTable({
               {d.status === 'active' ? <Pill tone="ok">{t('devices.active')}</Pill> : <Pill tone="bad">{t('devices.revoked')}</Pill>}
               {d.rotatedAt && d.rotatedAt !== d.createdAt ? <div className="muted small nowrap">{t('devices.rotatedOn', { date: formatDate(d.rotatedAt) })}</div> : null}
             </td>
-            <td className="actions">
+            <td className="actions actions-wrap">
               {d.status === 'active' ? (
                 <>
                   <Button variant="ghost" onClick={() => onRotate(d)} aria-label={t('devices.rotateLabel', { id: d.id })}>

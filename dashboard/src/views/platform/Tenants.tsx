@@ -120,6 +120,7 @@ export function Tenants() {
           <DataTable
             columns={[t('tenants.colTenant'), t('tenants.colServices'), t('tenants.colRegion'), { label: t('tenants.colDevices'), className: 'num' }, t('tenants.colQuotas'), t('tenants.colStatus')]}
             actions
+            className="table-tenants"
             testId="tenants-table"
           >
             {res.data.items.map((tenant) => (
