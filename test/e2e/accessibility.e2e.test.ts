@@ -15,6 +15,7 @@ import { asTenantId } from '../../platform/ids.ts';
 import type { Harness } from '../../validation/support/harness.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, LAPTOP, TABLET, accessibilityViolations, shot, type Console } from './support/browser.ts';
 import { consoleRig } from './support/console-rig.ts';
+import { layoutFaults } from './support/page-checks.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
@@ -43,22 +44,6 @@ async function splitIds(page: Page): Promise<string[]> {
       if (lines.size > 1) out.push(text);
     }
     return out;
-  });
-}
-
-/** Layout faults at the current size: page wider than the window, buttons whose label is cut. */
-async function layoutFaults(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const faults: string[] = [];
-    const doc = document.documentElement;
-    if (doc.scrollWidth > window.innerWidth + 1) faults.push(`page scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth}`);
-    for (const el of document.querySelectorAll<HTMLElement>('button, a.btn, .btn')) {
-      const r = el.getBoundingClientRect();
-      if (!r.width || getComputedStyle(el).visibility === 'hidden') continue;
-      if (el.scrollWidth > el.clientWidth + 1) faults.push(`button label cut: "${el.textContent?.trim()}"`);
-      if (r.right > window.innerWidth + 1) faults.push(`button off screen: "${el.textContent?.trim()}"`);
-    }
-    return faults;
   });
 }
 

@@ -8,21 +8,14 @@ import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import { asTenantId } from '../../platform/ids.ts';
 import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
 import type { Page } from 'playwright-core';
-import { en } from '../../dashboard/src/i18n/en.ts';
 import { CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, TABLET, accessibilityViolations, navItems, seeText, shot, visible, type Console } from './support/browser.ts';
 import { consoleRig } from './support/console-rig.ts';
+import { keyLeaks } from './support/page-checks.ts';
 
 if (!HAVE_CHROMIUM) console.log(CHROMIUM_SKIP_NOTE);
 
 let h: Harness;
 let ui: Console;
-
-/** Dictionary keys shown as text ("users.title"): a text missing from a dictionary, or a key
- *  mistyped in a cast, shows this way instead of words. */
-async function keyLeaks(page: Page): Promise<string[]> {
-  const text = await page.locator('body').innerText();
-  return [...text.matchAll(/\b([a-zA-Z0-9]+)\.[a-zA-Z][\w-]*\b/g)].map((m) => m[0]).filter((k) => Object.hasOwn(en, k.split('.')[0]!));
-}
 
 /** Signs in with an English browser and switches to Italian in the top bar, at 1024×768. */
 async function inItalian(username: string, path: string): Promise<Page> {
