@@ -20,12 +20,13 @@ export function consoleRig(options: HarnessOptions | (() => Promise<HarnessOptio
   let browser: Browser | undefined;
   beforeAll(async () => {
     const opts = typeof options === 'function' ? await options() : options;
-    // The build (only when the dashboard's sources changed), the boot and the browser launch do
-    // not depend on each other.
-    const [built, booted, launched] = await Promise.allSettled([ensureDashboardBuilt(), bootHarness(opts), launchChromium()]);
+    // The browser launch overlaps the build (only when the dashboard's sources changed) and the
+    // boot; the boot waits for the build, because the platform decides at start whether there is
+    // a dashboard to serve (on a fresh clone there is none until the first build ends).
+    const [booted, launched] = await Promise.allSettled([ensureDashboardBuilt().then(() => bootHarness(opts)), launchChromium()]);
     if (booted.status === 'fulfilled') h = booted.value;
     if (launched.status === 'fulfilled') browser = launched.value;
-    for (const r of [built, booted, launched]) if (r.status === 'rejected') throw r.reason;
+    for (const r of [booted, launched]) if (r.status === 'rejected') throw r.reason;
     ui = await openConsole(h!.url, browser);
   }, timeoutMs);
 
