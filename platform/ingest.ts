@@ -106,7 +106,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
       clock: config.deviceClock,
     },
     ...(cluster ? { shared: cluster.shared, connectFailures: cluster.connectFailures } : {}),
-    logger: s.logger.child({ component: 'broker' }),
+    logger: s.logger, // the broker names itself (component: 'broker')
     authenticateDevice: async (deviceId, secret) => {
       const r = await s.devices.authenticate(deviceId, secret);
       if (!r || r === 'revoked') return r;
