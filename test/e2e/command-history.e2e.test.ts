@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
 import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
-import { connectDevice, type TestDevice } from '../lighting/support.ts';
+import { heldLampAt, lampTelemetry, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
 import { consoleRig } from './support/console-rig.ts';
@@ -23,7 +23,6 @@ const CARE_ADMIN = 'care-demo-admin';
 const CARE_OPERATOR = 'care-demo-nurse';
 const lamps: TestDevice[] = [];
 /** A lamp's full report at a level (pilots/lighting/domain/model.ts lampTelemetrySchema). */
-const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
 
 describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM ? '' : ` — ${CHROMIUM_SKIP_NOTE}`}`, () => {
   const rig = consoleRig(async () => ({ pilots: await loadPilots() }));
@@ -69,11 +68,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
   it("a lamp's page lists its commands from the server, and its slider shows the level in force, not the one dragged", async () => {
     // One lamp on line that reports 60 % and does not yet carry out what it receives.
     const d = provision.devices.find((x) => x.kind === 'lamp')!;
-    const lamp = await connectDevice(h, d, { ack: false });
-    lamps.push(lamp);
-    await lamp.publishTelemetry(reading(60));
     const op = await h.as(OPERATOR);
-    await expect.poll(async () => (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.dimLevel, { timeout: 5000 }).toBe(60);
+    const lamp = await heldLampAt(h, d, 60, op);
+    lamps.push(lamp);
     const name = (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.name ?? d.id;
 
     const page = await ui.signIn(OPERATOR, { path: `/lighting/lamps/${encodeURIComponent(d.id)}`, viewport: TABLET });
@@ -106,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`command history from the server${HAVE_CHROMIUM 
     const sent = lamp.commands.at(-1)!;
     expect(sent).toMatchObject({ name: 'switch', params: { action: 'dim', level: 30 } });
     await lamp.client.publishAsync(`tenants/${d.tenantId}/devices/${d.id}/commands/${sent.id}/ack`, JSON.stringify({ status: 'done' }), { qos: 1 });
-    await lamp.publishTelemetry(reading(30));
+    await lamp.publishTelemetry(lampTelemetry(30));
     await seeText(page.getByTestId('command-history').getByTestId('history-row').first(), /Dim to 30 %.*Done/, 10_000);
     await seeText(page.getByTestId('level-note'), 'In force: 30 %', 10_000);
     expect(await page.getByLabel(`Dim level for ${name}`).inputValue()).toBe('30');

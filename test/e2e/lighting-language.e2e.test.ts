@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPilots } from '../../pilots/index.ts';
 import { backfillOnce } from '../../platform/demo-history.ts';
 import { TEST_PASSWORD, type Harness } from '../../validation/support/harness.ts';
-import { connectDevice, type TestDevice } from '../lighting/support.ts';
+import { heldLampAt, lampTelemetry, type TestDevice } from '../lighting/support.ts';
 import type { DemoProvision } from '../../platform/pilot.ts';
 import { asTenantId } from '../../platform/ids.ts';
 import { accessibilityViolations, CHROMIUM_SKIP_NOTE, HAVE_CHROMIUM, seeText, shot, TABLET, visible, type Console } from './support/browser.ts';
@@ -22,7 +22,6 @@ let ui: Console;
 let provision: DemoProvision;
 const OPERATOR = 'city-demo-operatore';
 const lamps: TestDevice[] = [];
-const reading = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
 
 async function noKeys(p: Page): Promise<void> {
   expect(await keyLeaks(p)).toEqual([]);
@@ -48,11 +47,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
   it('the lamp page is in Italian and follows a command sent to its group from elsewhere until the lamp carries it out', async () => {
     // One lamp on line at 60 % that does not carry out what it receives until told to.
     const d = provision.devices.find((x) => x.kind === 'lamp')!;
-    const lamp = await connectDevice(h, d, { ack: false });
-    lamps.push(lamp);
-    await lamp.publishTelemetry(reading(60));
     const op = await h.as(OPERATOR);
-    await expect.poll(async () => (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body.dimLevel, { timeout: 5000 }).toBe(60);
+    const lamp = await heldLampAt(h, d, 60, op);
+    lamps.push(lamp);
     const detail = (await op.get(`/api/v1/pilots/lighting/lamps/${d.id}`)).body as { name?: string; groupId: string };
     // Sent to the lamp's whole group through the API, as the group control or a schedule would.
     const sent = await op.post('/api/v1/pilots/lighting/commands', { target: { groupId: detail.groupId }, action: 'dim', level: 30, overrideMinutes: 60 });
@@ -77,7 +74,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the lighting pages in Italian${HAVE_CHROMIUM ? 
     // The lamp carries it out: the bar says so without a reload.
     const cmd = lamp.commands.at(-1)!;
     await lamp.client.publishAsync(`tenants/${d.tenantId}/devices/${d.id}/commands/${cmd.id}/ack`, JSON.stringify({ status: 'done' }), { qos: 1 });
-    await lamp.publishTelemetry(reading(30));
+    await lamp.publishTelemetry(lampTelemetry(30));
     await seeText(progress, 'Eseguito · 1/1 eseguiti', 10_000);
     await seeText(page.getByTestId('level-note'), 'Attuale: 30 %', 10_000);
     await shot(page, 'lighting-it-lamp-done');

@@ -2,6 +2,7 @@
 // and minimal lamp/cabinet devices speaking MQTT over TCP (subscribe to their commands, ack them,
 // publish telemetry) the way the simulator does.
 import mqtt, { type MqttClient } from 'mqtt';
+import { expect } from 'vitest';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import type { Harness } from '../../validation/support/harness.ts';
 import { mqttIdentity } from '../../platform/broker/topics.ts';
@@ -85,6 +86,23 @@ export async function connectDevice(h: Harness, d: FleetDevice, opts: { ack?: bo
     publishTelemetry: async (data) => void (await client.publishAsync(`${prefix}/telemetry`, JSON.stringify(data), { qos: 1 })),
     close: async () => void (await client.endAsync()),
   };
+}
+
+/** A lamp's telemetry at `level` % as the browser tests send it (ts now, nominal electricals). */
+export const lampTelemetry = (level: number) => ({ ts: Date.now(), powerState: level > 0 ? 'on' : 'off', dimLevel: level, activePower: level / 2, voltage: 231, current: level / 462, powerFactor: 0.96, driverTemperature: 38, burningHours: 4200 });
+
+/** A lamp on line reporting `level` % that does not carry out what it receives until told to,
+ *  returned once `viewer` sees that level through the API. */
+export async function heldLampAt(h: Harness, d: FleetDevice, level: number, viewer: ApiClient): Promise<TestDevice> {
+  const lamp = await connectDevice(h, d, { ack: false });
+  try {
+    await lamp.publishTelemetry(lampTelemetry(level));
+    await expect.poll(async () => (await viewer.get(`${API}/lamps/${d.id}`)).body.dimLevel, { timeout: 5000 }).toBe(level);
+  } catch (err) {
+    await lamp.close().catch(() => undefined);
+    throw err;
+  }
+  return lamp;
 }
 
 /** Waits until `check` holds (for hooks, where expect.poll is not available). */
