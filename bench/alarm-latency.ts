@@ -25,6 +25,8 @@ export interface AlarmPhase {
   latencyMs: { p50: number; p95: number; max: number };
   targetMs: number;
   met: boolean;
+  /** The load's own figures over the same window: whether the server kept up with it. */
+  load?: { pubackMs: { p50: number; p99: number }; serverCpuPct: number | null; loadCpuPct: number; otherCpuPct: number | null; maxBehind: number };
 }
 
 /** Latency of every (probe, socket) delivery, and the deliveries never heard. Pure. */
@@ -46,7 +48,7 @@ export function alarmLatencies(
   return { latencies, missed: sentAt.size * sockets - latencies.length };
 }
 
-export function summariseAlarms(latencies: readonly number[], missed: number, rest: Pick<AlarmPhase, 'offeredPerS' | 'ackedPerS' | 'dashboards' | 'probes'>): AlarmPhase {
+export function summariseAlarms(latencies: readonly number[], missed: number, rest: Pick<AlarmPhase, 'offeredPerS' | 'ackedPerS' | 'dashboards' | 'probes' | 'load'>): AlarmPhase {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : Number.NaN);
   const p95 = r(percentile(latencies, 95));
   return {
@@ -66,6 +68,12 @@ export function renderAlarm(a: AlarmPhase | undefined): string[] {
     `custodia alarm: publish → ${a.dashboards} dashboard sockets p50 ${a.latencyMs.p50} ms, p95 ${a.latencyMs.p95} ms, max ${a.latencyMs.max} ms ` +
       `(${a.heard} heard, ${a.missed} missed, ${a.probes} alarms) while ingest ran at ${a.ackedPerS}/s of ${a.offeredPerS}/s offered ` +
       `(${Math.round(ALARM_LOAD_SHARE * 100)} % of the maximum); target ≤ ${a.targetMs} ms: ${a.met ? 'met' : 'NOT met'}`,
+    ...(a.load
+      ? [
+          `  its load: publish → PUBACK p50 ${a.load.pubackMs.p50} ms, p99 ${a.load.pubackMs.p99} ms, server CPU ${a.load.serverCpuPct ?? '?'} %, ` +
+            `load CPU ${a.load.loadCpuPct} %, other CPU ${a.load.otherCpuPct ?? '?'} %, at most ${a.load.maxBehind} readings held back`,
+        ]
+      : []),
   ];
 }
 

@@ -174,7 +174,19 @@ async function runAlarmPhase(opts: RunOptions, server: Server, loads: Child[], c
     // runPhase starts the load 300 ms from now; the probes go out inside the measured window.
     const probes = prober.run(300 + opts.warmup * 1000, opts.seconds * 1000);
     const [figures, heard] = await Promise.all([runPhase('fixed', { ...opts, rate: offered }, server, loads, clients), probes]);
-    const alarm = summariseAlarms(heard.latencies, heard.missed, { offeredPerS: offered, ackedPerS: figures.ackedPerS, dashboards: opts.dashboards, probes: opts.alarmProbes });
+    const alarm = summariseAlarms(heard.latencies, heard.missed, {
+      offeredPerS: offered,
+      ackedPerS: figures.ackedPerS,
+      dashboards: opts.dashboards,
+      probes: opts.alarmProbes,
+      load: {
+        pubackMs: { p50: figures.latencyMs.p50, p99: figures.latencyMs.p99 },
+        serverCpuPct: figures.serverCpuPct,
+        loadCpuPct: figures.loadCpuPct,
+        otherCpuPct: figures.otherCpuPct,
+        maxBehind: figures.maxBehind,
+      },
+    });
     log(`alarm: p95 ${alarm.latencyMs.p95} ms, ${alarm.missed} missed, load ${figures.ackedPerS}/s acked`);
     return alarm;
   } finally {
