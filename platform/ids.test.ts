@@ -14,6 +14,20 @@ describe('uuidv7 (RFC 9562)', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(Array.from({ length: 2000 }, () => uuidv7(1_700_000_000_000))).size).toBe(2000);
   });
+
+  it('keeps the layout and stays unique across many refills of its random pool', () => {
+    const at = 1_700_000_000_000;
+    const ids = Array.from({ length: 20_000 }, () => uuidv7(at));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^018bcfe5-6800-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The random part is not stuck: every hex digit shows up in the last group's first place.
+    expect(new Set(ids.map((id) => id[24])).size).toBe(16);
+  });
+
+  it('writes the largest 48-bit time and the epoch exactly', () => {
+    expect(uuidv7(2 ** 48 - 1).slice(0, 13)).toBe('ffffffff-ffff');
+    expect(uuidv7(0).slice(0, 13)).toBe('00000000-0000');
+  });
 });
 
 describe('branded ids are made only from valid strings', () => {

@@ -2,23 +2,25 @@
 // random bits. Readings get these ids so that inserts land at the end of the store's unique
 // index instead of all over it (halves the group-commit time at 15k readings/s). The time in an
 // id is the receive time, which the store already keeps in clear.
-import { randomFillSync } from 'node:crypto';
 import { z } from 'zod';
+import { pooledRandomBytes } from './crypto/random-pool.ts';
 import { deviceIdSchema } from './identity/schemas.ts';
 import { TENANT_ID_PATTERN } from './storage/port.ts';
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function uuidv7(now: number = Date.now()): string {
-  const b = randomFillSync(Buffer.allocUnsafe(16));
-  b.writeUIntBE(now, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70; // version 7
-  b[8] = (b[8]! & 0x3f) | 0x80; // variant 10xx
+  // The 74 random bits come from the CSPRNG's pool: one call per id cost a tenth of ingest CPU.
+  const rnd = pooledRandomBytes(10);
   let s = '';
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
-    s += HEX[b[i]!];
-  }
+  // 48-bit Unix milliseconds, big-endian, as 12 hex digits.
+  const hi = Math.floor(now / 0x1000000);
+  const lo = now % 0x1000000;
+  s += HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + HEX[(lo >>> 16) & 0xff]! + '-';
+  s += HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]! + '-';
+  s += HEX[(rnd[0]! & 0x0f) | 0x70]! + HEX[rnd[1]!]! + '-'; // version 7
+  s += HEX[(rnd[2]! & 0x3f) | 0x80]! + HEX[rnd[3]!]! + '-'; // variant 10xx
+  for (let i = 4; i < 10; i++) s += HEX[rnd[i]!]!;
   return s;
 }
 
