@@ -35,13 +35,14 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
     },
   });
 
-  // `accepted` runs after the PUBACKs were written: they are written synchronously by the
-  // publish callbacks, and this flush waits for the next turn of the event loop.
+  // `accepted` (the pilots' rules: alarms) runs once per committed batch, right after the batch's
+  // publish callbacks queued their PUBACKs, not one turn of the event loop later: under load a
+  // turn reads every connection's backlog, and an alarm would wait for it (bench: alarm phase).
+  // The PUBACK writes (ticks queued by the callbacks) still run before the rules' async work.
   let acceptedQueue: AcceptedMessage[] = [];
-  let acceptedTimer: NodeJS.Immediate | null = null;
+  let acceptedQueued = false;
   const flushAccepted = () => {
-    if (acceptedTimer) clearImmediate(acceptedTimer);
-    acceptedTimer = null;
+    acceptedQueued = false;
     const all = acceptedQueue;
     acceptedQueue = [];
     const byTenant = new Map<string, AcceptedMessage[]>();
@@ -54,7 +55,10 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
   };
   const queueAccepted = (m: AcceptedMessage) => {
     acceptedQueue.push(m);
-    acceptedTimer ??= setImmediate(flushAccepted);
+    if (!acceptedQueued) {
+      acceptedQueued = true;
+      process.nextTick(flushAccepted);
+    }
   };
 
   // Kept, not refused: the measurement is real even when the clock is not, and a drifting clock

@@ -1,7 +1,9 @@
 // One sqlite file behind the Store port (../port.ts). A SqliteStore owns exactly one database
 // connection, so it can only ever read or write its own scope's file (tenant or platform).
 // better-sqlite3 is synchronous: each method does its work in one go and returns a settled
-// promise; a write blocks the event loop only for its one transaction and fsync.
+// promise; a write blocks the event loop only for its one transaction and fsync. A batch of
+// points alone (ingest's group commit) is the exception: its fsync runs off the event loop
+// (./wal-sync.ts) and the commit settles when it is done.
 import type Database from 'better-sqlite3';
 import type {
   RangeQuery,
@@ -16,6 +18,7 @@ import type {
 } from '../port.ts';
 
 import { checkBatch, checkBytes, checkLimit, checkNumber } from '../shared/checks.ts';
+import { WalSync, type FileSync } from './wal-sync.ts';
 import {
   AUDIT_COLUMNS,
   POINT_COLUMNS,
@@ -67,6 +70,8 @@ export class SqliteStore implements Store {
   readonly #insertCheckpoint;
   readonly #listCheckpoints;
   readonly #applyBatch: (batch: WriteBatch) => void;
+  readonly #applyPoints: (points: StoredPoint[]) => void;
+  readonly #walSync: WalSync;
   readonly #appendAuditTx: (entries: StoredAuditEntry[]) => void;
 
   /** `db` must come from ./schema.ts `openDatabase` for the same scope. */
@@ -74,8 +79,11 @@ export class SqliteStore implements Store {
     readonly scope: string,
     readonly file: string,
     db: Db,
+    /** The fsync behind points-only commits (tests observe it). */
+    syncFile?: FileSync,
   ) {
     this.#db = db;
+    this.#walSync = new WalSync(file, syncFile);
     this.#getRecord = db.prepare<[string, string], RecordRow>(
       `SELECT ${RECORD_COLUMNS} FROM records r WHERE r.kind = ? AND r.id = ?`,
     );
@@ -143,6 +151,21 @@ export class SqliteStore implements Store {
       for (const d of batch.delete ?? []) this.#deleteRecord.run(d.kind, d.id);
       for (const p of batch.points ?? []) this.#insertPoint.run(p.series, p.id, p.ts, p.subject ?? null, p.body);
     });
+    // NORMAL for this one transaction: sqlite skips its own WAL fsync, which #walSync then does
+    // in the thread pool before the commit settles. Every other write stays FULL.
+    const normal = db.prepare('PRAGMA synchronous = NORMAL');
+    const full = db.prepare('PRAGMA synchronous = FULL');
+    const pointsTx = db.transaction((points: StoredPoint[]) => {
+      for (const p of points) this.#insertPoint.run(p.series, p.id, p.ts, p.subject ?? null, p.body);
+    });
+    this.#applyPoints = (points) => {
+      normal.run();
+      try {
+        pointsTx(points);
+      } finally {
+        full.run();
+      }
+    };
     this.#appendAuditTx = db.transaction((entries: StoredAuditEntry[]) => {
       for (const e of entries) {
         this.#insertAudit.run(e.seq, e.ts, e.actor, e.action, e.target, e.outcome, e.details, e.prevHash, e.hash);
@@ -182,6 +205,10 @@ export class SqliteStore implements Store {
 
   async commit(batch: WriteBatch): Promise<void> {
     checkBatch(batch);
+    if (batch.points?.length && !batch.put?.length && !batch.delete?.length) {
+      this.#applyPoints(batch.points);
+      return this.#walSync.afterCommit();
+    }
     this.#applyBatch(batch);
   }
 
@@ -295,6 +322,7 @@ export class SqliteStore implements Store {
     } finally {
       this.#queries.clear();
       this.#db.close();
+      this.#walSync.close();
     }
   }
 
@@ -304,6 +332,7 @@ export class SqliteStore implements Store {
     this.#closed = true;
     this.#queries.clear();
     this.#db.close();
+    this.#walSync.close();
   }
 
   #checkpoint(why: string): void {
