@@ -346,6 +346,12 @@ class KeyCache {
   }
 }
 
+function jsonBytes(value: unknown): Buffer {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new Error('sealJson: value is not representable as JSON');
+  return Buffer.from(json, 'utf8');
+}
+
 export function createKeyring(options: KeyringOptions): Keyring {
   const { storeFor } = options;
   const keys = new KeyCache(options.master, storeFor, options.now ?? Date.now);
@@ -359,21 +365,39 @@ export function createKeyring(options: KeyringOptions): Keyring {
     return subject;
   }
 
-  async function seal(ref: SealRef, plaintext: Buffer): Promise<Buffer> {
-    const subject = checkRef(ref);
-    let key: KeyObject;
-    let keyId: string;
+  /** The key that seals new values for `ref` now: the subject's current key, or the tenant's. */
+  async function sealingKey(ref: SealRef, subject: string | null): Promise<{ key: KeyObject; keyId: string }> {
     if (subject !== null) {
       const state = await keys.subjectKeys(ref.tenant, subject, true);
-      key = state.keys.get(state.current)!;
-      keyId = formatKeyId({ kind: 'subject', version: state.current, subject });
-    } else {
-      const state = await keys.tenantKeys(ref.tenant);
-      key = state.data.get(state.current)!;
-      keyId = formatKeyId({ kind: 'tenant', version: state.current });
+      return { key: state.keys.get(state.current)!, keyId: formatKeyId({ kind: 'subject', version: state.current, subject }) };
     }
+    const state = await keys.tenantKeys(ref.tenant);
+    return { key: state.data.get(state.current)!, keyId: formatKeyId({ kind: 'tenant', version: state.current }) };
+  }
+
+  function sealWith(ref: SealRef, { key, keyId }: { key: KeyObject; keyId: string }, plaintext: Buffer): Buffer {
     const { iv, ciphertext, tag } = gcmEncrypt(key, plaintext, sealAad(ref, keyId));
     return encodeSealed(keyId, iv, ciphertext, tag);
+  }
+
+  async function seal(ref: SealRef, plaintext: Buffer): Promise<Buffer> {
+    const subject = checkRef(ref);
+    return sealWith(ref, await sealingKey(ref, subject), plaintext);
+  }
+
+  /** Many values at once (a batch of readings): each key is looked up once, then every value is
+   *  sealed without a promise of its own. Same output as sealJson one by one. */
+  async function sealJsonAll(items: readonly { ref: SealRef; value: unknown }[]): Promise<Buffer[]> {
+    const holders = new Map<string, { key: KeyObject; keyId: string }>();
+    const out: Buffer[] = [];
+    for (const { ref, value } of items) {
+      const subject = checkRef(ref);
+      const holder = `${ref.tenant}\0${subject ?? ''}`;
+      let k = holders.get(holder);
+      if (!k) holders.set(holder, (k = await sealingKey(ref, subject)));
+      out.push(sealWith(ref, k, jsonBytes(value)));
+    }
+    return out;
   }
 
   // When ref.subject is given it must be the subject whose key sealed the value; when it is
@@ -409,11 +433,8 @@ export function createKeyring(options: KeyringOptions): Keyring {
     },
     seal,
     open,
-    async sealJson(ref, value) {
-      const json = JSON.stringify(value);
-      if (json === undefined) throw new Error('sealJson: value is not representable as JSON');
-      return seal(ref, Buffer.from(json, 'utf8'));
-    },
+    sealJson: (ref, value) => seal(ref, jsonBytes(value)),
+    sealJsonAll,
     async openJson<T = unknown>(ref: SealRef, sealed: Buffer): Promise<T> {
       return JSON.parse((await open(ref, sealed)).toString('utf8')) as T;
     },

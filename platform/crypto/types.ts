@@ -33,6 +33,8 @@ export interface Keyring {
   /** Throws ErasedError when the subject's key was shredded; a generic error on tampering. */
   open(ref: SealRef, sealed: Buffer): Promise<Buffer>;
   sealJson(ref: SealRef, value: unknown): Promise<Buffer>;
+  /** sealJson for many values (a batch of readings), each key looked up once. */
+  sealJsonAll(items: readonly { ref: SealRef; value: unknown }[]): Promise<Buffer[]>;
   openJson<T = unknown>(ref: SealRef, sealed: Buffer): Promise<T>;
   /** HMAC-SHA256 of a normalised value under the tenant's index key (hex). Stable across rotation. */
   blindIndex(tenant: string, field: string, value: string): Promise<string>;

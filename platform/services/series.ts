@@ -30,15 +30,10 @@ export class SeriesService {
   ) {}
 
   private async sealIn(tenantId: string, readings: Reading[]): Promise<StoredPoint[]> {
-    return Promise.all(
-      readings.map(async (r) => ({
-        series: r.series,
-        id: r.id,
-        ts: r.ts,
-        subject: r.subject,
-        body: await this.keyring.sealJson({ tenant: tenantId, collection: SERIES_COLLECTION, id: r.id, subject: r.subject }, r.data),
-      })),
+    const bodies = await this.keyring.sealJsonAll(
+      readings.map((r) => ({ ref: { tenant: tenantId, collection: SERIES_COLLECTION, id: r.id, subject: r.subject }, value: r.data })),
     );
+    return readings.map((r, i) => ({ series: r.series, id: r.id, ts: r.ts, subject: r.subject, body: bodies[i]! }));
   }
 
   /** Seals and durably commits readings of the tenant in context, as one batch (the ingest group
