@@ -66,6 +66,7 @@ describe('each boundary rule bites', () => {
       src('test/support/rig.ts', 'export const rig = () => 1;'),
       // a real module, to show the rule reads the real tree the same way
       real('platform/ids.ts'),
+      real('platform/crypto/random-pool.ts'),
       src('dashboard/src/Ids.tsx', "import { newId } from '../../platform/ids.ts';", 'export const Ids = () => <i>{newId()}</i>;'),
     ];
     const j = await judge(sources);
