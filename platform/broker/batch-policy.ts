@@ -4,9 +4,10 @@
 // latency); a batch is gathered only while a commit is in flight or readings arrive faster than
 // a commit takes, and then for at most `batchMs` since the oldest waiting reading arrived.
 // "At once" is the end of the current event-loop turn, never a timer: readings already read from
-// the sockets in this turn join the commit. A synchronous store (SQLite) blocks the loop while it
-// commits, so the readings that arrived meanwhile are all read in the next turn, one socket
-// callback after another; committing each on its own would cost one fsync per reading.
+// the sockets in this turn join the commit. While a commit is in flight (SQLite's transaction,
+// then its fsync in the thread pool: storage/sqlite/wal-sync.ts) the readings that arrive are
+// read one socket callback after another; committing each on its own would cost one fsync per
+// reading, so they wait for the commit in flight and go together in the next.
 
 export interface LaneView {
   /** Items waiting for a commit. */
