@@ -46,11 +46,18 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
     const all = acceptedQueue;
     acceptedQueue = [];
     const byTenant = new Map<string, AcceptedMessage[]>();
+    // The accepted counter is bumped once per tenant and family per batch, not per reading.
+    const tally = new Map<string, { tenant: string; family: ReadingFamily; n: number }>();
     for (const m of all) {
       const list = byTenant.get(m.tenantId);
       if (list) list.push(m);
       else byTenant.set(m.tenantId, [m]);
+      const key = `${m.tenantId}|${m.family}`;
+      const t = tally.get(key);
+      if (t) t.n++;
+      else tally.set(key, { tenant: m.tenantId, family: m.family, n: 1 });
     }
+    for (const { tenant, family, n } of tally.values()) metrics.accepted.inc({ tenant, family }, n);
     for (const list of byTenant.values()) safe('accepted', () => deps.accepted(list));
   };
   const queueAccepted = (m: AcceptedMessage) => {
@@ -119,7 +126,6 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
     committer.add(identity.tenantId, reading).then(
       () => {
         counts.accepted++;
-        metrics.accepted.inc({ tenant: identity.tenantId, family });
         safe('puback', () => callback(null)); // → PUBACK
         queueAccepted(reading);
       },
