@@ -159,6 +159,25 @@ describe('group commit', () => {
     expect(next[0]!.status).toBe('fulfilled');
   });
 
+  it('calls back each submitted item once, with the batch outcome, even when a callback throws', async () => {
+    const store = fakeStore({ delayMs: 10, failWhen: (items) => items.includes(2) });
+    const gc = createGroupCommitter({ batchSize: 2, batchMs: 1, commit: store.commit });
+    const heard: [number, unknown][] = [];
+    for (const n of [1, 2, 3, 4]) {
+      gc.submit('t1', n, (err) => {
+        heard.push([n, err]);
+        if (n === 3) throw new Error('a caller that throws');
+      });
+    }
+    await gc.drain();
+    expect(heard.map(([n]) => n)).toEqual([1, 2, 3, 4]);
+    expect(heard[0]![1]).toBeInstanceOf(Error);
+    expect(heard[1]![1]).toBeInstanceOf(Error);
+    // 4 shares 3's batch: 3's callback throwing did not keep 4 from hearing it was durable.
+    expect(heard.slice(2).map(([, err]) => err)).toEqual([undefined, undefined]);
+    expect(store.commits.every((c) => c.endedAt !== undefined)).toBe(true);
+  });
+
   it('turns a commit that throws synchronously into rejections', async () => {
     const gc = createGroupCommitter<number>({
       batchSize: 1,

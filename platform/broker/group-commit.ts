@@ -4,7 +4,8 @@
 // while items arrive faster than a commit takes, a batch gathers until `batchSize` items wait or
 // `batchMs` has passed since the oldest one arrived. At most one commit per key is in flight, so
 // the next batch fills while the store works; `add` settles when the batch holding the item is
-// durable, or rejects with the commit's error.
+// durable, or rejects with the commit's error (`submit` calls back instead: no promise per item
+// on the ingest path).
 import { decideBatch, smooth } from './batch-policy.ts';
 
 export interface BatchInfo {
@@ -26,6 +27,8 @@ export interface GroupCommitOptions<T> {
 
 export interface GroupCommitter<T> {
   add(key: string, item: T): Promise<void>;
+  /** `add` with a callback: `done()` once the item's batch is durable, `done(err)` if it failed. */
+  submit(key: string, item: T, done: (err?: unknown) => void): void;
   /** Commits everything waiting now, without waiting for timers, and resolves once idle. */
   drain(): Promise<void>;
   /** Items waiting or inside a commit. */
@@ -34,8 +37,8 @@ export interface GroupCommitter<T> {
 
 interface Waiting<T> {
   item: T;
-  resolve(): void;
-  reject(err: unknown): void;
+  /** Called once: without an error when the item's batch is durable. */
+  done(err?: unknown): void;
 }
 
 interface Lane<T> {
@@ -123,11 +126,11 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
         () => {
           l.commitMs = smooth(l.commitMs, now() - started);
           report(key, batch.length, started, true);
-          for (const w of batch) w.resolve();
+          for (const w of batch) settle(w);
         },
         (err: unknown) => {
           report(key, batch.length, started, false);
-          for (const w of batch) w.reject(err);
+          for (const w of batch) settle(w, err ?? new Error('commit failed'));
         },
       )
       .finally(() => {
@@ -135,6 +138,25 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
         l.inFlightSize = 0;
         schedule(key, l);
       });
+  };
+
+  const enqueue = (key: string, w: Waiting<T>) => {
+    const l = lane(key);
+    const at = now();
+    if (l.lastArrival !== undefined) l.arrivalGapMs = smooth(l.arrivalGapMs, at - l.lastArrival);
+    l.lastArrival = at;
+    if (l.waiting.length === 0) l.firstAt = at;
+    l.waiting.push(w);
+    schedule(key, l);
+  };
+
+  // One throwing callback must not keep the rest of its batch from hearing the outcome.
+  const settle = (w: Waiting<T>, err?: unknown) => {
+    try {
+      w.done(err);
+    } catch {
+      // the caller's own failure; the batch's outcome stands
+    }
   };
 
   const report = (key: string, size: number, started: number, ok: boolean) => {
@@ -147,15 +169,11 @@ export function createGroupCommitter<T>(opts: GroupCommitOptions<T>): GroupCommi
 
   return {
     add(key, item) {
-      return new Promise<void>((resolve, reject) => {
-        const l = lane(key);
-        const at = now();
-        if (l.lastArrival !== undefined) l.arrivalGapMs = smooth(l.arrivalGapMs, at - l.lastArrival);
-        l.lastArrival = at;
-        if (l.waiting.length === 0) l.firstAt = at;
-        l.waiting.push({ item, resolve, reject });
-        schedule(key, l);
-      });
+      return new Promise<void>((resolve, reject) => enqueue(key, { item, done: (err) => (err === undefined ? resolve() : reject(err)) }));
+    },
+
+    submit(key, item, done) {
+      enqueue(key, { item, done });
     },
 
     async drain() {

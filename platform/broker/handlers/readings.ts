@@ -123,18 +123,17 @@ export function createReadingsHandler(state: BrokerState, refusal: Refusal): Rea
       data: stamped.trusted ? checked.value : { ...checked.value, ts: stamped.ts, deviceTs: stamped.deviceTs, clock: stamped.verdict },
     };
     if (!stamped.trusted) restamped(identity, packet.topic, family, stamped, receivedAt);
-    committer.add(identity.tenantId, reading).then(
-      () => {
+    committer.submit(identity.tenantId, reading, (err) => {
+      if (err === undefined) {
         counts.accepted++;
         safe('puback', () => callback(null)); // → PUBACK
         queueAccepted(reading);
-      },
-      (err: unknown) => {
-        log.warn({ err, tenantId: identity.tenantId, deviceId: identity.deviceId }, 'reading not committed');
-        // No PUBACK: the error closes the connection and the device resends on reconnect.
-        safe('puback', () => callback(new Error('reading could not be stored')));
-      },
-    );
+        return;
+      }
+      log.warn({ err, tenantId: identity.tenantId, deviceId: identity.deviceId }, 'reading not committed');
+      // No PUBACK: the error closes the connection and the device resends on reconnect.
+      safe('puback', () => callback(new Error('reading could not be stored')));
+    });
   };
 
   return {
