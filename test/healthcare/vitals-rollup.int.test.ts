@@ -88,7 +88,7 @@ describe('vitals per hour', () => {
     expect((await op.get(`${HC}/patients/${p.id}/vitals?resolution=minute`)).status).toBe(400);
   });
 
-  it('erasing the patient leaves no readable roll-up (crypto-shredding)', async () => {
+  it('erasing the patient leaves no readable roll-up: shredded with the key, then deleted (ETSI 5.11-1)', async () => {
     const stored = () => inA(async () => (await (await records()).store.find({ kind: KINDS.vitalsDay })).filter((r) => r.subject === p.id));
     expect((await stored()).length).toBeGreaterThan(0);
     expect((await op.post(`${HC}/patients/${p.id}/erase`, { confirm: p.id })).status).toBe(200);
