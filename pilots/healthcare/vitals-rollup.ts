@@ -56,8 +56,9 @@ export class VitalsRollup {
         if (h >= a && h < b) kept.set(h, v);
       }
     }
-    const missing = missingHours(kept, a, b);
-    if (missing.length) for (const [h, v] of await this.build(p, missing, 'missing')) kept.set(h, v);
+    // One day per turn of the patient's queue: a first look at a month does not hold up the
+    // patient's NEWS2 rules for the whole build.
+    for (const day of byDay(missingHours(kept, a, b)).values()) for (const [h, v] of await this.build(p, day, 'missing')) kept.set(h, v);
     return kept;
   }
 
