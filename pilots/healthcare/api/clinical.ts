@@ -63,8 +63,8 @@ export function clinicalHandlers(ctx: PilotContext, rt: Runtime) {
     for (const [from, to] of split.raw) {
       const rows = await patientReadings(ctx, patient, { from, to }, o.maxPointsPerDevice * BUCKETED_READ_FACTOR);
       points += rows.length;
-      // The raw parts never share an hour with the rolled ones (splitRange).
-      for (const [h, v] of hourStats(vitalPoints(rows))) hours.set(h, { ...hours.get(h), ...v });
+      // The raw parts never share an hour with the rolled ones, nor with each other (splitRange).
+      for (const [h, v] of hourStats(vitalPoints(rows))) hours.set(h, v);
     }
     return { series: hourSeries(hours, param), points, hours: hours.size };
   };
