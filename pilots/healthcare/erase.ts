@@ -47,6 +47,7 @@ export async function erasePatient(ctx: PilotContext, rt: Runtime, patient: Pati
       { kind: KINDS.news2Latest, id: patient.id },
     ];
     for (const r of await records.find(KINDS.news2, { subject: patient.id })) doomed.push({ kind: KINDS.news2, id: r.id });
+    for (const r of await records.find(KINDS.vitalsDay, { subject: patient.id })) doomed.push({ kind: KINDS.vitalsDay, id: r.id });
     // 4. The shredding itself (audited by the platform as key.shred).
     await ctx.subjects.erase(patient.id);
     // 5. Tidy up the now unreadable records.

@@ -14,6 +14,7 @@ import { Runtime } from './runtime.ts';
 import { seedDemo } from './seed.ts';
 import { backfillDemo } from './demo-history.ts';
 import { vitalsShare } from './sharing.ts';
+import { VitalsRollup } from './vitals-rollup.ts';
 
 export type { HealthcareOptions } from './options.ts';
 
@@ -33,6 +34,7 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
       const rt = new Runtime(resolved);
       rt.reset();
       const rules = createRules(rt);
+      const rollup = new VitalsRollup(ctx, rt);
       ctx.alarms.onEscalation((tenantId, alarm) =>
         rules.onEscalation(ctx, tenantId, alarm).catch((err: unknown) => ctx.logger.error({ err }, 'escalation hook failed')),
       );
@@ -40,7 +42,11 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
         routes: healthcareRoutes(ctx, rt),
         mounts: [fhirMount(ctx, rt)],
         gate: createGate(ctx, rt),
-        onReadings: (readings) => rules.onReadings(ctx, readings),
+        async onReadings(readings) {
+          await rules.onReadings(ctx, readings);
+          // Late readings recompute the hours of the vitals roll-up they fall in (vitals-rollup.ts).
+          await rollup.onReadings(readings).catch((err: unknown) => ctx.logger.error({ err }, 'vitals roll-up: late readings not counted'));
+        },
         onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),
         seedDemo: (opts) => seedDemo(ctx, rt, opts),
         backfillDemo: (opts) => backfillDemo(ctx, { ...opts, hysteresis: resolved.hysteresis }),

@@ -16,6 +16,8 @@ export const KINDS = {
   /** The patient's newest NEWS2 result, id = patient id (news2-records.ts). */
   news2Latest: 'hc.news2-latest',
   alarmState: 'hc.alarm-state',
+  /** A patient's vitals per hour of one UTC day, id = `<patient id>:<YYYY-MM-DD>` (vitals-rollup.ts). */
+  vitalsDay: 'hc.vitals-day',
 } as const;
 
 /** Long-term conditions the pilot monitors (the same names the simulator's physiology uses). */
@@ -246,12 +248,16 @@ export const MIN_BUCKET_MS = 60_000;
 export const MAX_BUCKET_MS = 86_400_000;
 /** Most buckets one answer holds: a range over a bucket of more is refused, not cut. */
 export const MAX_BUCKETS = 5000;
+export const VITALS_RESOLUTIONS = ['raw', 'hour', 'auto'] as const;
 export const vitalsQuery = z
   .object({
     from: instant.optional(),
     to: instant.optional(),
     param: z.enum(VITAL_KEYS).optional(),
     bucket: z.coerce.number().int().min(MIN_BUCKET_MS).max(MAX_BUCKET_MS).optional(),
+    /** `raw` (the default) every reading; `hour` count, min, max and mean per vital and hour;
+     *  `auto` per hour over 48 h (domain/vitals-rollup.ts). */
+    resolution: z.enum(VITALS_RESOLUTIONS).optional().meta({ description: 'raw (default): every reading; hour: {t, n, min, max, mean} per vital and hour; auto: hour when the range is over 48 h' }),
   })
   .strict();
 

@@ -65,13 +65,16 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` �
     expect(hourAnswer.to - hourAnswer.from).toBeLessThanOrEqual(HOUR + 60_000);
     await visible(news2(/^NEWS2 over the last 1 hour/));
 
-    // 7 d: half-hour means, a few hundred points for a week, not every reading.
-    const weekly = page.waitForResponse((r) => /\/vitals\?/.test(r.url()) && /bucket=1800000(&|$)/.test(r.url()));
+    // 7 d: per hour (resolution=auto over 48 h), each hour's count, lowest, highest and mean: a
+    // point per hour for a week, not every reading, and no spike averaged away.
+    const weekly = page.waitForResponse((r) => /\/vitals\?/.test(r.url()) && /resolution=auto(&|$)/.test(r.url()));
     await page.getByRole('radio', { name: '7 d', exact: true }).check();
     const weekAnswer = await (await weekly).json();
-    const heart: [number, number][] = weekAnswer.series.heartRate;
+    expect(weekAnswer.resolution).toBe('hour');
+    const heart: { t: number; n: number; min: number; max: number; mean: number }[] = weekAnswer.series.heartRate;
     expect(heart.length).toBeGreaterThan(100);
-    expect(heart.length).toBeLessThanOrEqual(7 * 48 + 1);
+    expect(heart.length).toBeLessThanOrEqual(7 * 24 + 2);
+    for (const hr of heart) expect(hr.min <= hr.mean && hr.mean <= hr.max && hr.n > 0).toBe(true);
     const week = news2(/^NEWS2 over the last 7 days/);
     await visible(week);
     const weekResults = Number(/: (\d+) results/.exec((await week.getAttribute('aria-label')) ?? '')?.[1]);
@@ -82,10 +85,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`the patient's charts${HAVE_CHROMIUM ? '' : ` �
     const spo2 = await plotBox(page, /^Oxygen saturation/);
     await page.mouse.move(spo2.box.x + spo2.box.width * 0.5, spo2.box.y + spo2.box.height / 2);
     const spo2Legend = spo2.figure.getByTestId('chart-legend');
-    await seeText(spo2Legend, /^\d{1,2} [A-Z][a-z]{2}, ([01]\d|2[0-3]):[0-5]\dSpO₂ \d+ %$/);
+    // The hour's mean, then its highest and lowest (the band around the line).
+    await seeText(spo2Legend, /^\d{1,2} [A-Z][a-z]{2}, ([01]\d|2[0-3]):[0-5]\dSpO₂ \d+ %SpO₂, highest in the hour \d+ %SpO₂, lowest in the hour \d+ %$/);
     const hr = await plotBox(page, /^Heart rate/);
     await page.mouse.move(hr.box.x + hr.box.width * 0.7, hr.box.y + hr.box.height / 2);
-    await seeText(hr.figure.getByTestId('chart-legend'), /^\d{1,2} [A-Z][a-z]{2}, ([01]\d|2[0-3]):[0-5]\dHeart rate \d+ \/min$/);
+    await seeText(hr.figure.getByTestId('chart-legend'), /^\d{1,2} [A-Z][a-z]{2}, ([01]\d|2[0-3]):[0-5]\dHeart rate \d+ \/minHeart rate, highest in the hour \d+ \/minHeart rate, lowest in the hour \d+ \/min$/);
     await shot(page, 'charts-legend', { fullPage: false });
 
     // Drag across the middle fifth of the NEWS2 chart: every chart of the card shows that span.

@@ -47,6 +47,8 @@ export interface ChartProps {
   timeZone?: string;
   /** Called with the span the pointer dragged across (epoch ms); without it a drag does nothing. */
   onZoom?: (w: Window) => void;
+  /** Areas filled between two series (indexes into `series`: upper, lower), e.g. a min–max band. */
+  bands?: { between: [number, number]; fill: string }[];
 }
 
 const DAY_S = 86_400;
@@ -88,6 +90,7 @@ function buildOptions(p: ChartProps, width: number, live: { current: ChartProps 
     scales,
     // Our own legend (below) reads values with their units; uPlot's stays off.
     legend: { show: false },
+    ...(p.bands?.length ? { bands: p.bands.map((b) => ({ series: [b.between[0] + 1, b.between[1] + 1] as [number, number], fill: b.fill })) } : {}),
     ...(p.xUnit === 'day' || p.xUnit === 'month' ? {} : { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone) }),
     cursor: { drag: { x: !!p.onZoom, y: false, setScale: false }, points: { size: 6 } },
     axes: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, numericPoints, sortDevices, type PatientSummary } from './healthcare.ts';
+import { applyNews2, applyPresence, applyTrends, applyVitals, boardFilter, hourBands, numericPoints, sortDevices, type PatientSummary } from './healthcare.ts';
 
 const patient = (over: Partial<PatientSummary> = {}): PatientSummary => ({
   id: 'p1',
@@ -81,5 +81,17 @@ describe('board helpers', () => {
   ])('search "$q" attention=$attention keeps $n', ({ q, attention, n }) => {
     const items = [patient(), patient({ id: 'p2', displayName: 'Alexis Example', latestNews2: { total: 6, band: 'medium', partial: false, at: 1 } })];
     expect(boardFilter(items, q, attention)).toHaveLength(n);
+  });
+});
+
+describe('hourly answers', () => {
+  it('draw the mean at the middle of each hour with the lowest and highest beside it (a spike stays)', () => {
+    const t = Date.UTC(2026, 0, 5, 8);
+    const out = hourBands({ spo2: [{ t, n: 4, min: 84, max: 97, mean: 93.25 }, { t: t + 3_600_000, n: 1, min: 95, max: 95, mean: 95 }] });
+    expect(out).toEqual({
+      spo2: [[t + 1_800_000, 93.25], [t + 5_400_000, 95]],
+      'spo2:min': [[t + 1_800_000, 84], [t + 5_400_000, 95]],
+      'spo2:max': [[t + 1_800_000, 97], [t + 5_400_000, 95]],
+    });
   });
 });

@@ -7,6 +7,7 @@ import type { News2Band } from './news2.ts';
 import { appendWindow, type Point } from './series.ts';
 import type { CommandStatus } from './types.ts';
 import { PATIENT_DEVICE_KINDS } from '../../../pilots/healthcare/model.ts';
+import type { HourPoint } from '../../../pilots/healthcare/domain/vitals-rollup.ts';
 
 export type { ConsentEntry, LastVitals };
 export type { DeviceSummary } from '../../../pilots/healthcare/contract.ts';
@@ -130,6 +131,23 @@ export function applyPresence(items: readonly PatientSummary[], e: PresenceEvent
 /** Only the numeric points of a vitals series (consciousness and oxygen are codes/flags). */
 export function numericPoints(points: readonly (readonly [number, unknown])[] | undefined): Point[] {
   return (points ?? []).filter((p): p is readonly [number, number] => typeof p[1] === 'number' && Number.isFinite(p[1]));
+}
+
+/** Keys of the lowest and highest values of a vital's hours, beside its mean (the vital's key). */
+export const hourMinKey = (k: string) => `${k}:min`;
+export const hourMaxKey = (k: string) => `${k}:max`;
+
+/** An hourly answer → per vital the mean at each hour's middle, with its lowest and highest
+ *  beside it, so a chart draws the mean inside a min–max band and a spike stays visible. */
+export function hourBands(series: Record<string, readonly HourPoint[]>): Record<string, Point[]> {
+  const out: Record<string, Point[]> = {};
+  for (const [k, hours] of Object.entries(series)) {
+    const mid = (h: HourPoint) => h.t + 1_800_000;
+    out[k] = hours.map((h) => [mid(h), h.mean] as const);
+    out[hourMinKey(k)] = hours.map((h) => [mid(h), h.min] as const);
+    out[hourMaxKey(k)] = hours.map((h) => [mid(h), h.max] as const);
+  }
+  return out;
 }
 
 /** Devices in a stable, meaningful order: hub first, then by kind. */

@@ -10,6 +10,8 @@ import type { Runtime } from '../runtime.ts';
 import { telemetryRows } from '../stored.ts';
 import { bucketSeries, seriesByParam } from '../summary.ts';
 import type { TelemetryPayload } from '../domain/vitals.ts';
+import { hourSeries, hourStats, resolutionFor, splitRange, type HourVitals } from '../domain/vitals-rollup.ts';
+import { vitalPoints, VitalsRollup } from '../vitals-rollup.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** A bucketed answer reads more raw points per device (a week of a reading a minute is 10 080),
@@ -51,11 +53,34 @@ export const RESOLVABLE_TYPES = new Set(['fall', 'button', 'device-fault', 'batt
 export function clinicalHandlers(ctx: PilotContext, rt: Runtime) {
   const o = rt.options;
 
+  const rollup = new VitalsRollup(ctx, rt);
+
+  /** Per hour: whole closed hours from the roll-up, the partial and open ones from the readings. */
+  const hourly = async (patient: Patient, range: { from: number; to: number }, param: string | undefined) => {
+    const split = splitRange(range.from, range.to, ctx.now());
+    const hours = new Map<number, HourVitals>(split.rolled ? await rollup.hours(patient, ...split.rolled) : []);
+    let points = 0;
+    for (const [from, to] of split.raw) {
+      const rows = await patientReadings(ctx, patient, { from, to }, o.maxPointsPerDevice * BUCKETED_READ_FACTOR);
+      points += rows.length;
+      // The raw parts never share an hour with the rolled ones, nor with each other (splitRange).
+      for (const [h, v] of hourStats(vitalPoints(rows))) hours.set(h, v);
+    }
+    return { series: hourSeries(hours, param), points, hours: hours.size };
+  };
+
   const vitals: RequestHandler = async (req, res) => {
     const { id } = params(req, patientIdParam);
     const q = query(req, vitalsQuery);
     const patient = await requirePatient(ctx, id);
     const range = resolveRange(q, ctx.now(), DAY_MS);
+    if (resolutionFor(q.resolution, range.from, range.to) === 'hour') {
+      if (q.bucket) throw badRequest('bucket goes with raw readings only: leave it out of an hourly answer');
+      const h = await hourly(patient, range, q.param);
+      await auditPatient(ctx, 'vitals.read', patientTarget(id), { ...range, param: q.param ?? 'all', points: h.points, hours: h.hours });
+      res.json({ patientId: id, ...range, resolution: 'hour', series: h.series });
+      return;
+    }
     if (q.bucket && (range.to - range.from) / q.bucket > MAX_BUCKETS) throw badRequest(`at most ${MAX_BUCKETS} buckets per answer: choose a larger bucket or a shorter range`);
     const rows = await patientReadings(ctx, patient, range, q.bucket ? o.maxPointsPerDevice * BUCKETED_READ_FACTOR : o.maxPointsPerDevice);
     const raw = seriesByParam(rows, q.param);

@@ -45,6 +45,9 @@ export const enCharts = {
     bloodPressure: 'Blood pressure',
     seriesLabel: '{title} {period}: {count} values; latest {latest}',
     empty: 'No {title} readings in this period',
+    seriesLabelHourly: '{title} {period}: {count} hourly means, each with the lowest and highest of its hour; latest {latest}',
+    hourHigh: '{label}, highest in the hour',
+    hourLow: '{label}, lowest in the hour',
   },
   history: {
     loading: 'Loading history…',

@@ -48,6 +48,9 @@ export const itCharts: Pick<Dict, keyof typeof enCharts> = {
     bloodPressure: 'Pressione arteriosa',
     seriesLabel: '{title} {period}: {count} valori; ultimo {latest}',
     empty: 'Nessuna misura di {title} in questo periodo',
+    seriesLabelHourly: '{title} {period}: {count} medie orarie, ciascuna con il minimo e il massimo della sua ora; ultima {latest}',
+    hourHigh: '{label}, massimo dell’ora',
+    hourLow: '{label}, minimo dell’ora',
   },
   history: {
     loading: 'Caricamento della cronologia…',

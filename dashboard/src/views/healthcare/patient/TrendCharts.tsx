@@ -1,18 +1,19 @@
 // NEWS2 and vital-sign charts over a range the range bar sets (1 h … 7 d or custom): a preset
 // follows the clock and takes live values; a zoom (drag or buttons) loads the narrower window at a
-// finer bucket. The server answers means per bucket, so 7 days stay a few hundred points. Times
-// read in the browser's zone: the healthcare pilot records no installation zone.
+// finer bucket. The server answers means per bucket; over 48 h it answers per hour with each hour's
+// lowest and highest, drawn as a band around the mean so a brief spike stays visible. Times read in
+// the browser's zone: the healthcare pilot records no installation zone.
 import { useMemo, useRef } from 'react';
 import { Chart, type ChartSeries } from '../../../components/Chart.tsx';
 import { TimeRangeBar } from '../../../components/TimeRangeBar.tsx';
 import { ErrorNote, Loading } from '../../../components/ui.tsx';
 import { formatNumber, VITALS } from '../../../lib/format.ts';
-import { numericPoints, type News2Item } from '../../../lib/healthcare.ts';
+import { hourBands, hourMaxKey, hourMinKey, numericPoints, type News2Item } from '../../../lib/healthcare.ts';
 import { alignSeries, appendWindow, bucketMean, type Point } from '../../../lib/series.ts';
 import { browserTimeZone, describeWindow } from '../../../lib/time-range.ts';
 import { useChartWindow } from '../../../hooks/chart-window.ts';
 import type { Resource } from '../../../hooks/resource.ts';
-import { useNews2, useVitalsIn, type VitalSeries, type VitalsAnswer } from './vitals.ts';
+import { useNews2, useVitalsIn, type VitalSeries, type VitalsAnswer, type VitalsWindowAnswer } from './vitals.ts';
 import { useT, type MessageKey } from '../../../i18n/index.tsx';
 
 // Titles and series labels are dictionary keys, read in the user's language when drawn.
@@ -40,10 +41,10 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
   // The page has loaded the last 24 hours already (for its tiles): the 24 h preset reuses them.
   const useDay = win.key === '24h' && win.live;
   const other = useVitalsIn(id, useDay ? null : win.shown, win.bucket, win.live);
-  const vitals = useDay ? day : other;
+  const vitals: Resource<VitalsWindowAnswer> = useDay ? day : other;
   const news2 = useNews2(id, win.shown, win.live);
   // While a new window loads, the charts keep the last answer instead of blanking.
-  const keptVitals = useRef<VitalsAnswer | undefined>(undefined);
+  const keptVitals = useRef<VitalsWindowAnswer | undefined>(undefined);
   const keptNews2 = useRef<{ items: News2Item[] } | undefined>(undefined);
   if (vitals.data) keptVitals.current = vitals.data;
   if (news2.data) keptNews2.current = news2.data;
@@ -51,11 +52,16 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
   const news2Data = news2.data ?? keptNews2.current;
   const spanMs = win.shown.to - win.shown.from;
 
+  const hourly = vitalsData !== undefined && 'resolution' in vitalsData;
   const series = useMemo(() => {
     const out: VitalSeries = {};
-    for (const [k, pts] of Object.entries(vitalsData?.series ?? {})) {
-      const loaded = bucketMean(numericPoints(pts), win.bucket);
-      out[k] = win.live ? appendWindow(loaded, live.vitals[k] ?? [], spanMs, Date.now(), 20_000) : loaded;
+    const loadedAll: VitalSeries = {};
+    if (vitalsData && 'resolution' in vitalsData) Object.assign(loadedAll, hourBands(vitalsData.series));
+    else for (const [k, pts] of Object.entries(vitalsData?.series ?? {})) loadedAll[k] = bucketMean(numericPoints(pts), win.bucket);
+    for (const [k, loaded] of Object.entries(loadedAll)) {
+      // Live values join the mean; the hours' lowest and highest only follow the window.
+      const fresh = k.includes(':') ? [] : (live.vitals[k] ?? []);
+      out[k] = win.live ? appendWindow(loaded, fresh, spanMs, Date.now(), 20_000) : loaded;
     }
     if (win.live) for (const [k, pts] of Object.entries(live.vitals)) out[k] ??= appendWindow([], pts, spanMs, Date.now(), 20_000);
     return out;
@@ -109,20 +115,32 @@ export function TrendCharts({ id, live, day }: { id: string; live: { vitals: Vit
         {CHARTS.map((c) => {
           const n = c.keys.reduce((s, k) => s + (series[k]?.length ?? 0), 0);
           const title = t(c.title);
+          // Per hour: each vital's mean as a line, its lowest and highest as thin lines with a band between.
+          const keys = hourly ? c.keys.flatMap((k) => [k, hourMaxKey(k), hourMinKey(k)]) : c.keys;
+          const drawn = c.series.map((s) => ({ ...s, label: t(s.label) }));
+          const chartSeries = hourly
+            ? drawn.flatMap((s) => [
+                { ...s, kind: 'line' as const },
+                { ...s, label: t('trendCharts.hourHigh', { label: s.label }), width: 0.75 },
+                { ...s, label: t('trendCharts.hourLow', { label: s.label }), width: 0.75 },
+              ])
+            : drawn;
+          const bands = hourly ? drawn.map((s, i) => ({ between: [3 * i + 1, 3 * i + 2] as [number, number], fill: `${s.color}2e` })) : undefined;
           return (
             <figure className="chart-box" key={c.id}>
               <figcaption>{title}</figcaption>
               {n ? (
                 <Chart
-                  key={c.id}
-                  data={alignSeries(series, c.keys)}
-                  series={c.series.map((s) => ({ ...s, label: t(s.label) }))}
+                  key={`${c.id}-${hourly}`}
+                  data={alignSeries(series, keys)}
+                  series={chartSeries}
+                  bands={bands}
                   ranges={{ y: c.range }}
                   xRange={xRange}
                   timeZone={timeZone}
                   onZoom={win.zoomTo}
                   height={170}
-                  label={t('trendCharts.seriesLabel', { title, period, count: n, latest: c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/') })}
+                  label={t(hourly ? 'trendCharts.seriesLabelHourly' : 'trendCharts.seriesLabel', { title, period, count: n, latest: c.keys.map((k) => formatNumber(series[k]?.at(-1)?.[1], VITALS[k]?.decimals ?? 0)).join('/') })}
                 />
               ) : (
                 <div className="chart-empty">{t('trendCharts.empty', { title: title.toLowerCase() })}</div>
