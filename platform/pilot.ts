@@ -280,6 +280,9 @@ export interface PilotInstance<TTelemetry = AnyPayload, TEvent = AnyPayload> {
   onReadings?(readings: AcceptedReading<TTelemetry, TEvent>[]): Promise<void>;
   /** A device of this pilot's kinds came online or went offline; `subject` is its data subject now. */
   onPresence?(device: DeviceWithSubject, online: boolean, at: number): Promise<void>;
+  /** The tenant's readings before `cutoff` were deleted under its retention period: delete what
+   *  the pilot derived from them and keeps (docs/architecture.md "Retention"). */
+  onRetention?(cutoff: number): Promise<void>;
   /** Creates the demo data of the tenant in context (idempotent: called only when the tenant is new). */
   seedDemo?(opts: { seed: number; size: number }): Promise<DemoProvision>;
   /** Writes `from`..`to` of seeded synthetic history for the demo devices `seedDemo` created,

@@ -48,6 +48,8 @@ export function createHealthcarePilot(options: Partial<HealthcareOptions> = {}):
           await rollup.onReadings(readings).catch((err: unknown) => ctx.logger.error({ err }, 'vitals roll-up: late readings not counted'));
         },
         onPresence: (device, online, at) => rules.onPresence(ctx, device, online, at),
+        // The hours made from readings that retention deleted go with them.
+        onRetention: (cutoff) => rollup.onRetention(cutoff),
         seedDemo: (opts) => seedDemo(ctx, rt, opts),
         backfillDemo: (opts) => backfillDemo(ctx, { ...opts, hysteresis: resolved.hysteresis }),
         async stop() {

@@ -81,6 +81,27 @@ export class VitalsRollup {
   }
 
   /**
+   * Retention deleted the tenant's readings before `cutoff`: the hours made from them go too.
+   * Every day record that starts before the cutoff is deleted (the day holding the cutoff is built
+   * again, on its next read, from the readings that remain), in each patient's serial queue so a
+   * build in flight cannot put back what it computed from the deleted readings.
+   */
+  async onRetention(cutoff: number): Promise<void> {
+    const records = await this.ctx.records();
+    const byPatient = new Map<string, string[]>();
+    for (const r of await records.find<DayRecord>(KINDS.vitalsDay)) {
+      if (!(Date.parse(`${r.data.day}T00:00:00Z`) < cutoff)) continue;
+      let ids = byPatient.get(r.data.patientId);
+      if (!ids) byPatient.set(r.data.patientId, (ids = []));
+      ids.push(r.id);
+    }
+    const tenantId = this.ctx.principal().tenantId!;
+    for (const [patientId, ids] of byPatient) {
+      await this.rt.serial(patientKey(tenantId, patientId), () => records.commit({ delete: ids.map((id) => ({ kind: KINDS.vitalsDay, id })) }));
+    }
+  }
+
+  /**
    * Computes `hours` from the stored readings and keeps them, one commit for all their days: those
    * not kept yet (`missing`, a read), or those already kept (`kept`, a late reading's recompute:
    * an hour not built yet is built by the next read anyway). Answers the hours it computed or found.

@@ -33,8 +33,15 @@ export interface RetentionJobOptions {
 export class RetentionJob {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<RetentionOutcome[]> | undefined;
+  readonly #afterCutoff: ((tenantId: string, cutoff: number) => Promise<void>)[] = [];
 
   constructor(private readonly opts: RetentionJobOptions) {}
+
+  /** Also called for each tenant with a retention period, after its readings before `cutoff` were
+   *  deleted: what was derived from them goes too (the pilots' hooks, platform/server.ts). */
+  afterCutoff(fn: (tenantId: string, cutoff: number) => Promise<void>): void {
+    this.#afterCutoff.push(fn);
+  }
 
   start(): void {
     if (this.#timer) return;
@@ -66,6 +73,10 @@ export class RetentionJob {
       const days = t.readingsRetentionDays!;
       try {
         const deleted = await (await this.opts.storeFor(t.id)).deletePointsBefore(cutoff);
+        for (const fn of this.#afterCutoff) {
+          // A failing hook is reported; the readings are deleted either way, and audited below.
+          await fn(t.id, cutoff).catch((err: unknown) => this.opts.onError?.(err, t.id));
+        }
         out.push({ tenant: t.id, days, cutoff, deleted });
         if (deleted > 0) {
           await this.opts.audit.record(t.id, {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthcarePilot } from '../../pilots/healthcare/index.ts';
 import { KINDS } from '../../pilots/healthcare/model.ts';
 import { asTenantId } from '../../platform/ids.ts';
+import { storedReadingData } from '../../platform/reading-data.ts';
 import { runInTenant, systemContext } from '../../platform/tenancy/context.ts';
 import type { ApiClient } from '../../validation/support/api-client.ts';
 import { bootHarness, type Harness } from '../../validation/support/harness.ts';
@@ -86,6 +87,38 @@ describe('vitals per hour', () => {
     expect(raw.body.series.spo2.slice(0, 2)).toEqual([[h0 + 5 * MIN, 97], [h0 + 20 * MIN, 84]]);
     expect((await op.get(`${HC}/patients/${p.id}/vitals?resolution=hour&bucket=3600000`)).status).toBe(400);
     expect((await op.get(`${HC}/patients/${p.id}/vitals?resolution=minute`)).status).toBe(400);
+  });
+
+  it('readings deleted by retention take their hours with them (GDPR 5(1)(e))', async () => {
+    const DAY = 24 * HOUR;
+    // Older than the 7 days the test above had built: written directly, not through ingest.
+    const old = Math.floor(Date.now() / DAY) * DAY - 10 * DAY + 10 * HOUR;
+    const ox = p.devices['pulse-oximeter']!;
+    const rows = [91, 89].map((v, i) => ({
+      series: ox.id,
+      id: `ret-${i}`,
+      ts: old + i * MIN,
+      subject: p.id,
+      data: storedReadingData({ ts: old + i * MIN, spo2: v, heartRate: 70 }, { kind: ox.kind, receivedAt: old + i * MIN }),
+    }));
+    await inA(() => h.platform.services.series.append(rows));
+    expect((await hourly(old, old + HOUR)).series.spo2).toEqual([{ t: old, n: 2, min: 89, max: 91, mean: 90 }]);
+    const days = async () => (await inA(async () => (await records()).find<{ day: string }>(KINDS.vitalsDay, { subject: p.id }))).map((r) => r.data.day);
+    const oldDay = new Date(old).toISOString().slice(0, 10);
+    expect(await days()).toContain(oldDay);
+
+    const root = await h.as('root-admin');
+    expect((await root.patch('/api/v1/tenants/tenant-a', { readingsRetentionDays: 5 })).status).toBe(200);
+    try {
+      await h.platform.services.retention!.runOnce();
+      const left = await days();
+      expect(left).not.toContain(oldDay);
+      // Recent days are not touched.
+      expect(left.length).toBeGreaterThan(0);
+      expect((await hourly(old, old + HOUR)).series.spo2 ?? []).toEqual([]);
+    } finally {
+      await root.patch('/api/v1/tenants/tenant-a', { readingsRetentionDays: null });
+    }
   });
 
   it('erasing the patient leaves no readable roll-up: shredded with the key, then deleted (ETSI 5.11-1)', async () => {
