@@ -23,11 +23,13 @@ export interface DeviceSession {
   offlineReason: OfflineReason | null;
   /** Set when a newer connection of the same device registered on another node (cluster mode). */
   replacedOn?: string;
-  /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK. */
-  awaitingPuback: Map<number, string>;
+  /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK;
+   *  null until the first one (most connections never get a command: see `commandsOf`). */
+  awaitingPuback: Map<number, string> | null;
   nextMessageId: number;
-  /** Command ids already pushed on this connection (a re-subscribe does not resend them). */
-  sentHere: Set<string>;
+  /** Command ids already pushed on this connection (a re-subscribe does not resend them); null
+   *  until the first one. */
+  sentHere: Set<string> | null;
   delivering: boolean;
   deliverAgain: boolean;
 }
@@ -60,6 +62,14 @@ export interface BrokerState {
 }
 
 export const keyOf = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+
+/** A session's command bookkeeping, made when its first command is sent: an empty Map and Set
+ *  on every connection would cost a few hundred bytes per connected device for nothing. */
+export function commandsOf(s: DeviceSession): { awaitingPuback: Map<number, string>; sentHere: Set<string> } {
+  s.awaitingPuback ??= new Map();
+  s.sentHere ??= new Set();
+  return { awaitingPuback: s.awaitingPuback, sentHere: s.sentHere };
+}
 
 export function createBrokerState(deps: BrokerDeps): BrokerState {
   const log = deps.logger.child({ component: 'broker' });
