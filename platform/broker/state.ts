@@ -4,7 +4,7 @@ import type { Aedes, Client } from 'aedes';
 import type { Logger } from '../logger.ts';
 import type { DisconnectMatch } from './disconnect.ts';
 import { createBrokerMetrics, type BrokerMetrics } from './metrics.ts';
-import type { BrokerPrincipal } from './topics.ts';
+import { mqttIdentity, type BrokerPrincipal } from './topics.ts';
 import type { BrokerConfig, BrokerDeps, BrokerStats, DeviceIdentity, OfflineReason } from './types.ts';
 
 /** What aedes hands back to an `authorizePublish` hook: null/undefined lets the packet through. */
@@ -61,7 +61,11 @@ export interface BrokerState {
   audit(...args: Parameters<BrokerDeps['audit']>): void;
 }
 
-export const keyOf = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+/** A device's key in `online`: its MQTT identity, which is also its client id (./authenticate.ts
+ *  admits a device only under that client id), so a session is filed under the client's own id
+ *  string (`sessionKey`) and no copy of it is kept per connected device. */
+export const keyOf = (tenantId: string, deviceId: string) => mqttIdentity(tenantId, deviceId);
+export const sessionKey = (s: DeviceSession): string => s.client.id;
 
 /** A session's command bookkeeping, made when its first command is sent: an empty Map and Set
  *  on every connection would cost a few hundred bytes per connected device for nothing. */
