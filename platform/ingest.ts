@@ -78,8 +78,15 @@ export async function startIngest({ config, services: s, pilots, instances, http
       kinds.set(k.kind, { pilot: p, telemetry: k.telemetry, ...(k.events ? { events: k.events } : {}) });
     }
   }
-  const lastSeen = new Map<string, number>();
-  const key = (t: string, d: string) => `${t}/${d}`;
+  // Last seen per tenant, then per device id: keyed by the ids themselves, so no joined key
+  // string is made per reading nor kept per device.
+  const lastSeen = new Map<string, Map<string, number>>();
+  const seen = (t: string, d: string, at: number) => {
+    let devices = lastSeen.get(t);
+    if (!devices) lastSeen.set(t, (devices = new Map()));
+    devices.set(d, at);
+  };
+  const seenAt = (t: string, d: string): number | null => lastSeen.get(t)?.get(d) ?? null;
 
   let broker: Broker | undefined;
   // Per node, or counted across the cluster in Redis (platform/cluster/redis-limits.ts).
@@ -166,7 +173,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
       const byTenant = new Map<string, AcceptedMessage[]>();
       for (const m of batch) {
         if (refusedIds.delete(m.id)) continue;
-        lastSeen.set(key(m.tenantId, m.deviceId), m.receivedAt);
+        seen(m.tenantId, m.deviceId, m.receivedAt);
         let list = byTenant.get(m.tenantId);
         if (!list) byTenant.set(m.tenantId, (list = []));
         list.push(m);
@@ -179,13 +186,13 @@ export async function startIngest({ config, services: s, pilots, instances, http
     },
     presence: {
       online: (id, at) => {
-        lastSeen.set(key(id.tenantId, id.deviceId), at);
+        seen(id.tenantId, id.deviceId, at);
         cluster?.presence.online(id.tenantId, id.deviceId, at);
         s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: true, at } });
         void presenceHook(id, true, at);
       },
       offline: (id, at, reason) => {
-        cluster?.presence.offline(id.tenantId, id.deviceId, at, lastSeen.get(key(id.tenantId, id.deviceId)) ?? at);
+        cluster?.presence.offline(id.tenantId, id.deviceId, at, seenAt(id.tenantId, id.deviceId) ?? at);
         s.bus.publish({ tenantId: id.tenantId, type: 'presence', payload: { deviceId: id.deviceId, online: false, at, reason } });
         void presenceHook(id, false, at);
       },
@@ -285,7 +292,7 @@ export async function startIngest({ config, services: s, pilots, instances, http
     isOnline: (t, d) => (broker?.isOnline(t, d) ?? false) || (cluster?.presence.isOnline(t, d) ?? false),
     lastSeen: (t, d) => {
       if (broker?.isOnline(t, d)) return Date.now();
-      const here = lastSeen.get(key(t, d)) ?? null;
+      const here = seenAt(t, d);
       const anywhere = cluster?.presence.lastSeen(t, d) ?? null;
       return here === null ? anywhere : anywhere === null ? here : Math.max(here, anywhere);
     },

@@ -152,5 +152,43 @@ describe('aedes adapter (pinned to the aedes release it reaches into)', () => {
       expect(order).toEqual(['connack', 'publish']);
       expect(connected).toBe(true);
     });
+
+    it('once CONNACK is written the client delivers through its own functions again: no holding closures kept per connection', async () => {
+      type Delivering = { deliverQoS: unknown; deliver0: unknown };
+      const own = new WeakMap<Client, Delivering>();
+      let heldBeforeConnack = false;
+      const broker = new Aedes({
+        preConnect: (client, _packet, done) => {
+          const c = client as unknown as Delivering;
+          own.set(client, { deliverQoS: c.deliverQoS, deliver0: c.deliver0 });
+          deliverAfterConnack(client);
+          heldBeforeConnack = c.deliverQoS !== own.get(client)?.deliverQoS && c.deliver0 !== own.get(client)?.deliver0;
+          done(null, true);
+        },
+      });
+      await broker.listen();
+      const srv = createServer((socket) => broker.handle(socket));
+      await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${(srv.address() as AddressInfo).port}`, { clientId: 'pin-own-1', reconnectPeriod: 0, protocolVersion: 4 });
+      const client = clientById(broker, 'pin-own-1')!;
+      expect(heldBeforeConnack).toBe(true);
+      const now = client as unknown as Delivering;
+      // aedes reports the CONNACK written from its write callback, which may run after the device read it.
+      await waitFor(() => now.deliverQoS === own.get(client)?.deliverQoS, 'the own functions back');
+      expect(now.deliverQoS).toBe(own.get(client)?.deliverQoS);
+      expect(now.deliver0).toBe(own.get(client)?.deliver0);
+      // And a subscription made after CONNACK still gets its messages, at both QoS.
+      await c.subscribeAsync('pin/own/+', { qos: 1 });
+      const got: string[] = [];
+      c.on('message', (topic) => got.push(topic));
+      for (const qos of [0, 1] as const) {
+        broker.publish({ cmd: 'publish', topic: `pin/own/${qos}`, payload: Buffer.from('x'), qos, retain: false, dup: false }, () => {});
+      }
+      await waitFor(() => got.length === 2, 'both messages');
+      expect(got.sort()).toEqual(['pin/own/0', 'pin/own/1']);
+      await c.endAsync();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    });
   });
 });

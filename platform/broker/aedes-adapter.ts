@@ -84,11 +84,24 @@ interface DeliveringClient {
 }
 
 const held = new WeakMap<Client, Array<{ deliver: Deliver; packet: unknown; done: () => void }>>();
+/** A client's own delivery functions, until its CONNACK is written. */
+const ownDelivery = new WeakMap<Client, { deliverQoS: Deliver; deliver0: Deliver }>();
 const releasing = new WeakSet<Aedes>();
 const release = (client: Client, write: boolean) => {
   const queue = held.get(client);
   held.delete(client);
   for (const h of queue ?? []) write ? h.deliver(h.packet, h.done) : h.done();
+};
+/** CONNACK written: the holding wrappers would only pass through from now on, so the client gets
+ *  its own functions back and later subscriptions capture those; the wrappers (and their
+ *  closures, a few hundred bytes per connection) live on only in subscriptions restored before. */
+const restoreDelivery = (client: Client) => {
+  const own = ownDelivery.get(client);
+  if (!own) return;
+  ownDelivery.delete(client);
+  const c = client as unknown as DeliveringClient;
+  c.deliverQoS = own.deliverQoS;
+  c.deliver0 = own.deliver0;
 };
 
 /** MQTT 3.1.1 [MQTT-3.2.0-1]: the first packet a server sends is CONNACK. aedes restores a
@@ -104,9 +117,13 @@ export function deliverAfterConnack(client: Client): void {
   const c = client as unknown as DeliveringClient;
   if (!releasing.has(c.broker)) {
     releasing.add(c.broker);
-    c.broker.on('connackSent', (_packet, connected) => release(connected, true));
+    c.broker.on('connackSent', (_packet, connected) => {
+      restoreDelivery(connected);
+      release(connected, true);
+    });
   }
   const deliverQoS = c.deliverQoS;
+  ownDelivery.set(client, { deliverQoS, deliver0: c.deliver0 });
   const hold = (deliver: Deliver): Deliver => (packet, done) => {
     if (c.connackSent) return deliver(packet, done);
     if (!c.clean && ((packet as { qos?: number }).qos ?? 0) > 0 && deliver === deliverQoS) return void setImmediate(done);

@@ -62,9 +62,9 @@ const newSession = (client: Client, identity: DeviceIdentity): DeviceSession => 
   online: false,
   ready: false,
   offlineReason: null,
-  awaitingPuback: new Map(),
+  awaitingPuback: null,
   nextMessageId: 1 + Math.floor(Math.random() * 65535),
-  sentHere: new Set(),
+  sentHere: null,
   delivering: false,
   deliverAgain: false,
 });

@@ -3,7 +3,7 @@
 // of a QoS 1 command matched back to the command id (docs/architecture.md "Commands").
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import { onPuback } from './aedes-adapter.ts';
-import { keyOf, type BrokerState, type DeviceSession } from './state.ts';
+import { commandsOf, keyOf, type BrokerState, type DeviceSession } from './state.ts';
 import { commandTopic, commandsFilter, isTopicLevel, parseDeviceTopic } from './topics.ts';
 import type { CommandWire } from './types.ts';
 
@@ -28,7 +28,7 @@ export function createCommands(state: BrokerState): Commands {
     for (let i = 0; i < 65535; i++) {
       const id = s.nextMessageId;
       s.nextMessageId = id >= 65535 ? 1 : id + 1;
-      if (!s.awaitingPuback.has(id)) return id;
+      if (!s.awaitingPuback?.has(id)) return id;
     }
     return undefined;
   };
@@ -44,9 +44,10 @@ export function createCommands(state: BrokerState): Commands {
       // and not pushed a second time from the store (deliverPending skips what was sent here).
       const session = sessions.get(client);
       const commandId = parseDeviceTopic(packet.topic)?.commandId;
-      if (session && commandId && !session.awaitingPuback.has(packet.messageId)) {
-        session.awaitingPuback.set(packet.messageId, commandId);
-        session.sentHere.add(commandId);
+      if (session && commandId && !session.awaitingPuback?.has(packet.messageId)) {
+        const { awaitingPuback, sentHere } = commandsOf(session);
+        awaitingPuback.set(packet.messageId, commandId);
+        sentHere.add(commandId);
       }
       return;
     }
@@ -56,7 +57,7 @@ export function createCommands(state: BrokerState): Commands {
       const id = session && commandId ? allocateMessageId(session) : undefined;
       if (session && commandId && id !== undefined) {
         packet.messageId = id;
-        session.awaitingPuback.set(id, commandId);
+        commandsOf(session).awaitingPuback.set(id, commandId);
       }
     }
   };
@@ -64,9 +65,10 @@ export function createCommands(state: BrokerState): Commands {
   const matchPuback = (client: Client, messageId: number | undefined) => {
     const s = sessions.get(client);
     if (!s || messageId === undefined) return;
-    const commandId = s.awaitingPuback.get(messageId);
-    if (commandId === undefined) return;
-    s.awaitingPuback.delete(messageId);
+    const waiting = s.awaitingPuback;
+    const commandId = waiting?.get(messageId);
+    if (!waiting || commandId === undefined) return;
+    waiting.delete(messageId);
     metrics.commands.inc({ step: 'delivered' });
     safe('commands.delivered', () => deps.commands.delivered(s.identity.tenantId, commandId));
   };
@@ -75,7 +77,7 @@ export function createCommands(state: BrokerState): Commands {
     const { tenantId, deviceId } = s.identity;
     const qos = s.commandsQos;
     if (!s.online || !s.ready || qos === null || s.client.closed) return Promise.resolve(false);
-    s.sentHere.add(command.id);
+    commandsOf(s).sentHere.add(command.id);
     metrics.commands.inc({ step: 'sent' });
     // Reported before the write: the PUBACK may be read before the write callback runs.
     safe('commands.sent', () => deps.commands.sent(tenantId, command.id));
@@ -106,7 +108,7 @@ export function createCommands(state: BrokerState): Commands {
         const pending = await deps.commands.pendingFor(s.identity);
         for (const command of pending) {
           if (!s.online || s.commandsQos === null) return;
-          if (s.sentHere.has(command.id) || !isTopicLevel(command.id)) continue;
+          if (s.sentHere?.has(command.id) || !isTopicLevel(command.id)) continue;
           await sendCommand(s, command);
         }
       } while (s.deliverAgain);
@@ -127,7 +129,7 @@ export function createCommands(state: BrokerState): Commands {
     if (state.stopping || !s) return false;
     // Already pushed on this connection as pending (the device subscribed between the command's
     // store and this hand-over, which may come from another node): sent, not sent again.
-    if (s.sentHere.has(command.id)) return true;
+    if (s.sentHere?.has(command.id)) return true;
     return sendCommand(s, command);
   };
 

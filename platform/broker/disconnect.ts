@@ -57,6 +57,7 @@ export function createRevocations(state: BrokerState): Revocations {
     closeIfRevokedMeanwhile(client) {
       const principal = principals.get(client);
       const since = authStartedAt.get(client);
+      authStartedAt.delete(client); // asked once, when the client registers: not kept for its life
       if (!principal || since === undefined || since === revocations.seq) return false;
       const oldest = revocations.recent[0]?.seq ?? revocations.seq + 1;
       // Older than what is remembered: assume revoked, the client may simply reconnect.

@@ -33,9 +33,14 @@ function listen(server: NetServer, port: number, host: string): Promise<number> 
 export async function startListeners(state: BrokerState, aedes: Aedes): Promise<Listeners> {
   const { cfg, log } = state;
   const connections = new Set<Duplex>();
+  // One listener for every connection (an emitter calls it with itself as `this`), and `on`
+  // since 'close' comes once: no closure, no once-wrapper kept per connected device.
+  function untrack(this: Duplex) {
+    connections.delete(this);
+  }
   const track = (conn: Duplex) => {
     connections.add(conn);
-    conn.once('close', () => connections.delete(conn));
+    conn.on('close', untrack);
   };
   const servers: NetServer[] = [];
 

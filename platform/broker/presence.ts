@@ -3,7 +3,7 @@
 import type { Aedes } from 'aedes';
 import { clientById, disconnectedCleanly } from './aedes-adapter.ts';
 import type { Commands } from './commands.ts';
-import { keyOf, type BrokerState } from './state.ts';
+import { keyOf, sessionKey, type BrokerState } from './state.ts';
 import type { OfflineReason } from './types.ts';
 
 export interface Presence {
@@ -34,7 +34,7 @@ export function createPresence(state: BrokerState, commands: Pick<Commands, 'del
       const s = sessions.get(client);
       if (!s) return;
       s.online = true;
-      online.set(keyOf(s.identity.tenantId, s.identity.deviceId), s);
+      online.set(sessionKey(s), s);
       safe('presence.online', () => deps.presence.online(s.identity, Date.now()));
     });
 
@@ -52,7 +52,7 @@ export function createPresence(state: BrokerState, commands: Pick<Commands, 'del
       if (!s || !s.online) return;
       s.online = false;
       s.ready = false;
-      const key = keyOf(s.identity.tenantId, s.identity.deviceId);
+      const key = sessionKey(s);
       if (online.get(key) === s) online.delete(key);
       const cleanly = disconnectedCleanly(client);
       const reason: OfflineReason = state.stopping

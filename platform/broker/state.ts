@@ -4,7 +4,7 @@ import type { Aedes, Client } from 'aedes';
 import type { Logger } from '../logger.ts';
 import type { DisconnectMatch } from './disconnect.ts';
 import { createBrokerMetrics, type BrokerMetrics } from './metrics.ts';
-import type { BrokerPrincipal } from './topics.ts';
+import { mqttIdentity, type BrokerPrincipal } from './topics.ts';
 import type { BrokerConfig, BrokerDeps, BrokerStats, DeviceIdentity, OfflineReason } from './types.ts';
 
 /** What aedes hands back to an `authorizePublish` hook: null/undefined lets the packet through. */
@@ -23,11 +23,13 @@ export interface DeviceSession {
   offlineReason: OfflineReason | null;
   /** Set when a newer connection of the same device registered on another node (cluster mode). */
   replacedOn?: string;
-  /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK. */
-  awaitingPuback: Map<number, string>;
+  /** Packet ids of QoS 1 commands sent on this connection and not yet acknowledged by PUBACK;
+   *  null until the first one (most connections never get a command: see `commandsOf`). */
+  awaitingPuback: Map<number, string> | null;
   nextMessageId: number;
-  /** Command ids already pushed on this connection (a re-subscribe does not resend them). */
-  sentHere: Set<string>;
+  /** Command ids already pushed on this connection (a re-subscribe does not resend them); null
+   *  until the first one. */
+  sentHere: Set<string> | null;
   delivering: boolean;
   deliverAgain: boolean;
 }
@@ -59,7 +61,19 @@ export interface BrokerState {
   audit(...args: Parameters<BrokerDeps['audit']>): void;
 }
 
-export const keyOf = (tenantId: string, deviceId: string) => `${tenantId}/${deviceId}`;
+/** A device's key in `online`: its MQTT identity, which is also its client id (./authenticate.ts
+ *  admits a device only under that client id), so a session is filed under the client's own id
+ *  string (`sessionKey`) and no copy of it is kept per connected device. */
+export const keyOf = (tenantId: string, deviceId: string) => mqttIdentity(tenantId, deviceId);
+export const sessionKey = (s: DeviceSession): string => s.client.id;
+
+/** A session's command bookkeeping, made when its first command is sent: an empty Map and Set
+ *  on every connection would cost a few hundred bytes per connected device for nothing. */
+export function commandsOf(s: DeviceSession): { awaitingPuback: Map<number, string>; sentHere: Set<string> } {
+  s.awaitingPuback ??= new Map();
+  s.sentHere ??= new Set();
+  return { awaitingPuback: s.awaitingPuback, sentHere: s.sentHere };
+}
 
 export function createBrokerState(deps: BrokerDeps): BrokerState {
   const log = deps.logger.child({ component: 'broker' });

@@ -138,14 +138,16 @@ export function startRealtime(http: HttpServer, s: PlatformServices, opts: Realt
   const timer = setInterval(flush, opts.batchMs ?? 250);
   timer.unref();
 
+  // Nobody watching a room: skip the work (readings of a fleet with no dashboard open). Other
+  // nodes' sockets are not visible here: in cluster mode everything always goes out.
+  const watched = (r: string) => Boolean(opts.adapter) || (io.sockets.adapter.rooms.get(r)?.size ?? 0) > 0;
   const unsubscribe = s.bus.subscribe((e: PlatformEvent) => {
     const room = e.room ? subRoom(e.tenantId, e.room) : tenantRoom(e.tenantId);
-    // Nobody watching this room: skip the work (readings of a fleet with no dashboard open).
-    // Other nodes' sockets are not visible here: in cluster mode the batch always goes out.
-    if (e.batch && !opts.adapter && !io.sockets.adapter.rooms.get(room)?.size) return;
+    if (e.batch && !watched(room)) return;
     if (!e.batch) {
-      const rooms = !e.room && OPS_EVENTS.has(e.type) ? [room, opsRoom(e.tenantId)] : [room];
-      io.to(rooms).emit(e.type, e.payload);
+      const rooms = (!e.room && OPS_EVENTS.has(e.type) ? [room, opsRoom(e.tenantId)] : [room]).filter(watched);
+      // Likewise for single events: a fleet connecting at once makes one presence event per device.
+      if (rooms.length > 0) io.to(rooms).emit(e.type, e.payload);
       return;
     }
     const key = `${room}|${e.type}`;
