@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { advance, closedHead, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
+import { advance, closedHead, daySums, daysTouched, hoursSum, mergeDays, monthsOf, openTail, reportCalendar, reportPlan, rolledHours, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
-import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
+import { addDays, startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
 const TZ = 'Europe/Madrid';
 const MIN = 60_000;
@@ -55,7 +55,41 @@ describe('daySums: per local day, split at local midnight', () => {
 
   it('standby counts as energy, not as burning time', () => {
     const out = daySums([{ start: at('2026-03-10', '10:00'), end: at('2026-03-10', '12:00'), watts: 0.5, lit: false }], TZ);
-    expect(out.get('2026-03-10')).toEqual({ kWh: 0.001, litKWh: 0, litMs: 0 });
+    const z = [0, 0, 0];
+    expect(out.get('2026-03-10')).toEqual({ kWh: 0.001, litKWh: 0, litMs: 0, hours: [...Array(10).fill(z), [0.0005, 0, 0], [0.0005, 0, 0]] });
+  });
+});
+
+describe('daySums per hour: real hours from local midnight, DST days included', () => {
+  const H = 3_600_000;
+  it.each([
+    { name: 'an ordinary day: 24 hours', day: '2026-03-10', hours: 24 },
+    // Spring forward: 02:00 CET jumps to 03:00 CEST, the day has 23 real hours.
+    { name: 'the 23-hour DST day', day: '2026-03-29', hours: 23 },
+    // Fall back: 03:00 CEST goes back to 02:00 CET, the day has 25 real hours.
+    { name: 'the 25-hour DST day', day: '2026-10-25', hours: 25 },
+  ])('a whole day at 64 W: $name', ({ day, hours }) => {
+    const from = startOfLocalDay(day, TZ);
+    const to = startOfLocalDay(addDays(day, 1), TZ);
+    const d = daySums([{ start: from, end: to, watts: 64, lit: true }], TZ).get(day)!;
+    expect(d.hours).toHaveLength(hours);
+    for (const h of d.hours!) {
+      expect(h[0]).toBeCloseTo(0.064, 12);
+      expect(h[2]).toBe(H);
+    }
+    expect(hoursSum(d, 0, Infinity).kWh).toBeCloseTo(d.kWh, 12);
+  });
+
+  it.each([
+    // 01:30 CEST to 03:30 CET is three real hours: half of hour 1, hours 2 and 3 (02:00–03:00 twice), half of hour 4.
+    { name: 'across the repeated hour of the 25-hour day', day: '2026-10-25', from: at('2026-10-25', '01:30'), to: startOfLocalDay('2026-10-25', TZ) + 4.5 * H, hours: [0, 0.5, 1, 1, 0.5] },
+    // 01:30 CET to 03:30 CEST is one real hour: half of hour 1 (01:00–02:00), half of hour 2 (03:00–04:00).
+    { name: 'across the skipped hour of the 23-hour day', day: '2026-03-29', from: at('2026-03-29', '01:30'), to: at('2026-03-29', '03:30'), hours: [0, 0.5, 0.5] },
+    { name: 'across midnight: the day after starts at its hour 0', day: '2026-03-11', from: at('2026-03-10', '23:30'), to: at('2026-03-11', '00:15'), hours: [0.25] },
+  ])('$name', ({ day, from, to, hours }) => {
+    const d = daySums([{ start: from, end: to, watts: 64, lit: true }], TZ).get(day)!;
+    expect(d.hours!.map((h) => +(h[2] / H).toFixed(9))).toEqual(hours);
+    expect(d.hours!.map((h) => +h[0].toFixed(12))).toEqual(hours.map((x) => +(x * 0.064).toFixed(12)));
   });
 });
 
