@@ -260,7 +260,9 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
  * newer than the report) counted segments a report ending at `end` does not make (the last reading
  * before `end` is held to `end` when the next lies past it): then whole days before the report's
  * open tail (the last gap before `end`) come from the roll-up and the rest is raw. The partial
- * first day is always raw; a lamp without a cursor is read raw whole.
+ * first day is raw, except its whole hours (`headHours`), and so is the held tail's day, except its
+ * whole hours before the last gap (`tailHours`): `rolledHours` takes them from the days' hours when
+ * their records have them. A lamp without a cursor is read raw whole.
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
@@ -273,7 +275,9 @@ export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapM
   while (i >= 0 && cal.days[i]!.start > x) i--;
   // The cursor's day counts up to the cursor: open, if the report reaches the cursor.
   const open = i >= 0 && cursorTs <= end ? { ...cal.days[i]!, end: cal.days[i + 1]?.start ?? end } : null;
-  if (i <= 0 && !open) return whole;
+  // x in the partial first day: nothing whole in the roll-up. In the first whole day without an
+  // open day: no whole day, but the first day's hours, and the tail day's before the last gap, are.
+  if (i < 0) return whole;
   const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
@@ -287,12 +291,15 @@ export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapM
     if (head.start + k * HOUR_MS < a) headHours = { day: head.day, k, at: head.start + k * HOUR_MS };
   }
   // Without an open day, the hours of the tail's day before the last gap are whole in the roll-up.
-  let tailHours: ReportPlan['tailHours'] = null;
-  if (!open) {
-    const k = Math.floor((x - b) / HOUR_MS);
-    if (k >= 1) tailHours = { day: cal.days[i]!.day, k, at: b + k * HOUR_MS };
-  }
+  const tailHours = open ? null : tailHoursOf(cal, i, x);
   return { raw, days: cal.days.slice(0, i).map((d) => d.day), open, head, headHours, tailHours };
+}
+
+/** The whole hours of day `i` of a report before `x` (where its held tail's last gap starts). */
+function tailHoursOf(cal: ReportCalendar, i: number, x: number): ReportPlan['tailHours'] {
+  const { day, start } = cal.days[i]!;
+  const k = Math.floor((x - start) / HOUR_MS);
+  return k >= 1 ? { day, k, at: start + k * HOUR_MS } : null;
 }
 
 /** The days of one lamp and local month as its month record holds them, by local day. */
