@@ -95,7 +95,7 @@ export class EnergyRollup {
         for (const [day, v] of Object.entries(d.days)) {
           if (!wanted.has(day) || monthOfDay(day) !== month) continue;
           if (!m) out.set(d.lampId, (m = new Map()));
-          m.set(day, { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through: v.through, ...(v.hours ? { hours: v.hours } : {}) });
+          m.set(day, { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through: v.through, ...(typeof v.h === 'string' ? { h: v.h } : {}) });
         }
       }
     }

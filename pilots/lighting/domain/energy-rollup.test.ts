@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, closedHead, daySums, daysTouched, hoursSum, mergeDays, monthsOf, openTail, reportCalendar, reportPlan, rolledHours, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
+import { advance, closedHead, daySums, daysTouched, decodeHours, encodeHours, hoursSum, mergeDays, rolledDay, monthsOf, openTail, reportCalendar, reportPlan, rolledHours, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
 import { addDays, startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
@@ -77,7 +77,7 @@ describe('daySums per hour: real hours from local midnight, DST days included', 
       expect(h[0]).toBeCloseTo(0.064, 12);
       expect(h[2]).toBe(H);
     }
-    expect(hoursSum(d, 0, Infinity).kWh).toBeCloseTo(d.kWh, 12);
+    expect(hoursSum(d.hours!, 0, Infinity).kWh).toBeCloseTo(d.kWh, 12);
   });
 
   it.each([
@@ -349,8 +349,8 @@ describe('reportPlan and rolledHours: the whole hours of a partial first or last
     { name: 'on whole hours', from: at('2026-10-23', '06:00'), end: at('2026-10-26', '18:00') },
   ])('the sums agree with the raw integration: $name', ({ from, end }) => {
     const plan = reportPlan(reportCalendar(from, end, TZ), startOfLocalDay('2026-10-27', TZ) + 23 * H, gap);
-    const headRec = plan.head ? rolled.get(plan.head.day) : undefined;
-    const out = rolledHours(plan.raw, plan, headRec, plan.tailHours ? rolled.get(plan.tailHours.day) : undefined);
+    const rec = (d: string | undefined) => (d && rolled.has(d) ? rolledDay(rolled.get(d)!, end) : undefined);
+    const out = rolledHours(plan.raw, plan, rec(plan.head?.day), rec(plan.tailHours?.day));
     expect(out.head).toBe(plan.headHours !== null);
     const days = new Map<string, DaySums>();
     for (const d of plan.days) days.set(d, rolled.get(d)!);
@@ -369,7 +369,7 @@ describe('reportPlan and rolledHours: the whole hours of a partial first or last
     const from = at('2026-10-24', '07:13');
     const end = at('2026-10-26', '22:47');
     const plan = reportPlan(reportCalendar(from, end, TZ), startOfLocalDay('2026-10-27', TZ) + 23 * H, gap);
-    const strip = (d: DaySums | undefined) => (d ? { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs } : undefined);
+    const strip = (d: DaySums | undefined) => (d ? { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, through: end } : undefined);
     const out = rolledHours(plan.raw, plan, strip(rolled.get('2026-10-24')), strip(rolled.get('2026-10-26')));
     expect(out).toEqual({ raw: plan.raw, sums: new Map(), head: false });
     expect(rolledHours(plan.raw, plan, undefined, undefined)).toEqual({ raw: plan.raw, sums: new Map(), head: false });
@@ -383,7 +383,7 @@ describe('month records keep the hours', () => {
     const first = updateMonths(new Map(), new Map(), seg('01:30', '02:30'), T0);
     const again = updateMonths(first, new Map(), seg('02:30', '03:00'), T0 + 1);
     const day = again.get('2026-11')!['2026-11-02']!;
-    expect(day.hours!.map((h) => +h[0].toFixed(9))).toEqual([0, 0.03, 0.06]);
+    expect(decodeHours(day.h!)!.map((h) => +h[0].toFixed(9))).toEqual([0, 0.03, 0.06]);
     expect(day.kWh).toBeCloseTo(0.09, 12);
   });
 
@@ -392,6 +392,23 @@ describe('month records keep the hours', () => {
     const added = updateMonths(old, new Map(), seg('01:30', '02:30'), T0 + 1).get('2026-11')!['2026-11-02']!;
     expect(added).toEqual({ kWh: 1.06, litKWh: 1.06, litMs: 1 + 3_600_000, through: T0 + 1 });
     const set = updateMonths(old, seg('00:00', '02:30'), new Map(), T0 + 1).get('2026-11')!['2026-11-02']!;
-    expect(set.hours).toHaveLength(3);
+    expect(decodeHours(set.h!)).toHaveLength(3);
+  });
+});
+
+describe('encodeHours / decodeHours: the hours as text in the month record', () => {
+  it.each([
+    { name: 'no hours', hours: [], text: '' },
+    { name: 'not burning: kWh only', hours: [[0.0005, 0, 0]], text: '0.0005' },
+    { name: 'burning throughout: kWh and litMs', hours: [[0.064, 0.064, 3_600_000]], text: '0.064,3600000' },
+    { name: 'burning part of the hour', hours: [[0.03205, 0.032, 1_800_000], [0, 0, 0]], text: '0.03205,0.032,1800000;0' },
+    { name: 'exact, not rounded', hours: [[0.1 + 0.2, 0.1 + 0.2, 1]], text: '0.30000000000000004,1' },
+  ] as { name: string; hours: [number, number, number][]; text: string }[])('$name', ({ hours, text }) => {
+    expect(encodeHours(hours)).toBe(text);
+    expect(decodeHours(text)).toEqual(hours);
+  });
+
+  it.each(['x', '1,,2', '1,2,3,4', '1;;2', 'NaN'])('a text it did not write (%j) reads as no hours', (text) => {
+    expect(decodeHours(text)).toBeUndefined();
   });
 });
