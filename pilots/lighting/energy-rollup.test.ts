@@ -97,6 +97,9 @@ const QUERIES: EnergyQuery[] = [
   { by: 'lamp', period: 'month', from: FROM + 86_400_000 + 2 * 3_600_000 + 7, to: TO },
   // Ending within a gap of the newest readings: the cursor's day from its record, the held tail raw.
   { by: 'group', period: 'day', from: FROM, to: TO + 2 * INTERVAL + 5 * MIN },
+  // Starting and ending mid-hour, before the cursors: the partial days' whole hours from their
+  // hours, under an hour raw at the start, under an hour and a gap at the end.
+  { by: 'lamp', period: 'day', from: FROM + 86_400_000 + 3 * 3_600_000 + 17 * MIN + 5, to: TO - 86_400_000 - 2 * 3_600_000 - 41 * MIN },
 ];
 /** Ends well after any cursor mid-way through the history: the open day's record is used. */
 const OPEN: EnergyQuery = { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 };
