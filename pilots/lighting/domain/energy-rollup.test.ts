@@ -357,6 +357,7 @@ describe('reportPlan and rolledHours: the whole hours of a partial first or last
     mergeDays(days, out.sums);
     // What is left raw is under an hour at the start, and the last gap and at most an hour before it at the end.
     for (const span of out.raw) expect(span.to - span.from).toBeLessThan(span.holdToEnd ? H + gap : H);
+    for (const span of out.raw) expect(span.to).toBeGreaterThan(span.from);
     for (const span of out.raw) mergeDays(days, daySums(clip(segs, span.from, span.to), TZ));
     const want = rawSum(from, end);
     const got = sumAll(days);

@@ -15,7 +15,7 @@ import { addDays, localDate, startOfLocalDay } from './tz.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** One hour's sums, [kWh, litKWh, litMs]: an array, as a month record holds some 740 of them. */
+/** One hour's sums, [kWh, litKWh, litMs] (a month record holds some 740, as text: `encodeHours`). */
 export type HourSums = [number, number, number];
 
 /** One lamp's sums over one local day. */
@@ -232,7 +232,9 @@ export function rolledHours(
   const first = out[0];
   const headHours = h && headRec?.h !== undefined ? decodeHours(headRec.h) : undefined;
   if (h && headHours && first && !first.holdToEnd && first.from <= h.at && first.to > h.at) {
-    out[0] = { ...first, to: h.at };
+    // Starting on a whole hour: nothing of the first day is left raw.
+    if (h.at > first.from) out[0] = { ...first, to: h.at };
+    else out.shift();
     sums.set(h.day, hoursSum(headHours, h.k, Infinity));
     head = true;
   }
