@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../platform/services/series.ts';
 import { mulberry32 } from '../../simulators/common/random.ts';
-import { startOfLocalDay } from './domain/index.ts';
+import { decodeHours, startOfLocalDay } from './domain/index.ts';
 import { EnergyRollup, ROLLUP_KINDS } from './energy-rollup.ts';
 import { energyReport, type EnergyQuery } from './energy-service.ts';
 import { testTenant } from './testing.ts';
@@ -97,6 +97,9 @@ const QUERIES: EnergyQuery[] = [
   { by: 'lamp', period: 'month', from: FROM + 86_400_000 + 2 * 3_600_000 + 7, to: TO },
   // Ending within a gap of the newest readings: the cursor's day from its record, the held tail raw.
   { by: 'group', period: 'day', from: FROM, to: TO + 2 * INTERVAL + 5 * MIN },
+  // Starting and ending mid-hour, before the cursors: the partial days' whole hours from their
+  // hours, under an hour raw at the start, under an hour and a gap at the end.
+  { by: 'lamp', period: 'day', from: FROM + 86_400_000 + 3 * 3_600_000 + 17 * MIN + 5, to: TO - 86_400_000 - 2 * 3_600_000 - 41 * MIN },
 ];
 /** Ends well after any cursor mid-way through the history: the open day's record is used. */
 const OPEN: EnergyQuery = { by: 'lamp', period: 'day', from: FROM, to: TO + 86_400_000 };
@@ -170,6 +173,65 @@ describe('energy roll-up agrees with the raw integration', () => {
     await report({ by: 'group', period: 'month', from: FROM, to: TO }, true);
     // Only the day before the report's end (its held tail) is read raw.
     expect(read).toBeLessThan(rawRead / 4);
+  });
+
+  it('a report starting and ending mid-hour reads at most about an hour raw at each end per lamp, on the DST day too', async () => {
+    const { series, rollup, lampIds, report } = await setup();
+    for (const r of history(lampIds, 23)) series.add(r.deviceId, r);
+    await rollup.catchUp();
+    let read = 0;
+    const range = series.range.bind(series);
+    series.range = async <T,>(id: string, o?: { from?: number; to?: number; limit?: number; desc?: boolean }) => {
+      const out = await range<T>(id, o);
+      read += out.length;
+      return out;
+    };
+    // Long partial days at both ends (from 01:47 local, to 22:41 local): raw, they were some 19
+    // and 22 hours of readings per lamp. Each raw piece now spans under an hour (the tail: and the
+    // last gap, 30 min), read with a margin of 30 min either side: at most 2 h and 2 h 30 min of
+    // readings every 10 minutes, so under 30 + 2 per lamp.
+    const H = 3_600_000;
+    const bound = lampIds.length * ((4.5 * H) / INTERVAL + 4);
+    for (const [from, to] of [
+      [FROM + 86_400_000 + 107 * MIN + 13, startOfLocalDay('2026-10-25', TZ) + 23 * H + 41 * MIN], // ends mid-hour on the 25-hour day
+      [startOfLocalDay('2026-10-25', TZ) + 3 * H + 17 * MIN, TO - 86_400_000 + 22 * H + 41 * MIN], // starts mid-hour on it, in its second 02:00
+    ] as const) {
+      read = 0;
+      await report({ by: 'lamp', period: 'day', from, to }, false);
+      expect(read).toBeGreaterThan(4 * bound);
+      read = 0;
+      await report({ by: 'lamp', period: 'day', from, to }, true);
+      expect(read).toBeLessThanOrEqual(bound);
+      await expectSameReports(report, { by: 'lamp', period: 'day', from, to });
+    }
+  });
+
+  it('month records written before hours were kept: their days\' partial parts are read raw, and agree', async () => {
+    const { series, rollup, lampIds, report, t } = await setup();
+    const rows = history(lampIds, 29);
+    const cut = FROM + 3 * 86_400_000 + 5 * 3_600_000;
+    for (const r of rows.filter((r) => r.ts < cut)) series.add(r.deviceId, r);
+    await rollup.catchUp();
+    // What the roll-up before hours left: the same records, days without hours, same cursors.
+    for (const m of await t.records.find<{ lampId: string; month: string; days: Record<string, Record<string, unknown>> }>(ROLLUP_KINDS.month)) {
+      for (const d of Object.values(m.data.days)) delete d.h;
+      await t.records.put(ROLLUP_KINDS.month, m.id, m.data, { tags: { lamp: m.data.lampId, month: m.data.month } });
+    }
+    // Ingest goes on: the open day is added to and stays without hours; later days get them.
+    const after = rows.filter((r) => r.ts >= cut);
+    for (let i = 0; i < after.length; i += 13) {
+      const b = after.slice(i, i + 13);
+      for (const r of b) series.add(r.deviceId, r);
+      await rollup.onReadings(b);
+    }
+    const days = await rollup.days(new Set(lampIds), ['2026-10-24', '2026-10-25', '2026-10-26']);
+    for (const id of lampIds) {
+      // Cut on the morning of the 25-hour day: it was open, and is added to without hours.
+      expect(days.get(id)!.get('2026-10-24')!.h).toBeUndefined();
+      expect(days.get(id)!.get('2026-10-25')!.h).toBeUndefined();
+      expect(decodeHours(days.get(id)!.get('2026-10-26')!.h!)).toHaveLength(24);
+    }
+    for (const q of QUERIES) await expectSameReports(report, q);
   });
 
   // 29 October to 3 November: local midnight of 1 November is 23:00 UTC on 31 October.

@@ -1,6 +1,7 @@
 // The energy roll-up of one tenant (arithmetic: domain/energy-rollup.ts): one sealed record per lamp
-// and local month holding the sums of its local days (a month's report opens one or two records per
-// lamp, not thirty), and one cursor record per lamp (the newest reading counted), kept in
+// and local month holding the sums of its local days and of each day's hours (a month's report opens
+// one or two records per lamp, not thirty, and reads raw at most the partial first and last hour),
+// and one cursor record per lamp (the newest reading counted), kept in
 // the tenant's own store through the pilot's records port. Ingest advances it (`onReadings`, after
 // the readings' commit, in the tenant's serial queue); a late reading has the days it touches
 // recomputed from the stored readings. A lamp without a cursor (a store from before the roll-up, or
@@ -41,7 +42,9 @@ interface CursorRecord extends Cursor {
 interface MonthRecord {
   lampId: string;
   month: string;
-  /** Each local day's sums, counted up to the day's `through` (the cursor when written), none after. */
+  /** Each local day's sums and hours, counted up to the day's `through` (the cursor when written),
+   *  none after. A day written before hours were kept has none: it keeps none when segments are
+   *  added to it (its partial parts are read raw), and gets them when it is recomputed or rebuilt. */
   days: MonthDays;
 }
 
@@ -92,7 +95,7 @@ export class EnergyRollup {
         for (const [day, v] of Object.entries(d.days)) {
           if (!wanted.has(day) || monthOfDay(day) !== month) continue;
           if (!m) out.set(d.lampId, (m = new Map()));
-          m.set(day, { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through: v.through });
+          m.set(day, { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through: v.through, ...(typeof v.h === 'string' ? { h: v.h } : {}) });
         }
       }
     }

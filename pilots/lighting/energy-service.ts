@@ -2,7 +2,8 @@
 // local day or month in the installation's zone, with savings against the undimmed baseline, and the
 // cabinet meters against the sum of their lamps. The arithmetic is domain/energy.ts; this module
 // fetches the readings and shapes the buckets. Whole local days a lamp's roll-up has counted come
-// from it (domain/energy-rollup.ts `reportPlan`); the rest of the span is integrated raw.
+// from it (domain/energy-rollup.ts `reportPlan`), and the whole hours of a partial first or last day
+// from the day's hours (`rolledHours`); the rest of the span is integrated raw.
 import type { Reading } from '../../platform/services/series.ts';
 import {
   addDay,
@@ -15,6 +16,7 @@ import {
   powerSegments,
   openTail,
   reportCalendar,
+  rolledHours,
   reportPlan,
   savings,
   type DaySums,
@@ -115,11 +117,12 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
   const rolled = new Set<string>();
   const wanted = new Set<string>();
   for (const [id, plan] of plans) {
-    if (plan.days.length === 0 && !plan.open) continue;
+    if (plan.days.length === 0 && !plan.open && !plan.head && !plan.tailHours) continue;
     rolled.add(id);
     for (const d of plan.days) wanted.add(d);
     if (plan.open) wanted.add(plan.open.day);
     if (plan.head) wanted.add(plan.head.day);
+    if (plan.tailHours) wanted.add(plan.tailHours.day);
   }
   const stored = rollup && rolled.size ? await rollup.days(rolled, [...wanted].sort()) : new Map<string, ReadonlyMap<string, RolledDay>>();
   for (const lamp of scope.lamps) {
@@ -135,9 +138,12 @@ export async function energyReport(reader: SeriesReader, scope: EnergyScope, q: 
     // The cursor's day: its record up to where it counted, the rest of the span raw.
     const tail = openTail(plan, plan.open ? have?.get(plan.open.day) : undefined, end, margin);
     if (tail.useRecord) days.set(plan.open!.day, have!.get(plan.open!.day)!);
-    // The partial first day: its record minus the part before the report's start when that is shorter.
+    // The partial first day: its whole hours from the day's hours, or (a day written before hours
+    // were kept) its record minus the part before the report's start when that is shorter.
     const headRec = plan.head ? have?.get(plan.head.day) : undefined;
-    const head = closedHead(tail.raw, plan, headRec, q.from);
+    const hours = rolledHours(tail.raw, plan, headRec, plan.tailHours ? have?.get(plan.tailHours.day) : undefined);
+    mergeDays(days, hours.sums);
+    const head = hours.head ? { raw: hours.raw, minus: null } : closedHead(hours.raw, plan, headRec, q.from);
     if (head.minus) {
       const s = await samples(reader, lamp.id, head.minus.from, head.minus.to, margin, o.maxPointsPerLamp ?? 200_000);
       const before = daySums(powerSegments(s, { intervalMs: o.intervalMs, window: head.minus }), scope.timeZone).get(plan.head!.day);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { advance, closedHead, daySums, daysTouched, monthsOf, openTail, reportCalendar, reportPlan, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
+import { advance, closedHead, daySums, daysTouched, decodeHours, encodeHours, hoursSum, mergeDays, rolledDay, monthsOf, openTail, reportCalendar, reportPlan, rolledHours, updateMonths, type Cursor, type DaySums, type MonthDays } from './energy-rollup.ts';
 import { powerSegments, type PowerSample } from './energy.ts';
-import { startOfLocalDay, zonedTimeToUtc } from './tz.ts';
+import { addDays, startOfLocalDay, zonedTimeToUtc } from './tz.ts';
 
 const TZ = 'Europe/Madrid';
 const MIN = 60_000;
@@ -55,7 +55,41 @@ describe('daySums: per local day, split at local midnight', () => {
 
   it('standby counts as energy, not as burning time', () => {
     const out = daySums([{ start: at('2026-03-10', '10:00'), end: at('2026-03-10', '12:00'), watts: 0.5, lit: false }], TZ);
-    expect(out.get('2026-03-10')).toEqual({ kWh: 0.001, litKWh: 0, litMs: 0 });
+    const z = [0, 0, 0];
+    expect(out.get('2026-03-10')).toEqual({ kWh: 0.001, litKWh: 0, litMs: 0, hours: [...Array(10).fill(z), [0.0005, 0, 0], [0.0005, 0, 0]] });
+  });
+});
+
+describe('daySums per hour: real hours from local midnight, DST days included', () => {
+  const H = 3_600_000;
+  it.each([
+    { name: 'an ordinary day: 24 hours', day: '2026-03-10', hours: 24 },
+    // Spring forward: 02:00 CET jumps to 03:00 CEST, the day has 23 real hours.
+    { name: 'the 23-hour DST day', day: '2026-03-29', hours: 23 },
+    // Fall back: 03:00 CEST goes back to 02:00 CET, the day has 25 real hours.
+    { name: 'the 25-hour DST day', day: '2026-10-25', hours: 25 },
+  ])('a whole day at 64 W: $name', ({ day, hours }) => {
+    const from = startOfLocalDay(day, TZ);
+    const to = startOfLocalDay(addDays(day, 1), TZ);
+    const d = daySums([{ start: from, end: to, watts: 64, lit: true }], TZ).get(day)!;
+    expect(d.hours).toHaveLength(hours);
+    for (const h of d.hours!) {
+      expect(h[0]).toBeCloseTo(0.064, 12);
+      expect(h[2]).toBe(H);
+    }
+    expect(hoursSum(d.hours!, 0, Infinity).kWh).toBeCloseTo(d.kWh, 12);
+  });
+
+  it.each([
+    // 01:30 CEST to 03:30 CET is three real hours: half of hour 1, hours 2 and 3 (02:00–03:00 twice), half of hour 4.
+    { name: 'across the repeated hour of the 25-hour day', day: '2026-10-25', from: at('2026-10-25', '01:30'), to: startOfLocalDay('2026-10-25', TZ) + 4.5 * H, hours: [0, 0.5, 1, 1, 0.5] },
+    // 01:30 CET to 03:30 CEST is one real hour: half of hour 1 (01:00–02:00), half of hour 2 (03:00–04:00).
+    { name: 'across the skipped hour of the 23-hour day', day: '2026-03-29', from: at('2026-03-29', '01:30'), to: at('2026-03-29', '03:30'), hours: [0, 0.5, 0.5] },
+    { name: 'across midnight: the day after starts at its hour 0', day: '2026-03-11', from: at('2026-03-10', '23:30'), to: at('2026-03-11', '00:15'), hours: [0.25] },
+  ])('$name', ({ day, from, to, hours }) => {
+    const d = daySums([{ start: from, end: to, watts: 64, lit: true }], TZ).get(day)!;
+    expect(d.hours!.map((h) => +(h[2] / H).toFixed(9))).toEqual(hours);
+    expect(d.hours!.map((h) => +h[0].toFixed(12))).toEqual(hours.map((x) => +(x * 0.064).toFixed(12)));
   });
 });
 
@@ -238,5 +272,144 @@ describe('closedHead: the partial first day as its record minus the part before 
   it('a cursor in the partial first day: the day is not whole in the roll-up, no head', () => {
     const from = at('2026-03-01', '03:00');
     expect(reportPlan(reportCalendar(from, from + 5 * 86_400_000, TZ), at('2026-03-01', '05:00'), 30 * MIN).head).toBeNull();
+  });
+});
+
+describe('reportPlan and rolledHours: the whole hours of a partial first or last day from its hours', () => {
+  const H = 3_600_000;
+  const gap = 30 * MIN;
+  it.each([
+    {
+      name: 'starting mid-hour: raw up to the next whole hour, the hours after it rolled',
+      from: at('2026-03-01', '10:20'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-05', '09:59'),
+      headHours: { day: '2026-03-01', k: 11, at: at('2026-03-01', '11:00') }, tailHours: null,
+    },
+    {
+      name: 'starting on a whole hour: no raw head at all',
+      from: at('2026-03-01', '10:00'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-05', '09:59'),
+      headHours: { day: '2026-03-01', k: 10, at: at('2026-03-01', '10:00') }, tailHours: null,
+    },
+    {
+      // 2026-10-25 (25 hours): 03:20 CET is 4 h 20 min after midnight (02:00–03:00 came twice).
+      name: 'starting mid-hour on the 25-hour DST day: hours counted from midnight in real hours',
+      from: at('2026-10-25', '03:20'), end: at('2026-10-29', '10:00'), cursor: at('2026-10-29', '09:59'),
+      headHours: { day: '2026-10-25', k: 5, at: startOfLocalDay('2026-10-25', TZ) + 5 * H }, tailHours: null,
+    },
+    {
+      // Ending 20:50 on the 23-hour day with the cursor after it: the last gap starts at 20:20, so
+      // hours 0–18 (00:00–20:00 local, one skipped) are rolled, raw from 20:00 local.
+      name: 'ending mid-hour before the cursor on the 23-hour DST day: the held tail\'s hour on raw',
+      from: at('2026-03-27', '00:00'), end: at('2026-03-29', '20:50'), cursor: at('2026-03-30', '08:00'),
+      headHours: null, tailHours: { day: '2026-03-29', k: 19, at: at('2026-03-29', '20:00') },
+    },
+    {
+      name: 'ending within the first half hour before the cursor: the last gap reaches the previous hour',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '10:10'), cursor: at('2026-03-06', '08:00'),
+      headHours: null, tailHours: { day: '2026-03-05', k: 9, at: at('2026-03-05', '09:00') },
+    },
+    {
+      name: 'the cursor inside the report: its open day is read from its record, no tail hours',
+      from: at('2026-03-01', '00:00'), end: at('2026-03-05', '10:10'), cursor: at('2026-03-05', '08:00'),
+      headHours: null, tailHours: null,
+    },
+    {
+      name: 'a cursor in the partial first day: all raw, no hours',
+      from: at('2026-03-01', '10:20'), end: at('2026-03-05', '10:00'), cursor: at('2026-03-01', '12:00'),
+      headHours: null, tailHours: null,
+    },
+  ])('$name', ({ from, end, cursor, headHours, tailHours }) => {
+    const plan = reportPlan(reportCalendar(from, end, TZ), cursor, gap);
+    expect(plan.headHours).toEqual(headHours);
+    expect(plan.tailHours).toEqual(tailHours);
+  });
+
+  // Segments every 10 minutes at varying power over 2026-10-23..27 (the 25-hour day inside), lit
+  // in the evening and at night, off by day; what a fresh roll-up holds.
+  const segs = (() => {
+    const out = [];
+    for (let t = startOfLocalDay('2026-10-23', TZ), i = 0; t < startOfLocalDay('2026-10-28', TZ); t += 10 * MIN, i++) {
+      const hour = new Date(t).getUTCHours();
+      if (hour === 12) continue; // a gap: nothing counted
+      const lit = hour >= 17 || hour < 6;
+      out.push({ start: t, end: t + 10 * MIN, watts: lit ? 30 + (i % 7) * 5 : 0.5, lit });
+    }
+    return out;
+  })();
+  const rolled = daySums(segs, TZ);
+  /** The report's sums over [from, end) integrated raw: the segments clipped to the span. */
+  const rawSum = (from: number, end: number) => sumAll(daySums(clip(segs, from, end), TZ));
+  const clip = (ss: typeof segs, from: number, to: number) =>
+    ss.map((g) => ({ ...g, start: Math.max(g.start, from), end: Math.min(g.end, to) })).filter((g) => g.end > g.start);
+  const sumAll = (m: ReadonlyMap<string, DaySums>) => [...m.values()].reduce((a, d) => ({ kWh: a.kWh + d.kWh, litKWh: a.litKWh + d.litKWh, litMs: a.litMs + d.litMs }), { kWh: 0, litKWh: 0, litMs: 0 });
+
+  it.each([
+    { name: 'starting and ending mid-hour, the 25-hour DST day the first', from: at('2026-10-25', '02:40') + H, end: at('2026-10-27', '19:25') },
+    { name: 'starting and ending mid-hour on the DST day itself, over its repeated hour', from: at('2026-10-24', '07:13'), end: at('2026-10-25', '22:47') },
+    { name: 'starting on the DST day before its repeated hour', from: at('2026-10-25', '01:05'), end: at('2026-10-26', '03:59') },
+    { name: 'on whole hours', from: at('2026-10-23', '06:00'), end: at('2026-10-26', '18:00') },
+  ])('the sums agree with the raw integration: $name', ({ from, end }) => {
+    const plan = reportPlan(reportCalendar(from, end, TZ), startOfLocalDay('2026-10-27', TZ) + 23 * H, gap);
+    const rec = (d: string | undefined) => (d && rolled.has(d) ? rolledDay(rolled.get(d)!, end) : undefined);
+    const out = rolledHours(plan.raw, plan, rec(plan.head?.day), rec(plan.tailHours?.day));
+    expect(out.head).toBe(plan.headHours !== null);
+    const days = new Map<string, DaySums>();
+    for (const d of plan.days) days.set(d, rolled.get(d)!);
+    mergeDays(days, out.sums);
+    // What is left raw is under an hour at the start, and the last gap and at most an hour before it at the end.
+    for (const span of out.raw) expect(span.to - span.from).toBeLessThan(span.holdToEnd ? H + gap : H);
+    for (const span of out.raw) expect(span.to).toBeGreaterThan(span.from);
+    for (const span of out.raw) mergeDays(days, daySums(clip(segs, span.from, span.to), TZ));
+    const want = rawSum(from, end);
+    const got = sumAll(days);
+    expect(got.kWh).toBeCloseTo(want.kWh, 9);
+    expect(got.litKWh).toBeCloseTo(want.litKWh, 9);
+    expect(got.litMs).toBeCloseTo(want.litMs, 3);
+  });
+
+  it('a record without hours (written before hours were kept) leaves its span raw', () => {
+    const from = at('2026-10-24', '07:13');
+    const end = at('2026-10-26', '22:47');
+    const plan = reportPlan(reportCalendar(from, end, TZ), startOfLocalDay('2026-10-27', TZ) + 23 * H, gap);
+    const strip = (d: DaySums | undefined) => (d ? { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, through: end } : undefined);
+    const out = rolledHours(plan.raw, plan, strip(rolled.get('2026-10-24')), strip(rolled.get('2026-10-26')));
+    expect(out).toEqual({ raw: plan.raw, sums: new Map(), head: false });
+    expect(rolledHours(plan.raw, plan, undefined, undefined)).toEqual({ raw: plan.raw, sums: new Map(), head: false });
+  });
+});
+
+describe('month records keep the hours', () => {
+  const T0 = at('2026-11-01', '12:00');
+  const seg = (a: string, b: string) => daySums([{ start: at('2026-11-02', a), end: at('2026-11-02', b), watts: 60, lit: true }], TZ);
+  it('a new day gets the hours of the segments added; adding more adds hour by hour', () => {
+    const first = updateMonths(new Map(), new Map(), seg('01:30', '02:30'), T0);
+    const again = updateMonths(first, new Map(), seg('02:30', '03:00'), T0 + 1);
+    const day = again.get('2026-11')!['2026-11-02']!;
+    expect(decodeHours(day.h!)!.map((h) => +h[0].toFixed(9))).toEqual([0, 0.03, 0.06]);
+    expect(day.kWh).toBeCloseTo(0.09, 12);
+  });
+
+  it('a day written before hours were kept stays without hours when added to, and gets them when recomputed', () => {
+    const old = new Map([['2026-11', { '2026-11-02': { kWh: 1, litKWh: 1, litMs: 1, through: T0 } }]]);
+    const added = updateMonths(old, new Map(), seg('01:30', '02:30'), T0 + 1).get('2026-11')!['2026-11-02']!;
+    expect(added).toEqual({ kWh: 1.06, litKWh: 1.06, litMs: 1 + 3_600_000, through: T0 + 1 });
+    const set = updateMonths(old, seg('00:00', '02:30'), new Map(), T0 + 1).get('2026-11')!['2026-11-02']!;
+    expect(decodeHours(set.h!)).toHaveLength(3);
+  });
+});
+
+describe('encodeHours / decodeHours: the hours as text in the month record', () => {
+  it.each([
+    { name: 'no hours', hours: [], text: '' },
+    { name: 'not burning: kWh only', hours: [[0.0005, 0, 0]], text: '0.0005' },
+    { name: 'burning throughout: kWh and litMs', hours: [[0.064, 0.064, 3_600_000]], text: '0.064,3600000' },
+    { name: 'burning part of the hour', hours: [[0.03205, 0.032, 1_800_000], [0, 0, 0]], text: '0.03205,0.032,1800000;0' },
+    { name: 'exact, not rounded', hours: [[0.1 + 0.2, 0.1 + 0.2, 1]], text: '0.30000000000000004,1' },
+  ] as { name: string; hours: [number, number, number][]; text: string }[])('$name', ({ hours, text }) => {
+    expect(encodeHours(hours)).toBe(text);
+    expect(decodeHours(text)).toEqual(hours);
+  });
+
+  it.each(['x', '1,,2', '1,2,3,4', '1;;2', 'NaN'])('a text it did not write (%j) reads as no hours', (text) => {
+    expect(decodeHours(text)).toBeUndefined();
   });
 });

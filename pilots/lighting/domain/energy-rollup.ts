@@ -1,7 +1,8 @@
 // Arithmetic of the energy roll-up: per lamp and local day, the sums the energy report needs
-// (energy, energy while burning, burning time), kept up to date at ingest and held in one record per
-// lamp and local month, so a month's report reads about two records per lamp instead of every
-// reading (docs/architecture.md "Energy roll-up").
+// (energy, energy while burning, burning time) and the same sums per hour of the day, kept up to date
+// at ingest and held in one record per lamp and local month, so a month's report reads about two
+// records per lamp instead of every reading, and a partial day only its partial first and last hour
+// raw (docs/architecture.md "Energy roll-up").
 //
 // The roll-up counts exactly the segments the raw integration (energy.ts) makes between two stored
 // readings, up to the lamp's cursor (its newest counted reading); the segment from the cursor on is
@@ -12,6 +13,11 @@
 import { powerSegments, splitByLocalDay, type PowerSample, type Segment } from './energy.ts';
 import { addDays, localDate, startOfLocalDay } from './tz.ts';
 
+const HOUR_MS = 3_600_000;
+
+/** One hour's sums, [kWh, litKWh, litMs] (a month record holds some 740, as text: `encodeHours`). */
+export type HourSums = [number, number, number];
+
 /** One lamp's sums over one local day. */
 export interface DaySums {
   kWh: number;
@@ -19,6 +25,13 @@ export interface DaySums {
   litKWh: number;
   /** Burning time, ms (baseline = burning time at the model's full power). */
   litMs: number;
+  /**
+   * The same sums per hour of the day: `hours[k]` over [midnight + k h, midnight + (k + 1) h),
+   * clipped to the day's end, so a DST day has 23 or 25 (keyed by real hours from the day's start,
+   * not by wall-clock hour, which repeats or skips). Shorter when the last hours hold nothing yet.
+   * Missing on a day written before hours were kept: its partial parts are read raw.
+   */
+  hours?: HourSums[];
 }
 
 /** The newest reading a lamp's roll-up has counted. */
@@ -28,16 +41,37 @@ export interface Cursor {
   powerState: PowerSample['powerState'];
 }
 
-export const zeroDay = (): DaySums => ({ kWh: 0, litKWh: 0, litMs: 0 });
+/** A day with nothing counted yet: its hours are known (all zero). */
+export const zeroDay = (): DaySums => ({ kWh: 0, litKWh: 0, litMs: 0, hours: [] });
 
+/** `a` + `b`; with hours only when both have them (a day without hours stays without). */
 export function addDay(a: DaySums, b: DaySums): DaySums {
-  return { kWh: a.kWh + b.kWh, litKWh: a.litKWh + b.litKWh, litMs: a.litMs + b.litMs };
+  const out: DaySums = { kWh: a.kWh + b.kWh, litKWh: a.litKWh + b.litKWh, litMs: a.litMs + b.litMs };
+  if (a.hours && b.hours) {
+    const [x, y] = a.hours.length >= b.hours.length ? [a.hours, b.hours] : [b.hours, a.hours];
+    out.hours = x.map((h, k) => {
+      const o = y[k];
+      return o ? [h[0] + o[0], h[1] + o[1], h[2] + o[2]] : [h[0], h[1], h[2]];
+    });
+  }
+  return out;
 }
 
-/** Sums per local day of segments, split at local midnights in `timeZone`. */
+/** Sums of hours [k0, k1) (missing hours hold nothing). */
+export function hoursSum(hours: readonly HourSums[], k0: number, k1: number): DaySums {
+  const out: DaySums = { kWh: 0, litKWh: 0, litMs: 0 };
+  for (let k = Math.max(0, k0); k < Math.min(k1, hours.length); k++) {
+    out.kWh += hours[k]![0];
+    out.litKWh += hours[k]![1];
+    out.litMs += hours[k]![2];
+  }
+  return out;
+}
+
+/** Sums per local day of segments, split at local midnights in `timeZone`, and per hour of each day. */
 export function daySums(segments: readonly Segment[], timeZone: string): Map<string, DaySums> {
   const out = new Map<string, DaySums>();
-  splitByLocalDay(segments, timeZone, (day, s, ms) => {
+  splitByLocalDay(segments, timeZone, (day, s, ms, start, dayStart) => {
     let d = out.get(day);
     if (!d) out.set(day, (d = zeroDay()));
     const kWh = (s.watts * ms) / 3.6e9;
@@ -45,6 +79,20 @@ export function daySums(segments: readonly Segment[], timeZone: string): Map<str
     if (s.lit) {
       d.litKWh += kWh;
       d.litMs += ms;
+    }
+    const hours = d.hours!;
+    for (let t = start, e = start + ms; t < e; ) {
+      const k = Math.floor((t - dayStart) / HOUR_MS);
+      const to = Math.min(e, dayStart + (k + 1) * HOUR_MS);
+      while (hours.length <= k) hours.push([0, 0, 0]);
+      const h = hours[k]!;
+      const part = (s.watts * (to - t)) / 3.6e9;
+      h[0] += part;
+      if (s.lit) {
+        h[1] += part;
+        h[2] += to - t;
+      }
+      t = to;
     }
   });
   return out;
@@ -104,8 +152,45 @@ export function recomputeDay(readings: readonly PowerSample[], day: string, thro
   return daySums(segs, o.timeZone).get(day) ?? zeroDay();
 }
 
-/** A day's sums as the roll-up holds them: counted up to `through`. */
-export type RolledDay = DaySums & { through: number };
+/**
+ * A day's sums as the roll-up holds them: counted up to `through`, its hours in `h` as text
+ * (`encodeHours`): a report opens some 1,000 month records and needs the hours of at most two days
+ * per lamp, and text is read far faster than 2,000 numbers a record. No `h`: a day written before
+ * hours were kept.
+ */
+export type RolledDay = Omit<DaySums, 'hours'> & { through: number; h?: string };
+
+/**
+ * Hours as text, ';' between hours, ',' between fields, the shortest exact form of each number:
+ * `kWh` for an hour not burning, `kWh,litMs` for one burning throughout (litKWh = kWh), else
+ * `kWh,litKWh,litMs`; an empty text for no hours.
+ */
+export function encodeHours(hours: readonly HourSums[]): string {
+  return hours.map(([k, l, ms]) => (l === 0 && ms === 0 ? `${k}` : l === k ? `${k},${ms}` : `${k},${l},${ms}`)).join(';');
+}
+
+/** The hours `encodeHours` wrote; undefined for a text it did not write (the day is then read raw). */
+export function decodeHours(text: string): HourSums[] | undefined {
+  if (text === '') return [];
+  const out: HourSums[] = [];
+  for (const part of text.split(';')) {
+    const f = part.split(',').map((x) => (x === '' ? NaN : Number(x)));
+    if (f.length > 3 || f.some((x) => !Number.isFinite(x))) return undefined;
+    out.push(f.length === 1 ? [f[0]!, 0, 0] : f.length === 2 ? [f[0]!, f[0]!, f[1]!] : [f[0]!, f[1]!, f[2]!]);
+  }
+  return out;
+}
+
+/** A day's sums as the roll-up holds them, counted up to `through`. */
+export function rolledDay(d: DaySums, through: number): RolledDay {
+  return { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, through, ...(d.hours ? { h: encodeHours(d.hours) } : {}) };
+}
+
+/** A held day as sums to add to (with its hours when it has them). */
+function heldDay(d: RolledDay): DaySums {
+  const hours = d.h === undefined ? undefined : decodeHours(d.h);
+  return { kWh: d.kWh, litKWh: d.litKWh, litMs: d.litMs, ...(hours ? { hours } : {}) };
+}
 
 /** How a report over [from, end) splits for one lamp: whole local days served by the roll-up, the rest raw. */
 export interface ReportPlan {
@@ -119,6 +204,48 @@ export interface ReportPlan {
   /** The partial first day when whole in the roll-up (before the cursor): `closedHead` may read it
    *  as its record minus the part before the report's start, when that part is the shorter. */
   head: { day: string; start: number } | null;
+  /** The partial first day's whole hours (from hour `k` on, starting `at`): `rolledHours` reads
+   *  them from the day's hours, and only [report's start, at) raw. */
+  headHours: { day: string; k: number; at: number } | null;
+  /** A report ending before the cursor: the whole hours (before hour `k`, which starts `at`) of the
+   *  day holding its held tail, which `rolledHours` reads from the day's hours; raw from `at`. */
+  tailHours: { day: string; k: number; at: number } | null;
+}
+
+/**
+ * The raw spans of a plan with the partial days' whole hours taken from their records' hours: the
+ * partial first day raw only up to its first whole hour, the held tail's day only from the hour
+ * holding the last gap before the end. A day without a record, or whose record has no hours
+ * (written before hours were kept), keeps its span raw. `sums`: what the hours add, per day;
+ * `head`: whether the first day's span was cut (then `closedHead` does not apply).
+ */
+export function rolledHours(
+  raw: ReportPlan['raw'],
+  plan: Pick<ReportPlan, 'headHours' | 'tailHours'>,
+  headRec: RolledDay | undefined,
+  tailRec: RolledDay | undefined,
+): { raw: ReportPlan['raw']; sums: Map<string, DaySums>; head: boolean } {
+  const out = [...raw];
+  const sums = new Map<string, DaySums>();
+  let head = false;
+  const h = plan.headHours;
+  const first = out[0];
+  const headHours = h && headRec?.h !== undefined ? decodeHours(headRec.h) : undefined;
+  if (h && headHours && first && !first.holdToEnd && first.from <= h.at && first.to > h.at) {
+    // Starting on a whole hour: nothing of the first day is left raw.
+    if (h.at > first.from) out[0] = { ...first, to: h.at };
+    else out.shift();
+    sums.set(h.day, hoursSum(headHours, h.k, Infinity));
+    head = true;
+  }
+  const t = plan.tailHours;
+  const last = out.at(-1);
+  const tailHours = t && tailRec?.h !== undefined ? decodeHours(tailRec.h) : undefined;
+  if (t && tailHours && last && last.holdToEnd && last.from <= t.at - t.k * HOUR_MS && last.to > t.at) {
+    out[out.length - 1] = { ...last, from: t.at };
+    sums.set(t.day, hoursSum(tailHours, 0, t.k));
+  }
+  return { raw: out, sums, head };
 }
 
 /**
@@ -173,12 +300,14 @@ export function reportCalendar(from: number, end: number, timeZone: string): Rep
  * newer than the report) counted segments a report ending at `end` does not make (the last reading
  * before `end` is held to `end` when the next lies past it): then whole days before the report's
  * open tail (the last gap before `end`) come from the roll-up and the rest is raw. The partial
- * first day is always raw; a lamp without a cursor is read raw whole.
+ * first day is raw, except its whole hours (`headHours`), and so is the held tail's day, except its
+ * whole hours before the last gap (`tailHours`): `rolledHours` takes them from the days' hours when
+ * their records have them. A lamp without a cursor is read raw whole.
  */
 export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapMs: number): ReportPlan {
   const { from, end, a } = cal;
-  if (!(end > from)) return { raw: [], days: [], open: null, head: null };
-  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null, head: null };
+  if (!(end > from)) return { raw: [], days: [], open: null, head: null, headHours: null, tailHours: null };
+  const whole: ReportPlan = { raw: [{ from, to: end, holdToEnd: true }], days: [], open: null, head: null, headHours: null, tailHours: null };
   if (cursorTs === null) return whole;
   const x = cursorTs <= end ? cursorTs : end - maxGapMs;
   // The start of the day holding x: the last day start at or before it.
@@ -186,13 +315,31 @@ export function reportPlan(cal: ReportCalendar, cursorTs: number | null, maxGapM
   while (i >= 0 && cal.days[i]!.start > x) i--;
   // The cursor's day counts up to the cursor: open, if the report reaches the cursor.
   const open = i >= 0 && cursorTs <= end ? { ...cal.days[i]!, end: cal.days[i + 1]?.start ?? end } : null;
-  if (i <= 0 && !open) return whole;
+  // x in the partial first day: nothing whole in the roll-up. In the first whole day without an
+  // open day: no whole day, but the first day's hours, and the tail day's before the last gap, are.
+  if (i < 0) return whole;
   const b = cal.days[i]!.start;
   const raw: ReportPlan['raw'] = [];
   if (a > from) raw.push({ from, to: a, holdToEnd: false });
   raw.push({ from: b, to: end, holdToEnd: true });
-  // The cursor lies after the first midnight here: the partial first day is whole in the roll-up.
-  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open, head: a > from ? cal.head : null };
+  // The cursor lies after the first midnight here: the partial first day is whole in the roll-up,
+  // and so are its whole hours.
+  const head = a > from ? cal.head : null;
+  let headHours: ReportPlan['headHours'] = null;
+  if (head) {
+    const k = Math.ceil((from - head.start) / HOUR_MS);
+    if (head.start + k * HOUR_MS < a) headHours = { day: head.day, k, at: head.start + k * HOUR_MS };
+  }
+  // Without an open day, the hours of the tail's day before the last gap are whole in the roll-up.
+  const tailHours = open ? null : tailHoursOf(cal, i, x);
+  return { raw, days: cal.days.slice(0, i).map((d) => d.day), open, head, headHours, tailHours };
+}
+
+/** The whole hours of day `i` of a report before `x` (where its held tail's last gap starts). */
+function tailHoursOf(cal: ReportCalendar, i: number, x: number): ReportPlan['tailHours'] {
+  const { day, start } = cal.days[i]!;
+  const k = Math.floor((x - start) / HOUR_MS);
+  return k >= 1 ? { day, k, at: start + k * HOUR_MS } : null;
 }
 
 /** The days of one lamp and local month as its month record holds them, by local day. */
@@ -226,11 +373,12 @@ export function updateMonths(
     if (!days) out.set(m, (days = { ...current.get(m) }));
     return days;
   };
-  for (const [day, v] of set) month(day)[day] = { kWh: v.kWh, litKWh: v.litKWh, litMs: v.litMs, through };
+  for (const [day, v] of set) month(day)[day] = rolledDay(v, through);
   for (const [day, v] of add) {
     if (set.has(day)) continue;
     const days = month(day);
-    days[day] = { ...addDay(days[day] ?? zeroDay(), v), through };
+    const held = days[day];
+    days[day] = rolledDay(addDay(held ? heldDay(held) : zeroDay(), v), through);
   }
   return out;
 }

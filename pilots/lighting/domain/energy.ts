@@ -114,7 +114,7 @@ const uniformDays = new Map<string, { day: string; from: number; to: number }[]>
 const MAX_UNIFORM_DAYS = 64;
 
 /** Calls `visit` with each piece of the segments split at local midnights in `timeZone`. */
-export function splitByLocalDay(segments: readonly Segment[], timeZone: string, visit: (day: string, s: Segment, ms: number) => void): void {
+export function splitByLocalDay(segments: readonly Segment[], timeZone: string, visit: (day: string, s: Segment, ms: number, start: number, dayStart: number) => void): void {
   let known = uniformDays.get(timeZone);
   if (!known) uniformDays.set(timeZone, (known = []));
   const days = known;
@@ -122,7 +122,7 @@ export function splitByLocalDay(segments: readonly Segment[], timeZone: string, 
   // arithmetic (splitting runs per segment, on every report's and every build's path). A day with a
   // DST change (where local dates can step back) is never cached: its instants always take the
   // exact path.
-  const dayOf = (ms: number): { day: string; to: number } => {
+  const dayOf = (ms: number): { day: string; from: number; to: number } => {
     for (const k of days) if (ms >= k.from && ms < k.to) return k;
     const day = localDate(ms, timeZone);
     const from = startOfLocalDay(day, timeZone);
@@ -131,14 +131,14 @@ export function splitByLocalDay(segments: readonly Segment[], timeZone: string, 
       if (days.length >= MAX_UNIFORM_DAYS) days.shift();
       days.push({ day, from, to });
     }
-    return { day, to };
+    return { day, from, to };
   };
   for (const s of segments) {
     let start = s.start;
     while (start < s.end) {
-      const { day, to } = dayOf(start);
+      const { day, from, to } = dayOf(start);
       const end = Math.min(s.end, to);
-      visit(day, s, end - start);
+      visit(day, s, end - start, start, from);
       start = end;
     }
   }
