@@ -28,11 +28,16 @@ describe('alarm latency', () => {
     expect(alarmLatencies(sent, [{ socket: 0, source: 'device:a', at: 1010 }], 3)).toEqual({ latencies: [10], missed: 5 });
   });
   it('meets the target only with every delivery heard and the p95 at most 250 ms', () => {
-    const rest = { offeredPerS: 800, ackedPerS: 790, dashboards: 2, probes: 2 };
+    const rest = { loadShare: 0.8, offeredPerS: 800, ackedPerS: 790, dashboards: 2, probes: 2 };
     expect(summariseAlarms([40, 60, 100, 250], 0, rest)).toMatchObject({ met: true, latencyMs: { p95: 250 }, heard: 4 });
     expect(summariseAlarms([40, 60, 100, 251], 0, rest)).toMatchObject({ met: false });
     expect(summariseAlarms([40, 60, 100], 1, rest)).toMatchObject({ met: false, missed: 1 });
     expect(renderAlarm(summariseAlarms([40, 60, 100], 1, rest))[0]).toMatch(/p95 100 ms.*1 missed.*NOT met/);
+  });
+  it('below the target load share the figure is shown but never judged met', () => {
+    const light = { loadShare: 0.5, offeredPerS: 500, ackedPerS: 500, dashboards: 2, probes: 2 };
+    expect(summariseAlarms([10, 20], 0, light)).toMatchObject({ met: false, latencyMs: { p95: 20 } });
+    expect(renderAlarm(summariseAlarms([10, 20], 0, light))[0]).toMatch(/50 % of the maximum\); not judged \(the target is at 80 %\)/);
   });
   it('takes --alarm-probes and --dashboards, bounded', () => {
     const r = parseOptions(['--alarm-probes', '10', '--dashboards', '5']);

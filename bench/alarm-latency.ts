@@ -10,11 +10,13 @@ import type { Credentials } from './credentials.ts';
 import { percentile } from './read-figures.ts';
 
 export const ALARM_TARGET_MS = 250;
-/** Share of the measured maximum the load offers during the alarm phase. */
+/** Share of the measured maximum the load offers when the alarm target is judged. */
 export const ALARM_LOAD_SHARE = 0.8;
 const PROBE_TIMEOUT_MS = 10_000;
 
 export interface AlarmPhase {
+  /** The load's share of the measured maximum; the target is judged at ALARM_LOAD_SHARE only. */
+  loadShare: number;
   offeredPerS: number;
   ackedPerS: number;
   dashboards: number;
@@ -48,7 +50,7 @@ export function alarmLatencies(
   return { latencies, missed: sentAt.size * sockets - latencies.length };
 }
 
-export function summariseAlarms(latencies: readonly number[], missed: number, rest: Pick<AlarmPhase, 'offeredPerS' | 'ackedPerS' | 'dashboards' | 'probes' | 'load'>): AlarmPhase {
+export function summariseAlarms(latencies: readonly number[], missed: number, rest: Pick<AlarmPhase, 'loadShare' | 'offeredPerS' | 'ackedPerS' | 'dashboards' | 'probes' | 'load'>): AlarmPhase {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : Number.NaN);
   const p95 = r(percentile(latencies, 95));
   return {
@@ -57,8 +59,9 @@ export function summariseAlarms(latencies: readonly number[], missed: number, re
     missed,
     latencyMs: { p50: r(percentile(latencies, 50)), p95, max: r(percentile(latencies, 100)) },
     targetMs: ALARM_TARGET_MS,
-    // A missed delivery is a failed target, whatever the others' latency.
-    met: missed === 0 && p95 <= ALARM_TARGET_MS,
+    // A missed delivery is a failed target, whatever the others' latency; below the target's load
+    // share the figure is information, never a pass.
+    met: rest.loadShare >= ALARM_LOAD_SHARE && missed === 0 && p95 <= ALARM_TARGET_MS,
   };
 }
 
@@ -67,7 +70,8 @@ export function renderAlarm(a: AlarmPhase | undefined): string[] {
   return [
     `custodia alarm: publish → ${a.dashboards} dashboard sockets p50 ${a.latencyMs.p50} ms, p95 ${a.latencyMs.p95} ms, max ${a.latencyMs.max} ms ` +
       `(${a.heard} heard, ${a.missed} missed, ${a.probes} alarms) while ingest ran at ${a.ackedPerS}/s of ${a.offeredPerS}/s offered ` +
-      `(${Math.round(ALARM_LOAD_SHARE * 100)} % of the maximum); target ≤ ${a.targetMs} ms: ${a.met ? 'met' : 'NOT met'}`,
+      `(${Math.round(a.loadShare * 100)} % of the maximum); ` +
+      (a.loadShare >= ALARM_LOAD_SHARE ? `target ≤ ${a.targetMs} ms: ${a.met ? 'met' : 'NOT met'}` : `not judged (the target is at ${Math.round(ALARM_LOAD_SHARE * 100)} %)`),
     ...(a.load
       ? [
           `  its load: publish → PUBACK p50 ${a.load.pubackMs.p50} ms, p99 ${a.load.pubackMs.p99} ms, server CPU ${a.load.serverCpuPct ?? '?'} %, ` +

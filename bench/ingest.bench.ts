@@ -46,7 +46,7 @@ import {
 import { fetchIngestMetrics, metricsBetween } from './metrics.ts';
 import { cpuRatios, renderCpuRatios } from './cpu-per-reading.ts';
 import { lightLoad, renderLightLoad } from './light-load.ts';
-import { ALARM_LOAD_SHARE, connectAlarmProber, renderAlarm, summariseAlarms } from './alarm-latency.ts';
+import { connectAlarmProber, renderAlarm, summariseAlarms } from './alarm-latency.ts';
 import type { Credentials } from './credentials.ts';
 import { renderMemory, runMemory, memoryRatio, type MemoryPerDevice } from './memory-per-device.ts';
 import type { HeapAnswer } from './heap-probe.ts';
@@ -166,7 +166,8 @@ async function runPhase(
 /** The alarm phase (./alarm-latency.ts): the fixed-rate machinery at 80 % of the maximum just
  *  measured, with the dashboards connected and the alarm devices publishing inside its window. */
 async function runAlarmPhase(opts: RunOptions, server: Server, loads: Child[], clients: number[], maxPerS: number, log: (m: string) => void) {
-  const offered = Math.max(1, Math.round(maxPerS * ALARM_LOAD_SHARE));
+  const share = opts.alarmLoad / 100;
+  const offered = Math.max(1, Math.round(maxPerS * share));
   const creds = JSON.parse(readFileSync(server.credsFile, 'utf8')) as Credentials;
   const prober = await connectAlarmProber(server.httpPort!, server.port, creds, opts.dashboards);
   try {
@@ -175,6 +176,7 @@ async function runAlarmPhase(opts: RunOptions, server: Server, loads: Child[], c
     const probes = prober.run(300 + opts.warmup * 1000, opts.seconds * 1000);
     const [figures, heard] = await Promise.all([runPhase('fixed', { ...opts, rate: offered }, server, loads, clients), probes]);
     const alarm = summariseAlarms(heard.latencies, heard.missed, {
+      loadShare: share,
       offeredPerS: offered,
       ackedPerS: figures.ackedPerS,
       dashboards: opts.dashboards,

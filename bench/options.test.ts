@@ -17,6 +17,14 @@ describe('bench targets', () => {
       if (r.ok) expect(benchTargets(r.options)).toEqual(c.targets);
     });
   }
+  it('takes the alarm phase load share in percent, 80 unless told, 10-100 only', () => {
+    const d = parseOptions([]);
+    expect(d.ok && d.options.alarmLoad).toBe(80);
+    const r = parseOptions(['--alarm-load', '50']);
+    expect(r.ok && r.options.alarmLoad).toBe(50);
+    for (const bad of ['5', '101', 'half']) expect(parseOptions(['--alarm-load', bad]).ok).toBe(false);
+  });
+
   it('refuses --nodes outside 1-8 naming the flag', () => {
     for (const n of ['0', '9', 'two']) {
       const r = parseOptions(['--nodes', n]);

@@ -26,6 +26,9 @@ export const optionsSchema = z.object({
   /** Alarm phase (Custodia, after the saturation phase): alarms raised while the load runs at
    *  80 % of the measured maximum; 0 skips it. */
   alarmProbes: int(0, 500).default(40),
+  /** Share of the measured maximum the load offers during the alarm phase, in % (the target is
+   *  judged at 80; a lower share shows the latency of a server that keeps up). */
+  alarmLoad: int(10, 100).default(80),
   /** Dashboard sockets connected during the alarm phase (each must hear every alarm). */
   dashboards: int(1, 200).default(20),
   /** QoS 1 messages one device may have awaiting PUBACK (the saturation phase's depth). */
@@ -63,6 +66,8 @@ process, driven by real mqtt.js clients in separate load-generator processes.
   --alarm-probes N  after the saturation phase, alarms raised one by one while the load runs at
                     80 % of the measured maximum: publish → dashboard socket latency (default 40;
                     0 skips it; Custodia on one node only)
+  --alarm-load P    the alarm phase's load, % of the measured maximum (default 80, the target's;
+                    lower shows the alarm latency of a server that keeps up with its load)
   --dashboards N    dashboard sockets connected during the alarm phase (default 20)
   --max-rate        run the saturation phase for the sustained maximum (default on)
   --no-max-rate     fixed-rate phase only
@@ -95,6 +100,7 @@ export const parseOptions = (argv: string[]): ParsedOptions =>
     'no-max-rate': 'boolean',
     window: 'string',
     'alarm-probes': 'string',
+    'alarm-load': 'string',
     dashboards: 'string',
     'load-procs': 'string',
     json: 'string',

@@ -8,6 +8,7 @@ import { writePlaceholderCredentials } from './credentials.ts';
 import type { BenchOptions, TargetName } from './options.ts';
 import { freePort, spawnChild, waitForPort, type Child } from './procs.ts';
 import { startHaproxy, startRedisServer } from '../scripts/cluster/rig.ts';
+import { PLATFORM_NODE_FLAGS } from '../scripts/node-flags.ts';
 import { PG_SKIP_NOTICE, createTestDatabase, type TestDatabase } from '../validation/support/postgres.ts';
 
 export const root = resolve(import.meta.dirname, '..');
@@ -81,7 +82,7 @@ export async function startServer(target: TargetName, opts: RunOptions, runDir: 
   const child = spawnChild(
     'custodia',
     node,
-    [...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...tsx, join(root, 'bench/platform-server.ts')],
+    [...PLATFORM_NODE_FLAGS, ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...tsx, join(root, 'bench/platform-server.ts')],
     {
       cwd: root,
       env: {
@@ -112,7 +113,7 @@ async function newDatabase(opts: RunOptions): Promise<TestDatabase> {
 }
 
 function platformChild(name: string, env: Record<string, string>): Child {
-  return spawnChild(name, node, [...tsx, join(root, 'bench/platform-server.ts')], {
+  return spawnChild(name, node, [...PLATFORM_NODE_FLAGS, ...tsx, join(root, 'bench/platform-server.ts')], {
     cwd: root,
     env: { ...process.env, MONGODB_URI: '', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error', CUSTODIA_DEMO: '0', ...env },
   });

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { createTestDatabase, findPostgres } from '../validation/support/postgres.ts';
 import { CLUSTER_USAGE, parseClusterOptions, type ClusterOptions } from './cluster/options.ts';
 import { exited, freePort, missingClusterPackages, startHaproxy, startRedisServer, waitReady, type HaproxyFront, type RedisServer } from './cluster/rig.ts';
+import { PLATFORM_NODE_FLAGS } from './node-flags.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const MARKER = '.custodia-cluster';
@@ -127,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
       const dataDir = join(dir, n.name);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const demo = opts.demo && i === 0;
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+      const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, '--import', 'tsx', join(root, 'scripts/start.ts')], {
         cwd: root,
         detached: true,
         stdio: ['ignore', i === 0 ? 'inherit' : 'ignore', 'inherit'],
