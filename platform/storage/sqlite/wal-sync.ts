@@ -1,16 +1,17 @@
 // Makes a commit that sqlite wrote with `synchronous = NORMAL` durable off the event loop: an
-// fsync of the WAL file in libuv's thread pool, awaited before the commit is reported done.
+// fdatasync of the WAL file in libuv's thread pool (what sqlite's own FULL sync does on Linux),
+// awaited before the commit is reported done.
 // Same guarantee as `synchronous = FULL` (the commit's frames are on disk before anyone is told),
 // but the thread that parses, seals and acknowledges the next readings is not held for the
 // disk (about a seventh of the ingest thread's time on a virtual disk; bench: `srv µs/rdg`).
-// fsync(2) flushes the file, not the descriptor, so our own read-only descriptor of `<db>-wal`
-// covers the frames sqlite wrote through its own.
-import { closeSync, fstatSync, fsync, fsyncSync, openSync, statSync } from 'node:fs';
+// fdatasync(2) flushes the file, not the descriptor, so our own read-only descriptor of
+// `<db>-wal` covers the frames sqlite wrote through its own (and the file's size with them).
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export type FileSync = (fd: number) => Promise<void>;
 
-const fsyncInPool: FileSync = (fd) => new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+const fsyncInPool: FileSync = (fd) => new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 export class WalSync {
   readonly #path: string;
