@@ -29,6 +29,17 @@ import { platformVersion } from './api/openapi.ts';
 import { asTenantId } from './ids.ts';
 import { runInTenant, systemContext } from './tenancy/context.ts';
 
+/** After retention deleted a tenant's readings: each pilot deletes what it derived from them, in
+ *  the tenant's context as the pilot (docs/architecture.md "Retention"). */
+function pilotRetentionHooks(pilots: readonly Pilot[], instances: ReadonlyMap<string, PilotInstance>) {
+  return async (tenantId: string, cutoff: number) => {
+    for (const p of pilots) {
+      const instance = instances.get(p.id)!;
+      if (instance.onRetention) await runInTenant(systemContext(p.id, asTenantId(tenantId)), () => instance.onRetention!(cutoff));
+    }
+  };
+}
+
 export interface PlatformOptions {
   pilots?: Pilot[];
   logger?: Logger;
@@ -150,12 +161,7 @@ async function bootPlatform(config: Config, opts: PlatformOptions, lock: { relea
   // Each pilot is created once, its context bound for good; its hooks run in the tenant's context.
   const instances = new Map<string, PilotInstance>();
   for (const p of pilots) instances.set(p.id, await p.create(contexts.get(p.id)!));
-  services.retention?.afterCutoff(async (tenantId, cutoff) => {
-    for (const p of pilots) {
-      const instance = instances.get(p.id)!;
-      if (instance.onRetention) await runInTenant(systemContext(p.id, asTenantId(tenantId)), () => instance.onRetention!(cutoff));
-    }
-  });
+  services.retention?.afterCutoff(pilotRetentionHooks(pilots, instances));
 
   const shares = new Map(pilots.flatMap((p) => (p.shares ?? []).map((sp) => [sp.category, { provider: sp, ctx: contexts.get(p.id)! }] as const)));
   // HTTPS on the API/dashboard listener when a certificate is configured (ASVS 9.1.1, ETSI 5.5-1);
