@@ -54,6 +54,24 @@ function history(lampIds: string[], seed: number, span = { from: FROM, to: TO })
   return out;
 }
 
+/** Counts the readings the series hands out; `take` answers the count since the last take. */
+function countReads(series: { range: <T>(id: string, o?: { from?: number; to?: number; limit?: number; desc?: boolean }) => Promise<Reading<T>[]> }) {
+  let read = 0;
+  const range = series.range.bind(series);
+  series.range = async <T,>(id: string, o?: { from?: number; to?: number; limit?: number; desc?: boolean }) => {
+    const out = await range<T>(id, o);
+    read += out.length;
+    return out;
+  };
+  return {
+    take() {
+      const n = read;
+      read = 0;
+      return n;
+    },
+  };
+}
+
 async function setup(to = TO) {
   const t = await testTenant({ lamps: 4, start: to, options: { reportIntervalMs: INTERVAL } });
   const parts = await t.parts();
@@ -160,32 +178,19 @@ describe('energy roll-up agrees with the raw integration', () => {
     const { series, rollup, lampIds, report } = await setup();
     for (const r of history(lampIds, 5)) series.add(r.deviceId, r);
     await rollup.catchUp();
-    let read = 0;
-    const range = series.range.bind(series);
-    series.range = async <T,>(id: string, o?: { from?: number; to?: number; limit?: number; desc?: boolean }) => {
-      const out = await range<T>(id, o);
-      read += out.length;
-      return out;
-    };
+    const reads = countReads(series);
     await report({ by: 'group', period: 'month', from: FROM, to: TO }, false);
-    const rawRead = read;
-    read = 0;
+    const rawRead = reads.take();
     await report({ by: 'group', period: 'month', from: FROM, to: TO }, true);
     // Only the day before the report's end (its held tail) is read raw.
-    expect(read).toBeLessThan(rawRead / 4);
+    expect(reads.take()).toBeLessThan(rawRead / 4);
   });
 
   it('a report starting and ending mid-hour reads at most about an hour raw at each end per lamp, on the DST day too', async () => {
     const { series, rollup, lampIds, report } = await setup();
     for (const r of history(lampIds, 23)) series.add(r.deviceId, r);
     await rollup.catchUp();
-    let read = 0;
-    const range = series.range.bind(series);
-    series.range = async <T,>(id: string, o?: { from?: number; to?: number; limit?: number; desc?: boolean }) => {
-      const out = await range<T>(id, o);
-      read += out.length;
-      return out;
-    };
+    const reads = countReads(series);
     // Long partial days at both ends (from 01:47 local, to 22:41 local): raw, they were some 19
     // and 22 hours of readings per lamp. Each raw piece now spans under an hour (the tail: and the
     // last gap, 30 min), read with a margin of 30 min either side: at most 2 h and 2 h 30 min of
@@ -196,12 +201,11 @@ describe('energy roll-up agrees with the raw integration', () => {
       [FROM + 86_400_000 + 107 * MIN + 13, startOfLocalDay('2026-10-25', TZ) + 23 * H + 41 * MIN], // ends mid-hour on the 25-hour day
       [startOfLocalDay('2026-10-25', TZ) + 3 * H + 17 * MIN, TO - 86_400_000 + 22 * H + 41 * MIN], // starts mid-hour on it, in its second 02:00
     ] as const) {
-      read = 0;
+      reads.take();
       await report({ by: 'lamp', period: 'day', from, to }, false);
-      expect(read).toBeGreaterThan(4 * bound);
-      read = 0;
+      expect(reads.take()).toBeGreaterThan(4 * bound);
       await report({ by: 'lamp', period: 'day', from, to }, true);
-      expect(read).toBeLessThanOrEqual(bound);
+      expect(reads.take()).toBeLessThanOrEqual(bound);
       await expectSameReports(report, { by: 'lamp', period: 'day', from, to });
     }
   });
