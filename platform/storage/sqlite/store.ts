@@ -155,13 +155,10 @@ export class SqliteStore implements Store {
     // in the thread pool before the commit settles. Every other write stays FULL.
     const normal = db.prepare('PRAGMA synchronous = NORMAL');
     const full = db.prepare('PRAGMA synchronous = FULL');
-    const pointsTx = db.transaction((points: StoredPoint[]) => {
-      for (const p of points) this.#insertPoint.run(p.series, p.id, p.ts, p.subject ?? null, p.body);
-    });
     this.#applyPoints = (points) => {
       normal.run();
       try {
-        pointsTx(points);
+        this.#applyBatch({ points });
       } finally {
         full.run();
       }
